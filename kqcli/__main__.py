@@ -1,0 +1,3 @@
+from kqcli.entry import main
+
+main()

@@ -1,0 +1,58 @@
+"""The Typer app: global options, and one registered function per command module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .commands import check, init, listing, schema, show
+
+app = typer.Typer(
+    name="kq",
+    help="客情 kq: whom to visit, call or greet today; one YAML file per customer, kept in git.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    repo: str | None
+    today: str | None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    repo: Annotated[str | None, typer.Option("--repo", metavar="PATH",
+                                             help="The repository (else $KQ_REPO, else the "
+                                                  "nearest folder upwards with kq.yaml).")] = None,
+    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD",
+                                              help="Pretend today is this day (else $KQ_TODAY).")
+                     ] = None,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """客情 kq: whom to visit, call or greet today; one YAML file per customer, kept in git.
+
+    Example: kq --repo examples --today 2026-11-24 list --tier key
+    """
+    ctx.obj = Options(repo=repo, today=today)
+
+
+app.command("init")(init.run)
+app.command("check")(check.run)
+app.command("list")(listing.run)
+app.command("show")(show.run)
+app.command("schema")(schema.run)

@@ -1,0 +1,56 @@
+"""One module per command: options -> load -> core -> render. Heavy imports stay inside."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import KqError
+from ..render import Format
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f",
+                                              help="table for people; json, csv, tsv for programs.")]
+
+
+def open_repo(ctx: typer.Context) -> Any:
+    """The repository named by the global options, with 'today' resolved."""
+    from ..repo import Repo, find_root, parse_today
+
+    options = ctx.find_root().obj
+    return Repo(find_root(options.repo), parse_today(options.today))
+
+
+def report_skipped(repo: Any) -> int:
+    """Name each invalid file on stderr; the exit code the command should end with."""
+    from ..render import warn
+
+    for problem in repo.problems:
+        warn(f"skipped {problem}")
+    if repo.problems:
+        files = len({p.path for p in repo.problems})
+        warn(f"kq: {files} invalid file{'s' if files > 1 else ''} skipped; run 'kq check'")
+        return 1
+    return 0
+
+
+def friendly(func: F) -> F:
+    """Turn a :class:`KqError` into a one-line message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KqError as e:
+            from ..render import warn
+
+            warn(f"kq: {e.message}")
+            raise typer.Exit(e.code) from None
+        except BrokenPipeError:
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]

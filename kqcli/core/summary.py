@@ -1,0 +1,26 @@
+"""The one-row view of a customer that ``kq list`` shows and the index keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..schema.customer import Customer
+
+IN_PERSON = {"visit", "training", "event"}
+PROFILE_FIELDS = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner",
+                  "region", "address", "tags", "since", "anniversary", "route", "cadence")
+
+
+def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
+    """Profile fields plus a few derived ones (last visit, counts), JSON-ready."""
+    data = customer.model_dump(mode="json", include=set(PROFILE_FIELDS))
+    in_person = [v.date for v in customer.visits if v.kind.value in IN_PERSON]
+    return {
+        "id": customer_id,
+        **data,
+        "last_visit": max(in_person).isoformat() if in_person else None,
+        "last_contact": max(v.date for v in customer.visits).isoformat()
+        if customer.visits else None,
+        "contacts": len(customer.contacts),
+        "interactions": len(customer.visits),
+    }

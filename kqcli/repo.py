@@ -1,0 +1,182 @@
+"""Finding the repository, reading its settings, and loading customers through the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import KqError
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .index import Index
+    from .schema.config import Settings
+    from .schema.customer import Customer
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*$")
+
+
+def find_root(explicit: str | None) -> Path:
+    """``--repo``, else ``$KQ_REPO``, else the nearest folder upwards holding ``kq.yaml``."""
+    given = explicit or os.environ.get("KQ_REPO")
+    if given:
+        root = Path(given).expanduser()
+        if not (root / "kq.yaml").is_file():
+            raise KqError(f"{root}: not a kq repository (no kq.yaml); run 'kq init {given}'")
+        return root
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "kq.yaml").is_file():
+            return folder
+    raise KqError("no kq repository here (no kq.yaml in this folder or above); "
+                  "run 'kq init' or pass --repo PATH")
+
+
+def parse_today(value: str | None) -> dt.date:
+    """``--today``, else ``$KQ_TODAY``, else the system date."""
+    text = value or os.environ.get("KQ_TODAY")
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        source = "--today" if value else "KQ_TODAY"
+        raise KqError(f"{source}: {text!r} is not a date; write YYYY-MM-DD") from None
+
+
+@dataclass
+class Match:
+    id: str
+    name: str
+
+
+@dataclass
+class Repo:
+    root: Path
+    today: dt.date
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def customers_dir(self) -> Path:
+        return self.root / "customers"
+
+    @cached_property
+    def settings(self) -> Settings:
+        from .schema.config import Settings
+        from .validate import validate
+
+        path = self.root / "kq.yaml"
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+        settings, problems = validate(raw, "kq.yaml", Settings)
+        if settings is None:
+            shown = "\n".join(str(p) for p in problems)
+            raise KqError(f"kq.yaml is not valid; fix it first:\n{shown}", code=1)
+        return settings
+
+    @cached_property
+    def index(self) -> Index:
+        from .index import Index
+
+        index = Index(self.root)
+        with _progress("indexing customers") as tick:
+            index.refresh(tick)
+        self.problems = index.problems()
+        return index
+
+    def path_of(self, customer_id: str) -> Path:
+        """The file of a customer id; never a path outside ``customers/``."""
+        if not SAFE_ID.match(customer_id) or customer_id in {".", ".."}:
+            raise KqError(f"{customer_id!r} is not a valid customer id")
+        path = (self.customers_dir / f"{customer_id}.yaml").resolve()
+        if path.parent != self.customers_dir.resolve():
+            raise KqError(f"{customer_id!r} is not a valid customer id")
+        return path
+
+    def resolve(self, query: str) -> Match:
+        """Find one customer by id, id prefix, name substring or pinyin initials (exit 2 if not)."""
+        from .pinyin import matches
+
+        names = self.index.names()
+        q = query.strip()
+        ql = q.lower()
+        rules = [
+            lambda i, n, _: i == q,
+            lambda i, n, _: n == q,
+            lambda i, n, _: i.lower().startswith(ql),
+            lambda i, n, _: q in n,
+            lambda i, n, letters: ql.isalnum() and ql.isascii() and matches(ql, letters, True),
+            lambda i, n, letters: ql.isalnum() and ql.isascii() and matches(ql, letters),
+        ]
+        for rule in rules:
+            found = sorted((i, n) for i, n, letters in names if rule(i, n, letters))
+            if len(found) == 1:
+                return Match(*found[0])
+            if len(found) > 1:
+                shown = "\n".join(f"  {i}  {n}" for i, n in found[:20])
+                more = f"\n  … and {len(found) - 20} more" if len(found) > 20 else ""
+                raise KqError(f"'{query}' matches {len(found)} customers; say which:\n"
+                              f"{shown}{more}")
+        invalid = [i for i in self.index.invalid_ids() if i.startswith(q)]
+        if invalid:
+            raise KqError(f"'{query}' is {invalid[0]}, whose file is invalid; run 'kq check'",
+                          code=1)
+        raise KqError(f"no customer matches '{query}' (by id, name or pinyin initials)")
+
+    def load(self, customer_id: str) -> tuple[Customer, bytes]:
+        """Read and validate one customer file straight from disk."""
+        from .validate import validate_customer
+
+        path = self.path_of(customer_id)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise KqError(f"customers/{customer_id}.yaml: cannot read: {e.strerror}") from None
+        customer, problems = validate_customer(raw, f"customers/{customer_id}.yaml")
+        if customer is None:
+            raise KqError("\n".join(str(p) for p in problems), code=1)
+        return customer, raw
+
+
+class _progress:
+    """A Rich progress bar on stderr, shown only when indexing takes more than a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.bar, self.task, self.start = label, None, None, 0.0
+
+    def __enter__(self) -> Any:
+        import time
+
+        self.start = time.monotonic()
+
+        def tick(done: int, total: int) -> None:
+            if self.bar is None:
+                if time.monotonic() - self.start < 1.0 or not _stderr_is_terminal():
+                    return
+                from rich.console import Console
+                from rich.progress import Progress
+
+                self.bar = Progress(console=Console(stderr=True), transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=total)
+            self.bar.update(self.task, completed=done)
+
+        return tick
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return os.isatty(2)
+    except OSError:
+        return False

@@ -1,0 +1,205 @@
+"""Model of ``kq.yaml``: every number of DOMAIN.md, with its default.
+
+``kq init`` writes this file out with every default and a comment; a repository's file only
+needs the keys it changes.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .types import Day, DayPair, check_pair
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rep(Section):
+    """A member of the team; ``left`` marks a rep who left, whose customers become orphans."""
+
+    name: str
+    left: Day | None = None
+    region: str | None = None
+
+
+class Cadences(Section):
+    """Visit cadence ``[shows-from, due]`` in days since the last in-person interaction."""
+
+    key: DayPair = Field((3, 5), description="key terminal (重点): every 3-5 days")
+    secondary: DayPair = Field((7, 10), description="secondary terminal (次重点): every 7-10 days")
+    normal: DayPair = Field((25, 30), description="normal terminal (非重点): monthly")
+    distributor: DayPair = Field((25, 30), description="distributor field visit: monthly")
+    untiered: DayPair = Field((25, 30), description="any customer without a tier")
+
+    @field_validator("*")
+    @classmethod
+    def _ordered(cls, pair: tuple[int, int]) -> tuple[int, int]:
+        return check_pair(pair)
+
+
+class CareCalls(Section):
+    """Emotional care calls (情感电话): periodic, at deliberately irregular intervals."""
+
+    min_days: int = Field(20, ge=1)
+    max_days: int = Field(40, ge=1)
+    lead: int = Field(3, ge=0)
+    tiers: list[str] = Field(["key", "secondary"], description="tiers that get care calls")
+
+
+class FollowUp(Section):
+    """Calls after goods arrive: first 3 days after a delivery, second 7 days after the first."""
+
+    first: int = Field(3, ge=0)
+    second: int = Field(7, ge=0)
+    lead: int = Field(1, ge=0)
+
+
+class Leads(Section):
+    """How many days ahead each occasion starts to show in ``kq due``."""
+
+    visit: int = Field(0, ge=0, description="0: from the cadence's shows-from day")
+    route: int = Field(0, ge=0)
+    next_action: int = Field(1, ge=0)
+    birthday: int = Field(7, ge=0)
+    anniversary: int = Field(21, ge=0, description="longer: time to offer promotion support")
+    holiday: int = Field(10, ge=0)
+    event: int = Field(14, ge=0, description="weddings and births: congratulate ahead")
+    report_missing: int = Field(0, ge=0)
+    expense_statement: int = Field(3, ge=0)
+
+
+class Risk(Section):
+    """Risk signals: accounts that are slipping away (lessons of the case studies)."""
+
+    falling_months: int = Field(3, ge=2, description="collections or sell-out falling N months")
+    inventory_ratio: float = Field(2.0, gt=0, description="inventory above N x monthly sell-out")
+    competitor_new_days: int = Field(60, ge=1, description="competitor product carried < N days")
+    untouched_factor: float = Field(2.0, gt=0, description="key account untouched N x cadence")
+
+
+class Due(Section):
+    """Occasions, report deadlines and the working-day calendar of ``kq due``."""
+
+    holidays: list[str] = Field(
+        ["new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
+         "mid_autumn", "national_day", "double_ninth", "winter_solstice"],
+        description="festivals that call for greetings",
+    )
+    report_day: int = Field(10, ge=1, le=28, description="last month's figures due by this day")
+    intel_sources: int = Field(2, ge=1, description="independent sources before a claim is trusted")
+    extra_days_off: list[Day] = Field([], description="days off the holiday calendar lacks")
+    extra_working_days: list[Day] = Field([], description="adjusted working days it lacks")
+
+
+class Urgency(Section):
+    """Urgency = reason weight + overdue_per_day x days late + tier, grade and kind terms."""
+
+    reasons: dict[str, float] = {
+        "event": 15.0, "orphan": 9.0, "risk": 8.0, "follow_up": 7.0, "route": 7.0,
+        "next_action": 6.0, "visit": 5.0, "expense_statement": 5.0, "birthday": 4.0,
+        "report_missing": 4.0, "anniversary": 3.0, "holiday": 3.0, "care_call": 2.0,
+        "intel_unconfirmed": 1.0,
+    }
+    misfortune: float = Field(20.0, description="added for illness and bereavement: call at once")
+    overdue_per_day: float = 0.5
+    overdue_cap: float = 10.0
+    ahead_per_day: float = Field(0.2, description="subtracted per day a reminder is still ahead")
+    tier: dict[str, float] = {"key": 3.0, "secondary": 1.5, "normal": 0.0}
+    grade: dict[str, float] = {"A": 2.0, "B": 1.0, "C": 0.0, "near": 1.5, "later": 0.5}
+    kind: dict[str, float] = {"key_account": 3.0, "distributor": 2.0, "terminal": 0.0}
+
+
+class ScoreItem(Section):
+    key: str
+    label: str
+    points: int = Field(10, ge=1)
+    target: float | None = Field(None, description="monthly count that earns full points")
+
+
+DEFAULT_CARD = [
+    ScoreItem(key="relationship_cards", label="店员关系卡建立与记忆度"),
+    ScoreItem(key="mutual_recognition", label="店员双向认识"),
+    ScoreItem(key="mutual_familiarity", label="店员双向熟悉"),
+    ScoreItem(key="visit_frequency", label="拜访频率与拜访目标达成"),
+    ScoreItem(key="favour", label="帮店员、药店忙一件事"),
+    ScoreItem(key="first_recommendation", label="店员产品首荐率"),
+    ScoreItem(key="pop_display", label="免费发布POP或者陈列"),
+    ScoreItem(key="product_knowledge", label="店员产品知识熟悉程度"),
+    ScoreItem(key="feedback", label="店员信息反馈数量质量", target=4),
+    ScoreItem(key="regular_communication", label="与店员沟通定期定量", target=8),
+]
+
+
+class SynergyFactor(Section):
+    key: str
+    label: str
+    weight: float = Field(gt=0)
+    side: str = Field(description="supplier: what we require · distributor: what they require")
+
+
+DEFAULT_SYNERGY = [
+    SynergyFactor(key="loyalty", label="忠诚度", weight=3, side="supplier"),
+    SynergyFactor(key="price_discipline", label="自律, 不低价竞争", weight=3, side="supplier"),
+    SynergyFactor(key="promotion", label="市场推广", weight=2, side="supplier"),
+    SynergyFactor(key="maintenance", label="市场维护", weight=2, side="supplier"),
+    SynergyFactor(key="business_advice", label="日常业务建议", weight=2, side="distributor"),
+    SynergyFactor(key="market_development", label="市场开发工作", weight=2, side="distributor"),
+    SynergyFactor(key="supply", label="供货及时", weight=3, side="distributor"),
+    SynergyFactor(key="margin", label="利润空间", weight=3, side="distributor"),
+]
+
+
+class Score(Section):
+    cards: dict[str, list[ScoreItem]] = Field(
+        {"default": DEFAULT_CARD},
+        description="scorecard per role or customer kind; 'default' applies to the rest",
+    )
+    synergy: list[SynergyFactor] = DEFAULT_SYNERGY
+    report_day: int = Field(10, ge=1, le=28, description="figures on time if reported by this day")
+
+
+class Classify(Section):
+    tiers: dict[str, float] = Field(
+        {"key": 20, "secondary": 20, "normal": 30},
+        description="per owner: counts, or shares when below 1 (0.2 = top 20%)",
+    )
+    weights: dict[str, float] = {
+        "turnover": 0.4, "consumers": 0.2, "strength": 0.2, "management": 0.2,
+    }
+    abc: dict[str, float] = Field({"A": 0.8, "B": 0.95}, description="cumulative collection share")
+    abc_months: int = 12
+    inactive_months: int = Field(3, description="active with no collections this long: demote")
+
+
+class Expenses(Section):
+    advance_cap: float = Field(3000, description="each rep's cash advance cap, CNY")
+    statement_working_day: int = Field(3, ge=1, description="monthly statement due (3rd working day)")
+    check_working_day: int = 8
+    pay_working_day: int = 9
+    spot_checks: int = 3
+    payout_follows_collection: bool = True
+
+
+class Git(Section):
+    autocommit: bool = Field(True, description="commit every write kq makes")
+
+
+class Settings(Section):
+    """Everything in ``kq.yaml``."""
+
+    reps: list[Rep] = []
+    cadence: Cadences = Cadences()
+    care_calls: CareCalls = CareCalls()
+    follow_up: FollowUp = FollowUp()
+    leads: Leads = Leads()
+    risk: Risk = Risk()
+    due: Due = Due()
+    urgency: Urgency = Urgency()
+    score: Score = Score()
+    classify: Classify = Classify()
+    expenses: Expenses = Expenses()
+    git: Git = Git()
+
+    def departed(self) -> dict[str, object]:
+        return {r.name: r.left for r in self.reps if r.left is not None}

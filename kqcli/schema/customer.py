@@ -1,0 +1,244 @@
+"""Schema v1 of a customer file (CONTRACT.md). The only place customer fields are defined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .enums import (
+    Done,
+    EventKind,
+    ExpenseKind,
+    Function,
+    Gender,
+    Grade,
+    InteractionKind,
+    Kind,
+    Level,
+    ProductRole,
+    ProductStage,
+    Relationship,
+    Stage,
+    Status,
+    Style,
+    Tier,
+    Weekday,
+)
+from .types import Aliased, Amount, Clock, Day, DayPair, LunarDay, PhoneText, YearMonth, check_pair
+
+SCHEMA_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Event(Strict):
+    """A family event of a contact: congratulate (wedding, birth) or call at once (illness, bereavement)."""
+
+    date: Day
+    kind: Aliased(EventKind) = EventKind.other
+    note: str | None = None
+
+
+class Contact(Strict):
+    """A person at the customer: owner, buyer, clerk (店员). The relationship card (关系卡)."""
+
+    name: str
+    role: str | None = None
+    gender: Aliased(Gender) | None = None
+    phone: PhoneText | None = None
+    wechat: PhoneText | None = None
+    birthday: Day | None = Field(None, description="Gregorian birthday")
+    lunar_birthday: LunarDay | None = Field(None, description='"MM-DD"; leap month "LMM-DD"')
+    style: Aliased(Style) | None = Field(None, description="decision style (决策风格)")
+    familiarity: int | None = Field(
+        None, ge=0, le=3, description="0 none · 1 know each other · 2 familiar · 3 close"
+    )
+    function: Aliased(Function) | None = None
+    level: Aliased(Level) | None = None
+    hobbies: list[str] = []
+    personality: str | None = None
+    family: str | None = None
+    address: str | None = None
+    events: list[Event] = []
+
+
+class Route(Strict):
+    """A fixed weekly visit: same weekday and time every week (key accounts)."""
+
+    weekday: Aliased(Weekday)
+    time: Clock | None = None
+
+
+class Business(Strict):
+    categories: list[str] = []
+    main_line: str | None = None
+    annual_revenue: Amount | None = Field(None, description="营业额, CNY per year")
+    consumers: int | None = Field(None, ge=0, description="consumer base (终端消费者资源)")
+    strength: int | None = Field(None, ge=1, le=5, description="economic strength 1-5 (经济实力)")
+    management: int | None = Field(None, ge=1, le=5, description="management level 1-5 (经营水平)")
+    brands: dict[str, float] = Field({}, description="brand -> share of the customer's business")
+
+
+class Network(Strict):
+    """Sales network of a distributor or chain (active or nearly signed customers)."""
+
+    stores: int | None = Field(None, ge=0)
+    franchise_stores: int | None = Field(None, ge=0)
+    counters: int | None = Field(None, ge=0)
+    city: int | None = Field(None, ge=0)
+    county: int | None = Field(None, ge=0)
+    township: int | None = Field(None, ge=0)
+    note: str | None = None
+
+
+class Logistics(Strict):
+    carrier: str | None = None
+    address: str | None = None
+    contact: str | None = None
+    phone: PhoneText | None = None
+    price: Amount | None = None
+    turnaround_days: int | None = Field(None, ge=0)
+    reliability: str | None = None
+
+
+class Product(Strict):
+    """A product carried, with its role in the profit chain (利润链) and its life-cycle stage."""
+
+    name: str
+    role: Aliased(ProductRole) | None = None
+    stage: Aliased(ProductStage) | None = None
+    brand: str | None = None
+    competitor: bool = Field(False, description="a competing brand's product (竞品)")
+    since: Day | None = None
+
+
+class NextStep(Strict):
+    date: Day
+    action: str
+
+
+class Interaction(Strict):
+    """One entry of the communication log: a visit, call, WeChat, delivery, ..."""
+
+    date: Day
+    kind: Aliased(InteractionKind) = InteractionKind.visit
+    contact: str | None = None
+    goal: str | None = None
+    outcome: str | None = None
+    done: list[Aliased(Done)] = []
+    next: NextStep | None = None
+    note: str | None = None
+
+
+class Month(Strict):
+    """What the customer reported for one month, and what we booked."""
+
+    collections: Amount | None = Field(None, description="回款额")
+    shipments: Amount | None = Field(None, description="提货/发货")
+    inventory: Amount | None = Field(None, description="库存")
+    sell_out: Amount | None = Field(None, description="出销量")
+    movement: Amount | None = Field(None, description="动销")
+    stockout: bool | None = None
+    reported: Day | None = Field(None, description="the day the customer reported the figures")
+    changes: str | None = Field(None, description="changes in the customer's business (经营变化)")
+
+
+class Expense(Strict):
+    """A relationship expense (客情费)."""
+
+    date: Day
+    amount: Amount
+    purpose: str | None = None
+    recipient: str | None = None
+    kind: Aliased(ExpenseKind) = ExpenseKind.regular
+    applied: Day | None = Field(None, description="when a special expense was applied for")
+    advance: bool = Field(False, description="paid from the rep's cash advance")
+    note: str | None = None
+
+
+class Intel(Strict):
+    """A claim about the customer or a competitor; trusted from two independent sources."""
+
+    date: Day
+    claim: str
+    sources: list[str] = []
+    note: str | None = None
+
+
+class Customer(Strict):
+    """One customer file (客户档案). Only ``name`` is required."""
+
+    name: str = Field(min_length=1)
+    kind: Aliased(Kind) | None = None
+    status: Aliased(Status) | None = None
+    grade: Aliased(Grade) | None = Field(None, description="active: A|B|C; prospect: near|later")
+    tier: Aliased(Tier) | None = None
+    relationship: Aliased(Relationship) | None = None
+    stage: Aliased(Stage) | None = None
+    owner: str | None = None
+    region: str | None = None
+    address: str | None = None
+    tags: list[str] = []
+    since: Day | None = Field(None, description="cooperation / contract start")
+    anniversary: Day | None = Field(None, description="store opening date (店庆)")
+    route: Route | None = None
+    cadence: DayPair | None = Field(None, description="[shows-from, due] days between visits")
+    notes: str | None = None
+    business: Business | None = None
+    network: Network | None = None
+    logistics: Logistics | None = None
+    contacts: list[Contact] = []
+    products: list[Product] = []
+    visits: list[Interaction] = Field([], description="the interaction log, oldest first")
+    months: dict[YearMonth, Month] = {}
+    assessments: dict[YearMonth, dict[str, int]] = Field(
+        {}, description="a manager's scores per scorecard item, 0-10"
+    )
+    synergy: dict[YearMonth, dict[str, int]] = Field(
+        {}, description="distributor Synergy factor scores, 1-4"
+    )
+    expenses: list[Expense] = []
+    intel: list[Intel] = []
+
+    @field_validator("grade")
+    @classmethod
+    def _grade_fits_status(cls, grade: Grade | None, info: Any) -> Grade | None:
+        status = info.data.get("status")
+        if grade is None or status is None:
+            return grade
+        allowed = {Status.active: "ABC", Status.prospect: ("near", "later")}.get(status)
+        if allowed is None:
+            raise ValueError(f"a {status.value} customer has no grade")
+        if grade.value not in allowed:
+            article = "an" if status.value[0] in "aeiou" else "a"
+            raise ValueError(f"{grade.value!r} is not a grade of {article} {status.value} customer "
+                             f"(use {' | '.join(allowed)})")
+        return grade
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_ordered(cls, pair: tuple[int, int] | None) -> tuple[int, int] | None:
+        return check_pair(pair)
+
+    @field_validator("assessments")
+    @classmethod
+    def _scores_in_range(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for month, items in value.items():
+            for item, score in items.items():
+                if not 0 <= score <= 10:
+                    raise ValueError(f"{month}.{item}: {score} is outside 0-10")
+        return value
+
+    @field_validator("synergy")
+    @classmethod
+    def _synergy_in_range(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for month, items in value.items():
+            for item, score in items.items():
+                if not 1 <= score <= 4:
+                    raise ValueError(f"{month}.{item}: {score} is outside 1-4")
+        return value

@@ -1,0 +1,87 @@
+"""``kq.yaml`` as ``kq init`` writes it: every default, each with its comment."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from .config import Settings
+
+HEADER = """\
+# kq.yaml: settings of this kq (客情) repository.
+# Every number below is the default from the domain notes; change what your team does
+# differently, or delete a line to go back to the default.
+"""
+
+REPS = """\
+# The team. A rep who leaves gets `left: YYYY-MM-DD`; their customers become orphans (孤儿客户)
+# in `kq due` until reassigned. Example:
+#   reps:
+#     - {name: 李明}
+#     - {name: 张强, left: 2026-10-31}
+reps: []
+"""
+
+_PLAIN = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .()/-]*$")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and _PLAIN.match(value) and value not in {"true", "false", "null"}:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _scalar(value)
+
+
+def _block(model: BaseModel, indent: str) -> list[str]:
+    lines: list[str] = []
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        note = f"  # {field.description}" if field.description else ""
+        if isinstance(value, BaseModel):
+            lines.append(f"{indent}{name}:{note}")
+            lines += _block(value, indent + "  ")
+        elif isinstance(value, dict) and value and all(isinstance(v, list) for v in value.values()):
+            lines.append(f"{indent}{name}:{note}")
+            for key, items in value.items():
+                lines.append(f"{indent}  {key}:")
+                lines += [f"{indent}    - {_flow(item)}" for item in items]
+        elif isinstance(value, dict) and value:
+            lines.append(f"{indent}{name}:{note}")
+            lines += [f"{indent}  {k}: {_scalar(v)}" for k, v in value.items()]
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            lines.append(f"{indent}{name}:{note}")
+            lines += [f"{indent}  - {_flow(item)}" for item in value]
+        else:
+            lines.append(f"{indent}{name}: {_flow(value)}{note}")
+    return lines
+
+
+def settings_yaml() -> str:
+    defaults = Settings()
+    out = [HEADER, REPS]
+    for name in Settings.model_fields:
+        if name == "reps":
+            continue
+        section = getattr(defaults, name)
+        doc = (type(section).__doc__ or "").strip().splitlines()
+        out.append("\n".join([*(f"# {line.strip()}" for line in doc if line.strip()),
+                              f"{name}:", *_block(section, "  ")]) + "\n")
+    return "\n".join(out)

@@ -1,0 +1,266 @@
+"""Reading YAML defensively, with the line and column of everything.
+
+PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, expands aliases without
+limit, raises from inside its constructor on an impossible date, and reads ``10:30`` as the
+number 630 (YAML 1.1 sexagesimal). kq composes the node graph with libyaml and builds the Python
+values itself, so each of these becomes a :class:`Problem` at the offending line.
+
+Numbers follow YAML 1.2's core schema: ``10:30`` and ``0571888`` stay text, ``yes``/``no``
+are text too (pydantic still reads them as booleans where a field is a boolean).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem, format_path
+
+try:  # libyaml parses about ten times faster than the pure-Python parser
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - platforms without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+T = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (T + x for x in
+                                          ("str", "int", "float", "bool", "null", "timestamp"))
+MAP, SEQ, MERGE = T + "map", T + "seq", T + "merge"
+
+
+class Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core-schema scalars, plus dates and merge keys."""
+
+
+Resolver.add_implicit_resolver(BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                               list("tTfF"))
+Resolver.add_implicit_resolver(
+    INT, re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
+Resolver.add_implicit_resolver(
+    FLOAT,
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+Resolver.add_implicit_resolver(MERGE, re.compile(r"^(?:<<)$"), ["<"])
+Resolver.add_implicit_resolver(NULL, re.compile(r"^(?:~|null|Null|NULL|)$"),
+                               ["~", "n", "N", ""])
+Resolver.add_implicit_resolver(
+    TIMESTAMP,
+    re.compile(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
+               r"(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?"
+               r"(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?)$"),
+    list("0123456789"))
+
+
+class _Loader(_Parser, Resolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Resolver.__init__(self)
+
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2}))?")
+_NODE_BUDGET = 10_000  # nodes an alias may add beyond the size of the text itself
+Path = tuple[Any, ...]
+
+
+class YamlProblem(Exception):
+    def __init__(self, node: Node | None, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.node, self.message, self.field = node, message, field
+
+
+def _mark(node: Node | None) -> tuple[int, int]:
+    if node is None:
+        return 1, 1
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 text of a file (a BOM is allowed), or a problem naming the first bad byte."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "; it looks like GBK/GB18030: re-save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        byte = data[e.start:e.start + 1].hex()
+        return None, Problem(path, line, column, "",
+                             f"not UTF-8 text (byte 0x{byte}){hint}")
+
+
+class Builder:
+    """Turns a composed node graph into Python values, refusing what kq does not accept."""
+
+    def __init__(self, text_length: int, positions: dict[Path, tuple] | None = None) -> None:
+        self.budget = _NODE_BUDGET + text_length
+        self.active: set[int] = set()
+        self.positions = positions
+
+    def build(self, node: Node, path: Path = ()) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(node, "aliases expand beyond a safe size (an alias bomb?); "
+                                    "refusing to read this file")
+        if self.positions is not None:
+            self.positions.setdefault(path, _mark(node))
+        if isinstance(node, ScalarNode):
+            try:
+                return self.scalar(node)
+            except YamlProblem as e:
+                e.field = e.field or format_path(path)
+                raise
+        key = id(node)
+        if key in self.active:
+            raise YamlProblem(node, "an alias refers to a node that contains it (recursive)")
+        self.active.add(key)
+        try:
+            if isinstance(node, MappingNode):
+                if node.tag != MAP:
+                    raise YamlProblem(node, f"unsupported YAML tag {node.tag}")
+                return self.mapping(node, path)
+            if node.tag != SEQ:
+                raise YamlProblem(node, f"unsupported YAML tag {node.tag}")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.active.discard(key)
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first: dict[Any, Node] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merged.update(self._merge_source(value_node))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(key_node, "a key must be plain text, not a list or mapping")
+            key = self.scalar(key_node)
+            if isinstance(key, dt.date):
+                key = key.isoformat()
+            if key in first:
+                line = first[key].start_mark.line + 1
+                raise YamlProblem(key_node, f"duplicate key (first at line {line}); "
+                                            "YAML would silently keep only the last one",
+                                  field=format_path((*path, key)))
+            first[key] = key_node
+            if self.positions is not None:
+                self.positions[(*path, key, "[key]")] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def _merge_source(self, node: Node) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                raise YamlProblem(source, "'<<' merges only mappings")
+            for k, v in self.build(source).items():
+                merged.setdefault(k, v)
+        return merged
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == STR:
+            return value
+        if tag == INT:
+            text = value.replace("_", "")
+            return int(text, 16) if text.lower().startswith("0x") else int(text)
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            return value.lower() == "true"
+        if tag == FLOAT:
+            text = value.replace("_", "").lower()
+            if text.endswith("inf") or text.endswith("nan"):
+                raise YamlProblem(node, f"{value!r} is not a usable number")
+            return float(text)
+        if tag == TIMESTAMP:
+            return self.timestamp(node)
+        if tag == MERGE:
+            return value
+        raise YamlProblem(node, f"unsupported YAML tag {tag}; kq reads plain YAML only")
+
+    @staticmethod
+    def timestamp(node: ScalarNode) -> dt.date | dt.datetime:
+        m = _TIMESTAMP.match(node.value)
+        if m is None:
+            raise YamlProblem(node, f"{node.value!r} is not a date")
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            if m.group(4) is None:
+                return dt.date(year, month, day)
+            return dt.datetime(year, month, day, int(m.group(4)), int(m.group(5)),
+                               int(m.group(6)))
+        except ValueError as e:
+            raise YamlProblem(node, f"{node.value} is not a real date ({e})") from None
+
+
+def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node(), None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = e.problem or e.context or "not valid YAML"
+        if e.context and e.problem:
+            what = f"{e.problem} ({e.context})"
+        return None, Problem(path, line, column, "", f"YAML syntax: {what}")
+    except yaml.YAMLError as e:
+        return None, Problem(path, 1, 1, "", f"YAML: {e}")
+    finally:
+        loader.dispose()
+
+
+def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
+    """Parse one YAML document: ``(value, None)`` (``None`` when empty) or ``(None, problem)``."""
+    text, problem = decode(data, path)
+    if problem:
+        return None, problem
+    node, problem = compose(text, path)
+    if problem:
+        return None, problem
+    if node is None:
+        return None, None
+    try:
+        return Builder(len(text)).build(node), None
+    except YamlProblem as e:
+        line, column = _mark(e.node)
+        return None, Problem(path, line, column, e.field, e.message)
+    except RecursionError:
+        return None, Problem(path, 1, 1, "", "nested too deeply")
+
+
+def positions(data: bytes) -> dict[Path, tuple[int, int]]:
+    """Line and column of every value (and of every key, under ``(*path, key, "[key]")``)."""
+    text, _ = decode(data, "")
+    node, _ = compose(text or "", "")
+    found: dict[Path, tuple[int, int]] = {}
+    if node is not None:
+        try:
+            Builder(len(text or ""), found).build(node)
+        except (YamlProblem, RecursionError):
+            pass
+    return found

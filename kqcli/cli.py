@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import check, init, listing, schema, show
+from .commands import check, due, init, listing, schema, show
 
 app = typer.Typer(
     name="kq",
@@ -56,3 +56,4 @@ app.command("check")(check.run)
 app.command("list")(listing.run)
 app.command("show")(show.run)
 app.command("schema")(schema.run)
+app.command("due")(due.run)

@@ -94,9 +94,10 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str 
 
     t = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
               title_justify="left", caption_justify="left", pad_edge=False)
+    tty = sys.stdout.isatty()
     for c in columns:
-        t.add_column(c.header, justify=c.justify, style=c.style, max_width=c.max_width,
-                     overflow="fold")
+        t.add_column(c.header, justify=c.justify, style=c.style,
+                     max_width=c.max_width if tty else None, overflow="fold")
     for row in rows:
         t.add_row(*(Text((c.show or cell)(row.get(c.key))) for c in columns),
                   style=row_style(row) if row_style else None)

@@ -1,6 +1,7 @@
 """What the daily commands need to know of a customer, kept in the index beside its summary.
 
-Computed once per file change, so ``kq due`` over thousands of customers never re-reads YAML.
+Computed once per file change (independent of today and of kq.yaml), so ``kq due`` over
+thousands of customers never re-reads YAML.
 """
 
 from __future__ import annotations
@@ -9,6 +10,66 @@ from typing import Any
 
 from ..schema.customer import Customer
 
+IN_PERSON = frozenset({"visit", "training", "event"})
+FOLLOW_UP_KINDS = frozenset({"call", "care_call", "visit", "wechat"})
+MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
 
 def extract(customer: Customer) -> dict[str, Any]:
-    return {}
+    visits = sorted(customer.visits, key=lambda v: v.date)
+    in_person = [v.date for v in visits if v.kind.value in IN_PERSON]
+    care_calls = [v.date for v in visits if v.kind.value == "care_call"]
+    deliveries = [v.date for v in visits if v.kind.value == "delivery"]
+
+    follow_up = None
+    if deliveries:
+        delivered = deliveries[-1]
+        after = [v.date for v in visits if v.kind.value in FOLLOW_UP_KINDS and v.date > delivered]
+        first = after[0] if after else None
+        second = next((d for d in after if first and d > first), None)
+        follow_up = {"delivered": _iso(delivered), "first": _iso(first), "second": _iso(second)}
+
+    open_next = None
+    with_next = [v for v in visits if v.next is not None]
+    if with_next:
+        last = with_next[-1]
+        if not any(v.date > last.date for v in visits):
+            open_next = {"date": _iso(last.next.date), "action": last.next.action,
+                         "from": _iso(last.date)}
+
+    contacts = []
+    for c in customer.contacts:
+        if c.birthday or c.lunar_birthday or c.events:
+            contacts.append({
+                "name": c.name, "role": c.role, "birthday": _iso(c.birthday),
+                "lunar_birthday": c.lunar_birthday,
+                "events": [{"date": _iso(e.date), "kind": e.kind.value, "note": e.note}
+                           for e in c.events],
+            })
+
+    months = {
+        month: {**{k: getattr(m, k) for k in MONTH_FIGURES if getattr(m, k) is not None},
+                "reported": _iso(m.reported), "stockout": m.stockout}
+        for month, m in sorted(customer.months.items())[-13:]
+    }
+    return {
+        "first_interaction": _iso(visits[0].date) if visits else None,
+        "last_interaction": _iso(visits[-1].date) if visits else None,
+        "last_in_person": _iso(in_person[-1]) if in_person else None,
+        "last_care_call": _iso(care_calls[-1]) if care_calls else None,
+        "interaction_dates": sorted({_iso(v.date) for v in visits})[-60:],
+        "follow_up": follow_up,
+        "next": open_next,
+        "contacts": contacts,
+        "months": months,
+        "products": [{"name": p.name, "role": p.role and p.role.value,
+                      "stage": p.stage and p.stage.value, "competitor": p.competitor,
+                      "since": _iso(p.since)} for p in customer.products],
+        "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
+                  for i in customer.intel],
+        "expense_months": sorted({e.date.strftime("%Y-%m") for e in customer.expenses}),
+    }

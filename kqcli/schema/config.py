@@ -53,6 +53,7 @@ class FollowUp(Section):
     first: int = Field(3, ge=0)
     second: int = Field(7, ge=0)
     lead: int = Field(1, ge=0)
+    window: int = Field(30, ge=1, description="deliveries older than this are not followed up")
 
 
 class Leads(Section):

@@ -1,0 +1,377 @@
+"""The morning list (``kq due``): every reminder a customer calls for, and how urgent it is.
+
+Pure functions over a customer's index row (summary + facts) and the settings. A reminder has
+a ``due`` date and shows from ``shows_from`` (due minus its lead time). Urgency is a sum of
+documented terms, in the spirit of taskwarrior's urgency coefficients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..schema.config import Settings
+from . import dates
+
+REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
+           "holiday", "event", "report_missing", "expense_statement", "intel_unconfirmed",
+           "orphan", "risk")
+LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话", "follow_up": "到货回访",
+          "next_action": "待办", "birthday": "生日", "anniversary": "店庆", "holiday": "节日",
+          "event": "家庭大事", "report_missing": "未报数据", "expense_statement": "费用报表",
+          "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
+            "other": "大事"}
+MISFORTUNE = frozenset({"illness", "bereavement"})
+ACTIVE_WORK = frozenset({"active", "prospect", None})
+
+
+@dataclass
+class Reminder:
+    customer: str | None
+    name: str
+    reason: str
+    due: dt.date
+    shows_from: dt.date
+    message: str
+    owner: str | None = None
+    region: str | None = None
+    time: str | None = None
+    misfortune: bool = False
+    urgency: float = 0.0
+    terms: list[tuple[str, float]] = field(default_factory=list)
+
+    def overdue_days(self, today: dt.date) -> int:
+        return (today - self.due).days
+
+    def to_json(self, today: dt.date) -> dict[str, Any]:
+        return {"customer": self.customer, "name": self.name, "reason": self.reason,
+                "due": self.due.isoformat(), "overdue_days": self.overdue_days(today),
+                "urgency": round(self.urgency, 2), "message": self.message,
+                "owner": self.owner, "region": self.region, "time": self.time}
+
+
+def _d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def cadence_of(summary: dict[str, Any], settings: Settings) -> tuple[int, int]:
+    """The customer's own cadence, else its tier's, else the distributor or untiered default."""
+    if summary.get("cadence"):
+        return tuple(summary["cadence"])  # type: ignore[return-value]
+    c = settings.cadence
+    if summary.get("kind") == "distributor" and not summary.get("tier"):
+        return c.distributor
+    return getattr(c, summary.get("tier") or "untiered")
+
+
+def care_call_interval(customer_id: str, last: dt.date | None, low: int, high: int) -> int:
+    """Days to the next care call: irregular on purpose, yet stable for a customer and last call."""
+    seed = f"{customer_id}|{last.isoformat() if last else ''}".encode()
+    spread = int.from_bytes(hashlib.blake2b(seed, digest_size=4).digest(), "big")
+    return low + spread % (high - low + 1)
+
+
+class CustomerRules:
+    """The reminders of one customer (everything except holidays and expense statements)."""
+
+    def __init__(self, summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
+                 today: dt.date) -> None:
+        self.s, self.f, self.cfg, self.today = summary, facts, settings, today
+        self.out: list[Reminder] = []
+
+    def add(self, reason: str, due: dt.date, lead: int, message: str, **extra: Any) -> None:
+        self.out.append(Reminder(self.s["id"], self.s["name"], reason, due,
+                                 due - dt.timedelta(days=lead), message, self.s.get("owner"),
+                                 self.s.get("region"), **extra))
+
+    def all(self) -> list[Reminder]:
+        status = self.s.get("status")
+        if status != "terminated":
+            self.visit_or_route()
+            self.care_call()
+            self.follow_up()
+            self.next_action()
+            self.occasions()
+            self.report_missing()
+            self.risk()
+        self.intel()
+        self.orphan()
+        return self.out
+
+    def visit_or_route(self) -> None:
+        if self.s.get("status") not in ACTIVE_WORK:
+            return
+        last = _d(self.f.get("last_in_person"))
+        route = self.s.get("route")
+        if route:
+            weekday = WEEKDAYS.index(route["weekday"])
+            last_route_day = self.today - dt.timedelta(days=(self.today.weekday() - weekday) % 7)
+            due = last_route_day
+            if last is not None and last >= last_route_day:
+                due = last_route_day + dt.timedelta(days=7)
+            when = f"{WEEKDAY_CN[weekday]} {route.get('time') or ''}".strip()
+            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}",
+                     time=route.get("time"))
+            return
+        shows, due_after = cadence_of(self.s, self.cfg)
+        if last is None:
+            self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访")
+            return
+        due = last + dt.timedelta(days=due_after)
+        lead = max(due_after - shows, self.cfg.leads.visit)
+        self.add("visit", due, lead, f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天)")
+
+    def care_call(self) -> None:
+        cfg = self.cfg.care_calls
+        if self.s.get("tier") not in cfg.tiers or self.s.get("status") not in ACTIVE_WORK:
+            return
+        last = _d(self.f.get("last_care_call"))
+        base = last or _d(self.f.get("first_interaction")) or self.today
+        interval = care_call_interval(self.s["id"], last, cfg.min_days,
+                                      max(cfg.max_days, cfg.min_days))
+        since = f"上次 {last.isoformat()}" if last else "从未打过"
+        self.add("care_call", base + dt.timedelta(days=interval), cfg.lead,
+                 f"情感电话, 不谈生意 ({since})")
+
+    def follow_up(self) -> None:
+        state, cfg = self.f.get("follow_up"), self.cfg.follow_up
+        if not state or state.get("second"):
+            return
+        delivered = _d(state["delivered"])
+        if (self.today - delivered).days > cfg.window:
+            return
+        first = _d(state.get("first"))
+        if first is None:
+            self.add("follow_up", delivered + dt.timedelta(days=cfg.first), cfg.lead,
+                     f"到货 {delivered.isoformat()} 后第一次回访")
+        else:
+            self.add("follow_up", first + dt.timedelta(days=cfg.second), cfg.lead,
+                     f"到货 {delivered.isoformat()} 后第二次回访 (第一次 {first.isoformat()})")
+
+    def next_action(self) -> None:
+        step = self.f.get("next")
+        if step:
+            self.add("next_action", _d(step["date"]), self.cfg.leads.next_action,
+                     f"{step['action']} (约定于 {step['from']})")
+
+    def occasions(self) -> None:
+        leads = self.cfg.leads
+        last_contact = _d(self.f.get("last_interaction"))
+        for c in self.f.get("contacts", []):
+            who = f"{c['name']}({c['role']})" if c.get("role") else c["name"]
+            if c.get("birthday"):
+                born = _d(c["birthday"])
+                day = dates.next_solar(born.month, born.day, self.today)
+                self.add("birthday", day, leads.birthday,
+                         f"{who} {day.year - born.year}岁生日 {day.month}月{day.day}日")
+            if c.get("lunar_birthday"):
+                spec = c["lunar_birthday"]
+                day = dates.next_lunar(spec, self.today)
+                month, dom, leap = dates.parse_lunar(spec)
+                self.add("birthday", day, leads.birthday,
+                         f"{who} 农历生日 {'闰' if leap else ''}{month}月{dom}日 ({day.isoformat()})")
+            for e in c.get("events", []):
+                day = _d(e["date"])
+                note = f": {e['note']}" if e.get("note") else ""
+                if e["kind"] in MISFORTUNE:
+                    followed = last_contact is not None and last_contact >= day
+                    if not followed and 0 <= (self.today - day).days <= 30:
+                        self.add("event", day, 0, f"{who} {EVENT_CN[e['kind']]}{note}, 立即致电, "
+                                 "不谈生意", misfortune=True)
+                    elif day > self.today:
+                        self.add("event", day, leads.event, f"{who} {EVENT_CN[e['kind']]}{note}",
+                                 misfortune=True)
+                elif -7 <= (self.today - day).days <= 7 or day > self.today:
+                    if not (day <= self.today and last_contact and last_contact >= day):
+                        self.add("event", day, leads.event,
+                                 f"{who} {EVENT_CN[e['kind']]}{note}, 道贺")
+        if self.s.get("anniversary"):
+            opened = _d(self.s["anniversary"])
+            day = dates.next_solar(opened.month, opened.day, self.today)
+            years = day.year - opened.year
+            self.add("anniversary", day, leads.anniversary,
+                     f"店庆 {years}周年 {day.isoformat()}, 提前准备促销/礼品支持")
+
+    def report_missing(self) -> None:
+        if self.s.get("status") != "active":
+            return
+        months = self.f.get("months", {})
+        deadline_day = self.cfg.due.report_day
+        first_of_month = self.today.replace(day=1)
+        for back in (1, 2):
+            month_start = _add_months(first_of_month, -back)
+            key = month_start.strftime("%Y-%m")
+            deadline = _add_months(month_start, 1).replace(day=deadline_day)
+            since = _d(self.s.get("since"))
+            if since and since > _add_months(month_start, 1) - dt.timedelta(days=1):
+                continue
+            reported = _d((months.get(key) or {}).get("reported"))
+            if reported is not None and reported <= deadline:
+                continue
+            if reported is not None:  # reported late: done, nothing to chase
+                continue
+            self.add("report_missing", deadline, self.cfg.leads.report_missing,
+                     f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
+            return
+
+    def intel(self) -> None:
+        need = self.cfg.due.intel_sources
+        for item in self.f.get("intel", []):
+            if item["sources"] < need:
+                day = _d(item["date"])
+                if (self.today - day).days > 90:
+                    continue
+                self.add("intel_unconfirmed", day + dt.timedelta(days=7), 7,
+                         f"“{item['claim']}” 只有 {item['sources']} 个信源, 需 {need} 个独立信源核实")
+
+    def orphan(self) -> None:
+        owner = self.s.get("owner")
+        left = {r.name: r.left for r in self.cfg.reps if r.left is not None}
+        if owner in left and left[owner] <= self.today:
+            self.add("orphan", left[owner], 0, f"业代 {owner} 已于 {left[owner].isoformat()} 离职, "
+                                               "需重新分配并回访")
+        elif not owner and self.s.get("status") == "active":
+            self.add("orphan", self.today, 0, "没有负责业代, 需分配")
+
+    def risk(self) -> None:
+        if self.s.get("status") != "active":
+            return
+        cfg = self.cfg.risk
+        months = self.f.get("months", {})
+        keys = sorted(months)
+        for figure, label in (("collections", "回款"), ("sell_out", "出销")):
+            run = [months[k].get(figure) for k in keys[-cfg.falling_months:]]
+            if (len(run) == cfg.falling_months and None not in run
+                    and _consecutive(keys[-cfg.falling_months:])
+                    and all(a > b for a, b in zip(run, run[1:], strict=False))):
+                self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
+                         + " → ".join(f"{v:g}" for v in run))
+        if keys:
+            latest = months[keys[-1]]
+            inventory, sell_out = latest.get("inventory"), latest.get("sell_out")
+            if inventory is not None and sell_out and inventory > cfg.inventory_ratio * sell_out:
+                self.add("risk", self.today, 0, f"{keys[-1]} 库存 {inventory:g} 远高于出销 "
+                         f"{sell_out:g} (>{cfg.inventory_ratio:g} 倍)")
+            if latest.get("stockout"):
+                self.add("risk", self.today, 0, f"{keys[-1]} 断货")
+        products = self.f.get("products", [])
+        for p in products:
+            since = _d(p.get("since"))
+            if p.get("competitor") and since and 0 <= (self.today - since).days <= cfg.competitor_new_days:
+                self.add("risk", self.today, 0, f"新进竞品 {p['name']} ({since.isoformat()})")
+        ours = [p for p in products if not p.get("competitor")]
+        declining = [p["name"] for p in ours if p.get("stage") == "decline"]
+        if declining and not any(p.get("stage") in ("growth", "mature") for p in ours):
+            self.add("risk", self.today, 0, f"利润链断裂: {', '.join(declining)} 衰退, "
+                     "没有成长或成熟期产品接替")
+        if self.s.get("tier") == "key" or self.s.get("kind") == "key_account":
+            cadence = 7 if self.s.get("route") else cadence_of(self.s, self.cfg)[1]
+            last = _d(self.f.get("last_interaction"))
+            limit = round(cfg.untouched_factor * cadence)
+            if last is not None and (self.today - last).days > limit:
+                self.add("risk", last + dt.timedelta(days=limit), 0,
+                         f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+
+
+def _add_months(day: dt.date, n: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _consecutive(keys: list[str]) -> bool:
+    starts = [dt.date.fromisoformat(k + "-01") for k in keys]
+    return all(_add_months(a, 1) == b for a, b in zip(starts, starts[1:], strict=False))
+
+
+def holiday_reminders(settings: Settings, today: dt.date, horizon: int) -> list[Reminder]:
+    """One reminder per festival: personalised greetings to the customers who matter."""
+    out = []
+    for key in settings.due.holidays:
+        if key not in dates.FESTIVALS:
+            continue
+        day = dates.next_festival(key, today)
+        if (day - today).days > max(horizon, settings.leads.holiday):
+            continue
+        name = dates.FESTIVALS[key][0]
+        out.append(Reminder(None, name, "holiday", day,
+                            day - dt.timedelta(days=settings.leads.holiday),
+                            f"{name} {day.isoformat()}: 给重要客户送上个性化问候, 不要群发"))
+    return out
+
+
+def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
+                        ) -> tuple[list[Reminder], bool]:
+    """The monthly expense statement of each rep, due on the n-th working day of the month.
+
+    Returns the reminders and whether the official calendar covered the dates.
+    """
+    calendar = dates.WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
+    n = settings.expenses.statement_working_day
+    deadline, covered = calendar.nth_working_day(today.year, today.month, n)
+    month_start = today.replace(day=1)
+    if deadline < today:
+        month_start = _add_months(month_start, 1)
+        deadline, covered = calendar.nth_working_day(month_start.year, month_start.month, n)
+    period = _add_months(month_start, -1).strftime("%Y-%m")
+    lead = settings.leads.expense_statement
+    out = [Reminder(None, rep, "expense_statement", deadline,
+                    deadline - dt.timedelta(days=lead),
+                    f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline.isoformat()} 前提交",
+                    owner=rep) for rep in owners]
+    return out, covered
+
+
+def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings,
+          today: dt.date) -> None:
+    """Fill ``urgency`` and the ``terms`` that explain it."""
+    u = settings.urgency
+    terms = [(f"reason {reminder.reason}", u.reasons.get(reminder.reason, 0.0))]
+    late = reminder.overdue_days(today)
+    if late > 0:
+        terms.append((f"overdue {late}d × {u.overdue_per_day:g}", min(late * u.overdue_per_day,
+                                                                       u.overdue_cap)))
+    elif late < 0:
+        terms.append((f"ahead {-late}d × -{u.ahead_per_day:g}",
+                      max(late * u.ahead_per_day, -u.overdue_cap)))
+    if reminder.misfortune and reminder.due <= today:
+        terms.append(("illness/bereavement", u.misfortune))
+    if summary:
+        for key, table in (("tier", u.tier), ("grade", u.grade), ("kind", u.kind)):
+            value = summary.get(key)
+            if value in table and table[value]:
+                terms.append((f"{key} {value}", table[value]))
+    reminder.terms = terms
+    reminder.urgency = sum(v for _, v in terms)
+
+
+def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
+    """Listed once its lead time has begun, or when due falls within ``within`` days."""
+    if reminder.shows_from <= today:
+        return True
+    return within is not None and (reminder.due - today).days <= within
+
+
+def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
+                 today: dt.date, within: int | None = None) -> tuple[list[Reminder], bool]:
+    """Every visible reminder, most urgent first; and whether the work calendar was covered."""
+    found: list[Reminder] = []
+    summaries = {}
+    for summary, facts in rows:
+        summaries[summary["id"]] = summary
+        found += CustomerRules(summary, facts, settings, today).all()
+    found += holiday_reminders(settings, today, within or 0)
+    reps = [r.name for r in settings.reps if r.left is None or r.left > today]
+    if not reps:
+        reps = sorted({s.get("owner") for s, _ in rows if s.get("owner")})
+    statements, covered = statement_reminders(settings, reps, today)
+    found += statements
+    shown = [r for r in found if visible(r, today, within)]
+    for r in shown:
+        score(r, summaries.get(r.customer or ""), settings, today)
+    shown.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))
+    return shown, covered

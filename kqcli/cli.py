@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import check, due, init, listing, schema, show
+from .commands import check, due, init, listing, log, schema, show
 
 app = typer.Typer(
     name="kq",
@@ -57,3 +57,4 @@ app.command("list")(listing.run)
 app.command("show")(show.run)
 app.command("schema")(schema.run)
 app.command("due")(due.run)
+app.command("log")(log.run)

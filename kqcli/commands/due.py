@@ -4,9 +4,9 @@ from typing import Annotated, Any
 
 import typer
 
-from . import FormatOption, friendly, open_repo, report_skipped
 from ..errors import KqError
 from ..render import Format
+from . import FormatOption, friendly, open_repo, report_skipped
 
 SECTIONS = (("route", "今日固定拜访 today's route"), ("overdue", "逾期 overdue"),
             ("today", "今天 due today"), ("ahead", "即将 coming up"))

@@ -1,0 +1,53 @@
+"""Building a new interaction from command-line values, with the checks a user expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+
+from ..errors import KqError
+from ..schema.customer import Customer
+from ..schema.enums import Done, InteractionKind, parse_enum
+
+
+def _day(value: str | None, option: str, default: dt.date | None = None) -> dt.date | None:
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise KqError(f"{option}: {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
+                      contact: str | None, goal: str | None, outcome: str | None,
+                      done: str | None, next_date: str | None, next_action: str | None,
+                      note: str | None) -> dict[str, Any]:
+    """The mapping to append under ``visits:``, in the schema's key order."""
+    try:
+        kind_value = parse_enum(InteractionKind, kind).value
+        done_values = [parse_enum(Done, d).value for d in (done or "").replace("，", ",").split(",")
+                       if d.strip()]
+    except ValueError as e:
+        raise KqError(str(e)) from None
+    if contact is not None:
+        names = [c.name for c in customer.contacts]
+        if contact not in names:
+            close = difflib.get_close_matches(contact, names, 1, 0.3)
+            hint = f"; did you mean {close[0]}?" if close else (
+                f"; contacts: {', '.join(names)}" if names else "; the customer has no contacts yet")
+            raise KqError(f"--contact: {contact} is not a contact of {customer.name}{hint}")
+    if (next_date is None) != (next_action is None):
+        raise KqError("--next-date and --next-action go together")
+    item: dict[str, Any] = {"date": _day(date, "--date", today), "kind": kind_value}
+    for key, value in (("contact", contact), ("goal", goal), ("outcome", outcome)):
+        if value:
+            item[key] = value
+    if done_values:
+        item["done"] = done_values
+    if next_date is not None:
+        item["next"] = {"date": _day(next_date, "--next-date"), "action": next_action}
+    if note:
+        item["note"] = note
+    return item

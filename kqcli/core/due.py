@@ -202,22 +202,19 @@ class CustomerRules:
             return
         months = self.f.get("months", {})
         deadline_day = self.cfg.due.report_day
-        first_of_month = self.today.replace(day=1)
-        for back in (1, 2):
-            month_start = _add_months(first_of_month, -back)
-            key = month_start.strftime("%Y-%m")
-            deadline = _add_months(month_start, 1).replace(day=deadline_day)
-            since = _d(self.s.get("since"))
-            if since and since > _add_months(month_start, 1) - dt.timedelta(days=1):
-                continue
-            reported = _d((months.get(key) or {}).get("reported"))
-            if reported is not None and reported <= deadline:
-                continue
-            if reported is not None:  # reported late: done, nothing to chase
-                continue
-            self.add("report_missing", deadline, self.cfg.leads.report_missing,
-                     f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
+        month_start = _add_months(self.today.replace(day=1), -1)
+        deadline = self.today.replace(day=deadline_day)
+        if deadline > self.today:  # this month's deadline is ahead: chase the month before
+            month_start = _add_months(month_start, -1)
+            deadline = _add_months(deadline.replace(day=1), -1).replace(day=deadline_day)
+        key = month_start.strftime("%Y-%m")
+        since = _d(self.s.get("since"))
+        if since and since >= _add_months(month_start, 1):
+            return  # the customer started after that month
+        if (months.get(key) or {}).get("reported"):
             return
+        self.add("report_missing", deadline, self.cfg.leads.report_missing,
+                 f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
 
     def intel(self) -> None:
         need = self.cfg.due.intel_sources

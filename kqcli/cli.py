@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import check, due, init, listing, log, route, schema, show
+from .commands import check, due, init, listing, log, route, schema, score, show
 
 app = typer.Typer(
     name="kq",
@@ -59,3 +59,4 @@ app.command("schema")(schema.run)
 app.command("due")(due.run)
 app.command("log")(log.run)
 app.command("route")(route.run)
+app.command("score")(score.run)

@@ -53,7 +53,8 @@ def extract(customer: Customer) -> dict[str, Any]:
 
     months = {
         month: {**{k: getattr(m, k) for k in MONTH_FIGURES if getattr(m, k) is not None},
-                "reported": _iso(m.reported), "stockout": m.stockout}
+                "reported": _iso(m.reported), "stockout": m.stockout,
+                "changes": bool(m.changes)}
         for month, m in sorted(customer.months.items())[-13:]
     }
     return {
@@ -71,5 +72,49 @@ def extract(customer: Customer) -> dict[str, Any]:
                       "since": _iso(p.since)} for p in customer.products],
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
                   for i in customer.intel],
-        "expense_months": sorted({e.date.strftime("%Y-%m") for e in customer.expenses}),
+        "expenses": [{"date": _iso(e.date), "amount": e.amount, "kind": e.kind.value,
+                      "applied": _iso(e.applied), "advance": e.advance, "recipient": e.recipient,
+                      "purpose": e.purpose} for e in customer.expenses],
+        "monthly": _monthly(visits),
+        "contact_stats": _contact_stats(customer),
+        "assessments": customer.assessments,
+        "synergy": customer.synergy,
+        "business": customer.business.model_dump(
+            mode="json", include={"annual_revenue", "consumers", "strength", "management"})
+        if customer.business else {},
+    }
+
+
+def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
+    """Per month of the log: the counts the scorecard needs."""
+    out: dict[str, dict[str, Any]] = {}
+    for v in visits:
+        m = out.setdefault(v.date.strftime("%Y-%m"), {
+            "in_person": 0, "planned": 0, "help": 0, "pop_display": 0, "feedback": 0,
+            "all": 0, "days": []})
+        done = {d.value for d in v.done}
+        m["all"] += 1
+        m["days"].append(v.date.day)
+        if v.kind.value in IN_PERSON:
+            m["in_person"] += 1
+            m["planned"] += bool(v.goal and v.outcome)
+        m["help"] += "help" in done
+        m["pop_display"] += bool(done & {"pop", "display"})
+        m["feedback"] += "feedback" in done
+    return out
+
+
+def _contact_stats(customer: Customer) -> dict[str, Any]:
+    """How complete the relationship cards are, and how far contacts span the organisation."""
+    contacts = customer.contacts
+    return {
+        "total": len(contacts),
+        "complete": sum(bool(c.name and c.role and (c.phone or c.wechat)
+                             and (c.birthday or c.lunar_birthday)
+                             and (c.hobbies or c.personality)) for c in contacts),
+        "rated": sum(c.familiarity is not None for c in contacts),
+        "known": sum((c.familiarity or 0) >= 1 for c in contacts),
+        "familiar": sum((c.familiarity or 0) >= 2 for c in contacts),
+        "functions": sorted({c.function.value for c in contacts if c.function}),
+        "levels": sorted({c.level.value for c in contacts if c.level}),
     }

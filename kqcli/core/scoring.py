@@ -1,0 +1,172 @@
+"""Month-end scorecards (``kq score``): the terminal relationship card, the distributor
+Synergy table and the information-work indicators. Pure functions over index facts.
+
+How each default item is derived from the month's data (a manager's assessment always wins):
+
+- relationship_cards: share of contacts whose card is complete (name, role, phone or WeChat,
+  birthday, hobbies or personality);
+- mutual_recognition / mutual_familiarity: share of contacts with familiarity >= 1 / >= 2;
+- visit_frequency: in-person visits against what the cadence asks in a month (capped at 1),
+  times the share of those visits that had both a goal and an outcome;
+- favour, pop_display: full points when the month has at least one (done: help; pop/display);
+- feedback: clerk feedback items (done: feedback) against the item's monthly target;
+- regular_communication: interactions of any kind against the target, halved when a gap in
+  the month was longer than the cadence;
+- first_recommendation, product_knowledge, and any item a team adds: assessments only.
+An item with no data scores 0 and is listed in ``missing``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from typing import Any
+
+from ..schema.config import ScoreItem, Settings
+from .due import cadence_of
+
+
+def previous_month(month: str) -> str:
+    year, m = map(int, month.split("-"))
+    return f"{year - 1}-12" if m == 1 else f"{year}-{m - 1:02d}"
+
+
+def card_for(summary: dict[str, Any], settings: Settings) -> list[ScoreItem]:
+    cards = settings.score.cards
+    return cards.get(summary.get("kind") or "", cards.get("default", []))
+
+
+def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str, Any],
+            month: str, settings: Settings) -> float | None:
+    stats = facts.get("contact_stats") or {}
+    m = (facts.get("monthly") or {}).get(month)
+    points = item.points
+    if key == "relationship_cards":
+        return points * stats["complete"] / stats["total"] if stats.get("total") else None
+    if key in ("mutual_recognition", "mutual_familiarity"):
+        if not stats.get("rated"):
+            return None
+        count = stats["known"] if key == "mutual_recognition" else stats["familiar"]
+        return points * count / stats["total"]
+    if key == "visit_frequency":
+        due_days = cadence_of(summary, settings)[1]
+        year, mon = map(int, month.split("-"))
+        required = max(1, math.floor(calendar.monthrange(year, mon)[1] / due_days))
+        if not m or not m["in_person"]:
+            return 0.0
+        return points * min(1.0, m["in_person"] / required) * m["planned"] / m["in_person"]
+    if key == "favour":
+        return float(points) if m and m["help"] else 0.0
+    if key == "pop_display":
+        return float(points) if m and m["pop_display"] else 0.0
+    if key == "feedback":
+        target = item.target or 1
+        return points * min(1.0, (m["feedback"] if m else 0) / target)
+    if key == "regular_communication":
+        if not m:
+            return 0.0
+        target = item.target or 1
+        year, mon = map(int, month.split("-"))
+        days = [0, *sorted(m["days"]), calendar.monthrange(year, mon)[1]]
+        widest = max(b - a for a, b in zip(days, days[1:], strict=False))
+        steady = 1.0 if widest <= cadence_of(summary, settings)[1] else 0.5
+        return points * min(1.0, m["all"] / target) * steady
+    return None
+
+
+def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
+              month: str) -> dict[str, Any]:
+    """One customer's card for ``month``: items, total, max, missing, and where each came from."""
+    assessed = (facts.get("assessments") or {}).get(month, {})
+    items: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    missing: list[str] = []
+    card = card_for(summary, settings)
+    for item in card:
+        if item.key in assessed:
+            value, source = float(min(assessed[item.key], item.points)), "assessment"
+        else:
+            value, source = _derive(item.key, item, facts, summary, month, settings), "derived"
+        if value is None:
+            missing.append(item.key)
+            value, source = 0.0, "missing"
+        items[item.key] = round(value, 1)
+        sources[item.key] = source
+    row = {
+        "customer": summary["id"], "name": summary["name"], "owner": summary.get("owner"),
+        "month": month, "items": items, "total": round(sum(items.values()), 1),
+        "max": sum(i.points for i in card), "missing": missing, "sources": sources,
+    }
+    if summary.get("kind") == "distributor":
+        row["synergy"] = synergy(facts, settings, month)
+        row["information"] = information(facts, settings, month)
+    return row
+
+
+def synergy(facts: dict[str, Any], settings: Settings, month: str) -> dict[str, Any]:
+    """Synergy model table: weight x score (1-4) per factor, on both sides of the partnership."""
+    scores = (facts.get("synergy") or {}).get(month, {})
+    factors = settings.score.synergy
+    points = {f.key: f.weight * scores[f.key] for f in factors if f.key in scores}
+    return {
+        "factors": {k: round(v, 2) for k, v in points.items()},
+        "supplier": round(sum(points.get(f.key, 0) for f in factors if f.side == "supplier"), 2),
+        "distributor": round(sum(points.get(f.key, 0) for f in factors if f.side != "supplier"), 2),
+        "total": round(sum(points.values()), 2),
+        "max": round(sum(f.weight * 4 for f in factors), 2),
+        "missing": [f.key for f in factors if f.key not in scores],
+    }
+
+
+def information(facts: dict[str, Any], settings: Settings, month: str) -> dict[str, Any]:
+    """Information-work indicators: business changes reported; figures reported on time."""
+    figures = (facts.get("months") or {}).get(month) or {}
+    year, mon = map(int, month.split("-"))
+    deadline = (dt.date(year + mon // 12, mon % 12 + 1, settings.score.report_day))
+    reported = figures.get("reported")
+    return {
+        "changes_reported": bool(figures.get("changes")),
+        "figures_reported": bool(reported),
+        "on_time": bool(reported) and dt.date.fromisoformat(reported) <= deadline,
+        "deadline": deadline.isoformat(),
+    }
+
+
+def scorecards(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
+               month: str) -> list[dict[str, Any]]:
+    """Every active customer's card for ``month`` with the change against the month before."""
+    before = previous_month(month)
+    out = []
+    for summary, facts in rows:
+        if summary.get("status") in ("terminated", "potential"):
+            continue
+        card = scorecard(summary, facts, settings, month)
+        prior = scorecard(summary, facts, settings, before)
+        card["previous"] = prior["total"]
+        card["change"] = round(card["total"] - prior["total"], 1)
+        out.append(card)
+    out.sort(key=lambda c: (c["owner"] or "~", -c["total"], c["customer"]))
+    return out
+
+
+def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A rep's scorecard: the average of each item over the rep's customers, and the totals."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        groups.setdefault(card["owner"] or "(none)", []).append(card)
+    out = []
+    for owner, group in sorted(groups.items()):
+        keys = list(dict.fromkeys(k for c in group for k in c["items"]))
+        n = len(group)
+        out.append({
+            "owner": owner, "month": group[0]["month"], "customers": n,
+            "items": {k: round(sum(c["items"].get(k, 0) for c in group) / n, 1) for k in keys},
+            "total": round(sum(c["total"] for c in group) / n, 1),
+            "max": round(sum(c["max"] for c in group) / n, 1),
+            "previous": round(sum(c["previous"] for c in group) / n, 1),
+            "change": round(sum(c["change"] for c in group) / n, 1),
+            "missing": sorted({k for c in group for k in c["missing"]}),
+        })
+    out.sort(key=lambda r: -r["total"])
+    return out

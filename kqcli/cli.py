@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import check, due, init, listing, log, route, schema, score, show
+from .commands import check, classify, due, expenses, init, listing, log, route, schema, score, show
 
 app = typer.Typer(
     name="kq",
@@ -60,3 +60,5 @@ app.command("due")(due.run)
 app.command("log")(log.run)
 app.command("route")(route.run)
 app.command("score")(score.run)
+app.command("classify")(classify.run)
+app.command("expenses")(expenses.run)

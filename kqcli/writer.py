@@ -108,3 +108,27 @@ def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], me
         replace_atomically(path, after, before)
         sha = commit(root, [path], message) if autocommit else None
     return after, sha
+
+
+def update_many(root: Path, changes: dict[Path, Callable[[bytes], bytes]], message: str,
+                autocommit: bool = True) -> str | None:
+    """``update_customer`` for several files, all validated before any is replaced; one commit."""
+    from .validate import validate_customer
+
+    paths = sorted(changes)
+    with contextlib.ExitStack() as stack:
+        for path in paths:
+            stack.enter_context(locked(root, path.stem))
+        planned: list[tuple[Path, bytes, bytes]] = []
+        for path in paths:
+            shown = f"customers/{path.name}"
+            before = path.read_bytes()
+            after = changes[path](before)
+            _, problems = validate_customer(after, shown)
+            if problems:
+                raise KqError(f"{shown}: the change would make the file invalid; nothing was "
+                              "written:\n" + "\n".join(str(p) for p in problems), code=PROBLEMS)
+            planned.append((path, before, after))
+        for path, before, after in planned:
+            replace_atomically(path, after, before)
+        return commit(root, paths, message) if autocommit and paths else None

@@ -165,3 +165,20 @@ def set_scalar(text: str, key: str, value: Any) -> str:
     if node.style in ("|", ">"):
         raise EditError(f"'{key}' is a block of text; edit it by hand")
     return text[:start] + scalar(value) + text[end:]
+
+
+def remove_key(text: str, key: str) -> str:
+    """Delete a top-level key and its value (whole lines), leaving every other line alone."""
+    root = _root(text)
+    found = _top_level(root, key)
+    if found is None:
+        return text
+    key_node, value = found
+    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
+    end = _line_end(text, max(_last_index(value), key_node.end_mark.index))
+    return text[:start] + text[end:]
+
+
+def set_value(text: str, key: str, value: Any) -> str:
+    """``set_scalar``, or ``remove_key`` when ``value`` is None."""
+    return remove_key(text, key) if value is None else set_scalar(text, key, value)

@@ -174,12 +174,14 @@ class Classify(Section):
 
 
 class Expenses(Section):
+    """Relationship expenses (客情费): paid only after the sale is made and the money collected."""
+
     advance_cap: float = Field(3000, description="each rep's cash advance cap, CNY")
     statement_working_day: int = Field(3, ge=1, description="monthly statement due (3rd working day)")
     check_working_day: int = 8
     pay_working_day: int = 9
-    spot_checks: int = 3
-    payout_follows_collection: bool = True
+    spot_checks: int = Field(3, description="customers per rep the manager spot-checks")
+    max_share: float = Field(0.05, description="expenses above this share of collections are flagged")
 
 
 class Git(Section):

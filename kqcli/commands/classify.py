@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..render import Format
+from . import FormatOption, friendly, open_repo, report_skipped
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the suggestions (one commit).")] = False,
+    field: Annotated[list[str] | None, typer.Option(
+        help="Only these fields (repeat): tier, grade, status, relationship, route.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Suggest tiers (20 key / 20 secondary / 30 normal per rep), ABC grades, status and
+    key-account relationship types, each with its reason; --apply writes them.
+
+    Tiers rank active terminals on turnover, consumer base, economic strength and management
+    level (weights in kq.yaml; on what is present, then on collections). ABC: A up to 80% of
+    the last 12 months' collections, B to 95%, C the rest.
+
+    Example: kq --repo examples --today 2026-11-30 classify --field tier --owner 李明
+    """
+    from ..core.classify import classify
+
+    repo = open_repo(ctx)
+    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
+    found = [r for r in classify(rows, repo.settings, repo.today)
+             if not field or r["field"] in field]
+    code = report_skipped(repo)
+    from ..render import Column, emit
+
+    emit(found, fmt, [Column("customer", "id"), Column("name", "客户"), Column("owner", "业代"),
+                      Column("field", "字段"), Column("current", "现在"),
+                      Column("suggested", "建议"), Column("reason", "原因")],
+         caption=f"{len(found)} suggestions" + ("" if apply or not found else
+                                                 "; kq classify --apply writes them"))
+    if apply and found:
+        _apply(repo, found)
+    raise typer.Exit(code)
+
+
+def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
+    from ..render import warn
+    from ..writer import update_many
+    from ..yamledit import set_value
+
+    per_customer: dict[str, list[dict[str, Any]]] = {}
+    for r in found:
+        per_customer.setdefault(r["customer"], []).append(r)
+
+    def change_for(items: list[dict[str, Any]]) -> Any:
+        def change(raw: bytes) -> bytes:
+            text = raw.decode("utf-8")
+            for r in items:
+                text = set_value(text, r["field"], r["suggested"])
+            return text.encode("utf-8")
+        return change
+
+    changes = {repo.path_of(cid): change_for(items) for cid, items in per_customer.items()}
+    lines = [f"{r['name']}: {r['field']} {r['current'] or '-'} → {r['suggested'] or '-'}"
+             for r in found]
+    message = f"classify: {len(found)} changes to {len(changes)} customers\n\n" + "\n".join(lines)
+    sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)
+    warn(f"kq: applied {len(found)} changes to {len(changes)} customers"
+         + (f" (commit {sha})" if sha else ""))

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..render import Format
+from . import FormatOption, friendly, open_repo, report_skipped
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Default: last month.")] = None,
+    by: Annotated[str | None, typer.Option(help="'owner': one line per rep.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The monthly statement of collections and relationship expenses (月客户采购及客情费统计表),
+    with the 客情费 rule checks; exits 1 when a rule is broken.
+
+    Example: kq --repo examples expenses --month 2026-10 --format csv > 2026-10-客情费.csv
+    """
+    import datetime as dt
+
+    from ..core.expenses import per_rep, statement, statement_deadline
+    from ..errors import KqError
+    from ..render import Column, emit, warn
+    from .score import _month
+
+    if by not in (None, "owner"):
+        raise KqError(f"--by: {by!r} is not supported; use 'owner'")
+    repo = open_repo(ctx)
+    month = _month(month) if month else (repo.today.replace(day=1) - dt.timedelta(days=1)
+                                         ).strftime("%Y-%m")
+    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
+    lines = statement(rows, repo.settings, month)
+    reps = per_rep(lines, repo.settings, month)
+    deadline, covered = statement_deadline(repo.settings, month)
+    if not covered:
+        warn("kq: the official holiday calendar does not cover that year; counting Monday-Friday")
+    code = report_skipped(repo)
+    late = "" if repo.today <= deadline else " (past)"
+    if by:
+        emit(reps, fmt, [Column("owner", "业代"), Column("customers", "客户", justify="right"),
+                         Column("collections", "回款", justify="right"),
+                         Column("expenses", "客情费", justify="right"),
+                         Column("advances", "借支", justify="right"),
+                         Column("spot_check", "抽查"), Column("violations", "违规")],
+             title=f"{month} 客情费 by rep; statement due {deadline.isoformat()}{late}")
+    else:
+        emit(lines, fmt, [Column("name", "客户"), Column("owner", "业代"),
+                          Column("collections", "回款", justify="right"),
+                          Column("expenses", "客情费", justify="right"),
+                          Column("recipients", "对象"), Column("violations", "违规")],
+             title=f"{month} 月客户采购及客情费统计表; statement due {deadline.isoformat()}{late}")
+    if any(r["violations"] for r in reps):
+        code = 1
+    raise typer.Exit(code)

@@ -1,0 +1,163 @@
+"""Suggested tiers, ABC grades, status and key-account relationship types (``kq classify``).
+
+Pure functions over index rows; each suggestion carries the reason a manager can check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from ..schema.config import Settings
+
+FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "strength",
+           "management": "management"}
+
+
+def _months_back(today: dt.date, n: int) -> list[str]:
+    index = today.year * 12 + today.month - 1
+    return [f"{(i // 12):04d}-{i % 12 + 1:02d}" for i in range(index - n, index)]
+
+
+def collections(facts: dict[str, Any], months: list[str]) -> float:
+    figures = facts.get("months") or {}
+    return float(sum((figures.get(m) or {}).get("collections") or 0 for m in months))
+
+
+def suggestion(summary: dict[str, Any], field: str, suggested: Any, reason: str) -> dict[str, Any]:
+    return {"customer": summary["id"], "name": summary["name"], "owner": summary.get("owner"),
+            "field": field, "current": summary.get(field), "suggested": suggested,
+            "reason": reason}
+
+
+def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    """Per owner: rank active terminals, then top N key, next N secondary, next N normal."""
+    cfg = settings.classify
+    year = _months_back(today, cfg.abc_months)
+    groups: dict[str, list[tuple[dict, dict]]] = {}
+    for s, f in rows:
+        if s.get("kind") == "terminal" and s.get("status") == "active":
+            groups.setdefault(s.get("owner") or "", []).append((s, f))
+    out = []
+    for group in groups.values():
+        tops = {key: max(((f.get("business") or {}).get(field) or 0 for _, f in group), default=0)
+                for key, field in FACTORS.items()}
+
+        ranked = sorted(group, key=lambda row, t=tops: _rank_key(row, t, cfg.weights, year))
+        counts = {t: _count(n, len(ranked)) for t, n in cfg.tiers.items()}
+        position = 0
+        for tier in ("key", "secondary", "normal"):
+            for s, _ in ranked[position:position + counts.get(tier, 0)]:
+                position += 1
+                if s.get("tier") != tier:
+                    out.append(suggestion(s, "tier", tier, f"rank {position} of {len(ranked)} "
+                                          f"terminals of {s.get('owner') or 'no owner'}"))
+        for s, _ in ranked[position:]:
+            position += 1
+            if s.get("tier") not in (None, "normal"):
+                out.append(suggestion(s, "tier", "normal", f"rank {position} of {len(ranked)}: "
+                                      "below the tier counts"))
+    return out
+
+
+def _rank_key(row: tuple[dict, dict], tops: dict[str, float], weights: dict[str, float],
+              months: list[str]) -> tuple[int, float, float]:
+    """Weighted share of the best value per factor, over the factors present; then collections."""
+    _, f = row
+    business = f.get("business") or {}
+    present = {k: business[field] / tops[k] for k, field in FACTORS.items()
+               if business.get(field) is not None and tops[k]}
+    weight = sum(weights.get(k, 0) for k in present)
+    score = sum(weights.get(k, 0) * v for k, v in present.items()) / weight if weight else 0.0
+    return (0 if present else 1, -score, -collections(f, months))
+
+
+def _count(n: float, total: int) -> int:
+    return math.ceil(n * total) if n < 1 else int(n)
+
+
+def abc(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    """Active customers of each kind by cumulative share of the last 12 months' collections."""
+    kinds: dict[str, list[tuple[dict, dict]]] = {}
+    for s, f in rows:
+        if s.get("status") == "active":
+            kinds.setdefault(s.get("kind") or "", []).append((s, f))
+    return [r for group in kinds.values() for r in _abc_group(group, settings, today)]
+
+
+def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    cfg = settings.classify
+    months = _months_back(today, cfg.abc_months)
+    active = [(s, collections(f, months)) for s, f in rows]
+    total = sum(c for _, c in active)
+    if not total:
+        return []
+    out = []
+    running = 0.0
+    for s, amount in sorted(active, key=lambda sc: (-sc[1], sc[0]["id"])):
+        before = running / total
+        running += amount
+        grade = "A" if before < cfg.abc.get("A", 0.8) else (
+            "B" if before < cfg.abc.get("B", 0.95) else "C")
+        if amount == 0:
+            grade = "C"
+        if s.get("grade") != grade:
+            kind = s.get("kind") or "customer"
+            out.append(suggestion(s, "grade", grade, f"collections {amount:,.0f} over "
+                                  f"{len(months)} months; cumulative share {running / total:.0%} "
+                                  f"of {kind}s"))
+    return out
+
+
+def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    out = []
+    quiet = _months_back(today, settings.classify.inactive_months)
+    for s, f in rows:
+        recent = collections(f, _months_back(today, 3))
+        if s.get("status") == "prospect" and recent > 0:
+            out.append(suggestion(s, "status", "active", f"started paying: {recent:,.0f} "
+                                  "collected in the last 3 months (持续回款)"))
+        elif s.get("status") == "active" and collections(f, quiet) == 0 and s.get("grade") != "C":
+            out.append(suggestion(s, "grade", "C", f"no collections for "
+                                  f"{settings.classify.inactive_months} months"))
+        if s.get("status") == "terminated" and s.get("route"):
+            out.append(suggestion(s, "route", None, "terminated but still on a fixed route"))
+    return out
+
+
+def relationship(rows: list[tuple[dict, dict]], settings: Settings) -> list[dict]:
+    """Key-account type from how many functions and levels its contacts span."""
+    out = []
+    for s, f in rows:
+        if s.get("kind") != "key_account":
+            continue
+        stats = f.get("contact_stats") or {}
+        functions, levels = stats.get("functions", []), stats.get("levels", [])
+        if len(levels) >= 3 and len(functions) >= 4:
+            kind = "strategic"
+        elif len(functions) >= 3:
+            kind = "partner"
+        else:
+            kind = "ordinary"
+        if s.get("relationship") != kind:
+            out.append(suggestion(s, "relationship", kind,
+                                  f"contacts span {len(functions)} functions "
+                                  f"({', '.join(functions) or 'none'}) and {len(levels)} levels"))
+    return out
+
+
+def classify(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    found = (tiers(rows, settings, today) + abc(rows, settings, today)
+             + status(rows, settings, today) + relationship(rows, settings))
+    # A status change decides the grade: drop an ABC grade that contradicts it.
+    promoted = {r["customer"] for r in found if r["field"] == "status"}
+    merged: dict[tuple[str, str], dict] = {}
+    for r in found:
+        merged.setdefault((r["customer"], r["field"]), r)
+    for cid in promoted:
+        if (cid, "grade") not in merged:
+            s = next(s for s, _ in rows if s["id"] == cid)
+            merged[(cid, "grade")] = suggestion(s, "grade", "B", "a new active customer "
+                                                "starts as B (合格)")
+    return sorted(merged.values(), key=lambda r: (r["customer"], r["field"]))

@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import check, classify, due, expenses, init, listing, log, route, schema, score, show
+from .commands import (
+    check,
+    classify,
+    due,
+    expenses,
+    history,
+    init,
+    listing,
+    log,
+    route,
+    schema,
+    score,
+    show,
+)
 
 app = typer.Typer(
     name="kq",
@@ -62,3 +75,4 @@ app.command("route")(route.run)
 app.command("score")(score.run)
 app.command("classify")(classify.run)
 app.command("expenses")(expenses.run)
+app.command("history")(history.run)

@@ -34,3 +34,70 @@ def hooks_dir(root: Path) -> Path:
     out = run(root, "rev-parse", "--git-path", "hooks").stdout.strip()
     path = Path(out)
     return path if path.is_absolute() else root / path
+
+
+ZERO = "0" * 40
+
+
+def _field(text: str, sep: str) -> list[str]:
+    return text.split(sep)
+
+
+def log_versions(root: Path, paths: list[str], follow: bool = False, since: str | None = None,
+                 limit: int | None = None) -> list[dict]:
+    """Every change to ``paths`` in one ``git log`` pass: commit, author, date, subject, and the
+    old and new blob of each file the commit touched."""
+    args = ["log", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s", "--raw", "--no-abbrev",
+            "--no-renames" if not follow else "--follow", "-z"]
+    if since:
+        args.append(f"--since={since}")
+    if limit:
+        args.append(f"-n{limit}")
+    out = run(root, *args, "--", *paths, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "git log failed")
+    changes = []
+    for record in out.stdout.split("\x1e")[1:]:
+        header, _, raw = record.partition("\n")
+        full, author, date, subject = header.strip("\x00").split("\x1f")
+        short = full[:7]
+        fields = [f for f in raw.strip("\n\x00").split("\x00")]
+        i = 0
+        while i < len(fields):
+            meta = fields[i].lstrip("\n")
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            parts = meta[1:].split()
+            old_blob, new_blob, status = parts[2], parts[3], parts[4]
+            if status.startswith(("R", "C")):
+                old_path, new_path = fields[i + 1], fields[i + 2]
+                i += 3
+            else:
+                old_path = new_path = fields[i + 1]
+                i += 2
+            changes.append({"commit": full, "short": short, "author": author, "date": date,
+                            "subject": subject, "old": None if old_blob == ZERO else old_blob,
+                            "new": None if new_blob == ZERO else new_blob,
+                            "old_path": old_path, "path": new_path})
+    return changes
+
+
+def read_blobs(root: Path, blobs: set[str]) -> dict[str, bytes]:
+    """The content of many blobs through one ``git cat-file --batch`` process."""
+    if not blobs:
+        return {}
+    order = sorted(blobs)
+    proc = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                          input=("\n".join(order) + "\n").encode(), capture_output=True, check=True)
+    data, pos, found = proc.stdout, 0, {}
+    for _ in order:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        found[header[0].decode()] = data[pos:pos + size]
+        pos += size + 1
+    return found

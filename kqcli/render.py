@@ -45,6 +45,12 @@ def warn(message: str) -> None:
     sys.stderr.write(f"{message}\n")
 
 
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -53,7 +59,7 @@ def cell(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(cell(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     return str(value)
 
 
@@ -62,7 +68,8 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
          row_style: Callable[[dict[str, Any]], str | None] | None = None) -> None:
     """Print ``rows``: the table shows ``columns``; json/csv/tsv carry every key of each row."""
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2,
+                                    default=_json_default) + "\n")
         return
     if fmt in (Format.csv, Format.tsv):
         keys: dict[str, None] = {}

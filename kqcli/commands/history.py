@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import KqError
+from ..render import Format
+from . import FormatOption, friendly, open_repo
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: Annotated[str | None, typer.Argument(
+        help="Id, id prefix, part of the name, or pinyin initials; none: the whole repository.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only changes after this date (git --since).")] = None,
+    field: Annotated[str | None, typer.Option(
+        help="Only fields starting with this, e.g. grade, contacts.")] = None,
+    limit: Annotated[int, typer.Option(help="Commits to read when no customer is named.")] = 30,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Field-level changes from git, newest first: grade: B → A, visits: +1 (2026-11-24 visit).
+
+    Renames are followed. One git log pass and one git cat-file process, however long the history.
+
+    Example: kq --repo examples history hxdyf --field grade
+    """
+    from .. import gitlog
+    from ..core.diff import changes
+    from ..yamlread import load
+
+    repo = open_repo(ctx)
+    if not gitlog.is_work_tree(repo.root):
+        raise KqError("kq history needs a git repository; this one is not under git")
+    if customer:
+        match = repo.resolve(customer)
+        rel = str(repo.path_of(match.id).relative_to(repo.root.resolve()))
+        versions = gitlog.log_versions(repo.root, [rel], follow=True, since=since)
+    else:
+        versions = gitlog.log_versions(repo.root, ["customers"], since=since, limit=limit)
+    try:
+        blobs = gitlog.read_blobs(repo.root, {b for v in versions for b in (v["old"], v["new"]) if b})
+    except Exception as e:  # noqa: BLE001 - git failing is reported, not shown as a traceback
+        raise KqError(f"git cat-file failed: {e}", code=1) from None
+    parsed: dict[str, Any] = {}
+
+    def data(blob: str | None) -> Any:
+        if blob is None:
+            return None
+        if blob not in parsed:
+            value, problem = load(blobs.get(blob, b""), "")
+            parsed[blob] = value if problem is None and isinstance(value, dict) else {
+                "(unreadable)": True}
+        return parsed[blob]
+
+    rows = []
+    for v in versions:
+        cid = v["path"].rsplit("/", 1)[-1].removesuffix(".yaml")
+        for c in changes(data(v["old"]), data(v["new"])):
+            if field and not c.field.startswith(field):
+                continue
+            rows.append({"commit": v["short"], "date": v["date"][:10], "author": v["author"],
+                         "customer": cid, "field": c.field, "old": c.old, "new": c.new,
+                         "change": str(c), "subject": v["subject"]})
+    from ..render import Column, emit
+
+    columns = [Column("commit", "commit", style="cyan"), Column("date", "日期"),
+               Column("author", "作者"), Column("change", "变更")]
+    if not customer:
+        columns.insert(3, Column("customer", "客户"))
+    emit(rows, fmt, columns, caption=f"{len(rows)} changes")

@@ -1,0 +1,105 @@
+"""Field-level differences between two versions of a customer (``kq history``, commit messages).
+
+Pure: two parsed YAML mappings in, readable changes out:
+``grade: B → A``, ``visits: +1 (2026-11-24 visit)``, ``contacts[王芳].phone: … → …``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LOGS = ("visits", "expenses", "intel")  # appended-to lists: report entries added or removed
+NAMED = ("contacts", "products")        # lists of named things: compare item by item
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+    def __str__(self) -> str:
+        if self.field.split(".")[0].split("[")[0] in LOGS and isinstance(self.new, str):
+            return f"{self.field}: {self.new}"
+        return f"{self.field}: {_show(self.old)} → {_show(self.new)}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "∅"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _entry(item: Any) -> str:
+    if isinstance(item, dict):
+        parts = [str(item.get(k)) for k in ("date", "kind", "amount", "claim") if item.get(k)]
+        return " ".join(parts) or _show(item)
+    return _show(item)
+
+
+def _key(item: Any, index: int) -> str:
+    return str(item.get("name")) if isinstance(item, dict) and item.get("name") else str(index)
+
+
+def changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
+    """What changed from ``old`` to ``new`` (either may be None: created or deleted)."""
+    old, new = old or {}, new or {}
+    out: list[Change] = []
+    for key in list(dict.fromkeys([*old, *new])):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key in LOGS and isinstance(a or [], list) and isinstance(b or [], list):
+            out += _log_change(key, a or [], b or [])
+        elif key in NAMED and isinstance(a or [], list) and isinstance(b or [], list):
+            out += _named_change(key, a or [], b or [])
+        else:
+            out += _value_change(str(key), a, b)
+    return out
+
+
+def _log_change(key: str, a: list, b: list) -> list[Change]:
+    added = [x for x in b if x not in a]
+    removed = [x for x in a if x not in b]
+    out = []
+    if added:
+        out.append(Change(key, len(a), len(b) and f"+{len(added)} ("
+                          + ", ".join(_entry(x) for x in added) + ")"))
+    if removed:
+        out.append(Change(key, len(a), f"-{len(removed)} ("
+                          + ", ".join(_entry(x) for x in removed) + ")"))
+    return out
+
+
+def _named_change(key: str, a: list, b: list) -> list[Change]:
+    before = {_key(x, i): x for i, x in enumerate(a)}
+    after = {_key(x, i): x for i, x in enumerate(b)}
+    out = []
+    for name in dict.fromkeys([*before, *after]):
+        out += _value_change(f"{key}[{name}]", before.get(name), after.get(name))
+    return out
+
+
+def _value_change(path: str, a: Any, b: Any) -> list[Change]:
+    if a == b:
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in dict.fromkeys([*a, *b]):
+            out += _value_change(f"{path}.{k}", a.get(k), b.get(k))
+        return out
+    return [Change(path, a, b)]
+
+
+def summary(found: list[Change], limit: int = 3) -> str:
+    """A commit-message-sized description: ``grade, contacts[王芳].phone and 2 more``."""
+    fields = list(dict.fromkeys(c.field for c in found))
+    if not fields:
+        return "no field changes"
+    shown = ", ".join(fields[:limit])
+    return shown + (f" and {len(fields) - limit} more" if len(fields) > limit else "")

@@ -12,11 +12,13 @@ from .commands import (
     check,
     classify,
     due,
+    edit,
     expenses,
     history,
     init,
     listing,
     log,
+    new,
     route,
     schema,
     score,
@@ -76,3 +78,5 @@ app.command("score")(score.run)
 app.command("classify")(classify.run)
 app.command("expenses")(expenses.run)
 app.command("history")(history.run)
+app.command("new")(new.run)
+app.command("edit")(edit.run)

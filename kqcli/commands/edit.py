@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import friendly, open_repo
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+) -> None:
+    """Open a customer file in $VISUAL/$EDITOR; validate on save, reopen with the problems on
+    top until it is valid (or keep your text in <file>.rejected if you give up); commit.
+
+    Example: EDITOR=nano kq edit hxdyf
+    """
+    repo = open_repo(ctx)
+    repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    match = repo.resolve(customer)
+    path = repo.path_of(match.id)
+    original = path.read_bytes()
+    edited = edit_file(repo, path, original, f"customers/{path.name}")
+    if edited is None:
+        typer.echo("no changes")
+        return
+    save(repo, path, original, edited, "edit", match.name)
+
+
+def edit_file(repo: Any, path: Path, original: bytes, shown: str) -> bytes | None:
+    from ..editing import GaveUp, edit_until_valid
+    from ..errors import KqError
+
+    try:
+        return edit_until_valid(original, shown)
+    except GaveUp as e:
+        kept = path.with_name(path.name + ".rejected")
+        kept.write_text(e.text, encoding="utf-8")
+        raise KqError(f"{shown} not changed ({e.message}); your text is kept in "
+                      f"customers/{kept.name}", code=1) from None
+
+
+def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str, name: str) -> None:
+    from ..core.diff import changes, summary
+    from ..errors import KqError
+    from ..writer import commit, locked, replace_atomically
+    from ..yamlread import load
+
+    with locked(repo.root, path.stem):
+        try:
+            replace_atomically(path, edited, original)
+        except KqError:
+            kept = path.with_name(path.name + ".rejected")
+            kept.write_bytes(edited)
+            raise KqError(f"customers/{path.name} changed on disk while you edited it; your text "
+                          f"is kept in customers/{kept.name}", code=1) from None
+        old = load(original, "")[0] if original else None
+        found = changes(old if isinstance(old, dict) else None, load(edited, "")[0])
+        message = f"{verb}: {name} ({summary(found)})"
+        sha = commit(repo.root, [path], message) if repo.settings.git.autocommit else None
+    typer.echo(f"saved customers/{path.name}" + (f" (commit {sha})" if sha else ""))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import friendly, open_repo
+
+TEMPLATE = """\
+# yaml-language-server: $schema=../.kq/schema.json
+# 客户档案. Only name is required; delete the comment lines you do not need.
+# Every key: see the README, or `kq schema`.
+name: {name}
+{fields}# kind: terminal            # distributor | terminal | key_account (经销商 | 终端 | 大客户)
+# status: prospect          # active | prospect | potential | terminated
+# grade: near               # active: A | B | C   prospect: near | later
+# tier: normal              # key | secondary | normal (重点 | 次重点 | 非重点)
+# region: 昆明/五华区
+# address: 人民中路 88 号
+# anniversary: 2015-05-18   # store opening (店庆)
+# route: {{weekday: tue, time: "09:30"}}
+# contacts:
+#   - name: 王芳
+#     role: 店长
+#     phone: "13800001111"  # in quotes
+#     lunar_birthday: "08-15"
+#     style: leader         # leader | influencer | checker | follower
+#     familiarity: 1        # 0 none · 1 know each other · 2 familiar · 3 close
+# visits:
+#   - date: 2026-11-24
+#     kind: visit
+#     goal: 初次拜访
+#     outcome: 了解经营情况
+"""
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The customer's name, e.g. 华信大药房(人民路店).")],
+    id: Annotated[str | None, typer.Option("--id", help="File name; default: pinyin initials.")] = None,
+    kind: Annotated[str | None, typer.Option(help="distributor | terminal | key_account")] = None,
+    owner: Annotated[str | None, typer.Option(help="The rep who owns it.")] = None,
+    edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
+) -> None:
+    """Create a customer from a commented template (with the schema line for editors), open it
+    in $EDITOR, validate, and commit.
+
+    Example: kq new 华信大药房(人民路店) --kind terminal --owner 李明
+    """
+    from ..errors import KqError
+    from ..schema.enums import Kind, parse_enum
+    from ..yamledit import scalar
+    from .edit import edit_file, save
+
+    repo = open_repo(ctx)
+    repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    if kind:
+        try:
+            kind = parse_enum(Kind, kind).value
+        except ValueError as e:
+            raise KqError(f"--kind: {e}") from None
+    base = id or _slug(name)
+    customer_id, n = base, 2
+    while (repo.customers_dir / f"{customer_id}.yaml").exists():
+        if id:
+            raise KqError(f"customers/{id}.yaml already exists")
+        customer_id, n = f"{base}-{n}", n + 1
+    path = repo.path_of(customer_id)
+    fields = "".join(f"{k}: {scalar(v)}\n" for k, v in (("kind", kind), ("owner", owner)) if v)
+    text = TEMPLATE.format(name=scalar(name), fields=fields).encode()
+    repo.customers_dir.mkdir(exist_ok=True)
+    if edit:
+        edited = edit_file(repo, path, text, f"customers/{path.name}")
+        text = edited if edited is not None else text
+    save(repo, path, None, text, "new", name)
+
+
+def _slug(name: str) -> str:
+    """Pinyin initials of the name as read in context (曾氏 -> z), ASCII letters and digits only."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+    return "".join(c for c in letters.lower() if c.isascii() and c.isalnum()) or "customer"

@@ -18,11 +18,14 @@ from .commands import (
     init,
     listing,
     log,
+    merge_driver,
     new,
     route,
     schema,
     score,
     show,
+    sync,
+    undo,
 )
 
 app = typer.Typer(
@@ -80,3 +83,6 @@ app.command("expenses")(expenses.run)
 app.command("history")(history.run)
 app.command("new")(new.run)
 app.command("edit")(edit.run)
+app.command("sync")(sync.run)
+app.command("undo")(undo.run)
+app.command("merge-driver", hidden=True)(merge_driver.run)

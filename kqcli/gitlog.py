@@ -101,3 +101,45 @@ def read_blobs(root: Path, blobs: set[str]) -> dict[str, bytes]:
         found[header[0].decode()] = data[pos:pos + size]
         pos += size + 1
     return found
+
+
+ATTRIBUTES_LINE = "customers/*.yaml merge=kq"
+
+
+def register_merge_driver(root: Path) -> None:
+    """Tell git to merge customer files with ``kq merge-driver`` (.gitattributes + git config)."""
+    import sys
+
+    attributes = root / ".gitattributes"
+    current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if ATTRIBUTES_LINE not in current.splitlines():
+        with attributes.open("a", encoding="utf-8") as f:
+            if current and not current.endswith("\n"):
+                f.write("\n")
+            f.write(f"# kq merges customer files by meaning (see `kq sync --help`)\n"
+                    f"{ATTRIBUTES_LINE}\n")
+    run(root, "config", "merge.kq.name", "kq semantic merge of customer files")
+    run(root, "config", "merge.kq.driver", f'"{sys.executable}" -m kqcli merge-driver %O %A %B %P')
+
+
+def head(root: Path) -> str | None:
+    out = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False)
+    return out.stdout.strip() or None
+
+
+def current_branch(root: Path) -> str | None:
+    out = run(root, "symbolic-ref", "--short", "-q", "HEAD", check=False)
+    return out.stdout.strip() or None
+
+
+def upstream(root: Path) -> tuple[str, str] | None:
+    """(remote, branch) the current branch tracks, else the only remote and the same branch."""
+    out = run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    if out.returncode == 0 and "/" in out.stdout:
+        remote, _, branch = out.stdout.strip().partition("/")
+        return remote, branch
+    remotes = run(root, "remote", check=False).stdout.split()
+    branch = current_branch(root)
+    if not remotes or not branch:
+        return None
+    return ("origin" if "origin" in remotes else remotes[0]), branch

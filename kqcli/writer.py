@@ -13,6 +13,8 @@ from pathlib import Path
 from . import gitlog
 from .errors import PROBLEMS, KqError
 
+TRAILER = "Committed-by: kq"  # marks kq's commits, for kq undo
+
 
 @contextlib.contextmanager
 def locked(root: Path, name: str) -> Iterator[None]:
@@ -69,7 +71,8 @@ def commit(root: Path, paths: list[Path], message: str) -> str | None:
         for attempt in range(40):
             added = gitlog.run(root, "add", "--", *relative, check=False)
             done = added.returncode == 0 and gitlog.run(
-                root, "commit", "-q", "--no-verify", "-m", message, "--only", "--", *relative,
+                root, "commit", "-q", "--no-verify", "-m", f"{message}\n\n{TRAILER}", "--only",
+                "--", *relative,
                 check=False)
             if done and done.returncode == 0:
                 return gitlog.run(root, "rev-parse", "--short", "HEAD").stdout.strip()

@@ -74,6 +74,7 @@ class _Loader(_Parser, Resolver):
 
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2}))?")
+_CONFLICT = re.compile(r"^<<<<<<< ", re.MULTILINE)
 _NODE_BUDGET = 10_000  # nodes an alias may add beyond the size of the text itself
 Path = tuple[Any, ...]
 
@@ -239,6 +240,12 @@ def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
     text, problem = decode(data, path)
     if problem:
         return None, problem
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return None, Problem(path, line, 1, "", "unresolved merge conflict: keep the right "
+                                                "version and delete the <<<<<<<, ======= and "
+                                                ">>>>>>> lines")
     node, problem = compose(text, path)
     if problem:
         return None, problem

@@ -19,7 +19,7 @@ def run(
     Example: EDITOR=nano kq edit hxdyf
     """
     repo = open_repo(ctx)
-    repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
     match = repo.resolve(customer)
     path = repo.path_of(match.id)
     original = path.read_bytes()

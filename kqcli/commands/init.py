@@ -48,6 +48,7 @@ def run(
     except OSError as e:
         raise KqError(f"{root}: cannot create the repository: {e.strerror}") from None
     if gitlog.is_work_tree(root) or gitlog.init(root):
+        gitlog.register_merge_driver(root)
         hook = gitlog.hooks_dir(root) / "pre-commit"
         if not hook.exists():
             hook.parent.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,7 @@ def run(
     from .edit import edit_file, save
 
     repo = open_repo(ctx)
-    repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
     if kind:
         try:
             kind = parse_enum(Kind, kind).value

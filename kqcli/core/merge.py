@@ -1,0 +1,173 @@
+"""Semantic three-way merge of a customer file (the git merge driver behind ``kq sync``).
+
+Merges by meaning, editing *our* text so its comments and layout survive:
+- the interaction log, expenses and intel are merged as a union, their new entries copied
+  from their side's text and inserted in date order;
+- a key changed on one side only takes that side's value; mappings (months, contacts,
+  business, ...) changed on both sides merge key by key;
+- only the same field changed two ways is a conflict, left between clear markers with both
+  sides kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import Node, SequenceNode
+
+from .. import yamlread
+from ..yamledit import _last_index, _line_end, _root, _top_level, remove_key
+
+UNION = ("visits", "expenses", "intel")
+MISSING = object()
+
+
+class Conflict(Exception):
+    pass
+
+
+def _merge_values(base: Any, ours: Any, theirs: Any, path: str) -> Any:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    if all(isinstance(v, dict) for v in (ours, theirs)) and isinstance(base, dict | type(None)):
+        base = base or {}
+        merged = {}
+        for key in dict.fromkeys([*ours, *theirs]):
+            value = _merge_values(base.get(key, MISSING), ours.get(key, MISSING),
+                                  theirs.get(key, MISSING), f"{path}.{key}")
+            if value is not MISSING:
+                merged[key] = value
+        return merged
+    if all(isinstance(v, list) for v in (ours, theirs)) and _named(ours) and _named(theirs):
+        by_name = lambda items: {i["name"]: i for i in items}  # noqa: E731
+        b, o, t = by_name(base or []), by_name(ours), by_name(theirs)
+        merged = []
+        for name in dict.fromkeys([*o, *t]):
+            value = _merge_values(b.get(name, MISSING), o.get(name, MISSING),
+                                  t.get(name, MISSING), f"{path}[{name}]")
+            if value is not MISSING:
+                merged.append(value)
+        return merged
+    raise Conflict(path)
+
+
+def _named(items: list) -> bool:
+    return all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
+
+
+def _block(text: str, key: str) -> tuple[int, int] | None:
+    """Start and end index of a top-level key's lines."""
+    found = _top_level(_root(text), key)
+    if found is None:
+        return None
+    key_node, value = found
+    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
+    return start, _line_end(text, max(_last_index(value), key_node.end_mark.index))
+
+
+def _render(key: str, value: Any) -> str:
+    return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False,
+                          default_flow_style=None, width=10_000)
+
+
+def _replace_block(text: str, key: str, new_block: str) -> str:
+    span = _block(text, key)
+    if span is None:
+        body = text if text.endswith("\n") or not text else text + "\n"
+        return body + new_block
+    start, end = span
+    if not new_block.endswith("\n"):
+        new_block += "\n"
+    return text[:start] + new_block + text[end:]
+
+
+def _item_text(text: str, seq: SequenceNode, index: int) -> str:
+    item = seq.value[index]
+    start = text.rfind("\n", 0, item.start_mark.index) + 1
+    return text[start:_line_end(text, _last_index(item))]
+
+
+def _dash_column(text: str, item: Node) -> int:
+    start = text.rfind("\n", 0, item.start_mark.index) + 1
+    return text.rfind("-", start, item.start_mark.index) - start
+
+
+def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
+           theirs: list) -> str:
+    """Insert their new entries into our list, copied from their text, in date order."""
+    new = [(i, item) for i, item in enumerate(theirs) if item not in ours and item not in base]
+    if not new:
+        return ours_text
+    their_seq = _top_level(_root(theirs_text), key)[1]
+    text = ours_text
+    for index, item in new:
+        found = _top_level(_root(text), key)
+        seq = found[1] if found else None
+        if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value \
+                or their_seq.flow_style:
+            data = yamlread.load(text.encode(), "")[0] or {}
+            merged = sorted([*data.get(key, []), item], key=lambda v: str(v.get("date", "")))
+            text = _replace_block(text, key, _render(key, merged))
+            continue
+        lines = _item_text(theirs_text, their_seq, index)
+        shift = _dash_column(text, seq.value[0]) - _dash_column(theirs_text, their_seq.value[index])
+        if shift:
+            lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+        data = yamlread.load(text.encode(), "")[0][key]
+        when = str(item.get("date", "")) if isinstance(item, dict) else ""
+        position = next((n for n, existing in enumerate(data)
+                         if isinstance(existing, dict) and str(existing.get("date", "")) > when),
+                        len(data))
+        if position < len(seq.value):
+            at = text.rfind("\n", 0, seq.value[position].start_mark.index) + 1
+        else:
+            at = _line_end(text, _last_index(seq.value[-1]))
+            if not text[:at].endswith("\n"):
+                lines = "\n" + lines
+        if not lines.endswith("\n"):
+            lines += "\n"
+        text = text[:at] + lines + text[at:]
+    return text
+
+
+def _reindent(line: str, shift: int) -> str:
+    if shift > 0:
+        return " " * shift + line
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(-shift, spaces):]
+
+
+def merge(base_text: str, ours_text: str, theirs_text: str) -> tuple[str, list[str]] | None:
+    """The merged text and the fields left in conflict; None when a side is not readable YAML."""
+    sides = [yamlread.load(t.encode(), "")[0] if t else {} for t in (base_text, ours_text,
+                                                                       theirs_text)]
+    problems = [yamlread.load(t.encode(), "")[1] for t in (base_text, ours_text, theirs_text) if t]
+    if any(problems) or not all(isinstance(s, dict) for s in sides):
+        return None
+    base, ours, theirs = sides
+    text, conflicts = ours_text, []
+    for key in dict.fromkeys([*ours, *theirs]):
+        b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
+        if o == t or t == b:
+            continue
+        if o == b:
+            text = remove_key(text, key) if t is MISSING else _replace_block(
+                text, key, theirs_text[slice(*_block(theirs_text, key))])
+            continue
+        if key in UNION and all(isinstance(v, list) for v in (o, t)):
+            text = _union(text, theirs_text, key, b if isinstance(b, list) else [], o, t)
+            continue
+        try:
+            merged = _merge_values(None if b is MISSING else b, o, t, str(key))
+            text = _replace_block(text, key, _render(key, merged))
+        except Conflict as e:
+            conflicts.append(str(e))
+            mine = text[slice(*_block(text, key))] if o is not MISSING else ""
+            yours = theirs_text[slice(*_block(theirs_text, key))] if t is not MISSING else ""
+            marked = f"<<<<<<< ours\n{mine}=======\n{yours}>>>>>>> theirs\n"
+            span = _block(text, key)
+            text = text[:span[0]] + marked + text[span[1]:] if span else text + marked
+    return text, conflicts

@@ -99,8 +99,8 @@ def _customers(cards: list[dict[str, Any]], month: str) -> None:
     t = Table(title=f"{month} 客情关系量化考核", box=box.SIMPLE_HEAD, title_justify="left",
               caption="卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 "
                       "知 产品知识 馈 反馈 通 沟通; 红: 低于一半", caption_justify="left")
-    t.add_column("客户")
-    t.add_column("业代")
+    t.add_column("客户", min_width=10, overflow="fold")
+    t.add_column("业代", no_wrap=True)
     for k in keys:
         t.add_column(SHORT.get(k, k[:3]), justify="right")
     t.add_column("总分", justify="right")
@@ -121,12 +121,13 @@ def _customers(cards: list[dict[str, Any]], month: str) -> None:
                  "changes": "是" if c["information"]["changes_reported"] else "否",
                  "on_time": "按时" if c["information"]["on_time"] else (
                      "迟报" if c["information"]["figures_reported"] else "未报"),
-                 "missing": c["synergy"]["missing"]} for c in distributors]
+                 "missing": len(c["synergy"]["missing"]) or ""} for c in distributors]
         table(rows, [Column("name", "经销商"), Column("synergy", "Synergy", justify="right"),
                      Column("supplier", "我方要求", justify="right"),
                      Column("distributor", "经销商要求", justify="right"),
                      Column("changes", "经营变化"), Column("on_time", "数据上报"),
-                     Column("missing", "未评")], title=f"{month} 经销商合作 Synergy")
+                     Column("missing", "未评", justify="right")],
+              title=f"{month} 经销商合作 Synergy")
 
 
 def _owners(rows: list[dict[str, Any]], month: str) -> None:

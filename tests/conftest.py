@@ -1,0 +1,52 @@
+"""Shared fixtures: tiny repositories written from literal YAML, and the CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kqcli.cli import app
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "测试")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "测试")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """``make_repo({"hx": "name: 华信"}, kq_yaml="reps: []")`` -> the repository's root."""
+
+    def make(customers: dict[str, str | bytes], kq_yaml: str = "", root: Path | None = None) -> Path:
+        root = root or tmp_path / "repo"
+        (root / "customers").mkdir(parents=True, exist_ok=True)
+        (root / "kq.yaml").write_text(textwrap.dedent(kq_yaml), encoding="utf-8")
+        for cid, text in customers.items():
+            path = root / "customers" / f"{cid}.yaml"
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def kq() -> Callable[..., object]:
+    """Run the CLI in-process: ``kq("--repo", root, "list", "--format", "json")``."""
+    runner = CliRunner()
+
+    def invoke(*args: object, input: str | None = None) -> object:
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke

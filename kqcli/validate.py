@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlread
 from .problems import Problem
-from .schema.customer import Customer
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,7 +118,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
 
 
 def problems_from(error: ValidationError, data: Any, raw: bytes, path: str,
-                  model: type[BaseModel] = Customer) -> list[Problem]:
+                  model: type[BaseModel]) -> list[Problem]:
     marks = yamlread.positions(raw)
     found: dict[tuple, Problem] = {}
     for err in error.errors():
@@ -145,14 +144,15 @@ def validate(raw: bytes, path: str, model: type[M]) -> tuple[M | None, list[Prob
     data, problem = yamlread.load(raw, path)
     if problem:
         return None, [problem]
+    is_customer = model.__name__ == "Customer"
     if data is None:
-        if model is Customer:
+        if is_customer:
             return None, [Problem(path, 1, 1, "", "empty file; a customer needs at least "
                                                   "a 'name:' line")]
         data = {}
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else f"just {data!r}"
-        start = " starting with 'name:'" if model is Customer else ""
+        start = " starting with 'name:'" if is_customer else ""
         return None, [Problem(path, 1, 1, "", f"expected a mapping of 'key: value' "
                                             f"lines{start}, not {what}")]
     try:
@@ -161,5 +161,8 @@ def validate(raw: bytes, path: str, model: type[M]) -> tuple[M | None, list[Prob
         return None, problems_from(e, data, raw, path, model)
 
 
-def validate_customer(raw: bytes, path: str) -> tuple[Customer | None, list[Problem]]:
+def validate_customer(raw: bytes, path: str) -> tuple[Any, list[Problem]]:
+    """A :class:`~kqcli.schema.customer.Customer`, or None and the problems."""
+    from .schema.customer import Customer
+
     return validate(raw, path, Customer)

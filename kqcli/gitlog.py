@@ -91,14 +91,14 @@ def read_blobs(root: Path, blobs: set[str]) -> dict[str, bytes]:
     proc = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
                           input=("\n".join(order) + "\n").encode(), capture_output=True, check=True)
     data, pos, found = proc.stdout, 0, {}
-    for _ in order:
+    for name in order:  # answers come in the order asked, keyed here by what was asked
         end = data.index(b"\n", pos)
         header = data[pos:end].split()
         pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
+        if len(header) < 3 or header[-1] == b"missing":
             continue
         size = int(header[2])
-        found[header[0].decode()] = data[pos:pos + size]
+        found[name] = data[pos:pos + size]
         pos += size + 1
     return found
 

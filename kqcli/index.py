@@ -111,6 +111,7 @@ class Index:
             return
         db.execute("begin immediate")
         db.execute("drop table if exists files")
+        db.execute("delete from meta where key = 'settings'")
         db.execute("""create table files (id text primary key, size integer, mtime integer,
                       ok integer, problems text, summary text, facts text, initials text)""")
         db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))

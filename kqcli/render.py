@@ -65,8 +65,10 @@ def cell(value: Any) -> str:
 
 def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
          title: str | None = None, caption: str | None = None,
-         row_style: Callable[[dict[str, Any]], str | None] | None = None) -> None:
-    """Print ``rows``: the table shows ``columns``; json/csv/tsv carry every key of each row."""
+         row_style: Callable[[dict[str, Any]], str | None] | None = None,
+         fields: Sequence[str] = ()) -> None:
+    """Print ``rows``: the table shows ``columns``; json/csv/tsv carry every key of each row
+    (``fields`` names them when there are no rows)."""
     if fmt is Format.json:
         sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2,
                                     default=_json_default) + "\n")
@@ -75,8 +77,8 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
         keys: dict[str, None] = {}
         for row in rows:
             keys.update(dict.fromkeys(row))
-        if not keys:
-            keys = dict.fromkeys(c.key for c in columns)
+        if not keys:  # the same header whether or not anything matched
+            keys = dict.fromkeys(fields or [c.key for c in columns])
         out = io.StringIO()
         if fmt is Format.csv:
             writer = csv.writer(out, lineterminator="\n")

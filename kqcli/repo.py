@@ -81,6 +81,32 @@ class Repo:
             raise KqError(f"kq.yaml is not valid; fix it first:\n{shown}", code=1)
         return settings
 
+    def check_settings(self) -> None:
+        """Refuse to work on an invalid kq.yaml; the verdict is cached in the index by its stat."""
+        import json
+
+        try:
+            st = (self.root / "kq.yaml").stat()
+        except OSError as e:
+            raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+        signature = f"{st.st_size}/{st.st_mtime_ns}"
+        db = self.index.db
+        row = db.execute("select value from meta where key = 'settings'").fetchone()
+        if row and json.loads(row[0])["signature"] == signature:
+            if json.loads(row[0])["ok"]:
+                return
+        else:
+            try:
+                self.settings  # noqa: B018 - validates, raises KqError when invalid
+            except KqError:
+                db.execute("insert or replace into meta values ('settings', ?)",
+                           (json.dumps({"signature": signature, "ok": False}),))
+                raise
+            db.execute("insert or replace into meta values ('settings', ?)",
+                       (json.dumps({"signature": signature, "ok": True}),))
+            return
+        self.settings  # noqa: B018 - raises the located problems
+
     @cached_property
     def index(self) -> Index:
         from .index import Index

@@ -12,6 +12,7 @@ are text too (pydantic still reads them as booleans where a field is a boolean).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -52,7 +53,7 @@ Resolver.add_implicit_resolver(
     INT, re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
 Resolver.add_implicit_resolver(
     FLOAT,
-    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+    re.compile(r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
                r"|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+0123456789."))
 Resolver.add_implicit_resolver(MERGE, re.compile(r"^(?:<<)$"), ["<"])
@@ -130,6 +131,9 @@ class Builder:
             except YamlProblem as e:
                 e.field = e.field or format_path(path)
                 raise
+            except ValueError:
+                raise YamlProblem(node, f"{node.value[:40]!r} is not a usable number",
+                                  format_path(path)) from None
         key = id(node)
         if key in self.active:
             raise YamlProblem(node, "an alias refers to a node that contains it (recursive)")
@@ -196,7 +200,10 @@ class Builder:
             text = value.replace("_", "").lower()
             if text.endswith("inf") or text.endswith("nan"):
                 raise YamlProblem(node, f"{value!r} is not a usable number")
-            return float(text)
+            value = float(text)
+            if math.isinf(value):
+                raise YamlProblem(node, f"{node.value[:40]!r} is too large a number")
+            return value
         if tag == TIMESTAMP:
             return self.timestamp(node)
         if tag == MERGE:
@@ -231,6 +238,8 @@ def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
         return None, Problem(path, line, column, "", f"YAML syntax: {what}")
     except yaml.YAMLError as e:
         return None, Problem(path, 1, 1, "", f"YAML: {e}")
+    except RecursionError:
+        return None, Problem(path, 1, 1, "", "nested too deeply")
     finally:
         loader.dispose()
 

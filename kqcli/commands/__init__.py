@@ -17,12 +17,16 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f",
                                               help="table for people; json, csv, tsv for programs.")]
 
 
-def open_repo(ctx: typer.Context) -> Any:
-    """The repository named by the global options, with 'today' resolved."""
+def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
+    """The repository named by the global options, with 'today' resolved; an invalid
+    kq.yaml stops every command but ``kq check``, which reports it."""
     from ..repo import Repo, find_root, parse_today
 
     options = ctx.find_root().obj
-    return Repo(find_root(options.repo), parse_today(options.today))
+    repo = Repo(find_root(options.repo), parse_today(options.today))
+    if check_settings:
+        repo.check_settings()
+    return repo
 
 
 def report_skipped(repo: Any) -> int:

@@ -13,6 +13,8 @@ def run(
     ctx: typer.Context,
     files: Annotated[list[Path] | None, typer.Argument(
         help="Only these customer files (the pre-commit hook passes the staged ones).")] = None,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Check the versions staged for commit (the pre-commit hook).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
     """Validate kq.yaml and every customer file; print path:line:col: field: message per problem.
@@ -25,9 +27,19 @@ def run(
     from ..schema.config import Settings
     from ..validate import validate, validate_customer
 
-    repo = open_repo(ctx)
+    repo = open_repo(ctx, check_settings=False)
     problems = validate((repo.root / "kq.yaml").read_bytes(), "kq.yaml", Settings)[1]
-    if files:
+    if staged:
+        from .. import gitlog
+
+        names = gitlog.run(repo.root, "diff", "--cached", "--name-only", "-z",
+                           "--diff-filter=ACMR", "--", "customers/*.yaml").stdout.split("\0")
+        names = [n for n in names if n]
+        blobs = gitlog.read_blobs(repo.root, {f":{n}" for n in names}) if names else {}
+        for name in names:
+            problems += validate_customer(blobs.get(f":{name}", b""), name)[1]
+        count = len(names)
+    elif files:
         for file in files:
             shown = str(file)
             try:

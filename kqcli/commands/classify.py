@@ -26,20 +26,29 @@ def run(
 
     Example: kq --repo examples --today 2026-11-30 classify --field tier --owner 李明
     """
-    from ..core.classify import classify
+    from ..core.classify import FIELDS, classify
+    from ..errors import KqError
 
+    for name in field or []:
+        if name not in FIELDS:
+            raise KqError(f"--field: {name!r} is not one of {', '.join(FIELDS)}")
     repo = open_repo(ctx)
-    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
-    found = [r for r in classify(rows, repo.settings, repo.today)
-             if not field or r["field"] in field]
+    # Rank over the whole repository (ABC is per kind across reps), then filter.
+    found = [r for r in classify(repo.index.facts(), repo.settings, repo.today)
+             if not owner or r["owner"] == owner]
+    if field:
+        promoted = {r["customer"] for r in found if r["field"] == "status" and "status" in field}
+        found = [r for r in found if r["field"] in field
+                 or (r["field"] == "grade" and r["customer"] in promoted)]
     code = report_skipped(repo)
     from ..render import Column, emit
 
     emit(found, fmt, [Column("customer", "id"), Column("name", "客户"), Column("owner", "业代"),
                       Column("field", "字段"), Column("current", "现在"),
                       Column("suggested", "建议"), Column("reason", "原因")],
-         caption=f"{len(found)} suggestions" + ("" if apply or not found else
-                                                 "; kq classify --apply writes them"))
+         caption=f"{len(found)} suggestion{'s' if len(found) != 1 else ''}"
+         + ("" if apply or not found else "; kq classify --apply writes them"),
+         fields=("customer", "name", "owner", "field", "current", "suggested", "reason"))
     if apply and found:
         _apply(repo, found)
     raise typer.Exit(code)
@@ -63,7 +72,12 @@ def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
         return change
 
     changes = {repo.path_of(cid): change_for(items) for cid, items in per_customer.items()}
-    lines = [f"{r['name']}: {r['field']} {r['current'] or '-'} → {r['suggested'] or '-'}"
+    def shown(value: Any) -> str:
+        if isinstance(value, dict):
+            return " ".join(str(v) for v in value.values())
+        return str(value) if value else "-"
+
+    lines = [f"{r['name']}: {r['field']} {shown(r['current'])} → {shown(r['suggested'])}"
              for r in found]
     message = f"classify: {len(found)} changes to {len(changes)} customers\n\n" + "\n".join(lines)
     sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)

@@ -75,7 +75,8 @@ def run(
     else:
         from ..render import emit
 
-        emit(data, fmt, [])
+        emit(data, fmt, [], fields=("customer", "name", "reason", "due", "overdue_days",
+                                    "urgency", "message", "owner", "region", "time"))
     if fail_on == "overdue" and any(d["overdue_days"] > 0 for d in data):
         code = 1
     raise typer.Exit(code)

@@ -53,7 +53,9 @@ def run(
                           Column("collections", "回款", justify="right"),
                           Column("expenses", "客情费", justify="right"),
                           Column("recipients", "对象"), Column("violations", "违规")],
-             title=f"{month} 月客户采购及客情费统计表; statement due {deadline.isoformat()}{late}")
+             title=f"{month} 月客户采购及客情费统计表; statement due {deadline.isoformat()}{late}",
+             fields=("customer", "name", "owner", "month", "collections", "expenses", "count",
+                     "advances", "share", "recipients", "violations"))
     if any(r["violations"] for r in reps):
         code = 1
     raise typer.Exit(code)

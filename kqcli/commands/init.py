@@ -15,8 +15,7 @@ HOOK = """\
 #!/bin/sh
 # Installed by `kq init`: refuse a commit whose staged customer files do not validate.
 top=$(git rev-parse --show-toplevel) || exit 1
-git diff --cached --name-only -z --diff-filter=ACMR -- 'customers/*.yaml' |
-  (cd "$top" && xargs -0 -r {kq} --repo "$top" check --quiet)
+exec {kq} --repo "$top" check --staged --quiet
 """
 
 

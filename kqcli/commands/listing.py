@@ -59,5 +59,7 @@ def run(
         Column("region", "区域"), Column("route", "固定拜访", _route),
         Column("last_visit", "上次拜访"),
     ]
-    emit(rows, fmt, columns, caption=f"{len(rows)} customers")
+    from ..core.summary import FIELDS
+
+    emit(rows, fmt, columns, caption=f"{len(rows)} customers", fields=FIELDS)
     raise typer.Exit(code)

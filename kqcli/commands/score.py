@@ -54,20 +54,25 @@ def run(
     if fmt is not Format.table:
         from ..render import emit
 
-        emit(data, fmt, [])
+        emit(data, fmt, [], fields=("owner", "month", "customers", "items", "total", "max",
+                                     "previous", "change", "missing") if by else
+             ("customer", "name", "owner", "month", "items", "total", "max", "missing",
+              "sources", "previous", "change"))
         raise typer.Exit(code)
     if by:
         _owners(data, month)
     else:
-        _customers(data, month)
+        _customers(data, month, repo.settings)
     raise typer.Exit(code)
 
 
 def _month(text: str) -> str:
     try:
-        dt.date.fromisoformat(f"{text}-01")
+        first = dt.date.fromisoformat(f"{text}-01")
     except ValueError:
         raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
+    if not 1900 <= first.year < 9999:
+        raise KqError(f"--month: {text!r} is out of range")
     return text
 
 
@@ -85,7 +90,7 @@ def _change(value: float) -> Any:
     return Text(f"{value:+g}", style="green" if value > 0 else ("red" if value < 0 else None))
 
 
-def _customers(cards: list[dict[str, Any]], month: str) -> None:
+def _customers(cards: list[dict[str, Any]], month: str, settings: Any) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -96,6 +101,7 @@ def _customers(cards: list[dict[str, Any]], month: str) -> None:
         console().print(f"{month}: no customers to score")
         return
     keys = list(dict.fromkeys(k for c in cards for k in c["items"]))
+    points = {i.key: i.points for card in settings.score.cards.values() for i in card}
     t = Table(title=f"{month} 客情关系量化考核", box=box.SIMPLE_HEAD, title_justify="left",
               caption="卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 "
                       "知 产品知识 馈 反馈 通 沟通; 红: 低于一半", caption_justify="left")
@@ -108,7 +114,8 @@ def _customers(cards: list[dict[str, Any]], month: str) -> None:
     t.add_column("缺", justify="right")
     for c in cards:
         t.add_row(Text(c["name"]), Text(c["owner"] or ""),
-                  *(_mark(c["items"].get(k, 0), 10) if k in c["items"] else "" for k in keys),
+                  *(_mark(c["items"][k], points.get(k, 10)) if k in c["items"] else ""
+                    for k in keys),
                   Text(f"{c['total']:g}/{c['max']}", style="bold"), _change(c["change"]),
                   Text(str(len(c["missing"])) if c["missing"] else ""))
     console().print(t)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..schema.config import Settings
 
+FIELDS = ("tier", "grade", "status", "relationship", "route")
 FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "strength",
            "management": "management"}
 
@@ -134,6 +135,8 @@ def relationship(rows: list[tuple[dict, dict]], settings: Settings) -> list[dict
             continue
         stats = f.get("contact_stats") or {}
         functions, levels = stats.get("functions", []), stats.get("levels", [])
+        if not functions and not levels:
+            continue  # no data on the contacts' functions: no grounds to change the type
         if len(levels) >= 3 and len(functions) >= 4:
             kind = "strategic"
         elif len(functions) >= 3:
@@ -148,8 +151,9 @@ def relationship(rows: list[tuple[dict, dict]], settings: Settings) -> list[dict
 
 
 def classify(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
-    found = (tiers(rows, settings, today) + abc(rows, settings, today)
-             + status(rows, settings, today) + relationship(rows, settings))
+    # Status rules come first: "no collections for three months" outranks an ABC grade.
+    found = (status(rows, settings, today) + tiers(rows, settings, today)
+             + abc(rows, settings, today) + relationship(rows, settings))
     # A status change decides the grade: drop an ABC grade that contradicts it.
     promoted = {r["customer"] for r in found if r["field"] == "status"}
     merged: dict[tuple[str, str], dict] = {}

@@ -55,7 +55,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         month: {**{k: getattr(m, k) for k in MONTH_FIGURES if getattr(m, k) is not None},
                 "reported": _iso(m.reported), "stockout": m.stockout,
                 "changes": bool(m.changes)}
-        for month, m in sorted(customer.months.items())[-13:]
+        for month, m in sorted(customer.months.items())
     }
     return {
         "first_interaction": _iso(visits[0].date) if visits else None,

@@ -68,7 +68,7 @@ def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str,
             return 0.0
         target = item.target or 1
         year, mon = map(int, month.split("-"))
-        days = [0, *sorted(m["days"]), calendar.monthrange(year, mon)[1]]
+        days = [1, *sorted(m["days"]), calendar.monthrange(year, mon)[1] + 1]
         widest = max(b - a for a, b in zip(days, days[1:], strict=False))
         steady = 1.0 if widest <= cadence_of(summary, settings)[1] else 0.5
         return points * min(1.0, m["all"] / target) * steady
@@ -123,7 +123,7 @@ def information(facts: dict[str, Any], settings: Settings, month: str) -> dict[s
     """Information-work indicators: business changes reported; figures reported on time."""
     figures = (facts.get("months") or {}).get(month) or {}
     year, mon = map(int, month.split("-"))
-    deadline = (dt.date(year + mon // 12, mon % 12 + 1, settings.score.report_day))
+    deadline = (dt.date(year + mon // 12, mon % 12 + 1, settings.due.report_day))
     reported = figures.get("reported")
     return {
         "changes_reported": bool(figures.get("changes")),

@@ -10,6 +10,8 @@ IN_PERSON = {"visit", "training", "event"}
 PROFILE_FIELDS = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner",
                   "region", "address", "tags", "since", "anniversary", "route", "cadence")
 
+FIELDS = ("id", *PROFILE_FIELDS, "last_visit", "last_contact", "contacts", "interactions")
+
 
 def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
     """Profile fields plus a few derived ones (last visit, counts), JSON-ready."""

@@ -157,7 +157,6 @@ class Score(Section):
         description="scorecard per role or customer kind; 'default' applies to the rest",
     )
     synergy: list[SynergyFactor] = DEFAULT_SYNERGY
-    report_day: int = Field(10, ge=1, le=28, description="figures on time if reported by this day")
 
 
 class Classify(Section):

@@ -1,0 +1,455 @@
+"""kq classify: tiers per rep, ABC per kind, status and grade, key-account relationship types,
+and --apply writing only the suggested values, in one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kqcli.core.classify import abc, classify, relationship, status, tiers
+from kqcli.core.facts import extract
+from kqcli.core.summary import summarize
+from kqcli.schema.config import Settings
+from kqcli.validate import validate, validate_customer
+
+TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
+ONE_EACH = "classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n"
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
+    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
+    assert not problems, problems
+    return summarize(cid, model), extract(model)
+
+
+def settings(text: str = "") -> Settings:
+    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
+    assert not problems, problems
+    return model
+
+
+def terminal(cid: str, extra: str = "", owner: str = "李明", **fields: str) -> tuple[dict, dict]:
+    head = {"name": f"{cid}店", "kind": "terminal", "status": "active", "owner": owner, **fields}
+    return customer("".join(f"{k}: {v}\n" for k, v in head.items()) + extra, cid)
+
+
+def collected(amount: int, month: str = "2026-10") -> str:
+    return f"months: {{{month}: {{collections: {amount}}}}}\n"
+
+
+def suggested(found: list[dict], field: str) -> dict[str, object]:
+    return {r["customer"]: r["suggested"] for r in found if r["field"] == field}
+
+
+# --- tiers -------------------------------------------------------------------------------------
+
+
+def test_tiers_rank_on_the_weighted_factors_per_owner():
+    rows = [
+        terminal("t2", "business: {annual_revenue: 500000, consumers: 1000, strength: 3, management: 4}\n"),
+        terminal("t1", "business: {annual_revenue: 1000000, consumers: 500, strength: 5, management: 5}\n"),
+        terminal("t4", "business: {annual_revenue: 100000, consumers: 100, strength: 1, management: 1}\n"),
+        terminal("t3", "business: {annual_revenue: 600000, consumers: 800, strength: 4, management: 4}\n"),
+    ]
+    # t1 .4 + .2x.5 + .2 + .2 = .9; t3 .4x.6 + 3 x .2x.8 = .72;
+    # t2 .4x.5 + .2 + .2x.6 + .2x.8 = .68; t4 below the counts
+    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+        "t1": "key", "t3": "secondary", "t2": "normal"}
+
+
+def test_tiers_score_only_the_factors_present():
+    rows = [
+        terminal("full", "business: {annual_revenue: 500000, consumers: 1000, strength: 3, management: 4}\n"),
+        terminal("top", "business: {annual_revenue: 1000000, consumers: 500, strength: 5, management: 5}\n"),
+        terminal("rev", "business: {annual_revenue: 800000}\n"),  # 0.8 on turnover alone
+    ]
+    found = tiers(rows, settings(ONE_EACH), TODAY)
+    assert suggested(found, "tier") == {"top": "key", "rev": "secondary", "full": "normal"}
+
+
+def test_tiers_break_ties_on_collections():
+    same = "business: {strength: 3}\n"
+    rows = [terminal("small", same + collected(10000)), terminal("big", same + collected(90000))]
+    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+        "big": "key", "small": "secondary"}
+
+
+def test_terminals_without_factors_rank_after_those_with_and_then_on_collections():
+    rows = [
+        terminal("rich", collected(900000)),
+        terminal("poor", collected(1000)),
+        terminal("rated", "business: {management: 1}\n"),
+    ]
+    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+        "rated": "key", "rich": "secondary", "poor": "normal"}
+
+
+def test_tier_counts_are_per_owner():
+    rows = [terminal("a", collected(100)), terminal("b", collected(200)),
+            terminal("z", collected(50), owner="张强")]
+    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+        "b": "key", "a": "secondary", "z": "key"}
+
+
+def test_below_the_tier_counts_a_tiered_terminal_becomes_normal():
+    rows = [terminal(c, collected(n), tier="key") for c, n in
+            (("a", 400), ("b", 300), ("c", 200), ("d", 100))]
+    found = tiers(rows, settings(ONE_EACH), TODAY)
+    assert suggested(found, "tier") == {"b": "secondary", "c": "normal", "d": "normal"}
+    assert next(r for r in found if r["customer"] == "d")["reason"] == \
+        "rank 4 of 4: below the tier counts"
+
+
+def test_untiered_terminal_below_the_counts_is_left_alone():
+    rows = [terminal(c, collected(n)) for c, n in (("a", 400), ("b", 300), ("c", 200), ("d", 100))]
+    assert "d" not in suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier")
+
+
+def test_tier_already_right_is_not_suggested():
+    rows = [terminal("a", collected(400), tier="key"), terminal("b", collected(300), tier="secondary")]
+    assert tiers(rows, settings(ONE_EACH), TODAY) == []
+
+
+def test_tier_shares_below_one_are_a_fraction_of_the_reps_terminals():
+    rows = [terminal(c, collected(n)) for c, n in (("a", 400), ("b", 300), ("c", 200), ("d", 100))]
+    kq_yaml = "classify: {tiers: {key: 0.25, secondary: 0.5, normal: 0.25}}\n"
+    assert suggested(tiers(rows, settings(kq_yaml), TODAY), "tier") == {
+        "a": "key", "b": "secondary", "c": "secondary", "d": "normal"}
+
+
+def test_only_active_terminals_are_tiered():
+    rows = [terminal("t", collected(100)),
+            customer("name: 经销\nkind: distributor\nstatus: active\n" + collected(900), "d"),
+            customer("name: 意向\nkind: terminal\nstatus: prospect\n", "p")]
+    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {"t": "key"}
+
+
+def test_tier_reason_names_the_rank_and_the_rep():
+    [r] = tiers([terminal("a", collected(1))], settings(ONE_EACH), TODAY)
+    assert (r["current"], r["suggested"], r["reason"]) == (None, "key", "rank 1 of 1 terminals of 李明")
+
+
+# --- ABC ---------------------------------------------------------------------------------------
+
+
+def test_abc_by_cumulative_share_of_collections():
+    # 50 / 30 / 10 / 6 / 4: A while the share before is under 80%, B under 95%, C the rest.
+    rows = [terminal(c, collected(n * 1000), grade="B")
+            for c, n in (("e", 4), ("c", 10), ("a", 50), ("d", 6), ("b", 30))]
+    assert suggested(abc(rows, settings(), TODAY), "grade") == {"a": "A", "b": "A", "e": "C"}
+
+
+def test_abc_is_within_a_kind():
+    rows = [terminal("big", collected(900000), grade="A"),
+            terminal("small", collected(1000), grade="A"),
+            customer("name: 经销\nkind: distributor\nstatus: active\ngrade: C\n" + collected(500), "d")]
+    assert suggested(abc(rows, settings(), TODAY), "grade") == {"small": "C", "d": "A"}
+
+
+def test_abc_counts_the_last_twelve_months_only():
+    months = ("months:\n  2025-10: {collections: 900000}\n  2025-11: {collections: 10}\n"
+              "  2026-11: {collections: 900000}\n")
+    rows = [terminal("old", months, grade="A"), terminal("steady", collected(100), grade="C")]
+    found = abc(rows, settings(), TODAY)
+    assert suggested(found, "grade") == {"old": "B", "steady": "A"}
+    assert next(r for r in found if r["customer"] == "old")["reason"] == \
+        "collections 10 over 12 months; cumulative share 100% of terminals"
+
+
+def test_abc_thresholds_come_from_kq_yaml():
+    rows = [terminal(c, collected(n), grade="A") for c, n in (("a", 60), ("b", 30), ("c", 10))]
+    kq_yaml = "classify: {abc: {A: 0.5, B: 0.9}}\n"
+    assert suggested(abc(rows, settings(kq_yaml), TODAY), "grade") == {"b": "B", "c": "C"}
+
+
+def test_abc_skips_customers_that_are_not_active():
+    rows = [customer("name: 意向\nkind: terminal\nstatus: prospect\ngrade: near\n" + collected(5), "p")]
+    assert abc(rows, settings(), TODAY) == []
+
+
+# --- status ------------------------------------------------------------------------------------
+
+PROSPECT = "name: 新店\nkind: terminal\nstatus: prospect\ngrade: near\nowner: 李明\n"
+
+
+def test_prospect_that_pays_becomes_active_and_starts_as_b():
+    found = classify([customer(PROSPECT + collected(8000, "2026-09"), "p")], settings(), TODAY)
+    assert [(r["field"], r["current"], r["suggested"]) for r in found] == [
+        ("grade", "near", "B"), ("status", "prospect", "active")]
+    assert found[1]["reason"] == "started paying: 8,000 collected in the last 3 months (持续回款)"
+
+
+def test_prospect_that_paid_four_months_ago_stays_a_prospect():
+    assert classify([customer(PROSPECT + collected(8000, "2026-07"), "p")], settings(), TODAY) == []
+
+
+def test_active_customer_without_collections_for_three_months_is_graded_c():
+    text = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\n" + collected(5000, "2026-07")
+    found = status([customer(text, "old")], settings(), TODAY)
+    assert [(r["field"], r["suggested"], r["reason"]) for r in found] == [
+        ("grade", "C", "no collections for 3 months")]
+
+
+def test_inactive_months_come_from_kq_yaml():
+    text = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\n" + collected(5000, "2026-07")
+    assert status([customer(text, "old")], settings("classify: {inactive_months: 4}\n"), TODAY) == []
+
+
+def test_terminated_customer_on_a_route_is_taken_off_it():
+    text = 'name: 旧店\nkind: key_account\nstatus: terminated\nroute: {weekday: tue, time: "09:30"}\n'
+    [r] = status([customer(text, "x")], settings(), TODAY)
+    assert (r["field"], r["current"], r["suggested"]) == (
+        "route", {"weekday": "tue", "time": "09:30"}, None)
+
+
+def test_no_collections_for_three_months_wins_over_an_old_abc_grade():
+    text = "name: 老店\nkind: terminal\nstatus: active\ngrade: B\n" + collected(50000, "2026-05")
+    found = classify([customer(text, "old")], settings(), TODAY)
+    assert suggested(found, "grade") == {"old": "C"}
+
+
+# --- key-account relationship ------------------------------------------------------------------
+
+
+def key_account(contacts: str, current: str = "") -> tuple[dict, dict]:
+    return customer("name: 大润发\nkind: key_account\nstatus: active\n" + current
+                    + "contacts:\n" + textwrap.dedent(contacts), "ka")
+
+
+def test_buyer_only_is_an_ordinary_key_account():
+    ka = key_account("  - {name: 陈采购, function: purchasing, level: manager}\n", "relationship: partner\n")
+    [r] = relationship([ka], settings())
+    assert (r["current"], r["suggested"]) == ("partner", "ordinary")
+    assert r["reason"] == "contacts span 1 functions (purchasing) and 1 levels"
+
+
+def test_three_functions_make_a_partner():
+    ka = key_account("""\
+        - {name: 陈采购, function: purchasing, level: manager}
+        - {name: 刘会计, function: finance, level: staff}
+        - {name: 周物流, function: logistics, level: staff}
+    """)
+    assert suggested(relationship([ka], settings()), "relationship") == {"ka": "partner"}
+
+
+def test_four_functions_on_three_levels_make_a_strategic_account():
+    ka = key_account("""\
+        - {name: 陈采购, function: purchasing, level: staff}
+        - {name: 刘会计, function: finance, level: manager}
+        - {name: 周物流, function: logistics, level: manager}
+        - {name: 吴总, function: management, level: executive}
+    """)
+    assert suggested(relationship([ka], settings()), "relationship") == {"ka": "strategic"}
+
+
+def test_four_functions_on_two_levels_stay_a_partner():
+    ka = key_account("""\
+        - {name: 陈采购, function: purchasing, level: staff}
+        - {name: 刘会计, function: finance, level: manager}
+        - {name: 周物流, function: logistics, level: manager}
+        - {name: 马市场, function: marketing, level: staff}
+    """, "relationship: partner\n")
+    assert relationship([ka], settings()) == []
+
+
+def test_relationship_is_only_for_key_accounts():
+    assert relationship([terminal("t")], settings()) == []
+
+
+# --- the command: json, --field, --apply -------------------------------------------------------
+
+HX = """\
+# 华信大药房 人民路店
+name: 华信大药房
+kind: terminal   # 终端
+status: active
+grade: B   # 等级
+tier: normal  # 分级
+owner: 李明
+months:
+  2026-10: {collections: 90000}   # 十月回款
+"""
+
+OTHER = """\
+name: 春城药店
+kind: terminal
+status: active
+grade: B
+tier: secondary
+owner: 李明
+months:
+  2026-10: {collections: 10000}
+"""
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    return make_repo({"hx": HX, "other": OTHER}, kq_yaml=ONE_EACH)
+
+
+def test_classify_json_keys_and_suggestions(repo, kq):
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["customer"], r["field"], r["current"], r["suggested"]) for r in rows] == [
+        ("hx", "grade", "B", "A"), ("hx", "tier", "normal", "key")]
+    assert {"customer", "field", "current", "suggested", "reason"} <= set(rows[0])
+
+
+def test_classify_field_filters(repo, kq):
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--field", "tier",
+                "--format", "json")
+    assert [(r["customer"], r["field"]) for r in json.loads(result.stdout)] == [("hx", "tier")]
+
+
+def test_classify_without_apply_writes_nothing(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-15", "classify")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
+
+
+def test_apply_changes_only_the_suggested_values(repo, kq):
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX.replace(
+        "grade: B   # 等级", "grade: A   # 等级").replace("tier: normal  # 分级", "tier: key  # 分级")
+    assert (repo / "customers" / "other.yaml").read_text(encoding="utf-8") == OTHER
+    assert "applied 2 changes to 1 customers" in result.stderr
+
+
+def test_apply_then_nothing_is_left_to_suggest(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-15", "classify", "--apply")
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--format", "json")
+    assert json.loads(result.stdout) == []
+
+
+def test_apply_with_field_writes_only_that_field(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-15", "classify", "--field", "tier", "--apply")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX.replace(
+        "tier: normal  # 分级", "tier: key  # 分级")
+
+
+def test_apply_adds_a_missing_field_at_the_end(make_repo, kq):
+    text = "name: 华信大药房\nkind: terminal\nstatus: active\nowner: 李明  # 业代\n"
+    root = make_repo({"hx": text}, kq_yaml=ONE_EACH)
+    kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
+    # nothing collected for 3 months: grade C; the only terminal of 李明: key
+    assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == \
+        text + "grade: C\ntier: key\n"
+
+
+def test_apply_removes_the_route_of_a_terminated_customer(make_repo, kq):
+    text = textwrap.dedent("""\
+        name: 旧店   # 已终止
+        kind: key_account
+        status: terminated
+        route:
+          weekday: tue   # 周二
+          time: "09:30"  # 上午
+        owner: 李明   # 业代
+        contacts:
+          - {name: 陈采购, function: purchasing}
+    """)
+    root = make_repo({"old": text})
+    result = kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "customers" / "old.yaml").read_text(encoding="utf-8") == textwrap.dedent("""\
+        name: 旧店   # 已终止
+        kind: key_account
+        status: terminated
+        owner: 李明   # 业代
+        contacts:
+          - {name: 陈采购, function: purchasing}
+        relationship: ordinary
+    """)
+
+
+def test_apply_promotes_a_prospect_with_its_grade(make_repo, kq):
+    root = make_repo({"p": PROSPECT + collected(8000)})
+    result = kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "customers" / "p.yaml").read_text(encoding="utf-8") == \
+        PROSPECT.replace("prospect", "active").replace("near", "B") + collected(8000)
+
+
+def test_apply_of_status_alone_carries_the_grade_it_decides(make_repo, kq):
+    root = make_repo({"p": PROSPECT + collected(8000)})
+    result = kq("--repo", root, "--today", "2026-11-15", "classify", "--field", "status", "--apply")
+    assert result.exit_code == 0
+    assert "status: active" in (root / "customers" / "p.yaml").read_text(encoding="utf-8")
+
+
+# --- --apply in a git work tree ----------------------------------------------------------------
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture
+def git_repo(repo, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    git(repo, "init", "-q")
+    git(repo, "config", "user.name", "测试")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "commit.gpgsign", "false")
+    (repo / ".gitignore").write_text(".kq/\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    return repo
+
+
+@needs_git
+def test_apply_makes_one_commit_listing_the_changes(git_repo, kq):
+    result = kq("--repo", git_repo, "--today", "2026-11-15", "classify", "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert git(git_repo, "rev-list", "--count", "HEAD").strip() == "2"
+    assert git(git_repo, "log", "-1", "--format=%B").splitlines()[:4] == [
+        "classify: 2 changes to 1 customers", "",
+        "华信大药房: grade B → A",
+        "华信大药房: tier normal → key"]
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == ["customers/hx.yaml"]
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+@needs_git
+def test_apply_with_nothing_to_suggest_makes_no_commit(git_repo, kq):
+    kq("--repo", git_repo, "--today", "2026-11-15", "classify", "--apply")
+    kq("--repo", git_repo, "--today", "2026-11-15", "classify", "--apply")
+    assert git(git_repo, "rev-list", "--count", "HEAD").strip() == "2"
+
+
+@needs_git
+def test_apply_leaves_other_staged_work_alone(git_repo, kq):
+    (git_repo / "notes.txt").write_text("草稿\n", encoding="utf-8")
+    git(git_repo, "add", "notes.txt")
+    kq("--repo", git_repo, "--today", "2026-11-15", "classify", "--apply")
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == ["customers/hx.yaml"]
+    assert git(git_repo, "status", "--porcelain").splitlines() == ["A  notes.txt"]
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_owner_filter_does_not_change_abc_grades(make_repo, kq):
+    root = make_repo({
+        "small": "name: 小店\nkind: terminal\nstatus: active\ngrade: C\nowner: 李明\n" + collected(1000),
+        "big": "name: 大店\nkind: terminal\nstatus: active\ngrade: A\nowner: 张强\n" + collected(99000),
+    })
+    result = kq("--repo", root, "--today", "2026-11-15", "classify", "--field", "grade",
+                "--owner", "李明", "--format", "json")
+    assert json.loads(result.stdout) == []
+
+
+def test_unknown_field_is_a_usage_error(repo, kq):
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--field", "tiers")
+    assert result.exit_code == 2

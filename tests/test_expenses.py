@@ -1,0 +1,295 @@
+"""kq expenses: the monthly statement of collections and relationship expenses (客情费), its rule
+checks, the per-rep cash advance cap, and the statement deadline on the 3rd working day."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import textwrap
+
+import pytest
+
+from kqcli.core.expenses import per_rep, statement, statement_deadline
+from kqcli.core.facts import extract
+from kqcli.core.summary import summarize
+from kqcli.schema.config import Settings
+from kqcli.validate import validate, validate_customer
+
+MONTH = "2026-10"
+
+
+def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
+    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
+    assert not problems, problems
+    return summarize(cid, model), extract(model)
+
+
+def settings(text: str = "") -> Settings:
+    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
+    assert not problems, problems
+    return model
+
+
+def shop(collections: int | None, *expenses: str, owner: str = "李明", since: str | None = None,
+         name: str = "华信大药房") -> str:
+    text = f"name: {name}\nkind: terminal\nstatus: active\nowner: {owner}\n"
+    if since:
+        text += f"since: {since}\n"
+    if collections is not None:
+        text += f"months:\n  2026-10: {{collections: {collections}}}\n"
+    if expenses:
+        text += "expenses:\n" + "".join(f"  - {e}\n" for e in expenses)
+    return text
+
+
+def lines(*texts: str, kq_yaml: str = "") -> list[dict]:
+    rows = [customer(t, f"c{n}") for n, t in enumerate(texts, 1)]
+    return statement(rows, settings(kq_yaml), MONTH)
+
+
+def violations(text: str, kq_yaml: str = "") -> list[str]:
+    [line] = lines(text, kq_yaml=kq_yaml)
+    return line["violations"]
+
+
+# --- the statement -----------------------------------------------------------------------------
+
+
+def test_statement_line_totals_the_months_expenses():
+    text = shop(100000, "{date: 2026-10-15, amount: 300, purpose: gift, recipient: 王芳}",
+                "{date: 2026-10-20, amount: 200, recipient: 李采购}",
+                "{date: 2026-09-30, amount: 999, recipient: 旧账}")
+    [line] = lines(text)
+    assert {k: line[k] for k in ("customer", "name", "owner", "month", "collections", "expenses",
+                                 "count", "share", "recipients", "violations")} == {
+        "customer": "c1", "name": "华信大药房", "owner": "李明", "month": "2026-10",
+        "collections": 100000, "expenses": 500, "count": 2, "share": 0.005,
+        "recipients": ["李采购", "王芳"], "violations": []}
+
+
+def test_customers_with_neither_collections_nor_expenses_are_left_out():
+    assert lines(shop(None), shop(None, "{date: 2026-09-30, amount: 50}")) == []
+
+
+def test_collections_without_expenses_are_listed_clean():
+    [line] = lines(shop(80000))
+    assert (line["expenses"], line["share"], line["violations"]) == (0, 0.0, [])
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+def test_expense_with_nothing_collected_is_flagged():
+    assert violations(shop(None, "{date: 2026-10-15, amount: 200}")) == [
+        "expense with nothing collected (先回款后支付)"]
+
+
+def test_expense_with_collections_only_in_another_month_is_flagged():
+    text = shop(None, "{date: 2026-10-15, amount: 200}") + "months:\n  2026-09: {collections: 50000}\n"
+    assert violations(text) == ["expense with nothing collected (先回款后支付)"]
+
+
+def test_expenses_above_five_percent_of_collections_are_flagged():
+    text = shop(100000, "{date: 2026-10-05, amount: 3000}", "{date: 2026-10-25, amount: 2500}")
+    assert violations(text) == ["expenses 5500 above 5% of collections 100000"]
+
+
+def test_expenses_of_exactly_five_percent_are_fine():
+    assert violations(shop(100000, "{date: 2026-10-05, amount: 5000}")) == []
+
+
+def test_share_of_collections_comes_from_kq_yaml():
+    text = shop(100000, "{date: 2026-10-05, amount: 5000}")
+    assert violations(text, kq_yaml="expenses: {max_share: 0.04}\n") == [
+        "expenses 5000 above 4% of collections 100000"]
+
+
+def test_special_expense_applied_after_the_contract_is_flagged():
+    text = shop(200000, "{date: 2026-10-12, amount: 1000, kind: special, applied: 2026-10-15}",
+                since="2026-10-10")
+    assert violations(text) == [
+        "special expense applied 2026-10-15 after the contract 2026-10-10: invalid (须签约前申请)"]
+
+
+def test_special_expense_applied_before_the_contract_is_fine():
+    text = shop(200000, "{date: 2026-10-12, amount: 1000, kind: special, applied: 2026-09-30}",
+                since="2026-10-10")
+    assert violations(text) == []
+
+
+def test_special_expense_without_an_application_date_counts_from_its_date():
+    text = shop(200000, "{date: 2026-10-12, amount: 1000, kind: special}", since="2026-10-10")
+    assert violations(text) == [
+        "special expense applied 2026-10-12 after the contract 2026-10-10: invalid (须签约前申请)"]
+
+
+def test_regular_expense_after_the_contract_is_fine():
+    assert violations(shop(200000, "{date: 2026-10-12, amount: 1000}", since="2026-10-10")) == []
+
+
+def test_special_expense_of_a_customer_not_yet_signed_is_fine():
+    assert violations(shop(200000, "{date: 2026-10-12, amount: 1000, kind: special}")) == []
+
+
+# --- per rep: advances and spot checks ---------------------------------------------------------
+
+
+def test_rep_advances_above_three_thousand_are_flagged():
+    rows = lines(
+        shop(100000, "{date: 2026-10-03, amount: 2000, advance: true}", owner="张强"),
+        shop(100000, "{date: 2026-10-09, amount: 1500, advance: true}", owner="张强"),
+        shop(100000, "{date: 2026-10-03, amount: 3000, advance: true}"),
+        shop(100000, "{date: 2026-10-04, amount: 800}"),
+    )
+    reps = {r["owner"]: r for r in per_rep(rows, settings(), MONTH)}
+    assert reps["张强"]["advances"] == 3500
+    assert reps["张强"]["violations"] == ["cash advances 3500 above the cap 3000"]
+    assert (reps["李明"]["advances"], reps["李明"]["violations"]) == (3000, [])
+
+
+def test_advance_cap_comes_from_kq_yaml():
+    rows = lines(shop(100000, "{date: 2026-10-03, amount: 3000, advance: true}"))
+    [rep] = per_rep(rows, settings("expenses: {advance_cap: 2000}\n"), MONTH)
+    assert rep["violations"] == ["cash advances 3000 above the cap 2000"]
+
+
+def test_rep_line_totals_and_the_customers_rule_breaks():
+    rows = lines(shop(100000, "{date: 2026-10-03, amount: 400}"),
+                 shop(None, "{date: 2026-10-04, amount: 100}", name="春城药店"))
+    [rep] = per_rep(rows, settings(), MONTH)
+    assert (rep["customers"], rep["collections"], rep["expenses"]) == (2, 100000, 500)
+    assert rep["violations"] == ["春城药店: expense with nothing collected (先回款后支付)"]
+
+
+def test_manager_spot_checks_three_customers_per_rep_the_same_each_time():
+    rows = lines(*(shop(1000 * n, name=f"店{n}") for n in range(1, 7)))
+    [rep] = per_rep(rows, settings(), MONTH)
+    assert len(rep["spot_check"]) == 3
+    assert set(rep["spot_check"]) <= {r["customer"] for r in rows}
+    assert per_rep(rows, settings(), MONTH)[0]["spot_check"] == rep["spot_check"]
+
+
+# --- the deadline ------------------------------------------------------------------------------
+
+
+def test_statement_for_october_is_due_on_the_third_working_day_of_november():
+    assert statement_deadline(settings(), "2026-10") == (dt.date(2026, 11, 4), True)
+
+
+def test_statement_for_september_waits_for_the_national_day_holidays():
+    # 1-7 October 2026 are days off; 8 and 9 October are working days.
+    assert statement_deadline(settings(), "2026-09")[0] == dt.date(2026, 10, 10)
+
+
+def test_statement_working_day_comes_from_kq_yaml():
+    kq_yaml = "expenses: {statement_working_day: 1}\n"
+    assert statement_deadline(settings(kq_yaml), "2026-10")[0] == dt.date(2026, 11, 2)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+CLEAN = shop(100000, "{date: 2026-10-15, amount: 300, recipient: 王芳}")
+BROKEN = shop(None, "{date: 2026-10-15, amount: 200, recipient: 小张}", name="春城药店")
+
+
+def test_title_names_the_statement_deadline(make_repo, kq):
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
+    assert "2026-10 月客户采购及客情费统计表; statement due 2026-11-04" in result.stdout
+    assert "(past)" not in result.stdout
+
+
+def test_title_says_when_the_deadline_is_past(make_repo, kq):
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-05", "expenses", "--month", "2026-10")
+    assert "statement due 2026-11-04 (past)" in result.stdout
+
+
+def test_default_month_is_last_month(make_repo, kq):
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--format", "json")
+    assert [line["month"] for line in json.loads(result.stdout)] == ["2026-10"]
+
+
+def test_clean_month_exits_zero(make_repo, kq):
+    result = kq("--repo", make_repo({"hx": CLEAN}), "--today", "2026-11-03", "expenses",
+                "--month", "2026-10")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_broken_rule_exits_one(make_repo, kq):
+    root = make_repo({"hx": CLEAN, "cc": BROKEN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--format", "json")
+    assert result.exit_code == 1
+    data = {line["customer"]: line["violations"] for line in json.loads(result.stdout)}
+    assert data == {"hx": [], "cc": ["expense with nothing collected (先回款后支付)"]}
+
+
+def test_advances_above_the_cap_are_shown_by_owner_and_exit_one(make_repo, kq):
+    root = make_repo({
+        "a": shop(100000, "{date: 2026-10-03, amount: 2000, advance: true}", owner="张强"),
+        "b": shop(100000, "{date: 2026-10-09, amount: 1500, advance: true}", owner="张强"),
+        "c": CLEAN,
+    })
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--by", "owner", "--format", "json")
+    assert result.exit_code == 1
+    reps = {r["owner"]: r["violations"] for r in json.loads(result.stdout)}
+    assert reps == {"张强": ["cash advances 3500 above the cap 3000"], "李明": []}
+
+
+def test_by_owner_table_title_names_the_deadline(make_repo, kq):
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--by", "owner")
+    assert "2026-10 客情费 by rep; statement due 2026-11-04" in result.stdout
+
+
+def test_owner_filter_keeps_the_exit_code_to_that_rep(make_repo, kq):
+    root = make_repo({"hx": CLEAN, "cc": BROKEN.replace("李明", "张强")})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--owner", "李明")
+    assert result.exit_code == 0
+
+
+def test_csv_has_a_header_row_and_one_row_per_customer(make_repo, kq):
+    root = make_repo({"hx": CLEAN, "cc": BROKEN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:6] == ["customer", "name", "owner", "month", "collections", "expenses"]
+    records = {r["customer"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert (records["hx"]["collections"], records["hx"]["expenses"]) == ("100000", "300")
+    assert records["cc"]["violations"] == "expense with nothing collected (先回款后支付)"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1"])
+def test_bad_month_is_a_usage_error(make_repo, kq, month):
+    result = kq("--repo", make_repo({"hx": CLEAN}), "expenses", "--month", month)
+    assert result.exit_code == 2
+    assert "--month" in result.stderr
+
+
+def test_csv_header_is_the_same_for_an_empty_month(make_repo, kq):
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-08",
+                "--format", "csv")
+    assert result.stdout.splitlines()[0].split(",")[:6] == [
+        "customer", "name", "owner", "month", "collections", "expenses"]
+
+
+def test_last_representable_month_is_not_a_traceback(make_repo, kq):
+    result = kq("--repo", make_repo({"hx": CLEAN}), "expenses", "--month", "9999-12")
+    assert result.exit_code == 2
+
+
+def test_statement_of_a_month_more_than_a_year_back_sees_its_collections():
+    figures = "".join(f"  {y}-{m:02d}: {{collections: 100000}}\n"
+                      for y in (2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 10))
+    text = shop(None, "{date: 2025-03-10, amount: 300}") + "months:\n" + figures
+    summary, facts = customer(text)
+    [line] = statement([(summary, facts)], settings(), "2025-03")
+    assert (line["collections"], line["violations"]) == (100000, [])

@@ -1,0 +1,332 @@
+"""kq history (field-level changes from git, newest first) and kq undo (revert kq's last commit),
+over a small repository whose commits are made by kq log, kq edit and plain git."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+HX = """\
+# 华信大药房 — 重点客户
+name: 华信大药房
+kind: terminal
+grade: B
+tier: key
+contacts:
+  - name: 王芳
+    role: 店长
+    phone: "13800001111"
+visits:
+  - date: 2026-11-20
+    kind: visit
+    contact: 王芳
+"""
+
+JM = """\
+name: 金马药店
+grade: C
+"""
+
+KEYS = {"commit", "date", "author", "field", "old", "new"}
+
+
+@pytest.fixture(autouse=True)
+def own_git_config(monkeypatch, tmp_path):
+    """Keep the user's and the system's git settings (hooksPath, signing) out of the tests."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def as_rep(monkeypatch):
+    """``as_rep("李明", "2026-11-24")``: the next commits are authored by them on that day."""
+
+    def switch(name: str, day: str) -> None:
+        for role in ("AUTHOR", "COMMITTER"):
+            monkeypatch.setenv(f"GIT_{role}_NAME", name)
+            monkeypatch.setenv(f"GIT_{role}_DATE", f"{day}T10:00:00+08:00")
+
+    return switch
+
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    def install(sed: str) -> None:
+        script = tmp_path / "editor.sh"
+        script.write_text(f"#!/bin/sh\nsed -i '{sed}' \"$1\"\n", encoding="utf-8")
+        script.chmod(0o755)
+        monkeypatch.setenv("EDITOR", str(script))
+
+    return install
+
+
+@pytest.fixture
+def repo(make_repo, as_rep) -> Path:
+    root = make_repo({"hx": HX, "jm": JM})
+    (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
+    as_rep("王经理", "2026-11-01")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "seed")
+    return root
+
+
+@pytest.fixture
+def worked(repo, kq, as_rep, editor) -> Path:
+    """Seed (11-01), then 李明 logs a visit (11-24) and edits the grade (11-25), then 张强 changes
+    王芳's phone (11-26)."""
+    as_rep("李明", "2026-11-24")
+    assert kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--contact", "王芳",
+              "--goal", "送物料").exit_code == 0
+    as_rep("李明", "2026-11-25")
+    editor("s/^grade: B/grade: A/")
+    assert kq("--repo", repo, "edit", "hx").exit_code == 0
+    as_rep("张强", "2026-11-26")
+    editor("s/13800001111/13999990000/")
+    assert kq("--repo", repo, "edit", "hx").exit_code == 0
+    return repo
+
+
+def history(kq, root: Path, *args: str) -> list[dict]:
+    result = kq("--repo", root, "history", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _row(rows: list[dict], field: str) -> dict:
+    found = [r for r in rows if r["field"] == field]
+    assert len(found) == 1, rows
+    return found[0]
+
+
+# --- kq history CUSTOMER -----------------------------------------------------------------------
+
+
+def test_history_rows_carry_the_contract_keys(worked, kq):
+    rows = history(kq, worked, "hx")
+
+    assert rows
+    assert all(KEYS <= set(row) for row in rows)
+
+
+def test_history_is_newest_first(worked, kq):
+    rows = history(kq, worked, "hx")
+
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[:3] == ["2026-11-26", "2026-11-25", "2026-11-24"]
+    assert [r["field"] for r in rows[:3]] == ["contacts[王芳].phone", "grade", "visits"]
+
+
+def test_grade_change_is_old_b_new_a(worked, kq):
+    row = _row([r for r in history(kq, worked, "hx") if r["old"] is not None], "grade")
+
+    assert (row["old"], row["new"], row["author"], row["date"]) == ("B", "A", "李明", "2026-11-25")
+    assert row["commit"] == git(worked, "rev-parse", "--short=7", "HEAD~1").strip()
+
+
+def test_logged_visit_is_plus_one_with_its_date_and_kind(worked, kq):
+    row = [r for r in history(kq, worked, "hx") if r["field"] == "visits"][0]
+
+    assert row["new"] == "+1 (2026-11-24 visit)"
+    assert row["old"] == 1
+    assert row["author"] == "李明"
+
+
+def test_contact_phone_change_names_the_contact(worked, kq):
+    row = _row(history(kq, worked, "hx"), "contacts[王芳].phone")
+
+    assert (row["old"], row["new"], row["author"]) == ("13800001111", "13999990000", "张强")
+
+
+def test_the_first_version_shows_fields_created(worked, kq):
+    rows = [r for r in history(kq, worked, "hx") if r["date"] == "2026-11-01"]
+
+    assert _row(rows, "name")["new"] == "华信大药房"
+    assert _row(rows, "name")["old"] is None
+    assert _row(rows, "grade")["new"] == "B"
+    assert {r["author"] for r in rows} == {"王经理"}
+
+
+def test_field_option_filters_rows(worked, kq):
+    rows = history(kq, worked, "hx", "--field", "grade")
+
+    assert [(r["old"], r["new"]) for r in rows] == [("B", "A"), (None, "B")]
+
+
+def test_field_option_matches_a_prefix(worked, kq):
+    rows = history(kq, worked, "hx", "--field", "contacts")
+
+    assert {r["field"] for r in rows} >= {"contacts[王芳].phone"}
+    assert all(r["field"].startswith("contacts") for r in rows)
+
+
+def test_history_finds_the_customer_by_name(worked, kq):
+    assert history(kq, worked, "华信") == history(kq, worked, "hx")
+
+
+def test_history_follows_a_rename(worked, kq, as_rep):
+    as_rep("李明", "2026-11-27")
+    git(worked, "mv", "customers/hx.yaml", "customers/hx-renmin.yaml")
+    git(worked, "commit", "-q", "-m", "rename hx")
+
+    rows = history(kq, worked, "hx-renmin", "--field", "grade")
+
+    assert [(r["old"], r["new"], r["date"]) for r in rows] == [
+        ("B", "A", "2026-11-25"), (None, "B", "2026-11-01")]
+
+
+def test_the_rename_itself_is_no_field_change(worked, kq, as_rep):
+    as_rep("李明", "2026-11-27")
+    git(worked, "mv", "customers/hx.yaml", "customers/hx-renmin.yaml")
+    git(worked, "commit", "-q", "-m", "rename hx")
+
+    rows = history(kq, worked, "hx-renmin")
+
+    assert "2026-11-27" not in {r["date"] for r in rows}
+    assert rows[0]["field"] == "contacts[王芳].phone"
+
+
+def test_history_table_shows_the_change_for_people(worked, kq):
+    result = kq("--repo", worked, "history", "hx", "--field", "grade")
+
+    assert result.exit_code == 0
+    assert "grade: B → A" in result.stdout
+
+
+def test_history_of_a_customer_with_one_commit(repo, kq):
+    rows = history(kq, repo, "jm")
+
+    assert {(r["field"], r["new"]) for r in rows} == {("name", "金马药店"), ("grade", "C")}
+
+
+def test_history_of_an_unknown_customer_exits_2(worked, kq):
+    assert kq("--repo", worked, "history", "nobody").exit_code == 2
+
+
+def test_history_outside_git_exits_2_with_a_message(make_repo, kq):
+    root = make_repo({"hx": HX})
+
+    result = kq("--repo", root, "history", "hx")
+
+    assert result.exit_code == 2
+    assert "git" in result.stderr
+
+
+# --- kq history (the whole repository) ---------------------------------------------------------
+
+
+def test_history_without_a_customer_lists_every_customers_changes(worked, kq, as_rep, editor):
+    as_rep("张强", "2026-11-27")
+    editor("s/^grade: C/grade: B/")
+    kq("--repo", worked, "edit", "jm")
+
+    rows = history(kq, worked)
+
+    assert (rows[0]["customer"], rows[0]["field"], rows[0]["old"], rows[0]["new"]) == (
+        "jm", "grade", "C", "B")
+    assert {r["customer"] for r in rows} == {"hx", "jm"}
+    assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
+    assert ("hx", "visits", "+1 (2026-11-24 visit)") in [
+        (r["customer"], r["field"], r["new"]) for r in rows]
+
+
+def test_repository_history_with_a_field_filter(worked, kq):
+    rows = history(kq, worked, "--field", "grade")
+
+    assert {(r["customer"], r["old"], r["new"]) for r in rows} == {
+        ("hx", "B", "A"), ("hx", None, "B"), ("jm", None, "C")}
+
+
+# --- kq undo -----------------------------------------------------------------------------------
+
+
+def test_undo_reverts_the_last_kq_commit(repo, kq, as_rep):
+    as_rep("李明", "2026-11-24")
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") != HX
+
+    result = kq("--repo", repo, "undo")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("undone: log: 华信大药房 visit 2026-11-24")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
+    assert git(repo, "log", "-1", "--format=%s").startswith("Revert")
+    assert git(repo, "status", "--porcelain", "--", "customers") == ""
+
+
+def test_undo_is_a_new_commit_on_top(repo, kq, as_rep):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    logged = git(repo, "rev-parse", "HEAD")
+
+    kq("--repo", repo, "undo")
+
+    assert git(repo, "rev-parse", "HEAD~1") == logged
+    assert git(repo, "rev-list", "--count", "HEAD") == "3\n"
+
+
+def test_undo_reverts_an_edit(repo, kq, editor):
+    editor("s/^grade: B/grade: A/")
+    kq("--repo", repo, "edit", "hx")
+
+    assert kq("--repo", repo, "undo").exit_code == 0
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
+
+
+def test_undo_refuses_when_the_last_commit_is_not_kqs(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    (repo / "customers" / "jm.yaml").write_text(JM.replace("grade: C", "grade: B"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "手工改了金马的等级")
+    head = git(repo, "rev-parse", "HEAD")
+
+    result = kq("--repo", repo, "undo")
+
+    assert result.exit_code == 2
+    assert "not made by kq" in result.stderr
+    assert "手工改了金马的等级" in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert "grade: B" in (repo / "customers" / "jm.yaml").read_text(encoding="utf-8")
+
+
+def test_undo_twice_does_not_undo_the_undo(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    kq("--repo", repo, "undo")
+    head = git(repo, "rev-parse", "HEAD")
+
+    result = kq("--repo", repo, "undo")
+
+    assert result.exit_code == 2
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_undo_refuses_when_the_file_changed_since(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    path = repo / "customers" / "hx.yaml"
+    changed = path.read_text(encoding="utf-8") + "tags: [连锁]\n"
+    path.write_text(changed, encoding="utf-8")
+    head = git(repo, "rev-parse", "HEAD")
+
+    result = kq("--repo", repo, "undo")
+
+    assert result.exit_code == 1
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert path.read_text(encoding="utf-8") == changed
+
+
+def test_undo_outside_git_exits_2(make_repo, kq):
+    root = make_repo({"hx": HX})
+
+    assert kq("--repo", root, "undo").exit_code == 2

@@ -30,7 +30,7 @@ def editor_command() -> list[str]:
     raise KqError("no editor: set $VISUAL or $EDITOR")
 
 
-def with_problems(text: str, problems: list[Problem]) -> str:
+def with_problems(text: str, problems: list[Problem], newline: str = "\n") -> str:
     """The text with the problems on top as comments, line numbers as the user will see them."""
     header = [f"{MARK}this file is not valid yet; fix it and save, or save it unchanged to give up",
               *(None for _ in problems)]
@@ -39,7 +39,7 @@ def with_problems(text: str, problems: list[Problem]) -> str:
     for p in problems:
         where = f"line {p.line + offset}, column {p.column}"
         lines.append(f"{MARK}{where}: {p.field + ': ' if p.field else ''}{p.message}")
-    return "\n".join(lines) + "\n" + strip_problems(text)
+    return newline.join(lines) + newline + strip_problems(text)
 
 
 def strip_problems(text: str) -> str:
@@ -58,33 +58,34 @@ def edit_until_valid(original: bytes, shown: str, ask_again: bool = True) -> byt
     from .validate import validate_customer
 
     command = editor_command()
-    text = original.decode("utf-8-sig")
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    newline = "\r\n" if b"\r\n" in original else "\n"
     with tempfile.TemporaryDirectory(prefix="kq-edit-") as folder:
         scratch = Path(folder) / Path(shown).name
-        scratch.write_text(text, encoding="utf-8")
+        scratch.write_bytes(original[len(bom):])  # byte for byte: line endings stay as they are
         while True:
             before = scratch.read_bytes()
             try:
                 code = subprocess.call([*command, str(scratch)])
             except OSError as e:
                 raise KqError(f"cannot run the editor {command[0]!r}: {e.strerror}") from None
-            if code != 0:
-                raise GaveUp(strip_problems(scratch.read_text(encoding="utf-8")),
-                             f"the editor exited with {code}")
-            edited = scratch.read_text(encoding="utf-8")
+            edited = scratch.read_bytes().decode("utf-8", errors="replace")
             body = strip_problems(edited)
-            if body.encode() == original:
+            if code != 0:
+                raise GaveUp(body, f"the editor exited with {code}")
+            result = bom + body.encode("utf-8")
+            if result == original:
                 return None
-            _, problems = validate_customer(body.encode(), shown)
+            _, problems = validate_customer(result, shown)
             if not problems:
-                return body.encode()
+                return result
             if scratch.read_bytes() == before and before != original:
                 raise GaveUp(body, "saved unchanged with problems")
             for p in problems:
                 sys.stderr.write(f"{p}\n")
             if not ask_again or not _again():
                 raise GaveUp(body, f"{len(problems)} problem(s) left")
-            scratch.write_text(with_problems(body, problems), encoding="utf-8")
+            scratch.write_bytes(with_problems(body, problems, newline).encode("utf-8"))
 
 
 class GaveUp(KqError):

@@ -11,10 +11,13 @@ def available() -> bool:
     return shutil.which("git") is not None
 
 
-def run(root: Path, *args: str, check: bool = True, input: str | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=check, input=input)
+def run(root: Path, *args: str, check: bool = True, input: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args],
+                          capture_output=True, text=True, check=check, input=input,
+                          env={**os.environ, **env} if env else None)
 
 
 def is_work_tree(root: Path) -> bool:

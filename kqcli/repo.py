@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,8 @@ def parse_today(value: str | None) -> dt.date:
     if not text:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         source = "--today" if value else "KQ_TODAY"
@@ -90,9 +93,11 @@ class Repo:
         except OSError as e:
             raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
         signature = f"{st.st_size}/{st.st_mtime_ns}"
+        if time.time_ns() - st.st_mtime_ns < 2_000_000_000:
+            signature = "racy"  # too fresh to trust its mtime (same rule as the index)
         db = self.index.db
         row = db.execute("select value from meta where key = 'settings'").fetchone()
-        if row and json.loads(row[0])["signature"] == signature:
+        if row and signature != "racy" and json.loads(row[0])["signature"] == signature:
             if json.loads(row[0])["ok"]:
                 return
         else:

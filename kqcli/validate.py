@@ -102,7 +102,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
     if kind == "missing":
         return "is required but missing"
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, got {value!r}"
+        shown = repr(value)
+        return f"{_TYPE_WORDS[kind]}, got {shown if len(shown) <= 60 else shown[:57] + '...'}"
     text = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):

@@ -77,7 +77,7 @@ def commit(root: Path, paths: list[Path], message: str) -> str | None:
             if done and done.returncode == 0:
                 return gitlog.run(root, "rev-parse", "--short", "HEAD").stdout.strip()
             output = (added.stderr + (done.stderr + done.stdout if done else "")).lower()
-            if "index.lock" in output or "unable to lock" in output:
+            if ".lock" in output or "unable to lock" in output or "cannot lock" in output:
                 time.sleep(0.05 * (attempt + 1))
                 continue
             if "nothing to commit" in output or "no changes added" in output:

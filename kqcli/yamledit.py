@@ -15,7 +15,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import yamlread
 
-_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#\n\r\t]*(?<!\s)$")
+# Plain only when safe in block *and* flow context: no ':', '#', ',', brackets or braces.
+_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}\n\r\t]*(?<!\s)$")
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}  # booleans to YAML 1.1 readers
+_LINE_BREAKS = {"\u0085": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
 class EditError(Exception):
@@ -33,9 +36,13 @@ def scalar(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     text = str(value)
-    if _PLAIN_SAFE.match(text) and _resolves_to_text(text):
+    if (_PLAIN_SAFE.match(text) and text.isprintable() and _resolves_to_text(text)
+            and text.lower() not in _YAML11_WORDS):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)
+    for char, escape in _LINE_BREAKS.items():  # YAML breaks lines on these; JSON does not
+        quoted = quoted.replace(char, escape)
+    return quoted
 
 
 def _resolves_to_text(text: str) -> bool:
@@ -131,8 +138,11 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
                             "('- ' lines) so kq can append to it without rewriting it")
         start, end = seq.start_mark.index, seq.end_mark.index
         indent = _sequence_indent(text, root)
-        return text[:start].rstrip(" ") + nl + block_item(item, indent, nl) + text[
-            _line_end(text, end - 1):]
+        line_end = _line_end(text, end - 1)
+        rest = text[end:line_end].rstrip("\r\n")
+        comment = f" {rest.strip()}" if rest.strip().startswith("#") else ""
+        return (text[:start].rstrip(" ") + comment + nl + block_item(item, indent, nl)
+                + text[line_end:])
     last = seq.value[-1]
     line_start = text.rfind("\n", 0, last.start_mark.index) + 1
     dash = text.rfind("-", line_start, last.start_mark.index)

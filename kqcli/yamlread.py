@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem, format_path
 
 try:  # libyaml parses about ten times faster than the pure-Python parser
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - platforms without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser

@@ -76,7 +76,8 @@ def test_cadence_is_configurable_in_kq_yaml():
 
 
 def test_fixed_route_is_due_on_its_weekday_until_visited():
-    text = KEY_TERMINAL + 'route: {weekday: tue, time: "09:30"}\nvisits:\n  - {date: 2026-11-17, kind: visit}\n'
+    text = (KEY_TERMINAL + 'route: {weekday: tue, time: "09:30"}\n'
+            + "visits:\n  - {date: 2026-11-17, kind: visit}\n")
     assert due(text, "route") == [("2026-11-24", 0, "固定拜访 周二 09:30")]
     visited = text + "  - {date: 2026-11-24, kind: visit}\n"
     assert due(visited, "route", within=7) == [("2026-12-01", -7, "固定拜访 周二 09:30")]

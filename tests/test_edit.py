@@ -389,9 +389,6 @@ def test_file_changed_on_disk_while_editing_is_not_overwritten(repo, kq, editor)
 # --- files that are not plain LF UTF-8 ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="edit_until_valid compares the BOM-less text it shows with the "
-                                       "original bytes: an untouched file with a BOM is rewritten "
-                                       "without it and committed as 'no field changes'")
 def test_no_change_to_a_file_with_a_bom_leaves_it_alone(repo, kq, editor):
     _file(repo).write_bytes(b"\xef\xbb\xbf" + HX.encode())
     editor("exit 0\n")
@@ -402,8 +399,6 @@ def test_no_change_to_a_file_with_a_bom_leaves_it_alone(repo, kq, editor):
     assert _file(repo).read_bytes() == b"\xef\xbb\xbf" + HX.encode()
 
 
-@pytest.mark.xfail(strict=True, reason="the scratch file is read back with universal newlines: an "
-                                       "untouched CRLF file is rewritten with LF endings and committed")
 def test_no_change_to_a_crlf_file_leaves_it_alone(repo, kq, editor):
     _file(repo).write_bytes(HX.replace("\n", "\r\n").encode())
     editor("exit 0\n")
@@ -414,7 +409,6 @@ def test_no_change_to_a_crlf_file_leaves_it_alone(repo, kq, editor):
     assert _file(repo).read_bytes() == HX.replace("\n", "\r\n").encode()
 
 
-@pytest.mark.xfail(strict=True, reason="a one-line edit of a CRLF file changes every line ending")
 def test_editing_a_crlf_file_changes_only_the_edited_line(repo, kq, editor):
     _file(repo).write_bytes(HX.replace("\n", "\r\n").encode())
     editor("sed -i 's/^grade: B/grade: A/' \"$1\"\n")

@@ -190,8 +190,6 @@ def test_file_without_final_newline_gets_one_before_the_new_list(make_repo, kq):
         "name: 华信\nvisits:\n  - date: 2026-11-24\n    kind: visit\n")
 
 
-@pytest.mark.xfail(reason="yamledit.append_item replaces the whole 'visits: []' line, dropping its "
-                          "trailing comment", strict=True)
 def test_empty_flow_list_keeps_its_trailing_comment(make_repo, kq):
     root = make_repo({"hx": "name: 华信\nvisits: []   # 还没拜访过\nmonths: {}\n".encode()})
     assert _log(kq, root).exit_code == 0
@@ -271,8 +269,6 @@ def test_quoted_goal_is_written_in_double_quotes(make_repo, kq):
         'name: 华信\nvisits:\n  - date: 2026-11-24\n    kind: visit\n    goal: "推新品: 陈列"\n')
 
 
-@pytest.mark.xfail(reason="yamledit.scalar writes ',' '{' '}' unquoted inside flow mappings, so "
-                          "the result is invalid and kq refuses the log (exit 1)", strict=True)
 @pytest.mark.parametrize("start, args", [
     ("name: 华信\n", ["--next-date", "2026-11-27", "--next-action", "送POP, 海报"]),
     ("name: 华信\nvisits:\n  - {date: 2026-11-20, kind: call}\n", ["--goal", "POP, 海报"]),
@@ -286,8 +282,6 @@ def test_flow_indicator_in_text_reads_back_as_the_same_text(make_repo, kq, start
     assert args[-1] in (visit.goal, visit.next and visit.next.action)
 
 
-@pytest.mark.xfail(reason="yamledit.scalar leaves U+2028 (a YAML line break) unquoted, so the "
-                          "result does not parse and kq refuses the log (exit 1)", strict=True)
 def test_unicode_line_separator_in_note_reads_back(make_repo, kq):
     root = make_repo({"hx": "name: 华信\n".encode()})
     result = _log(kq, root, "--note", "网页上\u2028复制的")
@@ -439,8 +433,6 @@ def _run_in_terminal(args: list[str], answers: bytes) -> tuple[int, str]:
     return code, output.decode("utf-8", "replace")
 
 
-@pytest.mark.xfail(reason="log._prompt offers dt.date.today() as the default date, ignoring --today",
-                   strict=True)
 def test_interactive_prompt_defaults_the_date_to_today_option(make_repo):
     root = make_repo({"hx": "name: 华信\n".encode()})
     code, output = _run_in_terminal(["--repo", str(root), "--today", "2020-01-15", "log", "hx"],
@@ -690,9 +682,6 @@ def _commit_in_a_loop(root: Path, path: str) -> subprocess.Popen[bytes]:
 
 
 @needs_git
-@pytest.mark.xfail(reason="flaky, same bug as test_log_waits_for_a_locked_branch_ref: when the other "
-                          "commit moves HEAD during kq's commit, git says 'cannot lock ref' and kq "
-                          "exits 1 without retrying", strict=False)
 def test_concurrent_logs_land_while_git_commits_another_file(git_repo):
     root = git_repo({"hx": "name: 华信\n".encode(), "yk": "name: 云康\n".encode()})
     loop = _commit_in_a_loop(root, "customers/yk.yaml")
@@ -733,9 +722,6 @@ def test_log_waits_for_a_locked_index(git_repo, kq):
 
 
 @needs_git
-@pytest.mark.xfail(reason="writer.commit retries only on 'index.lock'/'unable to lock'; git's "
-                          "'cannot lock ref' (another commit moving HEAD) fails the log with exit 1 "
-                          "after the file was written and staged", strict=True)
 def test_log_waits_for_a_locked_branch_ref(git_repo, kq):
     root = git_repo({"hx": "name: 华信\n".encode()})
     branch = _git(root, "symbolic-ref", "HEAD").strip()

@@ -280,9 +280,6 @@ def test_a_conflicted_result_is_reported_by_the_reader():
     assert problem.message.startswith("unresolved merge conflict")
 
 
-@pytest.mark.xfail(strict=True, reason="merge() edits text that already holds conflict markers: "
-                                       "yamledit cannot parse it and raises EditError, so a later "
-                                       "union or one-sided change is never applied")
 def test_a_conflict_does_not_stop_their_later_visit_from_merging():
     ours = _after(BASE.replace("grade: B", "grade: A"), LAST_VISIT, OUR_VISIT)
     theirs = _after(BASE.replace("grade: B", "grade: C"), LAST_VISIT, THEIR_VISIT)
@@ -295,8 +292,6 @@ def test_a_conflict_does_not_stop_their_later_visit_from_merging():
     assert THEIR_VISIT in text and OUR_VISIT in text
 
 
-@pytest.mark.xfail(strict=True, reason="merge() raises EditError on a one-sided change after a "
-                                       "conflicting key (see above)")
 def test_a_conflict_does_not_stop_a_later_field_changed_on_their_side():
     result = merge(BASE, BASE.replace("grade: B", "grade: A"),
                    BASE.replace("grade: B", "grade: C").replace("tier: key", "tier: secondary"))
@@ -305,8 +300,6 @@ def test_a_conflict_does_not_stop_a_later_field_changed_on_their_side():
     assert "tier: secondary\n" in result[0]
 
 
-@pytest.mark.xfail(strict=True, reason="conflict markers are glued to the last line when a side "
-                                       "has no final newline ('grade: A=======')")
 def test_conflict_markers_are_whole_lines_without_a_final_newline():
     text, _ = merge("name: 华信\ngrade: B\n", "name: 华信\ngrade: A", "name: 华信\ngrade: C")
 
@@ -382,8 +375,6 @@ def test_driver_falls_back_to_a_line_merge_when_a_side_is_unreadable(tmp_path):
     assert result.decode() == broken.replace("goal: 认识店长", "goal: 认识店长和店员")
 
 
-@pytest.mark.xfail(strict=True, reason="the driver reads and writes with universal newlines: a CRLF "
-                                       "file comes back with every line ending changed to LF")
 def test_driver_keeps_crlf_line_endings(tmp_path):
     crlf = lambda text: text.replace("\n", "\r\n").encode()  # noqa: E731
     ours = BASE.replace("grade: B", "grade: A")

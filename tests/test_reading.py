@@ -279,7 +279,7 @@ def test_yaml_syntax_error_gives_its_line(check_file):
         kind: terminal
           tier: key
         """
-    problem = "c.yaml:3:7: YAML syntax: mapping values are not allowed here"
+    problem = "c.yaml:3:7: YAML syntax: mapping values are not allowed in this context"
     assert problems(text) == [problem]
     assert check_file(text) == [f"customers/{problem}"]
 
@@ -410,10 +410,6 @@ def test_deeply_nested_lists_are_refused(check_file):
     assert line.startswith("customers/c.yaml:")
 
 
-@pytest.mark.xfail(reason="yamlread's `from yaml import CParser` always raises ImportError (PyYAML "
-                          "exports it as yaml._yaml.CParser), so the slow pure-Python parser is "
-                          "used even with libyaml installed: 4 KB of '[' takes seconds",
-                   strict=True)
 def test_deeply_nested_lists_are_refused_in_well_under_a_second():
     text = "name: 华信大药房\ntags: " + "[" * 2000 + "]" * 2000 + "\n"
     start = time.monotonic()
@@ -525,9 +521,6 @@ def test_breaking_kq_yaml_after_a_good_run_is_noticed(make_repo, kq):
     assert result.stderr.startswith("kq: kq.yaml is not valid; fix it first:\nkq.yaml:2:8: ")
 
 
-@pytest.mark.xfail(reason="kq.yaml's verdict is cached by size and mtime without the index's "
-                          "racy-mtime guard: an edit of the same size within the file system's "
-                          "timestamp granularity keeps the stale 'valid' verdict", strict=True)
 def test_same_size_edit_of_kq_yaml_with_an_unchanged_mtime_is_noticed(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"}, kq_yaml="cadence:\n  key: [3, 5]\n")
     settings = root / "kq.yaml"

@@ -436,9 +436,6 @@ def test_sync_outside_git_exits_2(make_repo):
     assert "git" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="sync lists conflicted files with git diff --name-only, which "
-                                       "quotes non-ASCII paths (core.quotePath): a Chinese customer "
-                                       "id is shown as \"customers/\\345\\215\\216...\"")
 def test_conflict_message_names_a_chinese_file_name_readably(team):
     team.li.file("华信").write_text("name: 华信\ngrade: B\n", encoding="utf-8")
     team.li.git("add", "customers/华信.yaml")
@@ -455,10 +452,6 @@ def test_conflict_message_names_a_chinese_file_name_readably(team):
     assert "customers/华信.yaml" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="core.merge.merge raises EditError once a conflict is marked "
-                                       "and a later key still has to merge; the driver then falls "
-                                       "back to git's line merge, so the two logged visits end up "
-                                       "between markers too")
 def test_a_grade_conflict_leaves_visits_logged_on_both_sides_merged(team):
     team.li.commit_edit("hx", "grade: B", "grade: A")
     team.li.kq("log", "hx", "--date", "2026-11-23", "--goal", "送陈列物料")

@@ -47,7 +47,7 @@ def run(
                                   next_action=next_action, note=note)
     if sys.stdin.isatty() and sys.stdout.isatty() and not any(
             (date, contact, goal, outcome, done, next_date, next_action, note)):
-        fields = _prompt(fields, model)
+        fields = _prompt(fields, model, repo.today)
     item = build_interaction(model, repo.today, **fields)
 
     def change(raw: bytes) -> bytes:
@@ -67,10 +67,10 @@ def run(
                + (f" (commit {sha})" if sha else ""))
 
 
-def _prompt(fields: dict[str, Any], model: Any) -> dict[str, Any]:
+def _prompt(fields: dict[str, Any], model: Any, today: dt.date) -> dict[str, Any]:
     names = ", ".join(c.name for c in model.contacts)
     fields["kind"] = typer.prompt("kind", default=fields["kind"])
-    fields["date"] = typer.prompt("date", default=dt.date.today().isoformat())
+    fields["date"] = typer.prompt("date", default=today.isoformat())
     fields["contact"] = typer.prompt(f"contact ({names})" if names else "contact",
                                      default="", show_default=False) or None
     fields["goal"] = typer.prompt("goal", default="", show_default=False) or None

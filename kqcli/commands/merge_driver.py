@@ -18,11 +18,18 @@ def run(
 
     Example: git config merge.kq.driver "kq merge-driver %O %A %B %P"
     """
+    import os
+
     from ..core.merge import merge
 
-    texts = [p.read_text(encoding="utf-8") if p.exists() else "" for p in (base, ours, theirs)]
+    raw = [p.read_bytes() if p.exists() else b"" for p in (base, ours, theirs)]
+    bom = raw[1].startswith(b"\xef\xbb\xbf")
+    crlf = b"\r\n" in raw[1]
+    texts = [r.decode("utf-8-sig", errors="strict").replace("\r\n", "\n") for r in raw]
+    # During kq sync's rebase, git's "ours" is the remote's version and "theirs" is yours.
+    labels = tuple(os.environ.get("KQ_MERGE_LABELS", "ours,theirs").split(",", 1))
     try:
-        result = merge(*texts)
+        result = merge(*texts, labels=labels)  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - never lose work: fall back to git's line merge
         result = None
     if result is None:
@@ -30,7 +37,9 @@ def run(
                                 str(ours), str(base), str(theirs)])
         raise typer.Exit(1 if code else 0)
     text, conflicts = result
-    ours.write_text(text, encoding="utf-8")
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    ours.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     if conflicts:
         typer.echo(f"kq: {path or ours}: conflicting changes to {', '.join(conflicts)}", err=True)
         raise typer.Exit(1)

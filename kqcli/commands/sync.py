@@ -51,7 +51,8 @@ def run(
                                        f"refs/remotes/{remote}/{branch}", check=False).returncode == 0
         if has_remote_branch:
             incoming = gitlog.run(root, "rev-parse", f"refs/remotes/{remote}/{branch}").stdout.strip()
-            rebased = gitlog.run(root, "rebase", "-q", f"{remote}/{branch}", check=False)
+            rebased = gitlog.run(root, "rebase", "-q", f"{remote}/{branch}", check=False,
+                                 env={"KQ_MERGE_LABELS": f"{remote} (already shared),yours"})
             if rebased.returncode != 0:
                 conflicted = gitlog.run(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
                 raise KqError(

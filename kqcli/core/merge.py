@@ -140,7 +140,8 @@ def _reindent(line: str, shift: int) -> str:
     return line[min(-shift, spaces):]
 
 
-def merge(base_text: str, ours_text: str, theirs_text: str) -> tuple[str, list[str]] | None:
+def merge(base_text: str, ours_text: str, theirs_text: str,
+          labels: tuple[str, str] = ("ours", "theirs")) -> tuple[str, list[str]] | None:
     """The merged text and the fields left in conflict; None when a side is not readable YAML."""
     sides = [yamlread.load(t.encode(), "")[0] if t else {} for t in (base_text, ours_text,
                                                                        theirs_text)]
@@ -149,6 +150,8 @@ def merge(base_text: str, ours_text: str, theirs_text: str) -> tuple[str, list[s
         return None
     base, ours, theirs = sides
     text, conflicts = ours_text, []
+    theirs_text = theirs_text if theirs_text.endswith("\n") or not theirs_text else theirs_text + "\n"
+    text = text if text.endswith("\n") or not text else text + "\n"
     for key in dict.fromkeys([*ours, *theirs]):
         b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
         if o == t or t == b:
@@ -165,9 +168,15 @@ def merge(base_text: str, ours_text: str, theirs_text: str) -> tuple[str, list[s
             text = _replace_block(text, key, _render(key, merged))
         except Conflict as e:
             conflicts.append(str(e))
-            mine = text[slice(*_block(text, key))] if o is not MISSING else ""
-            yours = theirs_text[slice(*_block(theirs_text, key))] if t is not MISSING else ""
-            marked = f"<<<<<<< ours\n{mine}=======\n{yours}>>>>>>> theirs\n"
-            span = _block(text, key)
-            text = text[:span[0]] + marked + text[span[1]:] if span else text + marked
+    # Markers last: text with markers no longer parses, and every other key is merged by now.
+    spans = []
+    for path in conflicts:
+        key = path.split(".")[0].split("[")[0]
+        key = next(k for k in (*ours, *theirs) if str(k) == key)
+        mine = text[slice(*_block(text, key))] if key in ours else ""
+        yours = theirs_text[slice(*_block(theirs_text, key))] if key in theirs else ""
+        span = _block(text, key) or (len(text), len(text))
+        spans.append((span, f"<<<<<<< {labels[0]}\n{mine}=======\n{yours}>>>>>>> {labels[1]}\n"))
+    for (start, end), marked in sorted(spans, reverse=True):
+        text = text[:start] + marked + text[end:]
     return text, conflicts

@@ -10,7 +10,8 @@ IN_PERSON = {"visit", "training", "event"}
 PROFILE_FIELDS = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner",
                   "region", "address", "tags", "since", "anniversary", "route", "cadence")
 
-FIELDS = ("id", *PROFILE_FIELDS, "last_visit", "last_contact", "contacts", "interactions")
+FIELDS = ("id", *PROFILE_FIELDS, "last_visit", "last_contact", "contact_count",
+          "interaction_count")
 
 
 def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
@@ -23,6 +24,6 @@ def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
         "last_visit": max(in_person).isoformat() if in_person else None,
         "last_contact": max(v.date for v in customer.visits).isoformat()
         if customer.visits else None,
-        "contacts": len(customer.contacts),
-        "interactions": len(customer.visits),
+        "contact_count": len(customer.contacts),
+        "interaction_count": len(customer.visits),
     }

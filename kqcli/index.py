@@ -13,18 +13,18 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .problems import Problem
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 RACY_NS = 2_000_000_000
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
-Record = tuple[str, int, int, int, str, str, str, str]
+Record = tuple[str, int, int, int, str, str, str, str, str]
 
 
 def _code_stamp() -> str:
@@ -38,7 +38,7 @@ def _code_stamp() -> str:
 
 def parse_file(path: str) -> Record:
     """Read, validate and digest one customer file. Runs in worker processes."""
-    from .core.facts import extract
+    from .core.facts import extract, ledger
     from .core.summary import summarize
     from .pinyin import initials
     from .validate import validate_customer
@@ -51,16 +51,17 @@ def parse_file(path: str) -> Record:
             raw = f.read()
     except OSError as e:
         problem = Problem(display, 1, 1, "", f"cannot read: {e.strerror}")
-        return (customer_id, -1, -1, 0, json.dumps([problem.to_dict()]), "", "", "")
+        return (customer_id, -1, -1, 0, json.dumps([problem.to_dict()]), "", "", "", "")
     customer, problems = validate_customer(raw, display)
     mtime = st.st_mtime_ns if time.time_ns() - st.st_mtime_ns > RACY_NS else -1
     if customer is None:
         return (customer_id, st.st_size, mtime, 0,
-                json.dumps([p.to_dict() for p in problems], ensure_ascii=False), "", "", "")
+                json.dumps([p.to_dict() for p in problems], ensure_ascii=False), "", "", "", "")
     summary = summarize(customer_id, customer)
     return (customer_id, st.st_size, mtime, 1, "[]",
             json.dumps(summary, ensure_ascii=False),
             json.dumps(extract(customer), ensure_ascii=False),
+            json.dumps(ledger(customer), ensure_ascii=False),
             json.dumps(initials(customer.name)))
 
 
@@ -113,7 +114,8 @@ class Index:
         db.execute("drop table if exists files")
         db.execute("delete from meta where key = 'settings'")
         db.execute("""create table files (id text primary key, size integer, mtime integer,
-                      ok integer, problems text, summary text, facts text, initials text)""")
+                      ok integer, problems text, summary text, facts text, ledger text,
+                      initials text)""")
         db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
         db.execute("commit")
 
@@ -146,7 +148,8 @@ class Index:
         self.db.execute("begin immediate")
         try:
             self.db.executemany("delete from files where id = ?", ((i,) for i in gone))
-            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)", records)
+            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?,?)",
+                                records)
             self.db.execute("commit")
         except BaseException:
             self.db.execute("rollback")
@@ -160,8 +163,14 @@ class Index:
         rows = self.db.execute("select summary from files where ok = 1 order by id")
         return [json.loads(text) for (text,) in rows]
 
-    def facts(self) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+    def facts(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(summary, daily facts) of every valid customer: what kq due and kq route need."""
         rows = self.db.execute("select summary, facts from files where ok = 1 order by id")
+        return [(json.loads(s), json.loads(f)) for s, f in rows]
+
+    def ledgers(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(summary, month-end ledger) of every valid customer: score, classify, expenses."""
+        rows = self.db.execute("select summary, ledger from files where ok = 1 order by id")
         return [(json.loads(s), json.loads(f)) for s, f in rows]
 
     def names(self) -> list[tuple[str, str, list[str]]]:

@@ -70,7 +70,9 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
     """Print ``rows``: the table shows ``columns``; json/csv/tsv carry every key of each row
     (``fields`` names them when there are no rows)."""
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2,
+        # Indented for a person at a terminal; compact (and C-encoded, ~10x faster) in a pipe.
+        indent = 2 if sys.stdout.isatty() else None
+        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=indent,
                                     default=_json_default) + "\n")
         return
     if fmt in (Format.csv, Format.tsv):

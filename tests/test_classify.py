@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kqcli.core.classify import abc, classify, relationship, status, tiers
-from kqcli.core.facts import extract
+from kqcli.core.facts import ledger
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.validate import validate, validate_customer
@@ -26,7 +26,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
     model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
     assert not problems, problems
-    return summarize(cid, model), extract(model)
+    return summarize(cid, model), ledger(model)
 
 
 def settings(text: str = "") -> Settings:

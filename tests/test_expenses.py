@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from kqcli.core.expenses import per_rep, statement, statement_deadline
-from kqcli.core.facts import extract
+from kqcli.core.facts import ledger
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.validate import validate, validate_customer
@@ -23,7 +23,7 @@ MONTH = "2026-10"
 def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
     model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
     assert not problems, problems
-    return summarize(cid, model), extract(model)
+    return summarize(cid, model), ledger(model)
 
 
 def settings(text: str = "") -> Settings:

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from kqcli.core.facts import extract
+from kqcli.core.facts import ledger
 from kqcli.core.scoring import by_owner, scorecard, scorecards
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
@@ -20,7 +20,7 @@ MONTH = "2026-10"  # 31 days: a key terminal (due every 5 days) needs floor(31 /
 def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
     model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
     assert not problems, problems
-    return summarize(cid, model), extract(model)
+    return summarize(cid, model), ledger(model)
 
 
 def settings(text: str = "") -> Settings:

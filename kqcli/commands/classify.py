@@ -34,7 +34,7 @@ def run(
             raise KqError(f"--field: {name!r} is not one of {', '.join(FIELDS)}")
     repo = open_repo(ctx)
     # Rank over the whole repository (ABC is per kind across reps), then filter.
-    found = [r for r in classify(repo.index.facts(), repo.settings, repo.today)
+    found = [r for r in classify(repo.index.ledgers(), repo.settings, repo.today)
              if not owner or r["owner"] == owner]
     if field:
         promoted = {r["customer"] for r in found if r["field"] == "status" and "status" in field}

@@ -33,7 +33,7 @@ def run(
     repo = open_repo(ctx)
     month = _month(month) if month else (repo.today.replace(day=1) - dt.timedelta(days=1)
                                          ).strftime("%Y-%m")
-    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
+    rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     lines = statement(rows, repo.settings, month)
     reps = per_rep(lines, repo.settings, month)
     deadline, covered = statement_deadline(repo.settings, month)

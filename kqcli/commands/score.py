@@ -47,7 +47,7 @@ def run(
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
     month = _month(month) if month else default_month(repo.today)
-    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
+    rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     cards = scorecards(rows, repo.settings, month)
     data = by_owner(cards) if by else cards
     code = report_skipped(repo)

@@ -35,23 +35,32 @@ def parse_lunar(spec: str) -> tuple[int, int, bool]:
     return int(month), int(day), leap
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
+def _lunar_months(year: int) -> dict[tuple[int, bool], tuple[dt.date, int]]:
+    """(month, is_leap) -> (first day, number of days) for every month of a lunar year.
+
+    lunar-python recomputes a whole year (solar terms, new moons) on each lookup; computing
+    each year once turns thousands of birthdays from seconds into milliseconds.
+    """
+    from lunar_python import LunarYear, Solar
+
+    months = {}
+    for m in LunarYear.fromYear(year).getMonthsInYear():
+        first = Solar.fromJulianDay(m.getFirstJulianDay())
+        months[(abs(m.getMonth()), m.getMonth() < 0)] = (
+            dt.date(first.getYear(), first.getMonth(), first.getDay()), m.getDayCount())
+    return months
+
+
 def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.date:
     """The Gregorian date of a lunar date in lunar ``year``.
 
     A leap month that year lacks falls back to the ordinary month; a 30th in a month of 29
     days becomes the month's last day.
     """
-    from lunar_python import LunarMonth, LunarYear
-
-    if leap and LunarYear.fromYear(year).getLeapMonth() != month:
-        leap = False
-    lunar_month = LunarMonth.fromYm(year, -month if leap else month)
-    day = min(day, lunar_month.getDayCount())
-    from lunar_python import Lunar
-
-    solar = Lunar.fromYmd(year, -month if leap else month, day).getSolar()
-    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+    months = _lunar_months(year)
+    first, length = months.get((month, leap)) or months[(month, False)]
+    return first + dt.timedelta(days=min(day, length) - 1)
 
 
 def lunar_year_of(day: dt.date) -> int:

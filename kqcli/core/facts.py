@@ -1,7 +1,8 @@
-"""What the daily commands need to know of a customer, kept in the index beside its summary.
+"""What the commands need to know of a customer, kept in the index beside its summary.
 
 Computed once per file change (independent of today and of kq.yaml), so ``kq due`` over
-thousands of customers never re-reads YAML.
+thousands of customers never re-reads YAML. Two digests: ``extract`` (the daily list: small,
+read on every ``kq due``) and ``ledger`` (month end: figures, scorecard counts, expenses).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ..schema.customer import Customer
 IN_PERSON = frozenset({"visit", "training", "event"})
 FOLLOW_UP_KINDS = frozenset({"call", "care_call", "visit", "wechat"})
 MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
+RECENT_MONTHS = 6  # months of figures the daily list keeps (risk trends, late reports)
 
 
 def _iso(day: Any) -> str | None:
@@ -51,27 +53,29 @@ def extract(customer: Customer) -> dict[str, Any]:
                            for e in c.events],
             })
 
-    months = {
-        month: {**{k: getattr(m, k) for k in MONTH_FIGURES if getattr(m, k) is not None},
-                "reported": _iso(m.reported), "stockout": m.stockout,
-                "changes": bool(m.changes)}
-        for month, m in sorted(customer.months.items())
-    }
+    months = _months(customer)
     return {
         "first_interaction": _iso(visits[0].date) if visits else None,
         "last_interaction": _iso(visits[-1].date) if visits else None,
         "last_in_person": _iso(in_person[-1]) if in_person else None,
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
-        "interaction_dates": sorted({_iso(v.date) for v in visits})[-60:],
         "follow_up": follow_up,
         "next": open_next,
         "contacts": contacts,
-        "months": months,
+        "months": dict(list(months.items())[-RECENT_MONTHS:]),
         "products": [{"name": p.name, "role": p.role and p.role.value,
                       "stage": p.stage and p.stage.value, "competitor": p.competitor,
                       "since": _iso(p.since)} for p in customer.products],
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
                   for i in customer.intel],
+    }
+
+
+def ledger(customer: Customer) -> dict[str, Any]:
+    """What month-end commands need: every month's figures, scorecard counts, expenses."""
+    visits = sorted(customer.visits, key=lambda v: v.date)
+    return {
+        "months": _months(customer),
         "expenses": [{"date": _iso(e.date), "amount": e.amount, "kind": e.kind.value,
                       "applied": _iso(e.applied), "advance": e.advance, "recipient": e.recipient,
                       "purpose": e.purpose} for e in customer.expenses],
@@ -82,6 +86,15 @@ def extract(customer: Customer) -> dict[str, Any]:
         "business": customer.business.model_dump(
             mode="json", include={"annual_revenue", "consumers", "strength", "management"})
         if customer.business else {},
+    }
+
+
+def _months(customer: Customer) -> dict[str, dict[str, Any]]:
+    return {
+        month: {**{k: getattr(m, k) for k in MONTH_FIGURES if getattr(m, k) is not None},
+                "reported": _iso(m.reported), "stockout": m.stockout,
+                "changes": bool(m.changes)}
+        for month, m in sorted(customer.months.items())
     }
 
 

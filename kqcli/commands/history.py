@@ -27,7 +27,7 @@ def run(
     Example: kq --repo examples history hxdyf --field grade
     """
     from .. import gitlog
-    from ..core.diff import changes
+    from ..core.diff import text_changes
     from ..yamlread import load
 
     repo = open_repo(ctx)
@@ -43,21 +43,19 @@ def run(
         blobs = gitlog.read_blobs(repo.root, {b for v in versions for b in (v["old"], v["new"]) if b})
     except Exception as e:  # noqa: BLE001 - git failing is reported, not shown as a traceback
         raise KqError(f"git cat-file failed: {e}", code=1) from None
-    parsed: dict[str, Any] = {}
-
-    def data(blob: str | None) -> Any:
+    def text(blob: str | None) -> str | None:
         if blob is None:
             return None
-        if blob not in parsed:
-            value, problem = load(blobs.get(blob, b""), "")
-            parsed[blob] = value if problem is None and isinstance(value, dict) else {
-                "(unreadable)": True}
-        return parsed[blob]
+        return blobs.get(blob, b"").decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+    def parse(source: str) -> Any:
+        value, problem = load(source.encode("utf-8"), "")
+        return value if problem is None and isinstance(value, dict) else {"(unreadable)": True}
 
     rows = []
     for v in versions:
         cid = v["path"].rsplit("/", 1)[-1].removesuffix(".yaml")
-        for c in changes(data(v["old"]), data(v["new"])):
+        for c in text_changes(text(v["old"]), text(v["new"]), parse):
             if field and not c.field.startswith(field):
                 continue
             rows.append({"commit": v["short"], "date": v["date"][:10], "author": v["author"],

@@ -6,6 +6,8 @@ Pure: two parsed YAML mappings in, readable changes out:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,9 +65,21 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Chan
     return out
 
 
+def _canonical(item: Any) -> str:
+    import json
+
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def _log_change(key: str, a: list, b: list) -> list[Change]:
-    added = [x for x in b if x not in a]
-    removed = [x for x in a if x not in b]
+    if b[:len(a)] == a:  # the usual case: entries appended
+        added, removed = b[len(a):], []
+    else:  # compare as multisets, in linear time
+        from collections import Counter
+
+        left, right = Counter(map(_canonical, a)), Counter(map(_canonical, b))
+        added = [x for x in b if (right - left)[_canonical(x)]]
+        removed = [x for x in a if (left - right)[_canonical(x)]]
     out = []
     if added:
         out.append(Change(key, len(a), len(b) and f"+{len(added)} ("
@@ -103,3 +117,63 @@ def summary(found: list[Change], limit: int = 3) -> str:
         return "no field changes"
     shown = ", ".join(fields[:limit])
     return shown + (f" and {len(fields) - limit} more" if len(fields) > limit else "")
+
+
+_TOP_KEY = re.compile(r"^([^\s#\-][^:#]*?):(?:\s|$)", re.MULTILINE)
+
+
+def blocks(text: str) -> dict[str, str] | None:
+    """Top-level keys of a block-style YAML mapping and the text of each (None if unusual)."""
+    if "\n---" in text or text.lstrip().startswith(("{", "---", "[", "-")):
+        return None
+    starts = [(m.start(), m.group(1).strip()) for m in _TOP_KEY.finditer(text)]
+    if not starts:
+        return None
+    out: dict[str, str] = {}
+    for (start, key), (end, _) in zip(starts, [*starts[1:], (len(text), "")], strict=False):
+        if key in out:
+            return None
+        out[key] = text[start:end]
+    return out
+
+
+def text_changes(old: str | None, new: str | None,
+                 load: Callable[[str], Any]) -> list[Change]:
+    """``changes`` computed by parsing only the top-level keys whose text changed, and only the
+    appended entries of a log — fast over long histories of growing files."""
+    a, b = blocks(old or ""), blocks(new or "")
+    if old is None or new is None or a is None or b is None:
+        left, right = (load(old) if old else None), (load(new) if new else None)
+        return changes(left if isinstance(left, dict) else None,
+                       right if isinstance(right, dict) else None)
+    out: list[Change] = []
+    for key in dict.fromkeys([*a, *b]):
+        before, after = a.get(key), b.get(key)
+        if before == after:
+            continue
+        if key in LOGS and before and after and after.startswith(before.rstrip("\n") + "\n"):
+            head = before.rstrip("\n") + "\n"
+            suffix = after[len(head):]
+            items = (load(f"{key}:\n{suffix}") or {}).get(key) if suffix.strip() else None
+            if isinstance(items, list):
+                count = _count_items(before, key, load)
+                if count is not None:
+                    out.append(Change(key, count, f"+{len(items)} ("
+                                      + ", ".join(_entry(x) for x in items) + ")"))
+                    continue
+        left = load(before) if before else {}
+        right = load(after) if after else {}
+        out += changes({key: (left or {}).get(key)} if before else {},
+                       {key: (right or {}).get(key)} if after else {})
+    return out
+
+
+def _count_items(block: str, key: str, load: Callable[[str], Any]) -> int | None:
+    """How many entries a log block has, counted from its '- ' lines without parsing."""
+    lines = block.split("\n")[1:]
+    dashes = [ln for ln in lines if ln.lstrip().startswith("- ")]
+    if not dashes:
+        parsed = (load(block) or {}).get(key)
+        return len(parsed) if isinstance(parsed, list) else None
+    indent = min(len(ln) - len(ln.lstrip()) for ln in dashes)
+    return sum(1 for ln in dashes if len(ln) - len(ln.lstrip()) == indent)

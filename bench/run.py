@@ -1,0 +1,364 @@
+"""Time kq on large generated repositories against the cost of merely parsing them.
+
+    .venv/bin/python bench/run.py [--sizes 2000,10000] [--kq .venv/bin/kq] [--keep]
+
+For each size, generates (or reuses) bench/out/<N>/, measures, and prints a Markdown table of
+seconds and of each figure as a percentage of the parse floor: the time to read every
+customer file with PyYAML's C loader in this process and do nothing else. A cached kq should
+be far below 100 % on warm runs; a cold ``check`` has to parse everything and validate it too.
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+OUT = BENCH / "out"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402 - bench/generate.py, next to this file
+
+TOUCH_MARK = "基准测试追加"
+
+
+@dataclass
+class Result:
+    seconds: float | None
+    note: str = ""  # why there is no figure, or what was odd
+    runs: int = 0
+    first: float | None = None  # the first of the runs, to show a cache that was not warm
+
+    def cell(self) -> str:
+        if self.seconds is None:
+            return self.note.split(":", 1)[0]
+        return f"{self.seconds:.3f}"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def summarise(text: str) -> str:
+    """One line out of a command's stderr: the last line that says something."""
+    box = "│┃╭╮╰╯─━┏┓┗┛║═ \t"
+    lines = [line.strip(box) for line in text.splitlines()]
+    lines = [line for line in lines if any(ch.isalnum() for ch in line)]
+    if not lines:
+        return ""
+    line = lines[-1]
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def run_once(cmd: list[str], timeout: float, keep_stdout: bool = False) -> tuple[float, int, str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KQ_REPO", "KQ_TODAY")}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        cmd, cwd=PROJECT, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
+        stderr=subprocess.PIPE, timeout=timeout,
+    )
+    took = time.perf_counter() - started
+    out = proc.stdout.decode("utf-8", "replace") if keep_stdout else ""
+    return took, proc.returncode, out, proc.stderr.decode("utf-8", "replace")
+
+
+def measure(cmd: list[str], repeat: int, timeout: float, before=None,
+            keep_stdout: bool = False) -> Result:
+    """Best of ``repeat`` runs; ``before()`` runs untimed ahead of each. Any failure is n/a."""
+    best = first = None
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        try:
+            took, code, out, err = run_once(cmd, timeout, keep_stdout)
+        except FileNotFoundError:
+            return Result(None, f"n/a (not found): {cmd[0]}")
+        except subprocess.TimeoutExpired:
+            return Result(None, f"n/a (timeout): more than {timeout:.0f} s")
+        if code != 0:
+            why = summarise(err) or summarise(out) or "no message"
+            return Result(None, f"n/a (exit {code}): {why}")
+        first = took if first is None else first
+        best = took if best is None else min(best, took)
+    return Result(best, runs=repeat, first=first)
+
+
+def parse_floor(files: list[Path], repeat: int) -> tuple[float, str]:
+    """Seconds to yaml.load every customer file with the C safe loader, best of ``repeat``."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    label = "yaml.CSafeLoader"
+    if loader is None:
+        loader, label = yaml.SafeLoader, "yaml.SafeLoader (no libyaml: floor is too high)"
+    best = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for path in files:
+            with open(path, encoding="utf-8") as fh:
+                yaml.load(fh.read(), Loader=loader)
+        took = time.perf_counter() - started
+        best = took if best is None else min(best, took)
+    return best, label
+
+
+def ensure_repo(size: int, interactions: int, seed: int) -> tuple[Path, bool]:
+    """Return (repo, created): reuse bench/out/<size> when it is complete."""
+    root = OUT / str(size)
+    folder = root / "customers"
+    if (root / "kq.yaml").is_file() and folder.is_dir():
+        count = sum(1 for e in os.scandir(folder) if e.name.endswith(".yaml"))
+        if count == size:
+            say(f"reusing {root} ({count} customers)")
+            return root, False
+        say(f"{root} holds {count} customers, not {size}: regenerating")
+    if root.exists():
+        shutil.rmtree(root)
+    started = time.perf_counter()
+    total = generate.generate(root, size, interactions, seed)
+    say(f"generated {root}: {total / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
+    problems = generate.validate_sample(root, 20, seed)
+    for problem in problems[:5]:
+        say(f"warning: generated file does not validate: {problem.splitlines()[0]}")
+    return root, True
+
+
+class Touch:
+    """Append one interaction to one customer's visits before each run; restore at the end."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.path = next((f for f in files if "\nvisits:\n  - " in f.read_text(encoding="utf-8")),
+                         files[0])
+        self.original = self.path.read_bytes()
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        if "visits:\n" not in lines:  # no log to append to: same content, new mtime
+            self.path.write_bytes(self.path.read_bytes())
+            stamp = time.time_ns()
+            os.utime(self.path, ns=(stamp, stamp))
+            return
+        start = lines.index("visits:\n") + 1
+        end = next((i for i in range(start, len(lines)) if lines[i][:1] not in (" ", "\n")),
+                   len(lines))
+        lines.insert(end, f"  - {{date: 2026-11-24, kind: call, note: {TOUCH_MARK}{self.count}}}\n")
+        self.path.write_text("".join(lines), encoding="utf-8")
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+def dir_size(path: Path) -> int:
+    total = 0
+    for base, _dirs, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.path.getsize(os.path.join(base, name))
+            except OSError:
+                pass
+    return total
+
+
+def kq_python(kq: Path) -> str:
+    """The interpreter kq runs on (its shebang), so start-up is compared like for like."""
+    try:
+        first = kq.read_bytes().split(b"\n", 1)[0].decode()
+    except (OSError, UnicodeDecodeError):
+        return sys.executable
+    if first.startswith("#!"):
+        candidate = first[2:].strip().split()[0]
+        if os.path.exists(candidate):
+            return candidate
+    return sys.executable
+
+
+def bench_size(kq: str, size: int, args) -> dict:
+    root, created = ensure_repo(size, args.interactions, args.seed)
+    files = sorted((root / "customers").glob("*.yaml"))
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    repo = str(root)
+    rows: dict[str, Result] = {}
+
+    say(f"[{size}] parse floor (best of {args.floor_repeat})")
+    floor, label = parse_floor(files, args.floor_repeat)
+    rows["floor"] = Result(floor, label, args.floor_repeat)
+
+    say(f"[{size}] kq check, cold")
+    shutil.rmtree(root / ".kq", ignore_errors=True)
+    rows["check"] = measure([kq, "--repo", repo, "check"], 1, args.timeout, keep_stdout=True)
+
+    say(f"[{size}] kq list, warm")
+    rows["list"] = measure([kq, "--repo", repo, "list", "--format", "json"], 3, args.timeout)
+
+    say(f"[{size}] kq list after touching one file")
+    touch = Touch(files)
+    try:
+        rows["touched"] = measure([kq, "--repo", repo, "list", "--format", "json"], 3,
+                                  args.timeout, before=touch)
+    finally:
+        touch.restore()
+    # Let the restored file back into the cache before the next warm figures.
+    run_quietly([kq, "--repo", repo, "list", "--format", "json"], args.timeout)
+
+    say(f"[{size}] kq due, warm")
+    rows["due"] = measure([kq, "--repo", repo, "--today", "2026-11-24", "due", "--format", "json"],
+                          3, args.timeout)
+    say(f"[{size}] kq score, warm")
+    rows["score"] = measure([kq, "--repo", repo, "--today", "2026-11-30", "score", "--format",
+                             "json"], 3, args.timeout)
+    say(f"[{size}] kq classify, warm")
+    rows["classify"] = measure([kq, "--repo", repo, "--today", "2026-11-24", "classify",
+                                "--format", "json"], 3, args.timeout)
+
+    cache = dir_size(root / ".kq") if (root / ".kq").exists() else 0
+    if created and not args.keep:
+        shutil.rmtree(root)
+    return {"size": size, "mb": megabytes, "rows": rows, "cache": cache, "touched": touch.path.name}
+
+
+def history_repo(commits: int) -> tuple[Path, str]:
+    """A repository whose one customer file has ``commits`` commits (one visit each), written
+    with git fast-import so that building it takes a second, not minutes."""
+    root = OUT / f"history-{commits}"
+    if (root / ".git").exists():
+        return root, "h"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "customers").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    text = "name: 华信大药房(历史)\nkind: terminal\nstatus: active\ngrade: B\nvisits:\n"
+    stream = []
+    for n in range(commits):
+        day = f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"
+        text += f"  - {{date: {day}, kind: visit, note: 第{n + 1}次}}\n"
+        if n % 100 == 99:
+            text = text.replace("grade: B", "grade: A") if "grade: B" in text else \
+                text.replace("grade: A", "grade: B")
+        data = text.encode()
+        stream.append(b"commit refs/heads/main\n"
+                      + f"committer 李明 <lm@example.com> {1700000000 + n * 3600} +0800\n".encode()
+                      + f"data {len(f'log {n}'.encode())}\nlog {n}\n".encode()
+                      + f"M 100644 inline customers/h.yaml\ndata {len(data)}\n".encode() + data
+                      + b"\n")
+    subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input=b"".join(stream),
+                   check=True)
+    subprocess.run(["git", "-C", str(root), "checkout", "-q", "-f", "main"], check=True)
+    (root / "kq.yaml").write_text("reps: []\n", encoding="utf-8")
+    return root, "h"
+
+
+def run_quietly(cmd: list[str], timeout: float) -> None:
+    try:
+        run_once(cmd, timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+
+
+LABELS = {
+    "floor": "parse floor: CSafeLoader over every file, in-process",
+    "check": "`kq check`, cold (no .kq)",
+    "list": "`kq list --format json`, warm",
+    "touched": "`kq list --format json`, one file changed",
+    "due": "`kq due --format json`, warm",
+    "score": "`kq score --format json`, warm",
+    "classify": "`kq classify --format json`, warm",
+}
+
+
+def table(results: list[dict]) -> str:
+    head = "| measurement | " + " | ".join(
+        f"{r['size']:,} customers ({r['mb']:.1f} MB): s | % of floor" for r in results) + " |"
+    rule = "|---|" + "---:|---:|" * len(results)
+    lines = [head, rule]
+    for key, label in LABELS.items():
+        cells = []
+        for r in results:
+            res, floor = r["rows"][key], r["rows"]["floor"].seconds
+            cells.append(res.cell())
+            cells.append(f"{100 * res.seconds / floor:.0f} %" if res.seconds is not None and floor
+                         else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,10000", help="customer counts, comma-separated")
+    parser.add_argument("--kq", default=".venv/bin/kq", help="the kq executable")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep repositories this run generated (reused ones are always kept)")
+    parser.add_argument("--interactions", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--floor-repeat", type=int, default=3, help="best of N for the floor")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per kq run")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    kq = Path(args.kq)
+    if not kq.exists() and (PROJECT / args.kq).exists():
+        kq = PROJECT / args.kq
+    kq_cmd = str(kq.resolve()) if kq.exists() else args.kq
+    python = kq_python(kq) if kq.exists() else sys.executable
+
+    import yaml
+
+    version = "?"
+    try:
+        _, code, out, err = run_once([kq_cmd, "--version"], 60, keep_stdout=True)
+        version = out.strip() if code == 0 else f"n/a (exit {code}): {summarise(err)}"
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        version = f"n/a: {exc}"
+    say("start-up: kq --version and python -c pass, best of 10 each")
+    start_kq = measure([kq_cmd, "--version"], 10, 60)
+    start_py = measure([python, "-c", "pass"], 10, 60)
+
+    results = [bench_size(kq_cmd, size, args) for size in sizes]
+    say("kq history on a file with 1,000 commits")
+    hist_root, hist_id = history_repo(1000)
+    run_quietly([kq_cmd, "--repo", str(hist_root), "list"], args.timeout)
+    history = measure([kq_cmd, "--repo", str(hist_root), "history", hist_id, "--format", "json"],
+                      3, args.timeout)
+
+    print("## kq benchmark\n")
+    print(f"- kq: `{kq_cmd}` ({version})")
+    print(f"- Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"PyYAML {yaml.__version__}, libyaml {'yes' if yaml.__with_libyaml__ else 'NO'}")
+    print(f"- {platform.platform()}, {platform.machine()}, {os.cpu_count()} cores")
+    print(f"- start-up, best of 10: `kq --version` {start_kq.cell()} s, "
+          f"`python -c pass` {start_py.cell()} s"
+          + (f" (difference {start_kq.seconds - start_py.seconds:+.3f} s)"
+             if start_kq.seconds is not None and start_py.seconds is not None else ""))
+    print(f"- warm figures are best of 3; the cold check runs once; the floor is best of "
+          f"{args.floor_repeat}; `--today` is 2026-11-24 (2026-11-30 for score)\n")
+    print(table(results))
+    print()
+    print(f"- `kq history` of one customer file with 1,000 commits (one `git log` pass, one "
+          f"`git cat-file --batch`), best of 3: {history.cell()} s\n")
+    for r in results:
+        print(f"- {r['size']:,}: .kq cache {r['cache'] / 1e6:.1f} MB after the runs; "
+              f"touched file customers/{r['touched']}")
+        for key, res in r["rows"].items():
+            name = LABELS[key].split(",")[0]
+            if res.seconds is None and res.note:
+                print(f"  - {name}: {res.note}")
+            elif res.runs > 1 and res.first and res.first > 2 * res.seconds + 0.1:
+                print(f"  - {name}: the first of {res.runs} runs took {res.first:.3f} s "
+                      "(the cache was not warm)")
+    failed = any(res.seconds is None for r in results for res in r["rows"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -55,7 +55,7 @@ def run(
         match = repo.resolve(explain)
         rows = [(s, f) for s, f in rows if s["id"] == match.id]
     reminders, covered = morning_list(rows, repo.settings, repo.today,
-                                      within=3650 if explain else within)
+                                      within=3650 if explain else within, explain=bool(explain))
     if not covered:
         warn("kq: the official holiday calendar does not cover this year yet; counting working "
              "days Monday to Friday (list exceptions in kq.yaml due.extra_days_off and "

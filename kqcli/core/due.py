@@ -80,14 +80,24 @@ class CustomerRules:
     """The reminders of one customer (everything except holidays and expense statements)."""
 
     def __init__(self, summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
-                 today: dt.date) -> None:
+                 today: dt.date, within: int | None = None,
+                 departed_reps: dict[str, dt.date] | None = None) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
+        self.within = within
+        self.departed = departed(settings) if departed_reps is None else departed_reps
         self.out: list[Reminder] = []
 
+    def listed(self, due: dt.date, lead: int) -> bool:
+        """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
+        ahead = (due - self.today).days
+        return ahead <= lead or (self.within is not None and ahead <= self.within)
+
     def add(self, reason: str, due: dt.date, lead: int, message: str, **extra: Any) -> None:
-        self.out.append(Reminder(self.s["id"], self.s["name"], reason, due,
-                                 due - dt.timedelta(days=lead), message, self.s.get("owner"),
-                                 self.s.get("region"), **extra))
+        shows_from = due - dt.timedelta(days=lead)
+        if not self.listed(due, lead):
+            return  # not listed yet: most reminders of most customers, so skip them early
+        self.out.append(Reminder(self.s["id"], self.s["name"], reason, due, shows_from, message,
+                                 self.s.get("owner"), self.s.get("region"), **extra))
 
     def all(self) -> list[Reminder]:
         status = self.s.get("status")
@@ -167,14 +177,17 @@ class CustomerRules:
             if c.get("birthday"):
                 born = _d(c["birthday"])
                 day = dates.next_solar(born.month, born.day, self.today)
-                self.add("birthday", day, leads.birthday,
-                         f"{who} {day.year - born.year}岁生日 {day.month}月{day.day}日")
+                if self.listed(day, leads.birthday):
+                        self.add("birthday", day, leads.birthday,
+                             f"{who} {day.year - born.year}岁生日 {day.month}月{day.day}日")
             if c.get("lunar_birthday"):
                 spec = c["lunar_birthday"]
                 day = dates.next_lunar(spec, self.today)
                 month, dom, leap = dates.parse_lunar(spec)
-                self.add("birthday", day, leads.birthday,
-                         f"{who} 农历生日 {'闰' if leap else ''}{month}月{dom}日 ({day.isoformat()})")
+                if self.listed(day, leads.birthday):
+                        self.add("birthday", day, leads.birthday,
+                             f"{who} 农历生日 {'闰' if leap else ''}{month}月{dom}日 "
+                             f"({day.isoformat()})")
             for e in c.get("events", []):
                 day = _d(e["date"])
                 note = f": {e['note']}" if e.get("note") else ""
@@ -228,7 +241,7 @@ class CustomerRules:
 
     def orphan(self) -> None:
         owner = self.s.get("owner")
-        left = {r.name: r.left for r in self.cfg.reps if r.left is not None}
+        left = self.departed
         if owner in left and left[owner] <= self.today:
             self.add("orphan", left[owner], 0, f"业代 {owner} 已于 {left[owner].isoformat()} 离职, "
                                                "需重新分配并回访")
@@ -244,8 +257,8 @@ class CustomerRules:
         for figure, label in (("collections", "回款"), ("sell_out", "出销")):
             run = [months[k].get(figure) for k in keys[-cfg.falling_months:]]
             if (len(run) == cfg.falling_months and None not in run
-                    and _consecutive(keys[-cfg.falling_months:])
-                    and all(a > b for a, b in zip(run, run[1:], strict=False))):
+                    and all(a > b for a, b in zip(run, run[1:], strict=False))
+                    and _consecutive(keys[-cfg.falling_months:])):
                 self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
                          + " → ".join(f"{v:g}" for v in run))
         if keys:
@@ -256,14 +269,12 @@ class CustomerRules:
                          f"{sell_out:g} (>{cfg.inventory_ratio:g} 倍)")
             if latest.get("stockout"):
                 self.add("risk", self.today, 0, f"{keys[-1]} 断货")
-        products = self.f.get("products", [])
-        for p in products:
-            since = _d(p.get("since"))
-            if p.get("competitor") and since and 0 <= (self.today - since).days <= cfg.competitor_new_days:
-                self.add("risk", self.today, 0, f"新进竞品 {p['name']} ({since.isoformat()})")
-        ours = [p for p in products if not p.get("competitor")]
-        declining = [p["name"] for p in ours if p.get("stage") == "decline"]
-        if declining and not any(p.get("stage") in ("growth", "mature") for p in ours):
+        for name, since_text in self.f.get("competitors", []):
+            since = _d(since_text)
+            if 0 <= (self.today - since).days <= cfg.competitor_new_days:
+                self.add("risk", self.today, 0, f"新进竞品 {name} ({since_text})")
+        declining = self.f.get("profit_chain")
+        if declining:
             self.add("risk", self.today, 0, f"利润链断裂: {', '.join(declining)} 衰退, "
                      "没有成长或成熟期产品接替")
         if self.s.get("tier") == "key" or self.s.get("kind") == "key_account":
@@ -273,6 +284,11 @@ class CustomerRules:
             if last is not None and (self.today - last).days > limit:
                 self.add("risk", last + dt.timedelta(days=limit), 0,
                          f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+
+
+def departed(settings: Settings) -> dict[str, dt.date]:
+    """Reps who left, and when."""
+    return {r.name: r.left for r in settings.reps if r.left is not None}
 
 
 def _add_months(day: dt.date, n: int) -> dt.date:
@@ -324,26 +340,36 @@ def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
 
 
 def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings,
-          today: dt.date) -> None:
-    """Fill ``urgency`` and the ``terms`` that explain it."""
+          today: dt.date, explain: bool = False) -> None:
+    """Fill ``urgency`` and, with ``explain``, the labelled ``terms`` that add up to it."""
     u = settings.urgency
-    terms = [(f"reason {reminder.reason}", u.reasons.get(reminder.reason, 0.0))]
-    late = reminder.overdue_days(today)
+    terms: list[tuple[Any, float]] = [(("reason", reminder.reason),
+                                       u.reasons.get(reminder.reason, 0.0))]
+    late = (today - reminder.due).days
     if late > 0:
-        terms.append((f"overdue {late}d × {u.overdue_per_day:g}", min(late * u.overdue_per_day,
-                                                                       u.overdue_cap)))
+        terms.append((("overdue", late), min(late * u.overdue_per_day, u.overdue_cap)))
     elif late < 0:
-        terms.append((f"ahead {-late}d × -{u.ahead_per_day:g}",
-                      max(late * u.ahead_per_day, -u.overdue_cap)))
+        terms.append((("ahead", -late), max(late * u.ahead_per_day, -u.overdue_cap)))
     if reminder.misfortune and reminder.due <= today:
-        terms.append(("illness/bereavement", u.misfortune))
+        terms.append((("misfortune",), u.misfortune))
     if summary:
         for key, table in (("tier", u.tier), ("grade", u.grade), ("kind", u.kind)):
-            value = summary.get(key)
-            if value in table and table[value]:
-                terms.append((f"{key} {value}", table[value]))
-    reminder.terms = terms
+            value = table.get(summary.get(key))  # type: ignore[arg-type]
+            if value:
+                terms.append(((key, summary.get(key)), value))
     reminder.urgency = sum(v for _, v in terms)
+    if explain:
+        reminder.terms = [(_label(what, u), value) for what, value in terms]
+
+
+def _label(what: tuple, u: Any) -> str:
+    if what[0] == "overdue":
+        return f"overdue {what[1]}d × {u.overdue_per_day:g}"
+    if what[0] == "ahead":
+        return f"ahead {what[1]}d × -{u.ahead_per_day:g}"
+    if what[0] == "misfortune":
+        return "illness/bereavement"
+    return f"{what[0]} {what[1]}"
 
 
 def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
@@ -354,13 +380,15 @@ def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
 
 
 def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
-                 today: dt.date, within: int | None = None) -> tuple[list[Reminder], bool]:
+                 today: dt.date, within: int | None = None,
+                 explain: bool = False) -> tuple[list[Reminder], bool]:
     """Every visible reminder, most urgent first; and whether the work calendar was covered."""
     found: list[Reminder] = []
     summaries = {}
+    left = departed(settings)
     for summary, facts in rows:
         summaries[summary["id"]] = summary
-        found += CustomerRules(summary, facts, settings, today).all()
+        found += CustomerRules(summary, facts, settings, today, within, left).all()
     found += holiday_reminders(settings, today, within or 0)
     reps = [r.name for r in settings.reps if r.left is None or r.left > today]
     if not reps:
@@ -369,6 +397,6 @@ def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Se
     found += statements
     shown = [r for r in found if visible(r, today, within)]
     for r in shown:
-        score(r, summaries.get(r.customer or ""), settings, today)
+        score(r, summaries.get(r.customer or ""), settings, today, explain)
     shown.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))
     return shown, covered

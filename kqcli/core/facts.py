@@ -15,6 +15,7 @@ IN_PERSON = frozenset({"visit", "training", "event"})
 FOLLOW_UP_KINDS = frozenset({"call", "care_call", "visit", "wechat"})
 MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
 RECENT_MONTHS = 6  # months of figures the daily list keeps (risk trends, late reports)
+DAILY_FIGURES = frozenset({"collections", "sell_out", "inventory", "reported", "stockout"})
 
 
 def _iso(day: Any) -> str | None:
@@ -62,10 +63,11 @@ def extract(customer: Customer) -> dict[str, Any]:
         "follow_up": follow_up,
         "next": open_next,
         "contacts": contacts,
-        "months": dict(list(months.items())[-RECENT_MONTHS:]),
-        "products": [{"name": p.name, "role": p.role and p.role.value,
-                      "stage": p.stage and p.stage.value, "competitor": p.competitor,
-                      "since": _iso(p.since)} for p in customer.products],
+        "months": {month: {k: v for k, v in figures.items() if k in DAILY_FIGURES and v}
+                   for month, figures in list(months.items())[-RECENT_MONTHS:]},
+        "profit_chain": _profit_chain(customer),
+        "competitors": [[p.name, _iso(p.since)] for p in customer.products
+                        if p.competitor and p.since],
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
                   for i in customer.intel],
     }
@@ -87,6 +89,14 @@ def ledger(customer: Customer) -> dict[str, Any]:
             mode="json", include={"annual_revenue", "consumers", "strength", "management"})
         if customer.business else {},
     }
+
+
+def _profit_chain(customer: Customer) -> list[str]:
+    """Our products in decline when none is in growth or mature: the chain is broken (利润链)."""
+    ours = [p for p in customer.products if not p.competitor]
+    declining = [p.name for p in ours if p.stage and p.stage.value == "decline"]
+    healthy = any(p.stage and p.stage.value in ("growth", "mature") for p in ours)
+    return [] if healthy else declining
 
 
 def _months(customer: Customer) -> dict[str, dict[str, Any]]:

@@ -50,12 +50,15 @@ def run(
         if r not in REASONS:
             raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
     repo = open_repo(ctx)
-    rows = repo.index.facts()
     if explain:
         match = repo.resolve(explain)
-        rows = [(s, f) for s, f in rows if s["id"] == match.id]
-    reminders, covered = morning_list(rows, repo.settings, repo.today,
-                                      within=3650 if explain else within, explain=bool(explain))
+        rows = [(s, f) for s, f in repo.index.facts() if s["id"] == match.id]
+        reminders, covered = morning_list(rows, repo.settings, repo.today, within=3650,
+                                          explain=True)
+    else:
+        found, owners = evaluate(repo, within)
+        reminders, covered = morning_list([], repo.settings, repo.today, within=within,
+                                          found=found, owners=owners)
     if not covered:
         warn("kq: the official holiday calendar does not cover this year yet; counting working "
              "days Monday to Friday (list exceptions in kq.yaml due.extra_days_off and "
@@ -80,6 +83,55 @@ def run(
     if fail_on == "overdue" and any(d["overdue_days"] > 0 for d in data):
         code = 1
     raise typer.Exit(code)
+
+
+PARALLEL_FROM = 3000  # customers; below this, forking costs more than it saves
+
+
+def evaluate(repo: Any, within: int | None) -> tuple[list[Any], set[str]]:
+    """Every customer's listed reminders, on all cores for a large repository."""
+    import os
+
+    from ..core.due import customer_reminders
+
+    index, jobs = repo.index, min(os.cpu_count() or 1, 4)
+    total = index.db.execute("select count(*) from files where ok = 1").fetchone()[0]
+    if jobs < 2 or total < PARALLEL_FROM or os.name != "posix":
+        rows = index.facts()
+        return (customer_reminders(rows, repo.settings, repo.today, within),
+                {s["owner"] for s, _ in rows if s.get("owner")})
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    settings, today = repo.settings, repo.today
+    ids = [i for (i,) in index.db.execute("select id from files where ok = 1 order by id")]
+    bounds = [ids[n * len(ids) // jobs] for n in range(jobs)] + [None]
+    work = [(str(repo.root), bounds[n], bounds[n + 1], settings, today, within)
+            for n in range(jobs)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_evaluate_part, work))
+    return [r for part, _ in parts for r in part], {o for _, owners in parts for o in owners}
+
+
+def _evaluate_part(args: tuple) -> tuple[list[Any], set[str]]:
+    """Worker: read one id range of the index and evaluate its customers."""
+    import json
+    import sqlite3
+    from pathlib import Path
+
+    from ..core.due import customer_reminders
+
+    root, low, high, settings, today, within = args
+    db = sqlite3.connect(f"file:{Path(root) / '.kq' / 'index.sqlite'}?mode=ro", uri=True)
+    query = "select summary, facts from files where ok = 1 and id >= ?"
+    params: list[str] = [low]
+    if high is not None:
+        query += " and id < ?"
+        params.append(high)
+    rows = [(json.loads(s), json.loads(f)) for s, f in db.execute(query, params)]
+    db.close()
+    return (customer_reminders(rows, settings, today, within),
+            {s["owner"] for s, _ in rows if s.get("owner")})
 
 
 def _when(row: dict[str, Any]) -> str:

@@ -379,24 +379,37 @@ def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
     return within is not None and (reminder.due - today).days <= within
 
 
-def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
-                 today: dt.date, within: int | None = None,
-                 explain: bool = False) -> tuple[list[Reminder], bool]:
-    """Every visible reminder, most urgent first; and whether the work calendar was covered."""
+def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
+                       today: dt.date, within: int | None = None,
+                       explain: bool = False) -> list[Reminder]:
+    """The listed reminders of these customers, each with its urgency."""
     found: list[Reminder] = []
-    summaries = {}
     left = departed(settings)
     for summary, facts in rows:
-        summaries[summary["id"]] = summary
-        found += CustomerRules(summary, facts, settings, today, within, left).all()
-    found += holiday_reminders(settings, today, within or 0)
+        for r in CustomerRules(summary, facts, settings, today, within, left).all():
+            score(r, summary, settings, today, explain)
+            found.append(r)
+    return found
+
+
+def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
+                 today: dt.date, within: int | None = None, explain: bool = False,
+                 found: list[Reminder] | None = None,
+                 owners: set[str] | None = None) -> tuple[list[Reminder], bool]:
+    """Every listed reminder, most urgent first; and whether the work calendar was covered.
+
+    ``found`` and ``owners`` let a caller that evaluated the customers elsewhere (in worker
+    processes) pass their reminders in instead of ``rows``.
+    """
+    if found is None:
+        found = customer_reminders(rows, settings, today, within, explain)
+        owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    general = holiday_reminders(settings, today, within or 0)
     reps = [r.name for r in settings.reps if r.left is None or r.left > today]
-    if not reps:
-        reps = sorted({s.get("owner") for s, _ in rows if s.get("owner")})
-    statements, covered = statement_reminders(settings, reps, today)
-    found += statements
-    shown = [r for r in found if visible(r, today, within)]
-    for r in shown:
-        score(r, summaries.get(r.customer or ""), settings, today, explain)
-    shown.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))
-    return shown, covered
+    statements, covered = statement_reminders(settings, reps or sorted(owners or ()), today)
+    for r in general + statements:
+        if visible(r, today, within):
+            score(r, None, settings, today, explain)
+            found.append(r)
+    found.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))
+    return found, covered

@@ -120,7 +120,20 @@ class Repo:
         with _progress("indexing customers") as tick:
             index.refresh(tick)
         self.problems = index.problems()
+        self._write_schema()
         return index
+
+    def _write_schema(self) -> None:
+        """Keep .kq/schema.json for the editors' `# yaml-language-server: $schema=` line."""
+        target = self.root / ".kq" / "schema.json"
+        if target.exists():
+            return
+        from .schema.customer import json_schema_text
+
+        try:
+            target.write_text(json_schema_text(), encoding="utf-8")
+        except OSError:
+            pass  # a read-only checkout: editors just go without
 
     def path_of(self, customer_id: str) -> Path:
         """The file of a customer id; never a path outside ``customers/``."""

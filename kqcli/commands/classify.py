@@ -17,8 +17,7 @@ def run(
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Suggest tiers (20 key / 20 secondary / 30 normal per rep), ABC grades, status and
-    key-account relationship types, each with its reason; --apply writes them.
+    """Suggest tiers, ABC grades, status and key-account types, with reasons; --apply writes them.
 
     Tiers rank active terminals on turnover, consumer base, economic strength and management
     level (weights in kq.yaml; on what is present, then on collections). ABC: A up to 80% of

@@ -13,8 +13,10 @@ def run(
     ctx: typer.Context,
     customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
 ) -> None:
-    """Open a customer file in $VISUAL/$EDITOR; validate on save, reopen with the problems on
-    top until it is valid (or keep your text in <file>.rejected if you give up); commit.
+    """Edit a customer in $VISUAL/$EDITOR; validated on save, reopened until valid; committed.
+
+    Problems are shown at the top of the file as comments; if you give up, your text is kept
+    in customers/<id>.yaml.rejected.
 
     Example: EDITOR=nano kq edit hxdyf
     """

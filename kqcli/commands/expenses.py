@@ -16,8 +16,9 @@ def run(
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The monthly statement of collections and relationship expenses (月客户采购及客情费统计表),
-    with the 客情费 rule checks; exits 1 when a rule is broken.
+    """Monthly statement of collections and relationship expenses, with the 客情费 rule checks.
+
+    The 月客户采购及客情费统计表 per customer or rep (--by owner); exits 1 when a rule is broken.
 
     Example: kq --repo examples expenses --month 2026-10 --format csv > 2026-10-客情费.csv
     """

@@ -29,8 +29,8 @@ def run(
     """
     from .. import gitlog
     from ..render import warn
+    from ..schema.customer import json_schema_text
     from ..schema.settings_text import settings_yaml
-    from .schema import schema_text
 
     root = directory.expanduser()
     if (root / "kq.yaml").exists():
@@ -39,7 +39,7 @@ def run(
         (root / "customers").mkdir(parents=True, exist_ok=True)
         (root / ".kq").mkdir(exist_ok=True)
         (root / "kq.yaml").write_text(settings_yaml(), encoding="utf-8")
-        (root / ".kq" / "schema.json").write_text(schema_text(), encoding="utf-8")
+        (root / ".kq" / "schema.json").write_text(json_schema_text(), encoding="utf-8")
         gitignore = root / ".gitignore"
         if ".kq/" not in (gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""):
             with gitignore.open("a", encoding="utf-8") as f:

@@ -43,8 +43,9 @@ def run(
     owner: Annotated[str | None, typer.Option(help="The rep who owns it.")] = None,
     edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
 ) -> None:
-    """Create a customer from a commented template (with the schema line for editors), open it
-    in $EDITOR, validate, and commit.
+    """Create a customer from a commented template, open it in $EDITOR, validate, and commit.
+
+    The file starts with the schema line, so editors validate as you type.
 
     Example: kq new 华信大药房(人民路店) --kind terminal --owner 李明
     """

@@ -11,15 +11,6 @@ def run() -> None:
 
     Example: kq schema > .kq/schema.json
     """
-    typer.echo(schema_text())
+    from ..schema.customer import json_schema_text
 
-
-def schema_text() -> str:
-    import json
-
-    from ..schema.customer import Customer
-
-    schema = Customer.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "kq customer (schema v1)"
-    return json.dumps(schema, ensure_ascii=False, indent=2)
+    typer.echo(json_schema_text())

@@ -82,12 +82,16 @@ def _log_change(key: str, a: list, b: list) -> list[Change]:
         removed = [x for x in a if (left - right)[_canonical(x)]]
     out = []
     if added:
-        out.append(Change(key, len(a), len(b) and f"+{len(added)} ("
-                          + ", ".join(_entry(x) for x in added) + ")"))
+        out.append(Change(key, len(a), f"+{len(added)} ({_entries(added)})"))
     if removed:
-        out.append(Change(key, len(a), f"-{len(removed)} ("
-                          + ", ".join(_entry(x) for x in removed) + ")"))
+        out.append(Change(key, len(a), f"-{len(removed)} ({_entries(removed)})"))
     return out
+
+
+def _entries(items: list, shown: int = 3) -> str:
+    """The first entries, then how many more: a file's whole log never floods one line."""
+    text = ", ".join(_entry(x) for x in items[:shown])
+    return text + (f", … {len(items) - shown} more" if len(items) > shown else "")
 
 
 def _named_change(key: str, a: list, b: list) -> list[Change]:
@@ -158,8 +162,7 @@ def text_changes(old: str | None, new: str | None,
             if isinstance(items, list):
                 count = _count_items(before, key, load)
                 if count is not None:
-                    out.append(Change(key, count, f"+{len(items)} ("
-                                      + ", ".join(_entry(x) for x in items) + ")"))
+                    out.append(Change(key, count, f"+{len(items)} ({_entries(items)})"))
                     continue
         left = load(before) if before else {}
         right = load(after) if after else {}

@@ -242,3 +242,13 @@ class Customer(Strict):
                 if not 1 <= score <= 4:
                     raise ValueError(f"{month}.{item}: {score} is outside 1-4")
         return value
+
+
+def json_schema_text() -> str:
+    """The JSON Schema of a customer file, for editors (yaml-language-server)."""
+    import json
+
+    schema = Customer.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kq customer (schema v1)"
+    return json.dumps(schema, ensure_ascii=False, indent=2)

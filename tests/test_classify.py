@@ -5,34 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import ledger_row as customer
+from helpers import needs_git, settings
 
 from kqcli.core.classify import abc, classify, relationship, status, tiers
-from kqcli.core.facts import ledger
-from kqcli.core.summary import summarize
-from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
 
 TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
 ONE_EACH = "classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n"
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
-    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
-    assert not problems, problems
-    return summarize(cid, model), ledger(model)
 
 
-def settings(text: str = "") -> Settings:
-    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
-    assert not problems, problems
-    return model
 
 
 def terminal(cid: str, extra: str = "", owner: str = "李明", **fields: str) -> tuple[dict, dict]:

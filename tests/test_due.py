@@ -7,26 +7,16 @@ import json
 import textwrap
 
 import pytest
+from helpers import daily_row as customer
+from helpers import settings
 
 from kqcli.core.due import care_call_interval, morning_list
-from kqcli.core.facts import extract
-from kqcli.core.summary import summarize
-from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
 
 
-def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
-    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
-    assert not problems, problems
-    return summarize(cid, model), extract(model)
 
 
-def settings(text: str = "") -> Settings:
-    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
-    assert not problems, problems
-    return model
 
 
 def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = None,

@@ -7,29 +7,18 @@ import csv
 import datetime as dt
 import io
 import json
-import textwrap
 
 import pytest
+from helpers import ledger_row as customer
+from helpers import settings
 
 from kqcli.core.expenses import per_rep, statement, statement_deadline
-from kqcli.core.facts import ledger
-from kqcli.core.summary import summarize
-from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
 
 MONTH = "2026-10"
 
 
-def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
-    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
-    assert not problems, problems
-    return summarize(cid, model), ledger(model)
 
 
-def settings(text: str = "") -> Settings:
-    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
-    assert not problems, problems
-    return model
 
 
 def shop(collections: int | None, *expenses: str, owner: str = "李明", since: str | None = None,

@@ -7,26 +7,16 @@ import json
 import textwrap
 
 import pytest
+from helpers import ledger_row as customer
+from helpers import settings
 
-from kqcli.core.facts import ledger
 from kqcli.core.scoring import by_owner, scorecard, scorecards
-from kqcli.core.summary import summarize
-from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
 
 MONTH = "2026-10"  # 31 days: a key terminal (due every 5 days) needs floor(31 / 5) = 6 visits
 
 
-def customer(text: str, cid: str = "c1") -> tuple[dict, dict]:
-    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
-    assert not problems, problems
-    return summarize(cid, model), ledger(model)
 
 
-def settings(text: str = "") -> Settings:
-    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
-    assert not problems, problems
-    return model
 
 
 def card(text: str, month: str = MONTH, kq_yaml: str = "") -> dict:

@@ -1,0 +1,40 @@
+"""Helpers shared by the tests of the pure core: rows built from literal YAML."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from kqcli.core.facts import extract, ledger
+from kqcli.core.summary import summarize
+from kqcli.schema.config import Settings
+from kqcli.validate import validate, validate_customer
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _model(text: str, cid: str):
+    model, problems = validate_customer(textwrap.dedent(text).encode(), f"{cid}.yaml")
+    assert not problems, problems
+    return model
+
+
+def daily_row(text: str, cid: str = "c1") -> tuple[dict, dict]:
+    """(summary, daily facts) of a customer written as YAML: what kq due takes."""
+    model = _model(text, cid)
+    return summarize(cid, model), extract(model)
+
+
+def ledger_row(text: str, cid: str = "c1") -> tuple[dict, dict]:
+    """(summary, month-end ledger) of a customer written as YAML: what score/classify take."""
+    model = _model(text, cid)
+    return summarize(cid, model), ledger(model)
+
+
+def settings(text: str = "") -> Settings:
+    """kq.yaml written as YAML, validated."""
+    model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
+    assert not problems, problems
+    return model

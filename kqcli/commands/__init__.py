@@ -58,3 +58,18 @@ def friendly(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def parse_month(text: str) -> str:
+    """``--month YYYY-MM``, checked; a usage error otherwise."""
+    import datetime as dt
+
+    try:
+        first = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
+    if not 1900 <= first.year < 9999:
+        raise KqError(f"--month: {text!r} is out of range")
+    return text
+
+

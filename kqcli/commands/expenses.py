@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import FormatOption, friendly, open_repo, parse_month, report_skipped
 
 
 @friendly
@@ -27,12 +27,11 @@ def run(
     from ..core.expenses import per_rep, statement, statement_deadline
     from ..errors import KqError
     from ..render import Column, emit, warn
-    from .score import _month
 
     if by not in (None, "owner"):
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
-    month = _month(month) if month else (repo.today.replace(day=1) - dt.timedelta(days=1)
+    month = parse_month(month) if month else (repo.today.replace(day=1) - dt.timedelta(days=1)
                                          ).strftime("%Y-%m")
     rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     lines = statement(rows, repo.settings, month)

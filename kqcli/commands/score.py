@@ -7,7 +7,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import FormatOption, friendly, open_repo, parse_month, report_skipped
 
 SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_familiarity": "熟",
          "visit_frequency": "访", "favour": "忙", "first_recommendation": "荐",
@@ -46,7 +46,7 @@ def run(
     if by not in (None, "owner"):
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
-    month = _month(month) if month else default_month(repo.today)
+    month = parse_month(month) if month else default_month(repo.today)
     rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     cards = scorecards(rows, repo.settings, month)
     data = by_owner(cards) if by else cards
@@ -64,16 +64,6 @@ def run(
     else:
         _customers(data, month, repo.settings)
     raise typer.Exit(code)
-
-
-def _month(text: str) -> str:
-    try:
-        first = dt.date.fromisoformat(f"{text}-01")
-    except ValueError:
-        raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
-    if not 1900 <= first.year < 9999:
-        raise KqError(f"--month: {text!r} is out of range")
-    return text
 
 
 def _mark(value: float, points: float) -> Any:

@@ -10,15 +10,11 @@ import math
 from typing import Any
 
 from ..schema.config import Settings
+from .dates import months_before
 
 FIELDS = ("tier", "grade", "status", "relationship", "route")
 FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "strength",
            "management": "management"}
-
-
-def _months_back(today: dt.date, n: int) -> list[str]:
-    index = today.year * 12 + today.month - 1
-    return [f"{(i // 12):04d}-{i % 12 + 1:02d}" for i in range(index - n, index)]
 
 
 def collections(facts: dict[str, Any], months: list[str]) -> float:
@@ -35,7 +31,7 @@ def suggestion(summary: dict[str, Any], field: str, suggested: Any, reason: str)
 def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
     """Per owner: rank active terminals, then top N key, next N secondary, next N normal."""
     cfg = settings.classify
-    year = _months_back(today, cfg.abc_months)
+    year = months_before(today, cfg.abc_months)
     groups: dict[str, list[tuple[dict, dict]]] = {}
     for s, f in rows:
         if s.get("kind") == "terminal" and s.get("status") == "active":
@@ -89,7 +85,7 @@ def abc(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> li
 
 def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
     cfg = settings.classify
-    months = _months_back(today, cfg.abc_months)
+    months = months_before(today, cfg.abc_months)
     active = [(s, collections(f, months)) for s, f in rows]
     total = sum(c for _, c in active)
     if not total:
@@ -113,9 +109,9 @@ def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date
 
 def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
     out = []
-    quiet = _months_back(today, settings.classify.inactive_months)
+    quiet = months_before(today, settings.classify.inactive_months)
     for s, f in rows:
-        recent = collections(f, _months_back(today, 3))
+        recent = collections(f, months_before(today, 3))
         if s.get("status") == "prospect" and recent > 0:
             out.append(suggestion(s, "status", "active", f"started paying: {recent:,.0f} "
                                   "collected in the last 3 months (持续回款)"))

@@ -28,6 +28,21 @@ FESTIVALS: dict[str, tuple[str, str]] = {
 _TERM_KEYS = {"清明": "QING_MING", "冬至": "DONG_ZHI"}
 
 
+def add_months(day: dt.date, n: int) -> dt.date:
+    """The first day of the month ``n`` months after ``day``'s month (n may be negative)."""
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_before(day: dt.date, n: int) -> list[str]:
+    """The ``n`` month keys before ``day``'s month, oldest first."""
+    return [month_key(add_months(day, -k)) for k in range(n, 0, -1)]
+
+
 def parse_lunar(spec: str) -> tuple[int, int, bool]:
     """``"L06-01"`` -> (6, 1, True); ``"08-15"`` -> (8, 15, False)."""
     leap = spec.startswith("L")

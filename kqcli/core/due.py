@@ -215,14 +215,14 @@ class CustomerRules:
             return
         months = self.f.get("months", {})
         deadline_day = self.cfg.due.report_day
-        month_start = _add_months(self.today.replace(day=1), -1)
+        month_start = dates.add_months(self.today.replace(day=1), -1)
         deadline = self.today.replace(day=deadline_day)
         if deadline > self.today:  # this month's deadline is ahead: chase the month before
-            month_start = _add_months(month_start, -1)
-            deadline = _add_months(deadline.replace(day=1), -1).replace(day=deadline_day)
+            month_start = dates.add_months(month_start, -1)
+            deadline = dates.add_months(deadline.replace(day=1), -1).replace(day=deadline_day)
         key = month_start.strftime("%Y-%m")
         since = _d(self.s.get("since"))
-        if since and since >= _add_months(month_start, 1):
+        if since and since >= dates.add_months(month_start, 1):
             return  # the customer started after that month
         if (months.get(key) or {}).get("reported"):
             return
@@ -291,14 +291,9 @@ def departed(settings: Settings) -> dict[str, dt.date]:
     return {r.name: r.left for r in settings.reps if r.left is not None}
 
 
-def _add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _consecutive(keys: list[str]) -> bool:
     starts = [dt.date.fromisoformat(k + "-01") for k in keys]
-    return all(_add_months(a, 1) == b for a, b in zip(starts, starts[1:], strict=False))
+    return all(dates.add_months(a, 1) == b for a, b in zip(starts, starts[1:], strict=False))
 
 
 def holiday_reminders(settings: Settings, today: dt.date, horizon: int) -> list[Reminder]:
@@ -328,9 +323,9 @@ def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
     deadline, covered = calendar.nth_working_day(today.year, today.month, n)
     month_start = today.replace(day=1)
     if deadline < today:
-        month_start = _add_months(month_start, 1)
+        month_start = dates.add_months(month_start, 1)
         deadline, covered = calendar.nth_working_day(month_start.year, month_start.month, n)
-    period = _add_months(month_start, -1).strftime("%Y-%m")
+    period = dates.add_months(month_start, -1).strftime("%Y-%m")
     lead = settings.leads.expense_statement
     out = [Reminder(None, rep, "expense_statement", deadline,
                     deadline - dt.timedelta(days=lead),

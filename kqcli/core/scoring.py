@@ -24,12 +24,12 @@ import math
 from typing import Any
 
 from ..schema.config import ScoreItem, Settings
+from .dates import add_months, month_key
 from .due import cadence_of
 
 
 def previous_month(month: str) -> str:
-    year, m = map(int, month.split("-"))
-    return f"{year - 1}-12" if m == 1 else f"{year}-{m - 1:02d}"
+    return month_key(add_months(dt.date.fromisoformat(f"{month}-01"), -1))
 
 
 def card_for(summary: dict[str, Any], settings: Settings) -> list[ScoreItem]:

@@ -81,9 +81,10 @@ Path = tuple[Any, ...]
 
 
 class YamlProblem(Exception):
-    def __init__(self, node: Node | None, message: str, field: str = "") -> None:
+    def __init__(self, node: Node | None, message: str, field: str = "",
+                 path: tuple | None = None) -> None:
         super().__init__(message)
-        self.node, self.message, self.field = node, message, field
+        self.node, self.message, self.field, self.path = node, message, field, path
 
 
 def _mark(node: Node | None) -> tuple[int, int]:
@@ -130,10 +131,11 @@ class Builder:
                 return self.scalar(node)
             except YamlProblem as e:
                 e.field = e.field or format_path(path)
+                e.path = e.path or path
                 raise
             except ValueError:
                 raise YamlProblem(node, f"{node.value[:40]!r} is not a usable number",
-                                  format_path(path)) from None
+                                  format_path(path), path) from None
         key = id(node)
         if key in self.active:
             raise YamlProblem(node, "an alias refers to a node that contains it (recursive)")
@@ -166,7 +168,7 @@ class Builder:
                 line = first[key].start_mark.line + 1
                 raise YamlProblem(key_node, f"duplicate key (first at line {line}); "
                                             "YAML would silently keep only the last one",
-                                  field=format_path((*path, key)))
+                                  field=format_path((*path, key)), path=(*path, key))
             first[key] = key_node
             if self.positions is not None:
                 self.positions[(*path, key, "[key]")] = _mark(key_node)
@@ -264,9 +266,29 @@ def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
         return Builder(len(text)).build(node), None
     except YamlProblem as e:
         line, column = _mark(e.node)
-        return None, Problem(path, line, column, e.field, e.message)
+        field = _named_path(node, e.path) if e.path else e.field
+        return None, Problem(path, line, column, field, e.message)
     except RecursionError:
         return None, Problem(path, 1, 1, "", "nested too deeply")
+
+
+def _named_path(root: Node, path: tuple) -> str:
+    """``contacts[0].birthday`` as ``contacts[王芳].birthday`` when the item has a name."""
+    out, current = "", root
+    for part in path:
+        if isinstance(current, SequenceNode) and isinstance(part, int) \
+                and part < len(current.value):
+            current = current.value[part]
+            name = next((v.value for k, v in getattr(current, "value", [])
+                         if isinstance(current, MappingNode) and isinstance(k, ScalarNode)
+                         and k.value == "name" and isinstance(v, ScalarNode)), None)
+            out += f"[{name if name else part}]"
+            continue
+        if isinstance(current, MappingNode):
+            current = next((v for k, v in current.value
+                            if isinstance(k, ScalarNode) and k.value == str(part)), None)
+        out += f".{part}" if out else str(part)
+    return out
 
 
 def positions(data: bytes) -> dict[Path, tuple[int, int]]:

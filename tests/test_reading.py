@@ -99,9 +99,6 @@ def test_impossible_date_is_reported_at_the_value(check_file):
     assert check_file(text) == [f"customers/{problem}"]
 
 
-@pytest.mark.xfail(reason="YAML-level problems (dates, duplicate keys) inside a list item name it "
-                          "by index, contacts[0], while every other problem names it contacts[王芳]",
-                   strict=True)
 def test_impossible_date_in_a_contact_names_the_contact():
     text = """
         name: 华信大药房

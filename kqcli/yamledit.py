@@ -82,19 +82,25 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
-def _last_index(node: Node) -> int:
-    """Index of the last character that belongs to ``node`` (block scalars end early)."""
+def _last_index(node: Node, text: str) -> int:
+    """Index of the last character that belongs to ``node`` in ``text``.
+
+    Block scalars (``|``, ``>``) end, for the parser, after the blank lines that follow them;
+    those blank lines belong to the layout, not to the value.
+    """
     if isinstance(node, ScalarNode):
-        end = node.end_mark.index
-        return end - 1 if end > node.start_mark.index else end
+        start, end = node.start_mark.index, node.end_mark.index
+        if node.style in ("|", ">"):
+            return start + len(text[start:end].rstrip(" \t\r\n")) - 1
+        return end - 1 if end > start else end
     if isinstance(node, SequenceNode):
         if node.flow_style or not node.value:
             return node.end_mark.index - 1
-        return _last_index(node.value[-1])
+        return _last_index(node.value[-1], text)
     if isinstance(node, MappingNode):
         if node.flow_style or not node.value:
             return node.end_mark.index - 1
-        return max(_last_index(node.value[-1][1]), _last_index(node.value[-1][0]))
+        return max(_last_index(node.value[-1][1], text), _last_index(node.value[-1][0], text))
     return node.end_mark.index - 1
 
 
@@ -149,7 +155,7 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
     dash_indent = text[line_start:dash] if dash >= line_start else ""
     if dash_indent.strip():
         raise EditError(f"cannot tell how '{key}' is indented")
-    at = _line_end(text, _last_index(last))
+    at = _line_end(text, _last_index(last, text))
     if isinstance(last, MappingNode) and last.flow_style:
         addition = f"{dash_indent}- {_flow(item)}{nl}"
     else:
@@ -185,7 +191,7 @@ def remove_key(text: str, key: str) -> str:
         return text
     key_node, value = found
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    end = _line_end(text, max(_last_index(value), key_node.end_mark.index))
+    end = _line_end(text, max(_last_index(value, text), key_node.end_mark.index))
     return text[:start] + text[end:]
 
 

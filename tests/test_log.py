@@ -196,8 +196,6 @@ def test_empty_flow_list_keeps_its_trailing_comment(make_repo, kq):
     assert "# 还没拜访过" in _customer_file(root).read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(reason="after a last item ending in a block literal, the new item goes after the "
-                          "blank line that separated 'visits:' from 'months:'", strict=True)
 def test_item_after_a_trailing_block_literal_goes_before_the_blank_line(make_repo, kq):
     before = ("name: 华信\n"
               "visits:\n"

@@ -65,7 +65,7 @@ def _block(text: str, key: str) -> tuple[int, int] | None:
         return None
     key_node, value = found
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    return start, _line_end(text, max(_last_index(value), key_node.end_mark.index))
+    return start, _line_end(text, max(_last_index(value, text), key_node.end_mark.index))
 
 
 def _render(key: str, value: Any) -> str:
@@ -87,7 +87,7 @@ def _replace_block(text: str, key: str, new_block: str) -> str:
 def _item_text(text: str, seq: SequenceNode, index: int) -> str:
     item = seq.value[index]
     start = text.rfind("\n", 0, item.start_mark.index) + 1
-    return text[start:_line_end(text, _last_index(item))]
+    return text[start:_line_end(text, _last_index(item, text))]
 
 
 def _dash_column(text: str, item: Node) -> int:
@@ -124,7 +124,7 @@ def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
         if position < len(seq.value):
             at = text.rfind("\n", 0, seq.value[position].start_mark.index) + 1
         else:
-            at = _line_end(text, _last_index(seq.value[-1]))
+            at = _line_end(text, _last_index(seq.value[-1], text))
             if not text[:at].endswith("\n"):
                 lines = "\n" + lines
         if not lines.endswith("\n"):

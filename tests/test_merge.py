@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from kqcli.core.merge import merge
 from kqcli.validate import validate_customer
@@ -221,8 +222,6 @@ def test_contact_removed_on_their_side_while_we_add_one():
     assert [c["name"] for c in contacts] == ["王芳", "李小梅"]
 
 
-@pytest.mark.xfail(strict=True, reason="a block merged key by key on both sides is re-rendered with "
-                                       "yaml.safe_dump: our comments and layout inside it are lost")
 def test_our_comment_inside_contacts_survives_when_both_sides_change_contacts():
     base = BASE.replace("    role: 店长\n", "    role: 店长   # 拍板的人\n")
     ours = base.replace("    role: 店员\n", "    role: 店员\n  - name: 李小梅\n")
@@ -384,3 +383,33 @@ def test_driver_keeps_crlf_line_endings(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert result == crlf(BASE.replace("grade: B", "grade: A").replace("tier: key", "tier: secondary"))
+
+
+def test_contacts_merge_item_by_item_keeping_both_sides_text():
+    base = ("name: 华信\ncontacts:\n  - name: 王芳   # 店长\n    phone: \"1\"\n"
+            "  - name: 小李\n    role: 店员\n")
+    ours = base.replace('phone: "1"', 'phone: "2"')
+    theirs = base.replace("  - name: 小李\n    role: 店员\n", "") + \
+        "  - name: 小张  # 新来的\n    role: 店员\n"
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == []
+    assert text == ("name: 华信\ncontacts:\n  - name: 王芳   # 店长\n    phone: \"2\"\n"
+                    "  - name: 小张  # 新来的\n    role: 店员\n")
+
+
+def test_their_removed_contact_goes_and_our_new_one_stays():
+    base = "name: 华信\ncontacts:\n  - name: 小李\n    role: 店员\n"
+    ours = "name: 华信\ncontacts:\n  - name: 小李\n    role: 店员\n  - name: 王芳\n"
+    theirs = "name: 华信\ncontacts: []\n"
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == []
+    assert yaml.safe_load(text)["contacts"] == [{"name": "王芳"}]
+
+
+def test_their_deletion_of_our_only_contact_leaves_an_empty_list():
+    base = "name: 华信\ncontacts:\n  - name: 小李\n  - name: 老王\n"
+    ours = "name: 华信  # 总店\ncontacts:\n  - name: 小李\n  - name: 老王\n    role: 老板\n"
+    theirs = "name: 华信\ncontacts:\n  - name: 老王\n"
+    text, conflicts = merge(base, ours, theirs)
+    assert conflicts == []
+    assert text == "name: 华信  # 总店\ncontacts:\n  - name: 老王\n    role: 老板\n"

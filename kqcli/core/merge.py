@@ -133,6 +133,73 @@ def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
     return text
 
 
+def _named_lists(ours: Any, theirs: Any) -> bool:
+    return (isinstance(ours, list) and isinstance(theirs, list) and bool(ours)
+            and _named(ours) and _named(theirs))
+
+
+def _sequence(text: str, key: str) -> SequenceNode | None:
+    found = _top_level(_root(text), key)
+    node = found[1] if found else None
+    return node if isinstance(node, SequenceNode) and not node.flow_style and node.value else None
+
+
+def _item_span(text: str, seq: SequenceNode, index: int) -> tuple[int, int]:
+    item = seq.value[index]
+    start = text.rfind("\n", 0, item.start_mark.index) + 1
+    return start, _line_end(text, _last_index(item, text))
+
+
+def _merge_items(text: str, theirs_text: str, key: str, base: list, ours: list,
+                 theirs: list) -> str:
+    """Merge two lists of named items (contacts, products) item by item, in our text: an item
+    changed on their side only is copied from their text, so comments elsewhere survive."""
+    b = {i["name"]: i for i in base if isinstance(i, dict)}
+    t = {i["name"]: n for n, i in enumerate(theirs)}
+    if _sequence(text, key) is None or _sequence(theirs_text, key) is None:
+        merged = _merge_values(base or None, ours, theirs, key)
+        return _replace_block(text, key, _render(key, merged))
+    for name, their_index in t.items():
+        mine = {i["name"]: n for n, i in enumerate(yamlread.load(text.encode(), "")[0][key])}
+        theirs_item = theirs[their_index]
+        seq, their_seq = _sequence(text, key), _sequence(theirs_text, key)
+        if name in mine:
+            our_item = ours[[i["name"] for i in ours].index(name)]
+            if theirs_item in (our_item, b.get(name)):
+                continue
+            start, end = _item_span(text, seq, mine[name])
+            if our_item == b.get(name):
+                shift = _dash_column(text, seq.value[0]) - _dash_column(
+                    theirs_text, their_seq.value[their_index])
+                lines = _item_text(theirs_text, their_seq, their_index)
+                lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+            else:
+                merged = _merge_values(b.get(name), our_item, theirs_item, f"{key}[{name}]")
+                indent = " " * _dash_column(text, seq.value[0])
+                lines = "".join(indent + ln for ln in yaml.safe_dump(
+                    [merged], allow_unicode=True, sort_keys=False, default_flow_style=None,
+                    width=10_000).splitlines(keepends=True))
+            text = text[:start] + lines + text[end:]
+        elif name not in b or b[name] != theirs_item:  # new on their side
+            shift = _dash_column(text, seq.value[0]) - _dash_column(
+                theirs_text, their_seq.value[their_index])
+            lines = _item_text(theirs_text, their_seq, their_index)
+            lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+            at = _line_end(text, _last_index(seq.value[-1], text))
+            text = text[:at] + (lines if lines.endswith("\n") else lines + "\n") + text[at:]
+    for name, item in list(b.items()):
+        if name not in t and any(i["name"] == name for i in ours) and \
+                next(i for i in ours if i["name"] == name) == item:
+            seq = _sequence(text, key)
+            mine = [i["name"] for i in yamlread.load(text.encode(), "")[0][key]]
+            if len(mine) == 1:
+                text = _replace_block(text, key, f"{key}: []\n")
+                continue
+            start, end = _item_span(text, seq, mine.index(name))
+            text = text[:start] + text[end:]
+    return text
+
+
 def _reindent(line: str, shift: int) -> str:
     if shift > 0:
         return " " * shift + line
@@ -165,7 +232,10 @@ def merge(base_text: str, ours_text: str, theirs_text: str,
             continue
         try:
             merged = _merge_values(None if b is MISSING else b, o, t, str(key))
-            text = _replace_block(text, key, _render(key, merged))
+            if _named_lists(o, t):
+                text = _merge_items(text, theirs_text, key, b if isinstance(b, list) else [], o, t)
+            else:
+                text = _replace_block(text, key, _render(key, merged))
         except Conflict as e:
             conflicts.append(str(e))
     # Markers last: text with markers no longer parses, and every other key is merged by now.

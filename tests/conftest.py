@@ -13,6 +13,14 @@ from kqcli.cli import app
 
 
 @pytest.fixture(autouse=True)
+def own_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the user's and the system's git settings (hooksPath, signing) out of every test."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR"):
         monkeypatch.delenv(name, raising=False)

@@ -19,12 +19,6 @@ KQ = Path(sys.executable).parent / "kq"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-@pytest.fixture
-def own_git_config(monkeypatch, tmp_path):
-    """Keep the user's and the system's git settings (hooksPath, signing) out of the tests."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("HOME", str(tmp_path))
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -28,12 +28,6 @@ contacts:
 """
 
 
-@pytest.fixture(autouse=True)
-def own_git_config(monkeypatch, tmp_path):
-    """Keep the user's and the system's git settings (hooksPath, signing) out of the tests."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("HOME", str(tmp_path))
 
 
 def git(root: Path, *args: str) -> str:

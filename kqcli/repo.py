@@ -97,20 +97,12 @@ class Repo:
             signature = "racy"  # too fresh to trust its mtime (same rule as the index)
         db = self.index.db
         row = db.execute("select value from meta where key = 'settings'").fetchone()
-        if row and signature != "racy" and json.loads(row[0])["signature"] == signature:
-            if json.loads(row[0])["ok"]:
-                return
-        else:
-            try:
-                self.settings  # noqa: B018 - validates, raises KqError when invalid
-            except KqError:
-                db.execute("insert or replace into meta values ('settings', ?)",
-                           (json.dumps({"signature": signature, "ok": False}),))
-                raise
-            db.execute("insert or replace into meta values ('settings', ?)",
-                       (json.dumps({"signature": signature, "ok": True}),))
+        if row and signature != "racy" and json.loads(row[0]) == {"signature": signature,
+                                                                   "ok": True}:
             return
-        self.settings  # noqa: B018 - raises the located problems
+        _ = self.settings  # validates; raises KqError with the located problems
+        db.execute("insert or replace into meta values ('settings', ?)",
+                   (json.dumps({"signature": signature, "ok": True}),))
 
     @cached_property
     def index(self) -> Index:

@@ -42,10 +42,6 @@ def hooks_dir(root: Path) -> Path:
 ZERO = "0" * 40
 
 
-def _field(text: str, sep: str) -> list[str]:
-    return text.split(sep)
-
-
 def log_versions(root: Path, paths: list[str], follow: bool = False, since: str | None = None,
                  limit: int | None = None) -> list[dict]:
     """Every change to ``paths`` in one ``git log`` pass: commit, author, date, subject, and the

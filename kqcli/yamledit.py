@@ -50,11 +50,12 @@ def _resolves_to_text(text: str) -> bool:
     return resolver.resolve(ScalarNode, text, (True, False)) == yamlread.STR
 
 
-def _flow(value: Any) -> str:
+def flow(value: Any) -> str:
+    """A flow-style YAML value (``{a: 1, b: [x, y]}``) that reads back as ``value``."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
+        return "[" + ", ".join(flow(v) for v in value) + "]"
     return scalar(value)
 
 
@@ -119,7 +120,7 @@ def block_item(item: dict[str, Any], dash_indent: str, newline: str) -> str:
     lines = []
     for n, (key, value) in enumerate(item.items()):
         prefix = f"{dash_indent}- " if n == 0 else f"{dash_indent}  "
-        lines.append(f"{prefix}{key}: {_flow(value)}")
+        lines.append(f"{prefix}{key}: {flow(value)}")
     return newline.join(lines) + newline
 
 
@@ -157,7 +158,7 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
         raise EditError(f"cannot tell how '{key}' is indented")
     at = _line_end(text, _last_index(last, text))
     if isinstance(last, MappingNode) and last.flow_style:
-        addition = f"{dash_indent}- {_flow(item)}{nl}"
+        addition = f"{dash_indent}- {flow(item)}{nl}"
     else:
         addition = block_item(item, dash_indent, nl)
     before = text[:at]

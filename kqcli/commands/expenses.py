@@ -22,8 +22,8 @@ def run(
 
     Example: kq --repo examples expenses --month 2026-10 --format csv > 2026-10-客情费.csv
     """
-    import datetime as dt
 
+    from ..core.dates import add_months, month_key
     from ..core.expenses import per_rep, statement, statement_deadline
     from ..errors import KqError
     from ..render import Column, emit, warn
@@ -31,8 +31,7 @@ def run(
     if by not in (None, "owner"):
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
-    month = parse_month(month) if month else (repo.today.replace(day=1) - dt.timedelta(days=1)
-                                         ).strftime("%Y-%m")
+    month = parse_month(month) if month else month_key(add_months(repo.today, -1))
     rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     lines = statement(rows, repo.settings, month)
     reps = per_rep(lines, repo.settings, month)

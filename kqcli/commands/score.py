@@ -17,10 +17,11 @@ SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_famil
 
 def default_month(today: dt.date) -> str:
     """The current month in its last week (month end), else the month before."""
-    following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if (following - today).days <= 7:
-        return today.strftime("%Y-%m")
-    return (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    from ..core.dates import add_months, month_key
+
+    if (add_months(today, 1) - today).days <= 7:
+        return month_key(today)
+    return month_key(add_months(today, -1))
 
 
 @friendly

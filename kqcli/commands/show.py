@@ -42,19 +42,16 @@ def _kv(pairs: list[tuple[str, Any]]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from ..render import cell
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
         if value not in (None, "", [], {}):
-            grid.add_row(key, Text(value if isinstance(value, str) else _text(value)))
+            grid.add_row(key, Text(value if isinstance(value, str) else cell(value)))
     return grid
 
-
-def _text(value: Any) -> str:
-    from ..render import cell
-
-    return cell(value)
 
 
 def card(c: dict[str, Any], last: int) -> None:

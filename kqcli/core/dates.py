@@ -78,12 +78,6 @@ def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.da
     return first + dt.timedelta(days=min(day, length) - 1)
 
 
-def lunar_year_of(day: dt.date) -> int:
-    from lunar_python import Solar
-
-    return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
-
-
 def next_lunar(spec: str, on_or_after: dt.date) -> dt.date:
     """The next Gregorian date, on or after the given day, of a lunar month-day."""
     month, day, leap = parse_lunar(spec)

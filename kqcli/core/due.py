@@ -84,7 +84,7 @@ class CustomerRules:
                  departed_reps: dict[str, dt.date] | None = None) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
-        self.departed = departed(settings) if departed_reps is None else departed_reps
+        self.departed = settings.departed() if departed_reps is None else departed_reps
         self.out: list[Reminder] = []
 
     def listed(self, due: dt.date, lead: int) -> bool:
@@ -286,11 +286,6 @@ class CustomerRules:
                          f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
 
 
-def departed(settings: Settings) -> dict[str, dt.date]:
-    """Reps who left, and when."""
-    return {r.name: r.left for r in settings.reps if r.left is not None}
-
-
 def _consecutive(keys: list[str]) -> bool:
     starts = [dt.date.fromisoformat(k + "-01") for k in keys]
     return all(dates.add_months(a, 1) == b for a, b in zip(starts, starts[1:], strict=False))
@@ -379,7 +374,7 @@ def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settin
                        explain: bool = False) -> list[Reminder]:
     """The listed reminders of these customers, each with its urgency."""
     found: list[Reminder] = []
-    left = departed(settings)
+    left = settings.departed()
     for summary, facts in rows:
         for r in CustomerRules(summary, facts, settings, today, within, left).all():
             score(r, summary, settings, today, explain)

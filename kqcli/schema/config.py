@@ -6,6 +6,8 @@ needs the keys it changes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .types import Day, DayPair, check_pair
@@ -203,5 +205,6 @@ class Settings(Section):
     expenses: Expenses = Expenses()
     git: Git = Git()
 
-    def departed(self) -> dict[str, object]:
+    def departed(self) -> dict[str, dt.date]:
+        """Reps who left, and when: their customers are orphans."""
         return {r.name: r.left for r in self.reps if r.left is not None}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from pydantic import BaseModel
 
+from ..yamledit import flow, scalar
 from .config import Settings
 
 HEADER = """\
@@ -25,29 +24,16 @@ REPS = """\
 reps: []
 """
 
-_PLAIN = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .()/-]*$")
-
-
 def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str) and _PLAIN.match(value) and value not in {"true", "false", "null"}:
-        return value
-    return json.dumps(value, ensure_ascii=False)
+        value = int(value)  # 3, not 3.0, for numbers people will edit
+    return scalar(value)
 
 
 def _flow(value: Any) -> str:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _scalar(value)
+    return flow(list(value) if isinstance(value, tuple) else value)
 
 
 def _block(model: BaseModel, indent: str) -> list[str]:

@@ -118,8 +118,12 @@ class Product(Strict):
 
 
 class NextStep(Strict):
+    """A step agreed at an interaction; open until ``done_on`` is written (``kq done``)."""
+
     date: Day
     action: str
+    done_on: Day | None = Field(None, description="the day the step was done")
+    note: str | None = None
 
 
 class Interaction(Strict):
@@ -167,6 +171,7 @@ class Intel(Strict):
     date: Day
     claim: str
     sources: list[str] = []
+    dismissed: Day | None = Field(None, description="the day the claim was dismissed as false")
     note: str | None = None
 
 

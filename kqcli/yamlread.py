@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Problem, format_path
+from .problems import Problem
 
 try:  # libyaml parses about ten times faster than the pure-Python parser
     from yaml._yaml import CParser as _Parser
@@ -77,14 +77,20 @@ _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2}))?")
 _CONFLICT = re.compile(r"^<<<<<<< ", re.MULTILINE)
 _NODE_BUDGET = 10_000  # nodes an alias may add beyond the size of the text itself
+MAX_NUMBER = 10**15  # no count, amount or day number kq keeps comes near; beyond is a typo
 Path = tuple[Any, ...]
 
 
 class YamlProblem(Exception):
-    def __init__(self, node: Node | None, message: str, field: str = "",
-                 path: tuple | None = None) -> None:
+    """What is wrong, at which node; ``path`` is filled in by the innermost value built."""
+
+    def __init__(self, node: Node | None, message: str, path: tuple | None = None) -> None:
         super().__init__(message)
-        self.node, self.message, self.field, self.path = node, message, field, path
+        self.node, self.message, self.path = node, message, path
+
+
+class AliasBomb(YamlProblem):
+    """Aliases expanded past the budget: reported at the top-level field that holds them."""
 
 
 def _mark(node: Node | None) -> tuple[int, int]:
@@ -120,22 +126,22 @@ class Builder:
         self.positions = positions
 
     def build(self, node: Node, path: Path = ()) -> Any:
+        try:
+            return self._build(node, path)
+        except YamlProblem as e:
+            if e.path is None:  # the innermost place names the field
+                e.path = path
+            raise
+
+    def _build(self, node: Node, path: Path) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise YamlProblem(node, "aliases expand beyond a safe size (an alias bomb?); "
-                                    "refusing to read this file")
+            raise AliasBomb(node, "aliases expand beyond a safe size (an alias bomb?); "
+                                  "refusing to read this file")
         if self.positions is not None:
             self.positions.setdefault(path, _mark(node))
         if isinstance(node, ScalarNode):
-            try:
-                return self.scalar(node)
-            except YamlProblem as e:
-                e.field = e.field or format_path(path)
-                e.path = e.path or path
-                raise
-            except ValueError:
-                raise YamlProblem(node, f"{node.value[:40]!r} is not a usable number",
-                                  format_path(path), path) from None
+            return self.scalar(node)
         key = id(node)
         if key in self.active:
             raise YamlProblem(node, "an alias refers to a node that contains it (recursive)")
@@ -157,10 +163,11 @@ class Builder:
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
-                merged.update(self._merge_source(value_node))
+                merged.update(self._merge_source(value_node, (*path, "<<")))
                 continue
             if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(key_node, "a key must be plain text, not a list or mapping")
+                raise YamlProblem(key_node, "a key must be plain text, not a list or mapping",
+                                  path=path)
             key = self.scalar(key_node)
             if isinstance(key, dt.date):
                 key = key.isoformat()
@@ -168,32 +175,46 @@ class Builder:
                 line = first[key].start_mark.line + 1
                 raise YamlProblem(key_node, f"duplicate key (first at line {line}); "
                                             "YAML would silently keep only the last one",
-                                  field=format_path((*path, key)), path=(*path, key))
+                                  path=(*path, key))
             first[key] = key_node
             if self.positions is not None:
                 self.positions[(*path, key, "[key]")] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            try:
+                result[key] = self.build(value_node, (*path, key))
+            except AliasBomb as e:
+                if not path:  # name the top-level field, where the expansion is written
+                    e.node, e.path = value_node, (key,)
+                raise
         for key, value in merged.items():
             result.setdefault(key, value)
         return result
 
-    def _merge_source(self, node: Node) -> dict[Any, Any]:
+    def _merge_source(self, node: Node, path: Path) -> dict[Any, Any]:
         sources = node.value if isinstance(node, SequenceNode) else [node]
         merged: dict[Any, Any] = {}
         for source in sources:
             if not isinstance(source, MappingNode):
-                raise YamlProblem(source, "'<<' merges only mappings")
-            for k, v in self.build(source).items():
+                raise YamlProblem(source, "'<<' merges only mappings", path=path)
+            for k, v in self.build(source, path[:-1]).items():
                 merged.setdefault(k, v)
         return merged
 
     def scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self._scalar(node)
+        except ValueError:  # int() of a malformed or too long number
+            raise YamlProblem(node, f"{node.value[:40]!r} is not a usable number") from None
+
+    def _scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == STR:
             return value
         if tag == INT:
             text = value.replace("_", "")
-            return int(text, 16) if text.lower().startswith("0x") else int(text)
+            number = int(text, 16) if text.lower().startswith("0x") else int(text)
+            if abs(number) > MAX_NUMBER:
+                raise YamlProblem(node, f"{value[:40]!r} is too large a number")
+            return number
         if tag == NULL:
             return None
         if tag == BOOL:
@@ -202,10 +223,10 @@ class Builder:
             text = value.replace("_", "").lower()
             if text.endswith("inf") or text.endswith("nan"):
                 raise YamlProblem(node, f"{value!r} is not a usable number")
-            value = float(text)
-            if math.isinf(value):
-                raise YamlProblem(node, f"{node.value[:40]!r} is too large a number")
-            return value
+            number = float(text)
+            if math.isinf(number) or abs(number) > MAX_NUMBER:
+                raise YamlProblem(node, f"{value[:40]!r} is too large a number")
+            return number
         if tag == TIMESTAMP:
             return self.timestamp(node)
         if tag == MERGE:
@@ -266,7 +287,7 @@ def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
         return Builder(len(text)).build(node), None
     except YamlProblem as e:
         line, column = _mark(e.node)
-        field = _named_path(node, e.path) if e.path else e.field
+        field = _named_path(node, e.path or ())
         return None, Problem(path, line, column, field, e.message)
     except RecursionError:
         return None, Problem(path, 1, 1, "", "nested too deeply")
@@ -279,16 +300,21 @@ def _named_path(root: Node, path: tuple) -> str:
         if isinstance(current, SequenceNode) and isinstance(part, int) \
                 and part < len(current.value):
             current = current.value[part]
-            name = next((v.value for k, v in getattr(current, "value", [])
-                         if isinstance(current, MappingNode) and isinstance(k, ScalarNode)
-                         and k.value == "name" and isinstance(v, ScalarNode)), None)
-            out += f"[{name if name else part}]"
+            out += f"[{_item_name(current) or part}]"
             continue
-        if isinstance(current, MappingNode):
-            current = next((v for k, v in current.value
-                            if isinstance(k, ScalarNode) and k.value == str(part)), None)
-        out += f".{part}" if out else str(part)
+        current = next((v for k, v in current.value if isinstance(k, ScalarNode)
+                        and k.value == str(part)), None) \
+            if isinstance(current, MappingNode) else None
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
     return out
+
+
+def _item_name(node: Node) -> str | None:
+    """The ``name:`` of a list item that is a mapping, if it has one."""
+    if not isinstance(node, MappingNode):
+        return None
+    return next((v.value for k, v in node.value if isinstance(k, ScalarNode)
+                 and k.value == "name" and isinstance(v, ScalarNode) and v.value), None)
 
 
 def positions(data: bytes) -> dict[Path, tuple[int, int]]:

@@ -9,6 +9,7 @@ import typer
 
 from . import __version__
 from .commands import (
+    calendar,
     check,
     classify,
     due,
@@ -75,6 +76,7 @@ app.command("list")(listing.run)
 app.command("show")(show.run)
 app.command("schema")(schema.run)
 app.command("due")(due.run)
+app.command("calendar")(calendar.run)
 app.command("log")(log.run)
 app.command("route")(route.run)
 app.command("score")(score.run)

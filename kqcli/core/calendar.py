@@ -1,0 +1,99 @@
+"""The morning list as calendar events (``kq calendar``), for reps who live in their phone's
+calendar.
+
+A pure function: reminders in, plain event dicts out; ``commands/calendar.py`` turns them into
+iCalendar. The rules, so that a re-imported or re-synced file updates events instead of
+duplicating them:
+
+- one event per reminder due in ``[today, today + days]``; an overdue one goes on today, since
+  today is when it must be done;
+- all-day, except a ``route`` reminder with a time, which starts at that time (floating local
+  time: the customer file's time has no zone, kq has no time-zone setting and takes "today" from
+  the local clock, so 09:30 stays 09:30 on whatever phone carries the calendar);
+- the UID hashes customer + reason + original due date, so the same reminder keeps its UID from
+  one export to the next (an overdue one too, while it moves day by day);
+- ``sequence`` counts the days an overdue event has been moved to today, and ``stamp`` is today,
+  so an importer that compares SEQUENCE then DTSTAMP (RFC 5546) takes the newer file;
+- the alarm fires on the day the reminder starts to show (its lead time), never before today:
+  at ``alarm_at`` o'clock for an all-day event, at the lead time before the start for a timed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .due import Reminder
+
+VISIT_LENGTH = dt.timedelta(hours=1)  # how long a route visit blocks the calendar
+UID_DOMAIN = "kq"
+
+
+def uid_key(reminder: Reminder) -> str:
+    """What identifies a reminder across exports: whose, why, and the day it was due.
+
+    A reminder without a customer (an expense statement, a repository-wide festival) is named by
+    its ``name`` (the rep or the festival) instead.
+    """
+    who = reminder.customer if reminder.customer is not None else f"~{reminder.name}"
+    return f"{who}|{reminder.reason}|{reminder.due.isoformat()}"
+
+
+def event_uid(key: str) -> str:
+    return f"{hashlib.sha256(key.encode()).hexdigest()[:24]}@{UID_DOMAIN}"
+
+
+def _start_time(reminder: Reminder) -> dt.time | None:
+    """The route's "HH:MM", if it has a readable one."""
+    if reminder.reason != "route" or not reminder.time:
+        return None
+    try:
+        return dt.time.fromisoformat(reminder.time)
+    except ValueError:
+        return None
+
+
+def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
+                    labels: Mapping[str, str], alarm_at: dt.time = dt.time(9, 0),
+                    ) -> list[dict[str, Any]]:
+    """The events for the reminders due by ``today + days``, in the order of their start.
+
+    Each event: ``uid, summary, description, start`` (a date when ``all_day``, else a naive
+    datetime), ``end`` (exclusive), ``all_day, alarm`` (the trigger, relative to the start),
+    ``sequence, stamp`` (UTC), and ``customer, reason, due`` for the curious.
+    """
+    last = today + dt.timedelta(days=days)
+    chosen = [r for r in reminders if r.due <= last]
+    keys = Counter(uid_key(r) for r in chosen)
+    events = []
+    for r in chosen:
+        key = uid_key(r)
+        if keys[key] > 1:  # two birthdays on one day, two risks found today: tell them apart
+            key = f"{key}|{r.message}"
+        overdue = (today - r.due).days
+        day = max(r.due, today)
+        lead = max(0, min((r.due - r.shows_from).days, (day - today).days))
+        at = _start_time(r) if overdue <= 0 else None
+        description = r.message
+        if overdue > 0:
+            description += f"\n原定 {r.due.isoformat()}, 已逾期 {overdue} 天"
+        if at is None:
+            start: dt.date | dt.datetime = day
+            end: dt.date | dt.datetime = day + dt.timedelta(days=1)
+            alarm = dt.timedelta(days=-lead, hours=alarm_at.hour, minutes=alarm_at.minute)
+        else:
+            start = dt.datetime.combine(day, at)
+            end = start + VISIT_LENGTH
+            alarm = dt.timedelta(days=-lead)
+        events.append({
+            "uid": event_uid(key), "summary": f"{r.name} {labels.get(r.reason, r.reason)}",
+            "description": description, "start": start, "end": end, "all_day": at is None,
+            "alarm": alarm, "sequence": max(0, overdue),
+            "stamp": dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC),
+            "customer": r.customer, "reason": r.reason, "due": r.due,
+        })
+    events.sort(key=lambda e: (e["start"].isoformat(), e["summary"], e["uid"]))
+    return events

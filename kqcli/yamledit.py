@@ -1,4 +1,4 @@
-"""Minimal edits of YAML text: append an item to a top-level list, set a top-level scalar.
+"""Minimal edits of YAML text: append to a list, set a value, at the top level or nested.
 
 Round-trip YAML libraries re-indent, re-quote and fold long Chinese lines; these functions
 touch only the lines they add or the one value they replace, so comments, key order, quotes,
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -199,3 +200,232 @@ def remove_key(text: str, key: str) -> str:
 def set_value(text: str, key: str, value: Any) -> str:
     """``set_scalar``, or ``remove_key`` when ``value`` is None."""
     return remove_key(text, key) if value is None else set_scalar(text, key, value)
+
+
+# Nested edits -------------------------------------------------------------------------------
+
+PathPart = str | int
+_INDENT_STEP = "  "
+
+
+def set_in(text: str, path: Sequence[PathPart], value: Any) -> str:
+    """Set the value at ``path`` (keys as str, list indexes as int), changing only that value.
+
+    The last key's scalar value is replaced, or ``key: value`` is added at the end of its
+    mapping; missing mappings on the way are created. Dicts and lists are written in flow
+    style. The result is read back and must equal the old data with just this value set.
+    """
+    if not path or not isinstance(path[-1], str):
+        raise EditError("the last part of the path must be a key")
+    return _edited(text, path, value, append=False)
+
+
+def append_in(text: str, path: Sequence[PathPart], value: Any) -> str:
+    """Append ``value`` to the list at ``path``, creating the list if it is absent.
+
+    A flow list ``[a, b]`` becomes ``[a, b, c]``; a block list gets a new ``- `` line in the
+    style of its last item. The result is read back like ``set_in``'s.
+    """
+    if not path or not isinstance(path[-1], str):
+        raise EditError("the last part of the path must be a key")
+    return _edited(text, path, value, append=True)
+
+
+def _edited(text: str, path: Sequence[PathPart], value: Any, append: bool) -> str:
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom):]
+    before = _data(body)
+    after = _edit(body, path, value, append)
+    expected = _with(before, path, value, append)
+    if _data(after) != expected:
+        raise EditError(f"the edit of {_shown(path)} did not read back as intended; "
+                        "nothing was changed (please report this)")
+    return bom + after
+
+
+def _data(text: str) -> Any:
+    node, problem = yamlread.compose(text, "")
+    if problem or not isinstance(node, MappingNode):
+        raise EditError("the file is not a valid YAML mapping")
+    try:
+        return yamlread.Builder(len(text)).build(node)
+    except (yamlread.YamlProblem, RecursionError):
+        raise EditError("the file is not valid YAML for kq (kq check)") from None
+
+
+def _with(data: Any, path: Sequence[PathPart], value: Any, append: bool) -> Any:
+    """What the data should read as after the edit (a copy; ``data`` is not changed)."""
+    import copy
+
+    result = copy.deepcopy(data)
+    current = result
+    for part in path[:-1]:
+        if isinstance(part, int):
+            current = current[part]
+        else:
+            if current.get(part) is None:
+                current[part] = {}
+            current = current[part]
+    key = path[-1]
+    plain = _plain(value)
+    if append:
+        existing = current.get(key)
+        current[key] = [*(existing or []), plain]
+    else:
+        current[key] = plain
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as the reader builds it (dates stay dates, tuples become lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _shown(path: Sequence[PathPart]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _edit(text: str, path: Sequence[PathPart], value: Any, append: bool) -> str:
+    nl = _newline(text)
+    root = _root(text)
+    node: Node = root
+    for n, part in enumerate(path[:-1]):
+        if isinstance(part, int):
+            if not isinstance(node, SequenceNode):
+                raise EditError(f"'{_shown(path[:n])}' is not a list")
+            if not -len(node.value) <= part < len(node.value):
+                raise EditError(f"'{_shown(path[:n])}' has no item {part + 1}")
+            node = node.value[part]
+            continue
+        if not isinstance(node, MappingNode):
+            raise EditError(f"'{_shown(path[:n])}' is not a mapping")
+        found = _entry(node, part)
+        if found is None or _is_empty(found[1]):
+            return _add(text, node, found, path[n:], value, append, nl, node is root)
+        node = found[1]
+    if not isinstance(node, MappingNode):
+        raise EditError(f"'{_shown(path[:-1])}' is not a mapping")
+    key = path[-1]
+    found = _entry(node, key)
+    if found is None or _is_empty(found[1]):
+        return _add(text, node, found, [key], value, append, nl, node is root)
+    target = found[1]
+    if append:
+        return _append_to(text, target, value, _shown(path), nl)
+    return _replace(text, target, value, _shown(path))
+
+
+def _entry(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
+    for k, v in mapping.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def _is_empty(node: Node) -> bool:
+    """``key:`` with nothing after it (a plain null the user left to fill in)."""
+    return isinstance(node, ScalarNode) and not node.style and node.value == ""
+
+
+def _replace(text: str, node: Node, value: Any, shown: str) -> str:
+    if isinstance(node, ScalarNode):
+        if node.style in ("|", ">"):
+            raise EditError(f"'{shown}' is a block of text; edit it by hand")
+    elif not node.flow_style:
+        raise EditError(f"'{shown}' is not a single value")
+    return text[:node.start_mark.index] + flow(value) + text[node.end_mark.index:]
+
+
+def _leaf(key: str, value: Any, append: bool, indent: str, nl: str) -> str:
+    """Block lines ``key: value`` (or a new list holding ``value``) at ``indent``."""
+    if append and isinstance(value, dict):
+        return f"{indent}{scalar(key)}:{nl}{block_item(value, indent + _INDENT_STEP, nl)}"
+    shown = flow([value]) if append else flow(value)
+    return f"{indent}{scalar(key)}: {shown}{nl}"
+
+
+def _nested(keys: Sequence[PathPart], value: Any, append: bool, indent: str, nl: str) -> str:
+    """Block lines creating the mappings ``keys[:-1]`` and setting ``keys[-1]`` inside them."""
+    if any(isinstance(k, int) for k in keys):
+        raise EditError(f"'{_shown(keys)}' needs a list item that does not exist")
+    lines = ""
+    for key in keys[:-1]:
+        lines += f"{indent}{scalar(key)}:{nl}"
+        indent += _INDENT_STEP
+    return lines + _leaf(str(keys[-1]), value, append, indent, nl)
+
+
+def _flow_value(keys: Sequence[PathPart], value: Any, append: bool) -> str:
+    if any(isinstance(k, int) for k in keys):
+        raise EditError(f"'{_shown(keys)}' needs a list item that does not exist")
+    nested: Any = [value] if append else value
+    for key in reversed(keys[1:]):
+        nested = {key: nested}
+    return flow(nested)
+
+
+def _add(text: str, mapping: MappingNode, found: tuple[ScalarNode, Node] | None,
+         keys: Sequence[PathPart], value: Any, append: bool, nl: str, is_root: bool) -> str:
+    """Create ``keys[0]`` in ``mapping`` (or fill its empty value) and what lies below it."""
+    if found is not None:  # "key:" with nothing after it
+        key_node = found[0]
+        if mapping.flow_style or (len(keys) == 1 and not (append and isinstance(value, dict))):
+            colon = text.index(":", key_node.end_mark.index)
+            rest = text[colon + 1:]
+            if rest.lstrip(" \t").startswith(("\n", "\r")) or not rest.strip(" \t"):
+                rest = rest.lstrip(" \t")
+            return text[:colon + 1] + " " + _flow_value(keys, value, append) + rest
+        at = _line_end(text, key_node.start_mark.index)
+        indent = " " * key_node.start_mark.column + _INDENT_STEP
+        lines = (_nested(keys[1:], value, append, indent, nl) if len(keys) > 1
+                 else block_item(value, indent, nl))  # a new block list of mappings
+        return _insert_lines(text, at, lines, nl)
+    if mapping.flow_style:
+        pair = f"{scalar(str(keys[0]))}: {_flow_value(keys, value, append)}"
+        if mapping.value:
+            at = _last_index(mapping.value[-1][1], text) + 1
+            return text[:at] + ", " + pair + text[at:]
+        at = mapping.start_mark.index + 1  # just inside the "{"
+        return text[:at] + pair + text[at:]
+    if not mapping.value:
+        raise EditError("cannot tell where to add to an empty mapping")
+    indent = " " * mapping.value[0][0].start_mark.column
+    at = len(text) if is_root else _line_end(text, _last_index(mapping, text))
+    return _insert_lines(text, at, _nested(keys, value, append, indent, nl), nl)
+
+
+def _insert_lines(text: str, at: int, lines: str, nl: str) -> str:
+    """``lines`` inserted at ``at``, the start of a line (a missing final newline is added)."""
+    before = text[:at]
+    if before and not before.endswith(("\n", "\r")):
+        before += nl
+    return before + lines + text[at:]
+
+
+def _append_to(text: str, seq: Node, value: Any, shown: str, nl: str) -> str:
+    if not isinstance(seq, SequenceNode):
+        raise EditError(f"'{shown}' is not a list")
+    if seq.flow_style:
+        if seq.value:
+            at = _last_index(seq.value[-1], text) + 1
+            return text[:at] + ", " + flow(value) + text[at:]
+        at = seq.start_mark.index + 1  # just inside the "["
+        return text[:at] + flow(value) + text[at:]
+    last = seq.value[-1]
+    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+    dash = text.rfind("-", line_start, last.start_mark.index)
+    dash_indent = text[line_start:dash] if dash >= line_start else ""
+    if dash_indent.strip():
+        raise EditError(f"cannot tell how '{shown}' is indented")
+    if isinstance(value, dict) and not (isinstance(last, MappingNode) and last.flow_style):
+        addition = block_item(value, dash_indent, nl)
+    else:
+        addition = f"{dash_indent}- {flow(value)}{nl}"
+    return _insert_lines(text, _line_end(text, _last_index(last, text)), addition, nl)

@@ -43,13 +43,19 @@ def parse_today(value: str | None) -> dt.date:
     text = value or os.environ.get("KQ_TODAY")
     if not text:
         return dt.date.today()
+    from .schema.types import day_in_range
+
+    source = "--today" if value else "KQ_TODAY"
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        source = "--today" if value else "KQ_TODAY"
         raise KqError(f"{source}: {text!r} is not a date; write YYYY-MM-DD") from None
+    try:
+        return day_in_range(day)
+    except ValueError as e:
+        raise KqError(f"{source}: {e}") from None
 
 
 @dataclass

@@ -63,13 +63,19 @@ def friendly(func: F) -> F:
 def parse_month(text: str) -> str:
     """``--month YYYY-MM``, checked; a usage error otherwise."""
     import datetime as dt
+    import re
+
+    from ..schema.types import FIRST_DAY, LAST_DAY
 
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}", text):
+            raise ValueError
         first = dt.date.fromisoformat(f"{text}-01")
     except ValueError:
         raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
-    if not 1900 <= first.year < 9999:
-        raise KqError(f"--month: {text!r} is out of range")
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise KqError(f"--month: {text!r} is outside the months kq works with "
+                      f"({FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m})")
     return text
 
 

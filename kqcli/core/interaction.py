@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from typing import Any
 
 from ..errors import KqError
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
+from ..schema.types import day_in_range
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _day(value: str | None, option: str, default: dt.date | None = None) -> dt.date | None:
+def parse_day(value: str | None, option: str,
+              default: dt.date | None = None) -> dt.date | None:
+    """A ``--date``-like option: YYYY-MM-DD within the dates kq computes with, or a usage error."""
     if value is None:
         return default
     try:
-        return dt.date.fromisoformat(value.strip())
+        if not _ISO_DAY.fullmatch(value.strip()):
+            raise ValueError
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise KqError(f"{option}: {value!r} is not a date; write YYYY-MM-DD") from None
+    try:
+        return day_in_range(day)
+    except ValueError as e:
+        raise KqError(f"{option}: {e}") from None
 
 
 def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
@@ -40,14 +52,14 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
             raise KqError(f"--contact: {contact} is not a contact of {customer.name}{hint}")
     if (next_date is None) != (next_action is None):
         raise KqError("--next-date and --next-action go together")
-    item: dict[str, Any] = {"date": _day(date, "--date", today), "kind": kind_value}
+    item: dict[str, Any] = {"date": parse_day(date, "--date", today), "kind": kind_value}
     for key, value in (("contact", contact), ("goal", goal), ("outcome", outcome)):
         if value:
             item[key] = value
     if done_values:
         item["done"] = done_values
     if next_date is not None:
-        item["next"] = {"date": _day(next_date, "--next-date"), "action": next_action}
+        item["next"] = {"date": parse_day(next_date, "--next-date"), "action": next_action}
     if note:
         item["note"] = note
     return item

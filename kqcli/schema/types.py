@@ -16,17 +16,31 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _LUNAR_DAY = re.compile(r"^(L?)(\d{1,2})-(\d{1,2})$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+"""The dates kq computes with: any later and a cadence or a lunar year would overflow."""
+MAX_DAYS = 3650  # ten years: the longest cadence or lead time that still means something
+MAX_AMOUNT = 10**12  # CNY; larger is a typo (and float sums would lose the cents)
+
+
+def day_in_range(day: dt.date) -> dt.date:
+    """``day``, or a ValueError that says which dates kq works with."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is outside the dates kq works with "
+                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+    return day
+
 
 def _to_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return day_in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return day_in_range(value)
     if isinstance(value, str) and _ISO_DAY.match(value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
+        return day_in_range(day)
     raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
 
 
@@ -35,6 +49,9 @@ def _to_year_month(value: Any) -> str:
     m = _YEAR_MONTH.match(text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2026-10")
+    if not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year:
+        raise ValueError(f"{value!r} is outside the months kq works with "
+                         f"({FIRST_DAY.year}-01 to {LAST_DAY.year}-12)")
     return text.strip()
 
 
@@ -96,8 +113,9 @@ PhoneText = Annotated[
     BeforeValidator(_to_text_number),
     WithJsonSchema({"type": "string", "description": "in quotes, so a leading 0 is kept"}),
 ]
-Amount = Annotated[int | float, Field(ge=0)]
-DayPair = Annotated[tuple[int, int], PlainSerializer(list, return_type=list)]
+Amount = Annotated[int | float, Field(ge=0, le=MAX_AMOUNT)]
+_PairDays = Annotated[int, Field(le=MAX_DAYS)]
+DayPair = Annotated[tuple[_PairDays, _PairDays], PlainSerializer(list, return_type=list)]
 
 
 def check_pair(pair: tuple[int, int] | None) -> tuple[int, int] | None:

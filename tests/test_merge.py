@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from kqcli.core.merge import merge
+from kqcli.core.merge import merge, restore_appended
 from kqcli.validate import validate_customer
 from kqcli.yamlread import load
 
@@ -108,12 +108,80 @@ def test_our_comments_survive_a_union():
         assert comment in text
 
 
-def test_the_same_visit_logged_on_both_sides_is_kept_once():
+def test_the_same_visit_logged_on_both_sides_is_kept_once_per_side():
     ours = _after(BASE, LAST_VISIT, OUR_VISIT)
 
     text = _clean(merge(BASE, ours, ours.replace("   # 我们的", "")))
 
-    assert [str(v["date"]) for v in _data(text)["visits"]].count("2026-11-24") == 1
+    assert text == _after(BASE, LAST_VISIT, OUR_VISIT + OUR_VISIT.replace("   # 我们的", ""))
+
+
+def test_identical_logs_on_both_sides_are_both_kept_even_when_the_texts_are_equal():
+    ours = _after(BASE, LAST_VISIT, OUR_VISIT).replace("grade: B", "grade: A")
+    theirs = _after(BASE, LAST_VISIT, OUR_VISIT)
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert [str(v["date"]) for v in _data(text)["visits"]] == [
+        "2026-11-10", "2026-11-20", "2026-11-24", "2026-11-24"]
+
+
+def test_the_same_visit_appended_twice_on_their_side_is_added_twice():
+    ours = BASE.replace("grade: B", "grade: A")
+    theirs = _after(BASE, LAST_VISIT, OUR_VISIT + OUR_VISIT)
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert text == _after(ours, LAST_VISIT, OUR_VISIT + OUR_VISIT)
+
+
+def test_their_copy_of_an_old_visit_is_added_once_beside_it():
+    old_visit = "  - date: 2026-11-20\n    kind: visit\n    goal: 推新品陈列\n"
+    ours = _after(BASE, LAST_VISIT, OUR_VISIT)
+    theirs = _after(BASE, LAST_VISIT, old_visit)
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert text == _after(BASE, LAST_VISIT, old_visit + OUR_VISIT)
+
+
+# --- a replayed commit keeps what it appended (kq sync's rebase) -------------------------------
+
+
+def test_a_replay_that_lost_an_identical_entry_gets_it_back():
+    original = _after(BASE, LAST_VISIT, OUR_VISIT)
+
+    fixed = restore_appended(BASE, original, original, original)
+
+    assert fixed == _after(BASE, LAST_VISIT, OUR_VISIT + OUR_VISIT)
+
+
+def test_a_replay_that_kept_its_entry_needs_nothing():
+    original = _after(BASE, LAST_VISIT, OUR_VISIT)
+    replayed_onto = _after(BASE, LAST_VISIT, THEIR_VISIT)
+
+    replayed = _after(replayed_onto, LAST_VISIT, OUR_VISIT)
+
+    assert restore_appended(BASE, original, replayed_onto, replayed) is None
+
+
+def test_a_replay_of_two_identical_entries_that_kept_one_gets_the_second():
+    original = _after(BASE, LAST_VISIT, OUR_VISIT + OUR_VISIT)
+    onto = _after(BASE, LAST_VISIT, OUR_VISIT)
+
+    fixed = restore_appended(BASE, original, onto, _after(BASE, LAST_VISIT, OUR_VISIT + OUR_VISIT))
+
+    assert fixed == _after(BASE, LAST_VISIT, OUR_VISIT * 3)
+
+
+def test_a_replay_of_a_commit_that_appended_nothing_needs_nothing():
+    assert restore_appended(BASE, BASE.replace("grade: B", "grade: A"), BASE, BASE) is None
+
+
+def test_a_replay_with_an_unreadable_version_changes_nothing():
+    original = _after(BASE, LAST_VISIT, OUR_VISIT)
+
+    assert restore_appended(BASE, original, BASE, "name: [unclosed\n") is None
 
 
 def test_their_visit_is_reindented_to_our_layout():

@@ -1,8 +1,9 @@
 """Semantic three-way merge of a customer file (the git merge driver behind ``kq sync``).
 
 Merges by meaning, editing *our* text so its comments and layout survive:
-- the interaction log, expenses and intel are merged as a union, their new entries copied
-  from their side's text and inserted in date order;
+- the interaction log, expenses and intel are merged as multisets: every entry their side
+  appended is added to ours, even one equal to an entry we appended (two reps logging the same
+  call made two calls), copied from their side's text and inserted in date order;
 - a key changed on one side only takes that side's value; mappings (months, contacts,
   business, ...) changed on both sides merge key by key;
 - only the same field changed two ways is a conflict, left between clear markers with both
@@ -95,10 +96,30 @@ def _dash_column(text: str, item: Node) -> int:
     return text.rfind("-", start, item.start_mark.index) - start
 
 
+def appended(base: list, side: list) -> list[int]:
+    """Indexes of the entries ``side`` added to ``base``, counted as a multiset: an entry that
+    occurs twice more than in ``base`` was appended twice (its last two occurrences)."""
+    picked: list[int] = []
+    seen: list[Any] = []
+    for value in side:
+        if value in seen:
+            continue
+        seen.append(value)
+        extra = sum(1 for v in side if v == value) - sum(1 for v in base if v == value)
+        if extra > 0:
+            picked.extend([i for i, v in enumerate(side) if v == value][-extra:])
+    return sorted(picked)
+
+
 def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
            theirs: list) -> str:
-    """Insert their new entries into our list, copied from their text, in date order."""
-    new = [(i, item) for i, item in enumerate(theirs) if item not in ours and item not in base]
+    """Insert the entries their side appended into our list, copied from their text."""
+    return _insert(ours_text, theirs_text, key, [(i, theirs[i]) for i in appended(base, theirs)])
+
+
+def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any]]) -> str:
+    """Insert entries of their list (index, value) into our list, copied from their text, in
+    date order."""
     if not new:
         return ours_text
     their_seq = _top_level(_root(theirs_text), key)[1]
@@ -221,14 +242,17 @@ def merge(base_text: str, ours_text: str, theirs_text: str,
     text = text if text.endswith("\n") or not text else text + "\n"
     for key in dict.fromkeys([*ours, *theirs]):
         b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
-        if o == t or t == b:
+        if t == b:
+            continue
+        if key in UNION and all(isinstance(v, list) for v in (o, t)) and o != b:
+            # Before "o == t": the same entry appended on both sides is two entries.
+            text = _union(text, theirs_text, key, b if isinstance(b, list) else [], o, t)
+            continue
+        if o == t:
             continue
         if o == b:
             text = remove_key(text, key) if t is MISSING else _replace_block(
                 text, key, theirs_text[slice(*_block(theirs_text, key))])
-            continue
-        if key in UNION and all(isinstance(v, list) for v in (o, t)):
-            text = _union(text, theirs_text, key, b if isinstance(b, list) else [], o, t)
             continue
         try:
             merged = _merge_values(None if b is MISSING else b, o, t, str(key))
@@ -250,3 +274,38 @@ def merge(base_text: str, ours_text: str, theirs_text: str,
     for (start, end), marked in sorted(spans, reverse=True):
         text = text[:start] + marked + text[end:]
     return text, conflicts
+
+
+def restore_appended(base_text: str, original_text: str, before_text: str,
+                     after_text: str) -> str | None:
+    """What a replayed commit must still append, for ``kq sync``'s rebase.
+
+    A commit turned ``base_text`` into ``original_text``; replayed elsewhere it turned
+    ``before_text`` into ``after_text``. Git merges two identical files without asking the merge
+    driver, so a call both reps logged identically arrives once. Returns ``after_text`` with
+    every entry the original appended and the replay did not, copied from the original's text;
+    None when nothing is missing or a version is not readable.
+    """
+    texts = [base_text, original_text, before_text, after_text]
+    sides = [yamlread.load(t.encode(), "") if t else ({}, None) for t in texts]
+    if any(problem for _, problem in sides) or not all(isinstance(v, dict) for v, _ in sides):
+        return None
+    base, original, before, after = (v for v, _ in sides)
+    text = after_text if after_text.endswith("\n") or not after_text else after_text + "\n"
+    changed = False
+    for key in UNION:
+        lists = [v.get(key) or [] for v in (base, original, before, after)]
+        if not all(isinstance(v, list) for v in lists):
+            continue
+        wanted = [(i, lists[1][i]) for i in appended(lists[0], lists[1])]
+        got = [lists[3][i] for i in appended(lists[2], lists[3])]
+        missing = []
+        for index, value in reversed(wanted):  # the last occurrences are the appended ones
+            if value in got:
+                got.remove(value)
+            else:
+                missing.append((index, value))
+        if missing:
+            text = _insert(text, original_text, key, sorted(missing, key=lambda m: m[0]))
+            changed = True
+    return text if changed else None

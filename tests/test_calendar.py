@@ -187,6 +187,21 @@ def test_a_bad_alarm_time_is_a_usage_error(kq, repo):
         2, "kq: --alarm-at: '9am' is not a time of day; write HH:MM\n")
 
 
+def test_a_folder_as_output_is_a_problem_not_a_traceback(kq, repo):
+    result = kq("--repo", repo, "calendar", "-o", repo)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"kq: cannot write {repo}: ")
+
+
+def test_an_invalid_customer_file_is_skipped_named_and_exits_1(kq, make_repo):
+    root = make_repo({**CUSTOMERS, "bad": "name: [不对\n"}, KQ_YAML)
+    out = root.parent / "kq.ics"
+    result = kq("--repo", root, "--today", "2026-11-24", "calendar", "-o", out)
+    assert result.exit_code == 1
+    assert "bad.yaml" in result.stderr
+    assert len(events(out)) == 6
+
+
 # --- the core -----------------------------------------------------------------------------------
 
 def reminder(reason: str = "next_action", due: dt.date = TODAY, lead: int = 0,

@@ -22,7 +22,8 @@ def run(
         "--output", "-o", metavar="FILE.ics", help="Where to write the calendar; '-' for stdout.")],
     owner: Annotated[str | None, typer.Option(help="Only this rep's reminders.")] = None,
     days: Annotated[int, typer.Option(
-        min=0, help="Reminders due from today to this many days ahead (overdue ones go on today).")
+        min=0, max=3660,
+        help="Reminders due from today to this many days ahead (overdue ones go on today).")
     ] = 60,
     alarm_at: Annotated[str, typer.Option(
         metavar="HH:MM", help="Time of day an all-day event's alarm rings.")] = "09:00",

@@ -30,8 +30,7 @@ def run(
 ) -> None:
     """The reminders due in the next days as calendar events, with alarms and stable UIDs.
 
-    Re-export and re-import (or keep the file synced and subscribed): events keep their UID, so
-    the phone updates them instead of adding copies.
+    Subscribe to the file where it syncs, or import it again: each event keeps its UID.
 
     Example: kq --repo examples --today 2026-11-24 calendar --owner 李明 --days 30 -o 李明.ics
     """

@@ -1,10 +1,16 @@
-"""The incremental index under ``.kq/``: what was learnt from each customer file, keyed by the
-file's size and mtime, so a normal run does not re-parse YAML.
+"""The incremental index under ``.kq/``: what was learnt from each customer file, keyed like
+git's index by the file's size, mtime, ctime, inode and device, so a normal run does not re-parse
+YAML and an edit that restores the mtime (``touch -r``, a sync client) is still seen.
 
 The YAML files stay the only source of truth. The index is safe to delete at any time, is
 rebuilt for changed files only, and is thrown away whole when kq's version, the schema or the
-index format changes. A file modified within the last two seconds is indexed but not trusted
-next time (its mtime could repeat within the file system's granularity, like git's racy index).
+index format changes. A file changed within the last two seconds is indexed but not trusted
+next time (its times could repeat within the file system's granularity, like git's racy index).
+When the cache cannot be written (a full disk, a read-only tree, ``.kq`` being a file), the
+index lives in memory for this run and ``fallback`` says why.
+
+Only regular files are read, never more than ``max_file_bytes`` of them: a symbolic link, a
+FIFO, a device or a huge file is a located problem, so no customer file can hang or exhaust kq.
 """
 
 from __future__ import annotations
@@ -12,19 +18,21 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .problems import Problem
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 RACY_NS = 2_000_000_000
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
-Record = tuple[str, int, int, int, str, str, str, str, str]
+Record = tuple[str, str, int, str, str, str, str, str]
 
 
 def _code_stamp() -> str:
@@ -32,11 +40,123 @@ def _code_stamp() -> str:
     here = Path(__file__).parent
     parts = [here / "schema" / "customer.py", here / "schema" / "types.py",
              here / "schema" / "enums.py", here / "core" / "summary.py",
-             here / "core" / "facts.py", here / "validate.py", here / "yamlread.py"]
+             here / "core" / "facts.py", here / "validate.py", here / "yamlread.py",
+             here / "index.py", here / "repo.py"]
     return str(max((p.stat().st_mtime_ns for p in parts if p.exists()), default=0))
 
 
-def parse_file(path: str, known: tuple[str, str] | None = None) -> Record:
+def shown(name: str) -> str:
+    """A file name as text that can be printed and stored (undecodable bytes as ``\\xNN``)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _stat_key(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def signature(path: str, max_bytes: int, now_ns: int | None = None) -> str:
+    """What must stay the same for an index row to be trusted: the stat key of the entry (and
+    of a link's target), and which side of the size cap the file is on. ``racy`` never matches.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return "gone"
+    now = time.time_ns() if now_ns is None else now_ns
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return "racy"
+    key = _stat_key(st)
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            key += "->" + _stat_key(os.stat(path))
+        except OSError:
+            key += "->missing"
+    return f"{key}:{int(st.st_size > max_bytes)}"
+
+
+class Unreadable(Exception):
+    """Why a path was not read; the message follows ``cannot read: ``."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _link_problem(path: str) -> str:
+    """Say where a symbolic link points, so the user knows what to put in its place."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    root = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    real = os.path.realpath(path)
+    where = f"a symbolic link to '{shown(target)}'"
+    if not os.path.exists(path):
+        where += ", which does not exist"
+    elif os.path.commonpath([root, real]) != root:
+        where += ", outside the repository"
+    return f"{where}; kq reads only regular files: put the file itself here"
+
+
+def read_regular(path: str | Path, max_bytes: int, follow: bool = False) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; :class:`Unreadable` otherwise.
+
+    Opened without blocking (a FIFO cannot hang kq) and, unless ``follow``, without following
+    a symbolic link; the checks are made on the opened file, so a swap in between cannot win.
+    """
+    path = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                raise Unreadable(_link_problem(path))
+        except OSError as e:
+            raise Unreadable(e.strerror or str(e)) from None
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise Unreadable(e.strerror or str(e)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable(f"{_kind(st.st_mode)}, not a regular file")
+        too_big = Unreadable(f"more than {max_bytes} bytes (check.max_file_bytes in kq.yaml)")
+        if st.st_size > max_bytes:
+            raise too_big
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        return b"".join(chunks)
+    except OSError as e:
+        raise Unreadable(e.strerror or str(e)) from None
+    finally:
+        os.close(fd)
+
+
+def _refused(customer_id: str, sig: str, message: str) -> Record:
+    display = f"customers/{customer_id}.yaml"
+    problem = Problem(display, 1, 1, "", message)
+    return (customer_id, sig, 0, json.dumps([problem.to_dict()], ensure_ascii=False),
+            "", "", "", "")
+
+
+def parse_file(path: str, known: tuple[str, str] | None = None,
+               max_bytes: int = 5_000_000) -> Record:
     """Read, validate and digest one customer file. Runs in worker processes.
 
     ``known`` is the (name, initials) the index had: an unchanged name keeps its initials
@@ -44,24 +164,25 @@ def parse_file(path: str, known: tuple[str, str] | None = None) -> Record:
     """
     from .core.facts import extract, ledger
     from .core.summary import summarize
+    from .repo import ID_RULE, valid_id
     from .validate import validate_customer
 
-    customer_id = os.path.basename(path)[:-5]
-    display = os.path.join("customers", os.path.basename(path))
+    customer_id = shown(os.path.basename(path)[:-5])
+    display = f"customers/{customer_id}.yaml"
+    sig = signature(path, max_bytes)
+    if not valid_id(customer_id):
+        return _refused(customer_id, sig, f"'{customer_id}' cannot be a customer id: "
+                                          f"{ID_RULE}; rename the file")
     try:
-        st = os.stat(path)
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        problem = Problem(display, 1, 1, "", f"cannot read: {e.strerror}")
-        return (customer_id, -1, -1, 0, json.dumps([problem.to_dict()]), "", "", "", "")
+        raw = read_regular(path, max_bytes)
+    except Unreadable as e:
+        return _refused(customer_id, sig, f"cannot read: {e}")
     customer, problems = validate_customer(raw, display)
-    mtime = st.st_mtime_ns if time.time_ns() - st.st_mtime_ns > RACY_NS else -1
     if customer is None:
-        return (customer_id, st.st_size, mtime, 0,
+        return (customer_id, sig, 0,
                 json.dumps([p.to_dict() for p in problems], ensure_ascii=False), "", "", "", "")
     summary = summarize(customer_id, customer)
-    return (customer_id, st.st_size, mtime, 1, "[]",
+    return (customer_id, sig, 1, "[]",
             json.dumps(summary, ensure_ascii=False),
             json.dumps(extract(customer), ensure_ascii=False),
             json.dumps(ledger(customer), ensure_ascii=False),
@@ -74,46 +195,93 @@ def _initials(name: str) -> str:
     return json.dumps(initials(name))
 
 
-def _parse_many(paths: list[str], jobs: int,
-                known: dict[str, tuple[str, str]]) -> Iterator[Record]:
+def _parse_many(paths: list[str], jobs: int, known: dict[str, tuple[str, str]],
+                max_bytes: int) -> Iterator[Record]:
     if jobs <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            yield parse_file(path, known.get(os.path.basename(path)[:-5]))
+            yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    work = partial(parse_file, known=None, max_bytes=max_bytes)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        yield from pool.map(parse_file, paths, chunksize=max(8, len(paths) // (jobs * 16)))
+        yield from pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 16)))
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
+
+
+def skipped_note(name: str) -> str | None:
+    """Why a name in ``customers/`` that looks like a customer file is not one (None: it is, or
+    it does not look like one)."""
+    lower = name.lower()
+    if name.startswith(".") and lower.endswith((".yaml", ".yml")):
+        return "a hidden file (its name starts with '.'), not read"
+    if lower.endswith(".yml") or (lower.endswith(".yaml") and not name.endswith(".yaml")):
+        return "not read: customer files end in '.yaml'"
+    return None
 
 
 class Index:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.customers = root / "customers"
+        self.fallback: str | None = None  # why the cache is in memory this run
+        self.skipped: list[str] = []  # notes on names in customers/ that are not read
         self.db = self._open()
+
+    @staticmethod
+    def _stamp() -> str:
+        return f"{__version__}/{INDEX_FORMAT}/{_code_stamp()}"
 
     def _open(self) -> sqlite3.Connection:
         cache = self.root / ".kq"
-        stamp = f"{__version__}/{INDEX_FORMAT}/{_code_stamp()}"
+        target = cache / "index.sqlite"
         try:
             cache.mkdir(exist_ok=True)
-            db = sqlite3.connect(cache / "index.sqlite", timeout=30, isolation_level=None)
+            return self._connect(target)
+        except (OSError, sqlite3.DatabaseError):
+            pass
+        try:  # a corrupt cache: start afresh on disk
+            for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+                (cache / name).unlink(missing_ok=True)
+            return self._connect(target)
+        except (OSError, sqlite3.DatabaseError) as e:
+            self.fallback = _reason(e)
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        self._ensure(db, self._stamp())
+        return db
+
+    def _connect(self, target: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(target, timeout=30, isolation_level=None)
+        try:
             db.execute("pragma journal_mode=wal")
             db.execute("pragma synchronous=normal")
-            self._ensure(db, stamp)
-            return db
-        except (OSError, sqlite3.DatabaseError):
-            # Unwritable or corrupt cache: start afresh, or work in memory.
-            try:
-                for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
-                    (cache / name).unlink(missing_ok=True)
-                db = sqlite3.connect(cache / "index.sqlite", timeout=30, isolation_level=None)
-            except (OSError, sqlite3.DatabaseError):
-                db = sqlite3.connect(":memory:", isolation_level=None)
-            self._ensure(db, stamp)
-            return db
+            self._ensure(db, self._stamp())
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _to_memory(self, error: BaseException) -> None:
+        """Go on in memory from what the disk cache holds (or from nothing), and say why."""
+        self.fallback = _reason(error)
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            if self.db.in_transaction:
+                self.db.execute("rollback")
+            self.db.backup(memory)
+        except sqlite3.DatabaseError:
+            memory.close()
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+        self.db.close()
+        self.db = memory
+        self._ensure(self.db, self._stamp())
 
     @staticmethod
     def _ensure(db: sqlite3.Connection, stamp: str) -> None:
@@ -122,53 +290,90 @@ class Index:
         if row and row[0] == stamp:
             return
         db.execute("begin immediate")
-        db.execute("drop table if exists files")
-        db.execute("delete from meta where key = 'settings'")
-        db.execute("""create table files (id text primary key, size integer, mtime integer,
-                      ok integer, problems text, summary text, facts text, ledger text,
-                      initials text)""")
-        db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
-        db.execute("commit")
-
-    def refresh(self, progress: Callable[[int, int], Any] | None = None) -> None:
-        """Bring the index up to date with ``customers/``: re-read changed files only."""
-        on_disk: dict[str, tuple[int, int]] = {}
         try:
-            entries = list(os.scandir(self.customers))
-        except FileNotFoundError:
-            entries = []
-        for entry in entries:
-            if entry.name.endswith(".yaml") and not entry.name.startswith("."):
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                on_disk[entry.name[:-5]] = (st.st_size, st.st_mtime_ns)
-        known = {row[0]: (row[1], row[2]) for row in
-                 self.db.execute("select id, size, mtime from files")}
-        stale = sorted(i for i, sig in on_disk.items() if known.get(i) != sig)
+            db.execute("drop table if exists files")
+            db.execute("delete from meta where key = 'settings'")
+            db.execute("""create table files (id text primary key, sig text, ok integer,
+                          problems text, summary text, facts text, ledger text,
+                          initials text)""")
+            db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
+            db.execute("commit")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("rollback")
+            raise
+
+    def get_meta(self, key: str) -> Any:
+        """A value kept beside the rows (kq.yaml's verdict); None when absent or unreadable."""
+        try:
+            row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.DatabaseError, ValueError):
+            return None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        try:
+            self.db.execute("insert or replace into meta values (?, ?)", (key, json.dumps(value)))
+        except sqlite3.DatabaseError as e:
+            self._to_memory(e)
+            self.db.execute("insert or replace into meta values (?, ?)", (key, json.dumps(value)))
+
+    def refresh(self, progress: Callable[[int, int], Any] | None = None,
+                max_bytes: int = 5_000_000, full: bool = False) -> None:
+        """Bring the index up to date with ``customers/``: re-read changed files only (every
+        file when ``full``); in memory when the cache cannot be written."""
+        try:
+            self._refresh(progress, max_bytes, full)
+        except sqlite3.DatabaseError as e:
+            self._to_memory(e)
+            self._refresh(progress, max_bytes, full)
+
+    def _refresh(self, progress: Callable[[int, int], Any] | None, max_bytes: int,
+                 full: bool) -> None:
+        on_disk: dict[str, tuple[str, str]] = {}  # id -> (path, signature)
+        try:
+            names = sorted(os.listdir(self.customers))
+        except OSError:
+            names = []
+        self.skipped = []
+        now = time.time_ns()
+        for name in names:
+            note = skipped_note(name)
+            if note:
+                self.skipped.append(f"customers/{shown(name)}: {note}")
+            elif name.endswith(".yaml"):
+                path = os.path.join(self.customers, name)
+                on_disk[shown(name[:-5])] = (path, signature(path, max_bytes, now))
+        known = dict(self.db.execute("select id, sig from files"))
+        stale = sorted(i for i, (_, sig) in on_disk.items()
+                       if full or sig in ("racy", "gone") or known.get(i) != sig)
         gone = [i for i in known if i not in on_disk]
         if not stale and not gone:
             return
-        paths = [str(self.customers / f"{i}.yaml") for i in stale]
+        paths = [on_disk[i][0] for i in stale]
         records: list[Record] = []
         wanted = set(stale) if len(stale) < PARALLEL_FROM else set()
-        known = {i: (name, letters) for i, name, letters in self.db.execute(
+        names_known = {i: (name, letters) for i, name, letters in self.db.execute(
             "select id, json_extract(summary, '$.name'), initials from files where ok = 1")
             if i in wanted}
-        for n, record in enumerate(_parse_many(paths, os.cpu_count() or 1, known), 1):
+        jobs = os.cpu_count() or 1
+        for n, record in enumerate(_parse_many(paths, jobs, names_known, max_bytes), 1):
             records.append(record)
             if progress:
                 progress(n, len(paths))
         self.db.execute("begin immediate")
         try:
             self.db.executemany("delete from files where id = ?", ((i,) for i in gone))
-            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?,?)",
+            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
                                 records)
             self.db.execute("commit")
         except BaseException:
-            self.db.execute("rollback")
+            if self.db.in_transaction:
+                self.db.execute("rollback")
             raise
+
+    def count(self) -> int:
+        return self.db.execute("select count(*) from files").fetchone()[0]
 
     def problems(self) -> list[Problem]:
         rows = self.db.execute("select problems from files where ok = 0 order by id")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,15 @@ if TYPE_CHECKING:
     from .schema.config import Settings
     from .schema.customer import Customer
 
-SAFE_ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*$")
+SAFE_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*")
+ID_RULE = ("an id starts with a letter, digit or Chinese character and holds only those, "
+           "'.', '-' and '_'")
+
+
+def valid_id(customer_id: str) -> bool:
+    """The one rule for customer ids, shared by the index (kq check, list) and by the commands
+    that name a customer (show, log): a file kq lists is a file kq can open."""
+    return SAFE_ID.fullmatch(customer_id) is not None and customer_id not in {".", ".."}
 
 
 def find_root(explicit: str | None) -> Path:
@@ -69,6 +76,7 @@ class Repo:
     root: Path
     today: dt.date
     problems: list[Problem] = field(default_factory=list)
+    full: bool = False  # re-read every file, trusting nothing in the cache (kq check --full)
 
     @property
     def customers_dir(self) -> Path:
@@ -76,14 +84,14 @@ class Repo:
 
     @cached_property
     def settings(self) -> Settings:
-        from .schema.config import Settings
+        from .index import Unreadable, read_regular
+        from .schema.config import Check, Settings
         from .validate import validate
 
-        path = self.root / "kq.yaml"
         try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+            raw = read_regular(self.root / "kq.yaml", Check().max_file_bytes, follow=True)
+        except Unreadable as e:
+            raise KqError(f"kq.yaml: cannot read: {e}") from None
         settings, problems = validate(raw, "kq.yaml", Settings)
         if settings is None:
             shown = "\n".join(str(p) for p in problems)
@@ -92,33 +100,63 @@ class Repo:
 
     def check_settings(self) -> None:
         """Refuse to work on an invalid kq.yaml; the verdict is cached in the index by its stat."""
-        import json
+        self._settings_verdict(strict=True)
+
+    def _settings_verdict(self, strict: bool) -> int:
+        """kq.yaml's ``check.max_file_bytes``, validating kq.yaml only when its stat changed.
+
+        Not ``strict`` (kq check, which reports kq.yaml itself): an invalid kq.yaml gives the
+        default cap instead of stopping the command.
+        """
+        from .index import signature
 
         try:
-            st = (self.root / "kq.yaml").stat()
+            (self.root / "kq.yaml").stat()
         except OSError as e:
             raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
-        signature = f"{st.st_size}/{st.st_mtime_ns}"
-        if time.time_ns() - st.st_mtime_ns < 2_000_000_000:
-            signature = "racy"  # too fresh to trust its mtime (same rule as the index)
-        db = self.index.db
-        row = db.execute("select value from meta where key = 'settings'").fetchone()
-        if row and signature != "racy" and json.loads(row[0]) == {"signature": signature,
-                                                                   "ok": True}:
-            return
-        _ = self.settings  # validates; raises KqError with the located problems
-        db.execute("insert or replace into meta values ('settings', ?)",
-                   (json.dumps({"signature": signature, "ok": True}),))
+        sig = signature(str(self.root / "kq.yaml"), 0)
+        store = self._store
+        cached = store.get_meta("settings")
+        if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
+                and isinstance(cached.get("max_file_bytes"), int)):
+            return cached["max_file_bytes"]
+        try:
+            cap = self.settings.check.max_file_bytes  # validates; KqError with the problems
+        except KqError:
+            if strict:
+                raise
+            from .schema.config import Check
+
+            return Check().max_file_bytes
+        store.set_meta("settings", {"signature": sig, "max_file_bytes": cap})
+        return cap
+
+    def max_file_bytes(self) -> int:
+        """The size cap on customer files (``check.max_file_bytes``), default when kq.yaml is
+        invalid."""
+        return self._settings_verdict(strict=False)
+
+    @cached_property
+    def _store(self) -> Index:
+        """The index as the cache holds it, not yet brought up to date."""
+        from .index import Index
+
+        return Index(self.root)
 
     @cached_property
     def index(self) -> Index:
-        from .index import Index
-
-        index = Index(self.root)
+        index = self._store
+        cap = self.max_file_bytes()
         with _progress("indexing customers") as tick:
-            index.refresh(tick)
+            index.refresh(tick, max_bytes=cap, full=self.full)
+        if index.fallback:
+            from .render import warn
+
+            warn(f"kq: the cache in .kq cannot be written ({index.fallback}); "
+                 "read every file directly this time")
         self.problems = index.problems()
-        self._write_schema()
+        if not index.fallback:
+            self._write_schema()
         return index
 
     def _write_schema(self) -> None:
@@ -135,8 +173,8 @@ class Repo:
 
     def path_of(self, customer_id: str) -> Path:
         """The file of a customer id; never a path outside ``customers/``."""
-        if not SAFE_ID.match(customer_id) or customer_id in {".", ".."}:
-            raise KqError(f"{customer_id!r} is not a valid customer id")
+        if not valid_id(customer_id):
+            raise KqError(f"{customer_id!r} is not a valid customer id: {ID_RULE}")
         path = (self.customers_dir / f"{customer_id}.yaml").resolve()
         if path.parent != self.customers_dir.resolve():
             raise KqError(f"{customer_id!r} is not a valid customer id")
@@ -174,13 +212,14 @@ class Repo:
 
     def load(self, customer_id: str) -> tuple[Customer, bytes]:
         """Read and validate one customer file straight from disk."""
+        from .index import Unreadable, read_regular
         from .validate import validate_customer
 
         path = self.path_of(customer_id)
         try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise KqError(f"customers/{customer_id}.yaml: cannot read: {e.strerror}") from None
+            raw = read_regular(path, self.max_file_bytes())
+        except Unreadable as e:
+            raise KqError(f"customers/{customer_id}.yaml: cannot read: {e}", code=1) from None
         customer, problems = validate_customer(raw, f"customers/{customer_id}.yaml")
         if customer is None:
             raise KqError("\n".join(str(p) for p in problems), code=1)

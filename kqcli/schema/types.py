@@ -118,6 +118,13 @@ _PairDays = Annotated[int, Field(le=MAX_DAYS)]
 DayPair = Annotated[tuple[_PairDays, _PairDays], PlainSerializer(list, return_type=list)]
 
 
+def check_most(value: int | float, most: int = MAX_DAYS) -> int | float:
+    """A count of days (or months, weeks) kq adds to a date: bounded, so the date stays real."""
+    if value > most:
+        raise ValueError(f"{value!r} is above the maximum {most}")
+    return value
+
+
 def check_pair(pair: tuple[int, int] | None) -> tuple[int, int] | None:
     if pair is not None and not 0 < pair[0] <= pair[1]:
         raise ValueError(f"[{pair[0]}, {pair[1]}]: write [shows-from, due] days, 0 < first <= second")

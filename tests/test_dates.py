@@ -70,15 +70,17 @@ def test_third_working_day_of_october_2026_is_saturday_the_10th():
     assert covered
 
 
-def test_uncovered_year_counts_monday_to_friday():
-    day, covered = WorkCalendar().nth_working_day(2030, 6, 3)
-    assert day == dt.date(2030, 6, 5)
+def test_uncovered_year_counts_weekdays_less_statutory_holidays():
+    day, covered = WorkCalendar().nth_working_day(2030, 3, 3)
+    assert day == dt.date(2030, 3, 5)  # Fri 1, Mon 4, Tue 5
     assert not covered
+    # June 2030: Mon 3, Tue 4, then 端午 (lunar 5-5) is Wed 5: the 3rd working day is Thu 6.
+    assert WorkCalendar().nth_working_day(2030, 6, 3)[0] == dt.date(2030, 6, 6)
 
 
 def test_extra_working_day_and_day_off():
     calendar = WorkCalendar.of([dt.date(2030, 6, 4)], [dt.date(2030, 6, 1)])
-    # Sat 1 (extra working day), Mon 3, Tue 4 is off, Wed 5.
-    assert calendar.nth_working_day(2030, 6, 3)[0] == dt.date(2030, 6, 5)
+    # Sat 1 (extra working day), Mon 3, Tue 4 is off, Wed 5 is 端午, Thu 6.
+    assert calendar.nth_working_day(2030, 6, 3)[0] == dt.date(2030, 6, 6)
     assert calendar.is_working_day(dt.date(2030, 6, 1)) == (True, True)
     assert calendar.is_working_day(dt.date(2030, 6, 4)) == (False, True)

@@ -32,12 +32,17 @@ def run(
         metavar="CUSTOMER", help="Show how each urgency of one customer was reached.")] = None,
     fail_on: Annotated[str | None, typer.Option(
         help="'overdue': exit 1 when anything is overdue (for cron and scripts).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also say on stderr which missed greetings dropped off.")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """What needs doing today, most urgent first: visits, calls, greetings, reports, risks.
 
-    Reasons: visit, route, care_call, follow_up, next_action, birthday, anniversary, holiday,
-    event, report_missing, expense_statement, intel_unconfirmed, orphan, risk.
+    Reasons: visit, route, care_call, follow_up, next_action, birthday, anniversary, opening,
+    holiday, event, report_missing, expense_statement, intel_unconfirmed, orphan, risk.
+
+    Nothing closes unless done: a next step until `kq done`, a missed greeting stays overdue
+    for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.
 
     Example: kq --repo examples --today 2026-11-24 due --within 7 --owner 李明
     """
@@ -50,19 +55,27 @@ def run(
         if r not in REASONS:
             raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
     repo = open_repo(ctx)
+    dropped: list[str] = []
     if explain:
         match = repo.resolve(explain)
         rows = [(s, f) for s, f in repo.index.facts() if s["id"] == match.id]
         reminders, covered = morning_list(rows, repo.settings, repo.today, within=3650,
                                           explain=True)
     else:
-        found, owners = evaluate(repo, within)
+        found, owners = evaluate(repo, within, dropped)
+        if owner:
+            check_owner(owner, owners, repo.settings)
         reminders, covered = morning_list([], repo.settings, repo.today, within=within,
                                           found=found, owners=owners)
     if not covered:
-        warn("kq: the official holiday calendar does not cover this year yet; counting working "
-             "days Monday to Friday (list exceptions in kq.yaml due.extra_days_off and "
-             "due.extra_working_days)")
+        years = sorted({r.due.year for r in reminders if r.estimated})
+        warn(f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
+             "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
+             "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "
+             "due.extra_days_off and due.extra_working_days)")
+    if verbose:
+        for line in dropped:
+            warn(f"kq: dropped {line}")
     if explain:
         reminders = [r for r in reminders if r.customer == match.id]
         _explain(reminders, repo.today)
@@ -85,53 +98,27 @@ def run(
     raise typer.Exit(code)
 
 
-PARALLEL_FROM = 3000  # customers; below this, forking costs more than it saves
-
-
-def evaluate(repo: Any, within: int | None) -> tuple[list[Any], set[str]]:
-    """Every customer's listed reminders, on all cores for a large repository."""
-    import os
-
+def evaluate(repo: Any, within: int | None, dropped: list[str] | None = None,
+             ) -> tuple[list[Any], set[str]]:
+    """Every customer's listed reminders, and the owners found."""
     from ..core.due import customer_reminders
 
-    index, jobs = repo.index, min(os.cpu_count() or 1, 4)
-    total = index.db.execute("select count(*) from files where ok = 1").fetchone()[0]
-    if jobs < 2 or total < PARALLEL_FROM or os.name != "posix":
-        rows = index.facts()
-        return (customer_reminders(rows, repo.settings, repo.today, within),
-                {s["owner"] for s, _ in rows if s.get("owner")})
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    settings, today = repo.settings, repo.today
-    ids = [i for (i,) in index.db.execute("select id from files where ok = 1 order by id")]
-    bounds = [ids[n * len(ids) // jobs] for n in range(jobs)] + [None]
-    work = [(str(repo.root), bounds[n], bounds[n + 1], settings, today, within)
-            for n in range(jobs)]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_evaluate_part, work))
-    return [r for part, _ in parts for r in part], {o for _, owners in parts for o in owners}
-
-
-def _evaluate_part(args: tuple) -> tuple[list[Any], set[str]]:
-    """Worker: read one id range of the index and evaluate its customers."""
-    import json
-    import sqlite3
-    from pathlib import Path
-
-    from ..core.due import customer_reminders
-
-    root, low, high, settings, today, within = args
-    db = sqlite3.connect(f"file:{Path(root) / '.kq' / 'index.sqlite'}?mode=ro", uri=True)
-    query = "select summary, facts from files where ok = 1 and id >= ?"
-    params: list[str] = [low]
-    if high is not None:
-        query += " and id < ?"
-        params.append(high)
-    rows = [(json.loads(s), json.loads(f)) for s, f in db.execute(query, params)]
-    db.close()
-    return (customer_reminders(rows, settings, today, within),
+    rows = repo.index.facts()
+    return (customer_reminders(rows, repo.settings, repo.today, within, dropped=dropped),
             {s["owner"] for s, _ in rows if s.get("owner")})
+
+
+def check_owner(owner: str, owners: set[str], settings: Any) -> None:
+    """An owner that is neither a rep nor owns a customer is a typo: say the closest names."""
+    import difflib
+
+    known = {r.name for r in settings.reps} | owners
+    if owner in known:
+        return
+    close = difflib.get_close_matches(owner, sorted(known), 3, 0.3)
+    hint = f"; did you mean {', '.join(close)}?" if close else (
+        f"; reps: {', '.join(sorted(known))}" if known else "")
+    raise KqError(f"--owner: {owner} is not a rep and owns no customer{hint}")
 
 
 def _when(row: dict[str, Any]) -> str:
@@ -139,6 +126,31 @@ def _when(row: dict[str, Any]) -> str:
     if days > 0:
         return f"逾{days}天"
     return "今天" if days == 0 else f"{-days}天后"
+
+
+def _grouped_greetings(data: list[dict[str, Any]], shown: int = 6) -> list[dict[str, Any]]:
+    """One table row per festival and rep, naming the customers to greet (JSON keeps one
+    object per customer)."""
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    out: list[dict[str, Any]] = []
+    for d in data:
+        if d["reason"] != "holiday":
+            out.append(d)
+            continue
+        key = (d["due"], d["owner"])
+        if key not in groups:
+            groups[key] = []
+            out.append(d)  # keeps the place of the group's most urgent row
+        groups[key].append(d)
+    for n, d in enumerate(out):
+        members = groups.get((d["due"], d["owner"])) if d["reason"] == "holiday" else None
+        if members and len(members) > 1:
+            names = "、".join(m["name"] for m in members[:shown])
+            more = f" 等 {len(members)} 家" if len(members) > shown else ""
+            festival = d["message"].split(" ")[0]
+            out[n] = {**d, "name": names + more,
+                      "message": f"{festival}: 给 {len(members)} 位客户个性化问候, 不要群发"}
+    return out
 
 
 def _table(data: list[dict[str, Any]], labels: dict[str, str]) -> None:
@@ -150,9 +162,10 @@ def _table(data: list[dict[str, Any]], labels: dict[str, str]) -> None:
     columns = [Column("urgency", "急", justify="right"), Column("label", "事由"),
                Column("name", "客户", max_width=20), Column("due", "日期", lambda d: d[5:]),
                Column("when", "状态"), Column("message", "说明")]
+    data = _grouped_greetings(data)
     for key, title in SECTIONS:
         rows = [{**d, "label": labels[d["reason"]], "when": _when(d),
-                 "urgency": f"{d['urgency']:.0f}"} for d in data if section_of(d) == key]
+                 "urgency": str(round(d["urgency"]))} for d in data if section_of(d) == key]
         if key == "route":
             rows.sort(key=lambda d: d.get("time") or "")
         if rows:

@@ -132,12 +132,46 @@ def festival_date(key: str, year: int) -> dt.date:
     raise ValueError(f"{key} does not fall in {year}")
 
 
+@lru_cache(maxsize=1024)
 def next_festival(key: str, on_or_after: dt.date) -> dt.date:
     for year in (on_or_after.year, on_or_after.year + 1):
         found = festival_date(key, year)
         if found >= on_or_after:
             return found
     raise AssertionError("unreachable")
+
+
+def lunar_label(day: dt.date) -> str:
+    """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九."""
+    from lunar_python import Solar
+
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return f"{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+
+
+@lru_cache(maxsize=64)
+def statutory_days_off(year: int) -> frozenset[dt.date]:
+    """Public holidays by the State Council's 全国年节及纪念日放假办法 (2024 revision).
+
+    For years the official calendar does not cover yet: 元旦 1 day, 春节 4 days (除夕 to 初三),
+    清明 1, 劳动节 2 (May 1-2), 端午 1, 中秋 1, 国庆 3 (Oct 1-3); no 调休 swaps are guessed.
+    """
+    days = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2),
+            dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3),
+            solar_term(year, "清明"), festival_date("dragon_boat", year),
+            festival_date("mid_autumn", year)}
+    for spring in (festival_date("spring_festival", year), festival_date("spring_festival", year + 1)):
+        days.update(spring + dt.timedelta(days=n) for n in range(-1, 3))
+    return frozenset(d for d in days if d.year == year)
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the work calendar knows of one day."""
+
+    working: bool
+    holiday: bool  # a public or team holiday (not a plain weekend)
+    covered: bool  # False: the year's days off are estimated from the statutory rules
 
 
 @dataclass(frozen=True)
@@ -151,13 +185,28 @@ class WorkCalendar:
     def of(cls, days_off: Iterable[dt.date], working: Iterable[dt.date]) -> WorkCalendar:
         return cls(frozenset(days_off), frozenset(working))
 
+    def day(self, day: dt.date) -> Day:
+        if day in self.extra_working_days:
+            return Day(True, False, True)
+        if day in self.extra_days_off:
+            return Day(False, True, True)
+        return _official_day(day)
+
     def is_working_day(self, day: dt.date) -> tuple[bool, bool]:
         """(is it a working day, does the official calendar cover that year)."""
-        if day in self.extra_working_days:
-            return True, True
-        if day in self.extra_days_off:
-            return False, True
-        return _official_working_day(day)
+        info = self.day(day)
+        return info.working, info.covered
+
+    def next_working_day(self, day: dt.date) -> tuple[dt.date, bool]:
+        """``day`` itself when it is a working day, else the next one; and whether covered."""
+        covered = True
+        for _ in range(60):
+            info = self.day(day)
+            covered = covered and info.covered
+            if info.working:
+                return day, covered
+            day += dt.timedelta(days=1)
+        return day, covered  # a team calendar with two months off: give up shifting
 
     def nth_working_day(self, year: int, month: int, n: int) -> tuple[dt.date, bool]:
         """The n-th working day of a month, and whether the official calendar covered it."""
@@ -172,11 +221,14 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
 
 
-@lru_cache(maxsize=2048)
-def _official_working_day(day: dt.date) -> tuple[bool, bool]:
+@lru_cache(maxsize=4096)
+def _official_day(day: dt.date) -> Day:
     import chinese_calendar
 
     try:
-        return chinese_calendar.is_workday(day), True
+        working = chinese_calendar.is_workday(day)
+        _, name = chinese_calendar.get_holiday_detail(day)
+        return Day(working, not working and name is not None, True)
     except NotImplementedError:
-        return day.weekday() < 5, False
+        holiday = day in statutory_days_off(day.year)
+        return Day(day.weekday() < 5 and not holiday, holiday, False)

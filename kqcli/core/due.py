@@ -16,10 +16,11 @@ from ..schema.config import Settings
 from . import dates
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
-           "holiday", "event", "report_missing", "expense_statement", "intel_unconfirmed",
-           "orphan", "risk")
+           "opening", "holiday", "event", "report_missing", "expense_statement",
+           "intel_unconfirmed", "orphan", "risk")
 LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话", "follow_up": "到货回访",
-          "next_action": "待办", "birthday": "生日", "anniversary": "店庆", "holiday": "节日",
+          "next_action": "待办", "birthday": "生日", "anniversary": "店庆", "opening": "新店开业",
+          "holiday": "节日",
           "event": "家庭大事", "report_missing": "未报数据", "expense_statement": "费用报表",
           "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -42,6 +43,7 @@ class Reminder:
     region: str | None = None
     time: str | None = None
     misfortune: bool = False
+    estimated: bool = False  # a date came from the statutory rules, not the official calendar
     urgency: float = 0.0
     terms: list[tuple[str, float]] = field(default_factory=list)
 
@@ -81,11 +83,14 @@ class CustomerRules:
 
     def __init__(self, summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
                  today: dt.date, within: int | None = None,
-                 departed_reps: dict[str, dt.date] | None = None) -> None:
+                 departed_reps: dict[str, dt.date] | None = None,
+                 calendar: dates.WorkCalendar | None = None) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
         self.departed = settings.departed() if departed_reps is None else departed_reps
+        self.calendar = calendar or work_calendar(settings)
         self.out: list[Reminder] = []
+        self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
 
     def listed(self, due: dt.date, lead: int) -> bool:
         """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
@@ -105,13 +110,37 @@ class CustomerRules:
             self.visit_or_route()
             self.care_call()
             self.follow_up()
-            self.next_action()
             self.occasions()
+            self.festivals()
             self.report_missing()
             self.risk()
+        self.next_action()  # after-termination work is still work (终止后的收尾)
         self.intel()
         self.orphan()
         return self.out
+
+    def greeted(self, day: dt.date, lead: int) -> bool:
+        """Was anything logged with the customer on or after the occasion's lead-time start?"""
+        last = _d(self.f.get("last_interaction"))
+        return last is not None and last >= day - dt.timedelta(days=lead)
+
+    def occasion(self, reason: str, day_of: Any, lead: int, message: Any, **extra: Any) -> None:
+        """A dated occasion (birthday, anniversary, festival, happy event).
+
+        ``day_of(d)`` is the occasion's first date on or after ``d``. Once passed, it stays
+        listed as overdue for ``due.greeting_grace_days`` unless the customer was contacted on
+        or after the lead-time start; then the next occurrence takes its place.
+        """
+        grace = dt.timedelta(days=self.cfg.due.greeting_grace_days)
+        day = day_of(self.today - grace)
+        if day is not None and day < self.today and self.greeted(day, lead):
+            day = day_of(day + dt.timedelta(days=1))
+        if day is not None:
+            self.add(reason, day, lead, message(day), **extra)
+        missed = day_of(self.today - grace - grace - dt.timedelta(days=1))
+        if (missed is not None and missed < self.today - grace and not self.greeted(missed, lead)):
+            self.dropped.append(f"{self.s['name']}: {message(missed)} ({missed.isoformat()}) "
+                                f"passed {grace.days} days ago unanswered; no longer listed")
 
     def visit_or_route(self) -> None:
         if self.s.get("status") not in ACTIVE_WORK:
@@ -120,13 +149,19 @@ class CustomerRules:
         route = self.s.get("route")
         if route:
             weekday = WEEKDAYS.index(route["weekday"])
-            last_route_day = self.today - dt.timedelta(days=(self.today.weekday() - weekday) % 7)
-            due = last_route_day
-            if last is not None and last >= last_route_day:
-                due = last_route_day + dt.timedelta(days=7)
+            due = self.today - dt.timedelta(days=(self.today.weekday() - weekday) % 7)
+            if last is not None and last >= due:
+                due += dt.timedelta(days=7)
             when = f"{WEEKDAY_CN[weekday]} {route.get('time') or ''}".strip()
-            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}",
-                     time=route.get("time"))
+            skipped = []
+            info = self.calendar.day(due)
+            while info.holiday and len(skipped) < 8:  # a route on a public holiday is skipped
+                skipped.append(due)
+                due += dt.timedelta(days=7)
+                info = self.calendar.day(due)
+            note = "".join(f", {d.month}月{d.day}日节假日不去" for d in skipped)
+            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}{note}",
+                     time=route.get("time"), estimated=not info.covered)
             return
         shows, due_after = cadence_of(self.s, self.cfg)
         if last is None:
@@ -134,11 +169,19 @@ class CustomerRules:
             return
         due = last + dt.timedelta(days=due_after)
         lead = max(due_after - shows, self.cfg.leads.visit)
-        self.add("visit", due, lead, f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天)")
+        message = f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天)"
+        if (due - self.today).days <= max(lead, self.within or 0):  # only for listed visits
+            moved, covered = self.calendar.next_working_day(due)
+            if moved != due:
+                message += f"; {due.isoformat()} 休息, 顺延到 {moved.isoformat()}"
+                lead += (moved - due).days
+            self.add("visit", moved, lead, message, estimated=not covered)
 
     def care_call(self) -> None:
         cfg = self.cfg.care_calls
-        if self.s.get("tier") not in cfg.tiers or self.s.get("status") not in ACTIVE_WORK:
+        if self.s.get("status") not in ACTIVE_WORK or (
+                self.s.get("tier") not in cfg.tiers
+                and self.s.get("kind") not in self.cfg.due.care_call_kinds):
             return
         last = _d(self.f.get("last_care_call"))
         base = last or _d(self.f.get("first_interaction")) or self.today
@@ -150,12 +193,16 @@ class CustomerRules:
 
     def follow_up(self) -> None:
         state, cfg = self.f.get("follow_up"), self.cfg.follow_up
-        if not state or state.get("second"):
+        if not state:
             return
         delivered = _d(state["delivered"])
         if (self.today - delivered).days > cfg.window:
             return
-        first = _d(state.get("first"))
+        kinds = self.cfg.due.follow_up_kinds
+        calls = [_d(day) for day, kind in state["after"] if kind in kinds]
+        first = calls[0] if calls else None
+        if first is not None and any(day > first for day in calls):
+            return  # both calls made
         if first is None:
             self.add("follow_up", delivered + dt.timedelta(days=cfg.first), cfg.lead,
                      f"到货 {delivered.isoformat()} 后第一次回访")
@@ -164,8 +211,8 @@ class CustomerRules:
                      f"到货 {delivered.isoformat()} 后第二次回访 (第一次 {first.isoformat()})")
 
     def next_action(self) -> None:
-        step = self.f.get("next")
-        if step:
+        """Every open step, until ``kq done`` (or a ``done_on:``) closes it."""
+        for step in self.f.get("next_steps", ()):
             self.add("next_action", _d(step["date"]), self.cfg.leads.next_action,
                      f"{step['action']} (约定于 {step['from']})")
 
@@ -176,18 +223,16 @@ class CustomerRules:
             who = f"{c['name']}({c['role']})" if c.get("role") else c["name"]
             if c.get("birthday"):
                 born = _d(c["birthday"])
-                day = dates.next_solar(born.month, born.day, self.today)
-                if self.listed(day, leads.birthday):
-                        self.add("birthday", day, leads.birthday,
-                             f"{who} {day.year - born.year}岁生日 {day.month}月{day.day}日")
+                self.occasion("birthday", lambda d, b=born: dates.next_solar(b.month, b.day, d),
+                              leads.birthday,
+                              lambda day, b=born, w=who: f"{w} {day.year - b.year}岁生日 "
+                                                         f"{day.month}月{day.day}日")
             if c.get("lunar_birthday"):
-                spec = c["lunar_birthday"]
-                day = dates.next_lunar(spec, self.today)
-                month, dom, leap = dates.parse_lunar(spec)
-                if self.listed(day, leads.birthday):
-                        self.add("birthday", day, leads.birthday,
-                             f"{who} 农历生日 {'闰' if leap else ''}{month}月{dom}日 "
-                             f"({day.isoformat()})")
+                self.occasion("birthday",
+                              lambda d, spec=c["lunar_birthday"]: dates.next_lunar(spec, d),
+                              leads.birthday,
+                              lambda day, w=who: f"{w} 农历生日 {dates.lunar_label(day)} "
+                                                 f"({day.isoformat()})")
             for e in c.get("events", []):
                 day = _d(e["date"])
                 note = f": {e['note']}" if e.get("note") else ""
@@ -199,16 +244,38 @@ class CustomerRules:
                     elif day > self.today:
                         self.add("event", day, leads.event, f"{who} {EVENT_CN[e['kind']]}{note}",
                                  misfortune=True)
-                elif -7 <= (self.today - day).days <= 7 or day > self.today:
-                    if not (day <= self.today and last_contact and last_contact >= day):
-                        self.add("event", day, leads.event,
-                                 f"{who} {EVENT_CN[e['kind']]}{note}, 道贺")
+                else:
+                    self.occasion("event", lambda d, day=day: day if d <= day else None,
+                                  leads.event,
+                                  lambda _, w=who, k=e["kind"], n=note: f"{w} {EVENT_CN[k]}{n}, 道贺")
         if self.s.get("anniversary"):
             opened = _d(self.s["anniversary"])
-            day = dates.next_solar(opened.month, opened.day, self.today)
-            years = day.year - opened.year
-            self.add("anniversary", day, leads.anniversary,
-                     f"店庆 {years}周年 {day.isoformat()}, 提前准备促销/礼品支持")
+
+            def day_of(d: dt.date) -> dt.date:
+                return opened if d <= opened else dates.next_solar(opened.month, opened.day, d)
+
+            def message(day: dt.date) -> str:
+                if day == opened:
+                    return f"新店开业 {day.isoformat()}, 提前准备促销/礼品支持"
+                return f"店庆 {day.year - opened.year}周年 {day.isoformat()}, 提前准备促销/礼品支持"
+
+            grace = self.cfg.due.greeting_grace_days
+            first = day_of(self.today - dt.timedelta(days=grace))
+            self.occasion("opening" if first == opened else "anniversary", day_of,
+                          leads.anniversary, message)
+
+    def festivals(self) -> None:
+        """A personal festival greeting for each customer who should get one (due.greet)."""
+        greet = self.cfg.due.greet
+        if self.s.get("tier") not in greet.tiers and self.s.get("kind") not in greet.kinds:
+            return
+        for key in self.cfg.due.holidays:
+            if key not in dates.FESTIVALS:
+                continue
+            name = dates.FESTIVALS[key][0]
+            self.occasion("holiday", lambda d, k=key: dates.next_festival(k, d),
+                          self.cfg.leads.holiday,
+                          lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发")
 
     def report_missing(self) -> None:
         if self.s.get("status") != "active":
@@ -230,12 +297,11 @@ class CustomerRules:
                  f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
 
     def intel(self) -> None:
+        """A claim stays listed until a second independent source or ``dismissed:``."""
         need = self.cfg.due.intel_sources
         for item in self.f.get("intel", []):
             if item["sources"] < need:
                 day = _d(item["date"])
-                if (self.today - day).days > 90:
-                    continue
                 self.add("intel_unconfirmed", day + dt.timedelta(days=7), 7,
                          f"“{item['claim']}” 只有 {item['sources']} 个信源, 需 {need} 个独立信源核实")
 
@@ -291,29 +357,14 @@ def _consecutive(keys: list[str]) -> bool:
     return all(dates.add_months(a, 1) == b for a, b in zip(starts, starts[1:], strict=False))
 
 
-def holiday_reminders(settings: Settings, today: dt.date, horizon: int) -> list[Reminder]:
-    """One reminder per festival: personalised greetings to the customers who matter."""
-    out = []
-    for key in settings.due.holidays:
-        if key not in dates.FESTIVALS:
-            continue
-        day = dates.next_festival(key, today)
-        if (day - today).days > max(horizon, settings.leads.holiday):
-            continue
-        name = dates.FESTIVALS[key][0]
-        out.append(Reminder(None, name, "holiday", day,
-                            day - dt.timedelta(days=settings.leads.holiday),
-                            f"{name} {day.isoformat()}: 给重要客户送上个性化问候, 不要群发"))
-    return out
+def work_calendar(settings: Settings) -> dates.WorkCalendar:
+    return dates.WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
 
 
 def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
-                        ) -> tuple[list[Reminder], bool]:
-    """The monthly expense statement of each rep, due on the n-th working day of the month.
-
-    Returns the reminders and whether the official calendar covered the dates.
-    """
-    calendar = dates.WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
+                        ) -> list[Reminder]:
+    """The monthly expense statement of each rep, due on the n-th working day of the month."""
+    calendar = work_calendar(settings)
     n = settings.expenses.statement_working_day
     deadline, covered = calendar.nth_working_day(today.year, today.month, n)
     month_start = today.replace(day=1)
@@ -322,11 +373,10 @@ def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
         deadline, covered = calendar.nth_working_day(month_start.year, month_start.month, n)
     period = dates.add_months(month_start, -1).strftime("%Y-%m")
     lead = settings.leads.expense_statement
-    out = [Reminder(None, rep, "expense_statement", deadline,
-                    deadline - dt.timedelta(days=lead),
-                    f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline.isoformat()} 前提交",
-                    owner=rep) for rep in owners]
-    return out, covered
+    return [Reminder(None, rep, "expense_statement", deadline,
+                     deadline - dt.timedelta(days=lead),
+                     f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline.isoformat()} 前提交",
+                     owner=rep, estimated=not covered) for rep in owners]
 
 
 def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings,
@@ -370,15 +420,22 @@ def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
 
 
 def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
-                       today: dt.date, within: int | None = None,
-                       explain: bool = False) -> list[Reminder]:
-    """The listed reminders of these customers, each with its urgency."""
+                       today: dt.date, within: int | None = None, explain: bool = False,
+                       dropped: list[str] | None = None) -> list[Reminder]:
+    """The listed reminders of these customers, each with its urgency.
+
+    ``dropped`` collects a line for each greeting whose grace period ran out unanswered.
+    """
     found: list[Reminder] = []
     left = settings.departed()
+    calendar = work_calendar(settings)
     for summary, facts in rows:
-        for r in CustomerRules(summary, facts, settings, today, within, left).all():
+        rules = CustomerRules(summary, facts, settings, today, within, left, calendar)
+        for r in rules.all():
             score(r, summary, settings, today, explain)
             found.append(r)
+        if dropped is not None:
+            dropped.extend(rules.dropped)
     return found
 
 
@@ -386,20 +443,19 @@ def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Se
                  today: dt.date, within: int | None = None, explain: bool = False,
                  found: list[Reminder] | None = None,
                  owners: set[str] | None = None) -> tuple[list[Reminder], bool]:
-    """Every listed reminder, most urgent first; and whether the work calendar was covered.
+    """Every listed reminder, most urgent first; and whether every listed date came from the
+    official calendar (False: some year's days off were estimated).
 
-    ``found`` and ``owners`` let a caller that evaluated the customers elsewhere (in worker
-    processes) pass their reminders in instead of ``rows``.
+    ``found`` and ``owners`` let a caller that evaluated the customers already pass their
+    reminders in instead of ``rows``.
     """
     if found is None:
         found = customer_reminders(rows, settings, today, within, explain)
         owners = {s["owner"] for s, _ in rows if s.get("owner")}
-    general = holiday_reminders(settings, today, within or 0)
     reps = [r.name for r in settings.reps if r.left is None or r.left > today]
-    statements, covered = statement_reminders(settings, reps or sorted(owners or ()), today)
-    for r in general + statements:
+    for r in statement_reminders(settings, reps or sorted(owners or ()), today):
         if visible(r, today, within):
             score(r, None, settings, today, explain)
             found.append(r)
     found.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))
-    return found, covered
+    return found, not any(r.estimated for r in found)

@@ -12,7 +12,6 @@ from typing import Any
 from ..schema.customer import Customer
 
 IN_PERSON = frozenset({"visit", "training", "event"})
-FOLLOW_UP_KINDS = frozenset({"call", "care_call", "visit", "wechat"})
 MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
 RECENT_MONTHS = 6  # months of figures the daily list keeps (risk trends, late reports)
 DAILY_FIGURES = frozenset({"collections", "sell_out", "inventory", "reported", "stockout"})
@@ -31,18 +30,13 @@ def extract(customer: Customer) -> dict[str, Any]:
     follow_up = None
     if deliveries:
         delivered = deliveries[-1]
-        after = [v.date for v in visits if v.kind.value in FOLLOW_UP_KINDS and v.date > delivered]
-        first = after[0] if after else None
-        second = next((d for d in after if first and d > first), None)
-        follow_up = {"delivered": _iso(delivered), "first": _iso(first), "second": _iso(second)}
+        follow_up = {"delivered": _iso(delivered),
+                     "after": [[_iso(v.date), v.kind.value] for v in visits if v.date > delivered]}
 
-    open_next = None
-    with_next = [v for v in visits if v.next is not None]
-    if with_next:
-        last = with_next[-1]
-        if not any(v.date > last.date for v in visits):
-            open_next = {"date": _iso(last.next.date), "action": last.next.action,
-                         "from": _iso(last.date)}
+    next_steps = sorted(
+        ({"date": _iso(v.next.date), "action": v.next.action, "from": _iso(v.date)}
+         for v in visits if v.next is not None and v.next.done_on is None),
+        key=lambda step: (step["date"], step["from"]))
 
     contacts = []
     for c in customer.contacts:
@@ -61,7 +55,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_in_person": _iso(in_person[-1]) if in_person else None,
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
         "follow_up": follow_up,
-        "next": open_next,
+        "next_steps": next_steps,
         "contacts": contacts,
         "months": {month: {k: v for k, v in figures.items() if k in DAILY_FIGURES and v}
                    for month, figures in list(months.items())[-RECENT_MONTHS:]},
@@ -69,7 +63,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "competitors": [[p.name, _iso(p.since)] for p in customer.products
                         if p.competitor and p.since],
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
-                  for i in customer.intel],
+                  for i in customer.intel if i.dismissed is None],
     }
 
 

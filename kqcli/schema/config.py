@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .types import Day, DayPair, check_pair
+from .types import Day, DayPair, check_most, check_pair
+
+FESTIVAL_KEYS = ("new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
+                 "mid_autumn", "national_day", "double_ninth", "winter_solstice")
+"""The festivals core.dates knows (kept equal to ``dates.FESTIVALS`` by a test)."""
 
 
 class Section(BaseModel):
@@ -48,6 +52,18 @@ class CareCalls(Section):
     lead: int = Field(3, ge=0)
     tiers: list[str] = Field(["key", "secondary"], description="tiers that get care calls")
 
+    @field_validator("min_days", "max_days", "lead")
+    @classmethod
+    def _bounded(cls, days: int) -> int:
+        return check_most(days)
+
+    @model_validator(mode="after")
+    def _interval_ordered(self) -> CareCalls:
+        if self.min_days > self.max_days:
+            raise ValueError(f"min_days {self.min_days} is above max_days {self.max_days}: "
+                             "a care call comes min_days to max_days after the last one")
+        return self
+
 
 class FollowUp(Section):
     """Calls after goods arrive: first 3 days after a delivery, second 7 days after the first."""
@@ -56,6 +72,11 @@ class FollowUp(Section):
     second: int = Field(7, ge=0)
     lead: int = Field(1, ge=0)
     window: int = Field(30, ge=1, description="deliveries older than this are not followed up")
+
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, days: int) -> int:
+        return check_most(days)
 
 
 class Leads(Section):
@@ -71,6 +92,11 @@ class Leads(Section):
     report_missing: int = Field(0, ge=0)
     expense_statement: int = Field(3, ge=0)
 
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, days: int) -> int:
+        return check_most(days)
+
 
 class Risk(Section):
     """Risk signals: accounts that are slipping away (lessons of the case studies)."""
@@ -79,6 +105,20 @@ class Risk(Section):
     inventory_ratio: float = Field(2.0, gt=0, description="inventory above N x monthly sell-out")
     competitor_new_days: int = Field(60, ge=1, description="competitor product carried < N days")
     untouched_factor: float = Field(2.0, gt=0, description="key account untouched N x cadence")
+
+    @field_validator("falling_months", "competitor_new_days", "untouched_factor")
+    @classmethod
+    def _bounded(cls, value: float, info: ValidationInfo) -> float:
+        return check_most(value, {"falling_months": 120, "untouched_factor": 100}.get(
+            info.field_name or "", 3650))
+
+
+class Greet(Section):
+    """Customers who get a personal festival greeting: these tiers, and these kinds whatever
+    their tier."""
+
+    tiers: list[str] = ["key", "secondary"]
+    kinds: list[str] = ["key_account", "distributor"]
 
 
 class Due(Section):
@@ -93,6 +133,33 @@ class Due(Section):
     intel_sources: int = Field(2, ge=1, description="independent sources before a claim is trusted")
     extra_days_off: list[Day] = Field([], description="days off the holiday calendar lacks")
     extra_working_days: list[Day] = Field([], description="adjusted working days it lacks")
+    greeting_grace_days: int = Field(
+        7, ge=0, le=366, description="a missed birthday, anniversary, festival or happy event "
+                                     "stays overdue this long")
+    greet: Greet = Field(Greet(),
+                         description="who gets a festival greeting of their own")
+    follow_up_kinds: list[str] = Field(["call", "visit"],
+                                       description="interactions that count as a delivery follow-up")
+    care_call_kinds: list[str] = Field(
+        ["key_account", "distributor"],
+        description="kinds that get care calls whatever their tier (besides care_calls.tiers)")
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_festivals(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in FESTIVAL_KEYS]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))}: not a festival kq knows "
+                             f"(use {', '.join(FESTIVAL_KEYS)})")
+        return names
+
+    @model_validator(mode="after")
+    def _day_off_or_working(self) -> Due:
+        both = sorted(set(self.extra_days_off) & set(self.extra_working_days))
+        if both:
+            raise ValueError(f"{', '.join(d.isoformat() for d in both)}: listed in both "
+                             "extra_days_off and extra_working_days")
+        return self
 
 
 class Urgency(Section):
@@ -101,7 +168,7 @@ class Urgency(Section):
     reasons: dict[str, float] = {
         "event": 15.0, "orphan": 9.0, "risk": 8.0, "follow_up": 7.0, "route": 7.0,
         "next_action": 6.0, "visit": 5.0, "expense_statement": 5.0, "birthday": 4.0,
-        "report_missing": 4.0, "anniversary": 3.0, "holiday": 3.0, "care_call": 2.0,
+        "report_missing": 4.0, "anniversary": 3.0, "opening": 4.0, "holiday": 3.0, "care_call": 2.0,
         "intel_unconfirmed": 1.0,
     }
     misfortune: float = Field(20.0, description="added for illness and bereavement: call at once")
@@ -173,6 +240,23 @@ class Classify(Section):
     abc_months: int = 12
     inactive_months: int = Field(3, description="active with no collections this long: demote")
 
+    @field_validator("abc_months", "inactive_months")
+    @classmethod
+    def _months(cls, months: int) -> int:
+        if months < 1:
+            raise ValueError(f"{months!r} is below the minimum 1")
+        return check_most(months, 1200)
+
+    @field_validator("abc")
+    @classmethod
+    def _shares_ordered(cls, abc: dict[str, float]) -> dict[str, float]:
+        if any(not 0 < share <= 1 for share in abc.values()):
+            raise ValueError("cumulative shares are above 0 and at most 1, e.g. {A: 0.8, B: 0.95}")
+        if abc.get("A", 0) > abc.get("B", 1):
+            raise ValueError(f"A {abc['A']} is above B {abc['B']}: A takes the first "
+                             "cumulative share, B the next, e.g. {A: 0.8, B: 0.95}")
+        return abc
+
 
 class Expenses(Section):
     """Relationship expenses (客情费): paid only after the sale is made and the money collected."""
@@ -184,9 +268,32 @@ class Expenses(Section):
     spot_checks: int = Field(3, description="customers per rep the manager spot-checks")
     max_share: float = Field(0.05, description="expenses above this share of collections are flagged")
 
+    @field_validator("statement_working_day", "check_working_day", "pay_working_day")
+    @classmethod
+    def _working_day(cls, n: int) -> int:
+        if not 1 <= n <= 23:
+            raise ValueError(f"{n!r}: a working day of the month is 1-23")
+        return n
+
+    @model_validator(mode="after")
+    def _statement_check_pay(self) -> Expenses:
+        days = (self.statement_working_day, self.check_working_day, self.pay_working_day)
+        if list(days) != sorted(days):
+            raise ValueError("the statement comes first, then the check, then the pay: "
+                             "statement_working_day <= check_working_day <= pay_working_day "
+                             f"(now {days[0]}, {days[1]}, {days[2]})")
+        return self
+
 
 class Git(Section):
     autocommit: bool = Field(True, description="commit every write kq makes")
+
+
+class Check(Section):
+    """Limits on what kq reads, so no file in the repository can hang or exhaust it."""
+
+    max_file_bytes: int = Field(5_000_000, ge=1, description="larger customer files are "
+                                "reported, not read (5 MB; a real one is a few KB)")
 
 
 class Settings(Section):
@@ -204,6 +311,7 @@ class Settings(Section):
     classify: Classify = Classify()
     expenses: Expenses = Expenses()
     git: Git = Git()
+    check: Check = Check()
 
     def departed(self) -> dict[str, dt.date]:
         """Reps who left, and when: their customers are orphans."""

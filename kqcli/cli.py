@@ -16,6 +16,7 @@ from .commands import (
     edit,
     expenses,
     history,
+    import_,
     init,
     listing,
     log,
@@ -87,4 +88,5 @@ app.command("new")(new.run)
 app.command("edit")(edit.run)
 app.command("sync")(sync.run)
 app.command("undo")(undo.run)
+app.add_typer(import_.app, name="import")
 app.command("merge-driver", hidden=True)(merge_driver.run)

@@ -1,0 +1,247 @@
+"""kq import customers|figures: a customer list or the monthly sales sheet from Excel or CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..render import Format
+from . import FormatOption, friendly, open_repo, parse_month, report_skipped
+
+app = typer.Typer(help="Import customers or the monthly sales sheet from Excel (.xlsx, .xls) "
+                       "or CSV (UTF-8 or GBK).", no_args_is_help=True)
+
+FileArgument = Annotated[Path, typer.Argument(help="A .xlsx, .xls or .csv file (UTF-8, BOM or GBK).",
+                                              metavar="FILE")]
+MapOption = Annotated[str | None, typer.Option(
+    "--map", metavar="'Header=field,…'",
+    help="Map headers kq does not know, e.g. '门店=name,手机号码=phone'; 'Header=' ignores one.")]
+ApplyOption = Annotated[bool, typer.Option("--apply", help="Write the changes (one commit); "
+                                                           "without it, only show them.")]
+SheetOption = Annotated[str | None, typer.Option("--sheet", help="Which sheet (default: the first).")]
+
+ACTIONS = {"create": "新建", "update": "更新", "skip": "跳过"}
+
+
+@app.command("customers")
+@friendly
+def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
+              apply: ApplyOption = False, sheet: SheetOption = None,
+              fmt: FormatOption = Format.table) -> None:
+    """Create or update customers from a sheet, one row per customer; a dry run unless --apply.
+
+    Columns are found by header, Chinese or English: 客户名称/name, 类型, 状态, 等级, 分类,
+    业代, 区域, 地址, 标签, 合作日期, 开业日期, 备注, and one contact per row: 联系人, 职务,
+    性别, 电话/手机, 微信, 生日, 农历生日. A row whose name is already a customer's updates
+    only its non-empty cells; a row with a problem is skipped and reported as FILE:ROW:COLUMN.
+
+    Example: kq --repo examples import customers examples/import/customers.xlsx
+    """
+    from ..core.importing import CUSTOMER_HEADERS, plan_customers, update_text
+    from .new import _slug  # the same ids as kq new (lead: make it public as new.slug)
+
+    repo = open_repo(ctx)
+    data, mapping = _read(file, sheet, map_, CUSTOMER_HEADERS)
+    if "name" not in mapping.values():
+        raise _no_column("the customer's name", "客户名称, 名称, name", "name")
+    names, ids = _known(repo)
+    plans = plan_customers(data, mapping, names, ids, _reader(repo), _slug)
+    _show([p.report() for p in plans], fmt, file, apply)
+    code = report_skipped(repo)
+    if apply:
+        creates = [p for p in plans if p.action == "create"]
+        updates = [p for p in plans if p.action == "update"]
+        lines = [f"new: {p.name} ({p.customer})" for p in creates] + [
+            f"update: {p.name} ({', '.join(p.fields)})" for p in updates]
+        message = (f"import: {len(creates)} new, {len(updates)} updated customers from "
+                   f"{file.name}\n\n" + _listed(lines))
+        files = {repo.path_of(p.customer): (p.text or "").encode("utf-8") for p in creates}
+        changes = {repo.path_of(p.customer): _edit(update_text, p.values) for p in updates}
+        sha = _write(repo, files, changes, message)
+        _done(f"created {len(creates)}, updated {len(updates)} customers", sha,
+              bool(creates or updates))
+    raise typer.Exit(1 if any(p.problems for p in plans) else code)
+
+
+@app.command("figures")
+@friendly
+def figures(ctx: typer.Context, file: FileArgument,
+            month: Annotated[str, typer.Option(metavar="YYYY-MM", help="The month of the sheet.")],
+            map_: MapOption = None, apply: ApplyOption = False, sheet: SheetOption = None,
+            fmt: FormatOption = Format.table) -> None:
+    """Put the monthly sales sheet into each customer's months: entry; a dry run unless --apply.
+
+    Rows are matched by 客户编码 (the customer's id) or by exact 客户名称; the figures are 回款
+    (collections), 出货/发货 (shipments), 库存 (inventory), 出销 (sell_out), 动销 (movement),
+    and optionally 上报日期 (reported; default today) and 经营变化. Only non-empty cells are
+    written: an empty cell stays unknown, never zero.
+
+    Example: kq --repo examples import figures examples/import/figures-2026-11.xlsx --month 2026-11
+    """
+    from ..core.importing import FIGURE_HEADERS, FIGURES, month_text, plan_figures
+
+    month = parse_month(month)
+    repo = open_repo(ctx)
+    data, mapping = _read(file, sheet, map_, FIGURE_HEADERS)
+    if "name" not in mapping.values() and "id" not in mapping.values():
+        raise _no_column("the customer", "客户编码 or 客户名称", "name")
+    if not set(FIGURES) & set(mapping.values()):
+        raise _no_column("any figure", "回款, 出货, 发货, 库存, 出销, 动销", "collections")
+    names, ids = _known(repo)
+    plans = plan_figures(data, mapping, names, ids, _reader(repo), month, repo.today)
+    _show([p.report(month) for p in plans], fmt, file, apply, month)
+    code = report_skipped(repo)
+    if apply:
+        done = [p for p in plans if p.action != "skip"]
+        message = (f"import figures {month}: {len(done)} customers from {file.name}\n\n"
+                   + _listed([f"{p.name or p.customer}: {', '.join(p.fields)}" for p in done]))
+
+        def month_of(text: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
+            return month_text(text, month, values, repo.today)[:2]
+
+        changes = {repo.path_of(p.customer): _edit(month_of, p.values) for p in done}
+        sha = _write(repo, {}, changes, message)
+        _done(f"wrote {month} figures of {len(done)} customers", sha, bool(done))
+    raise typer.Exit(1 if any(p.problems for p in plans) else code)
+
+
+def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    """Every row of the file's first (or named) sheet, from row 1, so row numbers match Excel.
+
+    CSV is read as UTF-8 (with or without BOM), else GBK/GB18030: what Chinese Excel saves.
+    """
+    from ..errors import PROBLEMS, KqError
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            import csv
+            import io
+
+            raw = path.read_bytes()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    text = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise KqError(f"{path}: neither UTF-8 nor GBK text", code=PROBLEMS)
+            return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        if suffix not in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+            raise KqError(f"{path}: not a .xlsx, .xls or .csv file")
+        if not path.is_file():
+            raise FileNotFoundError(2, "No such file or directory")
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            if sheet is not None and sheet not in book.sheet_names:
+                raise KqError(f"{path}: no sheet {sheet!r}; it has {', '.join(book.sheet_names)}")
+            found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+            return found.to_python(skip_empty_area=False)
+        except KqError:
+            raise
+        except Exception as e:  # calamine's errors: a damaged or mislabelled file
+            raise KqError(f"{path}: cannot read it as a spreadsheet ({e})", code=PROBLEMS) from None
+    except OSError as e:
+        raise KqError(f"{path}: cannot read: {e.strerror}", code=PROBLEMS) from None
+
+
+def _read(file: Path, sheet: str | None, map_text: str | None,
+          aliases: Mapping[str, Sequence[str]]) -> tuple[Any, dict[int, str]]:
+    from ..core.importing import map_columns, parse_map, read_sheet
+    from ..errors import KqError
+    from ..render import warn
+
+    try:
+        overrides = parse_map(map_text, aliases)
+    except ValueError as e:
+        raise KqError(str(e)) from None
+    data = read_sheet(read_cells(file, sheet), str(file), aliases)
+    mapping, unknown = map_columns(data, aliases, overrides)
+    if unknown:
+        warn(f"kq: {file}: not imported (unknown headers): {', '.join(unknown)}; "
+             "name them with --map 'Header=field' or ignore them with --map 'Header='")
+    return data, mapping
+
+
+def _no_column(what: str, headers: str, field: str) -> Exception:
+    from ..errors import KqError
+
+    return KqError(f"no column for {what} ({headers}); name it with --map 'Header={field}'")
+
+
+def _known(repo: Any) -> tuple[dict[str, list[str]], set[str]]:
+    """Customers by exact name, and every id taken (invalid files too: their names are taken)."""
+    names: dict[str, list[str]] = {}
+    for customer_id, name, _ in repo.index.names():
+        names.setdefault(name, []).append(customer_id)
+    ids = {p.stem for p in repo.customers_dir.glob("*.yaml")} if repo.customers_dir.is_dir() \
+        else set()
+    return names, ids
+
+
+def _reader(repo: Any) -> Callable[[str], bytes]:
+    return lambda customer_id: repo.path_of(customer_id).read_bytes()
+
+
+def _edit(change: Callable[[str, Mapping[str, Any]], tuple[str, list[str]]],
+          values: Mapping[str, Any]) -> Callable[[bytes], bytes]:
+    """The writer's bytes -> bytes change: the planned edit, redone on the bytes it locked."""
+    return lambda raw: change(raw.decode("utf-8"), values)[0].encode("utf-8")
+
+
+def _listed(lines: list[str], most: int = 200) -> str:
+    more = f"\n… and {len(lines) - most} more" if len(lines) > most else ""
+    return "\n".join(lines[:most]) + more
+
+
+def _write(repo: Any, files: dict[Path, bytes], changes: dict[Path, Callable[[bytes], bytes]],
+           message: str) -> str | None:
+    """Updates through ``update_many`` (validated, locked, atomic), then the new files, then one
+    commit of all of them."""
+    from ..errors import PROBLEMS, KqError
+    from ..writer import commit, locked, replace_atomically, update_many
+
+    taken = [p for p in files if p.exists()]
+    if taken:
+        raise KqError(f"customers/{taken[0].name} appeared since kq read the repository; "
+                      "nothing was written, run the command again", code=PROBLEMS)
+    update_many(repo.root, changes, message, autocommit=False)
+    if files:
+        repo.customers_dir.mkdir(exist_ok=True)
+    for path, data in files.items():
+        with locked(repo.root, path.stem):
+            replace_atomically(path, data, None)
+    paths = [*changes, *files]
+    if not paths or not repo.settings.git.autocommit:
+        return None
+    return commit(repo.root, paths, message)
+
+
+def _done(what: str, sha: str | None, wrote: bool) -> None:
+    from ..render import warn
+
+    warn(f"kq: {what}" + (f" (commit {sha})" if sha else "") if wrote else "kq: nothing to write")
+
+
+def _show(rows: list[dict[str, Any]], fmt: Format, file: Path, apply: bool,
+          month: str | None = None) -> None:
+    from ..render import Column, emit
+
+    counts = {a: sum(r["action"] == a for r in rows) for a in ACTIONS}
+    caption = (f"{file}: {counts['create']} to create, {counts['update']} to update, "
+               f"{counts['skip']} skipped" + ("" if apply else "; dry run, --apply writes them"))
+    columns = [Column("row", "行", justify="right"),
+               Column("action", "动作", lambda a: ACTIONS.get(a, a)),
+               Column("customer", "id", style="cyan"), Column("name", "名称"),
+               *([Column("month", "月份")] if month else []),
+               Column("fields", "字段", lambda f: ", ".join(f or [])),
+               Column("problems", "问题", lambda p: "\n".join(p or []), style="red")]
+    keys = ("row", "action", "customer", "name", *(("month",) if month else ()), "fields",
+            "problems")
+    emit(rows, fmt, columns, caption=caption, fields=keys)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,14 @@ LABELS = {
     "active": "现有", "prospect": "意向", "potential": "潜在", "terminated": "已终止",
     "key": "重点", "secondary": "次重点", "normal": "非重点",
 }
+
+
+# Lead: these two belong next to FormatOption in commands/__init__.py, for score, classify and
+# expenses too.
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
 
 
 def _label(value: Any) -> str:
@@ -38,10 +47,15 @@ def run(
     region: Annotated[str | None, typer.Option(help="Region or its start: 昆明 matches 昆明/五华区.")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Has this tag (repeat for all of several).")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """List customers, filtered; enum filters also take the Chinese terms.
 
-    Example: kq --repo examples list --tier 重点 --owner 李明 --format csv
+    --format xlsx --output FILE writes a sheet with Chinese headers; --format csv --bom is
+    for Excel too.
+
+    Example: kq --repo examples list --tier 重点 --owner 李明 --format xlsx --output 重点客户.xlsx
     """
     from ..core.select import Filters, select
 
@@ -61,5 +75,6 @@ def run(
     ]
     from ..core.summary import FIELDS
 
-    emit(rows, fmt, columns, caption=f"{len(rows)} customers", fields=FIELDS)
+    emit(rows, fmt, columns, caption=f"{len(rows)} customers", fields=FIELDS, output=output,
+         bom=bom)
     raise typer.Exit(code)

@@ -12,12 +12,16 @@ from .commands import (
     calendar,
     check,
     classify,
+    done,
     due,
     edit,
+    expense,
     expenses,
+    figures,
     history,
     import_,
     init,
+    intel,
     listing,
     log,
     merge_driver,
@@ -79,10 +83,14 @@ app.command("schema")(schema.run)
 app.command("due")(due.run)
 app.command("calendar")(calendar.run)
 app.command("log")(log.run)
+app.command("done")(done.run)
 app.command("route")(route.run)
 app.command("score")(score.run)
 app.command("classify")(classify.run)
 app.command("expenses")(expenses.run)
+app.command("figures")(figures.run)
+app.command("expense")(expense.run)
+app.command("intel")(intel.run)
 app.command("history")(history.run)
 app.command("new")(new.run)
 app.command("edit")(edit.run)

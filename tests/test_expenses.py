@@ -71,13 +71,51 @@ def test_collections_without_expenses_are_listed_clean():
 
 
 def test_expense_with_nothing_collected_is_flagged():
-    assert violations(shop(None, "{date: 2026-10-15, amount: 200}")) == [
+    assert violations(shop(0, "{date: 2026-10-15, amount: 200}")) == [
         "expense with nothing collected (先回款后支付)"]
 
 
 def test_expense_with_collections_only_in_another_month_is_flagged():
-    text = shop(None, "{date: 2026-10-15, amount: 200}") + "months:\n  2026-09: {collections: 50000}\n"
+    text = ("name: 华信大药房\nowner: 李明\nmonths:\n  2026-09: {collections: 50000}\n"
+            "  2026-10: {collections: 0}\nexpenses:\n  - {date: 2026-10-15, amount: 200}\n")
     assert violations(text) == ["expense with nothing collected (先回款后支付)"]
+
+
+# --- unknown is not zero -----------------------------------------------------------------------
+
+
+def test_expense_in_a_month_without_reported_collections_is_not_flagged():
+    assert violations(shop(None, "{date: 2026-10-15, amount: 200}")) == []
+
+
+def test_expense_in_a_month_without_reported_collections_says_it_was_not_checked():
+    [line] = lines(shop(None, "{date: 2026-10-15, amount: 200}"))
+    assert line["unchecked"] == ["先回款后支付: collections for 2026-10 not reported yet"]
+
+
+def test_unreported_collections_are_null_not_zero():
+    [line] = lines(shop(None, "{date: 2026-10-15, amount: 200}"))
+    assert (line["collections"], line["share"]) == (None, None)
+
+
+def test_month_with_other_figures_but_no_collections_is_not_checked():
+    text = ("name: 华信大药房\nmonths:\n  2026-10: {sell_out: 9000}\n"
+            "expenses:\n  - {date: 2026-10-15, amount: 200}\n")
+    [line] = lines(text)
+    assert (line["violations"], line["unchecked"]) == (
+        [], ["先回款后支付: collections for 2026-10 not reported yet"])
+
+
+def test_expenses_of_a_reported_month_leave_nothing_unchecked():
+    [line] = lines(shop(100000, "{date: 2026-10-15, amount: 200}"))
+    assert line["unchecked"] == []
+
+
+def test_rep_line_names_the_customers_not_checked():
+    rows = lines(shop(100000, "{date: 2026-10-03, amount: 400}"),
+                 shop(None, "{date: 2026-10-04, amount: 100}", name="春城药店"))
+    [rep] = per_rep(rows, settings(), MONTH)
+    assert (rep["collections"], rep["violations"], rep["unchecked"]) == (100000, [], ["c2"])
 
 
 def test_expenses_above_five_percent_of_collections_are_flagged():
@@ -146,7 +184,7 @@ def test_advance_cap_comes_from_kq_yaml():
 
 def test_rep_line_totals_and_the_customers_rule_breaks():
     rows = lines(shop(100000, "{date: 2026-10-03, amount: 400}"),
-                 shop(None, "{date: 2026-10-04, amount: 100}", name="春城药店"))
+                 shop(0, "{date: 2026-10-04, amount: 100}", name="春城药店"))
     [rep] = per_rep(rows, settings(), MONTH)
     assert (rep["customers"], rep["collections"], rep["expenses"]) == (2, 100000, 500)
     assert rep["violations"] == ["春城药店: expense with nothing collected (先回款后支付)"]
@@ -180,7 +218,8 @@ def test_statement_working_day_comes_from_kq_yaml():
 # --- the command -------------------------------------------------------------------------------
 
 CLEAN = shop(100000, "{date: 2026-10-15, amount: 300, recipient: 王芳}")
-BROKEN = shop(None, "{date: 2026-10-15, amount: 200, recipient: 小张}", name="春城药店")
+BROKEN = shop(0, "{date: 2026-10-15, amount: 200, recipient: 小张}", name="春城药店")
+UNREPORTED = shop(None, "{date: 2026-10-15, amount: 200, recipient: 小张}", name="春城药店")
 
 
 def test_title_names_the_statement_deadline(make_repo, kq):
@@ -215,6 +254,28 @@ def test_broken_rule_exits_one(make_repo, kq):
     assert result.exit_code == 1
     data = {line["customer"]: line["violations"] for line in json.loads(result.stdout)}
     assert data == {"hx": [], "cc": ["expense with nothing collected (先回款后支付)"]}
+
+
+def test_unreported_collections_exit_zero(make_repo, kq):
+    root = make_repo({"hx": CLEAN, "cc": UNREPORTED})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
+    assert result.exit_code == 0
+
+
+def test_unreported_collections_are_named_on_stderr(make_repo, kq):
+    root = make_repo({"hx": CLEAN, "cc": UNREPORTED})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
+    assert result.stderr == ("kq: collections for 2026-10 not reported for 1 customer (春城药店): "
+                             "先回款后支付 not checked for them (kq figures records them)\n")
+
+
+def test_unreported_collections_are_null_in_json(make_repo, kq):
+    root = make_repo({"cc": UNREPORTED})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
+                "--format", "json")
+    [line] = json.loads(result.stdout)
+    assert (line["collections"], line["violations"], line["unchecked"]) == (
+        None, [], ["先回款后支付: collections for 2026-10 not reported yet"])
 
 
 def test_advances_above_the_cap_are_shown_by_owner_and_exit_one(make_repo, kq):

@@ -19,6 +19,8 @@ def run(
     """Monthly statement of collections and relationship expenses, with the 客情费 rule checks.
 
     The 月客户采购及客情费统计表 per customer or rep (--by owner); exits 1 when a rule is broken.
+    Where a month's collections are not reported they are unknown (empty), not zero: the
+    collection rules are not checked for that customer, and kq says so.
 
     Example: kq --repo examples expenses --month 2026-10 --format csv > 2026-10-客情费.csv
     """
@@ -39,6 +41,11 @@ def run(
     if not covered:
         warn("kq: the official holiday calendar does not cover that year; counting Monday-Friday")
     code = report_skipped(repo)
+    unchecked = [line["name"] for line in lines if line["unchecked"]]
+    if unchecked:
+        warn(f"kq: collections for {month} not reported for {len(unchecked)} customer"
+             f"{'s' if len(unchecked) > 1 else ''} ({', '.join(unchecked)}): "
+             "先回款后支付 not checked for them (kq figures records them)")
     late = "" if repo.today <= deadline else " (past)"
     if by:
         emit(reps, fmt, [Column("owner", "业代"), Column("customers", "客户", justify="right"),
@@ -46,6 +53,8 @@ def run(
                          Column("expenses", "客情费", justify="right"),
                          Column("advances", "借支", justify="right"),
                          Column("spot_check", "抽查"), Column("violations", "违规")],
+             fields=("owner", "month", "customers", "collections", "expenses", "advances",
+                     "violations", "unchecked", "spot_check"),
              title=f"{month} 客情费 by rep; statement due {deadline.isoformat()}{late}")
     else:
         emit(lines, fmt, [Column("name", "客户"), Column("owner", "业代"),
@@ -54,7 +63,7 @@ def run(
                           Column("recipients", "对象"), Column("violations", "违规")],
              title=f"{month} 月客户采购及客情费统计表; statement due {deadline.isoformat()}{late}",
              fields=("customer", "name", "owner", "month", "collections", "expenses", "count",
-                     "advances", "share", "recipients", "violations"))
+                     "advances", "share", "recipients", "violations", "unchecked"))
     if any(r["violations"] for r in reps):
         code = 1
     raise typer.Exit(code)

@@ -1,7 +1,8 @@
 """The monthly statement of collections and relationship expenses (``kq expenses``), with the
 rule checks of 客情费: nothing spent where nothing was collected, payouts within a share of
 collections, special expenses for a new customer applied for before the contract, each rep's
-cash advances under the cap, and the statement due on the n-th working day."""
+cash advances under the cap, and the statement due on the n-th working day. A month whose
+collections are not reported is unknown: the collection rules are not checked for it."""
 
 from __future__ import annotations
 
@@ -21,38 +22,94 @@ def statement_deadline(settings: Settings, month: str) -> tuple[dt.date, bool]:
     return calendar.nth_working_day(year, m, settings.expenses.statement_working_day)
 
 
+def collection_checks(total: float, collected: float | None, month: str,
+                      settings: Settings) -> tuple[list[str], list[str]]:
+    """(violations, unchecked) of a month's expenses against its collections.
+
+    A month whose collections are not reported is unknown, not zero: the rules are not checked.
+    """
+    max_share = settings.expenses.max_share
+    if not total:
+        return [], []
+    if collected is None:
+        return [], [f"先回款后支付: collections for {month} not reported yet"]
+    if not collected:
+        return ["expense with nothing collected (先回款后支付)"], []
+    if total > max_share * collected:
+        return [f"expenses {total:g} above {max_share:.0%} of collections {collected:g}"], []
+    return [], []
+
+
+def special_check(expense: dict[str, Any], since: str | None) -> list[str]:
+    """A special expense for a new customer must be applied for before the contract."""
+    if expense["kind"] != "special" or not since:
+        return []
+    applied = expense.get("applied") or expense["date"]
+    if applied > since:
+        return [f"special expense applied {applied} after the contract {since}: invalid "
+                "(须签约前申请)"]
+    return []
+
+
 def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> list[dict[str, Any]]:
-    """One line per customer with collections or expenses in ``month``."""
-    cfg = settings.expenses
+    """One line per customer with collections or expenses in ``month``.
+
+    ``collections`` is None when the month's collections are not reported; ``unchecked`` says
+    which rules could not be checked for that reason.
+    """
     out = []
     for s, f in rows:
         spent = [e for e in f.get("expenses", []) if e["date"].startswith(month)]
-        collected = ((f.get("months") or {}).get(month) or {}).get("collections") or 0
+        collected = ((f.get("months") or {}).get(month) or {}).get("collections")
         if not spent and not collected:
             continue
         total = sum(e["amount"] for e in spent)
-        violations = []
-        if total and not collected:
-            violations.append("expense with nothing collected (先回款后支付)")
-        elif collected and total > cfg.max_share * collected:
-            violations.append(f"expenses {total:g} above {cfg.max_share:.0%} of collections "
-                              f"{collected:g}")
-        since = s.get("since")
+        violations, unchecked = collection_checks(total, collected, month, settings)
         for e in spent:
-            if e["kind"] == "special":
-                applied = e.get("applied") or e["date"]
-                if since and applied > since:
-                    violations.append(f"special expense applied {applied} after the contract "
-                                      f"{since}: invalid (须签约前申请)")
+            violations += special_check(e, s.get("since"))
         out.append({
             "customer": s["id"], "name": s["name"], "owner": s.get("owner"), "month": month,
             "collections": collected, "expenses": total, "count": len(spent),
             "advances": sum(e["amount"] for e in spent if e.get("advance")),
             "share": round(total / collected, 4) if collected else None,
             "recipients": sorted({e["recipient"] for e in spent if e.get("recipient")}),
-            "violations": violations,
+            "violations": violations, "unchecked": unchecked,
         })
     out.sort(key=lambda r: (r["owner"] or "~", r["customer"]))
+    return out
+
+
+def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict[str, Any],
+                   settings: Settings, rep_advances: float = 0.0) -> list[dict[str, str]]:
+    """The rule checks one new expense triggers, each ``{rule, result, message}``.
+
+    ``facts`` is the customer's ledger with the new expense in it; ``rep_advances`` what the
+    rep drew from the cash advance that month on other customers.
+    """
+    month = expense["date"][:7]
+    total = sum(e["amount"] for e in facts.get("expenses", []) if e["date"].startswith(month))
+    collected = ((facts.get("months") or {}).get(month) or {}).get("collections")
+    broken, unchecked = collection_checks(total, collected, month, settings)
+    out = [{"rule": "collected_first", "result": "broken", "message": m} for m in broken]
+    out += [{"rule": "collected_first", "result": "unchecked", "message": m} for m in unchecked]
+    if not broken and not unchecked:
+        out.append({"rule": "collected_first", "result": "ok",
+                    "message": f"expenses {total:g} in {month} are {total / collected:.1%} of "
+                               f"collections {collected:g}"})
+    if expense["kind"] == "special":
+        since = summary.get("since")
+        out += ([{"rule": "special_before_contract", "result": "broken", "message": m}
+                 for m in special_check(expense, since)]
+                or [{"rule": "special_before_contract",
+                     "result": "ok" if since else "unchecked",
+                     "message": f"applied before the contract {since}" if since else
+                     "no contract date (since:): 须签约前申请 not checked"}])
+    if expense.get("advance"):
+        cap = settings.expenses.advance_cap
+        drawn = rep_advances + expense["amount"]
+        out.append({"rule": "advance_cap", "result": "broken" if drawn > cap else "ok",
+                    "message": f"{summary.get('owner') or 'the rep'}'s cash advances in {month}: "
+                               f"{drawn:g} of the cap {cap:g}"})
     return out
 
 
@@ -69,11 +126,12 @@ def per_rep(lines: list[dict[str, Any]], settings: Settings, month: str) -> list
             f"{month}|{rep}|{line['customer']}".encode(), digest_size=4).digest())
         out.append({
             "owner": rep, "month": month, "customers": len(group),
-            "collections": sum(line["collections"] for line in group),
+            "collections": sum(line["collections"] or 0 for line in group),
             "expenses": sum(line["expenses"] for line in group), "advances": advances,
             "violations": ([f"cash advances {advances:g} above the cap {cfg.advance_cap:g}"]
                            if advances > cfg.advance_cap else [])
             + [f"{line['name']}: {v}" for line in group for v in line["violations"]],
+            "unchecked": [line["customer"] for line in group if line["unchecked"]],
             "spot_check": [line["customer"] for line in ranked[:cfg.spot_checks]],
         })
     return out

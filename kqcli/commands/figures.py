@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import KqError
+from . import friendly, open_repo, parse_month
+
+FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_amount(text: str | None, option: str) -> int | float | None:
+    """``--collections 120,000`` -> 120000; a whole number stays an int so YAML shows no '.0'."""
+    if text is None:
+        return None
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    if not _NUMBER.fullmatch(cleaned):
+        raise KqError(f"{option}: {text!r} is not an amount; write a number like 120000")
+    from ..schema.types import MAX_AMOUNT
+
+    value = float(cleaned)
+    if value > MAX_AMOUNT:
+        raise KqError(f"{option}: {text} is above {MAX_AMOUNT:,} (a typo?)")
+    return int(value) if value.is_integer() else value
+
+
+def month_entry(given: dict[str, Any], reported: dt.date) -> dict[str, Any]:
+    """The keys to set for a month: only those given, plus the day the figures came in."""
+    entry = {k: v for k, v in given.items() if v is not None}
+    entry["reported"] = reported
+    return entry
+
+
+def write_edit(repo: Any, customer_id: str, edit: Callable[[str], str], message: str) -> str | None:
+    """Run a text edit of one customer file through the careful writer (lock, validate, atomic
+    replace, refusal when changed, commit); a BOM is kept. Returns the commit's short hash."""
+    from ..writer import update_customer
+    from ..yamledit import EditError
+
+    def change(raw: bytes) -> bytes:
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            return bom + edit(raw[len(bom):].decode("utf-8")).encode("utf-8")
+        except EditError as e:
+            raise KqError(f"customers/{customer_id}.yaml: {e}", code=1) from None
+
+    _, sha = update_customer(repo.root, repo.path_of(customer_id), change, message,
+                             autocommit=repo.settings.git.autocommit)
+    return sha
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month the figures are for.")],
+    collections: Annotated[str | None, typer.Option(help="回款额, CNY.")] = None,
+    shipments: Annotated[str | None, typer.Option(help="提货/发货.")] = None,
+    inventory: Annotated[str | None, typer.Option(help="库存.")] = None,
+    sell_out: Annotated[str | None, typer.Option("--sell-out", help="出销量.")] = None,
+    movement: Annotated[str | None, typer.Option(help="动销.")] = None,
+    reported: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD",
+                                                 help="When the customer reported. Default: today.")] = None,
+    changes: Annotated[str | None, typer.Option(help="Business changes (经营变化).")] = None,
+) -> None:
+    """Record what a customer reported for a month (months: YYYY-MM), only the keys given.
+
+    Creates the month or updates just those keys; every other line of the file stays as it was.
+    A month with no entry stays unknown: kq never reads it as zero.
+
+    Example: kq figures hxdyf 2026-11 --collections 118000 --sell-out 95000 --inventory 41000
+    """
+    from ..core.interaction import parse_day
+    from ..yamledit import set_in
+
+    month = parse_month(month).strip()
+    amounts = {"collections": parse_amount(collections, "--collections"),
+               "shipments": parse_amount(shipments, "--shipments"),
+               "inventory": parse_amount(inventory, "--inventory"),
+               "sell_out": parse_amount(sell_out, "--sell-out"),
+               "movement": parse_amount(movement, "--movement")}
+    if all(v is None for v in amounts.values()) and changes is None:
+        raise KqError("give at least one figure (--collections, --shipments, --inventory, "
+                      "--sell-out, --movement) or --changes")
+    repo = open_repo(ctx)
+    entry = month_entry({**amounts, "changes": changes or None},
+                        parse_day(reported, "--reported", repo.today))
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+
+    def edit(text: str) -> str:
+        from ..validate import validate_customer
+
+        current, _ = validate_customer(text.encode("utf-8"), match.id)
+        if current is None or month not in current.months:
+            return set_in(text, ("months", month), entry)
+        for key, value in entry.items():
+            text = set_in(text, ("months", month, key), value)
+        return text
+
+    verb = "updated" if month in model.months else "added"
+    shown = ", ".join(f"{k} {v}" for k, v in entry.items() if k != "reported")
+    sha = write_edit(repo, match.id, edit, f"figures: {match.name} {month} {shown}")
+    typer.echo(f"{verb} {month} for {match.name}: {shown}" + (f" (commit {sha})" if sha else ""))
+

@@ -289,7 +289,7 @@ def _new_file(root: Path) -> Path:
 
 
 def test_new_without_editing_writes_the_template_under_pinyin_initials(repo, kq):
-    result = kq("--repo", repo, "new", "华信大药房", "--no-edit", "--kind", "terminal")
+    result = kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "terminal")
 
     assert result.exit_code == 0, result.stderr
     assert "saved customers/hxdyf.yaml" in result.stdout
@@ -298,33 +298,33 @@ def test_new_without_editing_writes_the_template_under_pinyin_initials(repo, kq)
 
 
 def test_new_customer_file_is_valid_with_the_given_fields(repo, kq):
-    kq("--repo", repo, "new", "华信大药房", "--no-edit", "--kind", "terminal", "--owner", "李明")
+    kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "terminal", "--owner", "李明")
 
     customer, problems = validate_customer(_new_file(repo).read_bytes(), "customers/hxdyf.yaml")
 
     assert problems == []
-    assert customer.name == "华信大药房"
+    assert customer.name == "华兴大药房"
     assert customer.kind.value == "terminal"
     assert customer.owner == "李明"
 
 
 def test_new_accepts_the_chinese_kind(repo, kq):
-    kq("--repo", repo, "new", "华信大药房", "--no-edit", "--kind", "终端")
+    kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "终端")
 
     assert "\nkind: terminal\n" in _new_file(repo).read_text(encoding="utf-8")
 
 
 @needs_git
 def test_new_customer_is_committed(repo, kq):
-    kq("--repo", repo, "new", "华信大药房", "--no-edit", "--kind", "terminal")
+    kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "terminal")
 
-    assert git(repo, "log", "-1", "--format=%s") == "new: 华信大药房 (name, kind)\n"
+    assert git(repo, "log", "-1", "--format=%s") == "new: 华兴大药房 (name, kind)\n"
     assert git(repo, "show", "--format=", "--name-only", "HEAD") == "customers/hxdyf.yaml\n"
 
 
 def test_new_with_a_taken_id_gets_a_suffix(repo, kq):
-    kq("--repo", repo, "new", "华信大药房", "--no-edit")
-    result = kq("--repo", repo, "new", "华信大药房", "--no-edit")
+    kq("--repo", repo, "new", "华兴大药房", "--no-edit")
+    result = kq("--repo", repo, "new", "火星大药房", "--no-edit")  # the same initials
 
     assert result.exit_code == 0, result.stderr
     assert (repo / "customers" / "hxdyf-2.yaml").exists()
@@ -338,7 +338,7 @@ def test_new_with_an_explicit_taken_id_exits_2(repo, kq):
 
 
 def test_new_with_an_unknown_kind_exits_2(repo, kq):
-    result = kq("--repo", repo, "new", "华信大药房", "--no-edit", "--kind", "shop")
+    result = kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "shop")
 
     assert result.exit_code == 2
     assert not _new_file(repo).exists()
@@ -347,7 +347,7 @@ def test_new_with_an_unknown_kind_exits_2(repo, kq):
 def test_new_opens_the_editor_and_saves_what_it_leaves(repo, kq, editor):
     editor("sed -i 's/^# grade: near .*/grade: near/; s/^# status: prospect .*/status: prospect/' \"$1\"\n")
 
-    result = kq("--repo", repo, "new", "华信大药房", "--kind", "terminal")
+    result = kq("--repo", repo, "new", "华兴大药房", "--kind", "terminal")
 
     assert result.exit_code == 0, result.stderr
     customer, problems = validate_customer(_new_file(repo).read_bytes(), "hxdyf.yaml")

@@ -28,16 +28,22 @@ def run(
     next_date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Next step's date.")] = None,
     next_action: Annotated[str | None, typer.Option(help="Next step.")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Anything else worth keeping.")] = None,
+    closes_next: Annotated[bool, typer.Option(
+        "--closes-next", help="This interaction did the oldest open next step: close it too.")] = False,
 ) -> None:
     """Append one interaction to a customer's log, validate, write atomically and commit.
 
     Only the appended lines change: comments, order, quoting and layout stay as they were.
 
     Example: kq log hxdyf --contact 王芳 --goal 推新品陈列 --outcome 同意端架两周 --done pop,display
+
+    Example: kq log hxdyf --kind visit --outcome 端架物料已送到 --closes-next
     """
     from ..core.interaction import build_interaction
+    from ..core.steps import StepError, step_to_close
     from ..writer import update_customer
     from ..yamledit import EditError, append_item
+    from .done import mark_done
 
     repo = open_repo(ctx)
     match = repo.resolve(customer)
@@ -49,21 +55,33 @@ def run(
             (date, contact, goal, outcome, done, next_date, next_action, note)):
         fields = _prompt(fields, model, repo.today)
     item = build_interaction(model, repo.today, **fields)
+    closing = None
+    if closes_next:
+        try:
+            closing = step_to_close(model)
+        except StepError as e:
+            raise KqError(f"--closes-next: {e}", code=1) from None
 
     def change(raw: bytes) -> bytes:
         text = raw.decode("utf-8-sig")
         bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
         try:
-            after = bom + append_item(text, "visits", item).encode("utf-8")
+            text = append_item(text, "visits", item)
+            if closing is not None:
+                text = mark_done(text, closing.visit, item["date"], None)
         except EditError as e:
             raise KqError(f"customers/{match.id}.yaml: {e}") from None
-        _check_appended(raw, after, item)
+        after = bom + text.encode("utf-8")
+        _check_appended(raw, after, item, closing.visit if closing else None)
         return after
 
     message = f"log: {match.name} {item['kind']} {item['date'].isoformat()}"
+    if closing is not None:
+        message += f", done: {closing.step.action}"
     after, sha = update_customer(repo.root, repo.path_of(match.id), change, message,
                                  autocommit=repo.settings.git.autocommit)
     typer.echo(f"logged {item['kind']} {item['date'].isoformat()} for {match.name}"
+               + (f", done: {closing.step.action}" if closing else "")
                + (f" (commit {sha})" if sha else ""))
 
 
@@ -81,8 +99,10 @@ def _prompt(fields: dict[str, Any], model: Any, today: dt.date) -> dict[str, Any
     return fields
 
 
-def _check_appended(before: bytes, after: bytes, item: dict[str, Any]) -> None:
-    """The edit must read back as the old log plus exactly the new interaction."""
+def _check_appended(before: bytes, after: bytes, item: dict[str, Any],
+                    closed: int | None = None) -> None:
+    """The edit must read back as the old log plus exactly the new interaction (and the
+    closed step's ``done_on``)."""
     from ..schema.customer import Interaction
     from ..validate import validate_customer
 
@@ -90,6 +110,10 @@ def _check_appended(before: bytes, after: bytes, item: dict[str, Any]) -> None:
     new, problems = validate_customer(after, "after")
     if problems or new is None or old is None:
         return  # update_customer reports invalid results with their locations
-    if new.visits != [*old.visits, Interaction.model_validate(item)]:
+    expected = [*old.visits, Interaction.model_validate(item)]
+    if closed is not None:
+        step = expected[closed].next.model_copy(update={"done_on": item["date"]})
+        expected[closed] = expected[closed].model_copy(update={"next": step})
+    if new.visits != expected:
         raise KqError("the appended text did not read back as the new interaction; "
                       "nothing was written (please report this)")

@@ -42,6 +42,8 @@ def run(
     kind: Annotated[str | None, typer.Option(help="distributor | terminal | key_account")] = None,
     owner: Annotated[str | None, typer.Option(help="The rep who owns it.")] = None,
     edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Create it even when a customer of that name exists.")] = False,
 ) -> None:
     """Create a customer from a commented template, open it in $EDITOR, validate, and commit.
 
@@ -56,6 +58,10 @@ def run(
 
     repo = open_repo(ctx)
     _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    same = sorted(i for i, existing, _ in repo.index.names() if existing == name.strip())
+    if same and not force:
+        raise KqError(f"customers/{same[0]}.yaml is already {name}; "
+                      "open it with 'kq edit', or pass --force for a second customer of that name")
     if kind:
         try:
             kind = parse_enum(Kind, kind).value

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from ..errors import KqError
+from . import friendly, open_repo
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",
+                                             help="The day it was done. Default: today.")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="How it went.")] = None,
+    action: Annotated[str | None, typer.Option(
+        "--action", "-a", help="Close the open step whose action contains this text "
+                               "(default: the oldest open step).")] = None,
+) -> None:
+    """Close a customer's next step: writes done_on (and --note) into that `next:` mapping.
+
+    A next step stays in `kq due` until it is done, whatever else is logged meanwhile.
+    Only the added lines change; the write is validated, atomic, locked and committed.
+
+    Example: kq done hxdyf --date 2026-12-05 --note 端架已送到
+    """
+    from ..core.interaction import parse_day
+    from ..core.steps import StepError, step_to_close
+
+    repo = open_repo(ctx)
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+    day = parse_day(date, "--date", repo.today)
+    try:
+        chosen = step_to_close(model, action)
+    except StepError as e:
+        raise KqError(str(e), code=1) from None
+    if day < model.visits[chosen.visit].date:
+        raise KqError(f"--date: {day.isoformat()} is before the step was agreed "
+                      f"({model.visits[chosen.visit].date.isoformat()})")
+    sha = close_step(repo, match, chosen.visit, day, note,
+                     f"done: {match.name} {chosen.step.action} {day.isoformat()}")
+    typer.echo(f"done: {chosen.step.action} ({match.name}, {day.isoformat()})"
+               + (f" (commit {sha})" if sha else ""))
+
+
+def mark_done(text: str, visit: int, day: dt.date, note: str | None) -> str:
+    """The text with ``done_on`` (and ``note``) set in ``visits[visit].next``."""
+    from ..yamledit import set_in
+
+    text = set_in(text, ("visits", visit, "next", "done_on"), day)
+    return set_in(text, ("visits", visit, "next", "note"), note) if note else text
+
+
+def close_step(repo: object, match: object, visit: int, day: dt.date, note: str | None,
+               message: str) -> str | None:
+    from ..writer import update_customer
+    from ..yamledit import EditError
+
+    def change(raw: bytes) -> bytes:
+        bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            return bom + mark_done(raw.decode("utf-8-sig"), visit, day, note).encode("utf-8")
+        except EditError as e:
+            raise KqError(f"customers/{match.id}.yaml: {e}") from None
+
+    _, sha = update_customer(repo.root, repo.path_of(match.id), change, message,
+                             autocommit=repo.settings.git.autocommit)
+    return sha

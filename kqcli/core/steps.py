@@ -1,0 +1,39 @@
+"""Next steps (``next:`` of an interaction): open until ``done_on`` is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..schema.customer import Customer, NextStep
+
+
+class StepError(LookupError):
+    """No open step fits what was asked."""
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    visit: int  # index of the interaction under ``visits:`` in file order
+    step: NextStep
+
+
+def open_steps(customer: Customer) -> list[OpenStep]:
+    """Every step not yet done, in the order the interactions are written (oldest first)."""
+    return [OpenStep(n, v.next) for n, v in enumerate(customer.visits)
+            if v.next is not None and v.next.done_on is None]
+
+
+def step_to_close(customer: Customer, action: str | None = None) -> OpenStep:
+    """The oldest open step, or the one whose action contains ``action``."""
+    steps = open_steps(customer)
+    if not steps:
+        raise StepError(f"{customer.name} has no open next step")
+    if action is None:
+        return steps[0]
+    fitting = [s for s in steps if action in s.step.action]
+    if len(fitting) == 1:
+        return fitting[0]
+    listed = "; ".join(f"{s.step.date.isoformat()} {s.step.action}" for s in steps)
+    if not fitting:
+        raise StepError(f"no open step of {customer.name} mentions {action!r}; open: {listed}")
+    raise StepError(f"{len(fitting)} open steps of {customer.name} mention {action!r}: {listed}")

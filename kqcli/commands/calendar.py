@@ -37,7 +37,7 @@ def run(
     from ..core.calendar import calendar_events
     from ..core.due import LABELS, morning_list
     from ..render import warn
-    from .due import evaluate
+    from .due import check_owner, evaluate, warn_estimated
 
     at = _clock(alarm_at)
     target = None if output == "-" else Path(output)
@@ -45,11 +45,12 @@ def run(
         raise KqError(f"--output: folder {str(target.parent)!r} does not exist")
     repo = open_repo(ctx)
     found, owners = evaluate(repo, days)
+    if owner:
+        check_owner(owner, owners, repo.settings)
     reminders, covered = morning_list([], repo.settings, repo.today, within=days, found=found,
                                       owners=owners)
     if not covered:
-        warn("kq: the official holiday calendar does not cover this year yet; counting working "
-             "days Monday to Friday")
+        warn_estimated(reminders)
     if owner:
         reminders = [r for r in reminders if r.owner == owner]
     events = calendar_events(reminders, repo.today, days, LABELS, at)

@@ -68,11 +68,7 @@ def run(
         reminders, covered = morning_list([], repo.settings, repo.today, within=within,
                                           found=found, owners=owners)
     if not covered:
-        years = sorted({r.due.year for r in reminders if r.estimated})
-        warn(f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
-             "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
-             "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "
-             "due.extra_days_off and due.extra_working_days)")
+        warn_estimated(reminders)
     if verbose:
         for line in dropped:
             warn(f"kq: dropped {line}")
@@ -106,6 +102,17 @@ def evaluate(repo: Any, within: int | None, dropped: list[str] | None = None,
     rows = repo.index.facts()
     return (customer_reminders(rows, repo.settings, repo.today, within, dropped=dropped),
             {s["owner"] for s, _ in rows if s.get("owner")})
+
+
+def warn_estimated(reminders: list[Any]) -> None:
+    """Say which years' days off were estimated, when a listed date depends on them."""
+    from ..render import warn
+
+    years = sorted({r.due.year for r in reminders if r.estimated})
+    warn(f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
+         "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
+         "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "
+         "due.extra_days_off and due.extra_working_days)")
 
 
 def check_owner(owner: str, owners: set[str], settings: Any) -> None:

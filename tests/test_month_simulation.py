@@ -1,0 +1,123 @@
+"""A month as 李明 on examples/, acting on the list every working day: nothing owed slips away.
+
+Each working day from 2026-11-24 to 2026-12-31 the rep does what `kq due` lists (visits the
+customers it says to visit, calls whom it says to call, closes steps, chases reports and
+intel), in memory through the same core that `kq due` uses. Afterwards every birthday,
+festival greeting and next step that fell due in the month must have been listed, and
+nothing may be left overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kqcli.core.dates import WorkCalendar
+from kqcli.core.due import morning_list
+from kqcli.core.facts import extract
+from kqcli.core.summary import summarize
+from kqcli.schema.config import Settings
+from kqcli.schema.customer import Interaction, Month
+from kqcli.validate import validate, validate_customer
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REP = "李明"
+START, END = dt.date(2026, 11, 24), dt.date(2026, 12, 31)
+NOT_OWED = {"risk", "orphan", "expense_statement"}  # signals and paperwork, not customer work
+
+
+def _load() -> tuple[Settings, dict]:
+    settings, problems = validate((EXAMPLES / "kq.yaml").read_bytes(), "kq.yaml", Settings)
+    assert not problems
+    customers = {}
+    for path in sorted((EXAMPLES / "customers").glob("*.yaml")):
+        model, problems = validate_customer(path.read_bytes(), path.name)
+        assert not problems, problems
+        if model.owner == REP:
+            customers[path.stem] = model
+    return settings, customers
+
+
+def _rows(customers: dict) -> list:
+    return [(summarize(cid, m), extract(m)) for cid, m in customers.items()]
+
+
+def _act(reminder, customer, day: dt.date) -> None:
+    """What a diligent rep does about one listed reminder."""
+    def log(kind: str) -> None:
+        customer.visits.append(Interaction(date=day, kind=kind))
+
+    if reminder.reason in ("visit", "route"):
+        log("visit")
+    elif reminder.reason == "next_action":
+        log("visit")
+        for v in customer.visits:
+            if v.next and v.next.done_on is None and reminder.message.startswith(v.next.action):
+                v.next.done_on = day
+                break
+    elif reminder.reason == "care_call":
+        log("care_call")
+    elif reminder.reason in ("follow_up", "birthday", "holiday", "event", "anniversary", "opening"):
+        log("call")
+    elif reminder.reason == "report_missing":
+        month = reminder.message.split(" ")[0]
+        customer.months[month] = Month(reported=day, collections=1000, sell_out=900,
+                                       inventory=500)
+    elif reminder.reason == "intel_unconfirmed":
+        for item in customer.intel:
+            if item.claim in reminder.message and item.dismissed is None:
+                item.sources.append(f"第二信源{day.isoformat()}")
+
+
+def _simulate():
+    settings, customers = _load()
+    calendar = WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
+    seen: set[tuple[str, str, dt.date]] = set()
+    day = START
+    while day <= END:
+        if calendar.is_working_day(day)[0]:
+            listed, _ = morning_list(_rows(customers), settings, day)
+            for r in listed:
+                if r.customer in customers and r.reason not in NOT_OWED:
+                    seen.add((r.customer, r.reason, r.due))
+                    _act(r, customers[r.customer], day)
+        day += dt.timedelta(days=1)
+    return settings, customers, seen
+
+
+def test_a_month_of_acting_on_the_list_leaves_nothing_owed():
+    settings, customers, seen = _simulate()
+    # The weekend lunar birthday of 福寿堂's owner (十月二十 = Sat 2026-11-28) was listed.
+    fushou = next(cid for cid, m in customers.items() if m.name.startswith("福寿堂"))
+    assert (fushou, "birthday", dt.date(2026, 11, 28)) in seen
+    # 冬至 reached the rep for every customer he should greet.
+    greet = settings.due.greet
+    greeted = {cid for cid, m in customers.items() if m.status and m.status.value != "terminated"
+               and ((m.tier and m.tier.value in greet.tiers) or m.kind and m.kind.value in greet.kinds)}
+    assert greeted
+    assert {cid for cid, reason, due in seen
+            if reason == "holiday" and due == dt.date(2026, 12, 22)} == greeted
+    # At the end of the month nothing owed is overdue.
+    listed, _ = morning_list(_rows(customers), settings, END)
+    late = [(r.name, r.reason, r.due.isoformat()) for r in listed
+            if r.customer in customers and r.reason not in NOT_OWED and r.due < END]
+    assert late == []
+
+
+def test_every_birthday_in_the_month_was_listed():
+    from kqcli.core.dates import next_lunar, next_solar
+
+    _, customers, seen = _simulate()
+    expected = set()
+    for cid, m in customers.items():
+        if m.status and m.status.value == "terminated":
+            continue
+        for c in m.contacts:
+            days = []
+            if c.birthday:
+                days.append(next_solar(c.birthday.month, c.birthday.day, START))
+            if c.lunar_birthday:
+                days.append(next_lunar(c.lunar_birthday, START))
+            expected |= {(cid, "birthday", d) for d in days if d <= END}
+    assert expected  # the examples have birthdays in this month
+    assert expected <= seen

@@ -456,3 +456,19 @@ def test_festival_rows_are_grouped_per_rep_in_the_table(make_repo, kq):
     rows = json.loads(kq("--repo", root, "--today", "2026-12-20", "due", "--reason", "holiday",
                          "--format", "json").stdout)
     assert sorted((r["customer"], r["owner"]) for r in rows) == [("a", "李明"), ("b", "李明")]
+
+
+def test_verbose_names_the_greeting_that_dropped_on_stderr(make_repo, kq):
+    root = make_repo({"hx": FUSHOU.replace("2026-11-21", "2026-11-20")})
+    quiet = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday")
+    assert "dropped" not in quiet.stderr
+    loud = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday", "--verbose")
+    assert "kq: dropped 华信大药房: 赵德明(老板) 农历生日 十月二十" in loud.stderr
+
+
+def test_estimated_days_off_are_said_on_stderr_only_when_used(make_repo, kq):
+    root = make_repo({}, kq_yaml="reps: [{name: 李明}]")
+    covered = kq("--repo", root, "--today", "2026-12-04", "due")
+    assert "estimated" not in covered.stderr
+    estimated = kq("--repo", root, "--today", "2027-01-04", "due")
+    assert "does not cover 2027 yet; its days off are estimated" in estimated.stderr

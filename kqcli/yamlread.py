@@ -76,6 +76,7 @@ class _Loader(_Parser, Resolver):
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2}))?")
 _CONFLICT = re.compile(r"^<<<<<<< ", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, CR, LF are text
 _NODE_BUDGET = 10_000  # nodes an alias may add beyond the size of the text itself
 MAX_NUMBER = 10**15  # no count, amount or day number kq keeps comes near; beyond is a typo
 Path = tuple[Any, ...]
@@ -208,6 +209,10 @@ class Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == STR:
+            bad = _CONTROL.search(value)
+            if bad:  # only a double-quoted escape gets here; it could drive the terminal
+                raise YamlProblem(node, f"control character U+{ord(bad.group()):04X} in text "
+                                        "(an escape in double quotes); delete it")
             return value
         if tag == INT:
             text = value.replace("_", "")
@@ -259,6 +264,12 @@ def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
         if e.context and e.problem:
             what = f"{e.problem} ({e.context})"
         return None, Problem(path, line, column, "", f"YAML syntax: {what}")
+    except yaml.reader.ReaderError as e:  # libyaml counts UTF-8 bytes
+        before = text.encode("utf-8", "surrogatepass")[:e.position].decode("utf-8", "ignore")
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        code = e.character if isinstance(e.character, int) else ord(e.character or "\0")
+        return None, Problem(path, line, column, "",
+                             f"control character U+{code:04X} is not allowed in YAML; delete it")
     except yaml.YAMLError as e:
         return None, Problem(path, 1, 1, "", f"YAML: {e}")
     except RecursionError:

@@ -591,3 +591,24 @@ def test_reading_a_customer_never_needs_a_traceback_for_a_directory(make_repo, k
     result = kq("--repo", root, "check")
     assert result.exit_code == 1
     assert result.stdout.startswith("customers/odd.yaml:1:1: cannot read: ")
+
+
+# --- control characters ----------------------------------------------------------------------
+
+
+def test_raw_control_character_is_located_in_one_line(check_file):
+    raw = "name: 华信\nkind: \x07terminal\n".encode()
+    problem = "c.yaml:2:7: control character U+0007 is not allowed in YAML; delete it"
+    assert problems(raw) == [problem]
+    assert check_file(raw) == [f"customers/{problem}"]
+
+
+def test_escaped_terminal_escape_in_a_name_is_refused():
+    assert problems('name: "\\e[2J华信"\n') == [
+        "c.yaml:1:7: name: control character U+001B in text (an escape in double quotes); "
+        "delete it"]
+
+
+def test_escaped_tab_and_newlines_stay_text():
+    customer, found = validate_customer(b'name: x\nnotes: "a\\tb\\r\\nc"\n', "c.yaml")
+    assert (found, customer.notes) == ([], "a\tb\r\nc")

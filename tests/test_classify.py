@@ -13,7 +13,7 @@ import pytest
 from helpers import ledger_row as customer
 from helpers import needs_git, settings
 
-from kqcli.core.classify import abc, classify, relationship, status, tiers
+from kqcli.core.classify import abc, classify, figures_missing, relationship, status, tiers
 
 TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
 ONE_EACH = "classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n"
@@ -178,15 +178,26 @@ def test_prospect_that_paid_four_months_ago_stays_a_prospect():
     assert classify([customer(PROSPECT + collected(8000, "2026-07"), "p")], settings(), TODAY) == []
 
 
+def nothing_collected_since(amount: int, month: str, *zeros: str) -> str:
+    """``amount`` collected in ``month``, then each of ``zeros`` reported with 0 collections."""
+    return "months:\n" + "".join(f"  {m}: {{collections: {n}}}\n"
+                                 for m, n in ((month, amount), *((z, 0) for z in zeros)))
+
+
+QUIET = ("2026-08", "2026-09", "2026-10")  # the three months before TODAY
+
+
 def test_active_customer_without_collections_for_three_months_is_graded_c():
-    text = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\n" + collected(5000, "2026-07")
+    text = ("name: 老店\nkind: distributor\nstatus: active\ngrade: A\n"
+            + nothing_collected_since(5000, "2026-07", *QUIET))
     found = status([customer(text, "old")], settings(), TODAY)
     assert [(r["field"], r["suggested"], r["reason"]) for r in found] == [
         ("grade", "C", "no collections for 3 months")]
 
 
 def test_inactive_months_come_from_kq_yaml():
-    text = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\n" + collected(5000, "2026-07")
+    text = ("name: 老店\nkind: distributor\nstatus: active\ngrade: A\n"
+            + nothing_collected_since(5000, "2026-07", *QUIET))
     assert status([customer(text, "old")], settings("classify: {inactive_months: 4}\n"), TODAY) == []
 
 
@@ -198,9 +209,78 @@ def test_terminated_customer_on_a_route_is_taken_off_it():
 
 
 def test_no_collections_for_three_months_wins_over_an_old_abc_grade():
-    text = "name: 老店\nkind: terminal\nstatus: active\ngrade: B\n" + collected(50000, "2026-05")
+    text = ("name: 老店\nkind: terminal\nstatus: active\ngrade: B\n"
+            + nothing_collected_since(50000, "2026-05", *QUIET))
     found = classify([customer(text, "old")], settings(), TODAY)
     assert suggested(found, "grade") == {"old": "C"}
+
+
+# --- unknown is not zero ----------------------------------------------------------------------
+
+OLD_SHOP = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\nowner: 李明\n"
+
+
+def test_months_without_reported_collections_do_not_make_a_customer_c():
+    text = OLD_SHOP + nothing_collected_since(5000, "2026-07", "2026-08")
+    assert status([customer(text, "old")], settings(), TODAY) == []
+
+
+def test_a_customer_with_no_figures_at_all_is_not_graded_c():
+    assert classify([customer(OLD_SHOP, "old")], settings(), TODAY) == []
+
+
+def test_figures_missing_names_the_unreported_months():
+    text = OLD_SHOP + nothing_collected_since(5000, "2026-07", "2026-08")
+    assert figures_missing([customer(text, "old")], settings(), TODAY) == [
+        {"customer": "old", "name": "老店", "owner": "李明", "months": ["2026-09", "2026-10"]}]
+
+
+def test_figures_missing_leaves_out_customers_with_recent_collections():
+    text = OLD_SHOP + collected(5000, "2026-09")
+    assert figures_missing([customer(text, "old")], settings(), TODAY) == []
+
+
+def test_figures_missing_leaves_out_customers_already_graded_c():
+    text = OLD_SHOP.replace("grade: A", "grade: C")
+    assert figures_missing([customer(text, "old")], settings(), TODAY) == []
+
+
+def test_abc_leaves_out_customers_with_no_collections_reported_in_the_year():
+    rows = [terminal("big", collected(90000), grade="A"), terminal("quiet", "", grade="B")]
+    assert suggested(abc(rows, settings(), TODAY), "grade") == {}
+
+
+def test_abc_grades_c_a_customer_that_reported_zero():
+    rows = [terminal("big", collected(90000), grade="A"), terminal("zero", collected(0), grade="B")]
+    assert suggested(abc(rows, settings(), TODAY), "grade") == {"zero": "C"}
+
+
+def test_classify_says_which_months_are_missing(make_repo, kq):
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    result = kq("--repo", root, "--today", "2027-02-10", "classify", "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    assert result.stderr == ("kq: figures missing for 2026-12, 2027-01: 老店; not graded on "
+                             "collections (kq figures records them)\n")
+
+
+def test_classify_notes_missing_months_only_for_the_owner_asked(make_repo, kq):
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    result = kq("--repo", root, "--today", "2027-02-10", "classify", "--owner", "张强")
+    assert result.stderr == ""
+
+
+def test_classify_of_other_fields_does_not_note_missing_months(make_repo, kq):
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    result = kq("--repo", root, "--today", "2027-02-10", "classify", "--field", "tier")
+    assert result.stderr == ""
+
+
+def test_apply_keeps_a_byte_order_mark(make_repo, kq):
+    text = "\ufeffname: 华信大药房\nkind: terminal\nstatus: active\ntier: normal  # 分级\nowner: 李明\n"
+    root = make_repo({"hx": text.encode("utf-8")}, kq_yaml=ONE_EACH)
+    kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
+    assert (root / "customers" / "hx.yaml").read_bytes() == \
+        text.replace("tier: normal", "tier: key").encode("utf-8")
 
 
 # --- key-account relationship ------------------------------------------------------------------
@@ -327,9 +407,8 @@ def test_apply_adds_a_missing_field_at_the_end(make_repo, kq):
     text = "name: 华信大药房\nkind: terminal\nstatus: active\nowner: 李明  # 业代\n"
     root = make_repo({"hx": text}, kq_yaml=ONE_EACH)
     kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
-    # nothing collected for 3 months: grade C; the only terminal of 李明: key
-    assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == \
-        text + "grade: C\ntier: key\n"
+    # no collections reported: no grade; the only terminal of 李明: key
+    assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == text + "tier: key\n"
 
 
 def test_apply_removes_the_route_of_a_terminated_customer(make_repo, kq):

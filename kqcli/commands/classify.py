@@ -21,11 +21,12 @@ def run(
 
     Tiers rank active terminals on turnover, consumer base, economic strength and management
     level (weights in kq.yaml; on what is present, then on collections). ABC: A up to 80% of
-    the last 12 months' collections, B to 95%, C the rest.
+    the last 12 months' collections, B to 95%, C the rest. A month whose collections are not
+    reported is unknown, not zero: no C for "no collections" then; kq names those months.
 
     Example: kq --repo examples --today 2026-11-30 classify --field tier --owner 李明
     """
-    from ..core.classify import FIELDS, classify
+    from ..core.classify import FIELDS, classify, figures_missing
     from ..errors import KqError
 
     for name in field or []:
@@ -40,7 +41,12 @@ def run(
         found = [r for r in found if r["field"] in field
                  or (r["field"] == "grade" and r["customer"] in promoted)]
     code = report_skipped(repo)
-    from ..render import Column, emit
+    from ..render import Column, emit, warn
+
+    if not field or "grade" in field:
+        for line in missing_notes(figures_missing(repo.index.ledgers(), repo.settings,
+                                                  repo.today), owner):
+            warn(line)
 
     emit(found, fmt, [Column("customer", "id"), Column("name", "客户"), Column("owner", "业代"),
                       Column("field", "字段"), Column("current", "现在"),
@@ -51,6 +57,17 @@ def run(
     if apply and found:
         _apply(repo, found)
     raise typer.Exit(code)
+
+
+def missing_notes(missing: list[dict[str, Any]], owner: str | None) -> list[str]:
+    """One line per set of unreported months, naming the customers left ungraded for it."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for m in missing:
+        if not owner or m["owner"] == owner:
+            groups.setdefault(tuple(m["months"]), []).append(m["name"])
+    return [f"kq: figures missing for {', '.join(months)}: {', '.join(names)}; "
+            "not graded on collections (kq figures records them)"
+            for months, names in sorted(groups.items())]
 
 
 def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
@@ -64,10 +81,11 @@ def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
 
     def change_for(items: list[dict[str, Any]]) -> Any:
         def change(raw: bytes) -> bytes:
-            text = raw.decode("utf-8")
+            bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+            text = raw[len(bom):].decode("utf-8")
             for r in items:
                 text = set_value(text, r["field"], r["suggested"])
-            return text.encode("utf-8")
+            return bom + text.encode("utf-8")
         return change
 
     changes = {repo.path_of(cid): change_for(items) for cid, items in per_customer.items()}

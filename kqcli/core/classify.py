@@ -1,6 +1,8 @@
 """Suggested tiers, ABC grades, status and key-account relationship types (``kq classify``).
 
 Pure functions over index rows; each suggestion carries the reason a manager can check.
+A month without reported collections is unknown, not zero: "no collections" is only concluded
+from months whose collections were reported (``figures_missing`` names the others).
 """
 
 from __future__ import annotations
@@ -20,6 +22,26 @@ FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "
 def collections(facts: dict[str, Any], months: list[str]) -> float:
     figures = facts.get("months") or {}
     return float(sum((figures.get(m) or {}).get("collections") or 0 for m in months))
+
+
+def reported(facts: dict[str, Any], month: str) -> bool:
+    """Whether the month's collections were reported (0 is reported; absent is unknown)."""
+    return "collections" in ((facts.get("months") or {}).get(month) or {})
+
+
+def figures_missing(rows: list[tuple[dict, dict]], settings: Settings,
+                    today: dt.date) -> list[dict[str, Any]]:
+    """Active customers not graded C only because months of collections are unreported."""
+    quiet = months_before(today, settings.classify.inactive_months)
+    out = []
+    for s, f in rows:
+        if s.get("status") != "active" or s.get("grade") == "C" or collections(f, quiet):
+            continue
+        missing = [m for m in quiet if not reported(f, m)]
+        if missing:
+            out.append({"customer": s["id"], "name": s["name"], "owner": s.get("owner"),
+                        "months": missing})
+    return out
 
 
 def suggestion(summary: dict[str, Any], field: str, suggested: Any, reason: str) -> dict[str, Any]:
@@ -86,7 +108,9 @@ def abc(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> li
 def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
     cfg = settings.classify
     months = months_before(today, cfg.abc_months)
-    active = [(s, collections(f, months)) for s, f in rows]
+    # A customer with no collections reported in the window cannot be ranked on them.
+    active = [(s, collections(f, months)) for s, f in rows
+              if any(reported(f, m) for m in months)]
     total = sum(c for _, c in active)
     if not total:
         return []
@@ -115,7 +139,8 @@ def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) ->
         if s.get("status") == "prospect" and recent > 0:
             out.append(suggestion(s, "status", "active", f"started paying: {recent:,.0f} "
                                   "collected in the last 3 months (持续回款)"))
-        elif s.get("status") == "active" and collections(f, quiet) == 0 and s.get("grade") != "C":
+        elif (s.get("status") == "active" and s.get("grade") != "C"
+              and collections(f, quiet) == 0 and all(reported(f, m) for m in quiet)):
             out.append(suggestion(s, "grade", "C", f"no collections for "
                                   f"{settings.classify.inactive_months} months"))
         if s.get("status") == "terminated" and s.get("route"):

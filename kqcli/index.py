@@ -245,16 +245,38 @@ class Index:
         try:
             cache.mkdir(exist_ok=True)
             return self._connect(target)
-        except (OSError, sqlite3.DatabaseError):
+        except (OSError, sqlite3.OperationalError) as e:
+            return self._memory(e, target)  # full, read-only, locked, or .kq not a folder
+        except sqlite3.DatabaseError:
             pass
         try:  # a corrupt cache: start afresh on disk
             for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
                 (cache / name).unlink(missing_ok=True)
             return self._connect(target)
         except (OSError, sqlite3.DatabaseError) as e:
-            self.fallback = _reason(e)
+            return self._memory(e, None)
+
+    def _memory(self, error: BaseException, source: Path | None) -> sqlite3.Connection:
+        """An in-memory index for this run, starting from a read-only copy of ``source`` when
+        it can be read (its rows are still checked against each file's signature)."""
+        self.fallback = _reason(error)
         db = sqlite3.connect(":memory:", isolation_level=None)
-        self._ensure(db, self._stamp())
+        if source is not None and source.is_file():
+            try:
+                disk = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    disk.backup(db)
+                finally:
+                    disk.close()
+            except (OSError, sqlite3.DatabaseError):
+                db.close()
+                db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            self._ensure(db, self._stamp())
+        except sqlite3.DatabaseError:
+            db.close()
+            db = sqlite3.connect(":memory:", isolation_level=None)
+            self._ensure(db, self._stamp())
         return db
 
     def _connect(self, target: Path) -> sqlite3.Connection:
@@ -276,12 +298,13 @@ class Index:
             if self.db.in_transaction:
                 self.db.execute("rollback")
             self.db.backup(memory)
+            self._ensure(memory, self._stamp())
         except sqlite3.DatabaseError:
             memory.close()
             memory = sqlite3.connect(":memory:", isolation_level=None)
+            self._ensure(memory, self._stamp())
         self.db.close()
         self.db = memory
-        self._ensure(self.db, self._stamp())
 
     @staticmethod
     def _ensure(db: sqlite3.Connection, stamp: str) -> None:

@@ -152,8 +152,8 @@ class Repo:
         if index.fallback:
             from .render import warn
 
-            warn(f"kq: the cache in .kq cannot be written ({index.fallback}); "
-                 "read every file directly this time")
+            warn(f"kq: cannot write the cache in .kq ({index.fallback}); "
+                 "reading the files directly this time")
         self.problems = index.problems()
         if not index.fallback:
             self._write_schema()

@@ -169,6 +169,68 @@ def test_repo_path_of_refuses_ids_that_climb_out(shop_repo):
         repo.path_of("../kq")
 
 
+# --- odd file names: check, list and show follow one id rule ---------------------------------
+
+ODD_NAMES = ["-rf", "a b", "c:d"]
+ID_REFUSED = ("cannot be a customer id: an id starts with a letter, digit or Chinese character "
+              "and holds only those, '.', '-' and '_'; rename the file")
+
+
+@pytest.mark.parametrize("odd", ODD_NAMES)
+def test_check_reports_a_file_name_that_is_not_a_customer_id(make_repo, kq, odd):
+    root = make_repo({"zeng": ZENG, odd: "name: 怪名药店\n"})
+    result = kq("--repo", root, "check")
+    assert result.exit_code == 1
+    assert result.stdout == f"customers/{odd}.yaml:1:1: '{odd}' {ID_REFUSED}\n"
+
+
+@pytest.mark.parametrize("odd", ODD_NAMES)
+def test_list_skips_a_file_name_that_is_not_a_customer_id_and_exits_1(make_repo, kq, odd):
+    root = make_repo({"zeng": ZENG, odd: "name: 怪名药店\n"})
+    result = kq("--repo", root, "list", "--format", "json")
+    assert result.exit_code == 1
+    assert [row["id"] for row in json.loads(result.stdout)] == ["zeng"]
+    assert result.stderr.startswith(f"skipped customers/{odd}.yaml:1:1: '{odd}' {ID_REFUSED}\n")
+
+
+@pytest.mark.parametrize("odd", ODD_NAMES)
+def test_show_of_a_file_name_that_is_not_a_customer_id_says_to_run_check(make_repo, kq, odd):
+    root = make_repo({"zeng": ZENG, odd: "name: 怪名药店\n"})
+    result = kq("--repo", root, "show", "--", odd)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"kq: '{odd}' is {odd}, whose file is invalid; run 'kq check'\n"
+
+
+def test_show_by_the_name_inside_a_file_with_an_odd_name_finds_nothing(make_repo, kq):
+    root = make_repo({"zeng": ZENG, "a b": "name: 怪名药店\n"})
+    result = kq("--repo", root, "show", "怪名药店")
+    assert result.exit_code == 2
+    assert result.stderr == "kq: no customer matches '怪名药店' (by id, name or pinyin initials)\n"
+
+
+@pytest.mark.parametrize("customer_id", ["hx\n", "hx\nx", "-rf", "a b", "c:d", ".", "..", ""])
+def test_id_rule_refuses_the_whole_string_not_just_a_prefix(customer_id):
+    from kqcli.repo import valid_id
+
+    assert not valid_id(customer_id)
+
+
+@pytest.mark.parametrize("customer_id", ["hx-renmin", "华信_1", "a.b", "Z9"])
+def test_id_rule_accepts_ordinary_ids(customer_id):
+    from kqcli.repo import valid_id
+
+    assert valid_id(customer_id)
+
+
+def test_repo_path_of_refuses_an_id_ending_in_a_newline(shop_repo):
+    from kqcli.errors import KqError
+    from kqcli.repo import Repo
+
+    repo = Repo(shop_repo, today=None)  # type: ignore[arg-type]
+    with pytest.raises(KqError, match="not a valid customer id"):
+        repo.path_of("zeng\n")
+
+
 # --- pinyin initials -------------------------------------------------------------------------
 
 

@@ -184,8 +184,8 @@ def test_regular_communication_without_any_contact_is_zero():
 
 def test_first_recommendation_and_product_knowledge_come_only_from_assessments():
     c = card(KEY_TERMINAL)
-    assert c["items"]["first_recommendation"] == 0.0
-    assert c["items"]["product_knowledge"] == 0.0
+    assert c["items"]["first_recommendation"] is None
+    assert c["items"]["product_knowledge"] is None
     assert {"first_recommendation", "product_knowledge"} <= set(c["missing"])
 
 
@@ -199,7 +199,7 @@ def test_assessments_fill_the_items_only_a_manager_can_judge():
 
 def test_assessment_of_another_month_does_not_count():
     c = card(KEY_TERMINAL + "assessments:\n  2026-09: {product_knowledge: 8}\n")
-    assert c["items"]["product_knowledge"] == 0.0
+    assert c["items"]["product_knowledge"] is None
     assert "product_knowledge" in c["missing"]
 
 
@@ -226,6 +226,69 @@ def test_assessment_of_zero_overrides_too():
     assert card(text)["items"]["pop_display"] == 0.0
 
 
+# --- unassessed is not zero -------------------------------------------------------------------
+
+SHELF_CARD = ("score: {cards: {default: [{key: favour, label: 帮忙}, "
+              "{key: shelf_share, label: 货架占比}]}}\n")
+HELPED = NORMAL_TERMINAL + "visits:\n  - {date: 2026-10-05, kind: visit, done: [help]}\n"
+
+
+def test_unassessed_item_is_left_out_of_total_and_max():
+    c = card(HELPED, kq_yaml=SHELF_CARD)
+    assert (c["items"], c["total"], c["max"]) == ({"favour": 10.0, "shelf_share": None}, 10.0, 10)
+
+
+def test_unassessed_items_are_named():
+    c = card(HELPED, kq_yaml=SHELF_CARD)
+    assert (c["unassessed"], c["missing"], c["sources"]["shelf_share"]) == (
+        ["shelf_share"], ["shelf_share"], "unassessed")
+
+
+def test_derived_item_without_data_still_counts_as_zero():
+    c = card(NORMAL_TERMINAL, kq_yaml=SHELF_CARD)
+    assert (c["items"]["favour"], c["max"]) == (0.0, 10)
+
+
+def test_change_counts_only_items_scored_in_both_months():
+    text = HELPED + "  - {date: 2026-09-05, kind: visit}\nassessments:\n  2026-10: {shelf_share: 6}\n"
+    [c] = scorecards([customer(text)], settings(SHELF_CARD), MONTH)
+    assert (c["total"], c["previous"], c["change"]) == (16.0, 0.0, 10.0)
+
+
+def test_by_owner_averages_an_item_over_the_customers_assessed():
+    assessed = HELPED + "assessments:\n  2026-10: {shelf_share: 6}\n"
+    cards = scorecards([customer(assessed, "a"), customer(HELPED, "b")], settings(SHELF_CARD),
+                       MONTH)
+    [rep] = by_owner(cards)
+    assert rep["items"] == {"favour": 10.0, "shelf_share": 6.0}
+
+
+def test_by_owner_item_assessed_for_none_is_null():
+    [rep] = by_owner(scorecards([customer(HELPED)], settings(SHELF_CARD), MONTH))
+    assert rep["items"] == {"favour": 10.0, "shelf_share": None}
+
+
+def test_score_json_shows_an_unassessed_item_as_null(make_repo, kq):
+    root = make_repo({"hx": HELPED}, kq_yaml=SHELF_CARD)
+    result = kq("--repo", root, "score", "--month", "2026-10", "--format", "json")
+    [c] = json.loads(result.stdout)
+    assert (c["items"], c["total"], c["max"]) == ({"favour": 10.0, "shelf_share": None}, 10.0, 10)
+
+
+def test_score_table_shows_an_unassessed_item_as_weiping(make_repo, kq):
+    root = make_repo({"hx": HELPED}, kq_yaml=SHELF_CARD)
+    result = kq("--repo", root, "score", "--month", "2026-10")
+    assert "未评" in result.stdout.split("\n", 3)[3]  # in a row, not only in the caption
+    assert "10/10" in result.stdout
+
+
+def test_weakest_item_of_a_rep_is_never_an_unassessed_one(make_repo, kq):
+    root = make_repo({"hx": HELPED}, kq_yaml=SHELF_CARD)
+    result = kq("--repo", root, "score", "--month", "2026-10", "--by", "owner")
+    assert "忙 10" in result.stdout
+    assert "shelf_share" not in result.stdout
+
+
 # --- the whole card ----------------------------------------------------------------------------
 
 FULL = CONTACTS + textwrap.dedent("""
@@ -246,19 +309,20 @@ def test_full_card_items_total_max_and_missing():
     c = card(FULL)
     assert c["items"] == {
         "relationship_cards": 5.0, "mutual_recognition": 5.0, "mutual_familiarity": 2.5,
-        "visit_frequency": 5.0, "favour": 10.0, "first_recommendation": 0.0,
+        "visit_frequency": 5.0, "favour": 10.0, "first_recommendation": None,
         "pop_display": 10.0, "product_knowledge": 8.0, "feedback": 5.0,
         "regular_communication": 7.5,
     }
-    assert (c["total"], c["max"], c["missing"]) == (58.0, 100, ["first_recommendation"])
+    assert (c["total"], c["max"], c["missing"]) == (58.0, 90, ["first_recommendation"])
 
 
 def test_change_is_against_the_previous_month():
     # September: the cards (12.5), one planned visit of 6 (1.7), one contact of 8 with a
-    # 28-day gap (1.2 x 0.5 = 0.6); product knowledge was not assessed.
+    # 28-day gap (1.2 x 0.5 = 0.6); product knowledge was not assessed, so its 8 points in
+    # October are no change: 58 - 8 - 14.8.
     [c] = scorecards([customer(FULL)], settings(), MONTH)
     assert c["previous"] == 14.8
-    assert c["change"] == 43.2
+    assert c["change"] == 35.2
 
 
 def test_january_is_compared_with_december_of_the_year_before():
@@ -406,7 +470,7 @@ def test_score_json_carries_the_contract_keys(make_repo, kq):
     data = {c["customer"]: c for c in json.loads(result.stdout)}
     assert set(data) == {"hx", "dz"}
     assert KEYS <= set(data["hx"])
-    assert (data["hx"]["month"], data["hx"]["total"], data["hx"]["max"]) == ("2026-10", 58.0, 100)
+    assert (data["hx"]["month"], data["hx"]["total"], data["hx"]["max"]) == ("2026-10", 58.0, 90)
     assert data["hx"]["missing"] == ["first_recommendation"]
     assert data["dz"]["synergy"]["total"] == 28
 
@@ -430,7 +494,7 @@ def test_score_table_shows_total_and_synergy(make_repo, kq):
     root = make_repo({"hx": FULL, "dz": DISTRIBUTOR})
     result = kq("--repo", root, "score", "--month", "2026-10")
     assert result.exit_code == 0
-    assert "58/100" in result.stdout
+    assert "58/90" in result.stdout
     assert "Synergy" in result.stdout and "28/80" in result.stdout
 
 

@@ -37,8 +37,9 @@ def run(
 
     Items come from the month's data (cards, familiarity, visits with goal and outcome,
     help/POP/feedback marks, contact rhythm); a manager's assessment always wins; an item
-    with no data scores 0 and is listed as missing. Distributors also get the Synergy table
-    and the information-work indicators.
+    with no data scores 0 and is listed as missing. An item only a manager can judge that has
+    no assessment is 未评 (null in JSON), left out of the total and the maximum.
+    Distributors also get the Synergy table and the information-work indicators.
 
     Example: kq --repo examples score --month 2026-10 --by owner
     """
@@ -58,7 +59,7 @@ def run(
         emit(data, fmt, [], fields=("owner", "month", "customers", "items", "total", "max",
                                      "previous", "change", "missing") if by else
              ("customer", "name", "owner", "month", "items", "total", "max", "missing",
-              "sources", "previous", "change"))
+              "unassessed", "sources", "previous", "change"))
         raise typer.Exit(code)
     if by:
         _owners(data, month)
@@ -67,9 +68,11 @@ def run(
     raise typer.Exit(code)
 
 
-def _mark(value: float, points: float) -> Any:
+def _mark(value: float | None, points: float) -> Any:
     from rich.text import Text
 
+    if value is None:
+        return Text("未评", style="dim")
     share = value / points if points else 0
     style = "bold red" if share < 0.5 else ("yellow" if share < 0.7 else None)
     return Text(f"{value:g}", style=style)
@@ -95,7 +98,8 @@ def _customers(cards: list[dict[str, Any]], month: str, settings: Any) -> None:
     points = {i.key: i.points for card in settings.score.cards.values() for i in card}
     t = Table(title=f"{month} 客情关系量化考核", box=box.SIMPLE_HEAD, title_justify="left",
               caption="卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 "
-                      "知 产品知识 馈 反馈 通 沟通; 红: 低于一半", caption_justify="left")
+                      "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分",
+              caption_justify="left")
     t.add_column("客户", min_width=10, overflow="fold")
     t.add_column("业代", no_wrap=True)
     for k in keys:
@@ -143,7 +147,8 @@ def _owners(rows: list[dict[str, Any]], month: str) -> None:
         share = r["total"] / r["max"] if r["max"] else 0
         bar = Text("█" * round(share * 20) + "░" * (20 - round(share * 20)),
                    style="green" if share >= 0.7 else ("yellow" if share >= 0.5 else "red"))
-        weakest = sorted(r["items"].items(), key=lambda kv: kv[1])[:2]
+        weakest = sorted(((k, v) for k, v in r["items"].items() if v is not None),
+                         key=lambda kv: kv[1])[:2]
         t.add_row(Text(r["owner"]), str(r["customers"]), f"{r['total']:g}/{r['max']:g}", bar,
                   _change(r["change"]), Text(", ".join(f"{SHORT.get(k, k)} {v:g}"
                                                        for k, v in weakest)))

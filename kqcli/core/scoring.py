@@ -13,7 +13,9 @@ How each default item is derived from the month's data (a manager's assessment a
 - regular_communication: interactions of any kind against the target, halved when a gap in
   the month was longer than the cadence;
 - first_recommendation, product_knowledge, and any item a team adds: assessments only.
-An item with no data scores 0 and is listed in ``missing``.
+A derived item with no data scores 0 and is listed in ``missing``. An assessment-only item the
+manager has not assessed is unknown, not zero: ``None`` (未评), left out of ``total`` and
+``max``, listed in ``missing`` and ``unassessed``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from typing import Any
 from ..schema.config import ScoreItem, Settings
 from .dates import add_months, month_key
 from .due import cadence_of
+
+DERIVED = frozenset({"relationship_cards", "mutual_recognition", "mutual_familiarity",
+                     "visit_frequency", "favour", "pop_display", "feedback",
+                     "regular_communication"})  # the items _derive computes from the data
 
 
 def previous_month(month: str) -> str:
@@ -79,24 +85,32 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
               month: str) -> dict[str, Any]:
     """One customer's card for ``month``: items, total, max, missing, and where each came from."""
     assessed = (facts.get("assessments") or {}).get(month, {})
-    items: dict[str, float] = {}
+    items: dict[str, float | None] = {}
     sources: dict[str, str] = {}
     missing: list[str] = []
+    unassessed: list[str] = []
     card = card_for(summary, settings)
     for item in card:
+        value: float | None
         if item.key in assessed:
             value, source = float(min(assessed[item.key], item.points)), "assessment"
+        elif item.key not in DERIVED:
+            value, source = None, "unassessed"
+            unassessed.append(item.key)
+            missing.append(item.key)
         else:
             value, source = _derive(item.key, item, facts, summary, month, settings), "derived"
-        if value is None:
-            missing.append(item.key)
-            value, source = 0.0, "missing"
-        items[item.key] = round(value, 1)
+            if value is None:
+                missing.append(item.key)
+                value, source = 0.0, "missing"
+        items[item.key] = None if value is None else round(value, 1)
         sources[item.key] = source
     row = {
         "customer": summary["id"], "name": summary["name"], "owner": summary.get("owner"),
-        "month": month, "items": items, "total": round(sum(items.values()), 1),
-        "max": sum(i.points for i in card), "missing": missing, "sources": sources,
+        "month": month, "items": items,
+        "total": round(sum(v for v in items.values() if v is not None), 1),
+        "max": sum(i.points for i in card if items[i.key] is not None), "missing": missing,
+        "unassessed": unassessed, "sources": sources,
     }
     if summary.get("kind") == "distributor":
         row["synergy"] = synergy(facts, settings, month)
@@ -144,14 +158,27 @@ def scorecards(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Sett
         card = scorecard(summary, facts, settings, month)
         prior = scorecard(summary, facts, settings, before)
         card["previous"] = prior["total"]
-        card["change"] = round(card["total"] - prior["total"], 1)
+        card["change"] = change(card["items"], prior["items"])
         out.append(card)
     out.sort(key=lambda c: (c["owner"] or "~", -c["total"], c["customer"]))
     return out
 
 
+def change(items: dict[str, float | None], before: dict[str, float | None]) -> float:
+    """The change over the items scored in both months: an item assessed in only one of them
+    is no change in the rep's work."""
+    return round(sum(v - before[k] for k, v in items.items()
+                     if v is not None and before.get(k) is not None), 1)
+
+
+def _average(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
+
+
 def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A rep's scorecard: the average of each item over the rep's customers, and the totals."""
+    """A rep's scorecard: the average of each item over the rep's customers where it is known
+    (None where it is known for none), and the totals."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for card in cards:
         groups.setdefault(card["owner"] or "(none)", []).append(card)
@@ -161,7 +188,7 @@ def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         n = len(group)
         out.append({
             "owner": owner, "month": group[0]["month"], "customers": n,
-            "items": {k: round(sum(c["items"].get(k, 0) for c in group) / n, 1) for k in keys},
+            "items": {k: _average([c["items"].get(k) for c in group]) for k in keys},
             "total": round(sum(c["total"] for c in group) / n, 1),
             "max": round(sum(c["max"] for c in group) / n, 1),
             "previous": round(sum(c["previous"] for c in group) / n, 1),

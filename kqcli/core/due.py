@@ -17,12 +17,13 @@ from . import dates
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
            "opening", "holiday", "event", "report_missing", "expense_statement",
-           "intel_unconfirmed", "orphan", "risk")
+           "intel_unconfirmed", "orphan", "risk", "deep_visit", "alert", "expense_check")
 LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话", "follow_up": "到货回访",
           "next_action": "待办", "birthday": "生日", "anniversary": "店庆", "opening": "新店开业",
           "holiday": "节日",
           "event": "家庭大事", "report_missing": "未报数据", "expense_statement": "费用报表",
-          "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险"}
+          "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险",
+          "deep_visit": "蹲点", "alert": "区域预警", "expense_check": "费用审核"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
@@ -108,6 +109,8 @@ class CustomerRules:
         status = self.s.get("status")
         if status != "terminated":
             self.visit_or_route()
+            self.deep_visit()
+            self.alert()
             self.care_call()
             self.follow_up()
             self.occasions()
@@ -163,6 +166,9 @@ class CustomerRules:
             self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}{note}",
                      time=route.get("time"), estimated=not info.covered)
             return
+        if self.f.get("seasons"):
+            self.season_visit(last, self.f["seasons"])
+            return
         shows, due_after = cadence_of(self.s, self.cfg)
         if last is None:
             self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访")
@@ -176,6 +182,59 @@ class CustomerRules:
                 message += f"; {due.isoformat()} 休息, 顺延到 {moved.isoformat()}"
                 lead += (moved - due).days
             self.add("visit", moved, lead, message, estimated=not covered)
+
+    def season_visit(self, last: dt.date | None, seasons: list[int]) -> None:
+        """A seasonal buyer is visited before each season month instead of on a cadence.
+
+        The visit is due on the 1st of the season's month and shows ``due.season_lead_days``
+        ahead; any in-person interaction from then on serves it. A missed one stays overdue
+        until the next season's lead time begins.
+        """
+        lead = self.cfg.due.season_lead_days
+        ahead = dt.timedelta(days=lead)
+        starts = [dt.date(year, month, 1) for year in range(self.today.year - 1,
+                                                             self.today.year + 3)
+                  for month in seasons]
+        months = "/".join(str(m) for m in seasons)
+        for start, following in zip(starts, starts[1:], strict=False):
+            if (last is not None and last >= start - ahead) or following - ahead <= self.today:
+                continue
+            since = f"上次拜访 {last.isoformat()}" if last else "无拜访记录"
+            self.add("visit", start, lead, f"进货季 {start.month}月 前拜访 "
+                     f"(季节性客户, {months}月进货; {since})")
+            return
+
+    def deep_visit(self) -> None:
+        """蹲点: a manager spends hours at a key terminal, every ``due.deep_visit_days``."""
+        if (self.s.get("status") not in ACTIVE_WORK or self.s.get("tier") != "key"
+                or self.s.get("kind") not in (None, "terminal")):
+            return
+        shows, due_after = self.cfg.due.deep_visit_days
+        last = _d(self.f.get("last_deep_visit"))
+        if last is None:
+            self.add("deep_visit", self.today, 0, "重点终端从未蹲点, 安排蹲点现场解决问题")
+            return
+        self.add("deep_visit", last + dt.timedelta(days=due_after), due_after - shows,
+                 f"上次蹲点 {last.isoformat()} (每 {shows}-{due_after} 天), 蹲点现场解决问题")
+
+    def alert(self) -> None:
+        """An area alert (flood, epidemic): a call every day it lasts, until one is logged."""
+        region = self.s.get("region")
+        if self.s.get("status") != "active" or not region:
+            return
+        kinds = self.cfg.due.alert_kinds
+        logged = [_d(day) for kind, day in self.f.get("last_by_kind", {}).items()
+                  if kind in kinds]
+        for a in getattr(self.cfg, "alerts", []):
+            if not region.startswith(a.region):
+                continue
+            day = max(self.today, a.start)
+            if any(d is not None and d >= day for d in logged):
+                day += dt.timedelta(days=1)  # today's call is made
+            if day <= a.end:
+                note = f": {a.note}" if a.note else ""
+                self.add("alert", day, 0, f"关心客户安全{note} ({a.region} "
+                         f"{a.start.isoformat()} 至 {a.end.isoformat()}, 每天联系)")
 
     def care_call(self) -> None:
         cfg = self.cfg.care_calls
@@ -339,6 +398,8 @@ class CustomerRules:
             since = _d(since_text)
             if 0 <= (self.today - since).days <= cfg.competitor_new_days:
                 self.add("risk", self.today, 0, f"新进竞品 {name} ({since_text})")
+        if self.s.get("kind") == "distributor":
+            self.dumping(months, keys)
         declining = self.f.get("profit_chain")
         if declining:
             self.add("risk", self.today, 0, f"利润链断裂: {', '.join(declining)} 衰退, "
@@ -350,6 +411,28 @@ class CustomerRules:
             if last is not None and (self.today - last).days > limit:
                 self.add("risk", last + dt.timedelta(days=limit), 0,
                          f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+
+    def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
+        """冲货: shipments beyond sell-out plus inventory increase left the territory.
+
+        Judged on the latest month whose shipments, sell-out and inventory, and the month
+        before's inventory, are all known.
+        """
+        share = self.cfg.risk.dumping_share
+        for before, key in reversed(list(zip(keys, keys[1:], strict=False))):
+            figures = (months[key].get("shipments"), months[key].get("sell_out"),
+                       months[key].get("inventory"), months[before].get("inventory"))
+            if None in figures or not figures[0] or not _consecutive([before, key]):
+                continue
+            shipped, sold, stock, stock_before = figures
+            increase = stock - stock_before
+            gone = shipped - sold - increase
+            if gone > share * shipped:
+                self.add("risk", self.today, 0,
+                         f"{key} 疑似冲货: 提货 {shipped:g}, 出销 {sold:g}, 库存增加 "
+                         f"{increase:g}; {gone:g} ({gone / shipped:.0%}) 去向不明 "
+                         f"(>{share:.0%})")
+            return
 
 
 def _consecutive(keys: list[str]) -> bool:
@@ -377,6 +460,32 @@ def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
                      deadline - dt.timedelta(days=lead),
                      f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline.isoformat()} 前提交",
                      owner=rep, estimated=not covered) for rep in owners]
+
+
+def check_reminders(settings: Settings, owners: list[str], today: dt.date) -> list[Reminder]:
+    """The manager's check of each rep's statement of last month (sales clerk, sales manager
+    and finance), due on ``expenses.check_working_day``; payment starts on the pay day.
+
+    A rep who left during that month still has a statement to check.
+    """
+    calendar = work_calendar(settings)
+    cfg = settings.expenses
+    deadline, covered = calendar.nth_working_day(today.year, today.month, cfg.check_working_day)
+    month_start = today.replace(day=1)
+    if deadline < today:
+        month_start = dates.add_months(month_start, 1)
+        deadline, covered = calendar.nth_working_day(month_start.year, month_start.month,
+                                                     cfg.check_working_day)
+    pay, _ = calendar.nth_working_day(month_start.year, month_start.month, cfg.pay_working_day)
+    period_start = dates.add_months(month_start, -1)
+    period = period_start.strftime("%Y-%m")
+    reps = [r.name for r in settings.reps if r.left is None or r.left >= period_start]
+    lead = settings.leads.expense_check
+    return [Reminder(None, rep, "expense_check", deadline, deadline - dt.timedelta(days=lead),
+                     f"审核 {rep} {period} 客户采购及客情费统计表, 第 {cfg.check_working_day} "
+                     f"个工作日 {deadline.isoformat()} 前 (第 {cfg.pay_working_day} 个工作日 "
+                     f"{pay.isoformat()} 起支付)", estimated=not covered)
+            for rep in (reps if settings.reps else owners)]
 
 
 def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings,
@@ -453,7 +562,8 @@ def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Se
         found = customer_reminders(rows, settings, today, within, explain)
         owners = {s["owner"] for s, _ in rows if s.get("owner")}
     reps = [r.name for r in settings.reps if r.left is None or r.left > today]
-    for r in statement_reminders(settings, reps or sorted(owners or ()), today):
+    for r in [*statement_reminders(settings, reps or sorted(owners or ()), today),
+              *check_reminders(settings, sorted(owners or ()), today)]:
         if visible(r, today, within):
             score(r, None, settings, today, explain)
             found.append(r)

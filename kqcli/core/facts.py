@@ -11,10 +11,11 @@ from typing import Any
 
 from ..schema.customer import Customer
 
-IN_PERSON = frozenset({"visit", "training", "event"})
+IN_PERSON = frozenset({"visit", "training", "event", "deep_visit"})
 MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
 RECENT_MONTHS = 6  # months of figures the daily list keeps (risk trends, late reports)
-DAILY_FIGURES = frozenset({"collections", "sell_out", "inventory", "reported", "stockout"})
+DAILY_FIGURES = frozenset({"collections", "shipments", "sell_out", "inventory", "reported",
+                           "stockout"})
 
 
 def _iso(day: Any) -> str | None:
@@ -26,6 +27,8 @@ def extract(customer: Customer) -> dict[str, Any]:
     in_person = [v.date for v in visits if v.kind.value in IN_PERSON]
     care_calls = [v.date for v in visits if v.kind.value == "care_call"]
     deliveries = [v.date for v in visits if v.kind.value == "delivery"]
+    deep_visits = [v.date for v in visits if v.kind.value == "deep_visit"]
+    last_by_kind = {v.kind.value: _iso(v.date) for v in visits}
 
     follow_up = None
     if deliveries:
@@ -54,10 +57,14 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_interaction": _iso(visits[-1].date) if visits else None,
         "last_in_person": _iso(in_person[-1]) if in_person else None,
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
+        "last_deep_visit": _iso(deep_visits[-1]) if deep_visits else None,
+        "last_by_kind": last_by_kind,
+        "seasons": sorted(set(customer.seasons)),
         "follow_up": follow_up,
         "next_steps": next_steps,
         "contacts": contacts,
-        "months": {month: {k: v for k, v in figures.items() if k in DAILY_FIGURES and v}
+        "months": {month: {k: v for k, v in figures.items()
+                         if k in DAILY_FIGURES and v is not None and v is not False}
                    for month, figures in list(months.items())[-RECENT_MONTHS:]},
         "profit_chain": _profit_chain(customer),
         "competitors": [[p.name, _iso(p.since)] for p in customer.products

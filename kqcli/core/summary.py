@@ -6,7 +6,7 @@ from typing import Any
 
 from ..schema.customer import Customer
 
-IN_PERSON = {"visit", "training", "event"}
+IN_PERSON = {"visit", "training", "event", "deep_visit"}
 PROFILE_FIELDS = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner",
                   "region", "address", "tags", "since", "anniversary", "route", "cadence")
 

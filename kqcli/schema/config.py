@@ -91,6 +91,7 @@ class Leads(Section):
     event: int = Field(14, ge=0, description="weddings and births: congratulate ahead")
     report_missing: int = Field(0, ge=0)
     expense_statement: int = Field(3, ge=0)
+    expense_check: int = Field(3, ge=0, description="the manager's check of the statements")
 
     @field_validator("*")
     @classmethod
@@ -105,6 +106,9 @@ class Risk(Section):
     inventory_ratio: float = Field(2.0, gt=0, description="inventory above N x monthly sell-out")
     competitor_new_days: int = Field(60, ge=1, description="competitor product carried < N days")
     untouched_factor: float = Field(2.0, gt=0, description="key account untouched N x cadence")
+    dumping_share: float = Field(0.3, gt=0, le=1, description="cross-region dumping (冲货): "
+                                 "shipments less sell-out and inventory increase above this "
+                                 "share of shipments")
 
     @field_validator("falling_months", "competitor_new_days", "untouched_factor")
     @classmethod
@@ -143,6 +147,17 @@ class Due(Section):
     care_call_kinds: list[str] = Field(
         ["key_account", "distributor"],
         description="kinds that get care calls whatever their tier (besides care_calls.tiers)")
+    deep_visit_days: DayPair = Field((25, 30), description="蹲点 deep visit of a key terminal: "
+                                     "[shows-from, due] days since the last one")
+    season_lead_days: int = Field(14, ge=0, le=366, description="a seasonal buyer's visit "
+                                  "shows this many days before the 1st of its season's month")
+    alert_kinds: list[str] = Field(["call", "care_call", "visit", "deep_visit"],
+                                   description="interactions that answer a day of an area alert")
+
+    @field_validator("deep_visit_days")
+    @classmethod
+    def _deep_visit_ordered(cls, pair: tuple[int, int]) -> tuple[int, int]:
+        return check_pair(pair)
 
     @field_validator("holidays")
     @classmethod
@@ -169,7 +184,7 @@ class Urgency(Section):
         "event": 15.0, "orphan": 9.0, "risk": 8.0, "follow_up": 7.0, "route": 7.0,
         "next_action": 6.0, "visit": 5.0, "expense_statement": 5.0, "birthday": 4.0,
         "report_missing": 4.0, "anniversary": 3.0, "opening": 4.0, "holiday": 3.0, "care_call": 2.0,
-        "intel_unconfirmed": 1.0,
+        "intel_unconfirmed": 1.0, "deep_visit": 4.0, "alert": 12.0, "expense_check": 5.0,
     }
     misfortune: float = Field(20.0, description="added for illness and bereavement: call at once")
     overdue_per_day: float = 0.5
@@ -282,6 +297,25 @@ class Expenses(Section):
             raise ValueError("the statement comes first, then the check, then the pay: "
                              "statement_working_day <= check_working_day <= pay_working_day "
                              f"(now {days[0]}, {days[1]}, {days[2]})")
+        return self
+
+
+class Alert(Section):
+    """An area alert (重大环境事件: flood, typhoon, epidemic, water cut): call the customers
+    whose region starts with ``region`` every day from ``from`` to ``to``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    region: str = Field(min_length=1)
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Alert:
+        if self.end < self.start:
+            raise ValueError(f"to {self.end.isoformat()} is before from "
+                             f"{self.start.isoformat()}")
         return self
 
 

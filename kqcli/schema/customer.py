@@ -193,6 +193,8 @@ class Customer(Strict):
     anniversary: Day | None = Field(None, description="store opening date (店庆)")
     route: Route | None = None
     cadence: DayPair | None = Field(None, description="[shows-from, due] days between visits")
+    seasons: list[int] = Field([], description="months a seasonal buyer orders in: visit "
+                                               "before each instead of the monthly cadence")
     notes: str | None = None
     business: Business | None = None
     network: Network | None = None
@@ -229,6 +231,14 @@ class Customer(Strict):
     @classmethod
     def _cadence_ordered(cls, pair: tuple[int, int] | None) -> tuple[int, int] | None:
         return check_pair(pair)
+
+    @field_validator("seasons")
+    @classmethod
+    def _season_months(cls, months: list[int]) -> list[int]:
+        wrong = [m for m in months if not 1 <= m <= 12]
+        if wrong:
+            raise ValueError(f"{', '.join(map(str, wrong))}: a season is a month, 1-12")
+        return months
 
     @field_validator("assessments")
     @classmethod

@@ -1,0 +1,218 @@
+"""The rest of the field manual (issue 15): deep visits, seasonal buyers, cross-region dumping,
+the expense check, area alerts and decision styles, with exact dates and figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+
+from helpers import daily_row as customer
+from helpers import settings
+
+from kqcli.core.due import morning_list
+
+TODAY = dt.date(2026, 11, 24)  # a Tuesday
+
+
+def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = None,
+        kq_yaml: str = "") -> list[tuple[str, int, str]]:
+    reminders, _ = morning_list([customer(text)], settings(kq_yaml), today, within)
+    return [(r.due.isoformat(), r.overdue_days(today), r.message)
+            for r in reminders if r.reason == reason]
+
+
+KEY_TERMINAL = textwrap.dedent("""
+    name: 华信大药房
+    kind: terminal
+    status: active
+    tier: key
+    region: 昆明/五华区
+""").lstrip()
+
+
+# 蹲点 deep visits
+
+def test_deep_visit_is_due_thirty_days_after_the_last_one():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-10-25, kind: deep_visit}\n"
+    assert due(text, "deep_visit") == [
+        ("2026-11-24", 0, "上次蹲点 2026-10-25 (每 25-30 天), 蹲点现场解决问题")]
+
+
+def test_deep_visit_shows_from_day_twenty_five():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-10-31, kind: deep_visit}\n"
+    assert due(text, "deep_visit") == []  # day 24
+    assert due(text, "deep_visit", today=dt.date(2026, 11, 25))[0][:2] == ("2026-11-30", -5)
+
+
+def test_key_terminal_never_deep_visited_is_due_today():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-23, kind: visit}\n"
+    assert due(text, "deep_visit") == [("2026-11-24", 0, "重点终端从未蹲点, 安排蹲点现场解决问题")]
+
+
+def test_only_key_terminals_get_deep_visits():
+    secondary = KEY_TERMINAL.replace("tier: key", "tier: secondary")
+    key_account = KEY_TERMINAL.replace("kind: terminal", "kind: key_account")
+    assert due(secondary, "deep_visit") == []
+    assert due(key_account, "deep_visit") == []
+
+
+def test_deep_visit_days_are_configurable():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-01, kind: deep_visit}\n"
+    assert due(text, "deep_visit", kq_yaml="due: {deep_visit_days: [10, 14]}\n")[0][:2] == (
+        "2026-11-15", 9)
+
+
+def test_deep_visit_alias_counts_as_in_person():
+    text = KEY_TERMINAL + ("visits:\n  - {date: 2026-11-10, kind: visit}\n"
+                           "  - {date: 2026-11-21, kind: 蹲点}\n")
+    assert due(text, "visit") == [("2026-11-26", -2, "上次拜访 2026-11-21 (每 3-5 天)")]
+    assert due(text, "deep_visit", within=30)[0][:2] == ("2026-12-21", -27)
+
+
+def test_logging_a_deep_visit_by_its_chinese_name(make_repo, kq):
+    root = make_repo({"hx": KEY_TERMINAL})
+    result = kq("--repo", root, "--today", "2026-11-24", "log", "hx", "--kind", "蹲点",
+                "--goal", "解决缺货")
+    assert result.exit_code == 0, result.output
+    result = kq("--repo", root, "--today", "2026-11-24", "due", "--reason", "deep_visit",
+                "--within", "40", "--format", "json")
+    assert [(r["due"], r["message"]) for r in json.loads(result.stdout)] == [
+        ("2026-12-24", "上次蹲点 2026-11-24 (每 25-30 天), 蹲点现场解决问题")]
+
+
+# Seasonal buyers
+
+SEASONAL = textwrap.dedent("""
+    name: 春秋农资店
+    kind: terminal
+    status: active
+    tier: normal
+    seasons: [3, 9]
+""").lstrip()
+
+
+def test_seasonal_visit_is_due_on_the_first_of_the_season_month():
+    text = SEASONAL + "visits:\n  - {date: 2026-03-05, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 8, 20)) == [
+        ("2026-09-01", -12, "进货季 9月 前拜访 (季节性客户, 3/9月进货; 上次拜访 2026-03-05)")]
+
+
+def test_seasonal_visit_shows_fourteen_days_ahead():
+    text = SEASONAL + "visits:\n  - {date: 2026-03-05, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 8, 17)) == []
+    assert due(text, "visit", today=dt.date(2026, 8, 18))[0][:2] == ("2026-09-01", -14)
+
+
+def test_seasonal_buyer_has_no_monthly_cadence_between_seasons():
+    text = SEASONAL + "visits:\n  - {date: 2026-03-05, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 6, 1)) == []
+
+
+def test_visit_in_the_lead_time_serves_the_season_and_points_to_the_next():
+    text = SEASONAL + "visits:\n  - {date: 2026-08-25, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 8, 26)) == []
+    assert due(text, "visit", today=dt.date(2026, 8, 26), within=200)[0][:2] == (
+        "2027-03-01", -187)
+
+
+def test_missed_season_visit_stays_overdue():
+    text = SEASONAL + "visits:\n  - {date: 2026-03-05, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 9, 10))[0][:2] == ("2026-09-01", 9)
+
+
+def test_season_lead_days_are_configurable():
+    text = SEASONAL + "visits:\n  - {date: 2026-03-05, kind: visit}\n"
+    assert due(text, "visit", today=dt.date(2026, 8, 20),
+               kq_yaml="due: {season_lead_days: 7}\n") == []
+
+
+def test_a_season_outside_one_to_twelve_is_a_located_problem(make_repo, kq):
+    root = make_repo({"cq": "name: 春秋农资店\nseasons: [3, 13]\n"})
+    result = kq("--repo", root, "check")
+    assert result.exit_code == 1
+    assert "cq.yaml:2:" in result.stdout
+    assert "13: a season is a month, 1-12" in result.stdout
+
+
+# Cross-region dumping (冲货)
+
+DISTRIBUTOR = textwrap.dedent("""
+    name: 昆明通达商贸
+    kind: distributor
+    status: active
+""").lstrip()
+
+
+def test_shipments_beyond_sell_out_and_stock_increase_are_dumping():
+    text = DISTRIBUTOR + textwrap.dedent("""
+        months:
+          2026-09: {inventory: 50000}
+          2026-10: {shipments: 100000, sell_out: 40000, inventory: 60000}
+    """)
+    assert due(text, "risk") == [("2026-11-24", 0, "2026-10 疑似冲货: 提货 100000, 出销 40000, "
+                                                   "库存增加 10000; 50000 (50%) 去向不明 (>30%)")]
+
+
+def test_a_gap_of_exactly_the_share_is_not_dumping():
+    text = DISTRIBUTOR + textwrap.dedent("""
+        months:
+          2026-09: {inventory: 50000}
+          2026-10: {shipments: 100000, sell_out: 60000, inventory: 60000}
+    """)
+    assert due(text, "risk") == []
+
+
+def test_dumping_skips_a_month_whose_figures_are_missing():
+    text = DISTRIBUTOR + textwrap.dedent("""
+        months:
+          2026-08: {inventory: 0}
+          2026-09: {shipments: 80000, sell_out: 20000, inventory: 10000}
+          2026-10: {shipments: 100000, inventory: 60000}
+    """)
+    assert due(text, "risk") == [("2026-11-24", 0, "2026-09 疑似冲货: 提货 80000, 出销 20000, "
+                                                   "库存增加 10000; 50000 (62%) 去向不明 (>30%)")]
+
+
+def test_dumping_share_is_configurable():
+    text = DISTRIBUTOR + textwrap.dedent("""
+        months:
+          2026-09: {inventory: 50000}
+          2026-10: {shipments: 100000, sell_out: 40000, inventory: 60000}
+    """)
+    assert due(text, "risk", kq_yaml="risk: {dumping_share: 0.6}\n") == []
+
+
+def test_terminals_are_not_judged_for_dumping():
+    text = KEY_TERMINAL + textwrap.dedent("""
+        visits:
+          - {date: 2026-11-23, kind: deep_visit}
+        months:
+          2026-09: {inventory: 50000}
+          2026-10: {shipments: 100000, sell_out: 40000, inventory: 60000}
+    """)
+    assert due(text, "risk") == []
+
+
+# The expense check (8th working day)
+
+def check_rows(kq_yaml: str, today: dt.date = TODAY, within: int | None = None) -> list:
+    reminders, _ = morning_list([], settings(kq_yaml), today, within, found=[], owners=set())
+    return [(r.name, r.owner, r.due.isoformat(), r.message) for r in reminders
+            if r.reason == "expense_check"]
+
+
+def test_manager_checks_each_statement_on_the_eighth_working_day():
+    assert check_rows("reps: [{name: 李明}]\n", today=dt.date(2026, 12, 7)) == [
+        ("李明", None, "2026-12-10", "审核 李明 2026-11 客户采购及客情费统计表, 第 8 个工作日 "
+                                     "2026-12-10 前 (第 9 个工作日 2026-12-11 起支付)")]
+
+
+def test_expense_check_shows_three_days_ahead():
+    assert check_rows("reps: [{name: 李明}]\n", today=dt.date(2026, 12, 6)) == []
+
+
+def test_a_rep_who_left_during_the_month_still_has_a_statement_to_check():
+    kq_yaml = ("reps: [{name: 李明}, {name: 张强, left: 2026-11-15}, "
+               "{name: 赵六, left: 2026-10-31}]\n")
+    assert [row[0] for row in check_rows(kq_yaml, within=30)] == ["张强", "李明"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,78 @@ from pathlib import Path
 
 def available() -> bool:
     return shutil.which("git") is not None
+
+
+def has_dot_git(root: Path) -> bool:
+    """Whether ``root`` or a folder above it holds ``.git``: a repository even when git is gone."""
+    return any((folder / ".git").exists() for folder in (root.resolve(), *root.resolve().parents))
+
+
+def missing_message(root: Path, command: str) -> str:
+    """Why ``command`` cannot use git here: git not installed, or no repository."""
+    if not available():
+        return (f"{command} needs git, which is not installed (not found on PATH)"
+                + (", although this folder is a git repository" if has_dot_git(root) else ""))
+    return f"{command} needs a git repository; this one is not under git"
+
+
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps ``name`` (``MERGE_HEAD``, ``index.lock``...), worktrees included."""
+    out = run(root, "rev-parse", "--git-path", name).stdout.strip()
+    path = Path(out)
+    return path if path.is_absolute() else root / path
+
+
+IN_PROGRESS = (("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
+               ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"))
+
+
+def in_progress(root: Path) -> str | None:
+    """The git operation stopped half-way in this work tree (``rebase``, ``merge``...), if any."""
+    names = [name for name, _ in IN_PROGRESS]
+    args = [a for name in names for a in ("--git-path", name)]
+    out = run(root, "rev-parse", *args, check=False).stdout.splitlines()
+    for found, (_, operation) in zip(out, IN_PROGRESS, strict=False):
+        path = Path(found)
+        if (path if path.is_absolute() else root / path).exists():
+            return operation
+    return None
+
+
+def unwritable(root: Path) -> str | None:
+    """The first git folder a commit must write to that this process cannot, with why."""
+    import errno
+    import os
+
+    out = run(root, "rev-parse", "--git-dir", "--git-common-dir", "--git-path", "objects",
+              check=False).stdout.splitlines()
+    for found in dict.fromkeys(out):
+        path = Path(found) if Path(found).is_absolute() else root / found
+        if path.is_dir() and not os.access(path, os.W_OK):
+            read_only_fs = False
+            with contextlib.suppress(OSError):
+                read_only_fs = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+            why = os.strerror(errno.EROFS if read_only_fs else errno.EACCES)
+            return f"{relative(root, path)} is not writable ({why})"
+    return None
+
+
+def lock_files(root: Path) -> list[Path]:
+    """The lock files a commit needs that exist now (``index.lock``, ``HEAD.lock``, the branch's)."""
+    names = ["index.lock", "HEAD.lock"]
+    branch = run(root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip()
+    if branch:
+        names.append(f"{branch}.lock")
+    return [path for path in (git_path(root, name) for name in names) if path.exists()]
+
+
+def relative(root: Path, path: Path) -> str:
+    """``path`` as the user would type it from ``root``."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
 
 
 def run(root: Path, *args: str, check: bool = True, input: str | None = None,
@@ -131,14 +204,26 @@ def current_branch(root: Path) -> str | None:
     return out.stdout.strip() or None
 
 
+def rebasing_branch(root: Path) -> str | None:
+    """The branch a rebase stopped half-way is rewriting (HEAD is detached meanwhile)."""
+    for name in ("rebase-merge/head-name", "rebase-apply/head-name"):
+        path = git_path(root, name)
+        if path.exists():
+            ref = path.read_text(encoding="utf-8").strip()
+            return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+    return None
+
+
 def upstream(root: Path) -> tuple[str, str] | None:
-    """(remote, branch) the current branch tracks, else the only remote and the same branch."""
-    out = run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    """(remote, branch) the current branch tracks, else the only remote and the same branch.
+    During a rebase, the branch being rebased."""
+    branch = current_branch(root) or rebasing_branch(root)
+    out = run(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", f"{branch or ''}@{{u}}",
+              check=False)
     if out.returncode == 0 and "/" in out.stdout:
         remote, _, branch = out.stdout.strip().partition("/")
         return remote, branch
     remotes = run(root, "remote", check=False).stdout.split()
-    branch = current_branch(root)
     if not remotes or not branch:
         return None
     return ("origin" if "origin" in remotes else remotes[0]), branch

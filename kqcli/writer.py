@@ -1,9 +1,14 @@
 """Writing customer files safely: one lock per file, validation before replace, atomic rename,
-refusal when the file changed underneath, and a git commit of exactly what was written."""
+refusal when the file changed underneath, and a git commit of exactly what was written.
+
+A write that is to be committed is checked first (no rebase or merge half-way, a writable
+``.git``, no lock left by a crashed git), so kq never writes what it cannot commit; when the
+commit still fails, every file is put back as it was and the error says so."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import time
@@ -14,19 +19,36 @@ from . import gitlog
 from .errors import PROBLEMS, KqError
 
 TRAILER = "Committed-by: kq"  # marks kq's commits, for kq undo
+LOCK_WAIT = 2.0  # seconds a git lock may take to go before kq calls it in the way
+STALE = 10.0  # a git lock this old is not waited for: git holds its locks for moments
 
 
 @contextlib.contextmanager
 def locked(root: Path, name: str) -> Iterator[None]:
-    """An exclusive advisory lock shared by every kq process on this repository."""
-    folder = root / ".kq" / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "a+b") as handle:
+    """An exclusive advisory lock shared by every kq process on this repository.
+
+    The locks live in ``.kq/locks``; where that cannot be written (``.kq`` is a file, a read-only
+    tree) they live in the temporary folder, under a name derived from the repository's path.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: best effort without a lock
+        yield
+        return
+    handle = None
+    fallback = Path(tempfile.gettempdir()) / ("kq-locks-" + hashlib.sha1(
+        str(root.resolve()).encode()).hexdigest()[:16])
+    for folder in (root / ".kq" / "locks", fallback):
         try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: best effort without a lock
-            yield
-            return
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(folder / f"{name}.lock", "a+b")  # noqa: SIM115 - closed below
+            break
+        except OSError:
+            continue
+    if handle is None:  # nowhere to lock: the write itself will say why it cannot happen
+        yield
+        return
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -34,14 +56,19 @@ def locked(root: Path, name: str) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def _shown(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 def replace_atomically(path: Path, data: bytes, expected: bytes | None) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     ``expected`` is what the caller read; if the file no longer holds it, nothing is written.
+    Any failure (read-only folder, full disk: an ``OSError``) leaves the file as it was.
     """
     current = path.read_bytes() if path.exists() else None
     if current != expected:
-        raise KqError(f"{path.parent.name}/{path.name} changed on disk since kq read it; "
+        raise KqError(f"{_shown(path)} changed on disk since kq read it; "
                       "nothing was written, run the command again", code=PROBLEMS)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -58,34 +85,181 @@ def replace_atomically(path: Path, data: bytes, expected: bytes | None) -> None:
         raise
 
 
+def preflight(root: Path, autocommit: bool = True) -> str:
+    """Whether a write here will be committed: ``"commit"``, ``"none"`` (no git repository, or
+    autocommit off) or ``"git-missing"`` (a repository, but git is not installed).
+
+    Raises, before anything is written, when the write must not happen: a rebase or merge is
+    half-way (a commit would land on it and ``git rebase --abort`` would drop it), ``.git`` is
+    read-only, or a git lock file stays in the way.
+    """
+    if not gitlog.available():
+        return "git-missing" if gitlog.has_dot_git(root) else "none"
+    if not gitlog.is_work_tree(root):
+        return "none"
+    operation = gitlog.in_progress(root)
+    if operation == "rebase":
+        raise KqError("a git rebase is in progress (kq sync stopped on a conflict?); kq writes "
+                      "nothing until it is finished, so nothing is lost: run kq sync to see what "
+                      "to do; nothing was written", code=PROBLEMS)
+    if operation:
+        raise KqError(f"a git {operation} is in progress; finish it (resolve, git add, git "
+                      f"commit) or abort it (git {operation} --abort) first; nothing was written",
+                      code=PROBLEMS)
+    if not autocommit:
+        return "none"
+    why = gitlog.unwritable(root)
+    if why:
+        raise KqError(f"cannot commit: {why}; nothing was written", code=PROBLEMS)
+    deadline = time.monotonic() + LOCK_WAIT
+    while (locks := gitlog.lock_files(root)) and time.monotonic() < deadline \
+            and any(_seconds_old(lock) < STALE for lock in locks):
+        time.sleep(0.05)
+    if locks:
+        raise KqError(_lock_message(root, locks[0]) + "; nothing was written", code=PROBLEMS)
+    return "commit"
+
+
+def _seconds_old(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _lock_message(root: Path, lock: Path) -> str:
+    """Which lock is in the way, how old it is, and how to remove it if git crashed."""
+    age = _age(_seconds_old(lock))
+    shown = gitlog.relative(root, lock)
+    return (f"{shown} exists: another git process is running, or one crashed and left it "
+            f"({age}); if no git is running, remove it: rm '{shown}'")
+
+
+def _age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(int(seconds), 0)} s old"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min old"
+    if seconds < 36 * 3600:
+        return f"{round(seconds / 3600)} h old"
+    return f"{round(seconds / 86400)} days old"
+
+
 def commit(root: Path, paths: list[Path], message: str) -> str | None:
     """Commit exactly ``paths`` (other staged changes stay staged). Returns the short hash.
 
-    Serialised between kq processes by a lock; retried while another git process holds
-    the index lock.
+    Serialised between kq processes by a lock. Raises when git refuses; the index is then as
+    it was (the caller puts the files back).
     """
     if not gitlog.is_work_tree(root):
         return None
-    relative = [str(p.resolve().relative_to(root.resolve())) for p in paths]
     with locked(root, "git"):
-        for attempt in range(40):
-            added = gitlog.run(root, "add", "--", *relative, check=False)
-            done = added.returncode == 0 and gitlog.run(
-                root, "commit", "-q", "--no-verify", "-m", f"{message}\n\n{TRAILER}", "--only",
-                "--", *relative,
-                check=False)
-            if done and done.returncode == 0:
+        return _commit(root, paths, message)
+
+
+def _commit(root: Path, paths: list[Path], message: str) -> str | None:
+    relative = [str(p.resolve().relative_to(root.resolve())) for p in paths]
+    tracked = set(gitlog.run(root, "ls-files", "-z", "--", *relative, check=False)
+                  .stdout.split("\0"))
+    new = [p for p in relative if p not in tracked and (root / p).exists()]
+    output = ""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        added = gitlog.run(root, "add", "--", *new, check=False) if new else None
+        done = None
+        if added is None or added.returncode == 0:
+            done = gitlog.run(root, "commit", "-q", "--no-verify", "-m",
+                              f"{message}\n\n{TRAILER}", "--only", "--", *relative, check=False)
+            if done.returncode == 0:
                 return gitlog.run(root, "rev-parse", "--short", "HEAD").stdout.strip()
-            output = (added.stderr + (done.stderr + done.stdout if done else "")).lower()
-            if ".lock" in output or "unable to lock" in output or "cannot lock" in output:
-                time.sleep(0.05 * (attempt + 1))
-                continue
-            if "nothing to commit" in output or "no changes added" in output:
-                return None
-            raise KqError(f"git commit failed: {output.strip().splitlines()[-1] if output else '?'}",
-                          code=PROBLEMS)
-    raise KqError("git commit failed: the index stayed locked by another git process",
-                  code=PROBLEMS)
+            if new:
+                gitlog.run(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *new,
+                           check=False)
+        output = ((added.stderr if added else "") + (done.stderr + done.stdout if done else ""))
+        lowered = output.lower()
+        if "nothing to commit" in lowered or "no changes added" in lowered:
+            return None
+        locks = gitlog.lock_files(root)
+        locking = ".lock" in lowered or "unable to lock" in lowered or "cannot lock" in lowered
+        if not locking or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if locking and locks:
+        raise KqError(f"git commit failed: {_lock_message(root, locks[0])}", code=PROBLEMS)
+    lines = [ln for ln in output.strip().splitlines() if ln.strip()]
+    raise KqError(f"git commit failed: {lines[-1] if lines else '?'}", code=PROBLEMS)
+
+
+def _keep(path: Path) -> Path | None:
+    """A second name for the file's current content, so putting it back needs no free space."""
+    if not path.exists():
+        return None
+    keep = path.with_name(f".{path.name}.{os.getpid()}.kq-keep")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            keep.unlink()
+        os.link(path, keep)
+    except OSError:
+        return None
+    return keep
+
+
+def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]], message: str,
+                     autocommit: bool = True) -> str | None:
+    """Replace each file (``path, before, after``; ``before`` None for a new file) and commit
+    them in one commit. Either all of it happens or nothing does: a failed commit puts every
+    file back. Returns the short hash, None when nothing was committed."""
+    from .render import warn
+
+    with locked(root, "git"):  # so no other kq commit holds git's index lock meanwhile
+        mode = preflight(root, autocommit)
+        written: list[tuple[Path, bytes | None, bytes, Path | None]] = []
+        try:
+            for path, before, after in planned:
+                keep = _keep(path)
+                try:
+                    replace_atomically(path, after, before)
+                except BaseException as e:
+                    if keep:
+                        keep.unlink(missing_ok=True)
+                    if isinstance(e, OSError):
+                        raise KqError(f"cannot write {_shown(path)}: {e.strerror}",
+                                      code=PROBLEMS) from None
+                    raise
+                written.append((path, before, after, keep))
+            sha = _commit(root, [p for p, *_ in planned], message) if mode == "commit" else None
+        except BaseException as e:
+            failed = _put_back(written)
+            if isinstance(e, KqError):
+                state = ("could not put back " + ", ".join(failed) + ": check them with git diff"
+                         if failed else "nothing was changed" if written
+                         else "" if "nothing was written" in e.message else "nothing was written")
+                raise KqError(f"{e.message}; {state}" if state else e.message, code=e.code) \
+                    from None
+            raise
+        for *_, keep in written:
+            if keep:
+                keep.unlink(missing_ok=True)
+    if mode == "git-missing":
+        names = ", ".join(_shown(p) for p, *_ in planned)
+        warn(f"kq: git is not installed (not found on PATH): {names} written but not committed")
+    return sha
+
+
+def _put_back(written: list[tuple[Path, bytes | None, bytes, Path | None]]) -> list[str]:
+    """Undo the replaced files, newest first; the names of those that could not be undone."""
+    failed = []
+    for path, before, after, keep in reversed(written):
+        try:
+            if keep is not None:
+                os.replace(keep, path)
+            elif before is None:
+                path.unlink(missing_ok=True)
+            else:
+                replace_atomically(path, before, after)
+        except (OSError, KqError):
+            failed.append(_shown(path))
+    return failed
 
 
 def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], message: str,
@@ -108,8 +282,7 @@ def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], me
         if problems:
             raise KqError("the change would make the file invalid; nothing was written:\n"
                           + "\n".join(str(p) for p in problems), code=PROBLEMS)
-        replace_atomically(path, after, before)
-        sha = commit(root, [path], message) if autocommit else None
+        sha = write_and_commit(root, [(path, before, after)], message, autocommit)
     return after, sha
 
 
@@ -122,16 +295,19 @@ def update_many(root: Path, changes: dict[Path, Callable[[bytes], bytes]], messa
     with contextlib.ExitStack() as stack:
         for path in paths:
             stack.enter_context(locked(root, path.stem))
-        planned: list[tuple[Path, bytes, bytes]] = []
+        planned: list[tuple[Path, bytes | None, bytes]] = []
         for path in paths:
             shown = f"customers/{path.name}"
-            before = path.read_bytes()
+            try:
+                before = path.read_bytes()
+            except OSError as e:
+                raise KqError(f"{shown}: cannot read: {e.strerror}") from None
             after = changes[path](before)
             _, problems = validate_customer(after, shown)
             if problems:
                 raise KqError(f"{shown}: the change would make the file invalid; nothing was "
                               "written:\n" + "\n".join(str(p) for p in problems), code=PROBLEMS)
             planned.append((path, before, after))
-        for path, before, after in planned:
-            replace_atomically(path, after, before)
-        return commit(root, paths, message) if autocommit and paths else None
+        if not planned:
+            return None
+        return write_and_commit(root, planned, message, autocommit)

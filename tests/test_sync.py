@@ -267,9 +267,13 @@ def test_same_field_changed_two_ways_stops_sync_with_exit_1(grade_conflict):
 
 def test_conflict_message_names_the_file_and_how_to_continue(grade_conflict):
     _, result = grade_conflict
-    assert "customers/hx.yaml" in result.stderr
-    assert "git rebase --continue" in result.stderr
-    assert "git rebase --abort" in result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "  customers/hx.yaml: both versions are kept between <<<<<<< and >>>>>>> markers; keep "
+        "one (kq check shows where), then: git add customers/hx.yaml",
+        "then run kq sync again to finish.",
+        "to give up this sync instead: git rebase --abort (your branch goes back to your commits "
+        "as they were before kq sync)",
+    ]
 
 
 def test_conflicting_file_keeps_both_grades_between_markers(grade_conflict):

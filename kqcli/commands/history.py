@@ -31,14 +31,17 @@ def run(
     from ..yamlread import load
 
     repo = open_repo(ctx)
-    if not gitlog.is_work_tree(repo.root):
-        raise KqError("kq history needs a git repository; this one is not under git")
-    if customer:
-        match = repo.resolve(customer)
-        rel = str(repo.path_of(match.id).relative_to(repo.root.resolve()))
-        versions = gitlog.log_versions(repo.root, [rel], follow=True, since=since)
-    else:
-        versions = gitlog.log_versions(repo.root, ["customers"], since=since, limit=limit)
+    if not gitlog.available() or not gitlog.is_work_tree(repo.root):
+        raise KqError(gitlog.missing_message(repo.root, "kq history"))
+    try:
+        if customer:
+            match = repo.resolve(customer)
+            rel = str(repo.path_of(match.id).relative_to(repo.root.resolve()))
+            versions = gitlog.log_versions(repo.root, [rel], follow=True, since=since)
+        else:
+            versions = gitlog.log_versions(repo.root, ["customers"], since=since, limit=limit)
+    except RuntimeError as e:  # git log refused (no commits yet, a broken repository)
+        raise KqError(f"git log failed: {e}", code=1) from None
     try:
         blobs = gitlog.read_blobs(repo.root, {b for v in versions for b in (v["old"], v["new"]) if b})
     except Exception as e:  # noqa: BLE001 - git failing is reported, not shown as a traceback

@@ -18,8 +18,14 @@ def run(ctx: typer.Context) -> None:
     from ..writer import TRAILER
 
     repo = open_repo(ctx)
-    if not gitlog.is_work_tree(repo.root) or gitlog.head(repo.root) is None:
+    if not gitlog.available() or not gitlog.is_work_tree(repo.root):
+        raise KqError(gitlog.missing_message(repo.root, "kq undo"))
+    if gitlog.head(repo.root) is None:
         raise KqError("kq undo needs a git repository with commits")
+    operation = gitlog.in_progress(repo.root)
+    if operation:
+        raise KqError(f"a git {operation} is in progress; finish it first (kq sync says how "
+                      "after a sync conflict); nothing undone", code=1)
     message = gitlog.run(repo.root, "log", "-1", "--format=%B").stdout
     subject = message.splitlines()[0] if message else ""
     if TRAILER not in message:
@@ -29,7 +35,11 @@ def run(ctx: typer.Context) -> None:
     if dirty.strip():
         raise KqError("files of that commit have changed since; commit or discard them first:\n"
                       + dirty.rstrip(), code=1)
+    why = gitlog.unwritable(repo.root)
+    if why:
+        raise KqError(f"cannot undo: {why}; nothing undone", code=1)
     reverted = gitlog.run(repo.root, "revert", "--no-edit", "HEAD", check=False)
     if reverted.returncode != 0:
-        raise KqError(f"git revert failed: {reverted.stderr.strip()}", code=1)
+        lines = [ln for ln in reverted.stderr.strip().splitlines() if ln.strip()]
+        raise KqError(f"git revert failed: {lines[-1] if lines else '?'}", code=1)
     typer.echo(f"undone: {subject}")

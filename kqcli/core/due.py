@@ -429,8 +429,8 @@ class CustomerRules:
             gone = shipped - sold - increase
             if gone > share * shipped:
                 self.add("risk", self.today, 0,
-                         f"{key} 疑似冲货: 提货 {shipped:g}, 出销 {sold:g}, 库存增加 "
-                         f"{increase:g}; {gone:g} ({gone / shipped:.0%}) 去向不明 "
+                         f"{key} 疑似冲货: 提货 {shipped:g}, 出销 {sold:g}, 库存变化 "
+                         f"{increase:+g}; {gone:g} ({gone / shipped:.0%}) 去向不明 "
                          f"(>{share:.0%})")
             return
 

@@ -86,7 +86,8 @@ class Planned:
     name: str | None = None
     problems: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
-    text: str | None = None  # the new file (create)
+    text: str | None = None  # the file as it will be (create and update)
+    original: str | None = None  # the file as it was read (update)
     values: dict[str, Any] = field(default_factory=dict)
 
     def report(self, month: str | None = None) -> dict[str, Any]:
@@ -439,15 +440,16 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
         if matches:
             plan.customer = matches[0]
             shown = f"customers/{plan.customer}.yaml"
-            before = read(plan.customer).decode("utf-8")
             try:
+                before = read(plan.customer).decode("utf-8")
                 after, plan.fields = update_text(before, values)
-            except EditError as e:
+            except (EditError, UnicodeDecodeError) as e:
                 plan.problems.append(f"{where}:{name_col}: {shown}: {e}")
                 continue
-            plan.problems += _located(sheet, row, _validate(after, shown))
+            if plan.fields:
+                plan.problems += _located(sheet, row, _validate(after, shown))
             if plan.fields and not plan.problems:
-                plan.action = "update"
+                plan.action, plan.original, plan.text = "update", before, after
             continue
         base = str(wanted) if wanted else slug(name)
         customer_id, n = base, 2
@@ -531,13 +533,14 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
         if not any(k in row.values for k in FIGURES):
             continue
         shown_path = f"customers/{plan.customer}.yaml"
-        before = read(plan.customer).decode("utf-8")
         try:
+            before = read(plan.customer).decode("utf-8")
             after, plan.fields, new = month_text(before, month, row.values, today)
-        except EditError as e:
+        except (EditError, UnicodeDecodeError) as e:
             plan.problems.append(f"{where}:{column}: {shown_path}: {e}")
             continue
-        plan.problems += _located(sheet, row, _validate(after, shown_path))
+        if plan.fields:
+            plan.problems += _located(sheet, row, _validate(after, shown_path))
         if plan.fields and not plan.problems:
-            plan.action = "create" if new else "update"
+            plan.action, plan.original, plan.text = "create" if new else "update", before, after
     return out

@@ -500,6 +500,7 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
     name; a row that matches none is skipped and reported with its row number."""
     seen: dict[str, int] = {}
     out: list[Planned] = []
+    name_of = {i: n for n, found in names.items() for i in found}
     for number, cells in sheet.rows:
         row = _convert_row(sheet, mapping, number, cells)
         name, wanted = row.values.get("name"), row.values.get("id")
@@ -523,6 +524,7 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
                                  f"({', '.join(sorted(matches))}); give the 客户编码")
             continue
         plan.customer = matches[0]
+        plan.name = name_of.get(plan.customer, name)
         if plan.customer in seen:
             plan.problems.append(f"{where}:{column}: the same customer as row "
                                  f"{seen[plan.customer]}; only the first is imported")

@@ -9,6 +9,7 @@ import typer
 
 from . import __version__
 from .commands import (
+    alert,
     calendar,
     check,
     classify,
@@ -88,6 +89,7 @@ app.command("route")(route.run)
 app.command("score")(score.run)
 app.command("classify")(classify.run)
 app.command("expenses")(expenses.run)
+app.command("alert")(alert.run)
 app.command("figures")(figures.run)
 app.command("expense")(expense.run)
 app.command("intel")(intel.run)

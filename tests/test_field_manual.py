@@ -226,3 +226,88 @@ def test_a_rep_who_left_during_the_month_still_has_a_statement_to_check():
     kq_yaml = ("reps: [{name: 李明}, {name: 张强, left: 2026-11-15}, "
                "{name: 赵六, left: 2026-10-31}]\n")
     assert [row[0] for row in check_rows(kq_yaml, within=30)] == ["张强", "李明"]
+
+
+# Area alerts
+
+ALERT_YAML = "alerts:\n  - {region: 昆明/五华区, from: 2026-11-23, to: 2026-11-26, note: 暴雨}\n"
+
+
+def test_active_customer_in_the_region_gets_a_daily_alert_call():
+    assert due(KEY_TERMINAL, "alert", kq_yaml=ALERT_YAML) == [
+        ("2026-11-24", 0, "关心客户安全: 暴雨 (昆明/五华区 2026-11-23 至 2026-11-26, 每天联系)")]
+
+
+def test_a_call_logged_today_answers_todays_alert():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-24, kind: call}\n"
+    assert due(text, "alert", kq_yaml=ALERT_YAML) == []
+    assert due(text, "alert", kq_yaml=ALERT_YAML, within=1)[0][:2] == ("2026-11-25", -1)
+
+
+def test_a_wechat_does_not_answer_an_alert():
+    text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-24, kind: wechat}\n"
+    assert due(text, "alert", kq_yaml=ALERT_YAML)[0][:2] == ("2026-11-24", 0)
+
+
+def test_alert_ends_after_its_last_day():
+    assert due(KEY_TERMINAL, "alert", today=dt.date(2026, 11, 27), kq_yaml=ALERT_YAML) == []
+
+
+def test_alert_matches_regions_by_prefix_and_only_active_customers():
+    city = "alerts:\n  - {region: 昆明, from: 2026-11-23, to: 2026-11-26}\n"
+    assert due(KEY_TERMINAL, "alert", kq_yaml=city)[0][2] == (
+        "关心客户安全 (昆明 2026-11-23 至 2026-11-26, 每天联系)")
+    elsewhere = KEY_TERMINAL.replace("昆明/五华区", "曲靖/麒麟区")
+    prospect = KEY_TERMINAL.replace("status: active", "status: prospect")
+    assert due(elsewhere, "alert", kq_yaml=ALERT_YAML) == []
+    assert due(prospect, "alert", kq_yaml=ALERT_YAML) == []
+
+
+def test_an_alert_ending_before_it_starts_is_a_settings_problem(make_repo, kq):
+    root = make_repo({}, kq_yaml="alerts:\n  - {region: 昆明, from: 2026-11-23, to: 2026-11-20}\n")
+    result = kq("--repo", root, "check")
+    assert result.exit_code == 1
+    assert "to 2026-11-20 is before from 2026-11-23" in result.stdout
+
+
+def test_kq_alert_appends_to_kq_yaml_keeping_its_text(make_repo, kq):
+    root = make_repo({"hx": KEY_TERMINAL}, kq_yaml="# 我们的设置\nreps: [{name: 李明}]  # 团队\n")
+    result = kq("--repo", root, "--today", "2026-11-24", "alert", "昆明/五华区",
+                "--to", "2026-11-26", "--note", "暴雨")
+    assert result.exit_code == 0, result.output
+    assert (root / "kq.yaml").read_text(encoding="utf-8") == (
+        "# 我们的设置\nreps: [{name: 李明}]  # 团队\nalerts:\n  - region: 昆明/五华区\n"
+        "    from: 2026-11-24\n    to: 2026-11-26\n    note: 暴雨\n")
+    listed = kq("--repo", root, "--today", "2026-11-24", "due", "--reason", "alert",
+                "--format", "json")
+    assert [r["customer"] for r in json.loads(listed.stdout)] == ["hx"]
+
+
+def test_kq_alert_list_says_which_alerts_run(make_repo, kq):
+    root = make_repo({}, kq_yaml=ALERT_YAML + "  - {region: 曲靖, from: 2026-07-01, to: 2026-07-03}\n")
+    result = kq("--repo", root, "--today", "2026-11-24", "alert", "--list", "--format", "json")
+    assert [(a["region"], a["state"]) for a in json.loads(result.stdout)] == [
+        ("昆明/五华区", "active"), ("曲靖", "ended")]
+
+
+def test_kq_alert_end_makes_yesterday_the_last_day(make_repo, kq):
+    root = make_repo({"hx": KEY_TERMINAL}, kq_yaml=ALERT_YAML)
+    result = kq("--repo", root, "--today", "2026-11-24", "alert", "--end", "昆明/五华区")
+    assert result.exit_code == 0, result.output
+    assert "to: 2026-11-23" in (root / "kq.yaml").read_text(encoding="utf-8")
+    listed = kq("--repo", root, "--today", "2026-11-24", "due", "--reason", "alert",
+                "--format", "json")
+    assert json.loads(listed.stdout) == []
+
+
+def test_kq_alert_without_an_end_day_is_a_usage_error(make_repo, kq):
+    root = make_repo({}, kq_yaml="")
+    result = kq("--repo", root, "--today", "2026-11-24", "alert", "昆明")
+    assert result.exit_code == 2
+    assert "--to: a new alert needs its last day" in result.output
+    assert (root / "kq.yaml").read_text(encoding="utf-8") == ""
+
+
+def test_a_kq_yaml_listing_some_reason_weights_keeps_the_new_defaults():
+    weights = settings("urgency: {reasons: {visit: 9}}\n").urgency.reasons
+    assert (weights["visit"], weights["alert"], weights["deep_visit"]) == (9, 12.0, 4.0)

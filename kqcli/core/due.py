@@ -223,13 +223,13 @@ class CustomerRules:
         if self.s.get("status") != "active" or not region:
             return
         kinds = self.cfg.due.alert_kinds
-        logged = [_d(day) for kind, day in self.f.get("last_by_kind", {}).items()
-                  if kind in kinds]
-        for a in getattr(self.cfg, "alerts", []):
+        logged = {day for kind, days in self.f.get("days_by_kind", {}).items() if kind in kinds
+                  for day in days}
+        for a in self.cfg.alerts:
             if not region.startswith(a.region):
                 continue
             day = max(self.today, a.start)
-            if any(d is not None and d >= day for d in logged):
+            if day.isoformat() in logged:
                 day += dt.timedelta(days=1)  # today's call is made
             if day <= a.end:
                 note = f": {a.note}" if a.note else ""

@@ -28,7 +28,11 @@ def extract(customer: Customer) -> dict[str, Any]:
     care_calls = [v.date for v in visits if v.kind.value == "care_call"]
     deliveries = [v.date for v in visits if v.kind.value == "delivery"]
     deep_visits = [v.date for v in visits if v.kind.value == "deep_visit"]
-    last_by_kind = {v.kind.value: _iso(v.date) for v in visits}
+    days_by_kind: dict[str, list[str]] = {}
+    for v in visits:
+        days = days_by_kind.setdefault(v.kind.value, [])
+        if not days or days[-1] != _iso(v.date):
+            days.append(_iso(v.date))  # type: ignore[arg-type]
 
     follow_up = None
     if deliveries:
@@ -58,7 +62,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_in_person": _iso(in_person[-1]) if in_person else None,
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
         "last_deep_visit": _iso(deep_visits[-1]) if deep_visits else None,
-        "last_by_kind": last_by_kind,
+        "days_by_kind": days_by_kind,
         "seasons": sorted(set(customer.seasons)),
         "follow_up": follow_up,
         "next_steps": next_steps,

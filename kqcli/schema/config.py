@@ -194,6 +194,12 @@ class Urgency(Section):
     grade: dict[str, float] = {"A": 2.0, "B": 1.0, "C": 0.0, "near": 1.5, "later": 0.5}
     kind: dict[str, float] = {"key_account": 3.0, "distributor": 2.0, "terminal": 0.0}
 
+    @field_validator("reasons")
+    @classmethod
+    def _default_reasons(cls, reasons: dict[str, float]) -> dict[str, float]:
+        """A kq.yaml written before a reason existed still weighs it by its default."""
+        return {**cls.model_fields["reasons"].default, **reasons}
+
 
 class ScoreItem(Section):
     key: str
@@ -344,6 +350,8 @@ class Settings(Section):
     score: Score = Score()
     classify: Classify = Classify()
     expenses: Expenses = Expenses()
+    alerts: list[Alert] = Field([], description="area alerts: a daily call while each lasts "
+                                                 "(kq alert)")
     git: Git = Git()
     check: Check = Check()
 

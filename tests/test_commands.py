@@ -432,3 +432,10 @@ def test_show_table_is_a_card_with_name_and_id(make_repo, kq):
     assert "13800001111" in result.stdout
     assert "领导型" in result.stdout
     assert "推新品陈列" in result.stdout
+
+
+def test_route_on_a_day_kq_cannot_compute_with_is_a_usage_error(make_repo, kq):
+    root = make_repo({"hx": "name: 华信\nroute: {weekday: tue}\n"})
+    result = kq("--repo", root, "route", "9999-12-31")
+    assert result.exit_code == 2
+    assert "9999-12-31 is outside the dates kq works with" in result.stderr

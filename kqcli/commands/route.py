@@ -23,10 +23,16 @@ def run(
     """
     from ..core.route import day_of, plan
 
+    from ..schema.types import day_in_range
+
     repo = open_repo(ctx)
     when = day_of(day, repo.today)
     if when is None:
         raise KqError(f"{day!r} is neither a weekday (mon…sun, 周一…周日) nor a date (YYYY-MM-DD)")
+    try:
+        day_in_range(when)
+    except ValueError as e:
+        raise KqError(f"DAY: {e}") from None
     rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
     stops = plan(rows, repo.settings, when)
     code = report_skipped(repo)

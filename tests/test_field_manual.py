@@ -311,3 +311,32 @@ def test_kq_alert_without_an_end_day_is_a_usage_error(make_repo, kq):
 def test_a_kq_yaml_listing_some_reason_weights_keeps_the_new_defaults():
     weights = settings("urgency: {reasons: {visit: 9}}\n").urgency.reasons
     assert (weights["visit"], weights["alert"], weights["deep_visit"]) == (9, 12.0, 4.0)
+
+
+# Decision styles
+
+STYLED = KEY_TERMINAL + textwrap.dedent("""
+    contacts:
+      - {name: 小李, role: 店员}
+      - {name: 王芳, role: 店长, style: 检查型}
+    visits:
+      - {date: 2026-11-14, kind: visit}
+""")
+
+
+def test_visit_names_the_contact_to_see_and_how_to_work_with_their_style():
+    assert due(STYLED, "visit") == [("2026-11-19", 5, "上次拜访 2026-11-14 (每 3-5 天); 见 王芳(店长), "
+                                                      "检查型: 任务导向, 要精确讲逻辑: 讲清实际适用性")]
+
+
+def test_route_names_the_contact_to_see():
+    text = STYLED + "route: {weekday: tue, time: '09:30'}\n"
+    assert due(text, "route")[0][2] == ("固定拜访 周二 09:30; 见 王芳(店长), 检查型: 任务导向, "
+                                        "要精确讲逻辑: 讲清实际适用性")
+
+
+def test_show_prints_the_advice_under_a_styled_contact(make_repo, kq):
+    root = make_repo({"hx": STYLED})
+    result = kq("--repo", root, "show", "hx")
+    assert result.exit_code == 0, result.output
+    assert "王芳 检查型: 任务导向, 要精确讲逻辑: 讲清实际适用性" in result.stdout

@@ -11,7 +11,8 @@ STYLE_LABELS = {"leader": "领导型", "influencer": "施加影响型", "checker
                 "follower": "跟随型"}
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
 KIND_LABELS = {"visit": "拜访", "call": "电话", "care_call": "情感电话", "wechat": "微信",
-               "delivery": "到货", "training": "培训", "event": "活动"}
+               "delivery": "到货", "training": "培训", "event": "活动",
+               "deep_visit": "蹲点"}
 
 
 @friendly
@@ -94,6 +95,12 @@ def card(c: dict[str, Any], last: int) -> None:
                          Column("style", "决策风格"), Column("familiarity", "熟悉度"),
                          Column("hobbies", "爱好"), Column("events", "家庭大事")],
               title="联系人 contacts")
+        from ..core.due import STYLE_ADVICE
+
+        for p in c.get("contacts", []):
+            if p.get("style") in STYLE_ADVICE:
+                label, advice = STYLE_ADVICE[p["style"]]
+                out.print(Text(f"  {p['name']} {label}: {advice}"))
     if c.get("products"):
         table(c["products"], [Column("name", "产品"), Column("role", "角色"),
                               Column("stage", "生命周期"), Column("brand", "品牌"),

@@ -28,6 +28,13 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
             "other": "大事"}
+STYLE_ADVICE = {
+    "leader": ("领导型", "目标导向, 决策快: 简单直接地讲清产品价值"),
+    "influencer": ("施加影响型", "与几位部门负责人一起决策: 同时和他们建立关系"),
+    "checker": ("检查型", "任务导向, 要精确讲逻辑: 讲清实际适用性"),
+    "follower": ("跟随型", "求稳, 与其他高管保持一致: 先争取其他决策人的认同"),
+}
+"""Decision styles (决策者的四种风格) and how to work with each, from DOMAIN.md."""
 MISFORTUNE = frozenset({"illness", "bereavement"})
 ACTIVE_WORK = frozenset({"active", "prospect", None})
 
@@ -163,7 +170,7 @@ class CustomerRules:
                 due += dt.timedelta(days=7)
                 info = self.calendar.day(due)
             note = "".join(f", {d.month}月{d.day}日节假日不去" for d in skipped)
-            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}{note}",
+            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}{note}{self.see()}",
                      time=route.get("time"), estimated=not info.covered)
             return
         if self.f.get("seasons"):
@@ -181,7 +188,15 @@ class CustomerRules:
             if moved != due:
                 message += f"; {due.isoformat()} 休息, 顺延到 {moved.isoformat()}"
                 lead += (moved - due).days
-            self.add("visit", moved, lead, message, estimated=not covered)
+            self.add("visit", moved, lead, message + self.see(), estimated=not covered)
+
+    def see(self) -> str:
+        """Whom to see on a visit, and how: the first contact with a decision style."""
+        for name, role, style in self.f.get("styles", []):
+            label, advice = STYLE_ADVICE[style]
+            who = f"{name}({role})" if role else name
+            return f"; 见 {who}, {label}: {advice}"
+        return ""
 
     def season_visit(self, last: dt.date | None, seasons: list[int]) -> None:
         """A seasonal buyer is visited before each season month instead of on a cadence.

@@ -64,6 +64,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_deep_visit": _iso(deep_visits[-1]) if deep_visits else None,
         "days_by_kind": days_by_kind,
         "seasons": sorted(set(customer.seasons)),
+        "styles": [[c.name, c.role, c.style.value] for c in customer.contacts if c.style],
         "follow_up": follow_up,
         "next_steps": next_steps,
         "contacts": contacts,

@@ -472,3 +472,22 @@ def test_estimated_days_off_are_said_on_stderr_only_when_used(make_repo, kq):
     assert "estimated" not in covered.stderr
     estimated = kq("--repo", root, "--today", "2027-01-04", "due")
     assert "does not cover 2027 yet; its days off are estimated" in estimated.stderr
+
+
+def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_many_more(capsys):
+    from kqcli.commands.due import _table
+    from kqcli.core.due import LABELS
+
+    def row(n: int, reason: str, late: int) -> dict:
+        return {"customer": f"c{n}", "name": f"客户{n}", "reason": reason, "due": "2026-11-20",
+                "overdue_days": late, "urgency": 100 - n, "message": "m", "owner": None,
+                "region": None, "time": None}
+
+    data = [row(n, "visit", 4) for n in range(40)] + [row(n, "birthday", -4) for n in range(40, 50)]
+    _table(data, LABELS, page=30)
+    out = capsys.readouterr().out
+    assert "客户0 " in out and "客户39 " not in out and "客户40 " in out
+    assert out.rstrip().endswith("more — kq due --all")
+    _table(data, LABELS, page=None)
+    everything = capsys.readouterr().out
+    assert "客户39 " in everything and "kq due --all" not in everything

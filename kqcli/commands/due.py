@@ -32,6 +32,8 @@ def run(
         metavar="CUSTOMER", help="Show how each urgency of one customer was reached.")] = None,
     fail_on: Annotated[str | None, typer.Option(
         help="'overdue': exit 1 when anything is overdue (for cron and scripts).")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", "-a", help="Every row, even in a terminal (which otherwise gets one page).")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also say on stderr which missed greetings dropped off.")] = False,
     fmt: FormatOption = Format.table,
@@ -83,7 +85,7 @@ def run(
     data = [r.to_json(repo.today) for r in reminders]
     code = report_skipped(repo)
     if fmt is Format.table:
-        _table(data, LABELS)
+        _table(data, LABELS, None if show_all else _page_rows())
     else:
         from ..render import emit
 
@@ -160,7 +162,18 @@ def _grouped_greetings(data: list[dict[str, Any]], shown: int = 6) -> list[dict[
     return out
 
 
-def _table(data: list[dict[str, Any]], labels: dict[str, str]) -> None:
+def _page_rows() -> int | None:
+    """Rows of a terminal page, or None (every row) when stdout is not a terminal."""
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return None
+    return max(shutil.get_terminal_size().lines - 2, 12)
+
+
+def _table(data: list[dict[str, Any]], labels: dict[str, str], page: int | None = None) -> None:
+    """The sections; with ``page``, the most urgent rows of each that fit one screen."""
     from ..render import Column, console, table
 
     if not data:
@@ -170,15 +183,26 @@ def _table(data: list[dict[str, Any]], labels: dict[str, str]) -> None:
                Column("name", "客户", max_width=20), Column("due", "日期", lambda d: d[5:]),
                Column("when", "状态"), Column("message", "说明")]
     data = _grouped_greetings(data)
-    for key, title in SECTIONS:
+    sections = [(key, title, [d for d in data if section_of(d) == key]) for key, title in SECTIONS]
+    sections = [(key, title, rows) for key, title, rows in sections if rows]
+    # A section costs its title, header and rule (5 lines); rows share what is left, most urgent first.
+    room = None if page is None else max(page - 5 * len(sections) - 1, 3 * len(sections))
+    hidden = 0
+    for key, title, found in sections:
         rows = [{**d, "label": labels[d["reason"]], "when": _when(d),
-                 "urgency": str(round(d["urgency"]))} for d in data if section_of(d) == key]
+                 "urgency": str(round(d["urgency"]))} for d in found]
+        if room is not None:
+            fits = max(3, room * len(found) // max(sum(len(f) for *_, f in sections), 1))
+            hidden += max(len(rows) - fits, 0)
+            rows = rows[:fits]
         if key == "route":
             rows.sort(key=lambda d: d.get("time") or "")
-        if rows:
-            table(rows, columns, title=f"{title} ({len(rows)})",
-                  row_style=lambda d: "bold red" if d["overdue_days"] > 0 and
-                  float(d["urgency"]) >= 20 else None)
+        more = f" — {len(found) - len(rows)} more" if len(rows) < len(found) else ""
+        table(rows, columns, title=f"{title} ({len(found)}){more}",
+              row_style=lambda d: "bold red" if d["overdue_days"] > 0 and
+              float(d["urgency"]) >= 20 else None)
+    if hidden:
+        console().print(f"{hidden} more — kq due --all")
 
 
 def _explain(reminders: list[Any], today: Any) -> None:

@@ -55,6 +55,10 @@ def _act(reminder, customer, day: dt.date) -> None:
             if v.next and v.next.done_on is None and reminder.message.startswith(v.next.action):
                 v.next.done_on = day
                 break
+    elif reminder.reason == "deep_visit":
+        log("deep_visit")
+    elif reminder.reason == "alert":
+        log("call")
     elif reminder.reason == "care_call":
         log("care_call")
     elif reminder.reason in ("follow_up", "birthday", "holiday", "event", "anniversary", "opening"):

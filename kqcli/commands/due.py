@@ -40,8 +40,9 @@ def run(
 ) -> None:
     """What needs doing today, most urgent first: visits, calls, greetings, reports, risks.
 
-    Reasons: visit, route, care_call, follow_up, next_action, birthday, anniversary, opening,
-    holiday, event, report_missing, expense_statement, intel_unconfirmed, orphan, risk.
+    Reasons: visit, route, deep_visit, care_call, follow_up, next_action, birthday,
+    anniversary, opening, holiday, event, alert, report_missing, expense_statement,
+    expense_check, intel_unconfirmed, orphan, risk.
 
     Nothing closes unless done: a next step until `kq done`, a missed greeting stays overdue
     for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.

@@ -24,6 +24,14 @@ REPS = """\
 reps: []
 """
 
+ALERTS = """\
+# Area alerts (重大环境事件: flood, typhoon, epidemic, water cut): while one lasts, every active
+# customer whose region starts with `region` gets a daily call in `kq due`. `kq alert` writes them:
+#   alerts:
+#     - {region: 昆明/五华区, from: 2026-07-01, to: 2026-07-05, note: 暴雨}
+alerts: []
+"""
+
 def _scalar(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 3, not 3.0, for numbers people will edit
@@ -62,9 +70,9 @@ def _block(model: BaseModel, indent: str) -> list[str]:
 
 def settings_yaml() -> str:
     defaults = Settings()
-    out = [HEADER, REPS]
+    out = [HEADER, REPS, ALERTS]
     for name in Settings.model_fields:
-        if name == "reps":
+        if name in ("reps", "alerts"):
             continue
         section = getattr(defaults, name)
         doc = (type(section).__doc__ or "").strip().splitlines()

@@ -343,3 +343,21 @@ def test_statement_of_a_month_more_than_a_year_back_sees_its_collections():
     summary, facts = customer(text)
     [line] = statement([(summary, facts)], settings(), "2025-03")
     assert (line["collections"], line["violations"]) == (100000, [])
+
+
+def test_title_names_the_three_dates_of_the_expense_calendar(make_repo, kq):
+    # November 2026: Mon 2, Tue 3, Wed 4 (3rd working day), … Wed 11 (8th), Thu 12 (9th).
+    root = make_repo({"hx": CLEAN})
+    result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
+    assert ("statement due 2026-11-04, checked by 2026-11-11, paid from 2026-11-12"
+            in result.stdout)
+
+
+def test_expense_calendar_follows_the_working_days_in_kq_yaml():
+    from kqcli.core.expenses import expense_calendar
+
+    days, covered = expense_calendar(settings("expenses: {check_working_day: 5, pay_working_day: 6}"),
+                                     "2026-09")
+    # October 2026: 国庆 to the 7th; Thu 8, Fri 9, Sat 10 (a working day), Mon 12, Tue 13, Wed 14.
+    assert days == (dt.date(2026, 10, 10), dt.date(2026, 10, 13), dt.date(2026, 10, 14))
+    assert covered

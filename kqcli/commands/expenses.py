@@ -26,7 +26,7 @@ def run(
     """
 
     from ..core.dates import add_months, month_key
-    from ..core.expenses import per_rep, statement, statement_deadline
+    from ..core.expenses import expense_calendar, per_rep, statement
     from ..errors import KqError
     from ..render import Column, emit, warn
 
@@ -37,9 +37,10 @@ def run(
     rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
     lines = statement(rows, repo.settings, month)
     reps = per_rep(lines, repo.settings, month)
-    deadline, covered = statement_deadline(repo.settings, month)
+    (deadline, checked, paid), covered = expense_calendar(repo.settings, month)
     if not covered:
-        warn("kq: the official holiday calendar does not cover that year; counting Monday-Friday")
+        warn("kq: the official holiday calendar does not cover that year yet; its days off are "
+             "estimated from the statutory holidays")
     code = report_skipped(repo)
     unchecked = [line["name"] for line in lines if line["unchecked"]]
     if unchecked:
@@ -47,6 +48,8 @@ def run(
              f"{'s' if len(unchecked) > 1 else ''} ({', '.join(unchecked)}): "
              "先回款后支付 not checked for them (kq figures records them)")
     late = "" if repo.today <= deadline else " (past)"
+    dates_line = (f"statement due {deadline.isoformat()}{late}, checked by {checked.isoformat()}, "
+                  f"paid from {paid.isoformat()}")
     if by:
         emit(reps, fmt, [Column("owner", "业代"), Column("customers", "客户", justify="right"),
                          Column("collections", "回款", justify="right"),
@@ -55,13 +58,13 @@ def run(
                          Column("spot_check", "抽查"), Column("violations", "违规")],
              fields=("owner", "month", "customers", "collections", "expenses", "advances",
                      "violations", "unchecked", "spot_check"),
-             title=f"{month} 客情费 by rep; statement due {deadline.isoformat()}{late}")
+             title=f"{month} 客情费 by rep; {dates_line}")
     else:
         emit(lines, fmt, [Column("name", "客户"), Column("owner", "业代"),
                           Column("collections", "回款", justify="right"),
                           Column("expenses", "客情费", justify="right"),
                           Column("recipients", "对象"), Column("violations", "违规")],
-             title=f"{month} 月客户采购及客情费统计表; statement due {deadline.isoformat()}{late}",
+             title=f"{month} 月客户采购及客情费统计表; {dates_line}",
              fields=("customer", "name", "owner", "month", "collections", "expenses", "count",
                      "advances", "share", "recipients", "violations", "unchecked"))
     if any(r["violations"] for r in reps):

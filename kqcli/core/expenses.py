@@ -11,15 +11,25 @@ import hashlib
 from typing import Any
 
 from ..schema.config import Settings
-from .dates import WorkCalendar
 
 
 def statement_deadline(settings: Settings, month: str) -> tuple[dt.date, bool]:
     """The n-th working day of the month after ``month``, and whether the calendar covered it."""
-    year, m = map(int, month.split("-"))
-    year, m = (year + 1, 1) if m == 12 else (year, m + 1)
-    calendar = WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
-    return calendar.nth_working_day(year, m, settings.expenses.statement_working_day)
+    days, covered = expense_calendar(settings, month)
+    return days[0], covered
+
+
+def expense_calendar(settings: Settings, month: str) -> tuple[tuple[dt.date, dt.date, dt.date], bool]:
+    """(statement due, checked by, paid from) for ``month``'s expenses — the 3rd, 8th and 9th
+    working days of the next month by default — and whether the official calendar covered them."""
+    from .dates import add_months
+    from .due import work_calendar
+
+    after = add_months(dt.date.fromisoformat(f"{month}-01"), 1)
+    calendar, cfg = work_calendar(settings), settings.expenses
+    found = [calendar.nth_working_day(after.year, after.month, n)
+             for n in (cfg.statement_working_day, cfg.check_working_day, cfg.pay_working_day)]
+    return (found[0][0], found[1][0], found[2][0]), all(covered for _, covered in found)
 
 
 def collection_checks(total: float, collected: float | None, month: str,

@@ -415,7 +415,7 @@ def test_figures_dry_run_matches_by_name_or_code_and_reports_unmatched_rows(make
         {"row": 3, "action": "create", "customer": "dist-qjkr", "name": "曲靖康润医药有限公司",
          "month": "2026-11", "fields": ["collections", "shipments", "inventory", "reported"],
          "problems": []},
-        {"row": 4, "action": "create", "customer": "hx-renmin", "name": None,
+        {"row": 4, "action": "create", "customer": "hx-renmin", "name": "华信大药房(人民路店)",
          "month": "2026-11", "fields": ["collections", "sell_out", "movement", "reported"],
          "problems": []},
         {"row": 5, "action": "skip", "customer": None, "name": "不存在的药店", "month": "2026-11",

@@ -18,7 +18,7 @@ FileArgument = Annotated[Path, typer.Argument(help="A .xlsx, .xls or .csv file (
                                               metavar="FILE")]
 MapOption = Annotated[str | None, typer.Option(
     "--map", metavar="'Header=field,…'",
-    help="Map headers kq does not know, e.g. '门店=name,手机号码=phone'; 'Header=' ignores one.")]
+    help="Map headers kq does not know, e.g. '店铺=name,店长=contact.name'; 'Header=' ignores one.")]
 ApplyOption = Annotated[bool, typer.Option("--apply", help="Write the changes (one commit); "
                                                            "without it, only show them.")]
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Which sheet (default: the first).")]

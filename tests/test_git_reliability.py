@@ -377,6 +377,30 @@ def test_log_in_a_read_only_tree_outside_git_fails_in_one_line(make_repo, tmp_pa
     assert rep.read("hx") == HX
 
 
+FULL_DISK = """\
+mount -t tmpfs -o size=256k tmpfs "$1" && cp -a "$2/." "$1/" || exit 99
+dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null
+"$3" --repo "$1" --today 2026-11-24 log hx --kind call
+echo "exit $?"
+cat "$1/customers/hx.yaml"
+ls -A "$1/customers"
+"""
+
+
+@needs_read_only
+def test_log_on_a_full_disk_fails_in_one_line_and_leaves_the_file_and_no_temporary_file(
+        make_repo, tmp_path):
+    root = make_repo({"hx": "name: 华信\n"})
+    (tmp_path / "disk").mkdir()
+
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_DISK, "sh", str(tmp_path / "disk"),
+                           str(root), str(KQ)], capture_output=True, text=True, timeout=120)
+
+    assert done.stdout == "exit 1\nname: 华信\nhx.yaml\n"
+    assert _error_line(done.stderr) == (
+        "kq: cannot write customers/hx.yaml: No space left on device; nothing was written")
+
+
 NEEDS_SAVE = pytest.mark.xfail(strict=True, reason="kq new saves through commands/edit.save, "
                                "which does not use writer.write_and_commit yet")
 

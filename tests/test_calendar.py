@@ -66,6 +66,8 @@ def test_one_event_per_reminder_due_in_the_window_overdue_ones_on_today(kq, repo
         ("华信大药房 待办", dt.date(2026, 11, 27)),
         ("张强 费用报表", dt.date(2026, 12, 3)),
         ("李明 费用报表", dt.date(2026, 12, 3)),
+        ("张强 费用审核", dt.date(2026, 12, 10)),  # the manager checks each rep's statement
+        ("李明 费用审核", dt.date(2026, 12, 10)),
         ("福寿堂 生日", dt.date(2026, 12, 10)),
     ]
 
@@ -100,6 +102,8 @@ def test_alarms_ring_when_the_lead_time_begins(kq, repo):
         "华信大药房 待办": dt.timedelta(days=-1, hours=9),  # lead 1: 09:00 the day before
         "张强 费用报表": dt.timedelta(days=-3, hours=9),
         "李明 费用报表": dt.timedelta(days=-3, hours=9),
+        "张强 费用审核": dt.timedelta(days=-3, hours=9),
+        "李明 费用审核": dt.timedelta(days=-3, hours=9),
         "福寿堂 生日": dt.timedelta(days=-7, hours=9),      # lead 7
     }
     alarm = by_summary(export(kq, repo))["福寿堂 生日"].walk("VALARM")[0]
@@ -121,7 +125,7 @@ def test_uids_are_the_same_in_two_runs(kq, repo):
 
 def test_uids_are_distinct_per_customer_reason_and_due(kq, repo):
     uids = [str(e["UID"]) for e in export(kq, repo)]
-    assert len(set(uids)) == 6
+    assert len(set(uids)) == 8
     assert all(u.endswith("@kq") for u in uids)
 
 
@@ -172,7 +176,7 @@ def test_dash_writes_the_calendar_to_stdout(kq, repo):
 
 def test_writing_a_file_says_so_on_stderr(kq, repo):
     result = kq("--repo", repo, "--today", "2026-11-24", "calendar", "-o", repo.parent / "kq.ics")
-    assert result.stderr == f"kq: 6 events (2026-11-24 to 2027-01-23) written to {repo.parent}/kq.ics\n"
+    assert result.stderr == f"kq: 8 events (2026-11-24 to 2027-01-23) written to {repo.parent}/kq.ics\n"
 
 
 def test_a_missing_folder_is_a_usage_error(kq, repo):
@@ -199,7 +203,7 @@ def test_an_invalid_customer_file_is_skipped_named_and_exits_1(kq, make_repo):
     result = kq("--repo", root, "--today", "2026-11-24", "calendar", "-o", out)
     assert result.exit_code == 1
     assert "bad.yaml" in result.stderr
-    assert len(events(out)) == 6
+    assert len(events(out)) == 8
 
 
 # --- the core -----------------------------------------------------------------------------------

@@ -72,7 +72,10 @@ def lock_files(root: Path) -> list[Path]:
     branch = run(root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip()
     if branch:
         names.append(f"{branch}.lock")
-    return [path for path in (git_path(root, name) for name in names) if path.exists()]
+    out = run(root, "rev-parse", *[a for n in names for a in ("--git-path", n)],
+              check=False).stdout.splitlines()
+    paths = [Path(found) if Path(found).is_absolute() else root / found for found in out]
+    return [path for path in paths if path.exists()]
 
 
 def relative(root: Path, path: Path) -> str:

@@ -439,3 +439,18 @@ def test_route_on_a_day_kq_cannot_compute_with_is_a_usage_error(make_repo, kq):
     result = kq("--repo", root, "route", "9999-12-31")
     assert result.exit_code == 2
     assert "9999-12-31 is outside the dates kq works with" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["score", "--month", "2026-10"], ["classify"],
+                                     ["expenses", "--month", "2026-10"]])
+def test_month_end_commands_write_an_excel_sheet_with_chinese_headers(kq, tmp_path, command):
+    from python_calamine import CalamineWorkbook
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    target = tmp_path / "out.xlsx"
+    result = kq("--repo", examples, "--today", "2026-11-24", *command, "--format", "xlsx",
+                "--output", target)
+    assert result.exit_code in (0, 1), result.stderr  # 1: expense rule breaks in the examples
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert rows[0][:3] in (["客户编号", "客户", "业代"], ["id", "客户", "业代"])
+    assert len(rows) > 5

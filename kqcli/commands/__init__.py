@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -13,8 +14,12 @@ from ..render import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f",
-                                              help="table for people; json, csv, tsv for programs.")]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="table for people; json, csv, tsv for programs; xlsx with --output.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
 
 
 def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:

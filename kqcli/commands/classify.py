@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 @friendly
@@ -16,6 +16,8 @@ def run(
         help="Only these fields (repeat): tier, grade, status, relationship, route.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Suggest tiers, ABC grades, status and key-account types, with reasons; --apply writes them.
 
@@ -53,7 +55,8 @@ def run(
                       Column("suggested", "建议"), Column("reason", "原因")],
          caption=f"{len(found)} suggestion{'s' if len(found) != 1 else ''}"
          + ("" if apply or not found else "; kq classify --apply writes them"),
-         fields=("customer", "name", "owner", "field", "current", "suggested", "reason"))
+         fields=("customer", "name", "owner", "field", "current", "suggested", "reason"),
+         output=output, bom=bom)
     if apply and found:
         _apply(repo, found)
     raise typer.Exit(code)

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo, parse_month, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
 
 @friendly
@@ -15,6 +15,8 @@ def run(
     by: Annotated[str | None, typer.Option(help="'owner': one line per rep.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Monthly statement of collections and relationship expenses, with the 客情费 rule checks.
 
@@ -57,7 +59,7 @@ def run(
                          Column("advances", "借支", justify="right"),
                          Column("spot_check", "抽查"), Column("violations", "违规")],
              fields=("owner", "month", "customers", "collections", "expenses", "advances",
-                     "violations", "unchecked", "spot_check"),
+                     "violations", "unchecked", "spot_check"), output=output, bom=bom,
              title=f"{month} 客情费 by rep; {dates_line}")
     else:
         emit(lines, fmt, [Column("name", "客户"), Column("owner", "业代"),
@@ -66,7 +68,8 @@ def run(
                           Column("recipients", "对象"), Column("violations", "违规")],
              title=f"{month} 月客户采购及客情费统计表; {dates_line}",
              fields=("customer", "name", "owner", "month", "collections", "expenses", "count",
-                     "advances", "share", "recipients", "violations", "unchecked"))
+                     "advances", "share", "recipients", "violations", "unchecked"),
+             output=output, bom=bom)
     if any(r["violations"] for r in reps):
         code = 1
     raise typer.Exit(code)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 LABELS = {
     "distributor": "经销商", "terminal": "终端", "key_account": "大客户",
@@ -17,10 +16,6 @@ LABELS = {
 
 # Lead: these two belong next to FormatOption in commands/__init__.py, for score, classify and
 # expenses too.
-OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
-BomOption = Annotated[bool, typer.Option(
-    "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
 
 
 def _label(value: Any) -> str:

@@ -7,7 +7,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo, parse_month, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
 SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_familiarity": "熟",
          "visit_frequency": "访", "favour": "忙", "first_recommendation": "荐",
@@ -32,6 +32,8 @@ def run(
     by: Annotated[str | None, typer.Option(help="'owner': one scorecard per rep.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Month-end relationship scorecards (10 items x 10 points by default), with the change.
 
@@ -59,8 +61,10 @@ def run(
         emit(data, fmt, [], fields=("owner", "month", "customers", "items", "total", "max",
                                      "previous", "change", "missing") if by else
              ("customer", "name", "owner", "month", "items", "total", "max", "missing",
-              "unassessed", "sources", "previous", "change"))
+              "unassessed", "sources", "previous", "change"), output=output, bom=bom)
         raise typer.Exit(code)
+    if output or bom:
+        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
     if by:
         _owners(data, month)
     else:

@@ -172,9 +172,9 @@ def test_log_during_a_sync_conflict_is_refused_with_what_to_do(pending_conflict)
     result = pending_conflict.zhang.kq("log", "jm", "--date", TODAY, "--goal", "补货")
 
     assert result.returncode == 1
-    assert result.stderr == (
+    assert _error_line(result.stderr) == (
         "kq: a git rebase is in progress (kq sync stopped on a conflict?); kq writes nothing until "
-        "it is finished, so nothing is lost: run kq sync to see what to do; nothing was written\n")
+        "it is finished, so nothing is lost: run kq sync to see what to do; nothing was written")
 
 
 @needs_git
@@ -206,8 +206,9 @@ def test_sync_with_markers_still_in_the_settled_file_says_where(pending_conflict
     result = zhang.kq("sync")
 
     assert result.returncode == 1
-    assert result.stderr == (f"kq: customers/hx.yaml:{line}: still has conflict markers; keep "
-                             "one version, then git add customers/hx.yaml && kq sync\n")
+    assert _error_line(result.stderr) == (
+        f"kq: customers/hx.yaml:{line}: still has conflict markers; keep one version, then git "
+        "add customers/hx.yaml && kq sync")
 
 
 @needs_git

@@ -491,3 +491,9 @@ def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_man
     _table(data, LABELS, page=None)
     everything = capsys.readouterr().out
     assert "客户39 " in everything and "kq due --all" not in everything
+
+
+def test_the_same_source_spelt_with_other_spacing_does_not_confirm_a_claim():
+    text = KEY_TERMINAL + ("intel:\n  - {date: 2026-11-20, claim: 准备接手竞品乙, "
+                           "sources: [店员 小张, 店员  小张]}\n")
+    assert due(text, "intel_unconfirmed")[0][2] == "“准备接手竞品乙” 只有 1 个信源, 需 2 个独立信源核实"

@@ -11,7 +11,7 @@ import pytest
 from helpers import needs_git
 
 import kqcli.yamledit
-from kqcli.commands.intel import claim_key, has_source
+from kqcli.core.intel import claim_key, has_source
 
 TODAY = "2026-12-03"
 

@@ -1,31 +1,12 @@
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from ..core.intel import find_claim, has_source
 from ..errors import KqError
 from . import friendly, open_repo
-
-_SPACE = re.compile(r"\s+")
-
-
-def claim_key(claim: str) -> str:
-    """What makes two claims the same: case, spacing and final punctuation do not count."""
-    return _SPACE.sub(" ", claim).strip().rstrip("。.!！?？").strip().casefold()
-
-
-def find_claim(items: list[Any], claim: str) -> int | None:
-    """Index of the open (not dismissed) claim that says ``claim``, if any."""
-    key = claim_key(claim)
-    return next((n for n, item in enumerate(items)
-                 if item.dismissed is None and claim_key(item.claim) == key), None)
-
-
-def has_source(sources: list[str], source: str) -> bool:
-    """The same source twice counts once (两个以上的信源 means two *different* ones)."""
-    return _SPACE.sub(" ", source).strip() in {_SPACE.sub(" ", s).strip() for s in sources}
 
 
 @friendly

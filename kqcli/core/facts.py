@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schema.customer import Customer
+from .intel import independent_sources
 
 IN_PERSON = frozenset({"visit", "training", "event", "deep_visit"})
 MONTH_FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
@@ -74,7 +75,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "profit_chain": _profit_chain(customer),
         "competitors": [[p.name, _iso(p.since)] for p in customer.products
                         if p.competitor and p.since],
-        "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": len(set(i.sources))}
+        "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": independent_sources(i.sources)}
                   for i in customer.intel if i.dismissed is None],
     }
 

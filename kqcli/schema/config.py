@@ -185,6 +185,7 @@ class Urgency(Section):
         "next_action": 6.0, "visit": 5.0, "expense_statement": 5.0, "birthday": 4.0,
         "report_missing": 4.0, "anniversary": 3.0, "opening": 4.0, "holiday": 3.0, "care_call": 2.0,
         "intel_unconfirmed": 1.0, "deep_visit": 4.0, "alert": 12.0, "expense_check": 5.0,
+        "pool": 6.0, "handover": 8.0,
     }
     misfortune: float = Field(20.0, description="added for illness and bereavement: call at once")
     overdue_per_day: float = 0.5
@@ -260,8 +261,12 @@ class Classify(Section):
     abc: dict[str, float] = Field({"A": 0.8, "B": 0.95}, description="cumulative collection share")
     abc_months: int = 12
     inactive_months: int = Field(3, description="active with no collections this long: demote")
+    active_after_months: int = Field(2, description="a prospect becomes active after collections "
+                                     "in this many consecutive reported months (持续回款)")
+    key_min_revenue: float | None = Field(None, ge=0, description="never suggest key below this "
+                                          "annual revenue (business.annual_revenue); null: no floor")
 
-    @field_validator("abc_months", "inactive_months")
+    @field_validator("abc_months", "inactive_months", "active_after_months")
     @classmethod
     def _months(cls, months: int) -> int:
         if months < 1:
@@ -288,6 +293,9 @@ class Expenses(Section):
     pay_working_day: int = 9
     spot_checks: int = Field(3, description="customers per rep the manager spot-checks")
     max_share: float = Field(0.05, description="expenses above this share of collections are flagged")
+    allowed_roles: list[str] = Field(
+        ["采购", "店长", "老板", "店员"],
+        description="客情费使用范围: a recipient must be a contact whose role contains one of these")
 
     @field_validator("statement_working_day", "check_working_day", "pay_working_day")
     @classmethod
@@ -325,6 +333,21 @@ class Alert(Section):
         return self
 
 
+class Pool(Section):
+    """The customer pool (公海): a customer nobody visits goes back to a shared pool any rep
+    may claim (``kq pool``, ``kq claim``)."""
+
+    after_days: int = Field(90, ge=1, description="no in-person interaction this long: in the pool")
+    kinds: list[str] = Field(["terminal"], description="customer kinds the pool takes")
+    departed_days: int = Field(30, ge=0, description="a departed rep's customer joins the pool "
+                                                     "this many days after the rep left")
+
+    @field_validator("after_days", "departed_days")
+    @classmethod
+    def _bounded(cls, days: int) -> int:
+        return check_most(days)
+
+
 class Git(Section):
     autocommit: bool = Field(True, description="commit every write kq makes")
 
@@ -352,6 +375,7 @@ class Settings(Section):
     expenses: Expenses = Expenses()
     alerts: list[Alert] = Field([], description="area alerts: a daily call while each lasts "
                                                  "(kq alert)")
+    pool: Pool | None = Field(None, description="the customer pool (公海); absent: no pool")
     git: Git = Git()
     check: Check = Check()
 

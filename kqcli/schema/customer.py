@@ -175,6 +175,17 @@ class Intel(Strict):
     note: str | None = None
 
 
+class Handover(Strict):
+    """The last change of owner (kq reassign, kq claim): the new owner visits within the
+    customer's cadence, and a claimed customer leaves the pool from this day."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
+                              serialize_by_alias=True)
+
+    previous: str | None = Field(None, alias="from", description="the owner before")
+    date: Day = Field(description="the day the customer changed hands")
+
+
 class Customer(Strict):
     """One customer file (客户档案). Only ``name`` is required."""
 
@@ -186,6 +197,7 @@ class Customer(Strict):
     relationship: Aliased(Relationship) | None = None
     stage: Aliased(Stage) | None = None
     owner: str | None = None
+    handover: Handover | None = Field(None, description="the last change of owner: {from, date}")
     region: str | None = None
     address: str | None = None
     tags: list[str] = []

@@ -32,6 +32,14 @@ ALERTS = """\
 alerts: []
 """
 
+POOL = """\
+# The customer pool (公海): off while this key is absent. An active customer of these kinds
+# with no in-person interaction for after_days, or whose rep left more than departed_days ago,
+# goes to the pool (`kq pool`) until a rep claims it (`kq claim`). To switch it on:
+#   pool: {after_days: 90, kinds: [terminal], departed_days: 30}
+"""
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 3, not 3.0, for numbers people will edit
@@ -70,9 +78,9 @@ def _block(model: BaseModel, indent: str) -> list[str]:
 
 def settings_yaml() -> str:
     defaults = Settings()
-    out = [HEADER, REPS, ALERTS]
+    out = [HEADER, REPS, ALERTS, POOL]
     for name in Settings.model_fields:
-        if name in ("reps", "alerts"):
+        if name in ("reps", "alerts", "pool"):
             continue
         section = getattr(defaults, name)
         doc = (type(section).__doc__ or "").strip().splitlines()

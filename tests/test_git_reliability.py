@@ -402,12 +402,8 @@ def test_log_on_a_full_disk_fails_in_one_line_and_leaves_the_file_and_no_tempora
         "kq: cannot write customers/hx.yaml: No space left on device; nothing was written")
 
 
-NEEDS_SAVE = pytest.mark.xfail(strict=True, reason="kq new saves through commands/edit.save, "
-                               "which does not use writer.write_and_commit yet")
-
 
 @needs_read_only
-@NEEDS_SAVE
 def test_new_in_a_read_only_tree_fails_in_one_line_and_creates_nothing(clone):
     result = _read_only(clone, clone.root, "new", "云康药店", "--id", "yk", "--no-edit")
 
@@ -474,7 +470,6 @@ def test_log_without_git_writes_and_says_nothing_was_committed(git_repo):
 
 
 @needs_git
-@NEEDS_SAVE
 def test_new_without_git_says_nothing_was_committed(git_repo):
     result = _without_git(git_repo, "new", "云康药店", "--id", "yk", "--no-edit")
 

@@ -46,21 +46,23 @@ def edit_file(repo: Any, path: Path, original: bytes, shown: str) -> bytes | Non
 
 
 def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str, name: str) -> None:
+    """Write what the editor left through the writer (refused mid-rebase, rolled back when the
+    commit fails); a file changed on disk meanwhile keeps the user's text in ``.rejected``."""
     from ..core.diff import changes, summary
     from ..errors import KqError
-    from ..writer import commit, locked, replace_atomically
+    from ..writer import locked, write_and_commit
     from ..yamlread import load
 
+    old = load(original, "")[0] if original else None
+    found = changes(old if isinstance(old, dict) else None, load(edited, "")[0])
+    message = f"{verb}: {name} ({summary(found)})"
     with locked(repo.root, path.stem):
-        try:
-            replace_atomically(path, edited, original)
-        except KqError:
+        current = path.read_bytes() if path.exists() else None
+        if current != original:
             kept = path.with_name(path.name + ".rejected")
             kept.write_bytes(edited)
             raise KqError(f"customers/{path.name} changed on disk while you edited it; your text "
-                          f"is kept in customers/{kept.name}", code=1) from None
-        old = load(original, "")[0] if original else None
-        found = changes(old if isinstance(old, dict) else None, load(edited, "")[0])
-        message = f"{verb}: {name} ({summary(found)})"
-        sha = commit(repo.root, [path], message) if repo.settings.git.autocommit else None
+                          f"is kept in customers/{kept.name}", code=1)
+        sha = write_and_commit(repo.root, [(path, original, edited)], message,
+                               repo.settings.git.autocommit)
     typer.echo(f"saved customers/{path.name}" + (f" (commit {sha})" if sha else ""))

@@ -67,8 +67,9 @@ def _root(text: str) -> MappingNode:
     return node
 
 
-def _top_level(root: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
-    for k, v in root.value:
+def _entry(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
+    """The (key, value) nodes of ``key`` in a mapping."""
+    for k, v in mapping.value:
         if isinstance(k, ScalarNode) and k.value == key:
             return k, v
     return None
@@ -129,7 +130,7 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
     """Append ``item`` to the top-level list ``key`` (creating it at the end if absent)."""
     root = _root(text)
     nl = _newline(text)
-    found = _top_level(root, key)
+    found = _entry(root, key)
     if found is None or (isinstance(found[1], ScalarNode) and found[1].value == ""):
         if found is not None:  # "visits:" with nothing after it
             at = _line_end(text, found[0].start_mark.index)
@@ -171,7 +172,7 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
 def set_scalar(text: str, key: str, value: Any) -> str:
     """Set the top-level ``key`` to a scalar, replacing only the old value (or adding a line)."""
     root = _root(text)
-    found = _top_level(root, key)
+    found = _entry(root, key)
     if found is None:
         nl = _newline(text)
         body = text if text.endswith(("\n", "\r")) or not text else text + nl
@@ -188,7 +189,7 @@ def set_scalar(text: str, key: str, value: Any) -> str:
 def remove_key(text: str, key: str) -> str:
     """Delete a top-level key and its value (whole lines), leaving every other line alone."""
     root = _root(text)
-    found = _top_level(root, key)
+    found = _entry(root, key)
     if found is None:
         return text
     key_node, value = found
@@ -320,13 +321,6 @@ def _edit(text: str, path: Sequence[PathPart], value: Any, append: bool) -> str:
     if append:
         return _append_to(text, target, value, _shown(path), nl)
     return _replace(text, target, value, _shown(path))
-
-
-def _entry(mapping: MappingNode, key: str) -> tuple[ScalarNode, Node] | None:
-    for k, v in mapping.value:
-        if isinstance(k, ScalarNode) and k.value == key:
-            return k, v
-    return None
 
 
 def _is_empty(node: Node) -> bool:

@@ -12,6 +12,7 @@ from .commands import (
     alert,
     calendar,
     check,
+    claim,
     classify,
     done,
     due,
@@ -27,6 +28,8 @@ from .commands import (
     log,
     merge_driver,
     new,
+    pool,
+    reassign,
     route,
     schema,
     score,
@@ -94,6 +97,9 @@ app.command("figures")(figures.run)
 app.command("expense")(expense.run)
 app.command("intel")(intel.run)
 app.command("history")(history.run)
+app.command("pool")(pool.run)
+app.command("claim")(claim.run)
+app.command("reassign")(reassign.run)
 app.command("new")(new.run)
 app.command("edit")(edit.run)
 app.command("sync")(sync.run)

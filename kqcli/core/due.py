@@ -17,13 +17,15 @@ from . import dates
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
            "opening", "holiday", "event", "report_missing", "expense_statement",
-           "intel_unconfirmed", "orphan", "risk", "deep_visit", "alert", "expense_check")
+           "intel_unconfirmed", "orphan", "risk", "deep_visit", "alert", "expense_check",
+           "handover", "pool")
 LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话", "follow_up": "到货回访",
           "next_action": "待办", "birthday": "生日", "anniversary": "店庆", "opening": "新店开业",
           "holiday": "节日",
           "event": "家庭大事", "report_missing": "未报数据", "expense_statement": "费用报表",
           "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险",
-          "deep_visit": "蹲点", "alert": "区域预警", "expense_check": "费用审核"}
+          "deep_visit": "蹲点", "alert": "区域预警", "expense_check": "费用审核",
+          "handover": "交接拜访", "pool": "公海"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
@@ -113,9 +115,12 @@ class CustomerRules:
                                  self.s.get("owner"), self.s.get("region"), **extra))
 
     def all(self) -> list[Reminder]:
+        if self.pool():
+            return self.out  # nobody's customer until claimed: only the manager's pool row
         status = self.s.get("status")
         if status != "terminated":
             self.visit_or_route()
+            self.handover()
             self.deep_visit()
             self.alert()
             self.care_call()
@@ -378,6 +383,42 @@ class CustomerRules:
                 day = _d(item["date"])
                 self.add("intel_unconfirmed", day + dt.timedelta(days=7), 7,
                          f"“{item['claim']}” 只有 {item['sources']} 个信源, 需 {need} 个独立信源核实")
+
+    def pool(self) -> bool:
+        """A customer in the pool (公海) is listed once, for the manager (owner: nobody)."""
+        from .pool import pool_entry
+
+        entry = pool_entry(self.s, self.f, self.cfg, self.today, self.departed)
+        if entry is None:
+            return False
+        since = (f"{entry.days} 天未见面 (上次 {entry.last_in_person.isoformat()})"
+                 if entry.last_in_person else "从未见面")
+        why = (f"业代 {entry.owner} 已离职" if entry.why == "departed"
+               else f"原业代 {entry.owner or '无'}")
+        self.out.append(Reminder(self.s["id"], self.s["name"], "pool", entry.entered,
+                                 entry.entered, f"公海客户: {since}, {why}; "
+                                 f"kq claim {self.s['id']} --as 业代", None, self.s.get("region")))
+        return True
+
+    def handover(self) -> None:
+        """A customer that changed hands: its new owner visits within its cadence, until an
+        in-person interaction on or after the handover."""
+        from .pool import handover_of
+
+        handover = handover_of(self.s, self.f)
+        if not handover or self.s.get("status") not in ACTIVE_WORK:
+            return
+        day = _d(handover["date"])
+        last = _d(self.f.get("last_in_person"))
+        if last is not None and last >= day:
+            return
+        before = [d for days in self.f.get("days_by_kind", {}).values() for d in days
+                  if d <= handover["date"]]
+        previous = handover.get("from") or "无"
+        was = f"{previous} 上次往来 {max(before)}" if before else f"{previous} 无往来记录"
+        due_after = cadence_of(self.s, self.cfg)[1]
+        self.add("handover", day + dt.timedelta(days=due_after), due_after,
+                 f"交接自 {previous} ({day.isoformat()}), {due_after} 天内拜访; {was}")
 
     def orphan(self) -> None:
         owner = self.s.get("owner")

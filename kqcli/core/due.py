@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..schema.config import Settings
+if TYPE_CHECKING:  # pydantic stays off kq due's warm path
+    from ..schema.config import Settings
 from . import dates
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",

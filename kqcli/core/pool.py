@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..schema.config import Settings
+if TYPE_CHECKING:  # pydantic stays off kq due's warm path
+    from ..schema.config import Settings
 
 FIELDS = ("customer", "name", "owner", "last_in_person", "days")
 

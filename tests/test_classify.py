@@ -17,6 +17,7 @@ from kqcli.core.classify import abc, classify, figures_missing, relationship, st
 
 TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
 ONE_EACH = "classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n"
+KEY_AND_SECONDARY = "classify: {tiers: {key: 1, secondary: 1}}\n"  # two terminals fill the counts
 
 
 
@@ -65,7 +66,7 @@ def test_tiers_score_only_the_factors_present():
 def test_tiers_break_ties_on_collections():
     same = "business: {strength: 3}\n"
     rows = [terminal("small", same + collected(10000)), terminal("big", same + collected(90000))]
-    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+    assert suggested(tiers(rows, settings(KEY_AND_SECONDARY), TODAY), "tier") == {
         "big": "key", "small": "secondary"}
 
 
@@ -82,7 +83,7 @@ def test_terminals_without_factors_rank_after_those_with_and_then_on_collections
 def test_tier_counts_are_per_owner():
     rows = [terminal("a", collected(100)), terminal("b", collected(200)),
             terminal("z", collected(50), owner="张强")]
-    assert suggested(tiers(rows, settings(ONE_EACH), TODAY), "tier") == {
+    assert suggested(tiers(rows, settings(KEY_AND_SECONDARY), TODAY), "tier") == {
         "b": "key", "a": "secondary", "z": "key"}
 
 
@@ -102,7 +103,7 @@ def test_untiered_terminal_below_the_counts_is_left_alone():
 
 def test_tier_already_right_is_not_suggested():
     rows = [terminal("a", collected(400), tier="key"), terminal("b", collected(300), tier="secondary")]
-    assert tiers(rows, settings(ONE_EACH), TODAY) == []
+    assert tiers(rows, settings(KEY_AND_SECONDARY), TODAY) == []
 
 
 def test_tier_shares_below_one_are_a_fraction_of_the_reps_terminals():
@@ -120,8 +121,9 @@ def test_only_active_terminals_are_tiered():
 
 
 def test_tier_reason_names_the_rank_and_the_rep():
-    [r] = tiers([terminal("a", collected(1))], settings(ONE_EACH), TODAY)
-    assert (r["current"], r["suggested"], r["reason"]) == (None, "key", "rank 1 of 1 terminals of 李明")
+    [r] = tiers([terminal("a", collected(1)), terminal("b", collected(0), tier="secondary")],
+                settings(KEY_AND_SECONDARY), TODAY)
+    assert (r["current"], r["suggested"], r["reason"]) == (None, "key", "rank 1 of 2 terminals of 李明")
 
 
 # --- ABC ---------------------------------------------------------------------------------------
@@ -165,17 +167,20 @@ def test_abc_skips_customers_that_are_not_active():
 # --- status ------------------------------------------------------------------------------------
 
 PROSPECT = "name: 新店\nkind: terminal\nstatus: prospect\ngrade: near\nowner: 李明\n"
+PAID_TWICE = "months:\n  2026-09: {collections: 8000}\n  2026-10: {collections: 6000}\n"
 
 
-def test_prospect_that_pays_becomes_active_and_starts_as_b():
-    found = classify([customer(PROSPECT + collected(8000, "2026-09"), "p")], settings(), TODAY)
+def test_prospect_that_pays_two_months_running_becomes_active_and_starts_as_b():
+    found = classify([customer(PROSPECT + PAID_TWICE, "p")], settings(), TODAY)
     assert [(r["field"], r["current"], r["suggested"]) for r in found] == [
         ("grade", "near", "B"), ("status", "prospect", "active")]
-    assert found[1]["reason"] == "started paying: 8,000 collected in the last 3 months (持续回款)"
+    assert found[1]["reason"] == \
+        "paying 2 consecutive reported months (2026-09 to 2026-10): 14,000 collected (持续回款)"
 
 
-def test_prospect_that_paid_four_months_ago_stays_a_prospect():
-    assert classify([customer(PROSPECT + collected(8000, "2026-07"), "p")], settings(), TODAY) == []
+def test_prospect_that_paid_before_the_last_three_months_stays_a_prospect():
+    paid = "months:\n  2026-06: {collections: 8000}\n  2026-07: {collections: 6000}\n"
+    assert classify([customer(PROSPECT + paid, "p")], settings(), TODAY) == []
 
 
 def nothing_collected_since(amount: int, month: str, *zeros: str) -> str:
@@ -359,7 +364,7 @@ months:
 
 @pytest.fixture
 def repo(make_repo) -> Path:
-    return make_repo({"hx": HX, "other": OTHER}, kq_yaml=ONE_EACH)
+    return make_repo({"hx": HX, "other": OTHER}, kq_yaml=KEY_AND_SECONDARY)
 
 
 def test_classify_json_keys_and_suggestions(repo, kq):
@@ -438,15 +443,15 @@ def test_apply_removes_the_route_of_a_terminated_customer(make_repo, kq):
 
 
 def test_apply_promotes_a_prospect_with_its_grade(make_repo, kq):
-    root = make_repo({"p": PROSPECT + collected(8000)})
+    root = make_repo({"p": PROSPECT + PAID_TWICE})
     result = kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
     assert result.exit_code == 0, result.stderr
     assert (root / "customers" / "p.yaml").read_text(encoding="utf-8") == \
-        PROSPECT.replace("prospect", "active").replace("near", "B") + collected(8000)
+        PROSPECT.replace("prospect", "active").replace("near", "B") + PAID_TWICE
 
 
 def test_apply_of_status_alone_carries_the_grade_it_decides(make_repo, kq):
-    root = make_repo({"p": PROSPECT + collected(8000)})
+    root = make_repo({"p": PROSPECT + PAID_TWICE})
     result = kq("--repo", root, "--today", "2026-11-15", "classify", "--field", "status", "--apply")
     assert result.exit_code == 0
     assert "status: active" in (root / "customers" / "p.yaml").read_text(encoding="utf-8")

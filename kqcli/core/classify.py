@@ -12,9 +12,10 @@ import math
 from typing import Any
 
 from ..schema.config import Settings
-from .dates import months_before
+from .dates import add_months, month_key, months_before
 
 FIELDS = ("tier", "grade", "status", "relationship", "route")
+TIERS = ("key", "secondary", "normal")
 FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "strength",
            "management": "management"}
 
@@ -51,7 +52,9 @@ def suggestion(summary: dict[str, Any], field: str, suggested: Any, reason: str)
 
 
 def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
-    """Per owner: rank active terminals, then top N key, next N secondary, next N normal."""
+    """Per owner: rank active terminals, then top N key, next N secondary, next N normal
+    (``tier_counts``). A terminal whose annual revenue is below ``key_min_revenue`` is never
+    key: its place goes to the next terminal that reaches it."""
     cfg = settings.classify
     year = months_before(today, cfg.abc_months)
     groups: dict[str, list[tuple[dict, dict]]] = {}
@@ -64,20 +67,55 @@ def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> 
                 for key, field in FACTORS.items()}
 
         ranked = sorted(group, key=lambda row, t=tops: _rank_key(row, t, cfg.weights, year))
-        counts = {t: _count(n, len(ranked)) for t, n in cfg.tiers.items()}
-        position = 0
-        for tier in ("key", "secondary", "normal"):
-            for s, _ in ranked[position:position + counts.get(tier, 0)]:
-                position += 1
-                if s.get("tier") != tier:
-                    out.append(suggestion(s, "tier", tier, f"rank {position} of {len(ranked)} "
-                                          f"terminals of {s.get('owner') or 'no owner'}"))
-        for s, _ in ranked[position:]:
-            position += 1
-            if s.get("tier") not in (None, "normal"):
-                out.append(suggestion(s, "tier", "normal", f"rank {position} of {len(ranked)}: "
-                                      "below the tier counts"))
+        counts, note = tier_counts(cfg.tiers, len(ranked))
+        left = dict(counts)
+        for position, (s, f) in enumerate(ranked, 1):
+            revenue = (f.get("business") or {}).get("annual_revenue")
+            low = (cfg.key_min_revenue is not None and revenue is not None
+                   and revenue < cfg.key_min_revenue)
+            tier = next((t for t in TIERS if left[t] > 0 and not (t == "key" and low)), None)
+            reason = (f"rank {position} of {len(ranked)} terminals of "
+                      f"{s.get('owner') or 'no owner'}{note}")
+            if low and left["key"] > 0:
+                reason += (f"; annual revenue {revenue:,.0f} below key_min_revenue "
+                           f"{cfg.key_min_revenue:,.0f}")
+            if tier is None and not (low and left["key"] > 0):
+                if s.get("tier") not in (None, "normal"):
+                    out.append(suggestion(s, "tier", "normal", f"rank {position} of "
+                                          f"{len(ranked)}: below the tier counts"))
+                continue
+            if tier is None:
+                tier = "normal"  # only a key place was left, and the revenue is below its floor
+            else:
+                left[tier] -= 1
+            if s.get("tier") != tier:
+                out.append(suggestion(s, "tier", tier, reason))
     return out
+
+
+def tier_counts(tiers: dict[str, float], total: int) -> tuple[dict[str, int], str]:
+    """How many of a rep's ``total`` terminals go to each tier, and a note when the counts
+    were taken as shares.
+
+    Counts (20 key, 20 secondary, 30 normal) fit a county market; a rep with fewer terminals
+    than their sum gets the counts as shares of it instead (20/70 key, the next 20/70
+    secondary, the rest normal), each cumulative boundary rounded half up, and the best
+    terminal key at the least, so a small territory still has a top tier. Shares below 1 are
+    rounded up per tier, as before.
+    """
+    values = {t: tiers.get(t, 0) for t in TIERS}
+    whole = sum(values.values())
+    if any(0 < n < 1 for n in values.values()) or total >= whole or not whole:
+        return {t: _count(n, total) for t, n in values.items()}, ""
+    counts, before, running = {}, 0, 0.0
+    for t, n in values.items():
+        running += n
+        upto = min(total, max(math.floor(total * running / whole + 0.5),
+                              1 if values["key"] >= 1 else 0))
+        counts[t], before = upto - before, upto
+    note = (f" (fewer than {whole:g}: {counts['key']} key, {counts['secondary']} secondary, "
+            f"{counts['normal']} normal by the counts' shares)")
+    return counts, note
 
 
 def _rank_key(row: tuple[dict, dict], tops: dict[str, float], weights: dict[str, float],
@@ -131,14 +169,31 @@ def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date
     return out
 
 
+def paying_run(facts: dict[str, Any], window: list[str]) -> list[str]:
+    """The unbroken run of months with collections above 0 that ends at the latest month of
+    ``window`` whose collections were reported, oldest first. An unreported month ends the run
+    (unknown is not paying), so does a reported 0; an unreported month after the run does not."""
+    latest = next((m for m in reversed(window) if reported(facts, m)), None)
+    figures = facts.get("months") or {}
+    run: list[str] = []
+    while latest and ((figures.get(latest) or {}).get("collections") or 0) > 0:
+        run.insert(0, latest)
+        latest = month_key(add_months(dt.date.fromisoformat(f"{latest}-01"), -1))
+    return run
+
+
 def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+    """Prospects paying ``active_after_months`` reported months in a row become active; active
+    customers with ``inactive_months`` reported months of no collections become C."""
     out = []
-    quiet = months_before(today, settings.classify.inactive_months)
+    cfg = settings.classify
+    quiet = months_before(today, cfg.inactive_months)
     for s, f in rows:
-        recent = collections(f, months_before(today, 3))
-        if s.get("status") == "prospect" and recent > 0:
-            out.append(suggestion(s, "status", "active", f"started paying: {recent:,.0f} "
-                                  "collected in the last 3 months (持续回款)"))
+        run = paying_run(f, quiet)
+        if s.get("status") == "prospect" and len(run) >= cfg.active_after_months:
+            out.append(suggestion(s, "status", "active", f"paying {len(run)} consecutive "
+                                  f"reported months ({run[0]} to {run[-1]}): "
+                                  f"{collections(f, run):,.0f} collected (持续回款)"))
         elif (s.get("status") == "active" and s.get("grade") != "C"
               and collections(f, quiet) == 0 and all(reported(f, m) for m in quiet)):
             out.append(suggestion(s, "grade", "C", f"no collections for "

@@ -76,7 +76,10 @@ def run(
     if source not in owners and source not in {r.name for r in repo.settings.reps}:
         from .due import check_owner
 
-        check_owner(source, owners, repo.settings)
+        try:
+            check_owner(source, owners, repo.settings)
+        except KqError as e:
+            raise KqError(e.message.replace("--owner: ", "FROM: ", 1)) from None
     if source == target:
         raise KqError(f"--to: {target} already owns {source}'s customers")
     only = {repo.resolve(c).id for c in customers} if customers else None

@@ -1,5 +1,10 @@
-"""Output in one place: Rich tables for people; json, csv and tsv for programs; xlsx sheets
-with Chinese headers for a manager (openpyxl writes them; imported only for --format xlsx)."""
+"""Output in one place: a :class:`~kqcli.report.Report` becomes a Rich table for people; json,
+csv and tsv for programs; an xlsx sheet with Chinese headers for a manager (openpyxl writes it;
+imported only for --format xlsx).
+
+Tables fit the terminal: ids, dates, phone numbers, numbers and short labels are never broken
+(``Column.token``); text wraps at spaces, and Chinese between characters; when even that does
+not fit, the columns a report marks ``drop`` are hidden and the caption says which."""
 
 from __future__ import annotations
 
@@ -10,10 +15,14 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from .report import Column, Report, Section, lookup
+
+__all__ = ["Column", "Format", "Report", "Section", "cell", "console", "emit", "emit_report",
+           "print_report", "table", "warn", "write_xlsx"]
 
 
 class Format(StrEnum):
@@ -43,16 +52,6 @@ HEADERS = {
     "first_recommendation": "首荐", "pop_display": "POP陈列", "product_knowledge": "产品知识",
     "feedback": "信息反馈", "regular_communication": "定期沟通",
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    show: Callable[[Any], str] | None = None
-    justify: str = "left"
-    style: str | None = None
-    max_width: int | None = None
 
 
 def console(stderr: bool = False) -> Any:
@@ -88,15 +87,28 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+
 def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
          title: str | None = None, caption: str | None = None,
          row_style: Callable[[dict[str, Any]], str | None] | None = None,
          fields: Sequence[str] = (), output: Path | None = None, bom: bool = False) -> None:
-    """Print ``rows``: the table shows ``columns``; json/csv/tsv/xlsx carry every key of each
-    row (``fields`` names them when there are no rows).
+    """Rows and columns without a report (``kq alert --list``): the fields are ``fields``, else
+    every key of the rows, else the columns'."""
+    keys: dict[str, None] = dict.fromkeys(fields)
+    if not keys:
+        for row in rows:
+            keys.update(dict.fromkeys(row))
+    if not keys:
+        keys = dict.fromkeys(c.key for c in columns)
+    emit_report(Report(list(rows), list(keys), columns, title=title, caption=caption,
+                       row_style=row_style), fmt, output=output, bom=bom)
 
-    ``output`` writes to that file instead of stdout (xlsx needs one); ``bom`` starts csv/tsv
-    with a UTF-8 byte-order mark, so Excel reads the Chinese right.
+
+def emit_report(report: Report, fmt: Format, output: Path | None = None,
+                bom: bool = False) -> None:
+    """Print ``report`` as ``fmt`` (or write it to ``output``; xlsx needs one).
+
+    ``bom`` starts csv/tsv with a UTF-8 byte-order mark, so Excel reads the Chinese right.
     """
     from .errors import KqError
 
@@ -105,14 +117,14 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
     if fmt is Format.xlsx:
         if output is None:
             raise KqError("--format xlsx writes a file; add --output FILE.xlsx")
-        write_xlsx(output, rows, columns, fields, title)
+        _write_sheet(output, report)
         return
     if fmt is Format.table:
         if output is not None:
             raise KqError("--output needs --format xlsx, csv, tsv or json")
-        table(rows, columns, title=title, caption=caption, row_style=row_style)
+        print_report(report)
         return
-    text = _text(rows, fmt, columns, fields)
+    text = text_of(report, fmt)
     if output is None:
         sys.stdout.write(("\ufeff" if bom else "") + text)
         return
@@ -122,65 +134,63 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
         raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
 
 
-def _keys(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
-          fields: Sequence[str]) -> list[str]:
-    keys: dict[str, None] = {}
-    for row in rows:
-        keys.update(dict.fromkeys(row))
-    if not keys:  # the same header whether or not anything matched
-        keys = dict.fromkeys(fields or [c.key for c in columns])
-    return list(keys)
-
-
-def _text(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
-          fields: Sequence[str]) -> str:
+def text_of(report: Report, fmt: Format) -> str:
+    """JSON: one object per row with the report's keys; csv/tsv: a header of every field (a
+    nested value under its dotted name), then one line per row."""
     if fmt is Format.json:
         # Indented for a person at a terminal; compact (and C-encoded, ~10x faster) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
-        return json.dumps(list(rows), ensure_ascii=False, indent=indent,
+        return json.dumps(report.objects(), ensure_ascii=False, indent=indent,
                           default=_json_default) + "\n"
-    keys = _keys(rows, columns, fields)
+    keys = list(report.fields)
     out = io.StringIO()
     if fmt is Format.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(keys)
-        writer.writerows([cell(row.get(k)) for k in keys] for row in rows)
+        writer.writerows([cell(lookup(row, k)) for k in keys] for row in report.rows)
     else:
         clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
         out.write("\t".join(keys) + "\n")
-        for row in rows:
-            out.write("\t".join(cell(row.get(k)).translate(clean) for k in keys) + "\n")
+        for row in report.rows:
+            out.write("\t".join(cell(lookup(row, k)).translate(clean) for k in keys) + "\n")
     return out.getvalue()
 
 
 def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
                fields: Sequence[str] = (), title: str | None = None) -> None:
-    """One sheet a manager can open: Chinese headers, numbers as numbers, the header frozen.
+    """One sheet of ``rows``; a mapping (``items``) is spread over one column per key
+    (``items.feedback``), since a cell of JSON helps no one."""
+    keys: list[str] = []
+    by_key = {c.key: c for c in columns}
+    top: dict[str, None] = dict.fromkeys(fields)
+    for row in rows:
+        top.update(dict.fromkeys(row))
+    for key in top:
+        inner = dict.fromkeys(k for row in rows if isinstance(row.get(key), dict)
+                              and not (key in by_key and by_key[key].show) for k in row[key])
+        keys += [f"{key}.{k}" for k in inner] if inner else [key]
+    _write_sheet(path, Report(list(rows), keys, columns, title=title))
 
-    Every key is a column, as in csv; a mapping without a display function (``items``) is
-    spread over one column per key (``items.feedback``), since a cell of JSON helps no one.
-    """
+
+def _write_sheet(path: Path, report: Report) -> None:
+    """One sheet a manager can open: Chinese headers, numbers as numbers, the header frozen."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from .errors import KqError
 
-    by_key = {c.key: c for c in columns}
-    keys: list[str] = []
-    for key in _keys(rows, columns, fields):
-        inner = dict.fromkeys(k for row in rows if isinstance(row.get(key), dict)
-                              and not (key in by_key and by_key[key].show) for k in row[key])
-        keys += [f"{key}.{k}" for k in inner] if inner else [key]
+    by_key = {c.key: c for c in report.columns}
+    keys = list(report.fields)
     book = Workbook()
     sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title or "kq")[:31].strip() or "kq"
-    sheet.append([_header(k, by_key) for k in keys])
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", report.title or "kq")[:31].strip() or "kq"
+    sheet.append([_header(k, by_key, report.labels) for k in keys])
     for c in sheet[1]:
         c.font = Font(bold=True)
-    for row in rows:
+    for row in report.rows:
         sheet.append([_xlsx_value(row, k, by_key) for k in keys])
     sheet.freeze_panes = "A2"
-    for column in sheet.iter_cols(max_row=min(len(rows), 200) + 1):  # a sample is enough
+    for column in sheet.iter_cols(max_row=min(len(report.rows), 200) + 1):  # a sample is enough
         widest = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + widest * 2)
     try:
@@ -189,47 +199,138 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[Col
         raise KqError(f"{path}: cannot write: {e.strerror}", code=1) from None
 
 
-def _header(key: str, by_key: dict[str, Column]) -> str:
+def _header(key: str, by_key: dict[str, Column],
+            labels: dict[str, tuple[str, str]] | None = None) -> str:
+    from .labels import english
+
+    if labels and key in labels:
+        return labels[key][1 if english() else 0]
+    if english():
+        return key
     if key in by_key:
         return by_key[key].header
     if key in HEADERS:
         return HEADERS[key]
-    parent, _, inner = key.partition(".")
-    if inner:
-        return f"{_header(parent, by_key)}.{HEADERS.get(inner, inner)}"
+    parent, _, inner = key.rpartition(".")
+    if parent:
+        return f"{_header(parent, by_key, labels)}.{HEADERS.get(inner, inner)}"
     return key
 
 
 def _xlsx_value(row: dict[str, Any], key: str, by_key: dict[str, Column]) -> Any:
-    if key not in row and "." in key:
-        parent, _, inner = key.partition(".")
-        value = (row.get(parent) or {}).get(inner)
-    else:
-        value = row.get(key)
+    value = lookup(row, key)
     column = by_key.get(key)
-    if column is not None and column.show is not None:
-        return column.show(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if column is not None and column.show is not None and value is not None:
+        return _plain(column.show(value)) or None
     if value is None or isinstance(value, bool):
         return cell(value) or None
-    if isinstance(value, int | float):
-        return value
     return cell(value)
+
+
+def print_report(report: Report) -> None:
+    """The report's table, or one table per section, then its notes."""
+    out = console()
+    if not report.rows and report.empty is not None:
+        out.print(report.empty, markup=False)
+    elif report.sections is None:
+        out.print(_table(report.rows, report.columns, report.title, report.caption,
+                         report.row_style, out.width, report.compact))
+    else:
+        for section in report.sections:
+            out.print(_table(section.rows, section.columns or report.columns, section.title,
+                             section.caption, report.row_style, out.width, report.compact))
+    for note in report.notes:
+        out.print(note, markup=False)
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
           caption: str | None = None,
           row_style: Callable[[dict[str, Any]], str | None] | None = None) -> None:
+    out = console()
+    out.print(_table(rows, columns, title, caption, row_style, out.width))
+
+
+def _shown(column: Column, value: Any) -> Any:
+    """The cell: a string, or a Rich ``Text`` when the column colours its values."""
+    return (column.show or cell)(value)
+
+
+def _plain(value: Any) -> str:
+    return value.plain if hasattr(value, "plain") else str(value)
+
+
+def _longest_word(text: str) -> int:
+    """The widest run a line may not break: an ASCII word (Chinese breaks between characters)."""
+    from rich.cells import cell_len
+
+    words = re.findall(r"[\x21-\x7e]+", text)
+    return max((cell_len(w) for w in words), default=0)
+
+
+def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
+        english: bool = False, gap: int = 3) -> tuple[list[int], list[int]]:
+    """(the columns to show, their minimum widths) for a table ``width`` cells wide.
+
+    A token column needs its widest value; a text column its widest ASCII word (at most 20)
+    and 8 cells; the header needs its width. Columns marked ``drop`` go, highest first, until
+    the minimums fit.
+    """
+    from rich.cells import cell_len
+
+    minimums = []
+    for n, c in enumerate(columns):
+        values = [cell_len(line) for row in cells for line in row[n].split("\n")]
+        header = cell_len(c.title(english))
+        if c.unbroken:
+            need = max([header, *values])
+        else:
+            words = max([_longest_word(row[n]) for row in cells] or [0])
+            need = max(min(words, 20), min(max(values or [0]), 8), min(header, 8))
+        minimums.append(max(need, c.min_width or 0))
+    shown = list(range(len(columns)))
+
+    def total() -> int:  # padding and rule per column (``gap``), the edges included
+        return sum(minimums[i] for i in shown) + gap * len(shown) + (gap == 1)
+
+    for i in sorted((i for i, c in enumerate(columns) if c.drop),
+                    key=lambda i: (-columns[i].drop, -i)):
+        if total() <= width:
+            break
+        shown.remove(i)
+    return shown, [minimums[i] for i in shown]
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None,
+           caption: str | None, row_style: Callable[[dict[str, Any]], str | None] | None,
+           width: int, compact: bool = False) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from .labels import english
+
+    en = english()
+    shown_cells = [[_shown(c, row.get(c.key) if c.key in row else lookup(row, c.key))
+                     for c in columns] for row in rows]
+    cells = [[_plain(v) for v in row] for row in shown_cells]
+    shown, minimums = fit(columns, cells, width, en, gap=1 if compact else 3)
+    hidden = [columns[i].title(en) for i in range(len(columns)) if i not in shown]
+    if hidden:
+        note = (f"hidden at {width} columns: {', '.join(hidden)}" if en else
+                f"{width} 列宽不下: {'、'.join(hidden)}")
+        caption = f"{caption}; {note}" if caption else note
     t = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
-              title_justify="left", caption_justify="left", pad_edge=False)
+              title_justify="left", caption_justify="left", pad_edge=False,
+              padding=(0, 0) if compact else (0, 1))
     tty = sys.stdout.isatty()
-    for c in columns:
-        t.add_column(c.header, justify=c.justify, style=c.style,
-                     max_width=c.max_width if tty else None, overflow="fold")
-    for row in rows:
-        t.add_row(*(Text((c.show or cell)(row.get(c.key))) for c in columns),
+    for i, least in zip(shown, minimums, strict=True):
+        c = columns[i]
+        t.add_column(c.title(en), justify=c.justify, style=c.style, no_wrap=c.unbroken,
+                     min_width=least, max_width=None if c.unbroken or not tty else c.max_width,
+                     overflow="ellipsis" if c.unbroken else "fold")
+    for row, values in zip(rows, shown_cells, strict=True):
+        t.add_row(*(values[i] if hasattr(values[i], "plain") else Text(values[i]) for i in shown),
                   style=row_style(row) if row_style else None)
-    console().print(t)
+    return t

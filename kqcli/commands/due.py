@@ -8,6 +8,8 @@ from ..errors import KqError
 from ..render import Format
 from . import FormatOption, friendly, open_repo, report_skipped
 
+FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
+          "region", "time")
 SECTIONS = (("route", "今日固定拜访 today's route"), ("overdue", "逾期 overdue"),
             ("today", "今天 due today"), ("ahead", "即将 coming up"))
 
@@ -88,10 +90,9 @@ def run(
     if fmt is Format.table:
         _table(data, LABELS, None if show_all else _page_rows())
     else:
-        from ..render import emit
+        from ..render import Report, emit_report
 
-        emit(data, fmt, [], fields=("customer", "name", "reason", "due", "overdue_days",
-                                    "urgency", "message", "owner", "region", "time"))
+        emit_report(Report(data, FIELDS), fmt)
     if fail_on == "overdue" and any(d["overdue_days"] > 0 for d in data):
         code = 1
     raise typer.Exit(code)
@@ -132,7 +133,11 @@ def check_owner(owner: str, owners: set[str], settings: Any) -> None:
 
 
 def _when(row: dict[str, Any]) -> str:
+    from ..labels import english
+
     days = row["overdue_days"]
+    if english():
+        return f"{days}d late" if days > 0 else ("today" if days == 0 else f"in {-days}d")
     if days > 0:
         return f"逾{days}天"
     return "今天" if days == 0 else f"{-days}天后"
@@ -175,35 +180,43 @@ def _page_rows() -> int | None:
 
 def _table(data: list[dict[str, Any]], labels: dict[str, str], page: int | None = None) -> None:
     """The sections; with ``page``, the most urgent rows of each that fit one screen."""
-    from ..render import Column, console, table
+    from ..render import print_report
 
-    if not data:
-        console().print("今天没有待办 nothing due")
-        return
-    columns = [Column("urgency", "急", justify="right"), Column("label", "事由"),
-               Column("name", "客户", max_width=20), Column("due", "日期", lambda d: d[5:]),
-               Column("when", "状态"), Column("message", "说明")]
-    data = _grouped_greetings(data)
-    sections = [(key, title, [d for d in data if section_of(d) == key]) for key, title in SECTIONS]
-    sections = [(key, title, rows) for key, title, rows in sections if rows]
+    print_report(table_report(data, labels, page))
+
+
+def table_report(data: list[dict[str, Any]], labels: dict[str, str],
+                 page: int | None = None) -> Any:
+    """The morning list for people: route, overdue, today, coming up; festivals grouped."""
+    from ..labels import text_label, urgency
+    from ..render import Column, Report, Section
+
+    columns = [Column("urgency", "急", urgency, justify="right", en="!"),
+               Column("reason", "事由", lambda r: text_label(labels, r), token=True),
+               Column("name", "客户", max_width=20, min_width=12),
+               Column("due", "日期", lambda d: d[5:], token=True),
+               Column("when", "状态", token=True), Column("message", "说明", min_width=16)]
+    grouped = _grouped_greetings(data)
+    found = [(key, title, [d for d in grouped if section_of(d) == key]) for key, title in SECTIONS]
+    found = [(key, title, rows) for key, title, rows in found if rows]
     # A section costs its title, header and rule (5 lines); rows share what is left, most urgent first.
-    room = None if page is None else max(page - 5 * len(sections) - 1, 3 * len(sections))
+    room = None if page is None else max(page - 5 * len(found) - 1, 3 * len(found))
     hidden = 0
-    for key, title, found in sections:
-        rows = [{**d, "label": labels[d["reason"]], "when": _when(d),
-                 "urgency": str(round(d["urgency"]))} for d in found]
+    sections = []
+    for key, title, group in found:
+        rows = [{**d, "when": _when(d)} for d in group]
         if room is not None:
-            fits = max(3, room * len(found) // max(sum(len(f) for *_, f in sections), 1))
+            fits = max(3, room * len(group) // max(sum(len(f) for *_, f in found), 1))
             hidden += max(len(rows) - fits, 0)
             rows = rows[:fits]
         if key == "route":
             rows.sort(key=lambda d: d.get("time") or "")
-        more = f" — {len(found) - len(rows)} more" if len(rows) < len(found) else ""
-        table(rows, columns, title=f"{title} ({len(found)}){more}",
-              row_style=lambda d: "bold red" if d["overdue_days"] > 0 and
-              float(d["urgency"]) >= 20 else None)
-    if hidden:
-        console().print(f"{hidden} more — kq due --all")
+        more = f" — {len(group) - len(rows)} more" if len(rows) < len(group) else ""
+        sections.append(Section(f"{title} ({len(group)}){more}", rows))
+    return Report(data, FIELDS, columns, sections=sections, empty="今天没有待办 nothing due",
+                  notes=[f"{hidden} more — kq due --all"] if hidden else [],
+                  row_style=lambda d: "bold red" if d["overdue_days"] > 0 and
+                  d["urgency"] >= 20 else None)
 
 
 def _explain(reminders: list[Any], today: Any) -> None:

@@ -7,25 +7,35 @@ import typer
 from ..render import Format
 from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
-LABELS = {
-    "distributor": "经销商", "terminal": "终端", "key_account": "大客户",
-    "active": "现有", "prospect": "意向", "potential": "潜在", "terminated": "已终止",
-    "key": "重点", "secondary": "次重点", "normal": "非重点",
-}
-
-
-# Lead: these two belong next to FormatOption in commands/__init__.py, for score, classify and
-# expenses too.
-
-
-def _label(value: Any) -> str:
-    return LABELS.get(value, value or "")
-
 
 def _route(value: Any) -> str:
+    """``tue 09:30`` as 周二 09:30 (tue 09:30 with --lang en)."""
+    from ..labels import enum_label
+    from ..schema.enums import Weekday
+
     if not value:
         return ""
-    return f"{value['weekday']} {value.get('time') or ''}".strip()
+    return f"{enum_label(Weekday, value['weekday'])} {value.get('time') or ''}".strip()
+
+
+def report(rows: list[dict[str, Any]]) -> Any:
+    """The customer list: every summary field for programs; for people the columns a morning
+    needs, region and route going first when the terminal is narrow."""
+    from ..core.summary import FIELDS
+    from ..labels import shows
+    from ..render import Column, Report
+    from ..schema.enums import Grade, Kind, Status, Tier
+
+    columns = [
+        Column("id", "id", style="cyan", token=True), Column("name", "名称", min_width=18),
+        Column("kind", "类型", shows(Kind), token=True),
+        Column("status", "状态", shows(Status), token=True),
+        Column("grade", "级", shows(Grade), en="grade", token=True),
+        Column("tier", "分层", shows(Tier), token=True), Column("owner", "业代", token=True),
+        Column("region", "区域", drop=2), Column("route", "固定拜访", _route, token=True, drop=3),
+        Column("last_visit", "上次拜访", en="last visit", token=True, drop=1),
+    ]
+    return Report(rows, FIELDS, columns, caption=f"{len(rows)} customers")
 
 
 @friendly
@@ -59,17 +69,7 @@ def run(
                             region=region, tags=tag or [], search=search)
     rows = select(repo.index.summaries(), filters, repo.index.names())
     code = report_skipped(repo)
-    from ..render import Column, emit
+    from ..render import emit_report
 
-    columns = [
-        Column("id", "id", style="cyan"), Column("name", "名称"),
-        Column("kind", "类型", _label), Column("status", "状态", _label),
-        Column("grade", "级"), Column("tier", "分层", _label), Column("owner", "业代"),
-        Column("region", "区域"), Column("route", "固定拜访", _route),
-        Column("last_visit", "上次拜访"),
-    ]
-    from ..core.summary import FIELDS
-
-    emit(rows, fmt, columns, caption=f"{len(rows)} customers", fields=FIELDS, output=output,
-         bom=bom)
+    emit_report(report(rows), fmt, output=output, bom=bom)
     raise typer.Exit(code)

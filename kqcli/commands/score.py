@@ -13,6 +13,10 @@ SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_famil
          "visit_frequency": "访", "favour": "忙", "first_recommendation": "荐",
          "pop_display": "陈", "product_knowledge": "知", "feedback": "馈",
          "regular_communication": "通"}
+SHORT_EN = {"relationship_cards": "crd", "mutual_recognition": "rec", "mutual_familiarity": "fam",
+            "visit_frequency": "vis", "favour": "fav", "first_recommendation": "1st",
+            "pop_display": "pop", "product_knowledge": "knw", "feedback": "fbk",
+            "regular_communication": "com"}
 
 
 def default_month(today: dt.date) -> str:
@@ -55,105 +59,148 @@ def run(
     cards = scorecards(rows, repo.settings, month)
     data = by_owner(cards) if by else cards
     code = report_skipped(repo)
-    if fmt is not Format.table:
-        from ..render import emit
-
-        emit(data, fmt, [], fields=("owner", "month", "customers", "items", "total", "max",
-                                     "previous", "change", "missing") if by else
-             ("customer", "name", "owner", "month", "items", "total", "max", "missing",
-              "unassessed", "sources", "previous", "change"), output=output, bom=bom)
-        raise typer.Exit(code)
-    if output or bom:
+    if fmt is Format.table and (output or bom):
         raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
-    if by:
-        _owners(data, month)
-    else:
-        _customers(data, month, repo.settings)
+    from ..render import emit_report
+
+    emit_report(report(data, month, repo.settings, bool(by)), fmt, output=output, bom=bom)
     raise typer.Exit(code)
 
 
-def _mark(value: float | None, points: float) -> Any:
+def fields(settings: Any, by_owner: bool) -> tuple[str, ...]:
+    """Every column of a scorecard, whatever the rows: each item of every card, and for
+    distributors the Synergy factors and the information-work indicators (null for others)."""
+    from ..report import nested
+
+    items = list(dict.fromkeys(i.key for card in settings.score.cards.values() for i in card))
+    if by_owner:
+        return ("owner", "month", "customers", *nested("items", items), "total", "max",
+                "previous", "change", "missing")
+    factors = [f.key for f in settings.score.synergy]
+    return ("customer", "name", "owner", "month", *nested("items", items), "total", "max",
+            "missing", "unassessed", *nested("sources", items), "previous", "change",
+            *nested("synergy.factors", factors),
+            *nested("synergy", ["supplier", "distributor", "total", "max", "missing"]),
+            *nested("information", ["changes_reported", "figures_reported", "on_time",
+                                    "deadline"]))
+
+
+def report(data: list[dict[str, Any]], month: str, settings: Any, by_owner: bool) -> Any:
+    """Scorecards as a report: one object per card with the same keys for every kind."""
+    from ..render import Report, Section
+
+    keys = fields(settings, by_owner)
+    rows = [{"synergy": None, "information": None, **c} for c in data] if not by_owner else data
+    if by_owner:
+        shown = [{**r, "score": f"{r['total']:g}/{r['max']:g}",
+                  "bar": r["total"] / r["max"] if r["max"] else 0, "weakest": r["items"]}
+                 for r in data]
+        return Report(rows, keys, _owner_columns(),
+                      sections=[Section(f"{month} 业代客情得分 (客户平均)", shown)],
+                      title=f"{month} 业代客情得分", empty=f"{month}: no customers to score")
+    return _customers(rows, keys, month, settings)
+
+
+def _short(key: str) -> tuple[str, str]:
+    return SHORT.get(key, key[:3]), SHORT_EN.get(key, key[:3])
+
+
+def _mark(points: float) -> Any:
+    """An item's cell: red below half the points, yellow below 70%, 未评 when unassessed."""
+
+    def show(value: Any) -> Any:
+        from rich.text import Text
+
+        from ..labels import english
+
+        if value is None:
+            return Text("n/a" if english() else "未评", style="dim")
+        share = value / points if points else 0
+        return Text(f"{value:g}", style="bold red" if share < 0.5 else (
+            "yellow" if share < 0.7 else None))
+
+    return show
+
+
+def _change(value: Any) -> Any:
     from rich.text import Text
+
+    from ..labels import signed
 
     if value is None:
-        return Text("未评", style="dim")
-    share = value / points if points else 0
-    style = "bold red" if share < 0.5 else ("yellow" if share < 0.7 else None)
-    return Text(f"{value:g}", style=style)
+        return ""
+    return Text(signed(value), style="green" if value > 0 else ("red" if value < 0 else None))
 
 
-def _change(value: float) -> Any:
-    from rich.text import Text
+def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
+               settings: Any) -> Any:
+    from ..labels import english, yes_no
+    from ..render import Column, Report, Section
 
-    return Text(f"{value:+g}", style="green" if value > 0 else ("red" if value < 0 else None))
-
-
-def _customers(cards: list[dict[str, Any]], month: str, settings: Any) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..render import console
-
-    if not cards:
-        console().print(f"{month}: no customers to score")
-        return
-    keys = list(dict.fromkeys(k for c in cards for k in c["items"]))
+    en = english()
+    items = list(dict.fromkeys(k for c in rows for k in c["items"]))
     points = {i.key: i.points for card in settings.score.cards.values() for i in card}
-    t = Table(title=f"{month} 客情关系量化考核", box=box.SIMPLE_HEAD, title_justify="left",
-              caption="卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 "
-                      "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分",
-              caption_justify="left")
-    t.add_column("客户", min_width=10, overflow="fold")
-    t.add_column("业代", no_wrap=True)
-    for k in keys:
-        t.add_column(SHORT.get(k, k[:3]), justify="right")
-    t.add_column("总分", justify="right")
-    t.add_column("变化", justify="right")
-    t.add_column("缺", justify="right")
-    for c in cards:
-        t.add_row(Text(c["name"]), Text(c["owner"] or ""),
-                  *(_mark(c["items"][k], points.get(k, 10)) if k in c["items"] else ""
-                    for k in keys),
-                  Text(f"{c['total']:g}/{c['max']}", style="bold"), _change(c["change"]),
-                  Text(str(len(c["missing"])) if c["missing"] else ""))
-    console().print(t)
-    distributors = [c for c in cards if "synergy" in c]
+    columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True),
+               *(Column(f"items.{k}", _short(k)[0], _mark(points.get(k, 10)), justify="right",
+                        en=_short(k)[1]) for k in items),
+               Column("score", "总分", justify="right", en="total"),
+               Column("change", "变化", _change, justify="right", en="chg"),
+               Column("missing", "缺", lambda m: str(len(m)) if m else "", justify="right",
+                      en="miss", drop=1)]
+    caption = ("crd cards rec recognition fam familiarity vis visits fav favour 1st first "
+               "recommendation pop POP/display knw knowledge fbk feedback com communication; "
+               "red: below half; n/a: not assessed by the manager, not in the total" if en else
+               "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 知 产品知识 "
+               "馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
+    shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
+    sections = [Section(f"{month} 客情关系量化考核", shown, caption=caption)]
+    distributors = [c for c in rows if c.get("synergy")]
     if distributors:
-        from ..render import Column, table
+        table = [{"name": c["name"],
+                  "synergy": f"{c['synergy']['total']:g}/{c['synergy']['max']:g}",
+                  "supplier": c["synergy"]["supplier"], "distributor": c["synergy"]["distributor"],
+                  "changes": yes_no(c["information"]["changes_reported"]),
+                  "on_time": _on_time(c["information"], en),
+                  "missing": len(c["synergy"]["missing"]) or ""} for c in distributors]
+        sections.append(Section(f"{month} 经销商合作 Synergy", table, [
+            Column("name", "经销商", min_width=10, en="distributor"),
+            Column("synergy", "Synergy", justify="right"),
+            Column("supplier", "我方要求", justify="right", en="we require"),
+            Column("distributor", "经销商要求", justify="right", en="they require"),
+            Column("changes", "经营变化", token=True, en="changes"),
+            Column("on_time", "数据上报", token=True, en="figures"),
+            Column("missing", "未评", justify="right", en="n/a")]))
+    return Report(rows, keys, columns, sections=sections, compact=True,
+                  empty=f"{month}: no customers to score")
 
-        rows = [{"name": c["name"], "synergy": f"{c['synergy']['total']:g}/{c['synergy']['max']:g}",
-                 "supplier": c["synergy"]["supplier"], "distributor": c["synergy"]["distributor"],
-                 "changes": "是" if c["information"]["changes_reported"] else "否",
-                 "on_time": "按时" if c["information"]["on_time"] else (
-                     "迟报" if c["information"]["figures_reported"] else "未报"),
-                 "missing": len(c["synergy"]["missing"]) or ""} for c in distributors]
-        table(rows, [Column("name", "经销商"), Column("synergy", "Synergy", justify="right"),
-                     Column("supplier", "我方要求", justify="right"),
-                     Column("distributor", "经销商要求", justify="right"),
-                     Column("changes", "经营变化"), Column("on_time", "数据上报"),
-                     Column("missing", "未评", justify="right")],
-              title=f"{month} 经销商合作 Synergy")
+
+def _on_time(information: dict[str, Any], en: bool) -> str:
+    if information["on_time"]:
+        return "on time" if en else "按时"
+    if information["figures_reported"]:
+        return "late" if en else "迟报"
+    return "missing" if en else "未报"
 
 
-def _owners(rows: list[dict[str, Any]], month: str) -> None:
-    from rich import box
-    from rich.table import Table
+def _owner_columns() -> list[Any]:
     from rich.text import Text
 
-    from ..render import console
+    from ..render import Column
 
-    t = Table(title=f"{month} 业代客情得分 (客户平均)", box=box.SIMPLE_HEAD, title_justify="left")
-    for header, justify in (("业代", "left"), ("客户", "right"), ("平均分", "right"),
-                            ("", "left"), ("变化", "right"), ("最弱项", "left")):
-        t.add_column(header, justify=justify)
-    for r in rows:
-        share = r["total"] / r["max"] if r["max"] else 0
-        bar = Text("█" * round(share * 20) + "░" * (20 - round(share * 20)),
-                   style="green" if share >= 0.7 else ("yellow" if share >= 0.5 else "red"))
-        weakest = sorted(((k, v) for k, v in r["items"].items() if v is not None),
-                         key=lambda kv: kv[1])[:2]
-        t.add_row(Text(r["owner"]), str(r["customers"]), f"{r['total']:g}/{r['max']:g}", bar,
-                  _change(r["change"]), Text(", ".join(f"{SHORT.get(k, k)} {v:g}"
-                                                       for k, v in weakest)))
-    console().print(t)
+    def bar(share: float) -> Any:
+        filled = round(share * 20)
+        return Text("█" * filled + "░" * (20 - filled),
+                    style="green" if share >= 0.7 else ("yellow" if share >= 0.5 else "red"))
+
+    def weakest(items: dict[str, Any]) -> str:
+        from ..labels import english
+
+        low = sorted(((k, v) for k, v in items.items() if v is not None), key=lambda kv: kv[1])[:2]
+        return ", ".join(f"{_short(k)[1 if english() else 0]} {v:g}" for k, v in low)
+
+    return [Column("owner", "业代", token=True),
+            Column("customers", "客户", justify="right", en="customers"),
+            Column("score", "平均分", justify="right", en="average"),
+            Column("bar", "", bar, token=True, en="", drop=1),
+            Column("change", "变化", _change, justify="right", en="change"),
+            Column("weakest", "最弱项", weakest, en="weakest")]

@@ -7,12 +7,8 @@ import typer
 from ..render import Format
 from . import FormatOption, friendly, open_repo
 
-STYLE_LABELS = {"leader": "领导型", "influencer": "施加影响型", "checker": "检查型",
-                "follower": "跟随型"}
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
-KIND_LABELS = {"visit": "拜访", "call": "电话", "care_call": "情感电话", "wechat": "微信",
-               "delivery": "到货", "training": "培训", "event": "活动",
-               "deep_visit": "蹲点"}
+FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
 
 
 @friendly
@@ -59,19 +55,25 @@ def card(c: dict[str, Any], last: int) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    from ..labels import english, enum_label, shows, yes_no
     from ..render import Column, console, table
+    from ..schema import enums
 
     out = console()
     route = c.get("route")
     business = c.get("business") or {}
     profile = _kv([
-        ("类型 kind", c.get("kind")), ("状态 status", c.get("status")),
-        ("级别 grade", c.get("grade")), ("分层 tier", c.get("tier")),
-        ("关系 relationship", c.get("relationship")), ("阶段 stage", c.get("stage")),
+        ("类型 kind", enum_label(enums.Kind, c.get("kind"))),
+        ("状态 status", enum_label(enums.Status, c.get("status"))),
+        ("级别 grade", enum_label(enums.Grade, c.get("grade"))),
+        ("分层 tier", enum_label(enums.Tier, c.get("tier"))),
+        ("关系 relationship", enum_label(enums.Relationship, c.get("relationship"))),
+        ("阶段 stage", enum_label(enums.Stage, c.get("stage"))),
         ("业代 owner", c.get("owner")), ("区域 region", c.get("region")),
         ("地址 address", c.get("address")), ("标签 tags", c.get("tags")),
         ("合作 since", c.get("since")), ("店庆 anniversary", c.get("anniversary")),
-        ("固定拜访 route", f"{route['weekday']} {route.get('time', '')}".strip() if route else None),
+        ("固定拜访 route", f"{enum_label(enums.Weekday, route['weekday'])} "
+                          f"{route.get('time', '')}".strip() if route else None),
         ("周期 cadence", c.get("cadence")),
         ("品类 categories", business.get("categories")),
         ("营业额 revenue", business.get("annual_revenue")),
@@ -83,17 +85,19 @@ def card(c: dict[str, Any], last: int) -> None:
     contacts = [
         {**p, "birthday": " / ".join(x for x in (p.get("birthday"), p.get("lunar_birthday") and
                                                  f"农历{p['lunar_birthday']}") if x),
-         "style": STYLE_LABELS.get(p.get("style"), ""),
-         "familiarity": FAMILIARITY.get(p.get("familiarity"), ""),
-         "events": "; ".join(f"{e['date']} {e['kind']} {e.get('note', '')}".strip()
-                             for e in p.get("events", []))}
+         "familiarity": (FAMILIARITY_EN if english() else FAMILIARITY).get(
+             p.get("familiarity"), ""),
+         "events": "; ".join(f"{e['date']} {enum_label(enums.EventKind, e['kind'])} "
+                             f"{e.get('note', '')}".strip() for e in p.get("events", []))}
         for p in c.get("contacts", [])
     ]
     if contacts:
-        table(contacts, [Column("name", "联系人"), Column("role", "职务"), Column("phone", "电话"),
-                         Column("wechat", "微信"), Column("birthday", "生日"),
-                         Column("style", "决策风格"), Column("familiarity", "熟悉度"),
-                         Column("hobbies", "爱好"), Column("events", "家庭大事")],
+        table(contacts, [Column("name", "联系人", token=True), Column("role", "职务", token=True),
+                         Column("phone", "电话", token=True), Column("wechat", "微信", drop=2),
+                         Column("birthday", "生日", token=True),
+                         Column("style", "决策风格", shows(enums.Style), token=True),
+                         Column("familiarity", "熟悉度", token=True, drop=3),
+                         Column("hobbies", "爱好", drop=1), Column("events", "家庭大事")],
               title="联系人 contacts")
         from ..core.due import STYLE_ADVICE
 
@@ -102,16 +106,21 @@ def card(c: dict[str, Any], last: int) -> None:
                 label, advice = STYLE_ADVICE[p["style"]]
                 out.print(Text(f"  {p['name']} {label}: {advice}"))
     if c.get("products"):
-        table(c["products"], [Column("name", "产品"), Column("role", "角色"),
-                              Column("stage", "生命周期"), Column("brand", "品牌"),
-                              Column("competitor", "竞品")], title="产品 products")
+        table(c["products"], [Column("name", "产品"),
+                              Column("role", "角色", shows(enums.ProductRole), token=True),
+                              Column("stage", "生命周期", shows(enums.ProductStage), token=True),
+                              Column("brand", "品牌"),
+                              Column("competitor", "竞品", yes_no, token=True)],
+              title="产品 products")
     recent = c.get("visits", [])[-last:][::-1]
     if recent:
-        rows = [{**v, "kind": KIND_LABELS.get(v["kind"], v["kind"]),
-                 "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next") else ""}
+        rows = [{**v, "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next")
+                 else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", []))}
                 for v in recent]
-        table(rows, [Column("date", "日期"), Column("kind", "方式"), Column("contact", "联系人"),
-                     Column("goal", "目标"), Column("outcome", "结果"), Column("done", "完成"),
+        table(rows, [Column("date", "日期", token=True),
+                     Column("kind", "方式", shows(enums.InteractionKind), token=True),
+                     Column("contact", "联系人", token=True), Column("goal", "目标"),
+                     Column("outcome", "结果"), Column("done", "完成", drop=1),
                      Column("next", "下一步")],
               title=f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})")
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
@@ -119,12 +128,15 @@ def card(c: dict[str, Any], last: int) -> None:
         money = [Column(k, h, justify="right") for k, h in
                  (("collections", "回款"), ("shipments", "提货"), ("inventory", "库存"),
                   ("sell_out", "出销"), ("movement", "动销"))]
-        table(months[:6], [Column("month", "月份"), *money, Column("reported", "上报"),
-                           Column("changes", "经营变化")], title="月度 months")
+        table(months[:6], [Column("month", "月份", token=True), *money,
+                           Column("reported", "上报", token=True), Column("changes", "经营变化")],
+              title="月度 months")
     if c.get("expenses"):
-        table(c["expenses"][-6:], [Column("date", "日期"), Column("amount", "金额", justify="right"),
+        table(c["expenses"][-6:], [Column("date", "日期", token=True),
+                                   Column("amount", "金额", justify="right"),
                                    Column("purpose", "用途"), Column("recipient", "对象"),
-                                   Column("kind", "类型")], title="客情费 expenses")
+                                   Column("kind", "类型", shows(enums.ExpenseKind), token=True)],
+              title="客情费 expenses")
     if c.get("intel"):
-        table(c["intel"][-6:], [Column("date", "日期"), Column("claim", "信息"),
+        table(c["intel"][-6:], [Column("date", "日期", token=True), Column("claim", "信息"),
                                 Column("sources", "信源")], title="情报 intel")

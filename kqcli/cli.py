@@ -35,6 +35,7 @@ from .commands import (
     score,
     show,
     sync,
+    team,
     undo,
 )
 
@@ -100,6 +101,7 @@ app.command("history")(history.run)
 app.command("pool")(pool.run)
 app.command("claim")(claim.run)
 app.command("reassign")(reassign.run)
+app.command("team")(team.run)
 app.command("new")(new.run)
 app.command("edit")(edit.run)
 app.command("sync")(sync.run)

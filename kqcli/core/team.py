@@ -1,0 +1,75 @@
+"""The manager's team overview (``kq team``): one row per rep. Pure functions over the index
+rows, the reminders already computed for today and the month's scorecards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from .due import REASONS, Reminder, cadence_of
+from .pool import PoolEntry
+
+if TYPE_CHECKING:
+    from ..schema.config import Settings
+
+TIERS = ("key", "secondary", "normal", "untiered")
+FIELDS = ("rep", *(f"customers.{t}" for t in ("total", *TIERS)), "overdue.total",
+          *(f"overdue.{r}" for r in REASONS), "visited_share", "score_avg", "score_change",
+          "pool", "unassigned")
+OWNED = frozenset({"active", "prospect", "potential", None})  # not terminated
+
+
+def reps_of(settings: Settings, owners: set[str]) -> list[str]:
+    """The team as kq.yaml lists it, then anyone else who owns a customer (sorted)."""
+    listed = [r.name for r in settings.reps]
+    return listed + sorted(owners - set(listed))
+
+
+def visited_in_cadence(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
+                       today: dt.date) -> bool:
+    """Met in person within the customer's cadence (its 'due' day count) up to today."""
+    last = facts.get("last_in_person")
+    if not last:
+        return False
+    return (today - dt.date.fromisoformat(last)).days <= cadence_of(summary, settings)[1]
+
+
+def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], reminders: list[Reminder],
+         owner_cards: list[dict[str, Any]], pool: list[PoolEntry], settings: Settings,
+         today: dt.date) -> list[dict[str, Any]]:
+    """One row per rep: customers by tier, today's overdue reminders by reason, the share of
+    key and secondary customers met within their cadence, the month's average scorecard total
+    and its change, customers of theirs in the pool, and (for a rep who left) the customers
+    still not reassigned.
+
+    ``rows`` are (summary, daily facts); ``reminders`` today's listed reminders;
+    ``owner_cards`` ``scoring.by_owner`` of the month; ``pool`` today's pool.
+    """
+    owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    left = settings.departed()
+    cards = {c["owner"]: c for c in owner_cards}
+    out = []
+    for rep in reps_of(settings, owners):
+        mine = [(s, f) for s, f in rows if s.get("owner") == rep and s.get("status") in OWNED]
+        customers = dict.fromkeys(("total", *TIERS), 0)
+        for s, _ in mine:
+            customers["total"] += 1
+            customers[s.get("tier") or "untiered"] += 1
+        overdue = dict.fromkeys(("total", *REASONS), 0)
+        for r in reminders:
+            if r.owner == rep and r.overdue_days(today) > 0:
+                overdue["total"] += 1
+                overdue[r.reason] += 1
+        upkept = [visited_in_cadence(s, f, settings, today) for s, f in mine
+                  if s.get("status") == "active" and s.get("tier") in ("key", "secondary")]
+        card = cards.get(rep)
+        gone = rep in left and left[rep] <= today
+        out.append({
+            "rep": rep, "customers": customers, "overdue": overdue,
+            "visited_share": round(sum(upkept) / len(upkept), 2) if upkept else None,
+            "score_avg": card["total"] if card else None,
+            "score_change": card["change"] if card else None,
+            "pool": sum(e.owner == rep for e in pool),
+            "unassigned": customers["total"] if gone else 0,
+        })
+    return out

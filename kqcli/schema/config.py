@@ -297,6 +297,14 @@ class Expenses(Section):
         ["采购", "店长", "老板", "店员"],
         description="客情费使用范围: a recipient must be a contact whose role contains one of these")
 
+    @field_validator("allowed_roles")
+    @classmethod
+    def _roles_named(cls, roles: list[str]) -> list[str]:
+        if any(not role.strip() for role in roles):
+            raise ValueError("an empty role would allow every contact: name each role, e.g. "
+                             "[采购, 店长, 老板, 店员] ([] turns the check off)")
+        return roles
+
     @field_validator("statement_working_day", "check_working_day", "pay_working_day")
     @classmethod
     def _working_day(cls, n: int) -> int:

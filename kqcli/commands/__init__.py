@@ -47,22 +47,46 @@ def report_skipped(repo: Any) -> int:
     return 0
 
 
+def option_for(field: str) -> str:
+    """The option a user typed for a core field: ``next_date`` -> ``--next-date`` (a label that
+    already is an option, such as ``--from``, stays as it is)."""
+    return field if field.startswith("-") else "--" + field.replace("_", "-")
+
+
 def friendly(func: F) -> F:
-    """Turn a :class:`KqError` into a one-line message on stderr and its exit code."""
+    """Turn what the user or the machine got wrong into one line on stderr and an exit code:
+    :class:`KqError`, a core :class:`DomainError` (its field named as the option), and git, the
+    file system or the index failing. Anything else is a bug and keeps its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..core.errors import DomainError
+        from ..errors import failure
+
         try:
             return func(*args, **kwargs)
         except KqError as e:
-            from ..render import warn
-
-            warn(f"kq: {e.message}")
-            raise typer.Exit(e.code) from None
+            _fail(e.message, e.code)
+        except DomainError as e:
+            _fail(e.describe(option_for), e.code)
         except BrokenPipeError:
             raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as e:
+            known = failure(e)
+            if known is None:
+                raise
+            _fail(known.message, known.code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    from ..render import warn
+
+    warn(f"kq: {message}")
+    raise typer.Exit(code) from None
 
 
 def parse_month(text: str) -> str:

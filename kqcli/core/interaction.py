@@ -1,4 +1,4 @@
-"""Building a new interaction from command-line values, with the checks a user expects."""
+"""Building a new interaction from the values a user typed, with the checks a user expects."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import difflib
 import re
 from typing import Any
 
-from ..errors import KqError
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
 from ..schema.types import day_in_range
+from .errors import GoTogether, InvalidValue, UnknownName
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def parse_day(value: str | None, option: str,
+def parse_day(value: str | None, field: str,
               default: dt.date | None = None) -> dt.date | None:
-    """A ``--date``-like option: YYYY-MM-DD within the dates kq computes with, or a usage error."""
+    """A day the user typed for ``field``: YYYY-MM-DD within the dates kq computes with."""
     if value is None:
         return default
     try:
@@ -25,11 +25,11 @@ def parse_day(value: str | None, option: str,
             raise ValueError
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise KqError(f"{option}: {value!r} is not a date; write YYYY-MM-DD") from None
+        raise InvalidValue(f"{value!r} is not a date; write YYYY-MM-DD", field) from None
     try:
         return day_in_range(day)
     except ValueError as e:
-        raise KqError(f"{option}: {e}") from None
+        raise InvalidValue(str(e), field) from None
 
 
 def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
@@ -39,27 +39,30 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
     """The mapping to append under ``visits:``, in the schema's key order."""
     try:
         kind_value = parse_enum(InteractionKind, kind).value
+    except ValueError as e:
+        raise InvalidValue(str(e), "kind") from None
+    try:
         done_values = [parse_enum(Done, d).value for d in (done or "").replace("，", ",").split(",")
                        if d.strip()]
     except ValueError as e:
-        raise KqError(str(e)) from None
+        raise InvalidValue(str(e), "done") from None
     if contact is not None:
         names = [c.name for c in customer.contacts]
         if contact not in names:
             close = difflib.get_close_matches(contact, names, 1, 0.3)
             hint = f"; did you mean {close[0]}?" if close else (
                 f"; contacts: {', '.join(names)}" if names else "; the customer has no contacts yet")
-            raise KqError(f"--contact: {contact} is not a contact of {customer.name}{hint}")
+            raise UnknownName(f"{contact} is not a contact of {customer.name}{hint}", "contact")
     if (next_date is None) != (next_action is None):
-        raise KqError("--next-date and --next-action go together")
-    item: dict[str, Any] = {"date": parse_day(date, "--date", today), "kind": kind_value}
+        raise GoTogether("next_date", "next_action")
+    item: dict[str, Any] = {"date": parse_day(date, "date", today), "kind": kind_value}
     for key, value in (("contact", contact), ("goal", goal), ("outcome", outcome)):
         if value:
             item[key] = value
     if done_values:
         item["done"] = done_values
     if next_date is not None:
-        item["next"] = {"date": parse_day(next_date, "--next-date"), "action": next_action}
+        item["next"] = {"date": parse_day(next_date, "next_date"), "action": next_action}
     if note:
         item["note"] = note
     return item

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import KqError
 from ..schema.enums import Grade, Kind, Status, Tier, parse_enum
+from .errors import InvalidValue
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Filters:
                 try:
                     given[name] = parse_enum(enum, given[name]).value
                 except ValueError as e:
-                    raise KqError(f"--{name}: {e}") from None
+                    raise InvalidValue(str(e), name) from None
         return cls(**given)
 
 

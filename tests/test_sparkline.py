@@ -58,3 +58,25 @@ def test_figure_lines_of_a_falling_customer():
         ("inventory", " ▁█▂", [False, False, True, False], 60000),
     ]
     assert lines[0]["months"] == ["2026-07", "2026-08", "2026-09", "2026-10"]
+
+
+def test_kq_show_draws_the_sparklines_and_marks_the_risk_months(kq, make_repo):
+    root = make_repo({"hx": """
+        name: 华信大药房
+        kind: terminal
+        status: active
+        months:
+          2026-08: {collections: 120000, sell_out: 90000, inventory: 40000}
+          2026-09: {collections: 110000, sell_out: 80000, inventory: 170000}
+          2026-10: {collections: 100000, inventory: 60000}
+        """})
+    result = kq("--repo", root, "--today", "2026-11-24", "show", "hx")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-6:] == [
+        "近 12 个月 last 12 months (2025-11 – 2026-10)",
+        "  回款           █▅▁  100000  风险 risk: 2026-10",
+        " " * 19 + "^",
+        "  出销           █▁   80000",
+        "  库存           ▁█▂  60000  风险 risk: 2026-09",
+        " " * 18 + "^ ",
+    ]

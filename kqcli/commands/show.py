@@ -33,6 +33,7 @@ def run(
         emit([data], fmt, [])
         return
     card(data, visits)
+    sparklines(data.get("months", {}), repo.settings.risk)
 
 
 def _kv(pairs: list[tuple[str, Any]]) -> Any:
@@ -140,3 +141,30 @@ def card(c: dict[str, Any], last: int) -> None:
     if c.get("intel"):
         table(c["intel"][-6:], [Column("date", "日期", token=True), Column("claim", "信息"),
                                 Column("sources", "信源")], title="情报 intel")
+
+
+def sparklines(months: dict[str, Any], risk: Any) -> None:
+    """The last 12 months of collections, sell-out and inventory as sparklines, the months
+    that trigger a risk rule in red with a ^ under them (for a terminal without colour)."""
+    if not months:
+        return
+    from rich.text import Text
+
+    from ..core.sparkline import figure_lines
+    from ..render import cell, console
+
+    out = console()
+    lines = figure_lines(months, max(months), risk)
+    out.print(Text(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})",
+                   style="bold"))
+    for line in lines:
+        text = Text(f"  {line['label']}  ")
+        for char, flagged in zip(line["spark"], line["risk"], strict=True):
+            text.append(char, style="bold red" if flagged else None)
+        text.append(f"  {cell(line['latest']) if line['latest'] is not None else '未报'}")
+        flagged = [m for m, f in zip(line["months"], line["risk"], strict=True) if f]
+        if flagged:
+            text.append(f"  风险 risk: {', '.join(flagged)}", style="red")
+        out.print(text)
+        if flagged:
+            out.print(Text("        " + "".join("^" if f else " " for f in line["risk"])))

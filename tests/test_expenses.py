@@ -361,3 +361,125 @@ def test_expense_calendar_follows_the_working_days_in_kq_yaml():
     # October 2026: 国庆 to the 7th; Thu 8, Fri 9, Sat 10 (a working day), Mon 12, Tue 13, Wed 14.
     assert days == (dt.date(2026, 10, 10), dt.date(2026, 10, 13), dt.date(2026, 10, 14))
     assert covered
+
+
+# --- who expenses may go to (客情费使用范围) ------------------------------------------------------
+
+CONTACTS = [{"name": "王芳", "role": "店长"}, {"name": "林晓燕", "role": "采购总监"},
+            {"name": "付春", "role": "物流主管"}, {"name": "小孔", "role": None}]
+
+
+def gift(recipient: str | None) -> dict:
+    return {"date": "2026-10-15", "amount": 300, "kind": "regular", "recipient": recipient}
+
+
+def recipient(name: str | None, contacts: list[dict] | None = CONTACTS, kq_yaml: str = ""):
+    from kqcli.core.expenses import recipient_check
+
+    return recipient_check(gift(name), contacts, settings(kq_yaml))
+
+
+def test_an_expense_to_the_store_head_is_within_the_scope():
+    assert recipient("王芳") == ("ok", "王芳 is the customer's 店长 (客情费使用范围)")
+
+
+def test_a_role_that_contains_an_allowed_role_is_within_the_scope():
+    assert recipient("林晓燕") == ("ok", "林晓燕 is the customer's 采购总监 (客情费使用范围)")
+
+
+def test_an_expense_to_a_contact_in_another_role_names_the_recipient():
+    assert recipient("付春") == ("broken", "expense 300 on 2026-10-15 to 付春 (物流主管) outside "
+                                           "客情费使用范围 (采购, 店长, 老板, 店员)")
+
+
+def test_an_expense_to_a_contact_without_a_role_is_outside_the_scope():
+    assert recipient("小孔") == ("broken", "expense 300 on 2026-10-15 to 小孔 (no role) outside "
+                                           "客情费使用范围 (采购, 店长, 老板, 店员)")
+
+
+def test_an_expense_to_someone_not_a_contact_is_outside_the_scope():
+    assert recipient("赵六") == ("broken", "expense 300 on 2026-10-15 to 赵六, not a contact, "
+                                           "outside 客情费使用范围 (采购, 店长, 老板, 店员)")
+
+
+def test_an_expense_without_a_recipient_is_not_a_recipient_check():
+    assert recipient(None) is None
+
+
+def test_a_customer_without_contacts_is_not_checked():
+    assert recipient("王芳", []) == (
+        "unchecked", "no contacts recorded: 客情费使用范围 not checked for 王芳")
+
+
+def test_allowed_roles_come_from_kq_yaml():
+    assert recipient("付春", kq_yaml="expenses: {allowed_roles: [物流]}")[0] == "ok"
+
+
+def test_no_allowed_roles_turns_the_check_off():
+    assert recipient("付春", kq_yaml="expenses: {allowed_roles: []}") is None
+
+
+def with_contacts(text: str, contacts: list[dict]) -> tuple[dict, dict]:
+    """A ledger row carrying the contacts' names and roles (what the rule reads)."""
+    summary, facts = customer(text)
+    return summary, {**facts, "contacts": contacts}
+
+
+def test_statement_lists_an_expense_outside_the_scope_as_a_violation():
+    text = shop(100000, "{date: 2026-10-15, amount: 300, recipient: 王芳}",
+                "{date: 2026-10-20, amount: 200, recipient: 付春}")
+    [line] = statement([with_contacts(text, CONTACTS)], settings(), MONTH)
+    assert line["violations"] == [
+        "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 (采购, 店长, 老板, 店员)"]
+
+
+def test_rep_line_names_the_customer_and_the_recipient():
+    text = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 付春}")
+    [rep] = per_rep(statement([with_contacts(text, CONTACTS)], settings(), MONTH), settings(), MONTH)
+    assert rep["violations"] == ["华信大药房: expense 200 on 2026-10-20 to 付春 (物流主管) outside "
+                                 "客情费使用范围 (采购, 店长, 老板, 店员)"]
+
+
+def test_the_new_expense_checks_end_with_its_recipient():
+    from kqcli.core.expenses import expense_checks
+
+    text = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 付春}")
+    summary, facts = with_contacts(text, CONTACTS)
+    checks = expense_checks({**gift("付春"), "date": "2026-10-20", "amount": 200}, summary, facts,
+                            settings())
+    assert checks[-1] == {"rule": "allowed_recipient", "result": "broken", "message":
+                          "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 "
+                          "(采购, 店长, 老板, 店员)"}
+
+
+def _ledger_has_contacts() -> bool:
+    from kqcli.core.facts import ledger
+    from kqcli.schema.customer import Customer
+
+    return "contacts" in ledger(Customer(name="x"))
+
+
+needs_ledger_contacts = pytest.mark.skipif(
+    not _ledger_has_contacts(), reason="core/facts.py ledger() does not carry contacts yet")
+
+WITH_LOGISTICS = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 付春}") + (
+    "contacts:\n  - {name: 王芳, role: 店长}\n  - {name: 付春, role: 物流主管}\n")
+
+
+@needs_ledger_contacts
+def test_kq_expenses_exits_one_for_an_expense_outside_the_scope(make_repo, kq):
+    result = kq("--repo", make_repo({"hx": WITH_LOGISTICS}), "--today", "2026-11-03",
+                "expenses", "--month", "2026-10", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)[0]["violations"] == [
+        "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 (采购, 店长, 老板, 店员)"]
+
+
+@needs_ledger_contacts
+def test_kq_expense_prints_the_recipient_check(make_repo, kq):
+    root = make_repo({"hx": WITH_LOGISTICS})
+    result = kq("--repo", root, "--today", "2026-11-03", "expense", "hx", "100", "--purpose",
+                "水果", "--recipient", "付春", "--date", "2026-10-21")
+    assert result.stdout.splitlines()[-1] == (
+        "  BROKEN      expense 100 on 2026-10-21 to 付春 (物流主管) outside 客情费使用范围 "
+        "(采购, 店长, 老板, 店员)")

@@ -1,7 +1,8 @@
 """The monthly statement of collections and relationship expenses (``kq expenses``), with the
 rule checks of 客情费: nothing spent where nothing was collected, payouts within a share of
 collections, special expenses for a new customer applied for before the contract, each rep's
-cash advances under the cap, and the statement due on the n-th working day. A month whose
+cash advances under the cap, expenses only to the customer's buyer, store head, owner or staff
+(客情费使用范围), and the statement due on the n-th working day. A month whose
 collections are not reported is unknown: the collection rules are not checked for it."""
 
 from __future__ import annotations
@@ -61,6 +62,30 @@ def special_check(expense: dict[str, Any], since: str | None) -> list[str]:
     return []
 
 
+def recipient_check(expense: dict[str, Any], contacts: list[dict[str, Any]] | None,
+                    settings: Settings) -> tuple[str, str] | None:
+    """(result, message) of who an expense went to (客情费使用范围): a contact of the customer
+    whose role contains one of ``expenses.allowed_roles`` (a 采购经理 is a 采购).
+
+    None where the rule does not apply: no recipient, or no allowed roles (the rule is off).
+    A customer with no contacts recorded is not checked: unknown is not "nobody".
+    """
+    roles = settings.expenses.allowed_roles
+    recipient = (expense.get("recipient") or "").strip()
+    if not recipient or not roles or contacts is None:
+        return None
+    if not contacts:
+        return "unchecked", f"no contacts recorded: 客情费使用范围 not checked for {recipient}"
+    found = [c.get("role") or "" for c in contacts if (c.get("name") or "").strip() == recipient]
+    allowed = next((r for r in found if any(a in r for a in roles)), None)
+    if allowed is not None:
+        return "ok", f"{recipient} is the customer's {allowed} (客情费使用范围)"
+    who = (f"{recipient} ({', '.join(r or 'no role' for r in found)})" if found
+           else f"{recipient}, not a contact,")
+    return "broken", (f"expense {expense['amount']:g} on {expense['date']} to {who} outside "
+                      f"客情费使用范围 ({', '.join(roles)})")
+
+
 def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> list[dict[str, Any]]:
     """One line per customer with collections or expenses in ``month``.
 
@@ -77,6 +102,8 @@ def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> 
         violations, unchecked = collection_checks(total, collected, month, settings)
         for e in spent:
             violations += special_check(e, s.get("since"))
+            check = recipient_check(e, f.get("contacts"), settings)
+            violations += [check[1]] if check and check[0] == "broken" else []
         out.append({
             "customer": s["id"], "name": s["name"], "owner": s.get("owner"), "month": month,
             "collections": collected, "expenses": total, "count": len(spent),
@@ -120,6 +147,9 @@ def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict
         out.append({"rule": "advance_cap", "result": "broken" if drawn > cap else "ok",
                     "message": f"{summary.get('owner') or 'the rep'}'s cash advances in {month}: "
                                f"{drawn:g} of the cap {cap:g}"})
+    check = recipient_check(expense, facts.get("contacts"), settings)
+    if check:
+        out.append({"rule": "allowed_recipient", "result": check[0], "message": check[1]})
     return out
 
 

@@ -316,3 +316,55 @@ def test_bad_filter_value_exits_2_naming_the_allowed_values(chain_repo, kq):
     assert result.stdout == ""
     assert result.stderr == (
         "kq: --tier: 'vip' is not one of key | secondary | normal (or 次重点, 重点, 非重点)\n")
+
+
+# --- the store: names as a pure function, and .kq/schema.json kept in step ------------------
+
+NAMES = [("hx", "华信大药房", [["h"], ["x"], ["d"], ["y"], ["f"]]),
+         ("hx2", "华信二店", [["h"], ["x"], ["e"], ["d"]])]
+
+
+def test_an_exact_id_wins_over_an_id_prefix():
+    from kqcli.store.names import candidates
+
+    assert candidates("hx", NAMES) == [("hx", "华信大药房")]
+
+
+def test_a_shared_prefix_gives_every_candidate_in_id_order():
+    from kqcli.store.names import candidates
+
+    assert candidates("华信", NAMES) == [("hx", "华信大药房"), ("hx2", "华信二店")]
+
+
+def test_schema_json_is_written_on_first_use(shop_repo, kq):
+    from kqcli.schema.customer import json_schema_text
+
+    kq("--repo", shop_repo, "list")
+    assert (shop_repo / ".kq" / "schema.json").read_text(encoding="utf-8") == json_schema_text()
+
+
+def test_schema_json_is_rewritten_when_kq_version_changes(shop_repo, kq, monkeypatch):
+    import kqcli
+    from kqcli.schema.customer import json_schema_text
+
+    kq("--repo", shop_repo, "list")
+    (shop_repo / ".kq" / "schema.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(kqcli, "__version__", "9.9.9")
+    kq("--repo", shop_repo, "list")
+    assert (shop_repo / ".kq" / "schema.json").read_text(encoding="utf-8") == json_schema_text()
+
+
+def test_schema_json_is_rewritten_when_it_is_gone(shop_repo, kq):
+    kq("--repo", shop_repo, "list")
+    (shop_repo / ".kq" / "schema.json").unlink()
+    kq("--repo", shop_repo, "list")
+    assert (shop_repo / ".kq" / "schema.json").is_file()
+
+
+def test_a_fresh_schema_json_is_not_written_again(shop_repo):
+    from kqcli.index import Index
+    from kqcli.store import schema_file
+
+    index = Index(shop_repo)
+    assert schema_file.keep(shop_repo, index) is True
+    assert schema_file.keep(shop_repo, index) is False

@@ -1,0 +1,80 @@
+"""From what a user typed to one customer: the id rule, the file of an id, and finding a
+customer by id, id prefix, name substring or pinyin initials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PROBLEMS, KqError
+
+SAFE_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*")
+ID_RULE = ("an id starts with a letter, digit or Chinese character and holds only those, "
+           "'.', '-' and '_'")
+SHOWN = 20  # candidates listed for an ambiguous name
+
+Names = Sequence[tuple[str, str, list[str]]]  # (id, name, pinyin initials per character)
+
+
+@dataclass
+class Match:
+    id: str
+    name: str
+
+
+def valid_id(customer_id: str) -> bool:
+    """The one rule for customer ids, shared by the index (kq check, list) and by the commands
+    that name a customer (show, log): a file kq lists is a file kq can open."""
+    return SAFE_ID.fullmatch(customer_id) is not None and customer_id not in {".", ".."}
+
+
+def path_of(customers_dir: Path, customer_id: str) -> Path:
+    """The file of a customer id; never a path outside ``customers/``."""
+    if not valid_id(customer_id):
+        raise KqError(f"{customer_id!r} is not a valid customer id: {ID_RULE}")
+    path = (customers_dir / f"{customer_id}.yaml").resolve()
+    if path.parent != customers_dir.resolve():
+        raise KqError(f"{customer_id!r} is not a valid customer id")
+    return path
+
+
+def candidates(query: str, names: Names) -> list[tuple[str, str]]:
+    """The customers the first rule that finds any finds, strictest rule first: exact id, exact
+    name, id prefix, name substring, pinyin initials of whole words, then of any characters."""
+    from ..pinyin import matches
+
+    q = query.strip()
+    ql = q.lower()
+    initials = ql.isalnum() and ql.isascii()
+    rules: list[Callable[[str, str, list[str]], bool]] = [
+        lambda i, n, _: i == q,
+        lambda i, n, _: n == q,
+        lambda i, n, _: i.lower().startswith(ql),
+        lambda i, n, _: q in n,
+        lambda i, n, letters: initials and matches(ql, letters, True),
+        lambda i, n, letters: initials and matches(ql, letters),
+    ]
+    for rule in rules:
+        found = sorted((i, n) for i, n, letters in names if rule(i, n, letters))
+        if found:
+            return found
+    return []
+
+
+def resolve(query: str, names: Names, invalid_ids: Callable[[], list[str]]) -> Match:
+    """One customer, or a message: ambiguous (the candidates) or unknown exit 2; a name that is
+    only the id of an invalid file exits 1 and says to run ``kq check``."""
+    found = candidates(query, names)
+    if len(found) == 1:
+        return Match(*found[0])
+    if found:
+        shown = "\n".join(f"  {i}  {n}" for i, n in found[:SHOWN])
+        more = f"\n  … and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+        raise KqError(f"'{query}' matches {len(found)} customers; say which:\n{shown}{more}")
+    invalid = [i for i in invalid_ids() if i.startswith(query.strip())]
+    if invalid:
+        raise KqError(f"'{query}' is {invalid[0]}, whose file is invalid; run 'kq check'",
+                      code=PROBLEMS)
+    raise KqError(f"no customer matches '{query}' (by id, name or pinyin initials)")

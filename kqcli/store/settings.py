@@ -1,0 +1,60 @@
+"""kq.yaml: read and validated once per change; the verdict cached in the index by its stat,
+so an unchanged kq.yaml costs one stat per command instead of a pydantic validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import PROBLEMS, KqError
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..schema.config import Settings
+
+
+def load(root: Path) -> Settings:
+    """The settings of the repository at ``root``; an invalid kq.yaml stops with its problems."""
+    from ..index import Unreadable, read_regular
+    from ..schema.config import Check, Settings
+    from ..validate import validate
+
+    try:
+        raw = read_regular(root / "kq.yaml", Check().max_file_bytes, follow=True)
+    except Unreadable as e:
+        raise KqError(f"kq.yaml: cannot read: {e}") from None
+    settings, problems = validate(raw, "kq.yaml", Settings)
+    if settings is None:
+        shown = "\n".join(str(p) for p in problems)
+        raise KqError(f"kq.yaml is not valid; fix it first:\n{shown}", code=PROBLEMS)
+    return settings
+
+
+def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: bool) -> int:
+    """kq.yaml's ``check.max_file_bytes``, validating kq.yaml only when its stat changed.
+
+    Not ``strict`` (kq check, which reports kq.yaml itself): an invalid kq.yaml gives the
+    default cap instead of stopping the command.
+    """
+    from ..index import signature
+
+    try:
+        (root / "kq.yaml").stat()
+    except OSError as e:
+        raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+    sig = signature(str(root / "kq.yaml"), 0)
+    cached = store.get_meta("settings")
+    if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
+            and isinstance(cached.get("max_file_bytes"), int)):
+        return cached["max_file_bytes"]
+    try:
+        cap = settings().check.max_file_bytes  # validates; KqError with the problems
+    except KqError:
+        if strict:
+            raise
+        from ..schema.config import Check
+
+        return Check().max_file_bytes
+    store.set_meta("settings", {"signature": sig, "max_file_bytes": cap})
+    return cap

@@ -1,4 +1,5 @@
-"""The console script. Answers ``kq --version`` before importing anything heavy."""
+"""The console script. Answers ``kq --version`` before importing anything heavy, and turns a
+failure of git, the file system or the index that escaped a command into one line."""
 
 from __future__ import annotations
 
@@ -13,4 +14,13 @@ def main() -> None:
         return
     from .cli import app
 
-    app(prog_name="kq")
+    try:
+        app(prog_name="kq")
+    except Exception as e:
+        from .errors import failure
+
+        known = failure(e)
+        if known is None:
+            raise
+        sys.stderr.write(f"kq: {known.message}\n")
+        sys.exit(known.code)

@@ -271,35 +271,55 @@ def _longest_word(text: str) -> int:
 
 def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
         english: bool = False, gap: int = 3) -> tuple[list[int], list[int]]:
-    """(the columns to show, their minimum widths) for a table ``width`` cells wide.
+    """(the columns to show, their widths) for a table ``width`` cells wide.
 
-    A token column needs its widest value; a text column its widest ASCII word (at most 20)
+    A token column needs its widest value; a text column its widest ASCII word (at most 30)
     and 8 cells; the header needs its width. Columns marked ``drop`` go, highest first, until
-    the minimums fit.
+    the minimums fit; then the widest text column gives up a cell at a time until the table
+    fits. (Rich's own shrinking can leave a table wider than the terminal.)
     """
     from rich.cells import cell_len
 
-    minimums = []
+    minimums, natural = [], []
     for n, c in enumerate(columns):
         values = [cell_len(line) for row in cells for line in row[n].split("\n")]
         header = cell_len(c.title(english))
+        widest = max([header, *values])
         if c.unbroken:
-            need = max([header, *values])
+            need = widest
         else:
             words = max([_longest_word(row[n]) for row in cells] or [0])
-            need = max(min(words, 20), min(max(values or [0]), 8), min(header, 8))
+            need = max(min(words, 30), min(widest, 8), min(header, 8))
+            if c.max_width and sys.stdout.isatty():  # a pipe keeps whole lines when it can
+                widest = max(min(widest, c.max_width), need)
         minimums.append(max(need, c.min_width or 0))
+        natural.append(max(widest, minimums[-1]))
     shown = list(range(len(columns)))
 
-    def total() -> int:  # padding and rule per column (``gap``), the edges included
-        return sum(minimums[i] for i in shown) + gap * len(shown) + (gap == 1)
+    def overhead() -> int:  # padding and rule per column (``gap``), the edges included
+        return gap * len(shown) + (gap == 1)
 
     for i in sorted((i for i, c in enumerate(columns) if c.drop),
                     key=lambda i: (-columns[i].drop, -i)):
-        if total() <= width:
+        if sum(minimums[j] for j in shown) + overhead() <= width:
             break
         shown.remove(i)
-    return shown, [minimums[i] for i in shown]
+    widths = {i: natural[i] for i in shown}
+    excess = sum(widths.values()) + overhead() - width
+    for i in shown:  # a column's max_width is the first thing to give
+        cap = columns[i].max_width
+        if excess > 0 and cap and widths[i] > max(cap, minimums[i]):
+            cut = min(widths[i] - max(cap, minimums[i]), excess)
+            widths[i] -= cut
+            excess -= cut
+    while excess > 0:
+        room = [i for i in shown if widths[i] > minimums[i]]
+        if not room:
+            break
+        widest = max(room, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        excess -= 1
+    return shown, [widths[i] for i in shown]
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None,
@@ -315,7 +335,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
     shown_cells = [[_shown(c, row.get(c.key) if c.key in row else lookup(row, c.key))
                      for c in columns] for row in rows]
     cells = [[_plain(v) for v in row] for row in shown_cells]
-    shown, minimums = fit(columns, cells, width, en, gap=1 if compact else 3)
+    shown, widths = fit(columns, cells, width, en, gap=1 if compact else 3)
     hidden = [columns[i].title(en) for i in range(len(columns)) if i not in shown]
     if hidden:
         note = (f"hidden at {width} columns: {', '.join(hidden)}" if en else
@@ -324,12 +344,10 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
     t = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
               title_justify="left", caption_justify="left", pad_edge=False,
               padding=(0, 0) if compact else (0, 1))
-    tty = sys.stdout.isatty()
-    for i, least in zip(shown, minimums, strict=True):
+    for i, exact in zip(shown, widths, strict=True):
         c = columns[i]
         t.add_column(c.title(en), justify=c.justify, style=c.style, no_wrap=c.unbroken,
-                     min_width=least, max_width=None if c.unbroken or not tty else c.max_width,
-                     overflow="ellipsis" if c.unbroken else "fold")
+                     width=exact, overflow="ellipsis" if c.unbroken else "fold")
     for row, values in zip(rows, shown_cells, strict=True):
         t.add_row(*(values[i] if hasattr(values[i], "plain") else Text(values[i]) for i in shown),
                   style=row_style(row) if row_style else None)

@@ -43,23 +43,55 @@ def run(
         found = [r for r in found if r["field"] in field
                  or (r["field"] == "grade" and r["customer"] in promoted)]
     code = report_skipped(repo)
-    from ..render import Column, emit, warn
+    from ..render import emit_report, warn
 
     if not field or "grade" in field:
         for line in missing_notes(figures_missing(repo.index.ledgers(), repo.settings,
                                                   repo.today), owner):
             warn(line)
 
-    emit(found, fmt, [Column("customer", "id"), Column("name", "客户"), Column("owner", "业代"),
-                      Column("field", "字段"), Column("current", "现在"),
-                      Column("suggested", "建议"), Column("reason", "原因")],
-         caption=f"{len(found)} suggestion{'s' if len(found) != 1 else ''}"
-         + ("" if apply or not found else "; kq classify --apply writes them"),
-         fields=("customer", "name", "owner", "field", "current", "suggested", "reason"),
-         output=output, bom=bom)
+    emit_report(report(found, apply), fmt, output=output, bom=bom)
     if apply and found:
         _apply(repo, found)
     raise typer.Exit(code)
+
+
+FIELDS = ("customer", "name", "owner", "field", "current", "suggested", "reason", "reason_key")
+
+
+def report(found: list[dict[str, Any]], applied: bool) -> Any:
+    """Suggestions: values and reasons in Chinese for people; JSON keeps the English reason
+    and adds its ``reason_key``."""
+    from ..labels import field_label, reason_key, reason_text
+    from ..render import Column, Report
+
+    rows = [{**r, "reason_key": reason_key(r["reason"])} for r in found]
+    shown = [{**r, "current": _value(r["field"], r["current"]),
+              "suggested": _value(r["field"], r["suggested"])} for r in rows]
+    columns = [Column("customer", "id", token=True, drop=1), Column("name", "客户", min_width=10),
+               Column("owner", "业代", token=True, drop=2),
+               Column("field", "字段", field_label, token=True),
+               Column("current", "现在", token=True), Column("suggested", "建议", token=True),
+               Column("reason", "原因", reason_text, min_width=16)]
+    caption = (f"{len(rows)} suggestion{'s' if len(rows) != 1 else ''}"
+               + ("" if applied or not rows else "; kq classify --apply writes them"))
+    from ..render import Section
+
+    return Report(rows, FIELDS, columns, sections=[Section(None, shown, caption=caption)])
+
+
+def _value(field: str, value: Any) -> str:
+    """A suggested or current value as a person reads it: 重点, 伙伴, 周二 09:30, 无."""
+    from ..labels import english, enum_label
+    from ..schema import enums
+
+    if value is None:
+        return "none" if english() else "无"
+    if isinstance(value, dict):  # a route
+        return f"{enum_label(enums.Weekday, value.get('weekday'))} {value.get('time') or ''}".strip()
+    by_field = {"tier": enums.Tier, "grade": enums.Grade, "status": enums.Status,
+                "relationship": enums.Relationship}
+    return enum_label(by_field[field], value) if field in by_field else str(value)
 
 
 def missing_notes(missing: list[dict[str, Any]], owner: str | None) -> list[str]:

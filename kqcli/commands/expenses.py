@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,7 +30,7 @@ def run(
     from ..core.dates import add_months, month_key
     from ..core.expenses import expense_calendar, per_rep, statement
     from ..errors import KqError
-    from ..render import Column, emit, warn
+    from ..render import emit_report, warn
 
     if by not in (None, "owner"):
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
@@ -52,24 +52,48 @@ def run(
     late = "" if repo.today <= deadline else " (past)"
     dates_line = (f"statement due {deadline.isoformat()}{late}, checked by {checked.isoformat()}, "
                   f"paid from {paid.isoformat()}")
-    if by:
-        emit(reps, fmt, [Column("owner", "业代"), Column("customers", "客户", justify="right"),
-                         Column("collections", "回款", justify="right"),
-                         Column("expenses", "客情费", justify="right"),
-                         Column("advances", "借支", justify="right"),
-                         Column("spot_check", "抽查"), Column("violations", "违规")],
-             fields=("owner", "month", "customers", "collections", "expenses", "advances",
-                     "violations", "unchecked", "spot_check"), output=output, bom=bom,
-             title=f"{month} 客情费 by rep; {dates_line}")
-    else:
-        emit(lines, fmt, [Column("name", "客户"), Column("owner", "业代"),
-                          Column("collections", "回款", justify="right"),
-                          Column("expenses", "客情费", justify="right"),
-                          Column("recipients", "对象"), Column("violations", "违规")],
-             title=f"{month} 月客户采购及客情费统计表; {dates_line}",
-             fields=("customer", "name", "owner", "month", "collections", "expenses", "count",
-                     "advances", "share", "recipients", "violations", "unchecked"),
-             output=output, bom=bom)
+    emit_report(report(reps if by else lines, month, dates_line, bool(by)), fmt, output=output,
+                bom=bom)
     if any(r["violations"] for r in reps):
         code = 1
     raise typer.Exit(code)
+
+
+LINE_FIELDS = ("customer", "name", "owner", "month", "collections", "expenses", "count",
+               "advances", "share", "recipients", "violations", "violation_keys", "unchecked")
+REP_FIELDS = ("owner", "month", "customers", "collections", "expenses", "advances",
+              "violations", "violation_keys", "unchecked", "spot_check")
+
+
+def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bool) -> Any:
+    """The statement (per customer, or per rep): violations in Chinese for people, with their
+    English keys (``violation_keys``) beside the English texts in JSON."""
+    from ..labels import english, violation_keys, violation_text
+    from ..render import Column, Report
+
+    rows = [{**r, "violation_keys": violation_keys(r["violations"])} for r in rows]
+
+    def money(value: Any) -> str:
+        if value is None:
+            return "not reported" if english() else "未报"
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+
+    listed = ",".join
+    if by_owner:
+        columns = [Column("owner", "业代", token=True),
+                   Column("customers", "客户", justify="right", en="customers"),
+                   Column("collections", "回款", money, justify="right"),
+                   Column("expenses", "客情费", money, justify="right"),
+                   Column("advances", "借支", money, justify="right"),
+                   Column("spot_check", "抽查", listed, drop=1), Column("violations", "违规",
+                                                                     violation_text, min_width=16)]
+        return Report(rows, REP_FIELDS, columns, title=f"{month} 客情费 by rep; {dates_line}",
+                      caption=f"{len(rows)} reps")
+    columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True, drop=2),
+               Column("collections", "回款", money, justify="right"),
+               Column("expenses", "客情费", money, justify="right"),
+               Column("recipients", "对象", listed, drop=1),
+               Column("violations", "违规", violation_text, min_width=16)]
+    return Report(rows, LINE_FIELDS, columns,
+                  title=f"{month} 月客户采购及客情费统计表; {dates_line}",
+                  caption=f"{len(rows)} customers")

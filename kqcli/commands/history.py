@@ -64,10 +64,42 @@ def run(
             rows.append({"commit": v["short"], "date": v["date"][:10], "author": v["author"],
                          "customer": cid, "field": c.field, "old": c.old, "new": c.new,
                          "change": str(c), "subject": v["subject"]})
-    from ..render import Column, emit
+    from ..render import emit_report
 
-    columns = [Column("commit", "commit", style="cyan"), Column("date", "日期"),
-               Column("author", "作者"), Column("change", "变更")]
-    if not customer:
-        columns.insert(3, Column("customer", "客户"))
-    emit(rows, fmt, columns, caption=f"{len(rows)} changes")
+    emit_report(report(rows, whole=not customer), fmt)
+
+
+FIELDS = ("commit", "date", "author", "customer", "field", "old", "new", "change", "subject")
+
+
+def report(rows: list[dict[str, Any]], whole: bool) -> Any:
+    """Changes newest first; the customer column only when the whole repository is read."""
+    from ..render import Column, Report, Section
+
+    columns = [Column("commit", "commit", style="cyan", token=True),
+               Column("date", "日期", token=True), Column("author", "作者", max_width=12, drop=1),
+               *([Column("customer", "客户", token=True)] if whole else []),
+               Column("shown", "变更", min_width=20, en="change")]
+    shown = [{**r, "shown": _labelled(r)} for r in rows]
+    return Report(rows, FIELDS, columns,
+                  sections=[Section(None, shown, caption=f"{len(rows)} changes")])
+
+
+def _labelled(row: dict[str, Any]) -> str:
+    """``tier: normal → key`` as ``tier: 非重点 → 重点``: enum values with their labels."""
+    import re
+
+    from ..labels import enum_label
+    from ..schema import enums
+
+    by_field = {"kind": enums.Kind, "status": enums.Status, "grade": enums.Grade,
+                "tier": enums.Tier, "relationship": enums.Relationship, "stage": enums.Stage,
+                "style": enums.Style, "gender": enums.Gender, "role": enums.ProductRole}
+    path = re.sub(r"\[[^]]*\]", "", row["field"]).split(".")
+    enum = enums.ProductStage if path[0] == "products" and path[-1] == "stage" else \
+        by_field.get(path[-1])
+    if enum is None or path[0] == "contacts" and path[-1] == "role" or not all(
+            isinstance(v, str | None) for v in (row["old"], row["new"])):
+        return row["change"]
+    old, new = (enum_label(enum, v) if v is not None else "∅" for v in (row["old"], row["new"]))
+    return f"{row['field']}: {old} → {new}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 import typer
 
@@ -35,26 +36,40 @@ def run(
     rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
     stops = plan(rows, repo.settings, when)
     code = report_skipped(repo)
-    if fmt is not Format.table:
-        from ..render import emit
+    from ..render import emit_report
 
-        emit(stops, fmt, [])
-        raise typer.Exit(code)
-    from ..render import Column, console, table
+    emit_report(report(stops, when), fmt)
+    raise typer.Exit(code)
 
-    if not stops:
-        console().print(f"{when.isoformat()}: no route stops and no visits due")
+
+FIELDS = ("customer", "name", "stop", "time", "region", "address", "due", "overdue_days",
+          "message")
+
+
+def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
+    """The fixed route in time order, then one table per region of the visits due."""
+    from ..labels import english
+    from ..render import Column, Report, Section
+
+    def state(days: int) -> str:
+        if english():
+            return f"{days}d late" if days > 0 else ("today" if days == 0 else f"in {-days}d")
+        return f"逾{days}天" if days > 0 else ("今天" if days == 0 else f"{-days}天后")
+
+    sections = []
     fixed = [s for s in stops if s["stop"] == "route"]
     if fixed:
-        table(fixed, [Column("time", "时间"), Column("name", "客户"), Column("region", "区域"),
-                      Column("address", "地址")], title=f"{when.isoformat()} 固定路线 fixed route")
-    regions: dict[str, list[dict]] = {}
+        sections.append(Section(f"{when.isoformat()} 固定路线 fixed route", fixed, [
+            Column("time", "时间", token=True), Column("name", "客户", min_width=12),
+            Column("region", "区域", drop=1), Column("address", "地址")]))
+    regions: dict[str, list[dict[str, Any]]] = {}
     for s in stops:
         if s["stop"] == "visit":
             regions.setdefault(s["region"] or "(未填区域)", []).append(s)
     for region, group in regions.items():
-        rows_ = [{**s, "state": f"逾{s['overdue_days']}天" if s["overdue_days"] > 0 else
-                  ("今天" if s["overdue_days"] == 0 else f"{-s['overdue_days']}天后")} for s in group]
-        table(rows_, [Column("name", "客户"), Column("state", "状态"), Column("address", "地址"),
-                      Column("message", "说明")], title=f"{region} ({len(group)})")
-    raise typer.Exit(code)
+        sections.append(Section(f"{region} ({len(group)})", [
+            {**s, "state": state(s["overdue_days"])} for s in group], [
+            Column("name", "客户", min_width=12), Column("state", "状态", token=True),
+            Column("address", "地址", drop=1), Column("message", "说明")]))
+    return Report(stops, FIELDS, sections=sections,
+                  empty=f"{when.isoformat()}: no route stops and no visits due")

@@ -1,0 +1,187 @@
+"""The manager's month report (``kq report``): one self-contained HTML page with inline SVG
+charts. ``month_report`` gathers the figures (pure, over index rows and today's reminders);
+``page`` writes the HTML (pure, no network: no script, font or style from elsewhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from . import svg
+from .classify import classify
+from .due import LABELS, Reminder
+from .expenses import per_rep, statement
+from .scoring import by_owner, scorecards
+from .sparkline import FIGURES, figure_lines
+
+if TYPE_CHECKING:
+    from ..schema.config import Settings
+
+Rows = list[tuple[dict[str, Any], dict[str, Any]]]
+NOBODY = "(无业代)"
+
+
+def _items(settings: Settings) -> dict[str, tuple[str, int]]:
+    """Every scorecard item any card uses: key -> (label, points)."""
+    out: dict[str, tuple[str, int]] = {}
+    for card in settings.score.cards.values():
+        for item in card:
+            out.setdefault(item.key, (item.label, item.points))
+    return out
+
+
+def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
+                 today: dt.date, month: str) -> dict[str, Any]:
+    """What the page shows: per rep the scorecard items and the change; overdue reminders by
+    rep and reason; each customer at risk (a ``risk`` reminder today) with its 12 months up
+    to ``month``; the tiers kq classify suggests; the month's expense statement per rep."""
+    labels = _items(settings)
+    reps = []
+    for card in by_owner(scorecards(ledgers, settings, month)):
+        reps.append({
+            "rep": card["owner"], "customers": card["customers"], "total": card["total"],
+            "max": card["max"], "change": card["change"],
+            "items": [(key, labels.get(key, (key, 10))[0], value, labels.get(key, (key, 10))[1])
+                      for key, value in card["items"].items()],
+        })
+    overdue: dict[str, dict[str, int]] = {}
+    for r in reminders:
+        if r.overdue_days(today) > 0:
+            counts = overdue.setdefault(r.owner or NOBODY, {})
+            counts[r.reason] = counts.get(r.reason, 0) + 1
+    team: dict[str, int] = {}
+    for counts in overdue.values():
+        for reason, n in counts.items():
+            team[reason] = team.get(reason, 0) + n
+    ledger_of = {s["id"]: (s, f) for s, f in ledgers}
+    risks: dict[str, list[str]] = {}
+    for r in reminders:
+        if r.reason == "risk" and r.customer in ledger_of:
+            risks.setdefault(r.customer, []).append(r.message)
+    at_risk = []
+    for cid, messages in sorted(risks.items()):
+        s, f = ledger_of[cid]
+        at_risk.append({"customer": cid, "name": s["name"], "owner": s.get("owner"),
+                        "messages": messages,
+                        "lines": figure_lines(f.get("months") or {}, month, settings.risk)})
+    lines = statement(ledgers, settings, month)
+    return {
+        "month": month, "today": today.isoformat(), "reps": reps,
+        "overdue": dict(sorted(overdue.items())),
+        "team_overdue": dict(sorted(team.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "at_risk": at_risk,
+        "tiers": [s for s in classify(ledgers, settings, today) if s["field"] == "tier"],
+        "expenses": per_rep(lines, settings, month),
+    }
+
+
+STYLE = """
+body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#222;line-height:1.4}
+h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.2em .6em}
+th{background:#f4f4f4;text-align:left}td.n{text-align:right}
+section.rep,section.customer{margin:1em 0;padding:.5em 1em;border:1px solid #eee}
+.up{color:#2a7d2a}.down{color:#d62728}.muted{color:#999}figure{margin:.5em 0}
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _money(value: Any) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _change(value: float) -> str:
+    cls = "up" if value > 0 else "down" if value < 0 else "muted"
+    return f'<span class="{cls}">{value:+g}</span>'
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{cell}</td>'
+                                    for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figure(kind: str, chart: str, caption: str) -> str:
+    return (f'<figure data-chart="{kind}">{chart}<figcaption class="muted">{_e(caption)}'
+            "</figcaption></figure>")
+
+
+def page(report: dict[str, Any]) -> str:
+    """The whole HTML page, every chart an inline ``<svg>``."""
+    month = report["month"]
+    out = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+           f"<title>客情月报 {_e(month)}</title><style>{STYLE}</style></head><body>",
+           f"<h1>客情月报 {_e(month)}</h1>",
+           f'<p class="muted">kq report, {_e(report["today"])}: 每位业代的客情考核, 逾期提醒, '
+           "风险客户, 建议分层, 客情费统计</p>"]
+    out.append("<h2>业代客情考核 scorecards</h2>")
+    if not report["reps"]:
+        out.append('<p class="muted">本月没有考核数据</p>')
+    for rep in report["reps"]:
+        bars = [(label, value, points) for _, label, value, points in rep["items"]]
+        out.append(f'<section class="rep" data-rep="{_e(rep["rep"])}"><h3>{_e(rep["rep"])}</h3>'
+                   f'<p>{rep["customers"]} 家客户, 平均 {rep["total"]:g} / {rep["max"]:g} 分, '
+                   f'比上月 {_change(rep["change"])}</p>')
+        out.append(_figure("score", svg.hbars(bars, f"{rep['rep']} {month} 客情考核"),
+                           "各项平均分 (未评: 主管未评分, 不计入)"))
+        counts = report["overdue"].get(rep["rep"], {})
+        if counts:
+            out.append("<p>逾期提醒: " + ", ".join(f"{_e(LABELS.get(r, r))} {n}"
+                                                for r, n in sorted(counts.items())) + "</p>")
+        out.append("</section>")
+    out.append("<h2>逾期提醒 overdue reminders</h2>")
+    team = report["team_overdue"]
+    if team:
+        out.append(_figure("overdue", svg.hbars(
+            [(LABELS.get(r, r), n, max(team.values())) for r, n in team.items()],
+            "逾期提醒 by reason", label_width=110), "全队今天逾期的提醒, 按事由"))
+        reasons = list(team)
+        out.append(_table(["业代", *[LABELS.get(r, r) for r in reasons], "合计"],
+                          [[_e(rep), *[str(c.get(r, 0)) for r in reasons], str(sum(c.values()))]
+                           for rep, c in report["overdue"].items()],
+                          set(range(1, len(reasons) + 2))))
+    else:
+        out.append('<p class="muted">没有逾期提醒</p>')
+    out.append("<h2>风险客户 customers at risk</h2>")
+    if not report["at_risk"]:
+        out.append('<p class="muted">没有风险客户</p>')
+    for c in report["at_risk"]:
+        lines = {ln["figure"]: ln for ln in c["lines"]}
+        money, sell_out = lines["collections"], lines["sell_out"]
+        flags = [a or b for a, b in zip(money["risk"], sell_out["risk"], strict=True)]
+        out.append(f'<section class="customer" data-customer="{_e(c["customer"])}">'
+                   f'<h3>{_e(c["name"])} <span class="muted">{_e(c["customer"])} · '
+                   f'{_e(c["owner"] or NOBODY)}</span></h3><ul>'
+                   + "".join(f"<li>{_e(m)}</li>" for m in c["messages"]) + "</ul>")
+        out.append(_figure("months", svg.month_columns(
+            money["months"], money["values"], flags, f"{c['name']} 近 12 个月",
+            line=sell_out["values"]), "柱: 回款 (红色: 触发风险规则的月份; ?: 未上报); 线: 出销"))
+        out.append(_table(["", *[m[2:] for m in money["months"]]],
+                          [[_e(label), *[_money(v) for v in lines[f]["values"]]]
+                           for f, label in FIGURES], set(range(1, 13))))
+        out.append("</section>")
+    out.append("<h2>建议分层 tier changes suggested</h2>")
+    if report["tiers"]:
+        out.append(_table(["客户", "业代", "现在", "建议", "原因"],
+                          [[_e(t["name"]), _e(t["owner"]), _e(t["current"]), _e(t["suggested"]),
+                            _e(t["reason"])] for t in report["tiers"]]))
+    else:
+        out.append('<p class="muted">没有分层建议</p>')
+    out.append(f"<h2>客情费统计 expense statement {_e(month)}</h2>")
+    if report["expenses"]:
+        out.append(_table(["业代", "客户", "回款", "客情费", "借支", "违规", "抽查"],
+                          [[_e(r["owner"]), str(r["customers"]), _money(r["collections"]),
+                            _money(r["expenses"]), _money(r["advances"]),
+                            "<br>".join(_e(v) for v in r["violations"]) or "—",
+                            _e(", ".join(r["spot_check"]))] for r in report["expenses"]],
+                          {1, 2, 3, 4}))
+    else:
+        out.append('<p class="muted">本月没有回款或客情费记录</p>')
+    out.append("</body></html>\n")
+    return "\n".join(out)

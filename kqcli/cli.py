@@ -14,12 +14,14 @@ from .commands import (
     check,
     claim,
     classify,
+    completion,
     done,
     due,
     edit,
     expense,
     expenses,
     figures,
+    help as manual,
     history,
     import_,
     init,
@@ -30,6 +32,7 @@ from .commands import (
     new,
     pool,
     reassign,
+    report,
     route,
     schema,
     score,
@@ -44,7 +47,7 @@ app = typer.Typer(
     help="客情 kq: whom to visit, call or greet today; one YAML file per customer, kept in git.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -70,6 +73,13 @@ def main(
     today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD",
                                               help="Pretend today is this day (else $KQ_TODAY).")
                      ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="zh|en",
+                                             help="Labels in tables: zh (default) or en, for an "
+                                                  "English-speaking manager (else $KQ_LANG); "
+                                                  "json and csv are the same either way.")
+                    ] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Print long tables straight to the "
+                                           "terminal (else $KQ_PAGER, $PAGER or less).")] = False,
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -77,6 +87,17 @@ def main(
 
     Example: kq --repo examples --today 2026-11-24 list --tier key
     """
+    from .errors import KqError
+    from .labels import set_lang
+
+    try:
+        set_lang(lang)
+    except KqError as e:
+        typer.echo(f"kq: {e.message}", err=True)
+        raise typer.Exit(e.code) from None
+    from . import pager
+
+    pager.configure(enabled=not no_pager)
     ctx.obj = Options(repo=repo, today=today)
 
 
@@ -102,9 +123,12 @@ app.command("pool")(pool.run)
 app.command("claim")(claim.run)
 app.command("reassign")(reassign.run)
 app.command("team")(team.run)
+app.command("report")(report.run)
 app.command("new")(new.run)
 app.command("edit")(edit.run)
 app.command("sync")(sync.run)
 app.command("undo")(undo.run)
 app.add_typer(import_.app, name="import")
 app.command("merge-driver", hidden=True)(merge_driver.run)
+app.command("completion")(completion.run)
+app.command("help")(manual.run)

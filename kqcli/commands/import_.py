@@ -278,16 +278,24 @@ def _done(what: str, sha: str | None, wrote: bool) -> None:
 
 
 def _show(rows: list[dict[str, Any]], fmt: Format, file: Path, apply: bool,
-           month: str | None = None, most: int = 50) -> None:
+          month: str | None = None) -> None:
+    from ..render import emit_report
+
+    emit_report(report(rows, file, apply, month, table=fmt is Format.table), fmt)
+
+
+def report(rows: list[dict[str, Any]], file: Path, apply: bool, month: str | None = None,
+           most: int = 50, table: bool = True) -> Any:
     """The plan: json/csv carry every row; the table shows every problem and the first
     ``most`` changes (a sheet of 2,000 new customers is for --format csv, not a screen)."""
-    from ..render import Column, emit
+    from ..labels import text_label
+    from ..render import Column, Report, Section
 
     counts = {a: sum(r["action"] == a for r in rows) for a in ACTIONS}
     caption = (f"{file}: {counts['create']} to create, {counts['update']} to update, "
                f"{counts['skip']} skipped")
     shown = rows
-    if fmt is Format.table:
+    if table:
         changes = [r for r in rows if r["action"] != "skip"]
         listed = {id(r) for r in changes[:most]}
         shown = [r for r in rows if r["problems"] or id(r) in listed]
@@ -296,12 +304,14 @@ def _show(rows: list[dict[str, Any]], fmt: Format, file: Path, apply: bool,
         caption += (f" ({unchanged} unchanged)" if unchanged else "") + (
             f"; {hidden} more changes not shown (--format csv lists every row)" if hidden else "")
     caption += "" if apply else "; dry run, --apply writes them"
-    columns = [Column("row", "行", justify="right"),
-               Column("action", "动作", lambda a: ACTIONS.get(a, a)),
-               Column("customer", "id", style="cyan"), Column("name", "名称"),
-               *([Column("month", "月份")] if month else []),
-               Column("fields", "字段", lambda f: ", ".join(f or [])),
-               Column("problems", "问题", lambda p: "\n".join(p or []), style="red")]
+    columns = [Column("row", "行", justify="right", en="row"),
+               Column("action", "动作", lambda a: text_label(ACTIONS, a), token=True),
+               Column("customer", "id", style="cyan", token=True, drop=1),
+               Column("name", "名称", min_width=10),
+               *([Column("month", "月份", token=True)] if month else []),
+               Column("fields", "字段", lambda f: ", ".join(f or []), drop=2),
+               Column("problems", "问题", lambda p: "\n".join(p or []), style="red",
+                      min_width=16)]
     keys = ("row", "action", "customer", "name", *(("month",) if month else ()), "fields",
             "problems")
-    emit(shown, fmt, columns, caption=caption, fields=keys)
+    return Report(rows, keys, columns, sections=[Section(None, shown, caption=caption)])

@@ -29,11 +29,11 @@ def report(rows: list[dict[str, Any]]) -> Any:
     columns = [
         Column("id", "id", style="cyan", token=True), Column("name", "名称", min_width=18),
         Column("kind", "类型", shows(Kind), token=True),
-        Column("status", "状态", shows(Status), token=True),
+        Column("status", "状态", shows(Status), token=True, drop=1),
         Column("grade", "级", shows(Grade), en="grade", token=True),
         Column("tier", "分层", shows(Tier), token=True), Column("owner", "业代", token=True),
-        Column("region", "区域", drop=2), Column("route", "固定拜访", _route, token=True, drop=3),
-        Column("last_visit", "上次拜访", en="last visit", token=True, drop=1),
+        Column("region", "区域", drop=3), Column("route", "固定拜访", _route, token=True, drop=4),
+        Column("last_visit", "上次拜访", en="last visit", token=True, drop=2),
     ]
     return Report(rows, FIELDS, columns, caption=f"{len(rows)} customers")
 

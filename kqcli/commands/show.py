@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo
+from . import CustomerArgument, FormatOption, friendly, open_repo
 
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
 FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
@@ -14,8 +14,7 @@ FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin "
-                                                 "initials.")],
+    customer: CustomerArgument,
     visits: Annotated[int, typer.Option(help="How many of the latest interactions to show.")] = 8,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -57,7 +56,13 @@ def card(c: dict[str, Any], last: int) -> None:
     from rich.text import Text
 
     from ..labels import english, enum_label, shows, yes_no
-    from ..render import Column, console, table
+    from ..render import Column, console
+    from ..render import table as print_table
+
+    def table(rows: list[dict[str, Any]], columns: list[Any], title: str) -> None:
+        """A card's table without the columns nobody filled in."""
+        filled = [c for c in columns if any(r.get(c.key) not in (None, "", [], {}) for r in rows)]
+        print_table(rows, filled, title=title)
     from ..schema import enums
 
     out = console()

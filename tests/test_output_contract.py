@@ -1,0 +1,294 @@
+"""The output contract: every listing command's JSON objects carry the same keys and its CSV the
+same header, with no rows and with many; tables for people are Chinese-first, fit 80 columns
+and never break an id, a date, a phone number or a label."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kqcli.labels import (
+    CLASSIFY_REASONS,
+    EXPENSE_VIOLATIONS,
+    enum_label,
+    message_key,
+    set_lang,
+    signed,
+    urgency,
+)
+from kqcli.schema.enums import EventKind, Grade, ProductRole, ProductStage, Status, Tier
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXPECTED = Path(__file__).resolve().parent / "expected"
+
+# (name, arguments with rows in examples/, arguments for the empty repository)
+LISTINGS = [
+    ("list", ["list"], ["list"]),
+    ("due", ["--today", "2026-11-24", "due"], ["--today", "2026-11-24", "due"]),
+    ("route", ["--today", "2026-11-24", "route"], ["--today", "2026-11-24", "route"]),
+    ("score", ["score", "--month", "2026-10"], ["score", "--month", "2026-10"]),
+    ("score --by owner", ["score", "--month", "2026-10", "--by", "owner"],
+     ["score", "--month", "2026-10", "--by", "owner"]),
+    ("classify", ["--today", "2026-11-30", "classify"], ["--today", "2026-11-30", "classify"]),
+    ("expenses", ["expenses", "--month", "2026-10"], ["expenses", "--month", "2026-10"]),
+    ("expenses --by owner", ["expenses", "--month", "2026-10", "--by", "owner"],
+     ["expenses", "--month", "2026-10", "--by", "owner"]),
+    ("history", ["history", "hx-renmin"], ["history"]),
+    ("import customers", ["import", "customers", str(EXAMPLES / "import" / "customers.xlsx")],
+     ["import", "customers", "{empty_customers}"]),
+    ("import figures", ["import", "figures", str(EXAMPLES / "import" / "figures-2026-11.xlsx"),
+                        "--month", "2026-11"],
+     ["import", "figures", "{empty_figures}", "--month", "2026-11"]),
+]
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A kq repository with no customers, committed (kq history needs a commit), and the two
+    import sheets with headers and no rows."""
+    root = tmp_path_factory.mktemp("empty")
+    (root / "customers").mkdir()
+    (root / "customers" / ".keep").write_text("")
+    (root / "kq.yaml").write_text("reps: [{name: 李明}]\n", encoding="utf-8")
+    env = ["-c", "user.name=测试", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", *env, "-C", str(root), "add", "."], check=True)
+    subprocess.run(["git", *env, "-C", str(root), "commit", "-q", "-m", "start"], check=True)
+    customers = root / "customers.csv"
+    customers.write_text("客户名称,类型\n", encoding="utf-8")
+    figures = root / "figures.csv"
+    figures.write_text("客户名称,回款\n", encoding="utf-8")
+    return {"root": str(root), "empty_customers": str(customers), "empty_figures": str(figures)}
+
+
+def _run(kq, root: str, args: list[str], fmt: str) -> tuple[object, str]:
+    result = kq("--repo", root, *args, "--format", fmt)
+    assert result.exit_code in (0, 1), result.stderr  # 1: the examples break expense rules
+    return result, result.stdout
+
+
+def _header(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(("name", "full", "none"), LISTINGS, ids=[n for n, *_ in LISTINGS])
+def test_csv_header_is_the_same_with_no_rows_and_with_rows(kq, empty, name, full, none):
+    _, with_rows = _run(kq, str(EXAMPLES), full, "csv")
+    _, without = _run(kq, empty["root"], [a.format(**empty) for a in none], "csv")
+    assert len(with_rows.splitlines()) > 1  # the examples do have rows
+    assert without.splitlines() == [with_rows.splitlines()[0]]
+
+
+@pytest.mark.parametrize(("name", "full", "none"), LISTINGS, ids=[n for n, *_ in LISTINGS])
+def test_every_json_object_has_the_keys_the_csv_header_names(kq, empty, name, full, none):
+    _, header = _run(kq, empty["root"], [a.format(**empty) for a in none], "csv")
+    keys = list(dict.fromkeys(h.split(".", 1)[0] for h in _header(header)))
+    _, text = _run(kq, str(EXAMPLES), full, "json")
+    rows = json.loads(text)
+    assert rows
+    assert [r for r in rows if list(r) != keys] == []
+    _, nothing = _run(kq, empty["root"], [a.format(**empty) for a in none], "json")
+    assert json.loads(nothing) == []
+
+
+@pytest.mark.parametrize(("name", "full", "none"), LISTINGS, ids=[n for n, *_ in LISTINGS])
+def test_tsv_header_is_the_csv_header(kq, empty, name, full, none):
+    _, tsv = _run(kq, empty["root"], [a.format(**empty) for a in none], "tsv")
+    _, csv_text = _run(kq, empty["root"], [a.format(**empty) for a in none], "csv")
+    assert tsv.rstrip("\n").split("\t") == _header(csv_text)
+
+
+def test_score_csv_spreads_items_over_named_columns(kq):
+    _, text = _run(kq, str(EXAMPLES), ["score", "--month", "2026-10"], "csv")
+    header = _header(text)
+    assert "items" not in header
+    assert header[4:6] == ["items.relationship_cards", "items.mutual_recognition"]
+    assert "synergy.factors.loyalty" in header and "information.on_time" in header
+
+
+def test_a_terminal_scorecard_has_null_synergy_in_json(kq):
+    _, text = _run(kq, str(EXAMPLES), ["score", "--month", "2026-10"], "json")
+    rows = {r["customer"]: r for r in json.loads(text)}
+    assert (rows["hx-renmin"]["synergy"], rows["hx-renmin"]["information"]) == (None, None)
+    assert rows["dist-kmyy"]["synergy"]["max"] == 80
+
+
+# --- Chinese-first labels ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese():
+    set_lang("zh")
+    yield
+    set_lang(None)
+
+
+def test_enum_labels_come_from_the_chinese_aliases(chinese):
+    assert [enum_label(Tier, t) for t in ("key", "secondary", "normal")] == ["重点", "次重点", "非重点"]
+    assert [enum_label(Grade, g) for g in ("A", "near", "later")] == ["A", "近期", "远期"]
+    assert enum_label(Status, "terminated") == "已终止"
+    assert (enum_label(ProductRole, "lead"), enum_label(ProductStage, "mature")) == ("主打", "成熟")
+    assert enum_label(EventKind, "wedding") == "结婚"
+
+
+def test_english_labels_are_the_values():
+    set_lang("en")
+    try:
+        assert enum_label(Tier, "secondary") == "secondary"
+    finally:
+        set_lang(None)
+
+
+def test_urgency_never_prints_minus_zero():
+    assert [urgency(-0.4), urgency(-0.0), urgency(12.6)] == ["0", "0", "13"]
+
+
+def test_a_change_of_nothing_is_zero_not_minus_zero():
+    assert [signed(-0.0), signed(-0.04), signed(5.06), signed(-2.5)] == ["0", "0", "+5.1", "-2.5"]
+
+
+@pytest.mark.parametrize(("text", "key", "chinese_text"), [
+    ("rank 2 of 8 terminals of 王强", "tier_rank", "在 王强 的 8 家终端中排第 2"),
+    ("rank 1 of 3 terminals of 李明 (fewer than 70: 1 key, 1 secondary, 1 normal by the counts' "
+     "shares)", "tier_rank", "在 李明 的 3 家终端中排第 1 (不足 70 家, 按比例 1 重点、1 次重点、1 非重点)"),
+    ("collections 64,800 over 12 months; cumulative share 71% of terminals", "abc_share",
+     "近 12 个月回款 64,800, 累计占比 71% (终端)"),
+    ("no collections for 3 months", "no_collections", "连续 3 个月没有回款"),
+    ("terminated but still on a fixed route", "terminated_on_route", "已终止合作, 仍在固定路线上"),
+    ("something new", "other", "something new"),
+])
+def test_classify_reasons_have_a_key_and_chinese(text, key, chinese_text):
+    assert message_key(CLASSIFY_REASONS, text) == (key, chinese_text)
+
+
+@pytest.mark.parametrize(("text", "key", "chinese_text"), [
+    ("expense with nothing collected (先回款后支付)", "nothing_collected",
+     "没有回款却支出客情费 (先回款后支付)"),
+    ("红河建隆医药: special expense applied 2026-10-20 after the contract 2026-10-15: invalid "
+     "(须签约前申请)", "special_after_contract",
+     "红河建隆医药: 专项费用 2026-10-20 申请, 晚于签约 2026-10-15: 无效 (须签约前申请)"),
+    ("cash advances 3500 above the cap 3000", "advance_cap", "借支 3500 超过上限 3000"),
+])
+def test_expense_violations_have_a_key_and_chinese(text, key, chinese_text):
+    assert message_key(EXPENSE_VIOLATIONS, text) == (key, chinese_text)
+
+
+def test_classify_json_keeps_the_english_reason_and_adds_its_key(kq):
+    _, text = _run(kq, str(EXAMPLES), ["--today", "2026-11-30", "classify"], "json")
+    rows = json.loads(text)
+    assert {r["reason_key"] for r in rows} <= {k for k, *_ in CLASSIFY_REASONS}
+    tier = next(r for r in rows if r["reason_key"] == "tier_rank")
+    assert tier["reason"].startswith("rank ")
+
+
+# --- tables for people at 80 columns ----------------------------------------------------------
+
+RENMIN = """\
+name: 华信大药房(人民路店)
+kind: terminal
+status: prospect
+grade: near
+tier: secondary
+owner: 李明
+region: 昆明/五华区
+route: {weekday: tue, time: "09:30"}
+contacts:
+  - {name: 王芳, role: 店长, phone: "13808711234", style: leader, familiarity: 2,
+     events: [{date: 2026-12-06, kind: wedding, note: 女儿结婚}]}
+products:
+  - {name: 维C泡腾片, role: lead, stage: mature}
+  - {name: 华康钙片, brand: 华康, competitor: true}
+visits:
+  - {date: 2026-11-18, kind: visit, contact: 王芳, goal: 推新品陈列, outcome: 同意端架陈列两周,
+     done: [pop, display]}
+"""
+BAICAO = """\
+name: 百草堂药店(西昌路)
+kind: terminal
+status: active
+grade: B
+tier: key
+owner: 李明
+region: 昆明/五华区
+visits: [{date: 2026-11-18, kind: visit}]
+"""
+ENGLISH = ("terminal", "prospect", "secondary", "near", "lead", "mature", "false", "true",
+           "wedding", "leader", "pop")
+
+
+@pytest.fixture
+def shops(make_repo) -> Path:
+    return make_repo({"bct-xichang": BAICAO, "hx-renmin": RENMIN}, kq_yaml="reps: [{name: 李明}]")
+
+
+@pytest.fixture
+def at_80(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def _expected(name: str, text: str) -> None:
+    assert text == (EXPECTED / name).read_text(encoding="utf-8")
+
+
+def test_list_at_80_columns_is_the_expected_text(kq, shops, at_80):
+    _expected("list-80.txt", kq("--repo", shops, "--today", "2026-11-24", "list").stdout)
+
+
+def test_list_at_120_columns_shows_region_route_and_last_visit(kq, shops, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    _expected("list-120.txt", kq("--repo", shops, "--today", "2026-11-24", "list").stdout)
+
+
+def test_show_at_80_columns_is_the_expected_text(kq, shops, at_80):
+    _expected("show-80.txt", kq("--repo", shops, "--today", "2026-11-24", "show", "hx").stdout)
+
+
+def test_list_in_english_for_a_manager(kq, shops, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    _expected("list-120-en.txt",
+              kq("--repo", shops, "--lang", "en", "--today", "2026-11-24", "list").stdout)
+
+
+def test_kq_lang_en_switches_table_labels(kq, shops, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")
+    assert "secondary" in kq("--repo", shops, "list").stdout
+
+
+def test_lang_does_not_change_json(kq, shops):
+    chinese = kq("--repo", shops, "list", "--format", "json").stdout
+    assert kq("--repo", shops, "--lang", "en", "list", "--format", "json").stdout == chinese
+
+
+def test_an_unknown_lang_is_a_usage_error(kq, shops):
+    result = kq("--repo", shops, "--lang", "fr", "list")
+    assert (result.exit_code, result.stderr) == (2, "kq: --lang: 'fr' is not one of zh, en\n")
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "hx"]])
+def test_chinese_tables_show_no_english_enum_value(kq, shops, at_80, command):
+    out = kq("--repo", shops, "--today", "2026-11-24", *command).stdout
+    assert [w for w in ENGLISH if w in out] == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["--today", "2026-11-24", "due", "--all"],
+                                     ["score", "--month", "2026-10"], ["show", "hx-renmin"],
+                                     ["--today", "2026-11-30", "classify"],
+                                     ["expenses", "--month", "2026-10"], ["history", "hx-renmin"]])
+def test_no_table_line_of_the_examples_is_wider_than_80_columns(kq, at_80, command):
+    from rich.cells import cell_len
+
+    out = kq("--repo", EXAMPLES, "--today", "2026-11-24", *command).stdout
+    assert max(cell_len(line) for line in out.splitlines() if "│" not in line
+               and not line.startswith(("卡 ", "2026-10 "))) <= 80  # captions and titles may wrap
+
+
+def test_ids_dates_and_phones_of_the_examples_are_never_broken_at_80_columns(kq, at_80):
+    listing = kq("--repo", EXAMPLES, "list").stdout
+    assert "bct-xichang " in listing and "次重点" in listing
+    card = kq("--repo", EXAMPLES, "show", "hx-renmin").stdout
+    assert "13808711234" in card and "2026-11-22" in card

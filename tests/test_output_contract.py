@@ -292,3 +292,16 @@ def test_ids_dates_and_phones_of_the_examples_are_never_broken_at_80_columns(kq,
     assert "bct-xichang " in listing and "次重点" in listing
     card = kq("--repo", EXAMPLES, "show", "hx-renmin").stdout
     assert "13808711234" in card and "2026-11-22" in card
+
+
+def test_explain_prints_no_minus_zero(capsys):
+    import datetime as dt
+
+    from kqcli.commands.due import _explain
+    from kqcli.core.due import Reminder
+
+    day = dt.date(2026, 11, 24)
+    _explain([Reminder("hx", "华信", "visit", day, day, "m", urgency=-0.0,
+                       terms=[("tier", -0.04)])], day)
+    out = capsys.readouterr().out
+    assert "-0.0" not in out and "+0.0  tier" in out and "0.0  = urgency" in out

@@ -233,5 +233,5 @@ def _explain(reminders: list[Any], today: Any) -> None:
                   f"({r.overdue_days(today):+d} days, {state}): {escape(r.message)}", markup=True,
                   highlight=False)
         for label, value in r.terms:
-            out.print(f"    {value:+6.1f}  {label}", markup=False)
-        out.print(f"    {r.urgency:6.1f}  = urgency", markup=False)
+            out.print(f"    {round(value, 1) or 0.0:+6.1f}  {label}", markup=False)
+        out.print(f"    {round(r.urgency, 1) or 0.0:6.1f}  = urgency", markup=False)

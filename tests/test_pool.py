@@ -217,3 +217,26 @@ def test_a_claimed_customer_leaves_the_pool(kq, pooled):
     kq("--repo", pooled, "--today", TODAY, "claim", "hx-old", "--as", "王强")
     result = kq("--repo", pooled, "--today", TODAY, "pool", "--format", "json")
     assert [r["customer"] for r in json.loads(result.stdout)] == ["hx-mid", "zq-one"]
+
+
+@needs_git
+def test_claim_without_as_takes_gits_user_name(kq, pooled):
+    _commit_all(pooled)
+    _git(pooled, "config", "user.name", "王强")
+    result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-old")
+    assert result.stdout.startswith("王强 claimed 华信大药房 from the pool (was 李明) (commit ")
+
+
+def test_claim_when_the_pool_is_off_exits_1(kq, make_repo):
+    root = make_repo({"hx": terminal("2026-01-20")}, kq_yaml="reps:\n  - {name: 王强}\n")
+    result = kq("--repo", root, "--today", TODAY, "claim", "hx", "--as", "王强")
+    assert (result.exit_code, result.stderr) == (
+        1, "kq: the pool is off; add to kq.yaml: pool: {after_days: 90, kinds: [terminal]}\n")
+
+
+def test_kq_init_writes_the_pool_as_a_commented_example_and_leaves_it_off():
+    from kqcli.schema.settings_text import settings_yaml
+
+    text = settings_yaml()
+    assert "#   pool: {after_days: 90, kinds: [terminal], departed_days: 30}\n" in text
+    assert settings(text).pool is None

@@ -305,3 +305,16 @@ def test_explain_prints_no_minus_zero(capsys):
                        terms=[("tier", -0.04)])], day)
     out = capsys.readouterr().out
     assert "-0.0" not in out and "+0.0  tier" in out and "0.0  = urgency" in out
+
+
+def test_due_at_80_columns_is_the_expected_text(kq, shops, at_80):
+    _expected("due-80.txt", kq("--repo", shops, "--today", "2026-11-24", "due").stdout)
+
+
+def test_score_at_80_columns_is_the_expected_text(kq, shops, at_80):
+    _expected("score-80.txt", kq("--repo", shops, "score", "--month", "2026-11").stdout)
+
+
+def test_score_in_english_at_80_columns(kq, shops, at_80):
+    _expected("score-80-en.txt",
+              kq("--repo", shops, "--lang", "en", "score", "--month", "2026-11").stdout)

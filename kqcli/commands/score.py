@@ -87,6 +87,7 @@ def fields(settings: Any, by_owner: bool) -> tuple[str, ...]:
 
 def report(data: list[dict[str, Any]], month: str, settings: Any, by_owner: bool) -> Any:
     """Scorecards as a report: one object per card with the same keys for every kind."""
+    from ..labels import english
     from ..render import Report, Section
 
     keys = fields(settings, by_owner)
@@ -96,7 +97,8 @@ def report(data: list[dict[str, Any]], month: str, settings: Any, by_owner: bool
                   "bar": r["total"] / r["max"] if r["max"] else 0, "weakest": r["items"]}
                  for r in data]
         return Report(rows, keys, _owner_columns(),
-                      sections=[Section(f"{month} 业代客情得分 (客户平均)", shown)],
+                      sections=[Section(f"{month} scores by rep (average per customer)"
+                                        if english() else f"{month} 业代客情得分 (客户平均)", shown)],
                       title=f"{month} 业代客情得分", empty=f"{month}: no customers to score")
     return _customers(rows, keys, month, settings)
 
@@ -153,7 +155,8 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
                "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 知 产品知识 "
                "馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
     shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
-    sections = [Section(f"{month} 客情关系量化考核", shown, caption=caption)]
+    sections = [Section(f"{month} relationship scorecards" if en else f"{month} 客情关系量化考核",
+                        shown, caption=caption)]
     distributors = [c for c in rows if c.get("synergy")]
     if distributors:
         table = [{"name": c["name"],
@@ -162,7 +165,8 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
                   "changes": yes_no(c["information"]["changes_reported"]),
                   "on_time": _on_time(c["information"], en),
                   "missing": len(c["synergy"]["missing"]) or ""} for c in distributors]
-        sections.append(Section(f"{month} 经销商合作 Synergy", table, [
+        sections.append(Section(f"{month} distributor Synergy" if en else
+                                f"{month} 经销商合作 Synergy", table, [
             Column("name", "经销商", min_width=10, en="distributor"),
             Column("synergy", "Synergy", justify="right"),
             Column("supplier", "我方要求", justify="right", en="we require"),

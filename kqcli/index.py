@@ -28,11 +28,27 @@ from typing import Any
 from . import __version__
 from .problems import Problem
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 RACY_NS = 2_000_000_000
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str]
+
+AGENDA_SCHEMA = (
+    "drop table if exists agenda",
+    "drop table if exists agenda_state",
+    # One row per candidate reminder (kqcli.core.agenda.row); dates as ordinals. Kept in
+    # shows_from order, so that reading what is listed reads only those pages.
+    """create table agenda (id text, seq integer, name text, reason text, due integer,
+       shows_from integer, owner text, misfortune integer, estimated integer, w_reason real,
+       w_tier real, w_grade real, w_kind real, head text, mid text, tail text,
+       primary key (shows_from, id, seq)) without rowid""",
+    "create index agenda_id on agenda (id)",
+    # Per customer: the day evaluated, the first day the answer may differ (ordinals).
+    """create table agenda_state (id text primary key, evaluated integer, recheck integer,
+       owner text, dropped text)""",
+)
+"""The agenda kept beside the files (kqcli.agenda): rebuilt with them."""
 
 
 def _code_stamp() -> str:
@@ -315,10 +331,12 @@ class Index:
         db.execute("begin immediate")
         try:
             db.execute("drop table if exists files")
-            db.execute("delete from meta where key = 'settings'")
+            db.execute("delete from meta where key in ('settings', 'settings_plain', 'agenda')")
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
                           initials text)""")
+            for statement in AGENDA_SCHEMA:
+                db.execute(statement)
             db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
             db.execute("commit")
         except BaseException:
@@ -387,8 +405,30 @@ class Index:
         self.db.execute("begin immediate")
         try:
             self.db.executemany("delete from files where id = ?", ((i,) for i in gone))
+            changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
+            self.db.executemany("delete from agenda where id = ?", changed)
+            self.db.executemany("delete from agenda_state where id = ?", changed)
             self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
                                 records)
+            self.db.execute("commit")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("rollback")
+            raise
+
+    def write(self, work: Callable[[sqlite3.Connection], Any]) -> None:
+        """Run ``work`` in one write transaction; in memory when the cache cannot be written
+        (``work`` then runs again on the in-memory copy)."""
+        try:
+            self._write(work)
+        except sqlite3.DatabaseError as e:
+            self._to_memory(e)
+            self._write(work)
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> None:
+        self.db.execute("begin immediate")
+        try:
+            work(self.db)
             self.db.execute("commit")
         except BaseException:
             if self.db.in_transaction:

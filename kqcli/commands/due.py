@@ -51,7 +51,9 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 due --within 7 --owner 李明
     """
-    from ..core.due import LABELS, REASONS, morning_list
+    import sys
+
+    from ..core.due import LABELS, REASONS
     from ..render import warn
 
     if fail_on not in (None, "overdue"):
@@ -60,40 +62,37 @@ def run(
         if r not in REASONS:
             raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
     repo = open_repo(ctx)
-    dropped: list[str] = []
     if explain:
+        from ..core.due import morning_list
+
         match = repo.resolve(explain)
         rows = [(s, f) for s, f in repo.index.facts() if s["id"] == match.id]
         reminders, covered = morning_list(rows, repo.settings, repo.today, within=3650,
                                           explain=True)
-    else:
-        found, owners = evaluate(repo, within, dropped)
-        if owner:
-            check_owner(owner, owners, repo.settings)
-        reminders, covered = morning_list([], repo.settings, repo.today, within=within,
-                                          found=found, owners=owners)
-    if not covered:
-        warn_estimated(reminders)
-    if verbose:
-        for line in dropped:
-            warn(f"kq: dropped {line}")
-    if explain:
-        reminders = [r for r in reminders if r.customer == match.id]
-        _explain(reminders, repo.today)
+        if not covered:
+            warn_estimated(reminders)
+        _explain([r for r in reminders if r.customer == match.id], repo.today)
         raise typer.Exit(report_skipped(repo))
+    # The agenda kept in the index (kqcli.agenda): the same rows as a full evaluation.
+    from ..agenda import morning
+
+    listing, settings = morning(repo, within, owner, reason, dropped=verbose)
     if owner:
-        reminders = [r for r in reminders if r.owner == owner]
-    if reason:
-        reminders = [r for r in reminders if r.reason in reason]
-    data = [r.to_json(repo.today) for r in reminders]
+        check_owner(owner, listing.owners, settings)
+    if listing.estimated_years:
+        warn_estimated([], listing.estimated_years)
+    for line in listing.dropped:
+        warn(f"kq: dropped {line}")
     code = report_skipped(repo)
-    if fmt is Format.table:
-        _table(data, LABELS, None if show_all else _page_rows())
+    if fmt is Format.json and not sys.stdout.isatty():
+        sys.stdout.write(listing.json_text() + "\n")
+    elif fmt is Format.table:
+        _table(listing.rows(), LABELS, None if show_all else _page_rows())
     else:
         from ..render import Report, emit_report
 
-        emit_report(Report(data, FIELDS), fmt)
-    if fail_on == "overdue" and any(d["overdue_days"] > 0 for d in data):
+        emit_report(Report(listing.rows(), FIELDS), fmt)
+    if fail_on == "overdue" and listing.overdue:
         code = 1
     raise typer.Exit(code)
 
@@ -108,11 +107,11 @@ def evaluate(repo: Any, within: int | None, dropped: list[str] | None = None,
             {s["owner"] for s, _ in rows if s.get("owner")})
 
 
-def warn_estimated(reminders: list[Any]) -> None:
+def warn_estimated(reminders: list[Any], years: list[int] | None = None) -> None:
     """Say which years' days off were estimated, when a listed date depends on them."""
     from ..render import warn
 
-    years = sorted({r.due.year for r in reminders if r.estimated})
+    years = years or sorted({r.due.year for r in reminders if r.estimated})
     warn(f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
          "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
          "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "

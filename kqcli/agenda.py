@@ -1,0 +1,201 @@
+"""The morning list out of the index: the agenda (kqcli.core.agenda) kept in SQLite beside the
+files, brought up to date for the customers whose answer may have changed, and read with one
+query that filters, sorts and writes the JSON.
+
+A customer's agenda rows are dropped with its index row when its file changes; all of them are
+dropped when kq's code or the settings change (the ``agenda`` key in ``meta``). A customer is
+evaluated again on its ``recheck_on`` day, or when asked about a day before the one it was
+evaluated on. The validated ``kq.yaml`` is kept as plain data (``settings_plain``, keyed by the
+file's stat like a customer file), so a warm run neither imports pydantic nor validates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CODE = ("core", "schema", "agenda.py", "index.py")
+"""What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
+
+
+def _code_stamp() -> str:
+    here = Path(__file__).parent
+    newest = 0
+    for name in CODE:
+        path = here / name
+        entries = [path] if path.suffix else [e for e in path.iterdir() if e.suffix == ".py"]
+        newest = max([newest, *(e.stat().st_mtime_ns for e in entries)])
+    from . import __version__
+
+    return f"{__version__}/{newest}"
+
+
+def light_settings(repo: Any) -> tuple[Any, str]:
+    """kq.yaml as :class:`~kqcli.core.agenda.Plain` data, and its text; validated (pydantic)
+    only when the file's stat or kq's code changed since it was stored."""
+    from .core.agenda import from_plain, to_plain
+    from .index import signature
+
+    index = repo._store
+    sig = signature(str(repo.root / "kq.yaml"), 0)
+    code = _code_stamp()
+    cached = index.get_meta("settings_plain")
+    if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
+            and cached.get("code") == code and isinstance(cached.get("data"), str)):
+        text = cached["data"]
+    else:
+        text = json.dumps(to_plain(repo.settings), ensure_ascii=False)
+        index.set_meta("settings_plain", {"signature": sig, "code": code, "data": text})
+    return json.loads(text, object_hook=from_plain), text
+
+
+@dataclass
+class Listing:
+    """What ``kq due`` prints: the rows as compact JSON text (SQLite built each object)."""
+
+    items: list[str]
+    overdue: bool  # anything listed late (after the filters)
+    estimated_years: list[int]  # years whose days off were estimated, among the listed
+    dropped: list[str] = field(default_factory=list)
+    owners: set[str] = field(default_factory=set)
+
+    def json_text(self) -> str:
+        """Exactly ``json.dumps(rows, ensure_ascii=False)``."""
+        return "[" + ", ".join(self.items) + "]"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return json.loads(self.json_text())
+
+
+def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
+    """Evaluate the customers whose agenda is missing or may have changed; how many were."""
+    from .core.agenda import candidates, row
+    from .core.due import work_calendar
+
+    key = hashlib.blake2b(f"{_code_stamp()}\n{settings_text}".encode(), digest_size=12).hexdigest()
+    t = today.toordinal()
+    if index.get_meta("agenda") != key:
+        def wipe(db: Any) -> None:
+            db.execute("delete from agenda")
+            db.execute("delete from agenda_state")
+            db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+
+        index.write(wipe)
+    stale = index.db.execute(
+        """select f.id, f.summary, f.facts from files f left join agenda_state a on a.id = f.id
+           where f.ok = 1 and (a.id is null or ? < a.evaluated or ? >= a.recheck)
+           order by f.id""", (t, t)).fetchall()
+    if not stale:
+        return 0
+    departed = settings.departed()
+    calendar = work_calendar(settings)
+    rows: list[tuple[Any, ...]] = []
+    states: list[tuple[Any, ...]] = []
+    for customer_id, summary_text, facts_text in stale:
+        summary = json.loads(summary_text)
+        found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
+                                             departed, calendar)
+        rows.extend(row(r, seq, summary, settings) for seq, r in enumerate(found))
+        states.append((customer_id, t, recheck.toordinal(), summary.get("owner") or None,
+                       json.dumps(dropped, ensure_ascii=False)))
+
+    def store(db: Any) -> None:
+        ids = [(s[0],) for s in states]
+        db.executemany("delete from agenda where id = ?", ids)
+        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", states)
+        db.executemany("insert into agenda values (?" + ", ?" * 15 + ")", rows)
+
+    index.write(store)
+    return len(stale)
+
+
+URGENCY = """((w_reason + case when :t > due then min((:t - due) * :per_day, :cap)
+                              when :t < due then max((:t - due) * :ahead, -:cap) else 0.0 end)
+                + case when misfortune and due <= :t then :misfortune else 0.0 end)
+               + w_tier + w_grade + w_kind"""
+"""``core.due.score``'s urgency, the terms summed in its order (floating point is not
+associative)."""
+
+LISTED = """listed as materialized (
+    select head, mid, tail, due, name, reason, id, seq, grp, :t - due as late, {urgency} as x
+    from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
+    where shows_from <= :upto and (shows_from <= :t or due <= :last){where})"""
+"""The listed rows of the agenda and of the rep-level reminders, with their urgency."""
+
+
+def listed_sql(where: str) -> str:
+    """The listed rows, most urgent first, each as its JSON object (``Reminder.to_json``):
+    the stored text around the two values that depend on today."""
+    return f"""with {LISTED.format(urgency=URGENCY, where=where)}
+        select l.head || l.late || l.mid || s.text || l.tail, l.late > 0
+        from listed l join temp.shown s on s.x = l.x
+        order by l.x desc, l.due, l.name, l.reason, l.grp, l.id, l.seq"""
+
+
+def urgencies_sql(where: str) -> str:
+    return f"with {LISTED.format(urgency=URGENCY, where=where)} select distinct x from listed"
+
+
+def query(index: Any, settings: Any, today: dt.date, within: int | None,
+          owner: str | None = None, reasons: list[str] | None = None,
+          dropped: bool = False) -> Listing:
+    """The morning list, most urgent first, as ``morning_list`` and ``Reminder.to_json`` make
+    it (the agenda must be up to date for ``today``)."""
+    from .core.agenda import row
+    from .core.due import morning_list
+
+    db = index.db
+    t = today.toordinal()
+    owners = {o for (o,) in db.execute(
+        "select distinct owner from agenda_state where owner is not null")}
+    # The rep-level reminders (expense statement and check): few, and computed as they are.
+    everyone, _ = morning_list([], settings, today, within=within, found=[], owners=owners)
+    db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
+    db.execute("delete from temp.everyone")
+    db.executemany("insert into temp.everyone values (?" + ", ?" * 15 + ")",
+                   [row(r, seq, None, settings) for seq, r in enumerate(everyone)])
+    u = settings.urgency
+    params: dict[str, Any] = {"t": t, "per_day": u.overdue_per_day, "ahead": u.ahead_per_day,
+                              "cap": u.overdue_cap, "misfortune": u.misfortune,
+                              "last": t + within if within is not None else -1,
+                              "upto": max(t, t + (within or 0))}  # shows_from <= due
+    years = {r.due.year for r in everyone if r.estimated} | {
+        dt.date.fromordinal(d).year for (d,) in db.execute(
+            "select distinct due from main.agenda where estimated "
+            "and shows_from <= :upto and (shows_from <= :t or due <= :last)", params)}
+    where = ""
+    if owner:
+        where += " and owner = :owner"
+        params["owner"] = owner
+    if reasons:
+        where += f" and reason in ({', '.join(f':r{n}' for n in range(len(reasons)))})"
+        params.update({f"r{n}": r for n, r in enumerate(reasons)})
+    # Python rounds and prints the few distinct urgencies: round() and repr are not SQLite's.
+    shown = [(x, json.dumps(round(x, 2))) for (x,) in db.execute(urgencies_sql(where), params)]
+    db.execute("create temp table if not exists shown (x real primary key, text text)")
+    db.execute("delete from temp.shown")
+    db.executemany("insert into temp.shown values (?, ?)", shown)
+    items, overdue = [], False
+    for item, late in db.execute(listed_sql(where), params):
+        items.append(item)
+        overdue = overdue or late
+    out = Listing(items, overdue, sorted(years), owners=owners)
+    if dropped:
+        out.dropped = [line for (text,) in db.execute(
+            "select dropped from agenda_state where dropped != '[]' order by id")
+            for line in json.loads(text)]
+    return out
+
+
+def morning(repo: Any, within: int | None, owner: str | None = None,
+            reasons: list[str] | None = None, dropped: bool = False,
+            ) -> tuple[Listing, Any]:
+    """``kq due``'s data for ``repo.today`` through the agenda; and the settings it used."""
+    settings, text = light_settings(repo)
+    index = repo.index
+    bring_up_to_date(index, settings, text, repo.today)
+    return query(index, settings, repo.today, within, owner, reasons, dropped), settings

@@ -1,0 +1,130 @@
+"""The agenda: a customer's candidate reminders, evaluated once and kept until a rule's answer
+would change, so that ``kq due`` need not run every rule over every customer every morning.
+
+A customer's rules (:class:`CustomerRules`) run with an open window: every candidate is
+materialised, listed today or not. The candidates stay valid until ``recheck_on``, the first
+day on which the rules give a different answer (a birthday rolling over, a route weekday, a new
+report month, a grace period ending). That day is found by running the same rules on each
+following day up to a horizon and comparing, so no rule is duplicated here: whatever a rule
+makes of "today", the probe sees it. Listing (lead time, ``--within``) and the part of the
+urgency that depends on today are applied when the agenda is read.
+
+Also here: :class:`Plain`, the validated ``kq.yaml`` as plain data with the models' attribute
+access, so that a cached run does not import pydantic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .due import CustomerRules, Reminder
+
+OPEN = 1_000_000
+"""Days ahead for the open window: every candidate is listed."""
+HORIZON = 7
+"""Days probed after an evaluation; a customer is evaluated again at the latest after them."""
+
+Row = tuple[Any, ...]
+
+
+def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, today: dt.date,
+               departed: dict[str, dt.date], calendar: Any, horizon: int = HORIZON,
+               ) -> tuple[list[Reminder], list[str], dt.date]:
+    """Every candidate reminder of one customer on ``today``, the greetings dropped that day,
+    and the first day on which either would be different."""
+
+    def run(day: dt.date) -> tuple[list[Reminder], list[str]]:
+        rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar)
+        return rules.all(), rules.dropped
+
+    found = run(today)
+    day = today
+    for _ in range(horizon):
+        day += dt.timedelta(days=1)
+        try:
+            probe = run(day)
+        except Exception:  # noqa: BLE001 - a day the rules cannot answer is evaluated on that day
+            return (*found, day)
+        if probe != found:
+            return (*found, day)
+    return (*found, day + dt.timedelta(days=1))
+
+
+def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,
+            ) -> tuple[float, float, float, float]:
+    """The terms of ``core.due.score`` that do not depend on today, in its order: reason,
+    tier, grade, kind (0.0 where ``score`` adds no term)."""
+    u = settings.urgency
+    out = [u.reasons.get(reminder.reason, 0.0)]
+    for key, table in (("tier", u.tier), ("grade", u.grade), ("kind", u.kind)):
+        out.append((table.get(summary.get(key)) or 0.0) if summary else 0.0)
+    return out[0], out[1], out[2], out[3]
+
+
+LATE, URGENCY = "\x00late", "\x00urgency"
+
+
+def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: Any) -> Row:
+    """One agenda row: the sort and filter keys (dates as ordinals), the urgency's terms, and
+    ``Reminder.to_json`` as text around its two values that depend on today."""
+    data = reminder.to_json(reminder.due)
+    data["overdue_days"], data["urgency"] = LATE, URGENCY
+    head, rest = json.dumps(data, ensure_ascii=False).split(json.dumps(LATE), 1)
+    mid, tail = rest.split(json.dumps(URGENCY), 1)
+    return (reminder.customer, seq, reminder.name, reminder.reason, reminder.due.toordinal(),
+            reminder.shows_from.toordinal(), reminder.owner, int(reminder.misfortune),
+            int(reminder.estimated), *weights(reminder, summary, settings), head, mid, tail)
+
+
+# -- kq.yaml as plain data ------------------------------------------------------------------
+
+class Plain:
+    """A section of the settings as stored data, read by attribute like the pydantic model."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def departed(self) -> dict[str, dt.date]:
+        """What ``Settings.departed()`` answered when the settings were stored."""
+        return self._data["$departed"]
+
+
+def to_plain(value: Any) -> Any:
+    """A JSON-able copy of validated settings: models, dates and tuples are tagged."""
+    fields = getattr(type(value), "model_fields", None)
+    if fields is not None:
+        data = {name: to_plain(getattr(value, name)) for name in fields}
+        if callable(getattr(value, "departed", None)):
+            data["$departed"] = {k: {"$date": v.isoformat()} for k, v in value.departed().items()}
+        return {"$model": data}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$tuple": [to_plain(v) for v in value]}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value
+
+
+def from_plain(node: dict[str, Any]) -> Any:
+    """``json.loads`` object hook undoing :func:`to_plain`."""
+    if len(node) == 1:
+        if "$model" in node:
+            return Plain(node["$model"])
+        if "$date" in node:
+            return dt.date.fromisoformat(node["$date"])
+        if "$tuple" in node:
+            return tuple(node["$tuple"])
+    return node

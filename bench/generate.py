@@ -196,8 +196,11 @@ def interaction(rng: random.Random, day: int, contacts: list[str]) -> str:
         if done:
             lines.append(f"    done: [{', '.join(done)}]\n")
         if rng.random() < 0.55:
-            nxt = iso(day + rng.randint(2, 14))
-            lines.append(f"    next: {{date: {nxt}, action: {rng.choice(ACTIONS)}}}\n")
+            step = day + rng.randint(2, 14)
+            action = rng.choice(ACTIONS)
+            # A rep closes a step when it is done (kq done): only the last weeks' are open.
+            done = f", done_on: {iso(step)}" if step < ORDINAL0 - 7 else ""
+            lines.append(f"    next: {{date: {iso(step)}, action: {action}{done}}}\n")
         return "".join(lines)
     note = {"call": CALL_NOTES, "care_call": CARE_NOTES, "wechat": WECHAT_NOTES,
             "delivery": DELIVERY_NOTES}[kind]

@@ -40,7 +40,7 @@ def _values(folder: Path) -> dict[str, str]:
         "customer": "hx", "month": "2026-11", "amount": "100", "purpose": "gift",
         "name": "新开药店", "output": str(folder / "out.ics"), "file": str(folder / "sheet.csv"),
         "base": str(folder / "base.yaml"), "ours": str(folder / "ours.yaml"),
-        "theirs": str(folder / "theirs.yaml"), "source": "李明", "to": "张强",
+        "theirs": str(folder / "theirs.yaml"), "source": "李明", "to": "张强", "shell": "bash",
     }
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer._click.shell_completion import CompletionItem  # typer 0.28 vendors click
+from typer._click.types import ParamType
 
 from ..errors import KqError
 from ..render import Format
@@ -21,6 +23,28 @@ OutputOption = Annotated[Path | None, typer.Option(
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
 
+
+class _Customer(ParamType):
+    """A customer as typed, offered by the shell from the index: by id prefix, part of the
+    name or pinyin initials (typer's ``autocompletion=`` would keep only values starting with
+    what was typed, so 华信 or hxdyf could never become an id)."""
+
+    name = "customer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return value
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        from .completion import customers
+
+        return [CompletionItem(i, help=n) for i, n in customers(ctx, incomplete)]
+
+
+CUSTOMER_HELP = "Id, id prefix, part of the name, or pinyin initials."
+CustomerArgument = Annotated[str, typer.Argument(
+    help=CUSTOMER_HELP, click_type=_Customer())]
+OptionalCustomerArgument = Annotated[str | None, typer.Argument(
+    help=f"{CUSTOMER_HELP[:-1]}; none: the whole repository.", click_type=_Customer())]
 
 def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
     """The repository named by the global options, with 'today' resolved; an invalid

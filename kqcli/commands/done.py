@@ -6,13 +6,13 @@ from typing import Annotated
 import typer
 
 from ..errors import KqError
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
     date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",
                                              help="The day it was done. Default: today.")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="How it went.")] = None,

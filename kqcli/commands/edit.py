@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
 ) -> None:
     """Edit a customer in $VISUAL/$EDITOR; validated on save, reopened until valid; committed.
 

@@ -6,14 +6,13 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo
+from . import FormatOption, OptionalCustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str | None, typer.Argument(
-        help="Id, id prefix, part of the name, or pinyin initials; none: the whole repository.")] = None,
+    customer: OptionalCustomerArgument = None,
     since: Annotated[str | None, typer.Option(help="Only changes after this date (git --since).")] = None,
     field: Annotated[str | None, typer.Option(
         help="Only fields starting with this, e.g. grade, contacts.")] = None,

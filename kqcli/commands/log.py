@@ -7,13 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KqError
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
     kind: Annotated[str, typer.Option(
         "--kind", "-k",
         help="visit | call | care_call | wechat | delivery | training | event (拜访, 电话…)")] = "visit",

@@ -78,3 +78,17 @@ def resolve(query: str, names: Names, invalid_ids: Callable[[], list[str]]) -> M
         raise KqError(f"'{query}' is {invalid[0]}, whose file is invalid; run 'kq check'",
                       code=PROBLEMS)
     raise KqError(f"no customer matches '{query}' (by id, name or pinyin initials)")
+
+
+def completions(incomplete: str, names: Names) -> list[tuple[str, str]]:
+    """Ids (with names, for shells that show them) a shell may offer for what was typed: ids
+    starting with it first, then names containing it or matching its pinyin initials."""
+    from ..pinyin import matches
+
+    q = incomplete.strip().lower()
+    initials = q.isascii() and q.isalnum()
+    by_id = sorted((i, n) for i, n, _ in names if i.lower().startswith(q))
+    taken = {i for i, _ in by_id}
+    by_name = sorted((i, n) for i, n, letters in names if i not in taken
+                     and (q in n.lower() or (initials and matches(q, letters))))
+    return by_id + by_name

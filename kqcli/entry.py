@@ -16,6 +16,8 @@ def main() -> None:
 
     try:
         app(prog_name="kq")
+    except KeyboardInterrupt:
+        sys.exit(130)  # Ctrl-C: what a shell expects, without a traceback
     except Exception as e:
         from .errors import failure
 

@@ -51,6 +51,14 @@ HEADERS = {
     "mutual_familiarity": "双向熟悉", "visit_frequency": "拜访频率", "favour": "帮忙",
     "first_recommendation": "首荐", "pop_display": "POP陈列", "product_knowledge": "产品知识",
     "feedback": "信息反馈", "regular_communication": "定期沟通",
+    "reason_key": "原因代码", "violation_keys": "违规代码", "unchecked": "未核对",
+    "unassessed": "未评", "synergy": "Synergy", "factors": "因素", "supplier": "我方要求",
+    "distributor": "经销商要求", "information": "信息工作", "changes_reported": "经营变化",
+    "figures_reported": "数据上报", "on_time": "按时", "deadline": "截止",
+    "commit": "提交", "date": "日期", "author": "作者", "old": "原值", "new": "新值",
+    "subject": "说明", "stop": "类别", "time": "时间", "due": "日期", "overdue_days": "逾期天数",
+    "urgency": "急", "message": "说明", "row": "行", "action": "动作", "fields": "字段",
+    "problems": "问题",
 }
 
 
@@ -270,7 +278,7 @@ def _longest_word(text: str) -> int:
 
 
 def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
-        english: bool = False, gap: int = 3) -> tuple[list[int], list[int]]:
+        english: bool = False, gap: int = 2) -> tuple[list[int], list[int]]:
     """(the columns to show, their widths) for a table ``width`` cells wide.
 
     A token column needs its widest value; a text column its widest ASCII word (at most 30)
@@ -335,7 +343,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
     shown_cells = [[_shown(c, row.get(c.key) if c.key in row else lookup(row, c.key))
                      for c in columns] for row in rows]
     cells = [[_plain(v) for v in row] for row in shown_cells]
-    shown, widths = fit(columns, cells, width, en, gap=1 if compact else 3)
+    shown, widths = fit(columns, cells, width, en, gap=1 if compact else 2)
     hidden = [columns[i].title(en) for i in range(len(columns)) if i not in shown]
     if hidden:
         note = (f"hidden at {width} columns: {', '.join(hidden)}" if en else
@@ -343,7 +351,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
         caption = f"{caption}; {note}" if caption else note
     t = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
               title_justify="left", caption_justify="left", pad_edge=False,
-              padding=(0, 0) if compact else (0, 1))
+              padding=(0, 0) if compact else (0, 1), collapse_padding=True)
     for i, exact in zip(shown, widths, strict=True):
         c = columns[i]
         t.add_column(c.title(en), justify=c.justify, style=c.style, no_wrap=c.unbroken,

@@ -44,6 +44,9 @@ LISTINGS = [
     ("import figures", ["import", "figures", str(EXAMPLES / "import" / "figures-2026-11.xlsx"),
                         "--month", "2026-11"],
      ["import", "figures", "{empty_figures}", "--month", "2026-11"]),
+    ("pool", ["--today", "2027-01-15", "pool"], ["--today", "2027-01-15", "pool"]),
+    ("reassign", ["reassign", "张强", "--to", "李明"], ["reassign", "张强", "--to", "李明"]),
+    ("alert --list", ["alert", "--list"], ["alert", "--list"]),
 ]
 
 
@@ -54,7 +57,8 @@ def empty(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("empty")
     (root / "customers").mkdir()
     (root / "customers" / ".keep").write_text("")
-    (root / "kq.yaml").write_text("reps: [{name: 李明}]\n", encoding="utf-8")
+    (root / "kq.yaml").write_text("reps: [{name: 李明}, {name: 张强}]\n"
+                                  "pool: {after_days: 90, kinds: [terminal]}\n", encoding="utf-8")
     env = ["-c", "user.name=测试", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     subprocess.run(["git", *env, "-C", str(root), "add", "."], check=True)

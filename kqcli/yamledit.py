@@ -186,16 +186,31 @@ def set_scalar(text: str, key: str, value: Any) -> str:
     return text[:start] + scalar(value) + text[end:]
 
 
-def remove_key(text: str, key: str) -> str:
-    """Delete a top-level key and its value (whole lines), leaving every other line alone."""
-    root = _root(text)
-    found = _entry(root, key)
+def top_level(text: str, key: str) -> tuple[ScalarNode, Node] | None:
+    """The key and value nodes of a top-level ``key``, None when absent (EditError when the
+    text is not a YAML mapping)."""
+    return _entry(_root(text), key)
+
+
+def key_span(text: str, key: str) -> tuple[int, int] | None:
+    """Start and end index of the whole lines a top-level key and its value take."""
+    found = top_level(text, key)
     if found is None:
-        return text
+        return None
     key_node, value = found
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    end = _line_end(text, max(_last_index(value, text), key_node.end_mark.index))
-    return text[:start] + text[end:]
+    return start, _line_end(text, max(_last_index(value, text), key_node.end_mark.index))
+
+
+def line_after(text: str, node: Node) -> int:
+    """Index just past the line on which ``node`` ends (a trailing comment included)."""
+    return _line_end(text, _last_index(node, text))
+
+
+def remove_key(text: str, key: str) -> str:
+    """Delete a top-level key and its value (whole lines), leaving every other line alone."""
+    span = key_span(text, key)
+    return text if span is None else text[:span[0]] + text[span[1]:]
 
 
 def set_value(text: str, key: str, value: Any) -> str:

@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import Node, SequenceNode
 
 from .. import yamlread
-from ..yamledit import _last_index, _line_end, _root, _top_level, remove_key
+from ..yamledit import key_span, line_after, remove_key, top_level
 
 UNION = ("visits", "expenses", "intel")
 MISSING = object()
@@ -59,23 +59,13 @@ def _named(items: list) -> bool:
     return all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
 
 
-def _block(text: str, key: str) -> tuple[int, int] | None:
-    """Start and end index of a top-level key's lines."""
-    found = _top_level(_root(text), key)
-    if found is None:
-        return None
-    key_node, value = found
-    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    return start, _line_end(text, max(_last_index(value, text), key_node.end_mark.index))
-
-
 def _render(key: str, value: Any) -> str:
     return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False,
                           default_flow_style=None, width=10_000)
 
 
 def _replace_block(text: str, key: str, new_block: str) -> str:
-    span = _block(text, key)
+    span = key_span(text, key)
     if span is None:
         body = text if text.endswith("\n") or not text else text + "\n"
         return body + new_block
@@ -88,7 +78,7 @@ def _replace_block(text: str, key: str, new_block: str) -> str:
 def _item_text(text: str, seq: SequenceNode, index: int) -> str:
     item = seq.value[index]
     start = text.rfind("\n", 0, item.start_mark.index) + 1
-    return text[start:_line_end(text, _last_index(item, text))]
+    return text[start:line_after(text, item)]
 
 
 def _dash_column(text: str, item: Node) -> int:
@@ -122,10 +112,10 @@ def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any
     date order."""
     if not new:
         return ours_text
-    their_seq = _top_level(_root(theirs_text), key)[1]
+    their_seq = top_level(theirs_text, key)[1]
     text = ours_text
     for index, item in new:
-        found = _top_level(_root(text), key)
+        found = top_level(text, key)
         seq = found[1] if found else None
         if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value \
                 or their_seq.flow_style:
@@ -145,7 +135,7 @@ def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any
         if position < len(seq.value):
             at = text.rfind("\n", 0, seq.value[position].start_mark.index) + 1
         else:
-            at = _line_end(text, _last_index(seq.value[-1], text))
+            at = line_after(text, seq.value[-1])
             if not text[:at].endswith("\n"):
                 lines = "\n" + lines
         if not lines.endswith("\n"):
@@ -160,7 +150,7 @@ def _named_lists(ours: Any, theirs: Any) -> bool:
 
 
 def _sequence(text: str, key: str) -> SequenceNode | None:
-    found = _top_level(_root(text), key)
+    found = top_level(text, key)
     node = found[1] if found else None
     return node if isinstance(node, SequenceNode) and not node.flow_style and node.value else None
 
@@ -168,7 +158,7 @@ def _sequence(text: str, key: str) -> SequenceNode | None:
 def _item_span(text: str, seq: SequenceNode, index: int) -> tuple[int, int]:
     item = seq.value[index]
     start = text.rfind("\n", 0, item.start_mark.index) + 1
-    return start, _line_end(text, _last_index(item, text))
+    return start, line_after(text, item)
 
 
 def _merge_items(text: str, theirs_text: str, key: str, base: list, ours: list,
@@ -206,7 +196,7 @@ def _merge_items(text: str, theirs_text: str, key: str, base: list, ours: list,
                 theirs_text, their_seq.value[their_index])
             lines = _item_text(theirs_text, their_seq, their_index)
             lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
-            at = _line_end(text, _last_index(seq.value[-1], text))
+            at = line_after(text, seq.value[-1])
             text = text[:at] + (lines if lines.endswith("\n") else lines + "\n") + text[at:]
     for name, item in list(b.items()):
         if name not in t and any(i["name"] == name for i in ours) and \
@@ -252,7 +242,7 @@ def merge(base_text: str, ours_text: str, theirs_text: str,
             continue
         if o == b:
             text = remove_key(text, key) if t is MISSING else _replace_block(
-                text, key, theirs_text[slice(*_block(theirs_text, key))])
+                text, key, theirs_text[slice(*key_span(theirs_text, key))])
             continue
         try:
             merged = _merge_values(None if b is MISSING else b, o, t, str(key))
@@ -267,9 +257,9 @@ def merge(base_text: str, ours_text: str, theirs_text: str,
     for path in conflicts:
         key = path.split(".")[0].split("[")[0]
         key = next(k for k in (*ours, *theirs) if str(k) == key)
-        mine = text[slice(*_block(text, key))] if key in ours else ""
-        yours = theirs_text[slice(*_block(theirs_text, key))] if key in theirs else ""
-        span = _block(text, key) or (len(text), len(text))
+        mine = text[slice(*key_span(text, key))] if key in ours else ""
+        yours = theirs_text[slice(*key_span(theirs_text, key))] if key in theirs else ""
+        span = key_span(text, key) or (len(text), len(text))
         spans.append((span, f"<<<<<<< {labels[0]}\n{mine}=======\n{yours}>>>>>>> {labels[1]}\n"))
     for (start, end), marked in sorted(spans, reverse=True):
         text = text[:start] + marked + text[end:]

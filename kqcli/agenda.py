@@ -145,25 +145,20 @@ def query(index: Any, settings: Any, today: dt.date, within: int | None,
           dropped: bool = False) -> Listing:
     """The morning list, most urgent first, as ``morning_list`` and ``Reminder.to_json`` make
     it (the agenda must be up to date for ``today``)."""
-    from .core.agenda import row
-    from .core.due import morning_list
-
     db = index.db
     t = today.toordinal()
     owners = {o for (o,) in db.execute(
         "select distinct owner from agenda_state where owner is not null")}
-    # The rep-level reminders (expense statement and check): few, and computed as they are.
-    everyone, _ = morning_list([], settings, today, within=within, found=[], owners=owners)
+    everyone, years = _reps_rows(index, settings, today, within, owners)
     db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
     db.execute("delete from temp.everyone")
-    db.executemany("insert into temp.everyone values (?" + ", ?" * 15 + ")",
-                   [row(r, seq, None, settings) for seq, r in enumerate(everyone)])
+    db.executemany("insert into temp.everyone values (?" + ", ?" * 15 + ")", everyone)
     u = settings.urgency
     params: dict[str, Any] = {"t": t, "per_day": u.overdue_per_day, "ahead": u.ahead_per_day,
                               "cap": u.overdue_cap, "misfortune": u.misfortune,
                               "last": t + within if within is not None else -1,
                               "upto": max(t, t + (within or 0))}  # shows_from <= due
-    years = {r.due.year for r in everyone if r.estimated} | {
+    years = set(years) | {
         dt.date.fromordinal(d).year for (d,) in db.execute(
             "select distinct due from main.agenda where estimated "
             "and shows_from <= :upto and (shows_from <= :t or due <= :last)", params)}
@@ -189,6 +184,24 @@ def query(index: Any, settings: Any, today: dt.date, within: int | None,
             "select dropped from agenda_state where dropped != '[]' order by id")
             for line in json.loads(text)]
     return out
+
+
+def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
+               owners: set[str]) -> tuple[list[list[Any]], list[int]]:
+    """The rep-level reminders (expense statement and check) as agenda rows, and the years they
+    estimated; computed by ``morning_list`` once a day (and window, and team)."""
+    key = [today.toordinal(), within, sorted(owners), index.get_meta("agenda")]
+    cached = index.get_meta("agenda_reps")
+    if isinstance(cached, dict) and cached.get("key") == key:
+        return cached["rows"], cached["years"]
+    from .core.agenda import row
+    from .core.due import morning_list
+
+    found, _ = morning_list([], settings, today, within=within, found=[], owners=owners)
+    rows = [list(row(r, seq, None, settings)) for seq, r in enumerate(found)]
+    years = sorted({r.due.year for r in found if r.estimated})
+    index.set_meta("agenda_reps", {"key": key, "rows": rows, "years": years})
+    return rows, years
 
 
 def morning(repo: Any, within: int | None, owner: str | None = None,

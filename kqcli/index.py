@@ -331,7 +331,8 @@ class Index:
         db.execute("begin immediate")
         try:
             db.execute("drop table if exists files")
-            db.execute("delete from meta where key in ('settings', 'settings_plain', 'agenda')")
+            db.execute("delete from meta where key in ('settings', 'settings_plain', 'agenda', "
+                       "'agenda_reps')")
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
                           initials text)""")

@@ -53,14 +53,16 @@ def run(
     """
     import sys
 
-    from ..core.due import LABELS, REASONS
     from ..render import warn
 
     if fail_on not in (None, "overdue"):
         raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
-    for r in reason or []:
-        if r not in REASONS:
-            raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
+    if reason:
+        from ..core.due import REASONS
+
+        for r in reason:
+            if r not in REASONS:
+                raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
     repo = open_repo(ctx)
     if explain:
         from ..core.due import morning_list
@@ -87,6 +89,8 @@ def run(
     if fmt is Format.json and not sys.stdout.isatty():
         sys.stdout.write(listing.json_text() + "\n")
     elif fmt is Format.table:
+        from ..core.due import LABELS
+
         _table(listing.rows(), LABELS, None if show_all else _page_rows())
     else:
         from ..render import Report, emit_report

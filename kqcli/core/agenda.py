@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .due import CustomerRules, Reminder
+if TYPE_CHECKING:
+    from .due import Reminder
 
 OPEN = 1_000_000
 """Days ahead for the open window: every candidate is listed."""
@@ -34,6 +35,8 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
                ) -> tuple[list[Reminder], list[str], dt.date]:
     """Every candidate reminder of one customer on ``today``, the greetings dropped that day,
     and the first day on which either would be different."""
+
+    from .due import CustomerRules
 
     def run(day: dt.date) -> tuple[list[Reminder], list[str]]:
         rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar)

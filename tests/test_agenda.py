@@ -1,0 +1,237 @@
+"""The agenda kept in the index (issue 11): ``kq due`` read from it says exactly what a full
+evaluation of every customer says, day after day, through changed files and settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import daily_row, settings
+
+from kqcli import agenda
+from kqcli import index as index_module
+from kqcli.core.agenda import candidates
+from kqcli.core.due import customer_reminders, morning_list, work_calendar
+from kqcli.repo import Repo
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLES = PROJECT / "examples"
+_spec = importlib.util.spec_from_file_location("kq_bench_generate", PROJECT / "bench" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)  # type: ignore[union-attr]
+
+
+@pytest.fixture(autouse=True)
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No write counts as racy, so the second run of a day reads the agenda it stored."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+
+
+def full(root: Path, today: dt.date, within: int | None) -> tuple[str, list[int], list[str]]:
+    """What kq due printed before the agenda: every rule over every customer."""
+    repo = Repo(root, today)
+    rows = repo.index.facts()
+    dropped: list[str] = []
+    found = customer_reminders(rows, repo.settings, today, within, dropped=dropped)
+    owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    listed, _ = morning_list([], repo.settings, today, within, found=found, owners=owners)
+    years = sorted({r.due.year for r in listed if r.estimated})
+    return (json.dumps([r.to_json(today) for r in listed], ensure_ascii=False), years, dropped)
+
+
+def kept(root: Path, today: dt.date, within: int | None) -> tuple[str, list[int], list[str]]:
+    listing, _ = agenda.morning(Repo(root, today), within, dropped=True)
+    return listing.json_text(), listing.estimated_years, listing.dropped
+
+
+def days(first: str, count: int) -> list[dt.date]:
+    start = dt.date.fromisoformat(first)
+    return [start + dt.timedelta(days=n) for n in range(count)]
+
+
+def append_visit(path: Path, day: dt.date) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "\nvisits:\n" in text
+    path.write_text(text.replace("\nvisits:\n", f"\nvisits:\n  - {{date: {day.isoformat()}, "
+                                               "kind: visit, contact: 测试}\n", 1),
+                    encoding="utf-8")
+
+
+def test_examples_agree_with_a_full_evaluation_every_day_for_40_days(tmp_path):
+    """2026-12-10 to 2027-01-18: month ends, 元旦, a new year whose days off are estimated,
+    and a customer file changed on the 20th day; with and without --within."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    changed = sorted((root / "customers").glob("*.yaml"))[0]
+    for n, today in enumerate(days("2026-12-10", 40)):
+        if n == 20:
+            append_visit(changed, today)
+        for within in (None, 30):
+            assert kept(root, today, within) == full(root, today, within), (today, within)
+
+
+def test_a_generated_repository_agrees_on_several_dates(tmp_path):
+    root = tmp_path / "big"
+    generate.generate(root, 120, 40, 1)
+    for today in [dt.date(2026, 11, 24), dt.date(2026, 11, 24), dt.date(2026, 11, 30),
+                  dt.date(2026, 12, 1), dt.date(2027, 1, 1), dt.date(2026, 11, 25)]:
+        assert kept(root, today, None) == full(root, today, None), today
+        assert kept(root, today, 7) == full(root, today, 7), today
+
+
+def test_a_second_run_the_same_day_evaluates_no_customer(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    today = dt.date(2026, 11, 24)
+    kept(root, today, None)
+    repo = Repo(root, today)
+    plain, text = agenda.light_settings(repo)
+    assert agenda.bring_up_to_date(repo.index, plain, text, today) == 0
+
+
+def test_a_changed_file_is_the_only_customer_evaluated_again(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    today = dt.date(2026, 11, 24)
+    kept(root, today, None)
+    append_visit(root / "customers" / "hx-renmin.yaml", today)
+    repo = Repo(root, today)
+    plain, text = agenda.light_settings(repo)
+    assert agenda.bring_up_to_date(repo.index, plain, text, today) == 1
+
+
+def test_a_changed_kq_yaml_changes_the_urgencies_it_weighs(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    today = dt.date(2026, 11, 24)
+    before = kept(root, today, None)
+    settings_file = root / "kq.yaml"
+    text = settings_file.read_text(encoding="utf-8")
+    assert "  overdue_per_day: 0.5\n" in text
+    settings_file.write_text(text.replace("  overdue_per_day: 0.5\n", "  overdue_per_day: 0.7\n"),
+                             encoding="utf-8")
+    after = kept(root, today, None)
+    assert after == full(root, today, None)
+    assert after != before
+
+
+def test_owner_and_reason_filters_agree_with_filtering_the_full_list(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    today = dt.date(2026, 11, 24)
+    everything = json.loads(full(root, today, 14)[0])
+    listing, _ = agenda.morning(Repo(root, today), 14, owner="李明", reasons=["visit", "risk"])
+    assert listing.rows() == [d for d in everything if d["owner"] == "李明"
+                              and d["reason"] in ("visit", "risk")]
+
+
+def test_kq_due_json_is_the_full_evaluation_byte_for_byte(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    out = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(root), "--today",
+                          "2026-11-24", "due", "--format", "json"], capture_output=True,
+                         check=True).stdout.decode()
+    assert out == full(root, dt.date(2026, 11, 24), None)[0] + "\n"
+
+
+# -- recheck_on: the first day the rules answer differently ---------------------------------
+
+def test_a_missed_birthday_is_evaluated_again_when_its_grace_period_ends():
+    """Due 11-20, overdue for due.greeting_grace_days (7): on 11-28 next year's takes its place."""
+    summary, facts = daily_row("""
+        name: 华信
+        status: potential
+        contacts:
+          - {name: 王芳, birthday: 1986-11-20}
+    """)
+    cfg = settings()
+    found, _, recheck = candidates(summary, facts, cfg, dt.date(2026, 11, 24), {},
+                                   work_calendar(cfg))
+    assert ([(r.reason, r.due) for r in found], recheck) == (
+        [("birthday", dt.date(2026, 11, 20))], dt.date(2026, 11, 28))
+
+
+def test_a_customer_with_nothing_changing_is_evaluated_again_after_the_horizon():
+    summary, facts = daily_row("""
+        name: 华信
+        status: terminated
+    """)
+    cfg = settings()
+    today = dt.date(2026, 11, 24)
+    found, _, recheck = candidates(summary, facts, cfg, today, {}, work_calendar(cfg))
+    assert (found, recheck) == ([], dt.date(2026, 12, 2))
+
+
+def test_a_customer_never_visited_is_evaluated_again_the_next_day():
+    summary, facts = daily_row("""
+        name: 华信
+        status: active
+        owner: 李明
+    """)
+    cfg = settings()
+    today = dt.date(2026, 11, 24)
+    _, _, recheck = candidates(summary, facts, cfg, today, {}, work_calendar(cfg))
+    assert recheck == dt.date(2026, 11, 25)
+
+
+# -- the warm path and the command line --------------------------------------------------------
+
+def test_kq_due_imports_neither_pydantic_nor_other_commands_when_the_agenda_is_warm(tmp_path):
+    """Without --today: parse_today imports the schema's date rules (and pydantic) for it.
+    The files were just copied: the probe trusts them as a run two seconds later would."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    probe = ("import sys\nimport kqcli.index\nkqcli.index.RACY_NS = 0\n"
+             f"sys.argv = ['kq', '--repo', {str(root)!r}, 'due', '--format', 'json']\n"
+             "from kqcli.entry import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "loaded = [m for m in sys.modules if m == 'pydantic' or m.startswith('kqcli.commands.')]\n"
+             "sys.stderr.write(repr(sorted(loaded)))\n")
+    subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    assert warm.stderr.decode().splitlines()[-1] == "['kqcli.commands.due']"
+
+
+def test_kq_version_imports_no_typer():
+    probe = ("import sys\nsys.argv = ['kq', '--version']\nfrom kqcli.entry import main\nmain()\n"
+             "sys.stderr.write(repr('typer' in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    assert (run.stdout.decode(), run.stderr.decode()) == ("kq 0.1.0\n", "False")
+
+
+def test_kq_help_summaries_are_each_commands_first_paragraph():
+    from kqcli.cli import COMMANDS, load
+
+    for name, (_, summary) in COMMANDS.items():
+        assert load(name).help.split("\n\n")[0] == summary, name
+
+
+def test_kq_help_lists_every_command_without_importing_one():
+    probe = ("import sys\nsys.argv = ['kq', '--help']\nfrom kqcli.entry import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "sys.stderr.write(repr(sorted(m for m in sys.modules "
+             "if m.startswith('kqcli.commands.'))))\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True,
+                         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    from kqcli.cli import COMMANDS, HIDDEN
+
+    listed = [line.split()[1] for line in run.stdout.decode().splitlines()
+              if line.startswith("│ ") and line.split()[1] in COMMANDS]
+    assert (listed, run.stderr.decode()) == ([n for n in COMMANDS if n not in HIDDEN], "[]")
+
+
+def test_unknown_command_still_suggests_the_closest(kq):
+    result = kq("dve")
+    assert result.exit_code == 2 and "Did you mean 'due'?" in result.output
+
+
+def test_each_command_still_runs_from_its_module(kq):
+    result = kq("--repo", EXAMPLES, "--today", "2026-11-24", "list", "--format", "json")
+    assert result.exit_code == 0 and len(json.loads(result.output)) == len(
+        list((EXAMPLES / "customers").glob("*.yaml")))

@@ -240,3 +240,16 @@ def test_kq_init_writes_the_pool_as_a_commented_example_and_leaves_it_off():
     text = settings_yaml()
     assert "#   pool: {after_days: 90, kinds: [terminal], departed_days: 30}\n" in text
     assert settings(text).pool is None
+
+
+def test_due_pool_lists_only_the_pool_and_not_in_the_old_owners_list(kq):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    rows = json.loads(kq("--repo", examples, "--today", "2026-12-01", "due", "--pool",
+                         "--format", "json").stdout)
+    assert sorted(r["name"] for r in rows) == ["同济药店(马龙)", "康乐药房(西平)"]
+    assert {(r["reason"], r["owner"]) for r in rows} == {("pool", None)}
+    his = json.loads(kq("--repo", examples, "--today", "2026-12-01", "due", "--owner", "张强",
+                        "--format", "json").stdout)
+    assert not {r["name"] for r in his} & {"同济药店(马龙)", "康乐药房(西平)"}

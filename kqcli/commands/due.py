@@ -36,6 +36,8 @@ def run(
         help="'overdue': exit 1 when anything is overdue (for cron and scripts).")] = None,
     show_all: Annotated[bool, typer.Option(
         "--all", "-a", help="Every row, even in a terminal (which otherwise gets one page).")] = False,
+    pool: Annotated[bool, typer.Option(
+        "--pool", help="Only the customers in the pool (公海): the manager's list.")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also say on stderr which missed greetings dropped off.")] = False,
     fmt: FormatOption = Format.table,
@@ -44,7 +46,7 @@ def run(
 
     Reasons: visit, route, deep_visit, care_call, follow_up, next_action, birthday,
     anniversary, opening, holiday, event, alert, report_missing, expense_statement,
-    expense_check, intel_unconfirmed, orphan, risk.
+    expense_check, intel_unconfirmed, orphan, risk, handover, pool.
 
     Nothing closes unless done: a next step until `kq done`, a missed greeting stays overdue
     for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.
@@ -78,6 +80,8 @@ def run(
     # The agenda kept in the index (kqcli.agenda): the same rows as a full evaluation.
     from ..agenda import morning
 
+    if pool:
+        reason = ["pool"]  # a customer in the pool has no owner: only --pool lists it
     listing, settings = morning(repo, within, owner, reason, dropped=verbose)
     if owner:
         check_owner(owner, listing.owners, settings)

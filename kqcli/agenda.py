@@ -73,9 +73,6 @@ class Listing:
 
 def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
     """Evaluate the customers whose agenda is missing or may have changed; how many were."""
-    from .core.agenda import candidates, row
-    from .core.due import work_calendar
-
     key = hashlib.blake2b(f"{_code_stamp()}\n{settings_text}".encode(), digest_size=12).hexdigest()
     t = today.toordinal()
     if index.get_meta("agenda") != key:
@@ -91,6 +88,9 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
            order by f.id""", (t, t)).fetchall()
     if not stale:
         return 0
+    from .core.agenda import candidates, row
+    from .core.due import work_calendar
+
     departed = settings.departed()
     calendar = work_calendar(settings)
     rows: list[tuple[Any, ...]] = []

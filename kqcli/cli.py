@@ -192,14 +192,17 @@ class LazyGroup(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if self.listing and cmd_name in COMMANDS and cmd_name not in self.commands.loaded:
-            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1],
+            summary = COMMANDS[cmd_name][1]
+            return TyperCommand(cmd_name, help=summary, short_help=" ".join(summary.split()),
                                 hidden=cmd_name in HIDDEN)
         return self.commands.get(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Plain text like git's and taskwarrior's: Rich's panels cost more to import than
+        the rest of ``kq --help`` (a command's own --help keeps them)."""
         self.listing = True
         try:
-            super().format_help(ctx, formatter)
+            super(TyperGroup, self).format_help(ctx, formatter)
         finally:
             self.listing = False
 

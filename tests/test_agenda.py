@@ -221,8 +221,8 @@ def test_kq_help_lists_every_command_without_importing_one():
                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     from kqcli.cli import COMMANDS, HIDDEN
 
-    listed = [line.split()[1] for line in run.stdout.decode().splitlines()
-              if line.startswith("│ ") and line.split()[1] in COMMANDS]
+    commands = run.stdout.decode().split("\nCommands:\n", 1)[1]
+    listed = [line.split()[0] for line in commands.splitlines() if line[2:3] not in " "]
     assert (listed, run.stderr.decode()) == ([n for n in COMMANDS if n not in HIDDEN], "[]")
 
 

@@ -322,3 +322,10 @@ def test_score_at_80_columns_is_the_expected_text(kq, shops, at_80):
 def test_score_in_english_at_80_columns(kq, shops, at_80):
     _expected("score-80-en.txt",
               kq("--repo", shops, "--lang", "en", "score", "--month", "2026-11").stdout)
+
+
+def test_list_csv_spreads_the_route_over_weekday_and_time(kq, shops):
+    rows = list(csv.DictReader(io.StringIO(kq("--repo", shops, "list", "--format", "csv").stdout)))
+    assert "route" not in rows[0]
+    assert [(r["id"], r["route.weekday"], r["route.time"]) for r in rows] == [
+        ("bct-xichang", "", ""), ("hx-renmin", "tue", "09:30")]

@@ -35,7 +35,9 @@ def report(rows: list[dict[str, Any]]) -> Any:
         Column("region", "区域", drop=3), Column("route", "固定拜访", _route, token=True, drop=4),
         Column("last_visit", "上次拜访", en="last visit", token=True, drop=2),
     ]
-    return Report(rows, FIELDS, columns, caption=f"{len(rows)} customers")
+    # A route is {weekday, time}: two named columns in CSV, one object in JSON.
+    fields = [g for f in FIELDS for g in (("route.weekday", "route.time") if f == "route" else (f,))]
+    return Report(rows, fields, columns, caption=f"{len(rows)} customers")
 
 
 @friendly

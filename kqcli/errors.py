@@ -59,8 +59,8 @@ def failure(error: BaseException) -> KqError | None:
     if isinstance(error, RuntimeError) and _raised_in(error, "kqcli.gitlog"):
         return KqError(f"git: {_one_line(error) or 'failed'}", PROBLEMS)
     if sqlite3 is not None and isinstance(error, sqlite3.Error):
-        return KqError(f"the index in .kq failed ({_one_line(error)}); "
-                       "delete the .kq folder and kq rebuilds it", PROBLEMS)
+        return KqError(f"the index in .kq failed ({_one_line(error)}); try again, or delete "
+                       "the .kq folder and kq rebuilds it", PROBLEMS)
     if isinstance(error, FileNotFoundError) and error.filename in ("git", b"git"):
         return KqError("this needs git, which is not installed (not found on PATH)", PROBLEMS)
     if isinstance(error, OSError):

@@ -141,6 +141,33 @@ def test_history_right_after_init_is_one_line_and_exit_1(tmp_path, kq):
     assert result.stderr.count("\n") == 1
 
 
+def test_a_git_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, monkeypatch):
+    from kqcli import gitlog
+
+    def broken(root: Path) -> bool:
+        raise subprocess.CalledProcessError(128, ["git", "-C", str(root), "rev-parse"],
+                                            stderr="fatal: unsafe repository\n")
+
+    monkeypatch.setattr(gitlog, "is_work_tree", broken)
+    result = kq("--repo", make_repo({"hx": HX}), "history")
+    assert (result.exit_code, result.stderr) == (1, "kq: git rev-parse failed: fatal: unsafe repository\n")
+
+
+def test_an_index_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, monkeypatch):
+    import sqlite3
+
+    from kqcli.index import Index
+
+    def locked(self: Index) -> list:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Index, "names", locked)
+    result = kq("--repo", make_repo({"hx": HX}), "show", "hx")
+    assert (result.exit_code, result.stderr) == (
+        1, "kq: the index in .kq failed (database is locked); try again, or delete the .kq folder "
+           "and kq rebuilds it\n")
+
+
 # --- the translation of failures, directly -------------------------------------------------
 
 
@@ -181,8 +208,8 @@ def test_a_broken_index_says_how_to_rebuild_it():
     from kqcli.errors import failure
 
     assert failure(sqlite3.DatabaseError("database disk image is malformed")).message == (
-        "the index in .kq failed (database disk image is malformed); "
-        "delete the .kq folder and kq rebuilds it")
+        "the index in .kq failed (database disk image is malformed); try again, or delete the "
+        ".kq folder and kq rebuilds it")
 
 
 def test_a_runtime_error_from_gitlog_is_a_message():

@@ -149,11 +149,11 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
                Column("change", "变化", _change, justify="right", en="chg"),
                Column("missing", "缺", lambda m: str(len(m)) if m else "", justify="right",
                       en="miss", drop=1)]
-    caption = ("crd cards rec recognition fam familiarity vis visits fav favour 1st first "
-               "recommendation pop POP/display knw knowledge fbk feedback com communication; "
-               "red: below half; n/a: not assessed by the manager, not in the total" if en else
-               "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列 知 产品知识 "
-               "馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
+    caption = ("crd cards rec recognition fam familiarity vis visits fav favour\n"
+               "1st first recommendation pop POP/display knw knowledge fbk feedback\n"
+               "com communication; red: below half; n/a: not assessed, not in the total" if en else
+               "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列\n"
+               "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
     shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
     sections = [Section(f"{month} relationship scorecards" if en else f"{month} 客情关系量化考核",
                         shown, caption=caption)]

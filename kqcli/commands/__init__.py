@@ -46,6 +46,7 @@ CustomerArgument = Annotated[str, typer.Argument(
 OptionalCustomerArgument = Annotated[str | None, typer.Argument(
     help=f"{CUSTOMER_HELP[:-1]}; none: the whole repository.", click_type=_Customer())]
 
+
 def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
     """The repository named by the global options, with 'today' resolved; an invalid
     kq.yaml stops every command but ``kq check``, which reports it."""

@@ -141,6 +141,7 @@ def next_festival(key: str, on_or_after: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
+@lru_cache(maxsize=4096)  # lunar-python computes the whole lunar year on each call
 def lunar_label(day: dt.date) -> str:
     """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九."""
     from lunar_python import Solar

@@ -86,20 +86,12 @@ def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: 
 class Plain:
     """A section of the settings as stored data, read by attribute like the pydantic model."""
 
-    __slots__ = ("_data",)
-
     def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._data[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        self.__dict__.update(data)
 
     def departed(self) -> dict[str, dt.date]:
         """What ``Settings.departed()`` answered when the settings were stored."""
-        return self._data["$departed"]
+        return self.__dict__["$departed"]
 
 
 def to_plain(value: Any) -> Any:

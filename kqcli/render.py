@@ -269,6 +269,35 @@ def _plain(value: Any) -> str:
     return value.plain if hasattr(value, "plain") else str(value)
 
 
+# A line may break before each token: an ASCII word, or one Chinese character, each keeping
+# the opening brackets before it and the closing punctuation after it (no line starts with ，).
+_TOKEN = re.compile(r"[(\[（“‘《]*(?:[\x21-\x7e]+|[^\s\x21-\x7e])[，。、；：！？）」』”’》,.;:!?)\]]*\s*"
+                    r"|\s+")
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` cells, broken between words and between Chinese
+    characters, never inside an ASCII word unless the word alone is wider than ``width``."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKEN.findall(paragraph):
+            if cell_len((line + token).rstrip()) <= width:
+                line += token
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = token.lstrip()
+            while cell_len(line.rstrip()) > width:
+                head, *_ = chop_cells(line, width)
+                lines.append(head)
+                line = line[len(head):]
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def _longest_word(text: str) -> int:
     """The widest run a line may not break: an ASCII word (Chinese breaks between characters)."""
     from rich.cells import cell_len
@@ -356,7 +385,11 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
         c = columns[i]
         t.add_column(c.title(en), justify=c.justify, style=c.style, no_wrap=c.unbroken,
                      width=exact, overflow="ellipsis" if c.unbroken else "fold")
+    unbroken = {i for i in shown if columns[i].unbroken}
+    width_of = dict(zip(shown, widths, strict=True))
     for row, values in zip(rows, shown_cells, strict=True):
-        t.add_row(*(values[i] if hasattr(values[i], "plain") else Text(values[i]) for i in shown),
+        t.add_row(*(values[i] if hasattr(values[i], "plain") else
+                    Text(values[i] if i in unbroken else wrap(values[i], width_of[i]))
+                    for i in shown),
                   style=row_style(row) if row_style else None)
     return t

@@ -329,3 +329,22 @@ def test_list_csv_spreads_the_route_over_weekday_and_time(kq, shops):
     assert "route" not in rows[0]
     assert [(r["id"], r["route.weekday"], r["route.time"]) for r in rows] == [
         ("bct-xichang", "", ""), ("hx-renmin", "tue", "09:30")]
+
+
+def test_wrap_keeps_an_ascii_word_whole_and_breaks_chinese_between_characters():
+    from kqcli.render import wrap
+
+    assert wrap("2026-10 的出销/库存/动销未上报 (截止 2026-11-10)", 24) == (
+        "2026-10 的出销/库存/动销\n未上报 (截止 2026-11-10)")
+
+
+def test_wrap_never_starts_a_line_with_closing_punctuation():
+    from kqcli.render import wrap
+
+    assert wrap("端架换成冬季主题；王芳邀请参加", 17) == "端架换成冬季主\n题；王芳邀请参加"
+
+
+def test_wrap_folds_only_a_word_wider_than_the_column():
+    from kqcli.render import wrap
+
+    assert wrap("months.2026-10.inventory: 1 → 2", 20) == "months.2026-10.inven\ntory: 1 → 2"

@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 
 from ..errors import PROBLEMS, KqError
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin "
-                                                 "initials.")],
+    customer: CustomerArgument,
     rep: Annotated[str | None, typer.Option("--as", metavar="REP", help="The rep who takes it. "
                                             "Default: git's user.name, when that is a rep.")
                    ] = None,

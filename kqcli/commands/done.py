@@ -28,16 +28,13 @@ def run(
     Example: kq done hxdyf --date 2026-12-05 --note 端架已送到
     """
     from ..core.interaction import parse_day
-    from ..core.steps import StepError, step_to_close
+    from ..core.steps import step_to_close
 
     repo = open_repo(ctx)
     match = repo.resolve(customer)
     model, _ = repo.load(match.id)
     day = parse_day(date, "--date", repo.today)
-    try:
-        chosen = step_to_close(model, action)
-    except StepError as e:
-        raise KqError(str(e), code=1) from None
+    chosen = step_to_close(model, action)  # a StepError is reported by friendly(), exit 1
     if day < model.visits[chosen.visit].date:
         raise KqError(f"--date: {day.isoformat()} is before the step was agreed "
                       f"({model.visits[chosen.visit].date.isoformat()})")

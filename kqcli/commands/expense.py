@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KqError
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 MARKS = {"ok": "ok", "broken": "BROKEN", "unchecked": "not checked"}
 
@@ -40,7 +40,7 @@ def build_expense(amount: int | float, purpose: str, *, date: Any, recipient: st
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
     amount: Annotated[str, typer.Argument(help="CNY.")],
     purpose: Annotated[str, typer.Option("--purpose", "-p", help="What it was for (礼品, 宴请, 陈列支持).")],
     recipient: Annotated[str | None, typer.Option("--recipient", "-r",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KqError
-from . import friendly, open_repo, parse_month
+from . import CustomerArgument, friendly, open_repo, parse_month
 
 FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -57,7 +57,7 @@ def write_edit(repo: Any, customer_id: str, edit: Callable[[str], str], message:
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
     month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month the figures are for.")],
     collections: Annotated[str | None, typer.Option(help="回款额, CNY.")] = None,
     shipments: Annotated[str | None, typer.Option(help="提货/发货.")] = None,

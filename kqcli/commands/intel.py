@@ -6,13 +6,13 @@ import typer
 
 from ..core.intel import find_claim, has_source
 from ..errors import KqError
-from . import friendly, open_repo
+from . import CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Id, id prefix, part of the name, or pinyin initials.")],
+    customer: CustomerArgument,
     claim: Annotated[str | None, typer.Argument(help="What was heard (about them or a rival).")] = None,
     source: Annotated[str | None, typer.Option("--source", "-s", help="Who said it.")] = None,
     date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..schema.customer import Customer, NextStep
+from .errors import DomainError
 
 
-class StepError(LookupError):
-    """No open step fits what was asked."""
+class StepError(DomainError):
+    """No open step fits what was asked (exit 1: the command ran and found nothing to close)."""
+
+    code = 1
 
 
 @dataclass(frozen=True)

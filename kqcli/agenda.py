@@ -82,12 +82,14 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
             db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
 
         index.write(wipe)
-    stale = index.db.execute(
-        """select f.id, f.summary, f.facts from files f left join agenda_state a on a.id = f.id
+    ids = [i for (i,) in index.db.execute(
+        """select f.id from files f left join agenda_state a on a.id = f.id
            where f.ok = 1 and (a.id is null or ? < a.evaluated or ? >= a.recheck)
-           order by f.id""", (t, t)).fetchall()
-    if not stale:
+           order by f.id""", (t, t))]
+    if not ids:
         return 0
+    stale = [index.db.execute("select id, summary, facts from files where id = ?",
+                              (i,)).fetchone() for i in ids]
     from .core.agenda import candidates, row
     from .core.due import work_calendar
 

@@ -28,7 +28,7 @@ from typing import Any
 from . import __version__
 from .problems import Problem
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 RACY_NS = 2_000_000_000
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
@@ -70,12 +70,14 @@ def _stat_key(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
-def signature(path: str, max_bytes: int, now_ns: int | None = None) -> str:
+def signature(path: str, max_bytes: int, now_ns: int | None = None,
+              entry: os.DirEntry | None = None) -> str:
     """What must stay the same for an index row to be trusted: the stat key of the entry (and
     of a link's target), and which side of the size cap the file is on. ``racy`` never matches.
+    ``entry``: the path's directory entry, whose lstat is cached.
     """
     try:
-        st = os.lstat(path)
+        st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(path)
     except OSError:
         return "gone"
     now = time.time_ns() if now_ns is None else now_ns
@@ -336,6 +338,8 @@ class Index:
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
                           initials text)""")
+            # id, sig and ok without reading the rows (a run reads them for every file)
+            db.execute("create index files_sig on files (id, sig, ok)")
             for statement in AGENDA_SCHEMA:
                 db.execute(statement)
             db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
@@ -374,19 +378,20 @@ class Index:
                  full: bool) -> None:
         on_disk: dict[str, tuple[str, str]] = {}  # id -> (path, signature)
         try:
-            names = sorted(os.listdir(self.customers))
+            with os.scandir(self.customers) as found:
+                entries = sorted(((e.name, e) for e in found), key=lambda pair: pair[0])
         except OSError:
-            names = []
+            entries = []
         self.skipped = []
         now = time.time_ns()
-        for name in names:
+        for name, entry in entries:
             note = skipped_note(name)
             if note:
                 self.skipped.append(f"customers/{shown(name)}: {note}")
             elif name.endswith(".yaml"):
-                path = os.path.join(self.customers, name)
-                on_disk[shown(name[:-5])] = (path, signature(path, max_bytes, now))
-        known = dict(self.db.execute("select id, sig from files"))
+                on_disk[shown(name[:-5])] = (entry.path, signature(entry.path, max_bytes, now,
+                                                                   entry))
+        known = dict(self.db.execute("select id, sig from files"))  # from the covering index
         stale = sorted(i for i, (_, sig) in on_disk.items()
                        if full or sig in ("racy", "gone") or known.get(i) != sig)
         gone = [i for i in known if i not in on_disk]

@@ -238,26 +238,34 @@ def _xlsx_value(row: dict[str, Any], key: str, by_key: dict[str, Column]) -> Any
 
 
 def print_report(report: Report) -> None:
-    """The report's table, or one table per section, then its notes."""
-    out = console()
-    if not report.rows and report.empty is not None:
-        out.print(report.empty, markup=False)
-    elif report.sections is None:
-        out.print(_table(report.rows, report.columns, report.title, report.caption,
-                         report.row_style, out.width, report.compact))
-    else:
-        for section in report.sections:
-            out.print(_table(section.rows, section.columns or report.columns, section.title,
-                             section.caption, report.row_style, out.width, report.compact))
-    for note in report.notes:
-        out.print(note, markup=False)
+    """The report's table, or one table per section, then its notes (through the pager when
+    taller than the terminal)."""
+    from .pager import paging
+
+    with paging():
+        out = console()
+        if not report.rows and report.empty is not None:
+            out.print(report.empty, markup=False)
+        elif report.sections is None:
+            out.print(_table(report.rows, report.columns, report.title, report.caption,
+                             report.row_style, out.width, report.compact))
+        else:
+            for section in report.sections:
+                out.print(_table(section.rows, section.columns or report.columns,
+                                 section.title, section.caption, report.row_style, out.width,
+                                 report.compact))
+        for note in report.notes:
+            out.print(note, markup=False)
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
           caption: str | None = None,
           row_style: Callable[[dict[str, Any]], str | None] | None = None) -> None:
-    out = console()
-    out.print(_table(rows, columns, title, caption, row_style, out.width))
+    from .pager import paging
+
+    with paging():
+        out = console()
+        out.print(_table(rows, columns, title, caption, row_style, out.width))
 
 
 def _shown(column: Column, value: Any) -> Any:

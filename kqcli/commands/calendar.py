@@ -35,20 +35,18 @@ def run(
     Example: kq --repo examples --today 2026-11-24 calendar --owner 李明 --days 30 -o 李明.ics
     """
     from ..core.calendar import calendar_events
-    from ..core.due import LABELS, morning_list
+    from ..core.due import LABELS
     from ..render import warn
-    from .due import check_owner, evaluate, warn_estimated
+    from .due import check_owner, full_list, warn_estimated
 
     at = _clock(alarm_at)
     target = None if output == "-" else Path(output)
     if target is not None and not target.parent.is_dir():
         raise KqError(f"--output: folder {str(target.parent)!r} does not exist")
     repo = open_repo(ctx)
-    found, owners = evaluate(repo, days)
+    reminders, covered, owners = full_list(repo, days)
     if owner:
         check_owner(owner, owners, repo.settings)
-    reminders, covered = morning_list([], repo.settings, repo.today, within=days, found=found,
-                                      owners=owners)
     if not covered:
         warn_estimated(reminders)
     if owner:

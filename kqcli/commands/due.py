@@ -91,7 +91,8 @@ def run(
         warn(f"kq: dropped {line}")
     code = report_skipped(repo)
     if fmt is Format.json and not sys.stdout.isatty():
-        sys.stdout.write(listing.json_text() + "\n")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(listing.json_bytes() + b"\n")
     elif fmt is Format.table:
         from ..core.due import LABELS
 
@@ -105,14 +106,18 @@ def run(
     raise typer.Exit(code)
 
 
-def evaluate(repo: Any, within: int | None, dropped: list[str] | None = None,
-             ) -> tuple[list[Any], set[str]]:
-    """Every customer's listed reminders, and the owners found."""
-    from ..core.due import customer_reminders
+def full_list(repo: Any, within: int | None = None) -> tuple[list[Any], bool, set[str]]:
+    """The whole morning list evaluated from the index (for commands that need Reminder
+    values, not the agenda's rows): reminders most urgent first, whether every date came from
+    the official calendar, and the owners found."""
+    from ..core.due import customer_reminders, morning_list
 
     rows = repo.index.facts()
-    return (customer_reminders(rows, repo.settings, repo.today, within, dropped=dropped),
-            {s["owner"] for s, _ in rows if s.get("owner")})
+    owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    found = customer_reminders(rows, repo.settings, repo.today, within)
+    reminders, covered = morning_list([], repo.settings, repo.today, within=within,
+                                      found=found, owners=owners)
+    return reminders, covered, owners
 
 
 def warn_estimated(reminders: list[Any], years: list[int] | None = None) -> None:

@@ -25,19 +25,16 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
     """
-    from ..core.due import customer_reminders, morning_list
     from ..core.report_html import month_report, page
     from ..errors import KqError
     from ..render import warn
     from ..writer import replace_atomically
+    from .due import full_list
     from .score import default_month
 
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
-    rows = repo.index.facts()
-    found = customer_reminders(rows, repo.settings, repo.today)
-    owners = {s["owner"] for s, _ in rows if s.get("owner")}
-    reminders, _ = morning_list([], repo.settings, repo.today, found=found, owners=owners)
+    reminders, _, _ = full_list(repo)
     html = page(month_report(repo.index.ledgers(), reminders, repo.settings, repo.today, month))
     code = report_skipped(repo)
     if output is None:

@@ -28,10 +28,10 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 team --month 2026-10
     """
-    from ..core.due import customer_reminders, morning_list
     from ..core.pool import pool
     from ..core.scoring import by_owner, scorecards
     from ..core.team import team
+    from .due import full_list
     from .score import default_month
 
     if fail_on not in (None, "overdue"):
@@ -39,9 +39,7 @@ def run(
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
     rows = repo.index.facts()
-    found = customer_reminders(rows, repo.settings, repo.today)
-    owners = {s["owner"] for s, _ in rows if s.get("owner")}
-    reminders, _ = morning_list([], repo.settings, repo.today, found=found, owners=owners)
+    reminders, _, _ = full_list(repo)
     cards = by_owner(scorecards(repo.index.ledgers(), repo.settings, month))
     data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)

@@ -55,20 +55,23 @@ def light_settings(repo: Any) -> tuple[Any, str]:
 
 @dataclass
 class Listing:
-    """What ``kq due`` prints: the rows as compact JSON text (SQLite built each object)."""
+    """What ``kq due`` prints: each row's JSON object as UTF-8 (SQLite built it)."""
 
-    items: list[str]
+    items: list[bytes]
     overdue: bool  # anything listed late (after the filters)
     estimated_years: list[int]  # years whose days off were estimated, among the listed
     dropped: list[str] = field(default_factory=list)
     owners: set[str] = field(default_factory=set)
 
+    def json_bytes(self) -> bytes:
+        """Exactly ``json.dumps(rows, ensure_ascii=False)``, encoded."""
+        return b"[" + b", ".join(self.items) + b"]"
+
     def json_text(self) -> str:
-        """Exactly ``json.dumps(rows, ensure_ascii=False)``."""
-        return "[" + ", ".join(self.items) + "]"
+        return self.json_bytes().decode()
 
     def rows(self) -> list[dict[str, Any]]:
-        return json.loads(self.json_text())
+        return json.loads(self.json_bytes())
 
 
 def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
@@ -128,18 +131,32 @@ LISTED = """listed as materialized (
     where shows_from <= :upto and (shows_from <= :t or due <= :last){where})"""
 """The listed rows of the agenda and of the rep-level reminders, with their urgency."""
 
+HUNDREDTHS = """case when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) > 0.5
+                   then cast(abs(x) * 100.0 as integer) + 1
+                   when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) < 0.5
+                   then cast(abs(x) * 100.0 as integer)
+                   when x * 8 = cast(x * 8 as integer)
+                   then cast(abs(x) * 100.0 as integer) + cast(abs(x) * 100.0 as integer) % 2
+              end"""
+"""|x| in hundredths as Python's ``round(x, 2)`` has it: correctly rounded, half to even. A
+decimal tie is exact only when 8x is whole; when |x| * 100 lands on .5 otherwise, the exact
+value may lie on either side of it: NULL, and Python rounds that one."""
+
+SHOWN = """case when k is null then null
+             when k = 0 then (case when x < 0 then '-0.0' else '0.0' end)
+             else json_quote((case when x < 0 then -k else k end) / 100.0) end"""
+"""``json.dumps(round(x, 2))``: SQLite prints a double with 15 significant digits, which for
+k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
+
 
 def listed_sql(where: str) -> str:
     """The listed rows, most urgent first, each as its JSON object (``Reminder.to_json``):
-    the stored text around the two values that depend on today."""
+    the stored text around the two values that depend on today, as UTF-8 bytes."""
     return f"""with {LISTED.format(urgency=URGENCY, where=where)}
-        select l.head || l.late || l.mid || s.text || l.tail, l.late > 0
-        from listed l join temp.shown s on s.x = l.x
-        order by l.x desc, l.due, l.name, l.reason, l.grp, l.id, l.seq"""
-
-
-def urgencies_sql(where: str) -> str:
-    return f"with {LISTED.format(urgency=URGENCY, where=where)} select distinct x from listed"
+        select cast(head || late || mid
+                    || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
+                    || tail as blob), late > 0, x
+        from listed order by x desc, due, name, reason, grp, id, seq"""
 
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,
@@ -171,13 +188,11 @@ def query(index: Any, settings: Any, today: dt.date, within: int | None,
     if reasons:
         where += f" and reason in ({', '.join(f':r{n}' for n in range(len(reasons)))})"
         params.update({f"r{n}": r for n, r in enumerate(reasons)})
-    # Python rounds and prints the few distinct urgencies: round() and repr are not SQLite's.
-    shown = [(x, json.dumps(round(x, 2))) for (x,) in db.execute(urgencies_sql(where), params)]
-    db.execute("create temp table if not exists shown (x real primary key, text text)")
-    db.execute("delete from temp.shown")
-    db.executemany("insert into temp.shown values (?, ?)", shown)
     items, overdue = [], False
-    for item, late in db.execute(listed_sql(where), params):
+    for item, late, x in db.execute(listed_sql(where), params):
+        if b'"urgency": @,' in item:  # a tie SQLite cannot round for certain
+            item = item.replace(b'"urgency": @,',
+                                f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
         items.append(item)
         overdue = overdue or late
     out = Listing(items, overdue, sorted(years), owners=owners)

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from . import gitlog
 from .errors import PROBLEMS, KqError
@@ -311,3 +312,31 @@ def update_many(root: Path, changes: dict[Path, Callable[[bytes], bytes]], messa
         if not planned:
             return None
         return write_and_commit(root, planned, message, autocommit)
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def text_change(edit: Callable[[str], str], shown: str) -> Callable[[bytes], bytes]:
+    """A text edit (``yamledit``'s functions) as the writer takes it: bytes in and out, a
+    byte-order mark kept; an EditError becomes one line naming the file."""
+    from .yamledit import EditError
+
+    def change(raw: bytes) -> bytes:
+        bom = BOM if raw.startswith(BOM) else b""
+        try:
+            return bom + edit(raw[len(bom):].decode("utf-8")).encode("utf-8")
+        except EditError as e:
+            raise KqError(f"{shown}: {e}", code=PROBLEMS) from None
+
+    return change
+
+
+def edit_customer(repo: Any, customer_id: str, edit: Callable[[str], str],
+                  message: str) -> str | None:
+    """Run a text edit of one customer file through ``update_customer`` (lock, validate,
+    atomic replace, refusal when changed, commit). Returns the commit's short hash."""
+    _, sha = update_customer(repo.root, repo.path_of(customer_id),
+                             text_change(edit, f"customers/{customer_id}.yaml"), message,
+                             autocommit=repo.settings.git.autocommit)
+    return sha

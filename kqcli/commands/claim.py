@@ -25,8 +25,8 @@ def run(
     """
     from ..core.pool import pool_entry
     from ..core.reassign import check_rep
-    from ..writer import update_customer
-    from .reassign import handover, text_change
+    from ..writer import text_change, update_customer
+    from .reassign import handover
 
     repo = open_repo(ctx)
     if repo.settings.pool is None:

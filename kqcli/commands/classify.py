@@ -107,7 +107,7 @@ def missing_notes(missing: list[dict[str, Any]], owner: str | None) -> list[str]
 
 def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
     from ..render import warn
-    from ..writer import update_many
+    from ..writer import text_change, update_many
     from ..yamledit import set_value
 
     per_customer: dict[str, list[dict[str, Any]]] = {}
@@ -115,13 +115,11 @@ def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
         per_customer.setdefault(r["customer"], []).append(r)
 
     def change_for(items: list[dict[str, Any]]) -> Any:
-        def change(raw: bytes) -> bytes:
-            bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-            text = raw[len(bom):].decode("utf-8")
+        def edit(text: str) -> str:
             for r in items:
                 text = set_value(text, r["field"], r["suggested"])
-            return bom + text.encode("utf-8")
-        return change
+            return text
+        return text_change(edit, f"customers/{items[0]['customer']}.yaml")
 
     changes = {repo.path_of(cid): change_for(items) for cid, items in per_customer.items()}
     def shown(value: Any) -> str:

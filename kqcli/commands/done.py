@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -52,18 +52,8 @@ def mark_done(text: str, visit: int, day: dt.date, note: str | None) -> str:
     return set_in(text, ("visits", visit, "next", "note"), note) if note else text
 
 
-def close_step(repo: object, match: object, visit: int, day: dt.date, note: str | None,
+def close_step(repo: Any, match: Any, visit: int, day: dt.date, note: str | None,
                message: str) -> str | None:
-    from ..writer import update_customer
-    from ..yamledit import EditError
+    from ..writer import edit_customer
 
-    def change(raw: bytes) -> bytes:
-        bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
-        try:
-            return bom + mark_done(raw.decode("utf-8-sig"), visit, day, note).encode("utf-8")
-        except EditError as e:
-            raise KqError(f"customers/{match.id}.yaml: {e}") from None
-
-    _, sha = update_customer(repo.root, repo.path_of(match.id), change, message,
-                             autocommit=repo.settings.git.autocommit)
-    return sha
+    return edit_customer(repo, match.id, lambda text: mark_done(text, visit, day, note), message)

@@ -65,8 +65,9 @@ def run(
     from ..core.facts import ledger
     from ..core.interaction import parse_day
     from ..core.summary import summarize
+    from ..writer import edit_customer
     from ..yamledit import append_item
-    from .figures import parse_amount, write_edit
+    from .figures import parse_amount
 
     value = parse_amount(amount, "AMOUNT")
     if not value:
@@ -84,7 +85,7 @@ def run(
         warn(f"kq: {item['recipient']} is not a contact of {match.name} "
              f"(contacts: {', '.join(names)})")
     message = f"expense: {match.name} {value:g} {item['purpose']} {item['date'].isoformat()}"
-    sha = write_edit(repo, match.id, lambda text: append_item(text, "expenses", item), message)
+    sha = edit_customer(repo, match.id, lambda text: append_item(text, "expenses", item), message)
     typer.echo(f"recorded expense {value:g} ({item['purpose']}) for {match.name} on "
                f"{item['date'].isoformat()}" + (f" (commit {sha})" if sha else ""))
 

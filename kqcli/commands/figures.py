@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -36,24 +35,6 @@ def month_entry(given: dict[str, Any], reported: dt.date) -> dict[str, Any]:
     return entry
 
 
-def write_edit(repo: Any, customer_id: str, edit: Callable[[str], str], message: str) -> str | None:
-    """Run a text edit of one customer file through the careful writer (lock, validate, atomic
-    replace, refusal when changed, commit); a BOM is kept. Returns the commit's short hash."""
-    from ..writer import update_customer
-    from ..yamledit import EditError
-
-    def change(raw: bytes) -> bytes:
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        try:
-            return bom + edit(raw[len(bom):].decode("utf-8")).encode("utf-8")
-        except EditError as e:
-            raise KqError(f"customers/{customer_id}.yaml: {e}", code=1) from None
-
-    _, sha = update_customer(repo.root, repo.path_of(customer_id), change, message,
-                             autocommit=repo.settings.git.autocommit)
-    return sha
-
-
 @friendly
 def run(
     ctx: typer.Context,
@@ -76,6 +57,7 @@ def run(
     Example: kq figures hxdyf 2026-11 --collections 118000 --sell-out 95000 --inventory 41000
     """
     from ..core.interaction import parse_day
+    from ..writer import edit_customer
     from ..yamledit import set_in
 
     month = parse_month(month).strip()
@@ -105,6 +87,6 @@ def run(
 
     verb = "updated" if month in model.months else "added"
     shown = ", ".join(f"{k} {v}" for k, v in entry.items() if k != "reported")
-    sha = write_edit(repo, match.id, edit, f"figures: {match.name} {month} {shown}")
+    sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} {shown}")
     typer.echo(f"{verb} {month} for {match.name}: {shown}" + (f" (commit {sha})" if sha else ""))
 

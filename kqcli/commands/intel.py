@@ -30,8 +30,8 @@ def run(
     """
     from ..core.interaction import parse_day
     from ..validate import validate_customer
+    from ..writer import edit_customer
     from ..yamledit import append_in, append_item, set_in
-    from .figures import write_edit
 
     if dismiss is not None and (claim is not None or source is not None):
         raise KqError("--dismiss N goes alone; to add a source, give CLAIM and --source")
@@ -52,7 +52,7 @@ def run(
             typer.echo(f"claim {dismiss} ({item.claim}) was already dismissed on "
                        f"{item.dismissed.isoformat()}; nothing written")
             return
-        sha = write_edit(repo, match.id,
+        sha = edit_customer(repo, match.id,
                          lambda text: set_in(text, ("intel", dismiss - 1, "dismissed"), day),
                          f"intel: {match.name} dismissed: {item.claim}")
         typer.echo(f"dismissed claim {dismiss} ({item.claim}) of {match.name}"
@@ -76,12 +76,12 @@ def run(
         return append_in(text, ("intel", at, "sources"), source)
 
     if found is None:
-        sha = write_edit(repo, match.id, edit, f"intel: {match.name} new claim: {claim}")
+        sha = edit_customer(repo, match.id, edit, f"intel: {match.name} new claim: {claim}")
         typer.echo(f"added claim {len(model.intel) + 1} for {match.name}: {claim} "
                    f"(1 source of {needed})" + (f" (commit {sha})" if sha else ""))
         return
     count = len(set(model.intel[found].sources)) + 1
-    sha = write_edit(repo, match.id, edit,
+    sha = edit_customer(repo, match.id, edit,
                      f"intel: {match.name} claim {found + 1} +source {source}")
     trusted = "trusted" if count >= needed else f"{count} of {needed}"
     typer.echo(f"added source {source} to claim {found + 1} ({model.intel[found].claim}) of "

@@ -10,21 +10,8 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
+from ..writer import text_change
 from . import FormatOption, friendly, open_repo, report_skipped
-
-
-def text_change(edit: Callable[[str], str], shown: str) -> Callable[[bytes], bytes]:
-    """A text edit of a customer file as the writer takes it: bytes in and out, BOM kept."""
-    from ..yamledit import EditError
-
-    def change(raw: bytes) -> bytes:
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        try:
-            return bom + edit(raw[len(bom):].decode("utf-8")).encode("utf-8")
-        except EditError as e:
-            raise KqError(f"{shown}: {e}", code=1) from None
-
-    return change
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:

@@ -9,11 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .core.ids import ID_RULE, SAFE_ID, valid_id
 from .errors import KqError
 from .problems import Problem
 from .store import names
 from .store import settings as settings_file
-from .store.names import ID_RULE, SAFE_ID, Match, valid_id
+from .store.names import Match
 from .store.progress import progress
 from .store.root import find_root, parse_today
 

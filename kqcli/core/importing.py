@@ -16,6 +16,7 @@ from typing import Any
 
 from ..schema.enums import Gender, Grade, Kind, Relationship, Stage, Status, Tier, parse_enum
 from ..yamledit import EditError
+from .ids import valid_id
 
 # Target field -> the headers it is recognised by (compared without spaces, '*' and case).
 CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -403,8 +404,6 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
                    slug: Callable[[str], str]) -> list[Planned]:
     """Plan every row: create (a unique id from pinyin initials, as ``kq new``), update the
     customer of the same exact name (or id), or skip with the problems found."""
-    from ..repo import SAFE_ID
-
     taken = set(ids)
     seen: dict[str, int] = {}
     out: list[Planned] = []
@@ -428,7 +427,7 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
             plan.problems.append(f"{where}:{column}: a phone, WeChat or birthday needs the "
                                  "contact's name")
         matches = [wanted] if wanted in ids else names.get(name, [])
-        if wanted and wanted not in ids and not SAFE_ID.match(str(wanted)):
+        if wanted and wanted not in ids and not valid_id(str(wanted)):
             plan.problems.append(f"{where}:{row.columns['id']}: {wanted!r} cannot be a file "
                                  "name; use letters, digits, '-' and Chinese")
         if len(matches) > 1:

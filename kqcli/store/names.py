@@ -3,16 +3,13 @@ customer by id, id prefix, name substring or pinyin initials."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.ids import ID_RULE, valid_id
 from ..errors import PROBLEMS, KqError
 
-SAFE_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*")
-ID_RULE = ("an id starts with a letter, digit or Chinese character and holds only those, "
-           "'.', '-' and '_'")
 SHOWN = 20  # candidates listed for an ambiguous name
 
 Names = Sequence[tuple[str, str, list[str]]]  # (id, name, pinyin initials per character)
@@ -22,12 +19,6 @@ Names = Sequence[tuple[str, str, list[str]]]  # (id, name, pinyin initials per c
 class Match:
     id: str
     name: str
-
-
-def valid_id(customer_id: str) -> bool:
-    """The one rule for customer ids, shared by the index (kq check, list) and by the commands
-    that name a customer (show, log): a file kq lists is a file kq can open."""
-    return SAFE_ID.fullmatch(customer_id) is not None and customer_id not in {".", ".."}
 
 
 def path_of(customers_dir: Path, customer_id: str) -> Path:

@@ -117,6 +117,16 @@ def _sequence_indent(text: str, root: MappingNode) -> str:
     return "  "
 
 
+def _dash_indent(text: str, item: Node, shown: str) -> str:
+    """The spaces before the ``-`` of a block list's item (what a new item must copy)."""
+    line_start = text.rfind("\n", 0, item.start_mark.index) + 1
+    dash = text.rfind("-", line_start, item.start_mark.index)
+    indent = text[line_start:dash] if dash >= line_start else ""
+    if indent.strip():
+        raise EditError(f"cannot tell how '{shown}' is indented")
+    return indent
+
+
 def block_item(item: dict[str, Any], dash_indent: str, newline: str) -> str:
     """``- key: value`` lines of one list item, nested mappings in flow style."""
     lines = []
@@ -153,11 +163,7 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
         return (text[:start].rstrip(" ") + comment + nl + block_item(item, indent, nl)
                 + text[line_end:])
     last = seq.value[-1]
-    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-    dash = text.rfind("-", line_start, last.start_mark.index)
-    dash_indent = text[line_start:dash] if dash >= line_start else ""
-    if dash_indent.strip():
-        raise EditError(f"cannot tell how '{key}' is indented")
+    dash_indent = _dash_indent(text, last, key)
     at = _line_end(text, _last_index(last, text))
     if isinstance(last, MappingNode) and last.flow_style:
         addition = f"{dash_indent}- {flow(item)}{nl}"
@@ -428,11 +434,7 @@ def _append_to(text: str, seq: Node, value: Any, shown: str, nl: str) -> str:
         at = seq.start_mark.index + 1  # just inside the "["
         return text[:at] + flow(value) + text[at:]
     last = seq.value[-1]
-    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-    dash = text.rfind("-", line_start, last.start_mark.index)
-    dash_indent = text[line_start:dash] if dash >= line_start else ""
-    if dash_indent.strip():
-        raise EditError(f"cannot tell how '{shown}' is indented")
+    dash_indent = _dash_indent(text, last, shown)
     if isinstance(value, dict) and not (isinstance(last, MappingNode) and last.flow_style):
         addition = block_item(value, dash_indent, nl)
     else:

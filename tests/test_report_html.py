@@ -222,3 +222,12 @@ def test_the_browser_draws_every_bar_without_console_errors(kq, report, browser,
         (e["chart"], e["bars"]) for e in expected(kq, report.parent / "repo")]
     assert all(d["width"] > 0 and d["height"] > 0 for d in drawn)
     assert [line for line in log.splitlines() if ":CONSOLE" in line or "Uncaught" in line] == []
+
+
+def test_the_report_shows_tiers_in_chinese(kq):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    html = kq("--repo", examples, "--today", "2026-11-24", "report", "--month", "2026-10").stdout
+    section = html[html.index("建议分层"):html.index("客情费统计")]
+    assert "重点" in section and ">secondary<" not in section and ">key<" not in section

@@ -8,6 +8,8 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..labels import enum_label, reason_text, violation_text
+from ..schema.enums import Tier
 from . import svg
 from .classify import classify
 from .due import LABELS, Reminder
@@ -169,8 +171,9 @@ def page(report: dict[str, Any]) -> str:
     out.append("<h2>建议分层 tier changes suggested</h2>")
     if report["tiers"]:
         out.append(_table(["客户", "业代", "现在", "建议", "原因"],
-                          [[_e(t["name"]), _e(t["owner"]), _e(t["current"]), _e(t["suggested"]),
-                            _e(t["reason"])] for t in report["tiers"]]))
+                          [[_e(t["name"]), _e(t["owner"]), _e(enum_label(Tier, t["current"])),
+                            _e(enum_label(Tier, t["suggested"])), _e(reason_text(t["reason"]))]
+                           for t in report["tiers"]]))
     else:
         out.append('<p class="muted">没有分层建议</p>')
     out.append(f"<h2>客情费统计 expense statement {_e(month)}</h2>")
@@ -178,7 +181,8 @@ def page(report: dict[str, Any]) -> str:
         out.append(_table(["业代", "客户", "回款", "客情费", "借支", "违规", "抽查"],
                           [[_e(r["owner"]), str(r["customers"]), _money(r["collections"]),
                             _money(r["expenses"]), _money(r["advances"]),
-                            "<br>".join(_e(v) for v in r["violations"]) or "—",
+                            "<br>".join(_e(violation_text([v])) for v in r["violations"])
+                            or "—",
                             _e(", ".join(r["spot_check"]))] for r in report["expenses"]],
                           {1, 2, 3, 4}))
     else:

@@ -229,5 +229,5 @@ def test_the_report_shows_tiers_in_chinese(kq):
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     html = kq("--repo", examples, "--today", "2026-11-24", "report", "--month", "2026-10").stdout
-    section = html[html.index("建议分层"):html.index("客情费统计")]
+    section = html[html.index("<h2>建议分层"):html.index("<h2>客情费统计")]
     assert "重点" in section and ">secondary<" not in section and ">key<" not in section

@@ -22,6 +22,9 @@ OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
+ScoreMonthOption = Annotated[str | None, typer.Option(
+    "--month", metavar="YYYY-MM",
+    help="The scorecard month. Default: this month in its last week, else last month.")]
 
 
 class _Customer(ParamType):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from . import OutputOption, friendly, open_repo, parse_month, report_skipped
+from . import OutputOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM", help="Default: as kq score (last month, or this one in its last "
-                                "week).")] = None,
+    month: ScoreMonthOption = None,
     output: OutputOption = None,
 ) -> None:
     """The month as one HTML page a manager opens in any browser, offline: per rep the

@@ -7,7 +7,16 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
+from . import (
+    BomOption,
+    FormatOption,
+    OutputOption,
+    ScoreMonthOption,
+    friendly,
+    open_repo,
+    parse_month,
+    report_skipped,
+)
 
 SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_familiarity": "熟",
          "visit_frequency": "访", "favour": "忙", "first_recommendation": "荐",
@@ -31,8 +40,7 @@ def default_month(today: dt.date) -> str:
 @friendly
 def run(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM", help="Default: this month in its last week, else last month.")] = None,
+    month: ScoreMonthOption = None,
     by: Annotated[str | None, typer.Option(help="'owner': one scorecard per rep.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,

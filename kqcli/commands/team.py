@@ -8,15 +8,13 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo, parse_month, report_skipped
+from . import FormatOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
 @friendly
 def run(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM", help="The scorecard month. Default: as kq score (last month, or "
-                                "this one in its last week).")] = None,
+    month: ScoreMonthOption = None,
     fail_on: Annotated[str | None, typer.Option(
         help="'overdue': exit 1 when any rep has an overdue reminder.")] = None,
     fmt: FormatOption = Format.table,

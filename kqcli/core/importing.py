@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -399,6 +399,18 @@ def _same(current: Any, new: Any) -> bool:
     return False
 
 
+def _planned_rows(sheet: Sheet, mapping: Mapping[int, str],
+                  out: list[Planned]) -> Iterator[tuple[Planned, Any, str]]:
+    """Each row converted, with its plan (a skip until a rule decides) appended to ``out``, and
+    where its problems point (``FILE:ROW``)."""
+    for number, cells in sheet.rows:
+        row = _convert_row(sheet, mapping, number, cells)
+        plan = Planned(number, "skip", name=row.values.get("name"), values=row.values,
+                       problems=row.problems)
+        out.append(plan)
+        yield plan, row, f"{sheet.path}:{number}"
+
+
 def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, list[str]],
                    ids: set[str], read: Callable[[str], bytes],
                    slug: Callable[[str], str]) -> list[Planned]:
@@ -407,12 +419,8 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
     taken = set(ids)
     seen: dict[str, int] = {}
     out: list[Planned] = []
-    for number, cells in sheet.rows:
-        row = _convert_row(sheet, mapping, number, cells)
+    for plan, row, where in _planned_rows(sheet, mapping, out):
         name, wanted = row.values.get("name"), row.values.get("id")
-        plan = Planned(number, "skip", name=name, values=row.values, problems=row.problems)
-        out.append(plan)
-        where = f"{sheet.path}:{number}"
         name_col = row.columns.get("name", "name")
         if not name:
             plan.problems.append(f"{where}:{name_col}: no name; the row is skipped")
@@ -421,7 +429,7 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
             plan.problems.append(f"{where}:{name_col}: the same name as row {seen[name]}; "
                                  "only the first is imported")
             continue
-        seen[name] = number
+        seen[name] = plan.row
         if any(k.startswith("contact.") for k in row.values) and "contact.name" not in row.values:
             column = row.columns.get("contact.name", "联系人")
             plan.problems.append(f"{where}:{column}: a phone, WeChat or birthday needs the "
@@ -500,12 +508,8 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
     seen: dict[str, int] = {}
     out: list[Planned] = []
     name_of = {i: n for n, found in names.items() for i in found}
-    for number, cells in sheet.rows:
-        row = _convert_row(sheet, mapping, number, cells)
+    for plan, row, where in _planned_rows(sheet, mapping, out):
         name, wanted = row.values.get("name"), row.values.get("id")
-        plan = Planned(number, "skip", name=name, values=row.values, problems=row.problems)
-        out.append(plan)
-        where = f"{sheet.path}:{number}"
         if wanted:
             matches = [wanted] if wanted in ids else []
             column, shown = row.columns["id"], wanted
@@ -528,7 +532,7 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
             plan.problems.append(f"{where}:{column}: the same customer as row "
                                  f"{seen[plan.customer]}; only the first is imported")
             continue
-        seen[plan.customer] = number
+        seen[plan.customer] = plan.row
         if plan.problems:
             continue
         if not any(k in row.values for k in FIGURES):

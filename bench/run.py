@@ -12,14 +12,18 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
@@ -59,17 +63,34 @@ def summarise(text: str) -> str:
     return line if len(line) <= 160 else line[:157] + "..."
 
 
-def run_once(cmd: list[str], timeout: float, keep_stdout: bool = False) -> tuple[float, int, str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KQ_REPO", "KQ_TODAY")}
-    started = time.perf_counter()
-    proc = subprocess.run(
-        cmd, cwd=PROJECT, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
-        stderr=subprocess.PIPE, timeout=timeout,
-    )
-    took = time.perf_counter() - started
-    out = proc.stdout.decode("utf-8", "replace") if keep_stdout else ""
-    return took, proc.returncode, out, proc.stderr.decode("utf-8", "replace")
+def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every timed run: no KQ_REPO/KQ_TODAY, and bytecode cached as for an
+    installed kq (a PYTHONDONTWRITEBYTECODE=1 shell would recompile every module each run)."""
+    drop = ("KQ_REPO", "KQ_TODAY", "PYTHONDONTWRITEBYTECODE")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **(extra or {})}
+
+
+def run_once(cmd: list[str], timeout: float, keep_stdout: bool = False,
+             env: dict[str, str] | None = None) -> tuple[float, int, str, str, int]:
+    """(seconds, exit code, stdout, stderr, peak RSS in KiB) of one run."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env or bench_env(), stdin=subprocess.DEVNULL,
+                                stdout=out if keep_stdout else subprocess.DEVNULL, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)  # waiting blocks: no polling beside the run
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - started
+        timer.cancel()
+        if not timer.is_alive() and took >= timeout:
+            raise subprocess.TimeoutExpired(cmd, timeout)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace") if keep_stdout else ""
+        return took, proc.returncode, text, err.read().decode("utf-8", "replace"), usage.ru_maxrss
 
 
 def measure(cmd: list[str], repeat: int, timeout: float, before=None,
@@ -80,7 +101,7 @@ def measure(cmd: list[str], repeat: int, timeout: float, before=None,
         if before is not None:
             before()
         try:
-            took, code, out, err = run_once(cmd, timeout, keep_stdout)
+            took, code, out, err, _ = run_once(cmd, timeout, keep_stdout)
         except FileNotFoundError:
             return Result(None, f"n/a (not found): {cmd[0]}")
         except subprocess.TimeoutExpired:
@@ -223,10 +244,203 @@ def bench_size(kq: str, size: int, args) -> dict:
     rows["classify"] = measure([kq, "--repo", repo, "--today", "2026-11-24", "classify",
                                 "--format", "json"], 3, args.timeout)
 
+    goals = size_goals(kq, size, repo, files, args)
+
     cache = dir_size(root / ".kq") if (root / ".kq").exists() else 0
     if created and not args.keep:
         shutil.rmtree(root)
-    return {"size": size, "mb": megabytes, "rows": rows, "cache": cache, "touched": touch.path.name}
+    return {"size": size, "mb": megabytes, "rows": rows, "cache": cache, "touched": touch.path.name,
+            "goals": goals}
+
+
+# -- issue 11's goals: each figure as a ratio against a peer measured in the same run --------
+
+TASK_TODAY = "2026-11-24"
+
+
+def ensure_taskwarrior() -> tuple[str | None, str]:
+    """``task`` and its version; installed with apt-get when missing and this runs as root.
+    (None, why) where that cannot be done: the taskwarrior rows are then skipped."""
+    task = shutil.which("task")
+    if task is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("taskwarrior is missing: apt-get install -y taskwarrior")
+        subprocess.run(["apt-get", "install", "-y", "taskwarrior"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        task = shutil.which("task")
+    if task is None:
+        return None, ("taskwarrior is not installed and cannot be installed here (needs root "
+                      "and apt-get): its rows are skipped")
+    done = subprocess.run([task, "--version"], capture_output=True, text=True, check=False)
+    return task, done.stdout.strip()
+
+
+def task_env(task: str, size: int) -> dict[str, str]:
+    """A TASKDATA in bench/out/task-N holding N pending tasks (made once with ``task import``),
+    shaped like kq's reminders: a description, a due date within ±30 days, a project per rep,
+    a priority and a tag."""
+    import json
+    import random
+    import uuid
+
+    root = OUT / f"task-{size}"
+    env = bench_env({"TASKRC": str(root / "taskrc"), "TASKDATA": str(root / "data")})
+    if (root / "complete").is_file():
+        return env
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "data").mkdir(parents=True)
+    (root / "taskrc").write_text(f"data.location={root / 'data'}\nconfirmation=off\n"
+                                 "verbose=nothing\nnews.version=2.6.0\n", encoding="utf-8")
+    rng = random.Random(size)
+    reasons = ["拜访", "情感电话", "到货回访", "生日问候", "未报数据", "待办"]
+    tasks = []
+    for n in range(size):
+        due = dt.date.fromisoformat(TASK_TODAY) + dt.timedelta(days=rng.randint(-30, 30))
+        tasks.append({"uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                      "status": "pending", "entry": "20261101T000000Z",
+                      "description": f"{rng.choice(reasons)} 客户{n:05d} 华信大药房",
+                      "due": due.strftime("%Y%m%dT000000Z"), "project": f"rep{n % 25}",
+                      "priority": "HML"[n % 3], "tags": ["kq"]})
+    (root / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    say(f"taskwarrior: importing {size} tasks into {root}")
+    subprocess.run([task, "import", str(root / "tasks.json")], env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    (root / "complete").write_text("", encoding="utf-8")
+    return env
+
+
+@dataclass
+class Paired:
+    seconds: float | None  # median
+    rss: int | None = None  # median peak RSS, KiB
+    note: str = ""
+
+
+def alternate(runs: dict[str, tuple], repeat: int, timeout: float) -> dict[str, Paired]:
+    """Medians of ``repeat`` rounds, each round running every command once in turn, so that a
+    busy machine weighs on each figure alike. ``runs``: name -> (cmd, env or None, before or
+    None). A command that fails is n/a."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rss: dict[str, list[int]] = {name: [] for name in runs}
+    failed: dict[str, str] = {}
+    for _ in range(repeat):
+        for name, (cmd, env, before) in runs.items():
+            if name in failed:
+                continue
+            if before is not None:
+                before()
+            try:
+                took, code, out, err, peak = run_once(cmd, timeout, env=env)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                failed[name] = f"n/a: {e}"
+                continue
+            if code != 0:
+                failed[name] = f"n/a (exit {code}): {summarise(err) or 'no message'}"
+                continue
+            times[name].append(took)
+            rss[name].append(peak)
+    out = {}
+    for name in runs:
+        if name in failed:
+            out[name] = Paired(None, note=failed[name])
+        else:
+            out[name] = Paired(statistics.median(times[name]), int(statistics.median(rss[name])))
+    return out
+
+
+def size_goals(kq: str, size: int, repo: str, files: list[Path], args) -> dict[str, Paired]:
+    """kq's warm runs against ``task next`` over as many pending tasks, alternating."""
+    task, why = args.task
+    if task is None:
+        return {}
+    env = task_env(task, size)
+    due = [kq, "--repo", repo, "--today", TASK_TODAY, "due"]
+    touch = Touch(files)
+    say(f"[{size}] goals: kq against task next, {args.pairs} alternating rounds")
+    try:
+        return alternate({
+            "touched": ([*due, "--format", "json"], None, touch),
+            "task": ([task, "next"], env, None),
+            "score": ([kq, "--repo", repo, "--today", "2026-11-30", "score", "--format", "json"],
+                      None, None),
+            "classify": ([kq, "--repo", repo, "--today", TASK_TODAY, "classify", "--format",
+                          "json"], None, None),
+            "table": ([*due, "--all"], None, None),
+            "due": ([*due, "--format", "json"], None, None),
+        }, args.pairs, args.timeout)
+    finally:
+        touch.restore()
+        run_quietly([*due, "--format", "json"], args.timeout)
+
+
+def start_goals(kq: str, python: str, args) -> dict[str, Paired]:
+    """Start-up: kq --version, kq --help and kq due on examples/ against ``python -c pass``."""
+    say(f"start-up goals: {args.pairs * 2 + 1} alternating rounds")
+    examples = str(PROJECT / "examples")
+    run_quietly([kq, "--repo", examples, "--today", TASK_TODAY, "due", "--format", "json"], 60)
+    return alternate({
+        "python": ([python, "-c", "pass"], None, None),
+        "version": ([kq, "--version"], None, None),
+        "help": ([kq, "--help"], None, None),
+        "examples": ([kq, "--repo", examples, "--today", TASK_TODAY, "due", "--format", "json"],
+                     None, None),
+    }, args.pairs * 2 + 1, 60)
+
+
+def ratio(a: Paired | Result | None, b: Paired | Result | None, rss: bool = False
+          ) -> float | None:
+    if a is None or b is None:
+        return None
+    x, y = (a.rss, b.rss) if rss else (a.seconds, b.seconds)
+    return x / y if x is not None and y else None
+
+
+def goals_table(start: dict[str, Paired], results: list[dict], task_note: str) -> str:
+    """| goal | kq | peer | ratio | target | met |, one row per goal and size."""
+    lines = ["| goal | kq | peer | ratio | target | met |", "|---|---:|---:|---:|---:|---|"]
+
+    def row(label: str, a: Any, b: Any, target: float, rss: bool = False) -> None:
+        r = ratio(a, b, rss)
+
+        def cell(p: Any) -> str:
+            if p is None:
+                return "n/a"
+            value = p.rss if rss else p.seconds
+            if value is None:
+                return p.note.split(":", 1)[0] or "n/a"
+            return f"{value / 1024:.1f} MiB" if rss else f"{value:.3f} s"
+
+        met = "n/a" if r is None else ("yes" if r <= target else "**no**")
+        lines.append(f"| {label} | {cell(a)} | {cell(b)} | "
+                     f"{'' if r is None else f'{r:.2f}×'} | ≤ {target:g}× | {met} |")
+
+    py = start.get("python")
+    row("`kq due --format json` on examples/ vs `python -c pass`", start.get("examples"), py, 3)
+    row("`kq --help` vs `python -c pass`", start.get("help"), py, 3)
+    row("`kq --version` vs `python -c pass`", start.get("version"), py, 1.2)
+    for r in results:
+        n, g = f"{r['size']:,}", r["goals"]
+        floor = r["rows"]["floor"]
+        row(f"cold `kq check`, {n}, vs the parse floor (in-process CSafeLoader)",
+            r["rows"]["check"], floor, 1.0)
+        if not g:
+            continue
+        task = g["task"]
+        row(f"warm `kq due --format json`, {n}, vs `task next`, {n} tasks", g["due"], task, 1.0)
+        row(f"warm `kq due --format json`, one customer file changed, {n}, vs `task next`",
+            g["touched"], task, 1.2)
+        row(f"`kq due --all` (the full table, piped), {n}, vs the JSON run", g["table"],
+            g["due"], 1.5)
+        row(f"warm `kq score --format json`, {n}, vs `task next`", g["score"], task, 3)
+        row(f"warm `kq classify --format json`, {n}, vs `task next`", g["classify"], task, 3)
+        row(f"peak RSS of warm `kq due --format json`, {n}, vs `task next`'s", g["due"], task,
+            1.5, rss=True)
+    if task_note:
+        lines.append(f"\n- {task_note}")
+    for label, group in [("start-up", start), *((f"{r['size']:,}", r["goals"]) for r in results)]:
+        for name, p in group.items():
+            if p.seconds is None:
+                lines.append(f"- {label} {name}: {p.note}")
+    return "\n".join(lines)
 
 
 def history_repo(commits: int) -> tuple[Path, str]:
@@ -303,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--floor-repeat", type=int, default=3, help="best of N for the floor")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per kq run")
+    parser.add_argument("--pairs", type=int, default=7,
+                        help="alternating rounds for the goals (medians); start-up gets 2N+1")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -316,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
 
     version = "?"
     try:
-        _, code, out, err = run_once([kq_cmd, "--version"], 60, keep_stdout=True)
+        _, code, out, err, _ = run_once([kq_cmd, "--version"], 60, keep_stdout=True)
         version = out.strip() if code == 0 else f"n/a (exit {code}): {summarise(err)}"
     except (OSError, subprocess.TimeoutExpired) as exc:
         version = f"n/a: {exc}"
@@ -324,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     start_kq = measure([kq_cmd, "--version"], 10, 60)
     start_py = measure([python, "-c", "pass"], 10, 60)
 
+    args.task = ensure_taskwarrior()
+    task_note = args.task[1] if args.task[0] is None else f"peer: {args.task[1]}"
+    start = start_goals(kq_cmd, python, args)
     results = [bench_size(kq_cmd, size, args) for size in sizes]
     say("kq history on a file with 1,000 commits")
     hist_root, hist_id = history_repo(1000)
@@ -356,6 +575,13 @@ def main(argv: list[str] | None = None) -> int:
             elif res.runs > 1 and res.first and res.first > 2 * res.seconds + 0.1:
                 print(f"  - {name}: the first of {res.runs} runs took {res.first:.3f} s "
                       "(the cache was not warm)")
+    print("\n## Goals (issue 11): each figure against a peer measured in the same run\n")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"- medians of {args.pairs} alternating rounds ({args.pairs * 2 + 1} for start-up); "
+          f"the check and its floor as above"
+          + (f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end" if load
+             else "") + "\n")
+    print(goals_table(start, results, task_note))
     failed = any(res.seconds is None for r in results for res in r["rows"].values())
     return 1 if failed else 0
 

@@ -379,18 +379,19 @@ class Index:
         on_disk: dict[str, tuple[str, str]] = {}  # id -> (path, signature)
         try:
             with os.scandir(self.customers) as found:
-                entries = sorted(((e.name, e) for e in found), key=lambda pair: pair[0])
+                entries = sorted((e.name, e) for e in found)  # names are unique: no DirEntry compared
         except OSError:
             entries = []
         self.skipped = []
         now = time.time_ns()
         for name, entry in entries:
-            note = skipped_note(name)
-            if note:
-                self.skipped.append(f"customers/{shown(name)}: {note}")
-            elif name.endswith(".yaml"):
-                on_disk[shown(name[:-5])] = (entry.path, signature(entry.path, max_bytes, now,
-                                                                   entry))
+            if not name.endswith(".yaml") or name.startswith("."):  # else skipped_note is None
+                note = skipped_note(name)
+                if note:
+                    self.skipped.append(f"customers/{shown(name)}: {note}")
+                if note or not name.endswith(".yaml"):
+                    continue
+            on_disk[shown(name[:-5])] = (entry.path, signature(entry.path, max_bytes, now, entry))
         known = dict(self.db.execute("select id, sig from files"))  # from the covering index
         stale = sorted(i for i, (_, sig) in on_disk.items()
                        if full or sig in ("racy", "gone") or known.get(i) != sig)

@@ -92,7 +92,11 @@ def run(
     code = report_skipped(repo)
     if fmt is Format.json and not sys.stdout.isatty():
         sys.stdout.flush()
-        sys.stdout.buffer.write(listing.json_bytes() + b"\n")
+        out = getattr(sys.stdout, "buffer", None)  # bytes as SQLite built them, when it can
+        if out is None:
+            sys.stdout.write(listing.json_text() + "\n")
+        else:
+            out.write(listing.json_bytes() + b"\n")
     elif fmt is Format.table:
         from ..core.due import LABELS
 

@@ -551,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
                       3, args.timeout)
 
     print("## kq benchmark\n")
-    print(f"- kq: `{kq_cmd}` ({version})")
+    shown = os.path.relpath(kq_cmd, PROJECT) if kq_cmd.startswith(str(PROJECT)) else kq_cmd
+    print(f"- kq: `{shown}` ({version})")  # no path of this machine in a pasted table
     print(f"- Python {platform.python_version()} ({platform.python_implementation()}), "
           f"PyYAML {yaml.__version__}, libyaml {'yes' if yaml.__with_libyaml__ else 'NO'}")
     print(f"- {platform.platform()}, {platform.machine()}, {os.cpu_count()} cores")

@@ -112,24 +112,27 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         ids = [(s[0],) for s in states]
         db.executemany("delete from agenda where id = ?", ids)
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", states)
-        db.executemany("insert into agenda values (?" + ", ?" * 15 + ")", rows)
+        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
 
     index.write(store)
     return len(stale)
 
 
-URGENCY = """((w_reason + case when :t > due then min((:t - due) * :per_day, :cap)
-                              when :t < due then max((:t - due) * :ahead, -:cap) else 0.0 end)
-                + case when misfortune and due <= :t then :misfortune else 0.0 end)
+URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
+                              when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
+                + case when misfortune and d <= :t then :misfortune else 0.0 end)
                + w_tier + w_grade + w_kind"""
 """``core.due.score``'s urgency, the terms summed in its order (floating point is not
 associative)."""
 
 LISTED = """listed as materialized (
-    select head, mid, tail, due, name, reason, id, seq, grp, :t - due as late, {urgency} as x
-    from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
-    where shows_from <= :upto and (shows_from <= :t or due <= :last){where})"""
-"""The listed rows of the agenda and of the rep-level reminders, with their urgency."""
+    select head, dtail, mid, tail, d as due, name, reason, id, seq, grp, :t - d as late,
+           {urgency} as x
+    from (select *, coalesce(due, :t) as d
+          from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
+          where shows_from <= :upto and (shows_from <= :t or due <= :last){where}))"""
+"""The listed rows of the agenda and of the rep-level reminders, with their urgency; a
+reminder due "today" (``due`` NULL) is due on ``:t``."""
 
 HUNDREDTHS = """case when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) > 0.5
                    then cast(abs(x) * 100.0 as integer) + 1
@@ -153,7 +156,7 @@ def listed_sql(where: str) -> str:
     """The listed rows, most urgent first, each as its JSON object (``Reminder.to_json``):
     the stored text around the two values that depend on today, as UTF-8 bytes."""
     return f"""with {LISTED.format(urgency=URGENCY, where=where)}
-        select cast(head || late || mid
+        select cast(head || coalesce(:tday || dtail, '') || late || mid
                     || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
                     || tail as blob), late > 0, x
         from listed order by x desc, due, name, reason, grp, id, seq"""
@@ -171,15 +174,16 @@ def query(index: Any, settings: Any, today: dt.date, within: int | None,
     everyone, years = _reps_rows(index, settings, today, within, owners)
     db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
     db.execute("delete from temp.everyone")
-    db.executemany("insert into temp.everyone values (?" + ", ?" * 15 + ")", everyone)
+    db.executemany("insert into temp.everyone values (?" + ", ?" * 16 + ")", everyone)
     u = settings.urgency
     params: dict[str, Any] = {"t": t, "per_day": u.overdue_per_day, "ahead": u.ahead_per_day,
                               "cap": u.overdue_cap, "misfortune": u.misfortune,
                               "last": t + within if within is not None else -1,
-                              "upto": max(t, t + (within or 0))}  # shows_from <= due
+                              "upto": max(t, t + (within or 0)),  # shows_from <= due
+                              "tday": json.dumps(today.isoformat())}
     years = set(years) | {
         dt.date.fromordinal(d).year for (d,) in db.execute(
-            "select distinct due from main.agenda where estimated "
+            "select distinct coalesce(due, :t) from main.agenda where estimated "
             "and shows_from <= :upto and (shows_from <= :t or due <= :last)", params)}
     where = ""
     if owner:

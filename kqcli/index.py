@@ -37,11 +37,11 @@ Record = tuple[str, str, int, str, str, str, str, str]
 AGENDA_SCHEMA = (
     "drop table if exists agenda",
     "drop table if exists agenda_state",
-    # One row per candidate reminder (kqcli.core.agenda.row); dates as ordinals. Kept in
-    # shows_from order, so that reading what is listed reads only those pages.
+    # One row per candidate reminder (kqcli.core.agenda.row); dates as ordinals (due NULL:
+    # due "today"). Kept in shows_from order, so that reading what is listed reads only those.
     """create table agenda (id text, seq integer, name text, reason text, due integer,
        shows_from integer, owner text, misfortune integer, estimated integer, w_reason real,
-       w_tier real, w_grade real, w_kind real, head text, mid text, tail text,
+       w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text,
        primary key (shows_from, id, seq)) without rowid""",
     "create index agenda_id on agenda (id)",
     # Per customer: the day evaluated, the first day the answer may differ (ordinals).

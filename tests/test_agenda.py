@@ -168,16 +168,33 @@ def test_a_customer_with_nothing_changing_is_evaluated_again_after_the_horizon()
     assert (found, recheck) == ([], dt.date(2026, 12, 2))
 
 
-def test_a_customer_never_visited_is_evaluated_again_the_next_day():
+def test_a_visit_never_made_is_kept_as_due_today_and_not_evaluated_daily():
+    summary, facts = daily_row("""
+        name: 华信
+        status: prospect
+    """)
+    cfg = settings()
+    found, _, recheck = candidates(summary, facts, cfg, dt.date(2026, 11, 24), {},
+                                   work_calendar(cfg))
+    assert ([(r.reason, r.due, r.shows_from) for r in found], recheck) == (
+        [("visit", None, None)], dt.date(2026, 12, 2))
+
+
+def test_a_risk_counting_days_is_evaluated_again_the_next_day():
+    """'重点客户 N 天未联系' says a different N each day."""
     summary, facts = daily_row("""
         name: 华信
         status: active
+        tier: key
         owner: 李明
+        since: 2026-11-01
+        visits:
+          - {date: 2026-10-01, kind: visit}
     """)
     cfg = settings()
-    today = dt.date(2026, 11, 24)
-    _, _, recheck = candidates(summary, facts, cfg, today, {}, work_calendar(cfg))
-    assert recheck == dt.date(2026, 11, 25)
+    found, _, recheck = candidates(summary, facts, cfg, dt.date(2026, 11, 24), {},
+                                   work_calendar(cfg))
+    assert ("risk" in [r.reason for r in found], recheck) == (True, dt.date(2026, 11, 25))
 
 
 # -- the warm path and the command line --------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,17 +31,25 @@ HORIZON = 7
 Row = tuple[Any, ...]
 
 
+def floating(reminders: list[Reminder], day: dt.date) -> list[Reminder]:
+    """``reminders`` with each one shown and due on ``day`` itself written as due "today"
+    (``due`` and ``shows_from`` None): a risk or a never-made visit is due on whatever day it
+    is asked about, and need not make its customer be evaluated again every day."""
+    return [replace(r, due=None, shows_from=None) if r.due == day == r.shows_from else r
+            for r in reminders]
+
+
 def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, today: dt.date,
                departed: dict[str, dt.date], calendar: Any, horizon: int = HORIZON,
                ) -> tuple[list[Reminder], list[str], dt.date]:
-    """Every candidate reminder of one customer on ``today``, the greetings dropped that day,
-    and the first day on which either would be different."""
-
+    """Every candidate reminder of one customer on ``today`` (those due "today", whatever day
+    it is, with ``due`` None), the greetings dropped that day, and the first day on which
+    either would be different."""
     from .due import CustomerRules
 
     def run(day: dt.date) -> tuple[list[Reminder], list[str]]:
         rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar)
-        return rules.all(), rules.dropped
+        return floating(rules.all(), day), rules.dropped
 
     found = run(today)
     day = today
@@ -66,19 +75,33 @@ def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,
     return out[0], out[1], out[2], out[3]
 
 
-LATE, URGENCY = "\x00late", "\x00urgency"
+DUE, LATE, URGENCY = "\x00due", "\x00late", "\x00urgency"
 
 
 def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: Any) -> Row:
-    """One agenda row: the sort and filter keys (dates as ordinals), the urgency's terms, and
-    ``Reminder.to_json`` as text around its two values that depend on today."""
-    data = reminder.to_json(reminder.due)
+    """One agenda row: the sort and filter keys (dates as ordinals; a reminder due "today" has
+    due None and shows from 0), the urgency's terms, and ``Reminder.to_json`` as text around
+    the values that depend on today: ``head``, [due, ``dtail``,] overdue_days, ``mid``,
+    urgency, ``tail``."""
+    today = reminder.due is None
+    data = replace(reminder, due=dt.date.min, shows_from=dt.date.min).to_json(dt.date.min) \
+        if today else reminder.to_json(reminder.due)
     data["overdue_days"], data["urgency"] = LATE, URGENCY
-    head, rest = json.dumps(data, ensure_ascii=False).split(json.dumps(LATE), 1)
-    mid, tail = rest.split(json.dumps(URGENCY), 1)
-    return (reminder.customer, seq, reminder.name, reminder.reason, reminder.due.toordinal(),
-            reminder.shows_from.toordinal(), reminder.owner, int(reminder.misfortune),
-            int(reminder.estimated), *weights(reminder, summary, settings), head, mid, tail)
+    if today:
+        data["due"] = DUE
+    text = json.dumps(data, ensure_ascii=False)
+    dtail = None
+    if today:
+        head, text = text.split(json.dumps(DUE), 1)
+        dtail, text = text.split(json.dumps(LATE), 1)
+    else:
+        head, text = text.split(json.dumps(LATE), 1)
+    mid, tail = text.split(json.dumps(URGENCY), 1)
+    return (reminder.customer, seq, reminder.name, reminder.reason,
+            None if today else reminder.due.toordinal(),
+            0 if today else reminder.shows_from.toordinal(), reminder.owner,
+            int(reminder.misfortune), int(reminder.estimated),
+            *weights(reminder, summary, settings), head, dtail, mid, tail)
 
 
 # -- kq.yaml as plain data ------------------------------------------------------------------

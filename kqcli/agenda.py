@@ -76,12 +76,17 @@ class Listing:
 
 def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
     """Evaluate the customers whose agenda is missing or may have changed; how many were."""
-    key = hashlib.blake2b(f"{_code_stamp()}\n{settings_text}".encode(), digest_size=12).hexdigest()
+    from .index import AGENDA_SCHEMA
+
+    # The tables' own text is in the key too: a kq that was running while its code changed
+    # stamps by the new files' times, not by the tables it made.
+    stamp = "\n".join([_code_stamp(), *AGENDA_SCHEMA, settings_text])
+    key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     t = today.toordinal()
     if index.get_meta("agenda") != key:
         def wipe(db: Any) -> None:
-            db.execute("delete from agenda")
-            db.execute("delete from agenda_state")
+            for statement in AGENDA_SCHEMA:  # drop and create
+                db.execute(statement)
             db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
 
         index.write(wipe)

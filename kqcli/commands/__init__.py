@@ -122,7 +122,7 @@ def parse_month(text: str) -> str:
     import datetime as dt
     import re
 
-    from ..schema.types import FIRST_DAY, LAST_DAY
+    from ..core.bounds import FIRST_DAY, LAST_DAY
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}", text):

@@ -22,8 +22,8 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 route 周二 --owner 李明
     """
+    from ..core.bounds import day_in_range
     from ..core.route import day_of, plan
-    from ..schema.types import day_in_range
 
     repo = open_repo(ctx)
     when = day_of(day, repo.today)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
-from ..schema.types import day_in_range
+from .bounds import day_in_range
 from .errors import GoTogether, InvalidValue, UnknownName
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

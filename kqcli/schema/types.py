@@ -9,25 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from ..core.bounds import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_DAYS, day_in_range
 from .enums import ALIASES, parse_enum
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _LUNAR_DAY = re.compile(r"^(L?)(\d{1,2})-(\d{1,2})$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
-"""The dates kq computes with: any later and a cadence or a lunar year would overflow."""
-MAX_DAYS = 3650  # ten years: the longest cadence or lead time that still means something
-MAX_AMOUNT = 10**12  # CNY; larger is a typo (and float sums would lose the cents)
-
-
-def day_in_range(day: dt.date) -> dt.date:
-    """``day``, or a ValueError that says which dates kq works with."""
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{day.isoformat()} is outside the dates kq works with "
-                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
-    return day
 
 
 def _to_date(value: Any) -> dt.date:

@@ -31,7 +31,7 @@ def parse_today(value: str | None) -> dt.date:
     text = value or os.environ.get("KQ_TODAY")
     if not text:
         return dt.date.today()
-    from ..schema.types import day_in_range
+    from ..core.bounds import day_in_range
 
     source = "--today" if value else "KQ_TODAY"
     try:

@@ -100,3 +100,35 @@ def test_new_refuses_an_existing_name_unless_forced(make_repo, kq):
     forced = kq("--repo", root, "new", "华信大药房(东风路店)", "--no-edit", "--force")
     assert forced.exit_code == 0, forced.stderr
     assert len(list((root / "customers").glob("*.yaml"))) == 2
+
+
+V1 = """\
+name: 百草堂
+visits:
+  - {date: 2026-11-01, kind: visit, next: {date: 2026-11-05, action: 送样品}}
+  - {date: 2026-11-08, kind: wechat}
+  - {date: 2026-11-20, kind: visit, next: {date: 2026-11-27, action: 补货}}
+"""
+
+
+def test_upgrade_closes_what_v1_counted_as_done_in_one_write(make_repo, kq):
+    root = make_repo({"bct": V1, "hx": HX})
+    result = kq("--repo", root, "--today", "2026-12-06", "done", "--upgrade")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("closed 3 steps of 2 customers")
+    text = (root / "customers" / "bct.yaml").read_text(encoding="utf-8")
+    assert text == V1.replace("action: 送样品}", "action: 送样品, done_on: 2026-11-08}")
+    hx = (root / "customers" / "hx.yaml").read_text(encoding="utf-8")
+    assert "action: 送端架物料, done_on: 2026-11-22}" in hx  # the call two days later
+    assert "      done_on: 2026-11-29\n" in hx                # 寄样品, then the WeChat
+    steps = _steps(kq, root)
+    assert steps == ["补货 (约定于 2026-11-20)"]  # the last step stays open
+    again = kq("--repo", root, "--today", "2026-12-06", "done", "--upgrade")
+    assert again.stdout.startswith("no step to close")
+
+
+def test_done_without_a_customer_or_upgrade_is_a_usage_error(make_repo, kq):
+    root = make_repo({"hx": HX})
+    result = kq("--repo", root, "done")
+    assert result.exit_code == 2
+    assert "say whose step is done" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..schema.customer import Customer, NextStep
@@ -40,3 +41,15 @@ def step_to_close(customer: Customer, action: str | None = None) -> OpenStep:
     if not fitting:
         raise StepError(f"no open step of {customer.name} mentions {action!r}; open: {listed}")
     raise StepError(f"{len(fitting)} open steps of {customer.name} mention {action!r}: {listed}")
+
+
+def closed_by_v1(customer: Customer) -> list[tuple[int, dt.date]]:
+    """The open steps kq v1 counted as done — any later interaction closed a step — each with
+    the date of that first later interaction (what ``kq done --upgrade`` writes as done_on)."""
+    found = []
+    for step in open_steps(customer):
+        agreed = customer.visits[step.visit].date
+        later = [v.date for v in customer.visits if v.date > agreed]
+        if later:
+            found.append((step.visit, min(later)))
+    return found

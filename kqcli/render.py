@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .core.messages import Message
 from .report import Column, Report, Section, lookup
 
 __all__ = ["Column", "Format", "Report", "Section", "cell", "console", "emit", "emit_report",
@@ -78,8 +79,11 @@ def warn(message: str) -> None:
 
 
 def _json_default(value: Any) -> Any:
+    """Dates as ISO text; a core message as its English text (what scripts always read)."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Message):
+        return value.text()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
@@ -88,6 +92,8 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Message):
+        return value.text()
     if isinstance(value, list):
         return ",".join(cell(v) for v in value)
     if isinstance(value, dict):

@@ -14,6 +14,7 @@ from helpers import ledger_row as customer
 from helpers import needs_git, settings
 
 from kqcli.core.classify import abc, classify, figures_missing, relationship, status, tiers
+from kqcli.core.messages import english
 
 TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
 ONE_EACH = "classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n"
@@ -92,7 +93,7 @@ def test_below_the_tier_counts_a_tiered_terminal_becomes_normal():
             (("a", 400), ("b", 300), ("c", 200), ("d", 100))]
     found = tiers(rows, settings(ONE_EACH), TODAY)
     assert suggested(found, "tier") == {"b": "secondary", "c": "normal", "d": "normal"}
-    assert next(r for r in found if r["customer"] == "d")["reason"] == \
+    assert english(next(r for r in found if r["customer"] == "d")["reason"]) == \
         "rank 4 of 4: below the tier counts"
 
 
@@ -123,7 +124,8 @@ def test_only_active_terminals_are_tiered():
 def test_tier_reason_names_the_rank_and_the_rep():
     [r] = tiers([terminal("a", collected(1)), terminal("b", collected(0), tier="secondary")],
                 settings(KEY_AND_SECONDARY), TODAY)
-    assert (r["current"], r["suggested"], r["reason"]) == (None, "key", "rank 1 of 2 terminals of 李明")
+    assert (r["current"], r["suggested"], english(r["reason"])) == (
+        None, "key", "rank 1 of 2 terminals of 李明")
 
 
 # --- ABC ---------------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ def test_abc_counts_the_last_twelve_months_only():
     rows = [terminal("old", months, grade="A"), terminal("steady", collected(100), grade="C")]
     found = abc(rows, settings(), TODAY)
     assert suggested(found, "grade") == {"old": "B", "steady": "A"}
-    assert next(r for r in found if r["customer"] == "old")["reason"] == \
+    assert english(next(r for r in found if r["customer"] == "old")["reason"]) == \
         "collections 10 over 12 months; cumulative share 100% of terminals"
 
 
@@ -174,7 +176,7 @@ def test_prospect_that_pays_two_months_running_becomes_active_and_starts_as_b():
     found = classify([customer(PROSPECT + PAID_TWICE, "p")], settings(), TODAY)
     assert [(r["field"], r["current"], r["suggested"]) for r in found] == [
         ("grade", "near", "B"), ("status", "prospect", "active")]
-    assert found[1]["reason"] == \
+    assert english(found[1]["reason"]) == \
         "paying 2 consecutive reported months (2026-09 to 2026-10): 14,000 collected (持续回款)"
 
 
@@ -196,7 +198,7 @@ def test_active_customer_without_collections_for_three_months_is_graded_c():
     text = ("name: 老店\nkind: distributor\nstatus: active\ngrade: A\n"
             + nothing_collected_since(5000, "2026-07", *QUIET))
     found = status([customer(text, "old")], settings(), TODAY)
-    assert [(r["field"], r["suggested"], r["reason"]) for r in found] == [
+    assert [(r["field"], r["suggested"], english(r["reason"])) for r in found] == [
         ("grade", "C", "no collections for 3 months")]
 
 
@@ -300,7 +302,7 @@ def test_buyer_only_is_an_ordinary_key_account():
     ka = key_account("  - {name: 陈采购, function: purchasing, level: manager}\n", "relationship: partner\n")
     [r] = relationship([ka], settings())
     assert (r["current"], r["suggested"]) == ("partner", "ordinary")
-    assert r["reason"] == "contacts span 1 functions (purchasing) and 1 levels"
+    assert english(r["reason"]) == "contacts span 1 functions (purchasing) and 1 levels"
 
 
 def test_three_functions_make_a_partner():

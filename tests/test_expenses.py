@@ -13,6 +13,7 @@ from helpers import ledger_row as customer
 from helpers import settings
 
 from kqcli.core.expenses import per_rep, statement, statement_deadline
+from kqcli.core.messages import english
 
 MONTH = "2026-10"
 
@@ -40,7 +41,7 @@ def lines(*texts: str, kq_yaml: str = "") -> list[dict]:
 
 def violations(text: str, kq_yaml: str = "") -> list[str]:
     [line] = lines(text, kq_yaml=kq_yaml)
-    return line["violations"]
+    return english(line["violations"])
 
 
 # --- the statement -----------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def test_customers_with_neither_collections_nor_expenses_are_left_out():
 
 def test_collections_without_expenses_are_listed_clean():
     [line] = lines(shop(80000))
-    assert (line["expenses"], line["share"], line["violations"]) == (0, 0.0, [])
+    assert (line["expenses"], line["share"], english(line["violations"])) == (0, 0.0, [])
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def test_expense_in_a_month_without_reported_collections_is_not_flagged():
 
 def test_expense_in_a_month_without_reported_collections_says_it_was_not_checked():
     [line] = lines(shop(None, "{date: 2026-10-15, amount: 200}"))
-    assert line["unchecked"] == ["先回款后支付: collections for 2026-10 not reported yet"]
+    assert english(line["unchecked"]) == ["先回款后支付: collections for 2026-10 not reported yet"]
 
 
 def test_unreported_collections_are_null_not_zero():
@@ -102,20 +103,20 @@ def test_month_with_other_figures_but_no_collections_is_not_checked():
     text = ("name: 华信大药房\nmonths:\n  2026-10: {sell_out: 9000}\n"
             "expenses:\n  - {date: 2026-10-15, amount: 200}\n")
     [line] = lines(text)
-    assert (line["violations"], line["unchecked"]) == (
+    assert (english(line["violations"]), english(line["unchecked"])) == (
         [], ["先回款后支付: collections for 2026-10 not reported yet"])
 
 
 def test_expenses_of_a_reported_month_leave_nothing_unchecked():
     [line] = lines(shop(100000, "{date: 2026-10-15, amount: 200}"))
-    assert line["unchecked"] == []
+    assert english(line["unchecked"]) == []
 
 
 def test_rep_line_names_the_customers_not_checked():
     rows = lines(shop(100000, "{date: 2026-10-03, amount: 400}"),
                  shop(None, "{date: 2026-10-04, amount: 100}", name="春城药店"))
     [rep] = per_rep(rows, settings(), MONTH)
-    assert (rep["collections"], rep["violations"], rep["unchecked"]) == (100000, [], ["c2"])
+    assert (rep["collections"], english(rep["violations"]), rep["unchecked"]) == (100000, [], ["c2"])
 
 
 def test_expenses_above_five_percent_of_collections_are_flagged():
@@ -172,14 +173,14 @@ def test_rep_advances_above_three_thousand_are_flagged():
     )
     reps = {r["owner"]: r for r in per_rep(rows, settings(), MONTH)}
     assert reps["张强"]["advances"] == 3500
-    assert reps["张强"]["violations"] == ["cash advances 3500 above the cap 3000"]
-    assert (reps["李明"]["advances"], reps["李明"]["violations"]) == (3000, [])
+    assert english(reps["张强"]["violations"]) == ["cash advances 3500 above the cap 3000"]
+    assert (reps["李明"]["advances"], english(reps["李明"]["violations"])) == (3000, [])
 
 
 def test_advance_cap_comes_from_kq_yaml():
     rows = lines(shop(100000, "{date: 2026-10-03, amount: 3000, advance: true}"))
     [rep] = per_rep(rows, settings("expenses: {advance_cap: 2000}\n"), MONTH)
-    assert rep["violations"] == ["cash advances 3000 above the cap 2000"]
+    assert english(rep["violations"]) == ["cash advances 3000 above the cap 2000"]
 
 
 def test_rep_line_totals_and_the_customers_rule_breaks():
@@ -187,7 +188,7 @@ def test_rep_line_totals_and_the_customers_rule_breaks():
                  shop(0, "{date: 2026-10-04, amount: 100}", name="春城药店"))
     [rep] = per_rep(rows, settings(), MONTH)
     assert (rep["customers"], rep["collections"], rep["expenses"]) == (2, 100000, 500)
-    assert rep["violations"] == ["春城药店: expense with nothing collected (先回款后支付)"]
+    assert english(rep["violations"]) == ["春城药店: expense with nothing collected (先回款后支付)"]
 
 
 def test_manager_spot_checks_three_customers_per_rep_the_same_each_time():
@@ -342,7 +343,7 @@ def test_statement_of_a_month_more_than_a_year_back_sees_its_collections():
     text = shop(None, "{date: 2025-03-10, amount: 300}") + "months:\n" + figures
     summary, facts = customer(text)
     [line] = statement([(summary, facts)], settings(), "2025-03")
-    assert (line["collections"], line["violations"]) == (100000, [])
+    assert (line["collections"], english(line["violations"])) == (100000, [])
 
 
 def test_title_names_the_three_dates_of_the_expense_calendar(make_repo, kq):
@@ -376,7 +377,8 @@ def gift(recipient: str | None) -> dict:
 def recipient(name: str | None, contacts: list[dict] | None = CONTACTS, kq_yaml: str = ""):
     from kqcli.core.expenses import recipient_check
 
-    return recipient_check(gift(name), contacts, settings(kq_yaml))
+    found = recipient_check(gift(name), contacts, settings(kq_yaml))
+    return found and (found[0], english(found[1]))
 
 
 def test_an_expense_to_the_store_head_is_within_the_scope():
@@ -429,14 +431,14 @@ def test_statement_lists_an_expense_outside_the_scope_as_a_violation():
     text = shop(100000, "{date: 2026-10-15, amount: 300, recipient: 王芳}",
                 "{date: 2026-10-20, amount: 200, recipient: 付春}")
     [line] = statement([with_contacts(text, CONTACTS)], settings(), MONTH)
-    assert line["violations"] == [
+    assert english(line["violations"]) == [
         "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 (采购, 店长, 老板, 店员)"]
 
 
 def test_rep_line_names_the_customer_and_the_recipient():
     text = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 付春}")
     [rep] = per_rep(statement([with_contacts(text, CONTACTS)], settings(), MONTH), settings(), MONTH)
-    assert rep["violations"] == ["华信大药房: expense 200 on 2026-10-20 to 付春 (物流主管) outside "
+    assert english(rep["violations"]) == ["华信大药房: expense 200 on 2026-10-20 to 付春 (物流主管) outside "
                                  "客情费使用范围 (采购, 店长, 老板, 店员)"]
 
 
@@ -447,7 +449,8 @@ def test_the_new_expense_checks_end_with_its_recipient():
     summary, facts = with_contacts(text, CONTACTS)
     checks = expense_checks({**gift("付春"), "date": "2026-10-20", "amount": 200}, summary, facts,
                             settings())
-    assert checks[-1] == {"rule": "allowed_recipient", "result": "broken", "message":
+    assert {**checks[-1], "message": english(checks[-1]["message"])} == {
+        "rule": "allowed_recipient", "result": "broken", "message":
                           "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 "
                           "(采购, 店长, 老板, 店员)"}
 
@@ -480,6 +483,16 @@ def test_kq_expense_prints_the_recipient_check(make_repo, kq):
     root = make_repo({"hx": WITH_LOGISTICS})
     result = kq("--repo", root, "--today", "2026-11-03", "expense", "hx", "100", "--purpose",
                 "水果", "--recipient", "付春", "--date", "2026-10-21")
+    assert result.stdout.splitlines()[-1] == (
+        "  违规   2026-10-21 的客情费 100 给了 付春 (物流主管), 超出客情费使用范围 "
+        "(采购、店长、老板、店员)")
+
+
+@needs_ledger_contacts
+def test_kq_expense_prints_the_checks_in_english_with_lang_en(make_repo, kq):
+    root = make_repo({"hx": WITH_LOGISTICS})
+    result = kq("--repo", root, "--today", "2026-11-03", "--lang", "en", "expense", "hx", "100",
+                "--purpose", "水果", "--recipient", "付春", "--date", "2026-10-21")
     assert result.stdout.splitlines()[-1] == (
         "  BROKEN      expense 100 on 2026-10-21 to 付春 (物流主管) outside 客情费使用范围 "
         "(采购, 店长, 老板, 店员)")

@@ -12,15 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kqcli.labels import (
-    CLASSIFY_REASONS,
-    EXPENSE_VIOLATIONS,
-    enum_label,
-    message_key,
-    set_lang,
-    signed,
-    urgency,
-)
+from kqcli.core.messages import TEMPLATES, Message
+from kqcli.labels import enum_label, set_lang, signed, urgency
 from kqcli.schema.enums import EventKind, Grade, ProductRole, ProductStage, Status, Tier
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -156,38 +149,84 @@ def test_a_change_of_nothing_is_zero_not_minus_zero():
     assert [signed(-0.0), signed(-0.04), signed(5.06), signed(-2.5)] == ["0", "0", "+5.1", "-2.5"]
 
 
-@pytest.mark.parametrize(("text", "key", "chinese_text"), [
-    ("rank 2 of 8 terminals of 王强", "tier_rank", "在 王强 的 8 家终端中排第 2"),
-    ("rank 1 of 3 terminals of 李明 (fewer than 70: 1 key, 1 secondary, 1 normal by the counts' "
-     "shares)", "tier_rank", "在 李明 的 3 家终端中排第 1 (不足 70 家, 按比例 1 重点、1 次重点、1 非重点)"),
-    ("collections 64,800 over 12 months; cumulative share 71% of terminals", "abc_share",
+SHARES = Message("tier_shares", {"total": 70, "key": 1, "secondary": 1, "normal": 1})
+
+
+@pytest.mark.parametrize(("message", "english", "chinese"), [
+    (Message("tier_rank", {"rank": 2, "count": 8, "owner": "王强"}),
+     "rank 2 of 8 terminals of 王强", "在 王强 的 8 家终端中排第 2"),
+    (Message("tier_rank", {"rank": 1, "count": 3, "owner": "李明"}, (SHARES,)),
+     "rank 1 of 3 terminals of 李明 (fewer than 70: 1 key, 1 secondary, 1 normal by the counts' "
+     "shares)", "在 李明 的 3 家终端中排第 1 (不足 70 家, 按比例 1 重点、1 次重点、1 非重点)"),
+    (Message("tier_rank", {"rank": 1, "count": 2, "owner": Message("no_owner")}),
+     "rank 1 of 2 terminals of no owner", "在 未分配业代 的 2 家终端中排第 1"),
+    (Message("abc_share", {"amount": 64800, "months": 12, "share": 0.71,
+                           "kind": Message("kind_terminal")}),
+     "collections 64,800 over 12 months; cumulative share 71% of terminals",
      "近 12 个月回款 64,800, 累计占比 71% (终端)"),
-    ("no collections for 3 months", "no_collections", "连续 3 个月没有回款"),
-    ("terminated but still on a fixed route", "terminated_on_route", "已终止合作, 仍在固定路线上"),
-    ("something new", "other", "something new"),
+    (Message("no_collections", {"months": 3}), "no collections for 3 months", "连续 3 个月没有回款"),
+    (Message("contacts_span", {"functions": 0, "levels": 0, "names": Message("none")}),
+     "contacts span 0 functions (none) and 0 levels", "联系人覆盖 0 个部门 (无)、0 个层级"),
 ])
-def test_classify_reasons_have_a_key_and_chinese(text, key, chinese_text):
-    assert message_key(CLASSIFY_REASONS, text) == (key, chinese_text)
+def test_a_classify_reason_reads_in_english_and_chinese(message, english, chinese):
+    assert (message.text("en"), message.text("zh")) == (english, chinese)
 
 
-@pytest.mark.parametrize(("text", "key", "chinese_text"), [
-    ("expense with nothing collected (先回款后支付)", "nothing_collected",
+@pytest.mark.parametrize(("message", "english", "chinese"), [
+    (Message("nothing_collected"), "expense with nothing collected (先回款后支付)",
      "没有回款却支出客情费 (先回款后支付)"),
-    ("红河建隆医药: special expense applied 2026-10-20 after the contract 2026-10-15: invalid "
-     "(须签约前申请)", "special_after_contract",
-     "红河建隆医药: 专项费用 2026-10-20 申请, 晚于签约 2026-10-15: 无效 (须签约前申请)"),
-    ("cash advances 3500 above the cap 3000", "advance_cap", "借支 3500 超过上限 3000"),
+    (Message("special_after_contract", {"applied": "2026-10-20", "since": "2026-10-15"},
+             subject="红河建隆医药"),
+     "红河建隆医药: special expense applied 2026-10-20 after the contract 2026-10-15: invalid "
+     "(须签约前申请)", "红河建隆医药: 专项费用 2026-10-20 申请, 晚于签约 2026-10-15: 无效 (须签约前申请)"),
+    (Message("advance_cap", {"advances": 3500, "cap": 3000.0}),
+     "cash advances 3500 above the cap 3000", "借支 3500 超过上限 3000"),
+    (Message("outside_recipients", {
+        "amount": 200, "date": "2026-10-20", "roles": ["采购", "店长"],
+        "who": Message("contact_roles", {"recipient": "小孔", "roles": [Message("no_role")]})}),
+     "expense 200 on 2026-10-20 to 小孔 (no role) outside 客情费使用范围 (采购, 店长)",
+     "2026-10-20 的客情费 200 给了 小孔 (无职务), 超出客情费使用范围 (采购、店长)"),
+    (Message("outside_recipients", {
+        "amount": 200, "date": "2026-10-20", "roles": ["采购"],
+        "who": Message("not_a_contact", {"recipient": "赵六"})}),
+     "expense 200 on 2026-10-20 to 赵六, not a contact, outside 客情费使用范围 (采购)",
+     "2026-10-20 的客情费 200 给了 赵六 (不是联系人), 超出客情费使用范围 (采购)"),
 ])
-def test_expense_violations_have_a_key_and_chinese(text, key, chinese_text):
-    assert message_key(EXPENSE_VIOLATIONS, text) == (key, chinese_text)
+def test_an_expense_violation_reads_in_english_and_chinese(message, english, chinese):
+    assert (message.text("en"), message.text("zh")) == (english, chinese)
 
 
 def test_classify_json_keeps_the_english_reason_and_adds_its_key(kq):
     _, text = _run(kq, str(EXAMPLES), ["--today", "2026-11-30", "classify"], "json")
     rows = json.loads(text)
-    assert {r["reason_key"] for r in rows} <= {k for k, *_ in CLASSIFY_REASONS}
+    assert {r["reason_key"] for r in rows} <= set(TEMPLATES)
     tier = next(r for r in rows if r["reason_key"] == "tier_rank")
     assert tier["reason"].startswith("rank ")
+
+
+EXPENSES = ["--today", "2026-11-30", "expenses", "--month", "2026-10"]
+
+
+def test_expenses_json_keeps_the_english_violations_and_adds_their_keys(kq):
+    _, text = _run(kq, str(EXAMPLES), EXPENSES, "json")
+    broken = {r["customer"]: (r["violations"], r["violation_keys"])
+              for r in json.loads(text) if r["violations"]}
+    assert broken["dist-hhjl"] == (["special expense applied 2026-10-20 after the contract 2026-10-15: "
+                               "invalid (须签约前申请)"], ["special_after_contract"])
+
+
+def test_expense_violations_read_in_chinese_in_a_table_and_in_english_with_lang_en(kq):
+    chinese = kq("--repo", str(EXAMPLES), *EXPENSES).stdout
+    english = kq("--repo", str(EXAMPLES), "--lang", "en", *EXPENSES).stdout
+    assert "没有回款却支出客情费 (先回款后支付)" in chinese
+    assert "expense with nothing collected" not in chinese
+    assert "expense with nothing collected (先回款后支付)" in english
+
+
+def test_classify_reasons_read_in_chinese_in_a_table(kq):
+    table = kq("--repo", str(EXAMPLES), "--today", "2026-11-30", "classify").stdout
+    assert "家终端中排第" in table
+    assert "terminals of" not in table
 
 
 # --- tables for people at 80 columns ----------------------------------------------------------

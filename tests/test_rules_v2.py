@@ -11,6 +11,7 @@ from helpers import ledger_row as customer
 from helpers import settings
 
 from kqcli.core.classify import status, tier_counts, tiers
+from kqcli.core.messages import english
 
 TODAY = dt.date(2026, 11, 15)  # the last three months are 2026-08 .. 2026-10
 PROSPECT = "name: 新店\nkind: terminal\nstatus: prospect\ngrade: near\nowner: 李明\n"
@@ -26,7 +27,7 @@ def paid(**months: int | None) -> str:
 
 
 def promoted(text: str, kq_yaml: str = "") -> list[tuple[str, str]]:
-    return [(r["suggested"], r["reason"]) for r in status([customer(PROSPECT + text, "p")],
+    return [(r["suggested"], english(r["reason"])) for r in status([customer(PROSPECT + text, "p")],
                                                           settings(kq_yaml), TODAY)]
 
 
@@ -120,7 +121,7 @@ def test_four_terminals_under_the_default_counts_are_not_all_key():
 
 
 def test_a_small_territory_says_the_counts_were_taken_as_shares():
-    found = {r["customer"]: r["reason"] for r in tiers(FOUR, settings(), TODAY)}
+    found = {r["customer"]: english(r["reason"]) for r in tiers(FOUR, settings(), TODAY)}
     assert found["a"] == ("rank 1 of 4 terminals of 李明 (fewer than 70: 1 key, 1 secondary, "
                           "2 normal by the counts' shares)")
 
@@ -136,7 +137,7 @@ def test_default_counts_become_shares_of_seventy_below_seventy_terminals(termina
 
 def test_tier_shares_below_one_are_not_rescaled():
     found, note = tier_counts({"key": 0.3, "secondary": 0.3, "normal": 0.4}, 4)
-    assert (found, note) == ({"key": 2, "secondary": 2, "normal": 2}, "")
+    assert (found, note) == ({"key": 2, "secondary": 2, "normal": 2}, None)
 
 
 # A ranks first on everything but turnover; C has the revenue (weights .4 turnover, .2 the rest).
@@ -163,7 +164,7 @@ def test_a_terminal_below_key_min_revenue_gives_its_key_place_to_the_next():
 
 def test_the_reason_names_the_revenue_floor():
     found = tiers(RANKED, settings(ONE_EACH + ", key_min_revenue: 800000}"), TODAY)
-    assert next(r["reason"] for r in found if r["customer"] == "a") == (
+    assert english(next(r["reason"] for r in found if r["customer"] == "a")) == (
         "rank 1 of 3 terminals of 李明; annual revenue 500,000 below key_min_revenue 800,000")
 
 

@@ -61,18 +61,18 @@ FIELDS = ("customer", "name", "owner", "field", "current", "suggested", "reason"
 
 def report(found: list[dict[str, Any]], applied: bool) -> Any:
     """Suggestions: values and reasons in Chinese for people; JSON keeps the English reason
-    and adds its ``reason_key``."""
-    from ..labels import field_label, reason_key, reason_text
+    (the renderer words the core's message) and adds its ``reason_key``."""
+    from ..labels import field_label, message_text
     from ..render import Column, Report
 
-    rows = [{**r, "reason_key": reason_key(r["reason"])} for r in found]
+    rows = [{**r, "reason_key": r["reason"].key} for r in found]
     shown = [{**r, "current": _value(r["field"], r["current"]),
               "suggested": _value(r["field"], r["suggested"])} for r in rows]
     columns = [Column("customer", "id", token=True, drop=1), Column("name", "客户", min_width=10),
                Column("owner", "业代", token=True, drop=2),
                Column("field", "字段", field_label, token=True),
                Column("current", "现在", token=True), Column("suggested", "建议", token=True),
-               Column("reason", "原因", reason_text, min_width=16)]
+               Column("reason", "原因", message_text, min_width=16)]
     caption = (f"{len(rows)} suggestion{'s' if len(rows) != 1 else ''}"
                + ("" if applied or not rows else "; kq classify --apply writes them"))
     from ..render import Section

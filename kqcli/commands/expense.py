@@ -7,7 +7,19 @@ import typer
 from ..errors import KqError
 from . import CustomerArgument, friendly, open_repo
 
-MARKS = {"ok": "ok", "broken": "BROKEN", "unchecked": "not checked"}
+# A check's result as the line starts: (English, 中文).
+MARKS = {"ok": ("ok", "通过"), "broken": ("BROKEN", "违规"), "unchecked": ("not checked", "未核对")}
+
+
+def check_line(check: dict[str, Any]) -> str:
+    """``  BROKEN      expense 100 on …`` (``  违规   …`` in Chinese): the mark in an aligned
+    column, then the core's message in the same language."""
+    from ..labels import english, message_text
+
+    en = english()
+    mark = MARKS[check["result"]][0 if en else 1]
+    pad = " " * ((11 - len(mark)) if en else (6 - 2 * len(mark)))  # a Chinese character: 2 cells
+    return f"  {mark}{pad} {message_text(check['message'])}"
 
 
 def build_expense(amount: int | float, purpose: str, *, date: Any, recipient: str | None,
@@ -101,4 +113,4 @@ def run(
     new = {**item, "date": item["date"].isoformat(), "kind": item.get("kind", "regular"),
            "applied": item["applied"].isoformat() if item.get("applied") else None}
     for check in expense_checks(new, summary, facts, repo.settings, drawn):
-        typer.echo(f"  {MARKS[check['result']]:<11} {check['message']}")
+        typer.echo(check_line(check))

@@ -67,11 +67,12 @@ REP_FIELDS = ("owner", "month", "customers", "collections", "expenses", "advance
 
 def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bool) -> Any:
     """The statement (per customer, or per rep): violations in Chinese for people, with their
-    English keys (``violation_keys``) beside the English texts in JSON."""
-    from ..labels import english, violation_keys, violation_text
+    English keys (``violation_keys``) beside the English texts in JSON (the renderer words the
+    core's messages)."""
+    from ..labels import english, messages_text
     from ..render import Column, Report
 
-    rows = [{**r, "violation_keys": violation_keys(r["violations"])} for r in rows]
+    rows = [{**r, "violation_keys": [m.key for m in r["violations"]]} for r in rows]
 
     def money(value: Any) -> str:
         if value is None:
@@ -86,14 +87,14 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                    Column("expenses", "客情费", money, justify="right"),
                    Column("advances", "借支", money, justify="right"),
                    Column("spot_check", "抽查", listed, drop=1), Column("violations", "违规",
-                                                                     violation_text, min_width=16)]
+                                                                     messages_text, min_width=16)]
         return Report(rows, REP_FIELDS, columns, title=f"{month} 客情费 by rep; {dates_line}",
                       caption=f"{len(rows)} reps")
     columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True, drop=2),
                Column("collections", "回款", money, justify="right"),
                Column("expenses", "客情费", money, justify="right"),
                Column("recipients", "对象", listed, drop=1),
-               Column("violations", "违规", violation_text, min_width=16)]
+               Column("violations", "违规", messages_text, min_width=16)]
     return Report(rows, LINE_FIELDS, columns,
                   title=f"{month} 月客户采购及客情费统计表; {dates_line}",
                   caption=f"{len(rows)} customers")

@@ -1,6 +1,7 @@
 """Suggested tiers, ABC grades, status and key-account relationship types (``kq classify``).
 
-Pure functions over index rows; each suggestion carries the reason a manager can check.
+Pure functions over index rows; each suggestion carries the reason a manager can check, as a
+:class:`~kqcli.core.messages.Message` (a key and its figures) the renderer words.
 A month without reported collections is unknown, not zero: "no collections" is only concluded
 from months whose collections were reported (``figures_missing`` names the others).
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from ..schema.config import Settings
 from .dates import add_months, month_key, months_before
+from .messages import Message
 
 FIELDS = ("tier", "grade", "status", "relationship", "route")
 TIERS = ("key", "secondary", "normal")
@@ -45,7 +47,8 @@ def figures_missing(rows: list[tuple[dict, dict]], settings: Settings,
     return out
 
 
-def suggestion(summary: dict[str, Any], field: str, suggested: Any, reason: str) -> dict[str, Any]:
+def suggestion(summary: dict[str, Any], field: str, suggested: Any,
+               reason: Message) -> dict[str, Any]:
     return {"customer": summary["id"], "name": summary["name"], "owner": summary.get("owner"),
             "field": field, "current": summary.get(field), "suggested": suggested,
             "reason": reason}
@@ -74,15 +77,17 @@ def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> 
             low = (cfg.key_min_revenue is not None and revenue is not None
                    and revenue < cfg.key_min_revenue)
             tier = next((t for t in TIERS if left[t] > 0 and not (t == "key" and low)), None)
-            reason = (f"rank {position} of {len(ranked)} terminals of "
-                      f"{s.get('owner') or 'no owner'}{note}")
+            parts = (note,) if note else ()
             if low and left["key"] > 0:
-                reason += (f"; annual revenue {revenue:,.0f} below key_min_revenue "
-                           f"{cfg.key_min_revenue:,.0f}")
+                parts += (Message("below_key_min_revenue",
+                                  {"revenue": revenue, "floor": cfg.key_min_revenue}),)
+            reason = Message("tier_rank", {"rank": position, "count": len(ranked),
+                                           "owner": s.get("owner") or Message("no_owner")},
+                             parts)
             if tier is None and not (low and left["key"] > 0):
                 if s.get("tier") not in (None, "normal"):
-                    out.append(suggestion(s, "tier", "normal", f"rank {position} of "
-                                          f"{len(ranked)}: below the tier counts"))
+                    out.append(suggestion(s, "tier", "normal", Message(
+                        "below_tier_counts", {"rank": position, "count": len(ranked)})))
                 continue
             if tier is None:
                 tier = "normal"  # only a key place was left, and the revenue is below its floor
@@ -93,7 +98,7 @@ def tiers(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> 
     return out
 
 
-def tier_counts(tiers: dict[str, float], total: int) -> tuple[dict[str, int], str]:
+def tier_counts(tiers: dict[str, float], total: int) -> tuple[dict[str, int], Message | None]:
     """How many of a rep's ``total`` terminals go to each tier, and a note when the counts
     were taken as shares.
 
@@ -106,16 +111,14 @@ def tier_counts(tiers: dict[str, float], total: int) -> tuple[dict[str, int], st
     values = {t: tiers.get(t, 0) for t in TIERS}
     whole = sum(values.values())
     if any(0 < n < 1 for n in values.values()) or total >= whole or not whole:
-        return {t: _count(n, total) for t, n in values.items()}, ""
+        return {t: _count(n, total) for t, n in values.items()}, None
     counts, before, running = {}, 0, 0.0
     for t, n in values.items():
         running += n
         upto = min(total, max(math.floor(total * running / whole + 0.5),
                               1 if values["key"] >= 1 else 0))
         counts[t], before = upto - before, upto
-    note = (f" (fewer than {whole:g}: {counts['key']} key, {counts['secondary']} secondary, "
-            f"{counts['normal']} normal by the counts' shares)")
-    return counts, note
+    return counts, Message("tier_shares", {"total": whole, **counts})
 
 
 def _rank_key(row: tuple[dict, dict], tops: dict[str, float], weights: dict[str, float],
@@ -162,10 +165,10 @@ def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date
         if amount == 0:
             grade = "C"
         if s.get("grade") != grade:
-            kind = s.get("kind") or "customer"
-            out.append(suggestion(s, "grade", grade, f"collections {amount:,.0f} over "
-                                  f"{len(months)} months; cumulative share {running / total:.0%} "
-                                  f"of {kind}s"))
+            kind = Message(f"kind_{s.get('kind') or 'customer'}")
+            out.append(suggestion(s, "grade", grade, Message("abc_share", {
+                "amount": amount, "months": len(months), "share": running / total,
+                "kind": kind})))
     return out
 
 
@@ -191,15 +194,15 @@ def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) ->
     for s, f in rows:
         run = paying_run(f, quiet)
         if s.get("status") == "prospect" and len(run) >= cfg.active_after_months:
-            out.append(suggestion(s, "status", "active", f"paying {len(run)} consecutive "
-                                  f"reported months ({run[0]} to {run[-1]}): "
-                                  f"{collections(f, run):,.0f} collected (持续回款)"))
+            out.append(suggestion(s, "status", "active", Message("paying_run", {
+                "count": len(run), "first": run[0], "last": run[-1],
+                "amount": collections(f, run)})))
         elif (s.get("status") == "active" and s.get("grade") != "C"
               and collections(f, quiet) == 0 and all(reported(f, m) for m in quiet)):
-            out.append(suggestion(s, "grade", "C", f"no collections for "
-                                  f"{settings.classify.inactive_months} months"))
+            out.append(suggestion(s, "grade", "C", Message(
+                "no_collections", {"months": settings.classify.inactive_months})))
         if s.get("status") == "terminated" and s.get("route"):
-            out.append(suggestion(s, "route", None, "terminated but still on a fixed route"))
+            out.append(suggestion(s, "route", None, Message("terminated_on_route")))
     return out
 
 
@@ -220,9 +223,9 @@ def relationship(rows: list[tuple[dict, dict]], settings: Settings) -> list[dict
         else:
             kind = "ordinary"
         if s.get("relationship") != kind:
-            out.append(suggestion(s, "relationship", kind,
-                                  f"contacts span {len(functions)} functions "
-                                  f"({', '.join(functions) or 'none'}) and {len(levels)} levels"))
+            out.append(suggestion(s, "relationship", kind, Message("contacts_span", {
+                "functions": len(functions), "levels": len(levels),
+                "names": list(functions) or Message("none")})))
     return out
 
 
@@ -238,6 +241,5 @@ def classify(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) 
     for cid in promoted:
         if (cid, "grade") not in merged:
             s = next(s for s, _ in rows if s["id"] == cid)
-            merged[(cid, "grade")] = suggestion(s, "grade", "B", "a new active customer "
-                                                "starts as B (合格)")
+            merged[(cid, "grade")] = suggestion(s, "grade", "B", Message("new_active_b"))
     return sorted(merged.values(), key=lambda r: (r["customer"], r["field"]))

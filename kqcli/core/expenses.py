@@ -3,15 +3,18 @@ rule checks of 客情费: nothing spent where nothing was collected, payouts wit
 collections, special expenses for a new customer applied for before the contract, each rep's
 cash advances under the cap, expenses only to the customer's buyer, store head, owner or staff
 (客情费使用范围), and the statement due on the n-th working day. A month whose
-collections are not reported is unknown: the collection rules are not checked for it."""
+collections are not reported is unknown: the collection rules are not checked for it. What a
+check finds is a :class:`~kqcli.core.messages.Message`, worded by the renderer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from ..schema.config import Settings
+from .messages import Message
 
 
 def statement_deadline(settings: Settings, month: str) -> tuple[dt.date, bool]:
@@ -34,7 +37,7 @@ def expense_calendar(settings: Settings, month: str) -> tuple[tuple[dt.date, dt.
 
 
 def collection_checks(total: float, collected: float | None, month: str,
-                      settings: Settings) -> tuple[list[str], list[str]]:
+                      settings: Settings) -> tuple[list[Message], list[Message]]:
     """(violations, unchecked) of a month's expenses against its collections.
 
     A month whose collections are not reported is unknown, not zero: the rules are not checked.
@@ -43,27 +46,27 @@ def collection_checks(total: float, collected: float | None, month: str,
     if not total:
         return [], []
     if collected is None:
-        return [], [f"先回款后支付: collections for {month} not reported yet"]
+        return [], [Message("collections_unreported", {"month": month})]
     if not collected:
-        return ["expense with nothing collected (先回款后支付)"], []
+        return [Message("nothing_collected")], []
     if total > max_share * collected:
-        return [f"expenses {total:g} above {max_share:.0%} of collections {collected:g}"], []
+        return [Message("above_share", {"total": total, "share": max_share,
+                                        "collected": collected})], []
     return [], []
 
 
-def special_check(expense: dict[str, Any], since: str | None) -> list[str]:
+def special_check(expense: dict[str, Any], since: str | None) -> list[Message]:
     """A special expense for a new customer must be applied for before the contract."""
     if expense["kind"] != "special" or not since:
         return []
     applied = expense.get("applied") or expense["date"]
     if applied > since:
-        return [f"special expense applied {applied} after the contract {since}: invalid "
-                "(须签约前申请)"]
+        return [Message("special_after_contract", {"applied": applied, "since": since})]
     return []
 
 
 def recipient_check(expense: dict[str, Any], contacts: list[dict[str, Any]] | None,
-                    settings: Settings) -> tuple[str, str] | None:
+                    settings: Settings) -> tuple[str, Message] | None:
     """(result, message) of who an expense went to (客情费使用范围): a contact of the customer
     whose role contains one of ``expenses.allowed_roles`` (a 采购经理 is a 采购).
 
@@ -75,15 +78,16 @@ def recipient_check(expense: dict[str, Any], contacts: list[dict[str, Any]] | No
     if not recipient or not roles or contacts is None:
         return None
     if not contacts:
-        return "unchecked", f"no contacts recorded: 客情费使用范围 not checked for {recipient}"
+        return "unchecked", Message("no_contacts", {"recipient": recipient})
     found = [c.get("role") or "" for c in contacts if (c.get("name") or "").strip() == recipient]
     allowed = next((r for r in found if any(a in r for a in roles)), None)
     if allowed is not None:
-        return "ok", f"{recipient} is the customer's {allowed} (客情费使用范围)"
-    who = (f"{recipient} ({', '.join(r or 'no role' for r in found)})" if found
-           else f"{recipient}, not a contact,")
-    return "broken", (f"expense {expense['amount']:g} on {expense['date']} to {who} outside "
-                      f"客情费使用范围 ({', '.join(roles)})")
+        return "ok", Message("allowed_recipient", {"recipient": recipient, "role": allowed})
+    who = (Message("contact_roles", {"recipient": recipient,
+                                     "roles": [r or Message("no_role") for r in found]})
+           if found else Message("not_a_contact", {"recipient": recipient}))
+    return "broken", Message("outside_recipients", {
+        "amount": expense["amount"], "date": expense["date"], "who": who, "roles": list(roles)})
 
 
 def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> list[dict[str, Any]]:
@@ -117,7 +121,7 @@ def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> 
 
 
 def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict[str, Any],
-                   settings: Settings, rep_advances: float = 0.0) -> list[dict[str, str]]:
+                   settings: Settings, rep_advances: float = 0.0) -> list[dict[str, Any]]:
     """The rule checks one new expense triggers, each ``{rule, result, message}``.
 
     ``facts`` is the customer's ledger with the new expense in it; ``rep_advances`` what the
@@ -131,22 +135,24 @@ def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict
     out += [{"rule": "collected_first", "result": "unchecked", "message": m} for m in unchecked]
     if not broken and not unchecked:
         out.append({"rule": "collected_first", "result": "ok",
-                    "message": f"expenses {total:g} in {month} are {total / collected:.1%} of "
-                               f"collections {collected:g}"})
+                    "message": Message("within_share", {"total": total, "month": month,
+                                                        "share": total / collected,
+                                                        "collected": collected})})
     if expense["kind"] == "special":
         since = summary.get("since")
         out += ([{"rule": "special_before_contract", "result": "broken", "message": m}
                  for m in special_check(expense, since)]
                 or [{"rule": "special_before_contract",
                      "result": "ok" if since else "unchecked",
-                     "message": f"applied before the contract {since}" if since else
-                     "no contract date (since:): 须签约前申请 not checked"}])
+                     "message": Message("special_before_contract", {"since": since})
+                     if since else Message("no_contract_date")}])
     if expense.get("advance"):
         cap = settings.expenses.advance_cap
         drawn = rep_advances + expense["amount"]
         out.append({"rule": "advance_cap", "result": "broken" if drawn > cap else "ok",
-                    "message": f"{summary.get('owner') or 'the rep'}'s cash advances in {month}: "
-                               f"{drawn:g} of the cap {cap:g}"})
+                    "message": Message("advances_drawn", {
+                        "owner": summary.get("owner") or Message("the_rep"), "month": month,
+                        "drawn": drawn, "cap": cap})})
     check = recipient_check(expense, facts.get("contacts"), settings)
     if check:
         out.append({"rule": "allowed_recipient", "result": check[0], "message": check[1]})
@@ -168,9 +174,10 @@ def per_rep(lines: list[dict[str, Any]], settings: Settings, month: str) -> list
             "owner": rep, "month": month, "customers": len(group),
             "collections": sum(line["collections"] or 0 for line in group),
             "expenses": sum(line["expenses"] for line in group), "advances": advances,
-            "violations": ([f"cash advances {advances:g} above the cap {cfg.advance_cap:g}"]
+            "violations": ([Message("advance_cap", {"advances": advances,
+                                                    "cap": cfg.advance_cap})]
                            if advances > cfg.advance_cap else [])
-            + [f"{line['name']}: {v}" for line in group for v in line["violations"]],
+            + [replace(v, subject=line["name"]) for line in group for v in line["violations"]],
             "unchecked": [line["customer"] for line in group if line["unchecked"]],
             "spot_check": [line["customer"] for line in ranked[:cfg.spot_checks]],
         })

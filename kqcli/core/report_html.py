@@ -8,7 +8,7 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..labels import enum_label, reason_text, violation_text
+from ..labels import enum_label, message_text
 from ..schema.enums import Tier
 from . import svg
 from .classify import classify
@@ -172,7 +172,7 @@ def page(report: dict[str, Any]) -> str:
     if report["tiers"]:
         out.append(_table(["客户", "业代", "现在", "建议", "原因"],
                           [[_e(t["name"]), _e(t["owner"]), _e(enum_label(Tier, t["current"])),
-                            _e(enum_label(Tier, t["suggested"])), _e(reason_text(t["reason"]))]
+                            _e(enum_label(Tier, t["suggested"])), _e(message_text(t["reason"]))]
                            for t in report["tiers"]]))
     else:
         out.append('<p class="muted">没有分层建议</p>')
@@ -181,7 +181,7 @@ def page(report: dict[str, Any]) -> str:
         out.append(_table(["业代", "客户", "回款", "客情费", "借支", "违规", "抽查"],
                           [[_e(r["owner"]), str(r["customers"]), _money(r["collections"]),
                             _money(r["expenses"]), _money(r["advances"]),
-                            "<br>".join(_e(violation_text([v])) for v in r["violations"])
+                            "<br>".join(_e(message_text(v)) for v in r["violations"])
                             or "—",
                             _e(", ".join(r["spot_check"]))] for r in report["expenses"]],
                           {1, 2, 3, 4}))

@@ -1,0 +1,116 @@
+"""Messages a manager reads at month end (classify reasons, 客情费 rule checks) as values.
+
+The core returns a :class:`Message` — a key and its parameters — instead of prose, so a
+script reads the key (``reason_key``, ``violation_keys`` in JSON) and people read it in their
+language; nothing parses text back. ``TEMPLATES`` holds both languages of every key in one
+place. The English text is what JSON always carried in ``reason`` and ``violations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """``key`` in ``TEMPLATES`` with its ``params``; ``parts`` are clauses appended to it
+    (a tier reason's note on shares, its revenue floor); ``subject`` is the customer a rep's
+    line names (``华信大药房: …``)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    parts: tuple[Message, ...] = ()
+    subject: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        return render(self, lang)
+
+
+# key: (English, 中文), ``str.format`` templates over the message's params. A param that is a
+# Message renders in the same language; a list joins its items with ", " (、 in Chinese).
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # classify reasons
+    "tier_rank": ("rank {rank} of {count} terminals of {owner}",
+                  "在 {owner} 的 {count} 家终端中排第 {rank}"),
+    "tier_shares": (" (fewer than {total:g}: {key} key, {secondary} secondary, {normal} normal "
+                    "by the counts' shares)",
+                    " (不足 {total:g} 家, 按比例 {key} 重点、{secondary} 次重点、{normal} 非重点)"),
+    "below_key_min_revenue": ("; annual revenue {revenue:,.0f} below key_min_revenue "
+                              "{floor:,.0f}", "; 年营业额 {revenue:,.0f} 低于重点门槛 {floor:,.0f}"),
+    "below_tier_counts": ("rank {rank} of {count}: below the tier counts",
+                          "排第 {rank}/{count}, 在分层名额之外"),
+    "abc_share": ("collections {amount:,.0f} over {months} months; cumulative share "
+                  "{share:.0%} of {kind}", "近 {months} 个月回款 {amount:,.0f}, 累计占比 "
+                  "{share:.0%} ({kind})"),
+    "paying_run": ("paying {count} consecutive reported months ({first} to {last}): "
+                   "{amount:,.0f} collected (持续回款)",
+                   "连续 {count} 个已报月份有回款 ({first} 至 {last}): 共 {amount:,.0f} (持续回款)"),
+    "no_collections": ("no collections for {months} months", "连续 {months} 个月没有回款"),
+    "terminated_on_route": ("terminated but still on a fixed route", "已终止合作, 仍在固定路线上"),
+    "contacts_span": ("contacts span {functions} functions ({names}) and {levels} levels",
+                      "联系人覆盖 {functions} 个部门 ({names})、{levels} 个层级"),
+    "new_active_b": ("a new active customer starts as B (合格)", "新的现有客户从 B (合格) 开始"),
+    # 客情费 rule checks
+    "nothing_collected": ("expense with nothing collected (先回款后支付)",
+                          "没有回款却支出客情费 (先回款后支付)"),
+    "above_share": ("expenses {total:g} above {share:.0%} of collections {collected:g}",
+                    "客情费 {total:g} 超过回款 {collected:g} 的 {share:.0%}"),
+    "within_share": ("expenses {total:g} in {month} are {share:.1%} of collections {collected:g}",
+                     "{month} 客情费 {total:g}, 占回款 {collected:g} 的 {share:.1%}"),
+    "collections_unreported": ("先回款后支付: collections for {month} not reported yet",
+                               "{month} 回款未报: 先回款后支付 未核对"),
+    "special_after_contract": ("special expense applied {applied} after the contract {since}: "
+                               "invalid (须签约前申请)",
+                               "专项费用 {applied} 申请, 晚于签约 {since}: 无效 (须签约前申请)"),
+    "special_before_contract": ("applied before the contract {since}", "签约 {since} 前已申请"),
+    "no_contract_date": ("no contract date (since:): 须签约前申请 not checked",
+                         "没有签约日期 (since:): 须签约前申请 未核对"),
+    "advance_cap": ("cash advances {advances:g} above the cap {cap:g}",
+                    "借支 {advances:g} 超过上限 {cap:g}"),
+    "advances_drawn": ("{owner}'s cash advances in {month}: {drawn:g} of the cap {cap:g}",
+                       "{owner} {month} 借支 {drawn:g}, 上限 {cap:g}"),
+    "allowed_recipient": ("{recipient} is the customer's {role} (客情费使用范围)",
+                          "{recipient} 是客户的{role} (客情费使用范围)"),
+    "outside_recipients": ("expense {amount:g} on {date} to {who} outside 客情费使用范围 ({roles})",
+                           "{date} 的客情费 {amount:g} 给了 {who}, 超出客情费使用范围 ({roles})"),
+    "no_contacts": ("no contacts recorded: 客情费使用范围 not checked for {recipient}",
+                    "没有联系人记录: 给 {recipient} 的客情费未核对使用范围"),
+    # pieces of the messages above
+    "contact_roles": ("{recipient} ({roles})", "{recipient} ({roles})"),
+    "not_a_contact": ("{recipient}, not a contact,", "{recipient} (不是联系人)"),
+    "no_role": ("no role", "无职务"),
+    "no_owner": ("no owner", "未分配业代"),
+    "the_rep": ("the rep", "业代"),
+    "none": ("none", "无"),
+    "kind_terminal": ("terminals", "终端"),
+    "kind_distributor": ("distributors", "经销商"),
+    "kind_key_account": ("key_accounts", "大客户"),
+    "kind_customer": ("customers", "客户"),
+}
+
+
+def render(message: Message, lang: str = "en") -> str:
+    """The message in ``lang`` (``zh`` or ``en``)."""
+    english, chinese = TEMPLATES[message.key]
+    params = {k: _param(v, lang) for k, v in message.params.items()}
+    text = (chinese if lang == "zh" else english).format(**params)
+    text += "".join(render(part, lang) for part in message.parts)
+    return f"{message.subject}: {text}" if message.subject else text
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return render(value, lang)
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(str(_param(v, lang)) for v in value)
+    return value
+
+
+def english(messages: Message | Iterable[Message] | None) -> Any:
+    """The English text of one message (None stays None) or of each of a list: what JSON
+    has always carried."""
+    if messages is None or isinstance(messages, Message):
+        return None if messages is None else render(messages)
+    return [render(m) for m in messages]

@@ -257,11 +257,58 @@ def print_report(report: Report) -> None:
                              report.row_style, out.width, report.compact))
         else:
             for section in report.sections:
-                out.print(_table(section.rows, section.columns or report.columns,
-                                 section.title, section.caption, report.row_style, out.width,
-                                 report.compact))
+                _print_section(out, section, report)
+                for note in section.notes:
+                    out.print(note, markup=False)
         for note in report.notes:
             out.print(note, markup=False)
+
+
+def _print_section(out: Any, section: Section, report: Report) -> None:
+    """One section in its layout (see :class:`~kqcli.report.Section`)."""
+    from rich.text import Text
+
+    columns = section.columns or report.columns
+    if section.layout == "table":
+        out.print(_table(section.rows, columns, section.title, section.caption,
+                         report.row_style, out.width, report.compact))
+        return
+    if section.layout == "lines":
+        if section.title:
+            out.print(Text(section.title, style="bold"))
+        for row in section.rows:
+            value = _shown(columns[0], row.get(columns[0].key))
+            out.print(value if hasattr(value, "plain") else Text(value))
+        return
+    grid = _pairs(section.rows, columns)
+    if section.frame:
+        from rich.panel import Panel
+
+        out.print(Panel(grid, title=Text(section.title or "", style="bold"), title_align="left",
+                        expand=False))
+        return
+    if section.title:
+        out.print(Text(section.title, style="bold"))
+    if section.indent:
+        from rich.padding import Padding
+
+        grid = Padding(grid, (0, 0, 0, section.indent))
+    out.print(grid)
+
+
+def _pairs(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> Any:
+    """A key/value section: no header, the key bold (or the column's own style), values as
+    their column shows them."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    for n, c in enumerate(columns[:2]):
+        grid.add_column(style=c.style or ("bold" if n == 0 else None), justify=c.justify)
+    for row in rows:
+        values = [_shown(c, row.get(c.key)) for c in columns[:2]]
+        grid.add_row(*(v if hasattr(v, "plain") else Text(v) for v in values))
+    return grid
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,

@@ -45,12 +45,21 @@ class Column:
 
 @dataclass
 class Section:
-    """One table of a sectioned report (kq due's overdue / today / coming up)."""
+    """One part of a sectioned report (kq due's overdue / today / coming up; a card's profile).
+
+    ``layout`` says how a person sees it: ``table`` (a header and rows), ``pairs`` (a key/value
+    section: two columns, no header, the first bold; ``frame`` draws a box titled ``title``
+    around it) or ``lines`` (each row's first column as one line, already styled).
+    """
 
     title: str | None
     rows: list[dict[str, Any]]
     columns: Sequence[Column] | None = None  # None: the report's columns
     caption: str | None = None
+    layout: str = "table"
+    frame: bool = False
+    indent: int = 0  # cells before a pairs section
+    notes: list[str] = field(default_factory=list)  # lines after the section
 
 
 @dataclass

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..render import Format
+from ..render import Column, Format, Report, Section, cell
 from . import CustomerArgument, FormatOption, friendly, open_repo
 
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
@@ -31,44 +31,37 @@ def run(
 
         emit([data], fmt, [])
         return
-    card(data, visits)
-    sparklines(data.get("months", {}), repo.settings.risk)
+    from ..render import print_report
+
+    print_report(card(data, visits, repo.settings.risk))
 
 
-def _kv(pairs: list[tuple[str, Any]]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..render import cell
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
-    for key, value in pairs:
-        if value not in (None, "", [], {}):
-            grid.add_row(key, Text(value if isinstance(value, str) else cell(value)))
-    return grid
+PAIRS = [Column("field", "项目"), Column("value", "内容", cell)]
 
 
+def _pairs(title: str | None, pairs: list[tuple[str, Any]], **layout: Any) -> Section:
+    """A key/value section of the fields that have a value."""
+    rows = [{"field": key, "value": value} for key, value in pairs
+            if value not in (None, "", [], {})]
+    return Section(title, rows, PAIRS, layout="pairs", **layout)
 
-def card(c: dict[str, Any], last: int) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
 
+def _table(rows: list[dict[str, Any]], columns: list[Column], title: str) -> Section:
+    """A card's table without the columns nobody filled in."""
+    filled = [c for c in columns if any(r.get(c.key) not in (None, "", [], {}) for r in rows)]
+    return Section(title, rows, filled)
+
+
+def card(c: dict[str, Any], last: int, risk: Any) -> Report:
+    """The card as a report: the profile (a framed key/value section), then a table per part
+    of the file that has rows, the contacts' style advice under theirs, and the sparklines."""
     from ..labels import english, enum_label, shows, yes_no
-    from ..render import Column, console
-    from ..render import table as print_table
-
-    def table(rows: list[dict[str, Any]], columns: list[Any], title: str) -> None:
-        """A card's table without the columns nobody filled in."""
-        filled = [c for c in columns if any(r.get(c.key) not in (None, "", [], {}) for r in rows)]
-        print_table(rows, filled, title=title)
     from ..schema import enums
 
-    out = console()
+    sections: list[Section] = []
     route = c.get("route")
     business = c.get("business") or {}
-    profile = _kv([
+    sections.append(_pairs(f"{c['name']}  ({c['id']})", [
         ("类型 kind", enum_label(enums.Kind, c.get("kind"))),
         ("状态 status", enum_label(enums.Status, c.get("status"))),
         ("级别 grade", enum_label(enums.Grade, c.get("grade"))),
@@ -85,9 +78,7 @@ def card(c: dict[str, Any], last: int) -> None:
         ("营业额 revenue", business.get("annual_revenue")),
         ("品牌 brands", ", ".join(f"{k} {v:.0%}" for k, v in business.get("brands", {}).items())),
         ("备注 notes", c.get("notes")),
-    ])
-    out.print(Panel(profile, title=Text(f"{c['name']}  ({c['id']})", style="bold"),
-                    title_align="left", expand=False))
+    ], frame=True))
     contacts = [
         {**p, "birthday": " / ".join(x for x in (p.get("birthday"), p.get("lunar_birthday") and
                                                  f"农历{p['lunar_birthday']}") if x),
@@ -98,70 +89,67 @@ def card(c: dict[str, Any], last: int) -> None:
         for p in c.get("contacts", [])
     ]
     if contacts:
-        table(contacts, [Column("name", "联系人", token=True), Column("role", "职务", token=True),
-                         Column("phone", "电话", token=True), Column("wechat", "微信", drop=2),
-                         Column("birthday", "生日", token=True),
-                         Column("style", "决策风格", shows(enums.Style), token=True),
-                         Column("familiarity", "熟悉度", token=True, drop=3),
-                         Column("hobbies", "爱好", drop=1), Column("events", "家庭大事")],
-              title="联系人 contacts")
         from ..core.due import STYLE_ADVICE
 
-        for p in c.get("contacts", []):
-            if p.get("style") in STYLE_ADVICE:
-                label, advice = STYLE_ADVICE[p["style"]]
-                out.print(Text(f"  {p['name']} {label}: {advice}"))
+        section = _table(contacts, [
+            Column("name", "联系人", token=True), Column("role", "职务", token=True),
+            Column("phone", "电话", token=True), Column("wechat", "微信", drop=2),
+            Column("birthday", "生日", token=True),
+            Column("style", "决策风格", shows(enums.Style), token=True),
+            Column("familiarity", "熟悉度", token=True, drop=3),
+            Column("hobbies", "爱好", drop=1), Column("events", "家庭大事")], "联系人 contacts")
+        section.notes = [f"  {p['name']} {STYLE_ADVICE[p['style']][0]}: "
+                         f"{STYLE_ADVICE[p['style']][1]}"
+                         for p in c.get("contacts", []) if p.get("style") in STYLE_ADVICE]
+        sections.append(section)
     if c.get("products"):
-        table(c["products"], [Column("name", "产品"),
-                              Column("role", "角色", shows(enums.ProductRole), token=True),
-                              Column("stage", "生命周期", shows(enums.ProductStage), token=True),
-                              Column("brand", "品牌"),
-                              Column("competitor", "竞品", yes_no, token=True)],
-              title="产品 products")
+        sections.append(_table(c["products"], [
+            Column("name", "产品"), Column("role", "角色", shows(enums.ProductRole), token=True),
+            Column("stage", "生命周期", shows(enums.ProductStage), token=True),
+            Column("brand", "品牌"), Column("competitor", "竞品", yes_no, token=True)],
+            "产品 products"))
     recent = c.get("visits", [])[-last:][::-1]
     if recent:
         rows = [{**v, "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next")
                  else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", []))}
                 for v in recent]
-        table(rows, [Column("date", "日期", token=True),
-                     Column("kind", "方式", shows(enums.InteractionKind), token=True),
-                     Column("contact", "联系人", token=True), Column("goal", "目标"),
-                     Column("outcome", "结果"), Column("done", "完成", drop=1),
-                     Column("next", "下一步")],
-              title=f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})")
+        sections.append(_table(rows, [
+            Column("date", "日期", token=True),
+            Column("kind", "方式", shows(enums.InteractionKind), token=True),
+            Column("contact", "联系人", token=True), Column("goal", "目标"),
+            Column("outcome", "结果"), Column("done", "完成", drop=1), Column("next", "下一步")],
+            f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})"))
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
     if months:
         money = [Column(k, h, justify="right") for k, h in
                  (("collections", "回款"), ("shipments", "提货"), ("inventory", "库存"),
                   ("sell_out", "出销"), ("movement", "动销"))]
-        table(months[:6], [Column("month", "月份", token=True), *money,
-                           Column("reported", "上报", token=True), Column("changes", "经营变化")],
-              title="月度 months")
+        sections.append(_table(months[:6], [
+            Column("month", "月份", token=True), *money, Column("reported", "上报", token=True),
+            Column("changes", "经营变化")], "月度 months"))
     if c.get("expenses"):
-        table(c["expenses"][-6:], [Column("date", "日期", token=True),
-                                   Column("amount", "金额", justify="right"),
-                                   Column("purpose", "用途"), Column("recipient", "对象"),
-                                   Column("kind", "类型", shows(enums.ExpenseKind), token=True)],
-              title="客情费 expenses")
+        sections.append(_table(c["expenses"][-6:], [
+            Column("date", "日期", token=True), Column("amount", "金额", justify="right"),
+            Column("purpose", "用途"), Column("recipient", "对象"),
+            Column("kind", "类型", shows(enums.ExpenseKind), token=True)], "客情费 expenses"))
     if c.get("intel"):
-        table(c["intel"][-6:], [Column("date", "日期", token=True), Column("claim", "信息"),
-                                Column("sources", "信源")], title="情报 intel")
+        sections.append(_table(c["intel"][-6:], [
+            Column("date", "日期", token=True), Column("claim", "信息"),
+            Column("sources", "信源")], "情报 intel"))
+    if months:
+        sections.append(sparklines(c["months"], risk))
+    return Report([c], [], sections=sections)
 
 
-def sparklines(months: dict[str, Any], risk: Any) -> None:
+def sparklines(months: dict[str, Any], risk: Any) -> Section:
     """The last 12 months of collections, sell-out and inventory as sparklines, the months
     that trigger a risk rule in red with a ^ under them (for a terminal without colour)."""
-    if not months:
-        return
     from rich.text import Text
 
     from ..core.sparkline import figure_lines
-    from ..render import cell, console
 
-    out = console()
     lines = figure_lines(months, max(months), risk)
-    out.print(Text(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})",
-                   style="bold"))
+    rows = []
     for line in lines:
         text = Text(f"  {line['label']}  ")
         for char, flagged in zip(line["spark"], line["risk"], strict=True):
@@ -170,6 +158,8 @@ def sparklines(months: dict[str, Any], risk: Any) -> None:
         flagged = [m for m, f in zip(line["months"], line["risk"], strict=True) if f]
         if flagged:
             text.append(f"  风险 risk: {', '.join(flagged)}", style="red")
-        out.print(text)
+        rows.append({"line": text})
         if flagged:
-            out.print(Text("        " + "".join("^" if f else " " for f in line["risk"])))
+            rows.append({"line": "        " + "".join("^" if f else " " for f in line["risk"])})
+    return Section(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})", rows,
+                   [Column("line", "")], layout="lines")

@@ -292,7 +292,7 @@ def _print_section(out: Any, section: Section, report: Report) -> None:
     if section.indent:
         from rich.padding import Padding
 
-        grid = Padding(grid, (0, 0, 0, section.indent))
+        grid = Padding(grid, (0, 0, 0, section.indent), expand=False)
     out.print(grid)
 
 

@@ -299,6 +299,20 @@ def test_due_explain_shows_the_terms(make_repo, kq):
     assert "10.5  = urgency" in result.stdout
 
 
+def test_due_explain_is_a_section_per_reminder_with_the_terms_aligned(make_repo, kq):
+    root = make_repo({"hx": KEY_TERMINAL + "visits:\n  - {date: 2026-11-14, kind: visit}\n"})
+    result = kq("--repo", root, "--today", "2026-11-24", "due", "--explain", "hx")
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    start = next(n for n, line in enumerate(lines) if line.startswith("visit "))
+    assert lines[start:start + 5] == [
+        "visit due 2026-11-19 (+5 days, shown): 上次拜访 2026-11-14 (每 3-5 天)",
+        "    +5.0  reason visit",
+        "    +2.5  overdue 5d × 0.5",
+        "    +3.0  tier key",
+        "    10.5  = urgency",
+    ]
+
+
 def test_due_unknown_reason_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": KEY_TERMINAL})
     result = kq("--repo", root, "due", "--reason", "visits")

@@ -236,18 +236,28 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
 
 
 def _explain(reminders: list[Any], today: Any) -> None:
-    from rich.markup import escape
+    from ..render import print_report
 
-    from ..render import console
+    print_report(explain_report(reminders, today))
 
-    out = console()
-    if not reminders:
-        out.print("no reminders for this customer")
+
+def explain_report(reminders: list[Any], today: Any) -> Any:
+    """``kq due --explain``: a key/value section per reminder, its urgency's terms (value,
+    what it weighs) and their sum; -0.0 prints as 0.0."""
+    from ..render import Column, Report, Section
+
+    columns = [Column("value", "", justify="right", style="none"), Column("term", "", style="none")]
+    sections = []
     for r in reminders:
         state = "shown" if r.shows_from <= today else f"shows from {r.shows_from.isoformat()}"
-        out.print(f"[bold]{r.reason}[/] due {r.due.isoformat()} "
-                  f"({r.overdue_days(today):+d} days, {state}): {escape(r.message)}", markup=True,
-                  highlight=False)
-        for label, value in r.terms:
-            out.print(f"    {round(value, 1) or 0.0:+6.1f}  {label}", markup=False)
-        out.print(f"    {round(r.urgency, 1) or 0.0:6.1f}  = urgency", markup=False)
+        rows = [{"value": f"{round(value, 1) or 0.0:+.1f}", "term": label}
+                for label, value in r.terms]
+        rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": "= urgency"})
+        sections.append(Section(f"{r.reason} due {r.due.isoformat()} ({r.overdue_days(today):+d} "
+                                f"days, {state}): {r.message}", rows, columns, layout="pairs",
+                                indent=4))
+    rows = [{"reason": r.reason, "due": r.due, "urgency": r.urgency,
+             "terms": [{"term": label, "value": value} for label, value in r.terms]}
+            for r in reminders]
+    return Report(rows, ("reason", "due", "urgency", "terms"), sections=sections,
+                  empty="no reminders for this customer")

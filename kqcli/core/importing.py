@@ -399,6 +399,24 @@ def _same(current: Any, new: Any) -> bool:
     return False
 
 
+def _plan_edit(plan: Planned, sheet: Sheet, row: Any, where: str,
+               read: Callable[[str], bytes],
+               edit: Callable[[str], tuple[str, list[str], str]]) -> None:
+    """Run ``edit`` over the customer's current text; a change that validates becomes the
+    plan's action (``edit`` says which), a problem is located at ``where``."""
+    shown = f"customers/{plan.customer}.yaml"
+    try:
+        before = read(plan.customer).decode("utf-8")
+        after, plan.fields, action = edit(before)
+    except (EditError, UnicodeDecodeError) as e:
+        plan.problems.append(f"{where}: {shown}: {e}")
+        return
+    if plan.fields:
+        plan.problems += _located(sheet, row, _validate(after, shown))
+    if plan.fields and not plan.problems:
+        plan.action, plan.original, plan.text = action, before, after
+
+
 def _planned_rows(sheet: Sheet, mapping: Mapping[int, str],
                   out: list[Planned]) -> Iterator[tuple[Planned, Any, str]]:
     """Each row converted, with its plan (a skip until a rule decides) appended to ``out``, and
@@ -446,17 +464,8 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
         values = {k: v for k, v in row.values.items() if k != "id"}
         if matches:
             plan.customer = matches[0]
-            shown = f"customers/{plan.customer}.yaml"
-            try:
-                before = read(plan.customer).decode("utf-8")
-                after, plan.fields = update_text(before, values)
-            except (EditError, UnicodeDecodeError) as e:
-                plan.problems.append(f"{where}:{name_col}: {shown}: {e}")
-                continue
-            if plan.fields:
-                plan.problems += _located(sheet, row, _validate(after, shown))
-            if plan.fields and not plan.problems:
-                plan.action, plan.original, plan.text = "update", before, after
+            _plan_edit(plan, sheet, row, f"{where}:{name_col}", read,
+                       lambda text, values=values: (*update_text(text, values), "update"))
             continue
         base = str(wanted) if wanted else slug(name)
         customer_id, n = base, 2
@@ -537,15 +546,9 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
             continue
         if not any(k in row.values for k in FIGURES):
             continue
-        shown_path = f"customers/{plan.customer}.yaml"
-        try:
-            before = read(plan.customer).decode("utf-8")
-            after, plan.fields, new = month_text(before, month, row.values, today)
-        except (EditError, UnicodeDecodeError) as e:
-            plan.problems.append(f"{where}:{column}: {shown_path}: {e}")
-            continue
-        if plan.fields:
-            plan.problems += _located(sheet, row, _validate(after, shown_path))
-        if plan.fields and not plan.problems:
-            plan.action, plan.original, plan.text = "create" if new else "update", before, after
+        def edit(text: str, values: dict = row.values) -> tuple[str, list[str], str]:
+            after, fields, new = month_text(text, month, values, today)
+            return after, fields, "create" if new else "update"
+
+        _plan_edit(plan, sheet, row, f"{where}:{column}", read, edit)
     return out

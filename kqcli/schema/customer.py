@@ -186,6 +186,15 @@ class Handover(Strict):
     date: Day = Field(description="the day the customer changed hands")
 
 
+def _monthly_scores_within(value: dict[str, dict[str, int]], low: int,
+                           high: int) -> dict[str, dict[str, int]]:
+    for month, items in value.items():
+        for item, score in items.items():
+            if not low <= score <= high:
+                raise ValueError(f"{month}.{item}: {score} is outside {low}-{high}")
+    return value
+
+
 class Customer(Strict):
     """One customer file (客户档案). Only ``name`` is required."""
 
@@ -255,20 +264,12 @@ class Customer(Strict):
     @field_validator("assessments")
     @classmethod
     def _scores_in_range(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-        for month, items in value.items():
-            for item, score in items.items():
-                if not 0 <= score <= 10:
-                    raise ValueError(f"{month}.{item}: {score} is outside 0-10")
-        return value
+        return _monthly_scores_within(value, 0, 10)  # a manager's scorecard points
 
     @field_validator("synergy")
     @classmethod
     def _synergy_in_range(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-        for month, items in value.items():
-            for item, score in items.items():
-                if not 1 <= score <= 4:
-                    raise ValueError(f"{month}.{item}: {score} is outside 1-4")
-        return value
+        return _monthly_scores_within(value, 1, 4)  # Synergy factors are scored 1-4
 
 
 def json_schema_text() -> str:

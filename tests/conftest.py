@@ -58,3 +58,22 @@ def kq() -> Callable[..., object]:
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def git_repo(make_repo: Callable[..., Path]) -> Callable[..., Path]:
+    """``git_repo({"hx": "name: 华信"})`` -> a repository committed once with real git."""
+    from helpers import git
+
+    def make(customers: dict[str, str | bytes], kq_yaml: str = "") -> Path:
+        root = make_repo(customers, kq_yaml=kq_yaml)
+        git(root, "init", "-q")
+        git(root, "config", "user.name", "测试")
+        git(root, "config", "user.email", "test@example.com")
+        git(root, "config", "commit.gpgsign", "false")
+        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "start")
+        return root
+
+    return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import textwrap
 
 import pytest
@@ -38,3 +39,9 @@ def settings(text: str = "") -> Settings:
     model, problems = validate(textwrap.dedent(text).encode(), "kq.yaml", Settings)
     assert not problems, problems
     return model
+
+
+def git(root, *args: str) -> str:
+    """Run git in a test repository; its output (fails the test when git fails)."""
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          check=True).stdout

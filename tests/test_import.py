@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import git as _git
 
 from kqcli.core.importing import (
     CUSTOMER_HEADERS,
@@ -69,25 +69,8 @@ def _json(result) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
 
 
-@pytest.fixture
-def git_repo(make_repo):
-    def make(customers: dict[str, str], kq_yaml: str = "") -> Path:
-        root = make_repo(customers, kq_yaml=kq_yaml)
-        _git(root, "init", "-q")
-        _git(root, "config", "user.name", "测试")
-        _git(root, "config", "user.email", "test@example.com")
-        _git(root, "config", "commit.gpgsign", "false")
-        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", "start")
-        return root
-
-    return make
 
 
 # --- the core: cells --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import git as _git
 
 from kqcli.errors import KqError
 from kqcli.schema.customer import Interaction
@@ -539,27 +540,8 @@ def test_successful_log_leaves_no_temporary_file(make_repo, kq):
 # --- git -----------------------------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
 
 
-@pytest.fixture
-def git_repo(make_repo):
-    """``git_repo({"hx": "name: 华信"})`` -> a repository committed once with real git."""
-
-    def make(customers: dict[str, str | bytes], kq_yaml: str = "") -> Path:
-        root = make_repo(customers, kq_yaml=kq_yaml)
-        _git(root, "init", "-q")
-        _git(root, "config", "user.name", "测试")
-        _git(root, "config", "user.email", "test@example.com")
-        _git(root, "config", "commit.gpgsign", "false")
-        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", "start")
-        return root
-
-    return make
 
 
 def _commits(root: Path) -> list[str]:

@@ -4,10 +4,10 @@ and messages each prints, and the commit each makes."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import git as _git
 from helpers import needs_git
 
 import kqcli.yamledit
@@ -46,25 +46,8 @@ def _run(kq, root: Path, *args: str):
     return kq("--repo", root, "--today", TODAY, *args)
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
 
 
-@pytest.fixture
-def git_repo(make_repo):
-    """A repository committed once with real git."""
-
-    def make(customers: dict[str, str | bytes], kq_yaml: str = "") -> Path:
-        root = make_repo(customers, kq_yaml=kq_yaml)
-        _git(root, "init", "-q")
-        _git(root, "config", "commit.gpgsign", "false")
-        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", "start")
-        return root
-
-    return make
 
 
 def _last_commit(root: Path) -> str:

@@ -45,3 +45,13 @@ def git(root, *args: str) -> str:
     """Run git in a test repository; its output (fails the test when git fails)."""
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                           check=True).stdout
+
+
+def due(text: str, reason: str, today, within: int | None = None,
+        kq_yaml: str = "") -> list[tuple[str, int, str]]:
+    """(due, overdue days, message) of one customer's reminders of ``reason`` on ``today``."""
+    from kqcli.core.due import morning_list
+
+    reminders, _ = morning_list([daily_row(text)], settings(kq_yaml), today, within)
+    return [(r.due.isoformat(), r.overdue_days(today), r.message)
+            for r in reminders if r.reason == reason]

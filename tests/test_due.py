@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 from helpers import daily_row as customer
+from helpers import due as reminders_of
 from helpers import settings
 
 from kqcli.core.due import care_call_interval, morning_list
@@ -21,9 +22,7 @@ TODAY = dt.date(2026, 11, 24)  # a Tuesday
 
 def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = None,
         kq_yaml: str = "") -> list[tuple[str, int, str]]:
-    reminders, _ = morning_list([customer(text)], settings(kq_yaml), today, within)
-    return [(r.due.isoformat(), r.overdue_days(today), r.message)
-            for r in reminders if r.reason == reason]
+    return reminders_of(text, reason, today, within, kq_yaml)
 
 
 KEY_TERMINAL = textwrap.dedent("""

@@ -63,17 +63,11 @@ def kq() -> Callable[..., object]:
 @pytest.fixture
 def git_repo(make_repo: Callable[..., Path]) -> Callable[..., Path]:
     """``git_repo({"hx": "name: 华信"})`` -> a repository committed once with real git."""
-    from helpers import git
+    from helpers import commit_all
 
     def make(customers: dict[str, str | bytes], kq_yaml: str = "") -> Path:
         root = make_repo(customers, kq_yaml=kq_yaml)
-        git(root, "init", "-q")
-        git(root, "config", "user.name", "测试")
-        git(root, "config", "user.email", "test@example.com")
-        git(root, "config", "commit.gpgsign", "false")
-        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "start")
+        commit_all(root)
         return root
 
     return make

@@ -55,3 +55,15 @@ def due(text: str, reason: str, today, within: int | None = None,
     reminders, _ = morning_list([daily_row(text)], settings(kq_yaml), today, within)
     return [(r.due.isoformat(), r.overdue_days(today), r.message)
             for r in reminders if r.reason == reason]
+
+
+def commit_all(root) -> None:
+    """Make ``root`` a git work tree with everything in one first commit ("start")."""
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "测试")
+    git(root, "config", "user.email", "test@example.com")
+    git(root, "config", "commit.gpgsign", "false")
+    if not (root / ".gitignore").exists():
+        (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import commit_all, git, needs_git, settings
 from helpers import ledger_row as customer
-from helpers import needs_git, settings
 
 from kqcli.core.classify import abc, classify, figures_missing, relationship, status, tiers
 from kqcli.core.messages import english
@@ -462,23 +461,9 @@ def test_apply_of_status_alone_carries_the_grade_it_decides(make_repo, kq):
 # --- --apply in a git work tree ----------------------------------------------------------------
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True).stdout
-
-
 @pytest.fixture
-def git_repo(repo, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    git(repo, "init", "-q")
-    git(repo, "config", "user.name", "测试")
-    git(repo, "config", "user.email", "test@example.com")
-    git(repo, "config", "commit.gpgsign", "false")
-    (repo / ".gitignore").write_text(".kq/\n", encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+def git_repo(repo) -> Path:
+    commit_all(repo)
     return repo
 
 

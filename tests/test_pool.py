@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
-import subprocess
 import textwrap
 
 import pytest
-from helpers import daily_row, needs_git, settings
+from helpers import commit_all, daily_row, git, needs_git, settings
 
 from kqcli.core import facts as facts_module
 from kqcli.core.due import morning_list
@@ -168,27 +167,16 @@ def test_kq_pool_says_when_the_pool_is_off(kq, make_repo):
     assert "the pool is off" in result.stderr
 
 
-def _git(root, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True).stdout
-
-
-def _commit_all(root) -> None:
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "start")
-
-
 @needs_git
 def test_claim_sets_the_owner_and_the_handover_in_one_commit(kq, pooled):
-    _commit_all(pooled)
+    commit_all(pooled)
     before = (pooled / "customers" / "hx-old.yaml").read_text(encoding="utf-8")
     result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-old", "--as", "王强")
     assert result.exit_code == 0, result.output
     after = (pooled / "customers" / "hx-old.yaml").read_text(encoding="utf-8")
     assert after == before.replace("owner: 李明", "owner: 王强") + \
         "handover: {from: 李明, date: 2026-11-24}\n"
-    assert _git(pooled, "log", "--format=%s").splitlines() == [
+    assert git(pooled, "log", "--format=%s").splitlines() == [
         "claim: 华信大药房 → 王强 (公海, from 李明)", "start"]
 
 
@@ -221,8 +209,8 @@ def test_a_claimed_customer_leaves_the_pool(kq, pooled):
 
 @needs_git
 def test_claim_without_as_takes_gits_user_name(kq, pooled):
-    _commit_all(pooled)
-    _git(pooled, "config", "user.name", "王强")
+    commit_all(pooled)
+    git(pooled, "config", "user.name", "王强")
     result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-old")
     assert result.stdout.startswith("王强 claimed 华信大药房 from the pool (was 李明) (commit ")
 

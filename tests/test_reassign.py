@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 
 import pytest
-from helpers import daily_row, needs_git, settings
+from helpers import commit_all, daily_row, git, needs_git, settings
 from test_pool import needs_handover_facts
 
 from kqcli.core.due import morning_list
@@ -37,17 +36,6 @@ OTHER = "name: 华信大药房\nkind: terminal\nstatus: active\ntier: key\nowner
 def team(make_repo):
     return make_repo({"dist-qjzy": DIST.encode(), "ml-tongji": SHOP, "hx": OTHER},
                      kq_yaml=TEAM)
-
-
-def _git(root, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True).stdout
-
-
-def _commit_all(root) -> None:
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "start")
 
 
 def test_dry_run_lists_what_would_move(kq, team):
@@ -97,18 +85,18 @@ def test_a_typo_in_to_gets_the_closest_names(kq, team):
 
 @needs_git
 def test_apply_moves_every_customer_in_one_commit(kq, team):
-    _commit_all(team)
+    commit_all(team)
     result = kq("--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明", "--apply")
     assert result.exit_code == 0, result.output
-    assert _git(team, "log", "--format=%s").splitlines() == [
+    assert git(team, "log", "--format=%s").splitlines() == [
         "reassign: 张强 → 李明, 2 customers", "start"]
-    assert _git(team, "show", "--name-only", "--format=", "HEAD").split() == [
+    assert git(team, "show", "--name-only", "--format=", "HEAD").split() == [
         "customers/dist-qjzy.yaml", "customers/ml-tongji.yaml"]
 
 
 @needs_git
 def test_apply_changes_only_the_owner_and_adds_the_handover(kq, team):
-    _commit_all(team)
+    commit_all(team)
     kq("--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明", "--apply")
     assert (team / "customers" / "dist-qjzy.yaml").read_bytes() == (
         DIST.replace("owner: 张强", "owner: 李明")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import textwrap
@@ -47,7 +48,10 @@ def git(root, *args: str) -> str:
                           check=True).stdout
 
 
-def due(text: str, reason: str, today, within: int | None = None,
+TODAY = dt.date(2026, 11, 24)  # a Tuesday: the day the rule tests look from
+
+
+def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = None,
         kq_yaml: str = "") -> list[tuple[str, int, str]]:
     """(due, overdue days, message) of one customer's reminders of ``reason`` on ``today``."""
     from kqcli.core.due import morning_list

@@ -7,18 +7,9 @@ import datetime as dt
 import json
 import textwrap
 
-from helpers import due as reminders_of
-from helpers import settings
+from helpers import TODAY, due, settings
 
 from kqcli.core.due import morning_list
-
-TODAY = dt.date(2026, 11, 24)  # a Tuesday
-
-
-def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = None,
-        kq_yaml: str = "") -> list[tuple[str, int, str]]:
-    return reminders_of(text, reason, today, within, kq_yaml)
-
 
 KEY_TERMINAL = textwrap.dedent("""
     name: 华信大药房

@@ -40,7 +40,7 @@ def light_settings(repo: Any) -> tuple[Any, str]:
     from .core.agenda import from_plain, to_plain
     from .index import signature
 
-    index = repo._store
+    index = repo.cache  # the stored index; the caller refreshes it
     sig = signature(str(repo.root / "kq.yaml"), 0)
     code = _code_stamp()
     cached = index.get_meta("settings_plain")

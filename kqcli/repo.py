@@ -43,15 +43,15 @@ class Repo:
 
     def check_settings(self) -> None:
         """Refuse to work on an invalid kq.yaml; the verdict is cached in the index by its stat."""
-        settings_file.verdict(self.root, self._store, lambda: self.settings, strict=True)
+        settings_file.verdict(self.root, self.cache, lambda: self.settings, strict=True)
 
     def max_file_bytes(self) -> int:
         """The size cap on customer files (``check.max_file_bytes``), default when kq.yaml is
         invalid."""
-        return settings_file.verdict(self.root, self._store, lambda: self.settings, strict=False)
+        return settings_file.verdict(self.root, self.cache, lambda: self.settings, strict=False)
 
     @cached_property
-    def _store(self) -> Index:
+    def cache(self) -> Index:
         """The index as the cache holds it, not yet brought up to date."""
         from .index import Index
 
@@ -59,7 +59,7 @@ class Repo:
 
     @cached_property
     def index(self) -> Index:
-        index = self._store
+        index = self.cache
         cap = self.max_file_bytes()
         with progress("indexing customers") as tick:
             index.refresh(tick, max_bytes=cap, full=self.full)

@@ -7,6 +7,7 @@ dropped when kq's code or the settings change (the ``agenda`` key in ``meta``). 
 evaluated again on its ``recheck_on`` day, or when asked about a day before the one it was
 evaluated on. The validated ``kq.yaml`` is kept as plain data (``settings_plain``, keyed by the
 file's stat like a customer file), so a warm run neither imports pydantic nor validates it.
+The query is :mod:`kqcli.warm`'s, which also answers a run that finds nothing changed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .warm import STALE, Listing, answer_key, listing, owners_of, record, remember
 
 CODE = ("core", "schema", "agenda.py", "index.py")
 """What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
@@ -53,27 +55,6 @@ def light_settings(repo: Any) -> tuple[Any, str]:
     return json.loads(text, object_hook=from_plain), text
 
 
-@dataclass
-class Listing:
-    """What ``kq due`` prints: each row's JSON object as UTF-8 (SQLite built it)."""
-
-    items: list[bytes]
-    overdue: bool  # anything listed late (after the filters)
-    estimated_years: list[int]  # years whose days off were estimated, among the listed
-    dropped: list[str] = field(default_factory=list)
-    owners: set[str] = field(default_factory=set)
-
-    def json_bytes(self) -> bytes:
-        """Exactly ``json.dumps(rows, ensure_ascii=False)``, encoded."""
-        return b"[" + b", ".join(self.items) + b"]"
-
-    def json_text(self) -> str:
-        return self.json_bytes().decode()
-
-    def rows(self) -> list[dict[str, Any]]:
-        return json.loads(self.json_bytes())
-
-
 def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
     """Evaluate the customers whose agenda is missing or may have changed; how many were."""
     from .index import AGENDA_SCHEMA
@@ -90,10 +71,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
             db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
 
         index.write(wipe)
-    ids = [i for (i,) in index.db.execute(
-        """select f.id from files f left join agenda_state a on a.id = f.id
-           where f.ok = 1 and (a.id is null or ? < a.evaluated or ? >= a.recheck)
-           order by f.id""", (t, t))]
+    ids = [i for (i,) in index.db.execute(STALE, (t, t))]
     if not ids:
         return 0
     stale = [index.db.execute("select id, summary, facts from files where id = ?",
@@ -118,53 +96,10 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         db.executemany("delete from agenda where id = ?", ids)
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", states)
         db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
+        db.execute("delete from answers")
 
     index.write(store)
     return len(stale)
-
-
-URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
-                              when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
-                + case when misfortune and d <= :t then :misfortune else 0.0 end)
-               + w_tier + w_grade + w_kind"""
-"""``core.due.score``'s urgency, the terms summed in its order (floating point is not
-associative)."""
-
-LISTED = """listed as materialized (
-    select head, dtail, mid, tail, d as due, name, reason, id, seq, grp, :t - d as late,
-           {urgency} as x
-    from (select *, coalesce(due, :t) as d
-          from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
-          where shows_from <= :upto and (shows_from <= :t or due <= :last){where}))"""
-"""The listed rows of the agenda and of the rep-level reminders, with their urgency; a
-reminder due "today" (``due`` NULL) is due on ``:t``."""
-
-HUNDREDTHS = """case when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) > 0.5
-                   then cast(abs(x) * 100.0 as integer) + 1
-                   when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) < 0.5
-                   then cast(abs(x) * 100.0 as integer)
-                   when x * 8 = cast(x * 8 as integer)
-                   then cast(abs(x) * 100.0 as integer) + cast(abs(x) * 100.0 as integer) % 2
-              end"""
-"""|x| in hundredths as Python's ``round(x, 2)`` has it: correctly rounded, half to even. A
-decimal tie is exact only when 8x is whole; when |x| * 100 lands on .5 otherwise, the exact
-value may lie on either side of it: NULL, and Python rounds that one."""
-
-SHOWN = """case when k is null then null
-             when k = 0 then (case when x < 0 then '-0.0' else '0.0' end)
-             else json_quote((case when x < 0 then -k else k end) / 100.0) end"""
-"""``json.dumps(round(x, 2))``: SQLite prints a double with 15 significant digits, which for
-k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
-
-
-def listed_sql(where: str) -> str:
-    """The listed rows, most urgent first, each as its JSON object (``Reminder.to_json``):
-    the stored text around the two values that depend on today, as UTF-8 bytes."""
-    return f"""with {LISTED.format(urgency=URGENCY, where=where)}
-        select cast(head || coalesce(:tday || dtail, '') || late || mid
-                    || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
-                    || tail as blob), late > 0, x
-        from listed order by x desc, due, name, reason, grp, id, seq"""
 
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,
@@ -172,44 +107,21 @@ def query(index: Any, settings: Any, today: dt.date, within: int | None,
           dropped: bool = False) -> Listing:
     """The morning list, most urgent first, as ``morning_list`` and ``Reminder.to_json`` make
     it (the agenda must be up to date for ``today``)."""
-    db = index.db
-    t = today.toordinal()
-    owners = {o for (o,) in db.execute(
-        "select distinct owner from agenda_state where owner is not null")}
+    owners = owners_of(index.db)
     everyone, years = _reps_rows(index, settings, today, within, owners)
-    db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
-    db.execute("delete from temp.everyone")
-    db.executemany("insert into temp.everyone values (?" + ", ?" * 16 + ")", everyone)
-    u = settings.urgency
-    params: dict[str, Any] = {"t": t, "per_day": u.overdue_per_day, "ahead": u.ahead_per_day,
-                              "cap": u.overdue_cap, "misfortune": u.misfortune,
-                              "last": t + within if within is not None else -1,
-                              "upto": max(t, t + (within or 0)),  # shows_from <= due
-                              "tday": json.dumps(today.isoformat())}
-    years = set(years) | {
-        dt.date.fromordinal(d).year for (d,) in db.execute(
-            "select distinct coalesce(due, :t) from main.agenda where estimated "
-            "and shows_from <= :upto and (shows_from <= :t or due <= :last)", params)}
-    where = ""
-    if owner:
-        where += " and owner = :owner"
-        params["owner"] = owner
-    if reasons:
-        where += f" and reason in ({', '.join(f':r{n}' for n in range(len(reasons)))})"
-        params.update({f"r{n}": r for n, r in enumerate(reasons)})
-    items, overdue = [], False
-    for item, late, x in db.execute(listed_sql(where), params):
-        if b'"urgency": @,' in item:  # a tie SQLite cannot round for certain
-            item = item.replace(b'"urgency": @,',
-                                f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
-        items.append(item)
-        overdue = overdue or late
-    out = Listing(items, overdue, sorted(years), owners=owners)
+    out = listing(index.db, urgency_of(settings), today, within, owners, everyone, years,
+                  owner, reasons)
     if dropped:
-        out.dropped = [line for (text,) in db.execute(
+        out.dropped = [line for (text,) in index.db.execute(
             "select dropped from agenda_state where dropped != '[]' order by id")
             for line in json.loads(text)]
     return out
+
+
+def urgency_of(settings: Any) -> dict[str, float]:
+    u = settings.urgency
+    return {name: getattr(u, name)
+            for name in ("overdue_per_day", "ahead_per_day", "overdue_cap", "misfortune")}
 
 
 def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
@@ -237,4 +149,12 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
     settings, text = light_settings(repo)
     index = repo.index
     bring_up_to_date(index, settings, text, repo.today)
-    return query(index, settings, repo.today, within, owner, reasons, dropped), settings
+    out = query(index, settings, repo.today, within, owner, reasons, dropped)
+    if not index.fallback:
+        remember(index.db, answer_key(repo.today, within, owner, reasons), out)
+    if not index.fallback and not repo.problems:
+        kept = record(str(repo.root), index.get_meta("agenda"), repo.max_file_bytes(),
+                      urgency_of(settings), sorted(r.name for r in settings.reps))
+        if kept is not None and index.get_meta("warm") != kept:
+            index.set_meta("warm", kept)
+    return out, settings

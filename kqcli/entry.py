@@ -1,5 +1,6 @@
-"""The console script. Answers ``kq --version`` before importing anything heavy, and turns a
-failure of git, the file system or the index that escaped a command into one line."""
+"""The console script. Answers ``kq --version``, and ``kq due --format json`` when nothing
+changed (:mod:`kqcli.warm`), before importing anything heavy; turns a failure of git, the
+file system or the index that escaped a command into one line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ def main() -> None:
 
         sys.stdout.write(f"kq {__version__}\n")
         return
+    if "due" in sys.argv[1:]:  # a script's `kq due --format json` when nothing changed
+        from .warm import answer
+
+        code = answer(sys.argv[1:])
+        if code is not None:
+            sys.stdout.flush()
+            sys.exit(code)
     from .cli import app
 
     try:

@@ -19,7 +19,6 @@ import json
 import os
 import sqlite3
 import stat
-import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -27,9 +26,12 @@ from typing import Any
 
 from . import __version__
 from .problems import Problem
+from .store.files import scan, shown, signature
+from .warm import ANSWERS
+
+__all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
 INDEX_FORMAT = 5
-RACY_NS = 2_000_000_000
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str]
@@ -37,6 +39,7 @@ Record = tuple[str, str, int, str, str, str, str, str]
 AGENDA_SCHEMA = (
     "drop table if exists agenda",
     "drop table if exists agenda_state",
+    "drop table if exists answers",
     # One row per candidate reminder (kqcli.core.agenda.row); dates as ordinals (due NULL:
     # due "today"). Kept in shows_from order, so that reading what is listed reads only those.
     """create table agenda (id text, seq integer, name text, reason text, due integer,
@@ -47,6 +50,7 @@ AGENDA_SCHEMA = (
     # Per customer: the day evaluated, the first day the answer may differ (ordinals).
     """create table agenda_state (id text primary key, evaluated integer, recheck integer,
        owner text, dropped text)""",
+    ANSWERS,
 )
 """The agenda kept beside the files (kqcli.agenda): rebuilt with them."""
 
@@ -59,37 +63,6 @@ def _code_stamp() -> str:
              here / "core" / "facts.py", here / "validate.py", here / "yamlread.py",
              here / "index.py", here / "repo.py"]
     return str(max((p.stat().st_mtime_ns for p in parts if p.exists()), default=0))
-
-
-def shown(name: str) -> str:
-    """A file name as text that can be printed and stored (undecodable bytes as ``\\xNN``)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _stat_key(st: os.stat_result) -> str:
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
-
-
-def signature(path: str, max_bytes: int, now_ns: int | None = None,
-              entry: os.DirEntry | None = None) -> str:
-    """What must stay the same for an index row to be trusted: the stat key of the entry (and
-    of a link's target), and which side of the size cap the file is on. ``racy`` never matches.
-    ``entry``: the path's directory entry, whose lstat is cached.
-    """
-    try:
-        st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(path)
-    except OSError:
-        return "gone"
-    now = time.time_ns() if now_ns is None else now_ns
-    if now - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
-        return "racy"
-    key = _stat_key(st)
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            key += "->" + _stat_key(os.stat(path))
-        except OSError:
-            key += "->missing"
-    return f"{key}:{int(st.st_size > max_bytes)}"
 
 
 class Unreadable(Exception):
@@ -234,17 +207,6 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-def skipped_note(name: str) -> str | None:
-    """Why a name in ``customers/`` that looks like a customer file is not one (None: it is, or
-    it does not look like one)."""
-    lower = name.lower()
-    if name.startswith(".") and lower.endswith((".yaml", ".yml")):
-        return "a hidden file (its name starts with '.'), not read"
-    if lower.endswith(".yml") or (lower.endswith(".yaml") and not name.endswith(".yaml")):
-        return "not read: customer files end in '.yaml'"
-    return None
-
-
 class Index:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -376,22 +338,7 @@ class Index:
 
     def _refresh(self, progress: Callable[[int, int], Any] | None, max_bytes: int,
                  full: bool) -> None:
-        on_disk: dict[str, tuple[str, str]] = {}  # id -> (path, signature)
-        try:
-            with os.scandir(self.customers) as found:
-                entries = sorted((e.name, e) for e in found)  # names are unique: no DirEntry compared
-        except OSError:
-            entries = []
-        self.skipped = []
-        now = time.time_ns()
-        for name, entry in entries:
-            if not name.endswith(".yaml") or name.startswith("."):  # else skipped_note is None
-                note = skipped_note(name)
-                if note:
-                    self.skipped.append(f"customers/{shown(name)}: {note}")
-                if note or not name.endswith(".yaml"):
-                    continue
-            on_disk[shown(name[:-5])] = (entry.path, signature(entry.path, max_bytes, now, entry))
+        on_disk, self.skipped = scan(str(self.customers), max_bytes)
         known = dict(self.db.execute("select id, sig from files"))  # from the covering index
         stale = sorted(i for i, (_, sig) in on_disk.items()
                        if full or sig in ("racy", "gone") or known.get(i) != sig)
@@ -415,6 +362,7 @@ class Index:
             changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
             self.db.executemany("delete from agenda where id = ?", changed)
             self.db.executemany("delete from agenda_state where id = ?", changed)
+            self.db.execute("delete from answers")
             self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
                                 records)
             self.db.execute("commit")

@@ -15,10 +15,10 @@ import pytest
 from helpers import daily_row, settings
 
 from kqcli import agenda
-from kqcli import index as index_module
 from kqcli.core.agenda import candidates
 from kqcli.core.due import customer_reminders, morning_list, work_calendar
 from kqcli.repo import Repo
+from kqcli.store import files as index_module
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples"
@@ -199,20 +199,24 @@ def test_a_risk_counting_days_is_evaluated_again_the_next_day():
 
 # -- the warm path and the command line --------------------------------------------------------
 
-def test_kq_due_imports_neither_pydantic_nor_other_commands_when_the_agenda_is_warm(tmp_path):
-    """Without --today: parse_today imports the schema's date rules (and pydantic) for it.
-    The files were just copied: the probe trusts them as a run two seconds later would."""
+def test_a_warm_kq_due_imports_no_typer_pydantic_yaml_or_command(tmp_path):
+    """The second run finds nothing changed: kqcli.warm answers from the index alone. The
+    files were just copied: the probe trusts them as a run two seconds later would."""
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
-    probe = ("import sys\nimport kqcli.index\nkqcli.index.RACY_NS = 0\n"
-             f"sys.argv = ['kq', '--repo', {str(root)!r}, 'due', '--format', 'json']\n"
+    probe = ("import sys\nimport kqcli.store.files\nkqcli.store.files.RACY_NS = 0\n"
+             f"sys.argv = ['kq', '--repo', {str(root)!r}, '--today', '2026-11-24', 'due', "
+             "'--format', 'json']\n"
              "from kqcli.entry import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "loaded = [m for m in sys.modules if m == 'pydantic' or m.startswith('kqcli.commands.')]\n"
+             "loaded = [m for m in sys.modules if m in ('pydantic', 'typer', 'yaml')\n"
+             "          or m.startswith('kqcli.commands.')]\n"
              "sys.stderr.write(repr(sorted(loaded)))\n")
-    subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
-    assert warm.stderr.decode().splitlines()[-1] == "['kqcli.commands.due']"
+    assert "kqcli.commands.due" in cold.stderr.decode().splitlines()[-1]
+    assert warm.stderr.decode().splitlines()[-1] == "[]"
+    assert warm.stdout == cold.stdout and json.loads(warm.stdout)
 
 
 def test_kq_version_imports_no_typer():

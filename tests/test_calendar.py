@@ -9,7 +9,8 @@ import icalendar
 import pytest
 
 from kqcli.core.calendar import calendar_events
-from kqcli.core.due import LABELS, Reminder
+from kqcli.core.due import Reminder
+from kqcli.core.reasons import LABELS
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
 

@@ -476,7 +476,7 @@ def test_estimated_days_off_are_said_on_stderr_only_when_used(make_repo, kq):
 
 def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_many_more(capsys):
     from kqcli.commands.due import _table
-    from kqcli.core.due import LABELS
+    from kqcli.core.reasons import LABELS
 
     def row(n: int, reason: str, late: int) -> dict:
         return {"customer": f"c{n}", "name": f"客户{n}", "reason": reason, "due": "2026-11-20",

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from helpers import needs_git
 
-from kqcli import index as index_module
 from kqcli.commands.check import unmerged_problems
 from kqcli.index import Index, Unreadable, read_regular, signature
 from kqcli.problems import Problem
+from kqcli.store import files as index_module
 
 KQ = Path(sys.executable).parent / "kq"
 LINK_HINT = "kq reads only regular files: put the file itself here"

@@ -35,7 +35,7 @@ def run(
     Example: kq --repo examples --today 2026-11-24 calendar --owner 李明 --days 30 -o 李明.ics
     """
     from ..core.calendar import calendar_events
-    from ..core.due import LABELS
+    from ..core.reasons import LABELS
     from ..render import warn
     from .due import check_owner, full_list, warn_estimated
 

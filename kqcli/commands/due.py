@@ -60,7 +60,7 @@ def run(
     if fail_on not in (None, "overdue"):
         raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
     if reason:
-        from ..core.due import REASONS
+        from ..core.reasons import REASONS
 
         for r in reason:
             if r not in REASONS:
@@ -98,7 +98,7 @@ def run(
         else:
             out.write(listing.json_bytes() + b"\n")
     elif fmt is Format.table:
-        from ..core.due import LABELS
+        from ..core.reasons import LABELS
 
         _table(listing.rows(), LABELS, None if show_all else _page_rows())
     else:
@@ -127,12 +127,9 @@ def full_list(repo: Any, within: int | None = None) -> tuple[list[Any], bool, se
 def warn_estimated(reminders: list[Any], years: list[int] | None = None) -> None:
     """Say which years' days off were estimated, when a listed date depends on them."""
     from ..render import warn
+    from ..warm import estimated_warning
 
-    years = years or sorted({r.due.year for r in reminders if r.estimated})
-    warn(f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
-         "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
-         "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "
-         "due.extra_days_off and due.extra_working_days)")
+    warn(estimated_warning(years or sorted({r.due.year for r in reminders if r.estimated})))
 
 
 def check_owner(owner: str, owners: set[str], settings: Any) -> None:

@@ -49,7 +49,7 @@ def run(
 
 
 def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, Any]) -> None:
-    from ..core.due import LABELS
+    from ..core.reasons import LABELS
     from ..core.team import FIELDS
     from ..render import Column, Report, emit_report
 

@@ -12,8 +12,9 @@ from ..labels import enum_label, message_text
 from ..schema.enums import Tier
 from . import svg
 from .classify import classify
-from .due import LABELS, Reminder
+from .due import Reminder
 from .expenses import per_rep, statement
+from .reasons import LABELS
 from .scoring import by_owner, scorecards
 from .sparkline import FIGURES, figure_lines
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .due import REASONS, Reminder, cadence_of
+from .due import Reminder, cadence_of
 from .pool import PoolEntry
+from .reasons import REASONS
 
 if TYPE_CHECKING:
     from ..schema.config import Settings

@@ -1,0 +1,203 @@
+"""The warm path of ``kq due`` (kqcli.warm, issue 11): a piped ``--format json`` answered from
+the index when nothing changed, byte for byte what the full command prints, and never taken
+when anything it rests on changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kqcli import warm
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+PROBE = """
+import sys
+import kqcli.store.files
+kqcli.store.files.RACY_NS = 0  # trust a file at once, as a run two seconds later would
+sys.argv = ["kq", *sys.argv[1:]]
+from kqcli.entry import main
+code = 0
+try:
+    main()
+except SystemExit as e:
+    code = e.code or 0
+sys.stdout.flush()
+sys.stderr.write("\\npath: " + ("full" if "kqcli.commands.due" in sys.modules else "warm"))
+sys.exit(code)
+"""
+
+
+class Run:
+    def __init__(self, done: subprocess.CompletedProcess) -> None:
+        self.code = done.returncode
+        self.stdout = done.stdout
+        lines = done.stderr.decode().split("\npath: ")
+        self.stderr, self.path = lines[0], lines[-1]
+
+
+def kq(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """``kq --repo ROOT ARGS`` in a fresh process, as the console script runs it (stdout a
+    pipe); which path answered is in ``.path``."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KQ_")}
+    environment.update(env or {})
+    return Run(subprocess.run([sys.executable, "-c", PROBE, "--repo", str(root), *args],
+                              capture_output=True, env=environment, check=False))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    return root
+
+
+DAY = ("--today", "2026-11-24")
+
+
+@pytest.mark.parametrize("options", [
+    [],
+    ["--within", "14"],
+    ["-w", "3", "--owner", "李明"],
+    ["--owner=陈静", "--reason", "visit", "--reason", "birthday"],
+    ["--pool"],
+    ["--fail-on", "overdue"],
+])
+def test_the_warm_answer_is_the_full_answer(repo, options):
+    args = [*DAY, "due", "--format", "json", *options]
+    full = kq(repo, *args)
+    warm_run = kq(repo, *args)
+    again = kq(repo, *args)  # from the answers kept
+    assert (full.path, warm_run.path, again.path) == ("full", "warm", "warm")
+    assert full.stdout == warm_run.stdout == again.stdout
+    assert full.code == warm_run.code == again.code
+    assert full.stderr == warm_run.stderr == ""
+    json.loads(full.stdout)
+
+
+def test_fail_on_overdue_exits_1_on_the_warm_path_too(repo):
+    args = [*DAY, "due", "--format", "json", "--fail-on", "overdue"]
+    kq(repo, *args)
+    warm_run = kq(repo, *args)
+    assert (warm_run.path, warm_run.code) == ("warm", 1)
+    assert any(row["overdue_days"] > 0 for row in json.loads(warm_run.stdout))
+
+
+def test_a_changed_customer_file_is_seen(repo):
+    args = [*DAY, "due", "--format", "json"]
+    before = kq(repo, *args)
+    path = repo / "customers" / "hx-renmin.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: ", "name: 改名", 1), encoding="utf-8")
+    after = kq(repo, *args)
+    assert after.path == "full"
+    assert "改名华信" in after.stdout.decode() and "改名" not in before.stdout.decode()
+    assert kq(repo, *args).stdout == after.stdout
+
+
+def test_a_removed_customer_file_is_seen(repo):
+    args = [*DAY, "due", "--format", "json"]
+    kq(repo, *args)
+    (repo / "customers" / "hx-renmin.yaml").unlink()
+    after = kq(repo, *args)
+    assert after.path == "full"
+    assert "hx-renmin" not in after.stdout.decode()
+
+
+def test_a_changed_kq_yaml_is_seen(repo):
+    args = [*DAY, "due", "--format", "json"]
+    kq(repo, *args)
+    settings = repo / "kq.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert kq(repo, *args).path == "full"
+    assert kq(repo, *args).path == "warm"
+
+
+def test_another_day_takes_the_full_path_once(repo):
+    kq(repo, *DAY, "due", "--format", "json")
+    next_day = kq(repo, "--today", "2026-11-25", "due", "--format", "json")
+    assert next_day.path == "full"
+    assert kq(repo, "--today", "2026-11-25", "due", "--format", "json").path == "warm"
+
+
+def test_an_invalid_file_is_still_reported_and_exits_1(repo):
+    (repo / "customers" / "bad.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    args = [*DAY, "due", "--format", "json"]
+    kq(repo, *args)
+    again = kq(repo, *args)
+    assert (again.path, again.code) == ("full", 1)
+    assert "customers/bad.yaml" in again.stderr
+
+
+def test_a_hidden_yaml_file_does_not_stop_the_warm_path(repo):
+    """kq due does not read it and does not name it (kq check does)."""
+    (repo / "customers" / ".draft.yaml").write_text("name: x\n", encoding="utf-8")
+    args = [*DAY, "due", "--format", "json"]
+    full = kq(repo, *args)
+    again = kq(repo, *args)
+    assert (again.path, again.stdout, again.stderr) == ("warm", full.stdout, full.stderr)
+
+
+def test_an_unknown_owner_still_gets_the_closest_names(repo):
+    args = [*DAY, "due", "--format", "json"]
+    kq(repo, *args)
+    typo = kq(repo, *args, "--owner", "李名")
+    assert (typo.path, typo.code) == ("full", 2)
+    assert "李明" in typo.stderr
+
+
+def test_the_estimated_years_warning_is_the_same_on_both_paths(repo):
+    args = ["--today", "2026-12-20", "due", "--format", "json", "--within", "60"]
+    full, warm_run = kq(repo, *args), kq(repo, *args)
+    assert warm_run.path == "warm"
+    assert (warm_run.stderr, warm_run.stdout) == (full.stderr, full.stdout)
+
+
+def test_kq_today_from_the_environment(repo):
+    env = {"KQ_TODAY": "2026-11-24"}
+    full = kq(repo, "due", "--format", "json", env=env)
+    warm_run = kq(repo, "due", "--format", "json", env=env)
+    assert warm_run.path == "warm" and warm_run.stdout == full.stdout
+    assert full.stdout == kq(repo, *DAY, "due", "--format", "json").stdout
+
+
+@pytest.mark.parametrize("argv", [
+    ["due"],  # the table
+    ["due", "--format", "csv"],
+    ["due", "--format", "json", "--explain", "hx"],
+    ["due", "--format", "json", "--verbose"],
+    ["due", "--format", "json", "--all"],
+    ["due", "--format", "json", "-h"],
+    ["due", "-fjson"],
+    ["due", "--format", "json", "--owner"],
+    ["due", "--format", "json", "--within", "-1"],
+    ["--repo", "x", "list", "due"],
+    ["due", "--format", "json", "--repo", "x"],  # a global option after the command
+    ["due", "--format", "json", "extra"],
+])
+def test_anything_but_a_plain_request_is_left_to_the_full_command(argv):
+    request = warm.parse(argv)
+    assert request is None or request.format != "json"
+
+
+def test_parse_reads_the_options_as_click_does():
+    request = warm.parse(["--today=2026-11-24", "--no-pager", "--lang", "en", "due", "-f",
+                          "json", "--reason", "visit", "--reason=route", "-w", "7",
+                          "--owner", "a", "--owner", "李明"])
+    assert request is not None
+    assert (request.today, request.lang, request.format, request.reason, request.within,
+            request.owner) == ("2026-11-24", "en", "json", ["visit", "route"], "7", "李明")
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("2026-11-24", True), (" 2026-11-24 ", True), ("2026-02-30", False), ("2026-1-24", False),
+    ("１９９９-01-01", False), ("1899-12-31", False), ("2200-01-01", False), ("tomorrow", False),
+])
+def test_today_is_checked_as_the_full_command_checks_it(text, ok):
+    assert (warm._today(text) is not None) is ok

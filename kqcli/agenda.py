@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .warm import STALE, Listing, answer_key, listing, owners_of, record, remember
+from .warm import STALE, Listing, due_record, forget, listing, owners_of
 
 CODE = ("core", "schema", "agenda.py", "index.py")
 """What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
@@ -69,6 +69,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
             for statement in AGENDA_SCHEMA:  # drop and create
                 db.execute(statement)
             db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+            forget(db)
 
         index.write(wipe)
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
@@ -96,7 +97,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         db.executemany("delete from agenda where id = ?", ids)
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", states)
         db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
-        db.execute("delete from answers")
+        forget(db)
 
     index.write(store)
     return len(stale)
@@ -150,11 +151,9 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
     index = repo.index
     bring_up_to_date(index, settings, text, repo.today)
     out = query(index, settings, repo.today, within, owner, reasons, dropped)
-    if not index.fallback:
-        remember(index.db, answer_key(repo.today, within, owner, reasons), out)
     if not index.fallback and not repo.problems:
-        kept = record(str(repo.root), index.get_meta("agenda"), repo.max_file_bytes(),
-                      urgency_of(settings), sorted(r.name for r in settings.reps))
-        if kept is not None and index.get_meta("warm") != kept:
-            index.set_meta("warm", kept)
+        kept = due_record(str(repo.root), index.get_meta("agenda"), repo.max_file_bytes(),
+                          urgency_of(settings), sorted(r.name for r in settings.reps))
+        if kept is not None and index.get_meta("due") != kept:
+            index.set_meta("due", kept)
     return out, settings

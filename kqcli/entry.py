@@ -1,29 +1,40 @@
-"""The console script. Answers ``kq --version``, and ``kq due --format json`` when nothing
-changed (:mod:`kqcli.warm`), before importing anything heavy; turns a failure of git, the
+"""The console script. Answers ``kq --version``, and a question asked again of an unchanged
+repository (:mod:`kqcli.warm`), before importing anything heavy; turns a failure of git, the
 file system or the index that escaped a command into one line."""
 
 from __future__ import annotations
 
 import sys
 
+CACHED = ("due", "score", "classify")  # kqcli.warm.CACHED, checked before importing it
+
 
 def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):
+    args = sys.argv[1:]
+    if args in (["--version"], ["-V"]):
         from . import __version__
 
         sys.stdout.write(f"kq {__version__}\n")
         return
-    if "due" in sys.argv[1:]:  # a script's `kq due --format json` when nothing changed
-        from .warm import answer
+    recorder = None
+    if any(name in args for name in CACHED):
+        from . import warm
 
-        code = answer(sys.argv[1:])
-        if code is not None:
-            sys.stdout.flush()
-            sys.exit(code)
+        question = warm.question(args)
+        if question is not None:
+            code = warm.answer(question)
+            if code is not None:
+                sys.stdout.flush()
+                sys.exit(code)
+            recorder = warm.Recorder(question)
     from .cli import app
 
     try:
         app(prog_name="kq")
+    except SystemExit as e:
+        if recorder is not None:
+            recorder.finish(e.code)
+        raise
     except KeyboardInterrupt:
         sys.exit(130)  # Ctrl-C: what a shell expects, without a traceback
     except Exception as e:

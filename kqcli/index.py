@@ -27,7 +27,7 @@ from typing import Any
 from . import __version__
 from .problems import Problem
 from .store.files import scan, shown, signature
-from .warm import ANSWERS
+from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
@@ -304,6 +304,7 @@ class Index:
             db.execute("create index files_sig on files (id, sig, ok)")
             for statement in AGENDA_SCHEMA:
                 db.execute(statement)
+            forget(db)
             db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
             db.execute("commit")
         except BaseException:
@@ -362,7 +363,7 @@ class Index:
             changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
             self.db.executemany("delete from agenda where id = ?", changed)
             self.db.executemany("delete from agenda_state where id = ?", changed)
-            self.db.execute("delete from answers")
+            forget(self.db)
             self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
                                 records)
             self.db.execute("commit")

@@ -1,28 +1,36 @@
-"""``kq due``'s warm path: when nothing it depends on changed since the last full run, the
-JSON a script pipes is answered from the index with the standard library alone: no typer, no
-pydantic, no rules, no YAML.
+"""Answers without the command line: a question asked again of an unchanged repository, and
+``kq due``'s JSON from the agenda, with the standard library alone (no typer, pydantic, YAML
+or rules).
 
-The full command (:func:`kqcli.agenda.morning`) brings the index and the agenda up to date and
-leaves a record (``warm`` in ``meta``) of what its answer rested on: kq's code, ``kq.yaml``'s
-stat, the agenda's key, the size cap, the urgency weights and the reps. :func:`answer` takes the
-warm path only when every one of those still holds, every customer file has the signature the
-index holds, no file is invalid, no customer's agenda is due for a recheck today, and
-the rep-level rows were made for this day, window and team. Anything else, or any argument it
-does not know, returns None and the full command runs with its checks and messages.
+**Answers kept.** ``kq due``, ``kq score`` and ``kq classify`` (without ``--apply`` or
+``--output``) rest only on the customer files, ``kq.yaml``, kq itself, the day and a few
+environment variables. When one of them runs with stdout not a terminal, what it printed
+(stdout, stderr, exit code) is kept in the index under its arguments, the day and those
+variables (:class:`Question`), if nothing changed in the index while it ran (the
+``generation`` in ``meta``, renewed by every change to the files, the settings or the
+agenda, which also empties ``answers``). The same question is then answered from there after
+one ``lstat`` per customer file shows that every file still has the signature the index
+holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
 
-The listing itself (:func:`listing`) is the one both paths use.
+**kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
+agenda with :func:`listing` (the query the full command uses too) when the record of the
+last full ``kq due`` (``due`` in ``meta``) still holds: the agenda's key, no customer due for
+a recheck today, no invalid file, and rep-level rows made for this day, window and team.
+
+Anything else, or any doubt, leaves the question to the full command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sqlite3
 import sys
 
 from . import __version__
-from .store.files import scan, signature
+from .store.files import signature, unchanged
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -57,9 +65,20 @@ SHOWN = """case when k is null then null
 """``json.dumps(round(x, 2))``: SQLite prints a double with 15 significant digits, which for
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
-ANSWERS = "create table answers (key text primary key, overdue integer, years text, body blob)"
-"""Listings answered before, by question (:func:`answer_key`); emptied by every change to the
-files, the settings or the agenda, so a hit is the answer a full run would give."""
+ANSWERS = """create table answers (key text primary key, code text, kq_yaml text, out blob,
+                                     err blob, exit integer)"""
+"""Answers kept, by question (:class:`Question`); emptied by :func:`forget`."""
+
+FORGET = ("delete from answers",
+          "insert or replace into meta values ('generation', json_quote(hex(randomblob(8))))")
+"""Run in the transaction of every change to the files, the settings or the agenda."""
+
+
+def forget(db: sqlite3.Connection) -> None:
+    """Drop the answers kept and renew the generation (inside the caller's transaction)."""
+    for statement in FORGET:
+        db.execute(statement)
+
 
 STALE = """select f.id from files f left join agenda_state a on a.id = f.id
            where f.ok = 1 and (a.id is null or ? < a.evaluated or ? >= a.recheck)
@@ -139,30 +158,6 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
     return Listing(b"[" + b", ".join(items) + b"]", overdue, years, owners)
 
 
-def answer_key(today: dt.date, within: int | None, owner: str | None,
-               reasons: list[str] | None) -> str:
-    return json.dumps([today.toordinal(), within, owner or None, reasons or []],
-                      ensure_ascii=False)
-
-
-def recall(db: sqlite3.Connection, key: str, owners: set[str]) -> Listing | None:
-    """The listing answered before for ``key`` (:func:`answer_key`), unless the files, the
-    settings or the agenda changed since: every change to them empties ``answers``."""
-    row = db.execute("select body, overdue, years from answers where key = ?",
-                     (key,)).fetchone()
-    return None if row is None else Listing(row[0], bool(row[1]), json.loads(row[2]), owners)
-
-
-def remember(db: sqlite3.Connection, key: str, out: Listing) -> None:
-    """Keep a listing for the same question asked again (nothing kept when the cache is
-    read-only or busy: the answer is the same without it)."""
-    try:
-        db.execute("insert or replace into answers values (?, ?, ?, ?)",
-                   (key, int(out.overdue), json.dumps(out.estimated_years), out.body))
-    except sqlite3.Error:
-        pass
-
-
 def estimated_warning(years: list[int]) -> str:
     """Which years' days off were estimated, when a listed date depends on them."""
     return (f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
@@ -171,7 +166,7 @@ def estimated_warning(years: list[int]) -> str:
             "due.extra_days_off and due.extra_working_days)")
 
 
-# -- the record a full run leaves, and the check of it ----------------------------------------
+# -- the question and its answer ---------------------------------------------------------------
 
 def code_stamp() -> str:
     """Changes with kq's version and with any edit to its code (a development tree)."""
@@ -187,28 +182,72 @@ def code_stamp() -> str:
     return f"{__version__}/{newest}"
 
 
-def record(root: str, agenda_key: object, max_bytes: int, urgency: dict[str, float],
-           reps: list[str]) -> dict[str, object] | None:
-    """What a full run's answer rested on, for :func:`answer` to check (None: a run that
-    cannot be trusted next time, as ``kq.yaml`` was just written)."""
-    sig = signature(os.path.join(root, "kq.yaml"), 0)
-    if sig == "racy":
+CACHED = frozenset({"due", "score", "classify"})
+"""Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`."""
+NOT_KEPT = frozenset({"--output", "-o", "--apply", "--help", "-h"})
+"""Options that write something (or need no repository): their runs are not kept."""
+ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "NO_COLOR", "FORCE_COLOR",
+               "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+"""The variables a kept answer is for: the labels' language and what Rich lays a table out by."""
+GLOBAL = ("--repo", "--today", "--lang")
+
+
+class Question:
+    """One run of a command in :data:`CACHED`: where, on which day, and its key."""
+
+    def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
+                 rest: list[str]) -> None:
+        self.root, self.today, self.command, self.rest = root, today, command, rest
+        self.key = json.dumps([argv, today.toordinal(),
+                               [os.environ.get(name) for name in ENVIRONMENT]],
+                              ensure_ascii=False)
+        self.index = os.path.join(root, ".kq", "index.sqlite")
+
+    def kq_yaml(self) -> str:
+        return signature(os.path.join(self.root, "kq.yaml"), 0)
+
+
+def question(argv: list[str]) -> Question | None:
+    """The question ``argv`` asks, when its answer can be kept or found; else None."""
+    given: dict[str, str] = {}
+    n = 0
+    while n < len(argv):
+        name, equals, value = argv[n].partition("=")
+        if argv[n] == "--no-pager":
+            n += 1
+            continue
+        if name not in GLOBAL:
+            break
+        if not equals:
+            if n + 1 == len(argv):
+                return None
+            n += 1
+            value = argv[n]
+        given[name] = value
+        n += 1
+    if n == len(argv) or argv[n] not in CACHED or given.get("--lang", "zh") not in ("zh", "en"):
         return None
-    return {"code": code_stamp(), "kq_yaml": sig, "agenda": agenda_key, "max_bytes": max_bytes,
-            "urgency": urgency, "reps": reps}
+    rest = argv[n + 1:]
+    if any(a in NOT_KEPT or a.startswith(("--output=", "-o")) or (a[:1] == "-" and a[1:2] != "-"
+                                                                    and len(a) > 2)
+           for a in rest):
+        return None  # writes a file, asks for help, or bundles short options
+    if sys.stdout.isatty():
+        return None  # a terminal gets colours, a page and a pager: not kept
+    today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
+    root = _root(given.get("--repo"))
+    if today is None or root is None:
+        return None
+    return Question(argv, root, today, argv[n], rest)
 
 
-class Request:
-    """``kq [--repo R] [--today D] [--lang L] [--no-pager] due [options]`` as parsed here."""
+class DueRequest:
+    """The options of ``kq due`` that :func:`listing` answers."""
 
-    GLOBAL = {"--repo": "repo", "--today": "today", "--lang": "lang"}
     OPTIONS = {"--within": "within", "-w": "within", "--owner": "owner", "--reason": "reason",
                "--format": "format", "-f": "format", "--fail-on": "fail_on"}
 
     def __init__(self) -> None:
-        self.repo: str | None = None
-        self.today: str | None = None
-        self.lang: str | None = None
         self.within: str | None = None
         self.owner: str | None = None
         self.reason: list[str] = []
@@ -217,23 +256,17 @@ class Request:
         self.pool = False
 
 
-def parse(argv: list[str]) -> Request | None:
-    """The arguments of a plain ``kq due``; None for anything else (help, other options,
-    other commands), which the full command line handles."""
-    request, args, command = Request(), list(argv), False
+def parse_due(args: list[str]) -> DueRequest | None:
+    """``kq due``'s options as click reads them; None for any other (``--explain``, ``--all``,
+    ``--verbose``, help, a stray argument), which the full command handles."""
+    request, args = DueRequest(), list(args)
     while args:
         arg = args.pop(0)
-        if not command and arg == "due":
-            command = True
-            continue
-        if arg == "--pool" and command:
+        if arg == "--pool":
             request.pool = True
             continue
-        if arg == "--no-pager" and not command:
-            continue
         name, given, value = arg.partition("=")
-        known = Request.OPTIONS if command else Request.GLOBAL
-        if name not in known or (given and not name.startswith("--")):
+        if name not in DueRequest.OPTIONS or (given and not name.startswith("--")):
             return None
         if not given:
             if not args:
@@ -241,11 +274,11 @@ def parse(argv: list[str]) -> Request | None:
             value = args.pop(0)
         if value.startswith("-"):
             return None
-        if known[name] == "reason":
+        if DueRequest.OPTIONS[name] == "reason":
             request.reason.append(value)
         else:
-            setattr(request, known[name], value)
-    return request if command else None
+            setattr(request, DueRequest.OPTIONS[name], value)
+    return request
 
 
 def _today(text: str | None) -> dt.date | None:
@@ -279,80 +312,210 @@ def _root(given: str | None) -> str | None:
         folder = parent
 
 
-def _meta(db: sqlite3.Connection, key: str) -> str | None:
+def _connect(path: str) -> sqlite3.Connection:
+    """The index, read through memory mapping: an answer kept is a long blob, read in one go
+    instead of a read per page."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("pragma mmap_size = 268435456")
+    return db
+
+
+def _meta(db: sqlite3.Connection, key: str) -> object:
     row = db.execute("select value from meta where key = ?", (key,)).fetchone()
-    return row[0] if row else None
+    return json.loads(row[0]) if row else None
 
 
-def answer(argv: list[str]) -> int | None:
-    """Print ``kq due --format json`` for ``argv`` from a warm index and return the exit code;
-    None when the full command must run."""
-    from .core.reasons import REASONS
+def _unchanged(db: sqlite3.Connection, root: str, max_bytes: int) -> bool:
+    """Every customer file has the signature the index holds (one lstat each)."""
+    return unchanged(os.path.join(root, "customers"), dict(db.execute("select id, sig from files")),
+                     max_bytes)
 
-    request = parse(argv)
-    if (request is None or request.format != "json" or request.lang not in (None, "zh", "en")
-            or request.fail_on not in (None, "overdue") or sys.stdout.isatty()
-            or any(r not in REASONS for r in request.reason)
-            or (request.within is not None and not request.within.isdigit())):
-        return None
-    today = _today(request.today or os.environ.get("KQ_TODAY"))
-    root = _root(request.repo)
-    if today is None or root is None:
-        return None
-    path = os.path.join(root, ".kq", "index.sqlite")
-    if not os.path.isfile(path) or not os.path.isfile(os.path.join(root, ".kq", "schema.json")):
+
+def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
+    """``check.max_file_bytes`` as the last validation of this kq.yaml found it."""
+    verdict = _meta(db, "settings")
+    if isinstance(verdict, dict) and verdict.get("signature") == kq_yaml != "racy":
+        return verdict.get("max_file_bytes")
+    return None
+
+
+Answer = tuple[bytes, bytes, int]
+
+
+def answer(q: Question) -> int | None:
+    """Print the answer to ``q`` and return its exit code; None when the full command must
+    run."""
+    if not os.path.isfile(q.index):
         return None
     try:
-        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        db = _connect(q.index)
     except sqlite3.Error:
         return None
     try:
-        out = _listing(db, request, root, today)
+        found = _kept(db, q) or (_due(db, q) if q.command == "due" else None)
     except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
-        out = None  # anything unexpected in the cache: the full command decides
+        found = None  # anything unexpected in the cache: the full command decides
     finally:
         db.close()
-    if out is None:
+    if found is None:
         return None
-    if out.estimated_years:
-        sys.stderr.write(estimated_warning(out.estimated_years) + "\n")
-    sys.stdout.buffer.write(out.json_bytes() + b"\n")
-    return 1 if request.fail_on == "overdue" and out.overdue else 0
+    out, err, code = found
+    if err:
+        sys.stderr.buffer.write(err)
+        sys.stderr.flush()
+    sys.stdout.buffer.write(out)
+    return code
 
 
-def _listing(db: sqlite3.Connection, request: Request, root: str,
-             today: dt.date) -> Listing | None:
-    """The listing, when everything the last full run's answer rested on still holds."""
-    text = _meta(db, "warm")
-    kept = json.loads(text) if text else None
-    if not isinstance(kept, dict) or kept["code"] != code_stamp():
+def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
+    row = db.execute("select code, kq_yaml, out, err, exit from answers where key = ?",
+                     (q.key,)).fetchone()
+    if row is None or row[0] != code_stamp() or row[1] != q.kq_yaml():
         return None
-    if kept["kq_yaml"] != signature(os.path.join(root, "kq.yaml"), 0):
+    cap = _cap(db, row[1])
+    if cap is None or not _unchanged(db, q.root, cap):
         return None
-    agenda_key = _meta(db, "agenda")
-    if agenda_key is None or json.loads(agenda_key) != kept["agenda"]:
+    return row[2], row[3], row[4]
+
+
+def keep(db: sqlite3.Connection, q: Question, generation: object, code: str, kq_yaml: str,
+         found: Answer) -> None:
+    """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
+    read-only or busy: the answer is the same without it)."""
+    try:
+        db.execute("""insert or replace into answers
+                      select ?, ?, ?, ?, ?, ? where (select value from meta
+                                                     where key = 'generation') is ?""",
+                   (q.key, code, kq_yaml, *found, json.dumps(generation)))
+    except sqlite3.Error:
+        pass
+
+
+def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
+    """``kq due --format json`` from the agenda, when the last full run's record holds."""
+    from .core.reasons import REASONS
+
+    request = parse_due(q.rest)
+    if (request is None or request.format != "json" or request.fail_on not in (None, "overdue")
+            or any(r not in REASONS for r in request.reason)
+            or (request.within is not None and not request.within.isdigit())):
         return None
-    on_disk, _ = scan(os.path.join(root, "customers"), kept["max_bytes"])
-    if dict(db.execute("select id, sig from files")) != {
-            i: sig for i, (_, sig) in on_disk.items()}:
-        return None  # "racy" and "gone" never equal a stored signature
-    t = today.toordinal()
+    generation = _meta(db, "generation")
+    kept = _meta(db, "due")
+    code, kq_yaml = code_stamp(), q.kq_yaml()
+    if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
+            or _meta(db, "agenda") != kept["agenda"]
+            or not _unchanged(db, q.root, kept["max_bytes"])):
+        return None
+    t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
             or db.execute(STALE + " limit 1", (t, t)).fetchone()):
         return None
     owners = owners_of(db)
     within = int(request.within) if request.within is not None else None
-    reps_text = _meta(db, "agenda_reps")
-    reps = json.loads(reps_text) if reps_text else None
+    reps = _meta(db, "agenda_reps")
     if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"]]:
         return None
     if request.owner and request.owner not in owners and request.owner not in kept["reps"]:
         return None  # the full command names the closest reps
-    reasons = ["pool"] if request.pool else request.reason
-    key = answer_key(today, within, request.owner, reasons)
-    out = recall(db, key, owners)
-    if out is None:
-        out = listing(db, kept["urgency"], today, within, owners, reps["rows"], reps["years"],
-                      request.owner, reasons)
-        remember(db, key, out)
-    return out
+    out = listing(db, kept["urgency"], q.today, within, owners, reps["rows"], reps["years"],
+                  request.owner, ["pool"] if request.pool else request.reason)
+    err = (estimated_warning(out.estimated_years) + "\n").encode() if out.estimated_years else b""
+    found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
+    keep(db, q, generation, code, kq_yaml, found)
+    return found
+
+
+def due_record(root: str, agenda_key: object, max_bytes: int, urgency: dict[str, float],
+               reps: list[str]) -> dict[str, object] | None:
+    """What a full ``kq due`` rested on, for :func:`_due` to check (None: a run that cannot
+    be trusted next time, as ``kq.yaml`` was just written)."""
+    sig = signature(os.path.join(root, "kq.yaml"), 0)
+    if sig == "racy":
+        return None
+    return {"code": code_stamp(), "kq_yaml": sig, "agenda": agenda_key, "max_bytes": max_bytes,
+            "urgency": urgency, "reps": reps}
+
+
+# -- recording what the full command prints ---------------------------------------------------
+
+class _Tee(io.BufferedIOBase):
+    """Writes go to ``target`` at once (no buffer of its own) and are kept."""
+
+    def __init__(self, target: io.BufferedIOBase) -> None:
+        super().__init__()
+        self.target, self.kept = target, bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.target.write(data)
+        self.kept += data
+        return len(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+
+class Recorder:
+    """Keeps what the full command prints for ``q``, when nothing changed while it ran."""
+
+    def __init__(self, q: Question) -> None:
+        self.q = q
+        self.start = self._state()
+        self.streams = (sys.stdout, sys.stderr)
+        self.tees: list[_Tee] = []
+        if self.start is None:
+            return
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            tee = _Tee(stream.buffer)
+            self.tees.append(tee)
+            setattr(sys, name, io.TextIOWrapper(
+                tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
+                line_buffering=stream.line_buffering, write_through=True))
+
+    def _state(self) -> tuple[object, str, str] | None:
+        if not os.path.isfile(self.q.index):
+            return None
+        try:
+            db = _connect(self.q.index)
+            try:
+                return _meta(db, "generation"), code_stamp(), self.q.kq_yaml()
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error, ValueError):
+            return None
+
+    def finish(self, exit_code: object) -> None:
+        """Restore the streams; keep the answer if the run ended with 0 or 1 and the index,
+        kq and kq.yaml are as they were when it started."""
+        if not self.tees:
+            return
+        flushed = True
+        for wrapper in (sys.stdout, sys.stderr):
+            try:
+                wrapper.flush()
+            except (OSError, ValueError):
+                flushed = False  # a closed pipe: the answer was not printed whole
+        sys.stdout, sys.stderr = self.streams
+        code = 0 if exit_code is None else exit_code
+        if (not flushed or code not in (0, 1) or self.start is None
+                or self.start[2] == "racy" or self._state() != self.start):
+            return
+        try:
+            db = _connect(self.q.index)
+        except sqlite3.Error:
+            return
+        try:
+            keep(db, self.q, self.start[0], self.start[1], self.start[2],
+                 (bytes(self.tees[0].kept), bytes(self.tees[1].kept), code))
+        finally:
+            db.close()

@@ -1,6 +1,6 @@
-"""The warm path of ``kq due`` (kqcli.warm, issue 11): a piped ``--format json`` answered from
-the index when nothing changed, byte for byte what the full command prints, and never taken
-when anything it rests on changed."""
+"""Answers without the command line (kqcli.warm, issue 11): a question asked again of an
+unchanged repository, and ``kq due --format json`` from the agenda, byte for byte what the full
+command prints, and never given when anything it rests on changed."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ try:
 except SystemExit as e:
     code = e.code or 0
 sys.stdout.flush()
-sys.stderr.write("\\npath: " + ("full" if "kqcli.commands.due" in sys.modules else "warm"))
+full = any(m.startswith("kqcli.commands.") for m in sys.modules)
+sys.stderr.write("\\npath: " + ("full" if full else "warm"))
 sys.exit(code)
 """
 
@@ -167,32 +168,92 @@ def test_kq_today_from_the_environment(repo):
     assert full.stdout == kq(repo, *DAY, "due", "--format", "json").stdout
 
 
+@pytest.mark.parametrize("args", [
+    ["due"],  # the table, piped
+    ["due", "--format", "csv", "--within", "7"],
+    ["score", "--format", "json"],
+    ["score", "--by", "owner"],
+    ["classify", "--format", "json"],
+    ["classify"],
+    ["--lang", "en", "due", "--all"],
+])
+def test_a_question_asked_again_is_answered_from_the_answers_kept(repo, args):
+    """The first run brings the index up to date (nothing kept: the index changed while it
+    ran), the second is kept, the third is answered without the command line."""
+    runs = [kq(repo, *DAY, *args) for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "warm"]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert runs[0].stderr == runs[2].stderr and runs[0].code == runs[2].code
+    assert runs[0].stdout
+
+
+def test_an_answer_is_kept_for_its_environment(repo):
+    args = [*DAY, "due"]
+    kq(repo, *args)
+    kq(repo, *args)
+    wide = kq(repo, *args, env={"COLUMNS": "200"})
+    assert wide.path == "full"
+    assert wide.stdout != kq(repo, *args).stdout
+
+
+def test_a_logged_visit_is_seen_by_the_next_run(repo):
+    args = [*DAY, "due", "--format", "json", "--owner", "李明", "--reason", "visit"]
+    for _ in range(3):
+        before = kq(repo, *args)
+    assert before.path == "warm"
+    customer = json.loads(before.stdout)[0]["customer"]
+    logged = kq(repo, *DAY, "log", customer, "--kind", "visit", "--outcome", "谈妥陈列")
+    assert logged.code == 0, logged.stderr
+    after = kq(repo, *args)
+    assert after.path == "full"
+    assert customer in before.stdout.decode() and customer not in after.stdout.decode()
+
+
 @pytest.mark.parametrize("argv", [
-    ["due"],  # the table
-    ["due", "--format", "csv"],
     ["due", "--format", "json", "--explain", "hx"],
     ["due", "--format", "json", "--verbose"],
     ["due", "--format", "json", "--all"],
-    ["due", "--format", "json", "-h"],
     ["due", "-fjson"],
     ["due", "--format", "json", "--owner"],
     ["due", "--format", "json", "--within", "-1"],
-    ["--repo", "x", "list", "due"],
-    ["due", "--format", "json", "--repo", "x"],  # a global option after the command
     ["due", "--format", "json", "extra"],
 ])
-def test_anything_but_a_plain_request_is_left_to_the_full_command(argv):
-    request = warm.parse(argv)
+def test_due_options_the_agenda_query_does_not_know_are_left_to_the_full_command(argv):
+    request = warm.parse_due(argv[1:])
     assert request is None or request.format != "json"
 
 
-def test_parse_reads_the_options_as_click_does():
-    request = warm.parse(["--today=2026-11-24", "--no-pager", "--lang", "en", "due", "-f",
-                          "json", "--reason", "visit", "--reason=route", "-w", "7",
-                          "--owner", "a", "--owner", "李明"])
+@pytest.mark.parametrize("argv", [
+    ["--repo", "x", "list", "due"],
+    ["score", "--output", "x.xlsx", "--format", "xlsx"],
+    ["score", "-o", "x.csv"],
+    ["score", "--output=x.csv"],
+    ["classify", "--apply"],
+    ["due", "--help"],
+    ["due", "-af", "json"],
+    ["--lang", "fr", "due"],
+    ["--today", "2026-02-30", "due"],
+    ["--today"],
+])
+def test_runs_that_write_ask_for_help_or_are_wrong_are_never_kept(repo, argv):
+    assert warm.question(["--repo", str(repo), *argv]) is None
+
+
+def test_a_terminal_is_never_answered_from_the_answers_kept(repo, monkeypatch):
+    assert warm.question(["--repo", str(repo), "due"]) is not None
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert warm.question(["--repo", str(repo), "due"]) is None
+
+
+def test_parse_reads_the_options_as_click_does(repo):
+    q = warm.question(["--today=2026-11-24", "--no-pager", "--repo", str(repo), "--lang", "en",
+                       "due", "-f", "json", "--reason", "visit", "--reason=route", "-w", "7",
+                       "--owner", "a", "--owner", "李明"])
+    assert q is not None and (q.command, q.today.isoformat()) == ("due", "2026-11-24")
+    request = warm.parse_due(q.rest)
     assert request is not None
-    assert (request.today, request.lang, request.format, request.reason, request.within,
-            request.owner) == ("2026-11-24", "en", "json", ["visit", "route"], "7", "李明")
+    assert (request.format, request.reason, request.within, request.owner) == (
+        "json", ["visit", "route"], "7", "李明")
 
 
 @pytest.mark.parametrize(("text", "ok"), [

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kqcli import warm
+from kqcli.store import files
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -262,3 +263,30 @@ def test_parse_reads_the_options_as_click_does(repo):
 ])
 def test_today_is_checked_as_the_full_command_checks_it(text, ok):
     assert (warm._today(text) is not None) is ok
+
+
+def test_a_file_written_within_two_seconds_is_never_trusted(tmp_path):
+    """The index stores such a file's signature as "racy"; equal text is not a match."""
+    folder = tmp_path / "customers"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("name: 甲\n", encoding="utf-8")
+    stored = {"a": files.signature(str(folder / "a.yaml"), 1000)}
+    assert stored == {"a": "racy"}
+    assert not files.unchanged(str(folder), stored, 1000)
+
+
+def test_unchanged_compares_every_file_and_the_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "RACY_NS", 0)
+    folder = tmp_path / "customers"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(f"name: {name}\n", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("x\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("x\n", encoding="utf-8")
+    stored = {i: sig for i, (_, sig) in files.scan(str(folder), 1000)[0].items()}
+    assert files.unchanged(str(folder), stored, 1000)
+    assert not files.unchanged(str(folder), {**stored, "c": stored["a"]}, 1000)  # c is gone
+    assert not files.unchanged(str(folder), {"a": stored["a"]}, 1000)  # b is new
+    assert not files.unchanged(str(folder), stored, 5)  # now over the size cap
+    (folder / "b.yaml").write_text("name: bb\n", encoding="utf-8")
+    assert not files.unchanged(str(folder), stored, 1000)

@@ -103,8 +103,8 @@ def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:
                     continue
                 key = name[:-5] if name.isascii() else shown(name[:-5])
                 sig = _signature(entry.path, entry.stat(follow_symlinks=False), max_bytes, now)
-                if stored.get(key) != sig:
-                    return False  # also "racy": never stored
+                if sig == "racy" or stored.get(key) != sig:
+                    return False  # a file read while racy is stored as "racy": never trusted
                 seen += 1
     except OSError:
         return False

@@ -348,10 +348,12 @@ class Index:
             return
         paths = [on_disk[i][0] for i in stale]
         records: list[Record] = []
-        wanted = set(stale) if len(stale) < PARALLEL_FROM else set()
-        names_known = {i: (name, letters) for i, name, letters in self.db.execute(
-            "select id, json_extract(summary, '$.name'), initials from files where ok = 1")
-            if i in wanted}
+        names_known: dict[str, tuple[str, str]] = {}
+        for i in stale if len(stale) < PARALLEL_FROM else []:  # a few: one row each
+            row = self.db.execute("select json_extract(summary, '$.name'), initials from files "
+                                  "where ok = 1 and id = ?", (i,)).fetchone()
+            if row:
+                names_known[i] = row
         jobs = os.cpu_count() or 1
         for n, record in enumerate(_parse_many(paths, jobs, names_known, max_bytes), 1):
             records.append(record)

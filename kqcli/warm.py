@@ -169,7 +169,9 @@ def estimated_warning(years: list[int]) -> str:
 # -- the question and its answer ---------------------------------------------------------------
 
 def code_stamp() -> str:
-    """Changes with kq's version and with any edit to its code (a development tree)."""
+    """Changes with kq's version and any edit to its code (a development tree), with Python's
+    version, and with any package installed, upgraded or removed (the folders on ``sys.path``
+    change their mtime): a new Rich may lay a table out differently."""
     newest = 0
     folders = [os.path.dirname(os.path.abspath(__file__))]
     while folders:
@@ -179,16 +181,23 @@ def code_stamp() -> str:
                     newest = max(newest, entry.stat().st_mtime_ns)
                 elif entry.is_dir() and not entry.name.startswith(("_", ".")):
                     folders.append(entry.path)
-    return f"{__version__}/{newest}"
+    paths = []
+    for folder in sys.path[1:]:  # [0]: the script's folder, or the working one for -m
+        try:
+            paths.append(os.stat(folder or ".").st_mtime_ns)
+        except OSError:
+            paths.append(0)
+    return f"{__version__}/{newest}/{sys.version}/{paths}"
 
 
 CACHED = frozenset({"due", "score", "classify"})
 """Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`."""
 NOT_KEPT = frozenset({"--output", "-o", "--apply", "--help", "-h"})
 """Options that write something (or need no repository): their runs are not kept."""
-ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "NO_COLOR", "FORCE_COLOR",
+ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR",
                "TTY_COMPATIBLE", "TTY_INTERACTIVE")
-"""The variables a kept answer is for: the labels' language and what Rich lays a table out by."""
+"""The variables a kept answer is for: the labels' language and what Rich lays a table out and
+styles it by (a pipe is as wide as ``COLUMNS``, else 1000: kqcli.render)."""
 GLOBAL = ("--repo", "--today", "--lang")
 
 
@@ -199,8 +208,8 @@ class Question:
                  rest: list[str]) -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
         self.key = json.dumps([argv, today.toordinal(),
-                               [os.environ.get(name) for name in ENVIRONMENT]],
-                              ensure_ascii=False)
+                               [os.environ.get(name) for name in ENVIRONMENT],
+                               [sys.stdout.encoding, sys.stdout.errors]], ensure_ascii=False)
         self.index = os.path.join(root, ".kq", "index.sqlite")
 
     def kq_yaml(self) -> str:
@@ -383,6 +392,7 @@ def keep(db: sqlite3.Connection, q: Question, generation: object, code: str, kq_
     """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
     read-only or busy: the answer is the same without it)."""
     try:
+        db.execute("pragma busy_timeout = 200")  # never keep the user waiting for this
         db.execute("""insert or replace into answers
                       select ?, ?, ?, ?, ?, ? where (select value from meta
                                                      where key = 'generation') is ?""",

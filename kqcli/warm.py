@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import sqlite3
 import sys
@@ -104,6 +103,8 @@ class Listing:
         return self.body.decode()
 
     def rows(self) -> list[dict[str, object]]:
+        import json
+
         return json.loads(self.body)
 
 
@@ -127,6 +128,8 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
             owner: str | None = None, reasons: list[str] | None = None) -> Listing:
     """The morning list, most urgent first, from an up-to-date agenda and the rep-level rows
     (``everyone``, with the ``years`` they estimated); ``urgency``: the weights by name."""
+    import json
+
     t = today.toordinal()
     db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
     db.execute("delete from temp.everyone")
@@ -207,9 +210,8 @@ class Question:
     def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
                  rest: list[str]) -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
-        self.key = json.dumps([argv, today.toordinal(),
-                               [os.environ.get(name) for name in ENVIRONMENT],
-                               [sys.stdout.encoding, sys.stdout.errors]], ensure_ascii=False)
+        self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
+                         sys.stdout.encoding, sys.stdout.errors))
         self.index = os.path.join(root, ".kq", "index.sqlite")
 
     def kq_yaml(self) -> str:
@@ -330,8 +332,16 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 def _meta(db: sqlite3.Connection, key: str) -> object:
+    import json
+
+    text = _raw(db, key)
+    return None if text is None else json.loads(text)
+
+
+def _raw(db: sqlite3.Connection, key: str) -> str | None:
+    """A value of ``meta`` as its JSON text (compared as it is stored, not decoded)."""
     row = db.execute("select value from meta where key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return row[0] if row else None
 
 
 def _unchanged(db: sqlite3.Connection, root: str, max_bytes: int) -> bool:
@@ -342,9 +352,11 @@ def _unchanged(db: sqlite3.Connection, root: str, max_bytes: int) -> bool:
 
 def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
     """``check.max_file_bytes`` as the last validation of this kq.yaml found it."""
-    verdict = _meta(db, "settings")
-    if isinstance(verdict, dict) and verdict.get("signature") == kq_yaml != "racy":
-        return verdict.get("max_file_bytes")
+    row = db.execute("""select json_extract(value, '$.signature'),
+                               json_extract(value, '$.max_file_bytes')
+                        from meta where key = 'settings' and json_valid(value)""").fetchone()
+    if row and row[0] == kq_yaml != "racy" and isinstance(row[1], int):
+        return row[1]
     return None
 
 
@@ -387,7 +399,7 @@ def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
     return row[2], row[3], row[4]
 
 
-def keep(db: sqlite3.Connection, q: Question, generation: object, code: str, kq_yaml: str,
+def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str, kq_yaml: str,
          found: Answer) -> None:
     """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
     read-only or busy: the answer is the same without it)."""
@@ -396,7 +408,7 @@ def keep(db: sqlite3.Connection, q: Question, generation: object, code: str, kq_
         db.execute("""insert or replace into answers
                       select ?, ?, ?, ?, ?, ? where (select value from meta
                                                      where key = 'generation') is ?""",
-                   (q.key, code, kq_yaml, *found, json.dumps(generation)))
+                   (q.key, code, kq_yaml, *found, generation))
     except sqlite3.Error:
         pass
 
@@ -410,7 +422,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
             or any(r not in REASONS for r in request.reason)
             or (request.within is not None and not request.within.isdigit())):
         return None
-    generation = _meta(db, "generation")
+    generation = _raw(db, "generation")
     kept = _meta(db, "due")
     code, kq_yaml = code_stamp(), q.kq_yaml()
     if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
@@ -492,13 +504,13 @@ class Recorder:
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
                 line_buffering=stream.line_buffering, write_through=True))
 
-    def _state(self) -> tuple[object, str, str] | None:
+    def _state(self) -> tuple[str | None, str, str] | None:
         if not os.path.isfile(self.q.index):
             return None
         try:
             db = _connect(self.q.index)
             try:
-                return _meta(db, "generation"), code_stamp(), self.q.kq_yaml()
+                return _raw(db, "generation"), code_stamp(), self.q.kq_yaml()
             finally:
                 db.close()
         except (OSError, sqlite3.Error, ValueError):

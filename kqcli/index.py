@@ -31,7 +31,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6  # 6: cards
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str]
@@ -53,6 +53,12 @@ AGENDA_SCHEMA = (
     ANSWERS,
 )
 """The agenda kept beside the files (kqcli.agenda): rebuilt with them."""
+
+CARDS_SCHEMA = (
+    "drop table if exists cards",
+    # One month's scorecard of one customer as JSON ('null': not scored), kqcli.cards.
+    "create table cards (id text, month text, card text, primary key (id, month)) without rowid",
+)
 
 
 def _code_stamp() -> str:
@@ -302,7 +308,7 @@ class Index:
                           initials text)""")
             # id, sig and ok without reading the rows (a run reads them for every file)
             db.execute("create index files_sig on files (id, sig, ok)")
-            for statement in AGENDA_SCHEMA:
+            for statement in (*AGENDA_SCHEMA, *CARDS_SCHEMA):
                 db.execute(statement)
             forget(db)
             db.execute("insert or replace into meta values ('stamp', ?)", (stamp,))
@@ -365,6 +371,7 @@ class Index:
             changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
             self.db.executemany("delete from agenda where id = ?", changed)
             self.db.executemany("delete from agenda_state where id = ?", changed)
+            self.db.executemany("delete from cards where id = ?", changed)
             forget(self.db)
             self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
                                 records)

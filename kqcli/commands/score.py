@@ -57,14 +57,14 @@ def run(
 
     Example: kq --repo examples score --month 2026-10 --by owner
     """
-    from ..core.scoring import by_owner, scorecards
+    from ..cards import scorecards
+    from ..core.scoring import by_owner
 
     if by not in (None, "owner"):
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
-    rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
-    cards = scorecards(rows, repo.settings, month)
+    cards = scorecards(repo, month, owner)
     data = by_owner(cards) if by else cards
     code = report_skipped(repo)
     if fmt is Format.table and (output or bom):

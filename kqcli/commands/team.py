@@ -26,8 +26,9 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 team --month 2026-10
     """
+    from ..cards import scorecards
     from ..core.pool import pool
-    from ..core.scoring import by_owner, scorecards
+    from ..core.scoring import by_owner
     from ..core.team import team
     from .due import full_list
     from .score import default_month
@@ -38,7 +39,7 @@ def run(
     month = parse_month(month) if month else default_month(repo.today)
     rows = repo.index.facts()
     reminders, _, _ = full_list(repo)
-    cards = by_owner(scorecards(repo.index.ledgers(), repo.settings, month))
+    cards = by_owner(scorecards(repo, month))
     data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
     code = report_skipped(repo)

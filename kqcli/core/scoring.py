@@ -150,18 +150,26 @@ def information(facts: dict[str, Any], settings: Settings, month: str) -> dict[s
 def scorecards(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
                month: str) -> list[dict[str, Any]]:
     """Every active customer's card for ``month`` with the change against the month before."""
-    before = previous_month(month)
-    out = []
-    for summary, facts in rows:
-        if summary.get("status") in ("terminated", "potential"):
-            continue
-        card = scorecard(summary, facts, settings, month)
-        prior = scorecard(summary, facts, settings, before)
-        card["previous"] = prior["total"]
-        card["change"] = change(card["items"], prior["items"])
-        out.append(card)
-    out.sort(key=lambda c: (c["owner"] or "~", -c["total"], c["customer"]))
-    return out
+    return ordered([c for c in (customer_card(s, f, settings, month) for s, f in rows) if c])
+
+
+def customer_card(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
+                  month: str) -> dict[str, Any] | None:
+    """One customer's card for ``month`` with ``previous`` and ``change``; None for a customer
+    not scored (terminated, potential). Depends on nothing but its arguments: kept per
+    customer in the index (kqcli.cards)."""
+    if summary.get("status") in ("terminated", "potential"):
+        return None
+    card = scorecard(summary, facts, settings, month)
+    prior = scorecard(summary, facts, settings, previous_month(month))
+    card["previous"] = prior["total"]
+    card["change"] = change(card["items"], prior["items"])
+    return card
+
+
+def ordered(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cards by rep (none last), best first, then by customer id."""
+    return sorted(cards, key=lambda c: (c["owner"] or "~", -c["total"], c["customer"]))
 
 
 def change(items: dict[str, float | None], before: dict[str, float | None]) -> float:

@@ -1,0 +1,53 @@
+"""Month-end scorecards kept in the index: each customer's card for a month is worked out once
+(:func:`kqcli.core.scoring.customer_card`) and kept until its file, ``kq.yaml`` or kq's rules
+change, so ``kq score`` after one logged visit works out one card, not every customer's.
+
+A customer's cards are dropped with its index row when its file changes (``Index.refresh``);
+all of them when the rules or the settings change (the ``cards`` key in ``meta``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .agenda import _code_stamp, light_settings
+
+
+def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str, Any]]:
+    """Every scored customer's card for ``month`` (of ``owner``'s customers only, if given), in
+    :func:`~kqcli.core.scoring.ordered` order: what ``core.scoring.scorecards`` answers."""
+    from .core.scoring import customer_card, ordered
+    from .index import CARDS_SCHEMA
+
+    index = repo.index
+    _, text = light_settings(repo)
+    stamp = "\n".join([_code_stamp(), str(Path(__file__).stat().st_mtime_ns), *CARDS_SCHEMA,
+                       text])
+    key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
+    if index.get_meta("cards") != key:
+        def wipe(db: Any) -> None:
+            for statement in CARDS_SCHEMA:  # drop and create
+                db.execute(statement)
+            db.execute("insert or replace into meta values ('cards', ?)", (json.dumps(key),))
+
+        index.write(wipe)
+    missing = index.db.execute(
+        """select f.id, f.summary, f.ledger from files f
+           where f.ok = 1 and not exists (select 1 from cards c
+                                          where c.id = f.id and c.month = ?)""",
+        (month,)).fetchall()
+    if missing:
+        settings = repo.settings
+        new = [(i, month, json.dumps(customer_card(json.loads(s), json.loads(ledger), settings,
+                                                   month), ensure_ascii=False))
+               for i, s, ledger in missing]
+        index.write(lambda db: db.executemany("insert or replace into cards values (?, ?, ?)",
+                                              new))
+    rows = index.db.execute(
+        """select c.card from cards c join files f on f.id = c.id
+           where c.month = ? and f.ok = 1 and c.card != 'null'""", (month,))
+    cards = [json.loads(text) for (text,) in rows]
+    return ordered([c for c in cards if not owner or c["owner"] == owner])

@@ -1,0 +1,105 @@
+"""Scorecards kept in the index (kqcli.cards, issue 11): ``kq score`` reads each customer's card
+from the index, worked out once per file, settings and month, and answers exactly what
+scoring every customer afresh answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kqcli import cards
+from kqcli.core import scoring
+from kqcli.repo import Repo
+from kqcli.store import files
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLES = PROJECT / "examples"
+_spec = importlib.util.spec_from_file_location("kq_bench_generate_cards",
+                                               PROJECT / "bench" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)  # type: ignore[union-attr]
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "RACY_NS", 0)
+
+
+@pytest.fixture
+def repo_root(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    return root
+
+
+def afresh(root: Path, month: str, owner: str | None = None) -> list[dict]:
+    repo = Repo(root, TODAY)
+    rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
+    return scoring.scorecards(rows, repo.settings, month)
+
+
+def kept(root: Path, month: str, owner: str | None = None) -> list[dict]:
+    return cards.scorecards(Repo(root, TODAY), month, owner)
+
+
+def worked_out(root: Path) -> int:
+    db = Repo(root, TODAY).index.db
+    return db.execute("select count(*) from cards").fetchone()[0]
+
+
+@pytest.mark.parametrize("month", ["2026-09", "2026-10", "2026-11"])
+def test_examples_agree_with_scoring_every_customer(repo_root, month):
+    assert kept(repo_root, month) == afresh(repo_root, month)
+    assert kept(repo_root, month) == afresh(repo_root, month)  # now from the index
+    assert kept(repo_root, month, "李明") == afresh(repo_root, month, "李明")
+
+
+def test_a_generated_repository_agrees(tmp_path):
+    root = tmp_path / "big"
+    generate.generate(root, 80, 40, 3)
+    for month in ("2026-10", "2026-11", "2026-10"):
+        assert json.dumps(kept(root, month)) == json.dumps(afresh(root, month)), month
+
+
+def test_a_changed_file_works_out_only_its_card_again(repo_root):
+    kept(repo_root, "2026-10")
+    count = worked_out(repo_root)
+    path = repo_root / "customers" / "hx-renmin.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nvisits:\n" in text
+    path.write_text(text.replace("\nvisits:\n", "\nvisits:\n  - {date: 2026-10-20, kind: visit, "
+                                                "goal: 陈列, outcome: 谈妥}\n", 1),
+                    encoding="utf-8")
+    assert worked_out(repo_root) == count - 1  # its refresh dropped the changed one's cards
+    after = kept(repo_root, "2026-10")
+    assert after == afresh(repo_root, "2026-10")
+    assert worked_out(repo_root) == count
+
+
+def test_a_changed_kq_yaml_works_out_every_card_again(repo_root):
+    before = kept(repo_root, "2026-11")
+    settings_file = repo_root / "kq.yaml"
+    text = settings_file.read_text(encoding="utf-8")
+    old = '{key: "feedback", label: "店员信息反馈数量质量", points: 10, target: 4}'
+    assert old in text
+    settings_file.write_text(text.replace(old, old.replace("target: 4", "target: 1")),
+                             encoding="utf-8")
+    after = kept(repo_root, "2026-11")
+    assert after == afresh(repo_root, "2026-11")
+    assert after != before
+
+
+def test_terminated_and_potential_customers_are_not_scored(repo_root):
+    statuses = {p.stem: p.read_text(encoding="utf-8") for p in
+                (repo_root / "customers").glob("*.yaml")}
+    skipped = {i for i, text in statuses.items()
+               if "\nstatus: terminated" in text or "\nstatus: potential" in text}
+    scored = {c["customer"] for c in kept(repo_root, "2026-11")}
+    assert scored and not scored & skipped
+    assert scored | skipped == set(statuses)

@@ -1,6 +1,7 @@
-"""The console script. Answers ``kq --version``, and a question asked again of an unchanged
-repository (:mod:`kqcli.warm`), before importing anything heavy; turns a failure of git, the
-file system or the index that escaped a command into one line."""
+"""The console script. Answers ``kq --version``, ``kq --help`` (:mod:`kqcli.usage`) and a
+question asked again of an unchanged repository (:mod:`kqcli.warm`) before importing anything
+heavy; turns a failure of git, the file system or the index that escaped a command into one
+line."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ def main() -> None:
 
         sys.stdout.write(f"kq {__version__}\n")
         return
+    if args in (["--help"], ["-h"], []):
+        from .usage import help_text
+
+        if args:
+            sys.stdout.write(help_text())
+            return
+        sys.stderr.write(help_text())  # a bare `kq` is a usage error (click's no_args_is_help)
+        sys.exit(2)
     recorder = None
     if any(name in args for name in CACHED):
         from . import warm

@@ -256,3 +256,32 @@ def test_each_command_still_runs_from_its_module(kq):
     result = kq("--repo", EXAMPLES, "--today", "2026-11-24", "list", "--format", "json")
     assert result.exit_code == 0 and len(json.loads(result.output)) == len(
         list((EXAMPLES / "customers").glob("*.yaml")))
+
+
+def test_kq_help_is_the_same_text_with_and_without_typer():
+    from typer.testing import CliRunner
+
+    from kqcli.cli import app
+    from kqcli.usage import help_text
+
+    fast = subprocess.run([sys.executable, "-m", "kqcli", "--help"], capture_output=True,
+                          check=True, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    assert fast.stdout.decode() == help_text(78)  # click's width: at most 80, less 2
+    assert CliRunner().invoke(app, ["--help"]).output == help_text(80)  # the runner forces 80
+
+
+def test_kq_help_lines_fit_their_width_counting_chinese_as_two_cells():
+    """All but the example, a command line kept whole to be copied."""
+    from kqcli.usage import EXAMPLE, cells, help_text
+
+    for width in (50, 64, 78):
+        text = help_text(width)
+        assert "(重点/次重点/非重点)" in text.replace("\n", "").replace(" ", "")
+        assert max(cells(line) for line in text.splitlines() if EXAMPLE not in line) <= width
+
+
+def test_a_bare_kq_prints_the_help_on_stderr_and_exits_2():
+    run = subprocess.run([sys.executable, "-m", "kqcli"], capture_output=True,
+                         env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    assert (run.returncode, run.stdout) == (2, b"")
+    assert run.stderr.decode().startswith("Usage: kq [OPTIONS] COMMAND [ARGS]...")

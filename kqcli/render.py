@@ -341,6 +341,8 @@ def wrap(text: str, width: int) -> str:
     characters, never inside an ASCII word unless the word alone is wider than ``width``."""
     from rich.cells import cell_len, chop_cells
 
+    if "\n" not in text and cell_len(text) <= width:
+        return text.rstrip()  # what the loop below makes of a line that fits
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""

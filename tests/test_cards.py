@@ -103,3 +103,13 @@ def test_terminated_and_potential_customers_are_not_scored(repo_root):
     scored = {c["customer"] for c in kept(repo_root, "2026-11")}
     assert scored and not scored & skipped
     assert scored | skipped == set(statuses)
+
+
+def test_ledgers_with_keys_are_the_full_ledgers_cut_to_those_keys(repo_root):
+    index = Repo(repo_root, TODAY).index
+    keys = ("months", "business", "contact_stats", "no_such_key")
+    whole = index.ledgers()
+    cut = index.ledgers(keys)
+    assert [s for s, _ in cut] == [s for s, _ in whole]
+    assert [f for _, f in cut] == [{k: f.get(k) for k in keys} for _, f in whole]
+    assert any(f["months"] for _, f in cut) and any(f["business"] for _, f in cut)

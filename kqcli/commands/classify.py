@@ -28,7 +28,7 @@ def run(
 
     Example: kq --repo examples --today 2026-11-30 classify --field tier --owner 李明
     """
-    from ..core.classify import FIELDS, classify, figures_missing
+    from ..core.classify import FIELDS, LEDGER_KEYS, classify, figures_missing
     from ..errors import KqError
 
     for name in field or []:
@@ -36,7 +36,8 @@ def run(
             raise KqError(f"--field: {name!r} is not one of {', '.join(FIELDS)}")
     repo = open_repo(ctx)
     # Rank over the whole repository (ABC is per kind across reps), then filter.
-    found = [r for r in classify(repo.index.ledgers(), repo.settings, repo.today)
+    rows = repo.index.ledgers(LEDGER_KEYS)
+    found = [r for r in classify(rows, repo.settings, repo.today)
              if not owner or r["owner"] == owner]
     if field:
         promoted = {r["customer"] for r in found if r["field"] == "status" and "status" in field}
@@ -46,8 +47,7 @@ def run(
     from ..render import emit_report, warn
 
     if not field or "grade" in field:
-        for line in missing_notes(figures_missing(repo.index.ledgers(), repo.settings,
-                                                  repo.today), owner):
+        for line in missing_notes(figures_missing(rows, repo.settings, repo.today), owner):
             warn(line)
 
     emit_report(report(found, apply), fmt, output=output, bom=bom)

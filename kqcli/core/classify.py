@@ -16,6 +16,10 @@ from ..schema.config import Settings
 from .dates import add_months, month_key, months_before
 from .messages import Message
 
+LEDGER_KEYS = ("months", "business", "contact_stats")
+"""What classification reads of a customer's ledger (``facts.ledger``): the index hands over
+only these."""
+
 FIELDS = ("tier", "grade", "status", "relationship", "route")
 TIERS = ("key", "secondary", "normal")
 FACTORS = {"turnover": "annual_revenue", "consumers": "consumers", "strength": "strength",

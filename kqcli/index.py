@@ -31,10 +31,10 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 6  # 6: cards
+INDEX_FORMAT = 7  # 6: cards, 7: digest
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
-Record = tuple[str, str, int, str, str, str, str, str]
+Record = tuple[str, str, int, str, str, str, str, str, str]
 
 AGENDA_SCHEMA = (
     "drop table if exists agenda",
@@ -149,7 +149,7 @@ def _refused(customer_id: str, sig: str, message: str) -> Record:
     display = f"customers/{customer_id}.yaml"
     problem = Problem(display, 1, 1, "", message)
     return (customer_id, sig, 0, json.dumps([problem.to_dict()], ensure_ascii=False),
-            "", "", "", "")
+            "", "", "", "", "")
 
 
 def parse_file(path: str, known: tuple[str, str] | None = None,
@@ -177,13 +177,24 @@ def parse_file(path: str, known: tuple[str, str] | None = None,
     customer, problems = validate_customer(raw, display)
     if customer is None:
         return (customer_id, sig, 0,
-                json.dumps([p.to_dict() for p in problems], ensure_ascii=False), "", "", "", "")
+                json.dumps([p.to_dict() for p in problems], ensure_ascii=False), "", "", "", "",
+                digest(raw))
     summary = summarize(customer_id, customer)
     return (customer_id, sig, 1, "[]",
             json.dumps(summary, ensure_ascii=False),
             json.dumps(extract(customer), ensure_ascii=False),
             json.dumps(ledger(customer), ensure_ascii=False),
-            known[1] if known and known[0] == customer.name else _initials(customer.name))
+            known[1] if known and known[0] == customer.name else _initials(customer.name),
+            digest(raw))
+
+
+def digest(raw: bytes) -> str:
+    """What a file's row rests on besides its name: its bytes. A file whose signature changed
+    but whose digest did not (touched, rewritten as it was, or read while racy) keeps its row
+    and only gets the new signature, as git re-hashes a racily clean entry."""
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _initials(name: str) -> str:
@@ -305,7 +316,7 @@ class Index:
                        "'agenda_reps')")
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
-                          initials text)""")
+                          initials text, digest text)""")
             # id, sig and ok without reading the rows (a run reads them for every file)
             db.execute("create index files_sig on files (id, sig, ok)")
             for statement in (*AGENDA_SCHEMA, *CARDS_SCHEMA):
@@ -350,7 +361,14 @@ class Index:
         stale = sorted(i for i, (_, sig) in on_disk.items()
                        if full or sig in ("racy", "gone") or known.get(i) != sig)
         gone = [i for i in known if i not in on_disk]
+        same = [] if full else self._same_content(stale, on_disk, max_bytes)
+        if same:
+            unchanged = {i for _, i in same}
+            stale = [i for i in stale if i not in unchanged]
         if not stale and not gone:
+            if same:
+                self.write(lambda db: db.executemany("update files set sig = ? where id = ?",
+                                                     same))
             return
         paths = [on_disk[i][0] for i in stale]
         records: list[Record] = []
@@ -373,13 +391,37 @@ class Index:
             self.db.executemany("delete from agenda_state where id = ?", changed)
             self.db.executemany("delete from cards where id = ?", changed)
             forget(self.db)
-            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?)",
+            self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?,?)",
                                 records)
+            self.db.executemany("update files set sig = ? where id = ?", same)
             self.db.execute("commit")
         except BaseException:
             if self.db.in_transaction:
                 self.db.execute("rollback")
             raise
+
+    def _same_content(self, stale: list[str], on_disk: dict[str, tuple[str, str]],
+                      max_bytes: int) -> list[tuple[str, str]]:
+        """(new signature, id) of the stale files whose bytes are those the index read."""
+        if len(stale) < PARALLEL_FROM:
+            stored = {}
+            for i in stale:
+                row = self.db.execute("select digest from files where id = ?", (i,)).fetchone()
+                if row:
+                    stored[i] = row[0]
+        else:
+            stored = dict(self.db.execute("select id, digest from files"))
+        same = []
+        for i in stale:
+            if not stored.get(i):
+                continue
+            try:
+                raw = read_regular(on_disk[i][0], max_bytes)
+            except Unreadable:
+                continue
+            if digest(raw) == stored[i]:
+                same.append((on_disk[i][1], i))
+        return same
 
     def write(self, work: Callable[[sqlite3.Connection], Any]) -> None:
         """Run ``work`` in one write transaction; in memory when the cache cannot be written

@@ -244,7 +244,32 @@ def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]]
     if mode == "git-missing":
         names = ", ".join(_shown(p) for p, *_ in planned)
         warn(f"kq: git is not installed (not found on PATH): {names} written but not committed")
+    _index_written(root, [p for p, *_ in planned])
     return sha
+
+
+def _index_written(root: Path, paths: list[Path]) -> None:
+    """Index the customer files just written, while the schema is loaded anyway: the next
+    command finds their rows current, and for a file written less than two seconds before
+    (racy) only compares its digest instead of validating it again. The cache is a cache:
+    when it cannot be written, the next command indexes the files itself."""
+    if not any(p.parent.name == "customers" for p in paths):
+        return
+    import sqlite3
+
+    from .index import Index
+    from .store.settings import cached_cap
+
+    try:
+        index = Index(root)
+        try:
+            cap = cached_cap(root, index)
+            if cap is not None and index.fallback is None:
+                index.refresh(max_bytes=cap)
+        finally:
+            index.db.close()
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _put_back(written: list[tuple[Path, bytes | None, bytes, Path | None]]) -> list[str]:

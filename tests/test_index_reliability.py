@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import needs_git
 
+from kqcli import index as index_real
 from kqcli.commands.check import unmerged_problems
 from kqcli.index import Index, Unreadable, read_regular, signature
 from kqcli.problems import Problem
@@ -412,3 +413,42 @@ def test_unmerged_listing_names_each_file_once_with_git_status_letters():
         ("customers/hx.yaml", "unresolved in git (UU: changed on both sides)"),
         ("kq.yaml", "unresolved in git (UD: deleted by them, changed by us)"),
     ]
+
+
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the index validates from now on, by name."""
+    seen: list[str] = []
+    real = index_real.parse_file
+
+    def counting(path, *args, **kwargs):
+        seen.append(os.path.basename(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(index_real, "parse_file", counting)
+    return seen
+
+
+def test_a_touched_file_keeps_its_row_and_is_not_validated_again(make_repo, trusting,
+                                                                  monkeypatch):
+    root = make_repo({"hx": "name: 华信大药房\nkind: terminal\n"})
+    Index(root).refresh()
+    seen = _parsed(monkeypatch)
+    path = root / "customers" / "hx.yaml"
+    path.write_bytes(path.read_bytes())  # same bytes, new times (a sync client, a checkout)
+    index = Index(root)
+    index.refresh()
+    assert seen == []
+    sig = index.db.execute("select sig from files where id = 'hx'").fetchone()[0]
+    assert sig == signature(str(path), 5_000_000)
+    path.write_text("name: 华信大药房(新)\nkind: terminal\n", encoding="utf-8")
+    Index(root).refresh()
+    assert seen == ["hx.yaml"]
+
+
+def test_a_file_indexed_while_racy_is_checked_by_its_digest(make_repo, monkeypatch):
+    root = make_repo({"hx": "name: 华信大药房\nkind: terminal\n"})
+    Index(root).refresh()  # just written: stored as racy
+    assert Index(root).db.execute("select sig from files").fetchone()[0] == "racy"
+    seen = _parsed(monkeypatch)
+    Index(root).refresh()
+    assert seen == []

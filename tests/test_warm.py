@@ -31,7 +31,8 @@ except SystemExit as e:
     code = e.code or 0
 sys.stdout.flush()
 full = any(m.startswith("kqcli.commands.") for m in sys.modules)
-sys.stderr.write("\\npath: " + ("full" if full else "warm"))
+sys.stderr.write("\\npath: " + ("full" if full else "warm")
+                 + (" pydantic" if "pydantic" in sys.modules else ""))
 sys.exit(code)
 """
 
@@ -41,7 +42,8 @@ class Run:
         self.code = done.returncode
         self.stdout = done.stdout
         lines = done.stderr.decode().split("\npath: ")
-        self.stderr, self.path = lines[0], lines[-1]
+        self.stderr, (self.path, *schema) = lines[0], lines[-1].split(" ")
+        self.validated = bool(schema)  # pydantic was imported: some file was validated
 
 
 def kq(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
@@ -290,3 +292,16 @@ def test_unchanged_compares_every_file_and_the_count(tmp_path, monkeypatch):
     assert not files.unchanged(str(folder), stored, 5)  # now over the size cap
     (folder / "b.yaml").write_text("name: bb\n", encoding="utf-8")
     assert not files.unchanged(str(folder), stored, 1000)
+
+
+def test_after_kq_log_the_next_kq_due_validates_nothing(repo):
+    """kq log indexes the file it wrote; kq due then works out that one customer's reminders
+    again, without importing pydantic to validate the file a second time."""
+    args = [*DAY, "due", "--format", "json"]
+    kq(repo, *args)
+    customer = json.loads(kq(repo, *args).stdout)[0]["customer"]
+    logged = kq(repo, *DAY, "log", customer, "--kind", "call", "--note", "问候")
+    assert logged.code == 0, logged.stderr
+    after = kq(repo, *args)
+    assert (after.path, after.validated) == ("full", False)
+    assert after.stdout != b"" and kq(repo, *args).path == "warm"

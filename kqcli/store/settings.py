@@ -58,3 +58,16 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
         return Check().max_file_bytes
     store.set_meta("settings", {"signature": sig, "max_file_bytes": cap})
     return cap
+
+
+def cached_cap(root: Path, store: Index) -> int | None:
+    """``check.max_file_bytes`` as the last validation of the present kq.yaml found it; None
+    when kq.yaml changed since (only a command that validates it may say)."""
+    from ..index import signature
+
+    sig = signature(str(root / "kq.yaml"), 0)
+    cached = store.get_meta("settings")
+    if sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig:
+        cap = cached.get("max_file_bytes")
+        return cap if isinstance(cap, int) else None
+    return None

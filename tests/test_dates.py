@@ -84,3 +84,21 @@ def test_extra_working_day_and_day_off():
     assert calendar.nth_working_day(2030, 6, 3)[0] == dt.date(2030, 6, 6)
     assert calendar.is_working_day(dt.date(2030, 6, 1)) == (True, True)
     assert calendar.is_working_day(dt.date(2030, 6, 4)) == (False, True)
+
+
+def test_lunar_label_agrees_with_lunar_python_day_by_day():
+    """Every day of 2025-2027 (a leap 六月 in 2025) and days spread over 1900-2199, against
+    lunar-python's own Solar -> Lunar conversion."""
+    import random
+
+    from lunar_python import Solar
+
+    from kqcli.core.dates import lunar_label
+
+    rng = random.Random(11)
+    days = [dt.date(2025, 1, 1) + dt.timedelta(n) for n in range(3 * 365)]
+    days += [dt.date(1900, 1, 1) + dt.timedelta(rng.randrange(300 * 365)) for _ in range(150)]
+    days += [dt.date(1900, 1, 1), dt.date(2199, 12, 31)]
+    for day in days:
+        lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+        assert lunar_label(day) == f"{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}", day

@@ -141,13 +141,22 @@ def next_festival(key: str, on_or_after: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
-@lru_cache(maxsize=4096)  # lunar-python computes the whole lunar year on each call
+@lru_cache(maxsize=4096)
 def lunar_label(day: dt.date) -> str:
-    """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九."""
-    from lunar_python import Solar
+    """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九.
 
-    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
-    return f"{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+    Read from the months of the lunar year (each year worked out once): lunar-python's
+    ``Solar.getLunar`` works out whole lunar years again and again when the days asked for
+    alternate between years, which made ~1.3 s of rebuilding the agenda of 2,000 customers.
+    """
+    from lunar_python.util import LunarUtil
+
+    for year in (day.year, day.year - 1):  # a January day may still be in last year's 腊月
+        for (month, leap), (first, days) in _lunar_months(year).items():
+            if first <= day < first + dt.timedelta(days):
+                return (f"{'闰' if leap else ''}{LunarUtil.MONTH[month]}月"
+                        f"{LunarUtil.DAY[(day - first).days + 1]}")
+    raise ValueError(f"{day.isoformat()} is outside the lunar calendar")
 
 
 @lru_cache(maxsize=64)

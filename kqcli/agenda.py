@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,20 +78,14 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         return 0
     stale = [index.db.execute("select id, summary, facts from files where id = ?",
                               (i,)).fetchone() for i in ids]
-    from .core.agenda import candidates, row
     from .core.due import work_calendar
 
-    departed = settings.departed()
-    calendar = work_calendar(settings)
     rows: list[tuple[Any, ...]] = []
     states: list[tuple[Any, ...]] = []
-    for customer_id, summary_text, facts_text in stale:
-        summary = json.loads(summary_text)
-        found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
-                                             departed, calendar)
-        rows.extend(row(r, seq, summary, settings) for seq, r in enumerate(found))
-        states.append((customer_id, t, recheck.toordinal(), summary.get("owner") or None,
-                       json.dumps(dropped, ensure_ascii=False)))
+    work = (settings, today, settings.departed(), work_calendar(settings))
+    for found, state in _evaluate_all(stale, work):
+        rows.extend(found)
+        states.append(state)
 
     def store(db: Any) -> None:
         ids = [(s[0],) for s in states]
@@ -101,6 +96,43 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
     index.write(store)
     return len(stale)
+
+
+PARALLEL_FROM = 200
+"""Customers; evaluating fewer in a process pool costs more than it saves."""
+_WORK: tuple[Any, ...] = ()
+"""(settings, today, departed, calendar) for :func:`_evaluate`, inherited by forked workers."""
+
+
+def _evaluate(item: tuple[str, str, str]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """One customer's agenda rows and state (runs in worker processes)."""
+    from .core.agenda import candidates, row
+
+    customer_id, summary_text, facts_text = item
+    settings, today, departed, calendar = _WORK
+    summary = json.loads(summary_text)
+    found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
+                                         departed, calendar)
+    return ([row(r, seq, summary, settings) for seq, r in enumerate(found)],
+            (customer_id, today.toordinal(), recheck.toordinal(), summary.get("owner") or None,
+             json.dumps(dropped, ensure_ascii=False)))
+
+
+def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
+                  ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
+    """:func:`_evaluate` over ``stale``, in order; on every core when there are many (after
+    a change to kq.yaml or kq itself, every customer)."""
+    global _WORK
+    _WORK = work
+    jobs = os.cpu_count() or 1
+    if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
+        return [_evaluate(item) for item in stale]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16))))
 
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,

@@ -285,3 +285,12 @@ def test_a_bare_kq_prints_the_help_on_stderr_and_exits_2():
                          env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
     assert (run.returncode, run.stdout) == (2, b"")
     assert run.stderr.decode().startswith("Usage: kq [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_evaluating_in_a_process_pool_gives_the_same_agenda(tmp_path, monkeypatch):
+    """Many stale customers (a changed kq.yaml, a new kq) are evaluated on every core."""
+    monkeypatch.setattr(agenda, "PARALLEL_FROM", 2)
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    for today in (dt.date(2026, 11, 24), dt.date(2027, 1, 3)):
+        assert kept(root, today, 14) == full(root, today, 14), today

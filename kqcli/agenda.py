@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .warm import STALE, Listing, due_record, forget, listing, owners_of
+from .warm import STALE, Listing, code_stamp, due_record, forget, listing, owners_of
 
 CODE = ("core", "schema", "agenda.py", "index.py")
 """What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
@@ -76,8 +76,10 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
     if not ids:
         return 0
-    stale = [index.db.execute("select id, summary, facts from files where id = ?",
-                              (i,)).fetchone() for i in ids]
+    read = [index.db.execute("select id, summary, facts, sig from files where id = ?",
+                             (i,)).fetchone() for i in ids]
+    stale = [(i, summary, facts) for i, summary, facts, _ in read]
+    read_sig = {i: sig for i, *_, sig in read}
     from .core.due import work_calendar
 
     rows: list[tuple[Any, ...]] = []
@@ -88,9 +90,13 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         states.append(state)
 
     def store(db: Any) -> None:
-        ids = [(s[0],) for s in states]
-        db.executemany("delete from agenda where id = ?", ids)
-        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", states)
+        # Another kq may have indexed a newer version of a file while these were evaluated:
+        # this run lists what it read, and the next one evaluates that customer again.
+        current = {i for i, sig in db.execute("select id, sig from files")
+                   if read_sig.get(i) == sig}
+        kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
+        db.executemany("delete from agenda where id = ?", [(s[0],) for s in states])
+        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", kept)
         db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
         forget(db)
 
@@ -179,12 +185,15 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
             reasons: list[str] | None = None, dropped: bool = False,
             ) -> tuple[Listing, Any]:
     """``kq due``'s data for ``repo.today`` through the agenda; and the settings it used."""
+    from .index import signature
+
+    stamp, kq_yaml = code_stamp(), signature(str(repo.root / "kq.yaml"), 0)  # before reading
     settings, text = light_settings(repo)
     index = repo.index
     bring_up_to_date(index, settings, text, repo.today)
     out = query(index, settings, repo.today, within, owner, reasons, dropped)
     if not index.fallback and not repo.problems:
-        kept = due_record(str(repo.root), index.get_meta("agenda"), repo.max_file_bytes(),
+        kept = due_record(stamp, kq_yaml, index.get_meta("agenda"), repo.max_file_bytes(),
                           urgency_of(settings), sorted(r.name for r in settings.reps))
         if kept is not None and index.get_meta("due") != kept:
             index.set_meta("due", kept)

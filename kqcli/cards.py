@@ -35,19 +35,28 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
 
         index.write(wipe)
     missing = index.db.execute(
-        """select f.id, f.summary, f.ledger from files f
+        """select f.id, f.summary, f.ledger, f.sig from files f
            where f.ok = 1 and not exists (select 1 from cards c
                                           where c.id = f.id and c.month = ?)""",
         (month,)).fetchall()
+    new: list[tuple[str, str, str]] = []
     if missing:
         settings = repo.settings
         new = [(i, month, json.dumps(customer_card(json.loads(s), json.loads(ledger), settings,
                                                    month), ensure_ascii=False))
-               for i, s, ledger in missing]
-        index.write(lambda db: db.executemany("insert or replace into cards values (?, ?, ?)",
-                                              new))
-    rows = index.db.execute(
-        """select c.card from cards c join files f on f.id = c.id
-           where c.month = ? and f.ok = 1 and c.card != 'null'""", (month,))
-    cards = [json.loads(text) for (text,) in rows]
-    return ordered([c for c in cards if not owner or c["owner"] == owner])
+               for i, s, ledger, _ in missing]
+        read_sig = {i: sig for i, *_, sig in missing}
+
+        def store(db: Any) -> None:
+            # A file another kq indexed anew meanwhile keeps no card made from its old row.
+            current = {i for i, sig in db.execute("select id, sig from files")
+                       if read_sig.get(i) == sig}
+            db.executemany("insert or replace into cards values (?, ?, ?)",
+                           [card for card in new if card[0] in current])
+
+        index.write(store)
+    found = {i: json.loads(text) for i, text in index.db.execute(
+        """select c.id, c.card from cards c join files f on f.id = c.id
+           where c.month = ? and f.ok = 1""", (month,))}
+    found.update((i, json.loads(text)) for i, _, text in new)  # also those not kept
+    return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])

@@ -5,6 +5,7 @@ line."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 CACHED = ("due", "score", "classify")  # kqcli.warm.CACHED, checked before importing it
@@ -36,6 +37,8 @@ def main() -> None:
                 sys.stdout.flush()
                 sys.exit(code)
             recorder = warm.Recorder(question)
+            # The day the answer is kept for is the day the command uses, even past midnight.
+            os.environ.setdefault("KQ_TODAY", question.today.isoformat())
     from .cli import app
 
     try:

@@ -243,8 +243,8 @@ def question(argv: list[str]) -> Question | None:
                                                                     and len(a) > 2)
            for a in rest):
         return None  # writes a file, asks for help, or bundles short options
-    if sys.stdout.isatty():
-        return None  # a terminal gets colours, a page and a pager: not kept
+    if sys.stdout is None or sys.stderr is None or sys.stdout.isatty():
+        return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
     root = _root(given.get("--repo"))
     if today is None or root is None:
@@ -381,10 +381,16 @@ def answer(q: Question) -> int | None:
     if found is None:
         return None
     out, err, code = found
-    if err:
-        sys.stderr.buffer.write(err)
-        sys.stderr.flush()
-    sys.stdout.buffer.write(out)
+    try:
+        if err:
+            sys.stderr.buffer.write(err)
+            sys.stderr.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `kq score | head -1`: exit 1 quietly, as the full command does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing left to fail at exit
+        return 1
     return code
 
 
@@ -442,20 +448,20 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
         return None  # the full command names the closest reps
     out = listing(db, kept["urgency"], q.today, within, owners, reps["rows"], reps["years"],
                   request.owner, ["pool"] if request.pool else request.reason)
-    err = (estimated_warning(out.estimated_years) + "\n").encode() if out.estimated_years else b""
+    warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
+    err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
     keep(db, q, generation, code, kq_yaml, found)
     return found
 
 
-def due_record(root: str, agenda_key: object, max_bytes: int, urgency: dict[str, float],
-               reps: list[str]) -> dict[str, object] | None:
-    """What a full ``kq due`` rested on, for :func:`_due` to check (None: a run that cannot
-    be trusted next time, as ``kq.yaml`` was just written)."""
-    sig = signature(os.path.join(root, "kq.yaml"), 0)
-    if sig == "racy":
+def due_record(code: str, kq_yaml: str, agenda_key: object, max_bytes: int,
+               urgency: dict[str, float], reps: list[str]) -> dict[str, object] | None:
+    """What a full ``kq due`` rested on, for :func:`_due` to check: kq's code and kq.yaml's
+    signature as they were *before* the run read anything (None when kq.yaml was racy)."""
+    if kq_yaml == "racy":
         return None
-    return {"code": code_stamp(), "kq_yaml": sig, "agenda": agenda_key, "max_bytes": max_bytes,
+    return {"code": code, "kq_yaml": kq_yaml, "agenda": agenda_key, "max_bytes": max_bytes,
             "urgency": urgency, "reps": reps}
 
 
@@ -484,6 +490,17 @@ class _Tee(io.BufferedIOBase):
 
     def fileno(self) -> int:
         return self.target.fileno()
+
+
+_ANSWERED = False
+
+
+def answered() -> None:
+    """Said by a command in :data:`CACHED` when it has printed its whole answer: only such a
+    run is kept (not one that a closed pipe, a full disk or Ctrl-C ended with the same exit
+    code)."""
+    global _ANSWERED
+    _ANSWERED = True
 
 
 class Recorder:
@@ -529,7 +546,7 @@ class Recorder:
                 flushed = False  # a closed pipe: the answer was not printed whole
         sys.stdout, sys.stderr = self.streams
         code = 0 if exit_code is None else exit_code
-        if (not flushed or code not in (0, 1) or self.start is None
+        if (not flushed or not _ANSWERED or code not in (0, 1) or self.start is None
                 or self.start[2] == "racy" or self._state() != self.start):
             return
         try:

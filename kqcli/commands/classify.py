@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
+from ..warm import answered
 from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
@@ -53,6 +54,7 @@ def run(
     emit_report(report(found, apply), fmt, output=output, bom=bom)
     if apply and found:
         _apply(repo, found)
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

@@ -6,6 +6,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
+from ..warm import answered
 from . import FormatOption, friendly, open_repo, report_skipped
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
@@ -76,7 +77,9 @@ def run(
         if not covered:
             warn_estimated(reminders)
         _explain([r for r in reminders if r.customer == match.id], repo.today)
-        raise typer.Exit(report_skipped(repo))
+        code = report_skipped(repo)
+        answered()
+        raise typer.Exit(code)
     # The agenda kept in the index (kqcli.agenda): the same rows as a full evaluation.
     from ..agenda import morning
 
@@ -107,6 +110,7 @@ def run(
         emit_report(Report(listing.rows(), FIELDS), fmt)
     if fail_on == "overdue" and listing.overdue:
         code = 1
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

@@ -7,6 +7,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
+from ..warm import answered
 from . import (
     BomOption,
     FormatOption,
@@ -72,6 +73,7 @@ def run(
     from ..render import emit_report
 
     emit_report(report(data, month, repo.settings, bool(by)), fmt, output=output, bom=bom)
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

@@ -38,7 +38,8 @@ def main() -> None:
                 sys.exit(code)
             recorder = warm.Recorder(question)
             # The day the answer is kept for is the day the command uses, even past midnight.
-            os.environ.setdefault("KQ_TODAY", question.today.isoformat())
+            if not os.environ.get("KQ_TODAY"):  # unset or empty: the clock, read once
+                os.environ["KQ_TODAY"] = question.today.isoformat()
     from .cli import app
 
     try:

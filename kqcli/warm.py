@@ -64,9 +64,11 @@ SHOWN = """case when k is null then null
 """``json.dumps(round(x, 2))``: SQLite prints a double with 15 significant digits, which for
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
-ANSWERS = """create table answers (key text primary key, code text, kq_yaml text, out blob,
-                                     err blob, exit integer)"""
-"""Answers kept, by question (:class:`Question`); emptied by :func:`forget`."""
+ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
+                                     out blob, err blob, exit integer)"""
+"""Answers kept, by question (:class:`Question`); emptied by :func:`forget`, and those for days
+more than :data:`KEEP_DAYS` before the day of an answer being kept are dropped then."""
+KEEP_DAYS = 7
 
 FORGET = ("delete from answers",
           "insert or replace into meta values ('generation', json_quote(hex(randomblob(8))))")
@@ -411,10 +413,17 @@ def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str,
     read-only or busy: the answer is the same without it)."""
     try:
         db.execute("pragma busy_timeout = 200")  # never keep the user waiting for this
-        db.execute("""insert or replace into answers
-                      select ?, ?, ?, ?, ?, ? where (select value from meta
-                                                     where key = 'generation') is ?""",
-                   (q.key, code, kq_yaml, *found, generation))
+        db.execute("begin immediate")
+        try:
+            db.execute("delete from answers where day < ?", (q.today.toordinal() - KEEP_DAYS,))
+            db.execute("""insert or replace into answers
+                          select ?, ?, ?, ?, ?, ?, ? where (select value from meta
+                                                            where key = 'generation') is ?""",
+                       (q.key, q.today.toordinal(), code, kq_yaml, *found, generation))
+            db.execute("commit")
+        finally:
+            if db.in_transaction:
+                db.execute("rollback")
     except sqlite3.Error:
         pass
 

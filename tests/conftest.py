@@ -71,3 +71,14 @@ def git_repo(make_repo: Callable[..., Path]) -> Callable[..., Path]:
         return root
 
     return make
+
+
+@pytest.fixture
+def examples_copy(tmp_path: Path) -> Path:
+    """A copy of examples/ (without its .kq) to change or to index."""
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", root,
+                    ignore=shutil.ignore_patterns(".kq"))
+    return root

@@ -71,3 +71,70 @@ def commit_all(root) -> None:
         (root / ".gitignore").write_text(".kq/\n", encoding="utf-8")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "start")
+
+
+# -- kq in a fresh process, as the console script runs it (kqcli.warm) ---------------------
+
+_PROBE = """
+import sys
+import kqcli.store.files
+if RACY_OFF:
+    kqcli.store.files.RACY_NS = 0  # trust a file at once, as a run two seconds later would
+HOOK
+sys.argv = ["kq", *sys.argv[1:]]
+from kqcli.entry import main
+code = 0
+try:
+    main()
+except SystemExit as e:
+    code = e.code or 0
+if sys.stdout is not None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+full = any(m.startswith("kqcli.commands.") for m in sys.modules)
+if sys.stderr is not None:
+    sys.stderr.write("\\npath: " + ("full" if full else "warm")
+                     + (" pydantic" if "pydantic" in sys.modules else ""))
+sys.exit(code)
+"""
+
+
+class ProbeRun:
+    """A finished run: ``code``, ``stdout`` (bytes), ``stderr`` (text), ``path`` ("full": the
+    command line ran; "warm": kqcli.warm answered) and ``validated`` (pydantic was imported)."""
+
+    def __init__(self, done: subprocess.CompletedProcess) -> None:
+        self.code = done.returncode
+        self.stdout = done.stdout
+        lines = (done.stderr or b"").decode("utf-8", "replace").split("\npath: ")
+        self.stderr, (self.path, *schema) = lines[0], lines[-1].split(" ")
+        self.validated = bool(schema)
+
+
+def probe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment without the KQ_ variables, with ``env``."""
+    import os
+
+    found = {k: v for k, v in os.environ.items() if not k.startswith("KQ_")}
+    found.update(env or {})
+    return found
+
+
+def probe_kq(root, *args: str, env: dict[str, str] | None = None, hook: str = "",
+             racy_off: bool = True, stdout: object = subprocess.PIPE, cwd=None,
+             preexec=None) -> ProbeRun:
+    """``kq --repo ROOT ARGS`` in a fresh process (stdout a pipe unless ``stdout``).
+    ``hook``: code run in that process before kq starts; ``racy_off``: trust files at once."""
+    repo = ["--repo", str(root)] if root is not None else []
+    return ProbeRun(subprocess.run([*probe_argv(hook, racy_off), *repo, *args], stdout=stdout,
+                                   stderr=subprocess.PIPE, env=probe_environment(env), cwd=cwd,
+                                   check=False, preexec_fn=preexec))
+
+
+def probe_argv(hook: str = "", racy_off: bool = True) -> list[str]:
+    """The command line of :func:`probe_kq` before kq's own arguments."""
+    import sys
+
+    return [sys.executable, "-c", _PROBE.replace("RACY_OFF", str(racy_off)).replace("HOOK", hook)]

@@ -5,61 +5,25 @@ command prints, and never given when anything it rests on changed."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import ProbeRun, probe_kq
 
 from kqcli import warm
 from kqcli.store import files
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-PROBE = """
-import sys
-import kqcli.store.files
-kqcli.store.files.RACY_NS = 0  # trust a file at once, as a run two seconds later would
-sys.argv = ["kq", *sys.argv[1:]]
-from kqcli.entry import main
-code = 0
-try:
-    main()
-except SystemExit as e:
-    code = e.code or 0
-sys.stdout.flush()
-full = any(m.startswith("kqcli.commands.") for m in sys.modules)
-sys.stderr.write("\\npath: " + ("full" if full else "warm")
-                 + (" pydantic" if "pydantic" in sys.modules else ""))
-sys.exit(code)
-"""
-
-
-class Run:
-    def __init__(self, done: subprocess.CompletedProcess) -> None:
-        self.code = done.returncode
-        self.stdout = done.stdout
-        lines = done.stderr.decode().split("\npath: ")
-        self.stderr, (self.path, *schema) = lines[0], lines[-1].split(" ")
-        self.validated = bool(schema)  # pydantic was imported: some file was validated
-
-
-def kq(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
-    """``kq --repo ROOT ARGS`` in a fresh process, as the console script runs it (stdout a
-    pipe); which path answered is in ``.path``."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KQ_")}
-    environment.update(env or {})
-    return Run(subprocess.run([sys.executable, "-c", PROBE, "--repo", str(root), *args],
-                              capture_output=True, env=environment, check=False))
+def kq(root: Path, *args: str, env: dict[str, str] | None = None) -> ProbeRun:
+    """``kq --repo ROOT ARGS`` as the console script runs it (stdout a pipe)."""
+    return probe_kq(root, *args, env=env)
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
-    return root
+def repo(examples_copy: Path) -> Path:
+    return examples_copy
 
 
 DAY = ("--today", "2026-11-24")

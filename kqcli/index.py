@@ -345,19 +345,24 @@ class Index:
             self.db.execute("insert or replace into meta values (?, ?)", (key, json.dumps(value)))
 
     def refresh(self, progress: Callable[[int, int], Any] | None = None,
-                max_bytes: int = 5_000_000, full: bool = False) -> None:
+                max_bytes: int = 5_000_000, full: bool = False,
+                only: set[str] | None = None) -> None:
         """Bring the index up to date with ``customers/``: re-read changed files only (every
-        file when ``full``); in memory when the cache cannot be written."""
+        file when ``full``; of the ids in ``only``, when given); in memory when the cache
+        cannot be written."""
         try:
-            self._refresh(progress, max_bytes, full)
+            self._refresh(progress, max_bytes, full, only)
         except sqlite3.DatabaseError as e:
             self._to_memory(e)
-            self._refresh(progress, max_bytes, full)
+            self._refresh(progress, max_bytes, full, only)
 
     def _refresh(self, progress: Callable[[int, int], Any] | None, max_bytes: int,
-                 full: bool) -> None:
+                 full: bool, only: set[str] | None = None) -> None:
         on_disk, self.skipped = scan(str(self.customers), max_bytes)
         known = dict(self.db.execute("select id, sig from files"))  # from the covering index
+        if only is not None:
+            on_disk = {i: found for i, found in on_disk.items() if i in only}
+            known = {i: sig for i, sig in known.items() if i in only}
         stale = sorted(i for i, (_, sig) in on_disk.items()
                        if full or sig in ("racy", "gone") or known.get(i) != sig)
         gone = [i for i in known if i not in on_disk]

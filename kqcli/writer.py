@@ -249,11 +249,14 @@ def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]]
 
 
 def _index_written(root: Path, paths: list[Path]) -> None:
-    """Index the customer files just written, while the schema is loaded anyway: the next
-    command finds their rows current, and for a file written less than two seconds before
-    (racy) only compares its digest instead of validating it again. The cache is a cache:
-    when it cannot be written, the next command indexes the files itself."""
-    if not any(p.parent.name == "customers" for p in paths):
+    """Index the customer files just written (those only: a write does not wait for files
+    changed by hand), while the schema is loaded anyway: the next command finds their rows
+    current, and for a file written less than two seconds before (racy) only compares its
+    digest instead of validating it again. The cache is a cache: when it cannot be written,
+    the next command indexes the files itself."""
+    written = {p.name[:-5] for p in paths if p.parent.name == "customers" and
+               p.name.endswith(".yaml")}
+    if not written:
         return
     import sqlite3
 
@@ -265,7 +268,7 @@ def _index_written(root: Path, paths: list[Path]) -> None:
         try:
             cap = cached_cap(root, index)
             if cap is not None and index.fallback is None:
-                index.refresh(max_bytes=cap)
+                index.refresh(max_bytes=cap, only=written)
         finally:
             index.db.close()
     except (OSError, sqlite3.Error):

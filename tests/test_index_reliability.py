@@ -452,3 +452,19 @@ def test_a_file_indexed_while_racy_is_checked_by_its_digest(make_repo, monkeypat
     seen = _parsed(monkeypatch)
     Index(root).refresh()
     assert seen == []
+
+
+def test_refresh_of_some_ids_reads_only_those(make_repo, trusting, monkeypatch):
+    """What a write does after it (writer._index_written): files changed by hand wait for the
+    next command."""
+    root = make_repo({"hx": "name: 华信大药房\nkind: terminal\n",
+                      "ab": "name: 安贝药房\nkind: terminal\n"})
+    Index(root).refresh()
+    seen = _parsed(monkeypatch)
+    for cid in ("hx", "ab"):
+        path = root / "customers" / f"{cid}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "grade: A\n", encoding="utf-8")
+    Index(root).refresh(only={"hx"})
+    assert seen == ["hx.yaml"]
+    Index(root).refresh()
+    assert seen == ["hx.yaml", "ab.yaml"]

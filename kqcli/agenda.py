@@ -25,7 +25,9 @@ CODE = ("core", "schema", "agenda.py", "index.py")
 """What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
 
 
-def _code_stamp() -> str:
+def rules_stamp() -> str:
+    """Changes with kq's version and with the code of the rules and defaults (:data:`CODE`):
+    what the agenda and the cards kept in the index depend on besides the files and kq.yaml."""
     here = Path(__file__).parent
     newest = 0
     for name in CODE:
@@ -45,7 +47,7 @@ def light_settings(repo: Any) -> tuple[Any, str]:
 
     index = repo.cache  # the stored index; the caller refreshes it
     sig = signature(str(repo.root / "kq.yaml"), 0)
-    code = _code_stamp()
+    code = rules_stamp()
     cached = index.get_meta("settings_plain")
     if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
             and cached.get("code") == code and isinstance(cached.get("data"), str)):
@@ -62,7 +64,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
     # The tables' own text is in the key too: a kq that was running while its code changed
     # stamps by the new files' times, not by the tables it made.
-    stamp = "\n".join([_code_stamp(), *AGENDA_SCHEMA, settings_text])
+    stamp = "\n".join([rules_stamp(), *AGENDA_SCHEMA, settings_text])
     key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     t = today.toordinal()
     if index.get_meta("agenda") != key:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .agenda import _code_stamp, light_settings
+from .agenda import light_settings, rules_stamp
 
 
 def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str, Any]]:
@@ -24,7 +24,7 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
 
     index = repo.index
     _, text = light_settings(repo)
-    stamp = "\n".join([_code_stamp(), str(Path(__file__).stat().st_mtime_ns), *CARDS_SCHEMA,
+    stamp = "\n".join([rules_stamp(), str(Path(__file__).stat().st_mtime_ns), *CARDS_SCHEMA,
                        text])
     key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     if index.get_meta("cards") != key:

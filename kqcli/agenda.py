@@ -128,19 +128,30 @@ def _evaluate(item: tuple[str, str, str]) -> tuple[list[tuple[Any, ...]], tuple[
 
 def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
                   ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
-    """:func:`_evaluate` over ``stale``, in order; on every core when there are many (after
-    a change to kq.yaml or kq itself, every customer)."""
+    """:func:`_evaluate` over ``stale``, in order, with a progress bar when it takes long; on
+    every core when there are many (after a change to kq.yaml or kq itself, every
+    customer)."""
+    from .store.progress import progress
+
     global _WORK
     _WORK = work
     jobs = os.cpu_count() or 1
-    if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
-        return [_evaluate(item) for item in stale]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    with progress("working out reminders") as tick:
+        if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
+            return [_ticked(tick, n, len(stale), _evaluate(item))
+                    for n, item in enumerate(stale, 1)]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16))))
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            found = pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16)))
+            return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
+
+
+def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:
+    tick(done, total)
+    return result
 
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,

@@ -137,7 +137,9 @@ def test_the_whole_manual_ends_with_the_files_kq_uses(kq):
         "    customers/ID.yaml",
         "        One file per customer; the file's stem is the customer's id.",
         "    .kq/",
-        "        Generated: the index and schema.json for editors; never the only copy of anything.",
+        "        Generated: the index (with kq due's agenda, the scorecards and the answers kept "
+        "for a question asked again) and schema.json for editors; never the only copy of "
+        "anything, safe to delete.",
     ]
 
 

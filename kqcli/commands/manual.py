@@ -41,8 +41,9 @@ EXIT_STATUS = [
 FILES = [
     ("kq.yaml", "The repository's settings (cadences, scorecard, reminder lead times, reps)."),
     ("customers/ID.yaml", "One file per customer; the file's stem is the customer's id."),
-    (".kq/", "Generated: the index and schema.json for editors; never the only copy of "
-             "anything."),
+    (".kq/", "Generated: the index (with kq due's agenda, the scorecards and the answers "
+             "kept for a question asked again) and schema.json for editors; never the only "
+             "copy of anything, safe to delete."),
 ]
 
 

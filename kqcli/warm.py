@@ -195,8 +195,9 @@ def code_stamp() -> str:
     return f"{__version__}/{newest}/{sys.version}/{paths}"
 
 
-CACHED = frozenset({"due", "score", "classify"})
-"""Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`."""
+CACHED = frozenset({"due", "score", "classify", "list", "expenses", "team", "route", "pool"})
+"""Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`
+(no git, no clock beyond the day); each says :func:`answered` when it has printed it."""
 NOT_KEPT = frozenset({"--output", "-o", "--apply", "--help", "-h"})
 """Options that write something (or need no repository): their runs are not kept."""
 ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR",

@@ -143,6 +143,12 @@ def test_kq_today_from_the_environment(repo):
     ["classify", "--format", "json"],
     ["classify"],
     ["--lang", "en", "due", "--all"],
+    ["list", "--owner", "李明", "--format", "json"],
+    ["list", "hx"],
+    ["expenses", "--month", "2026-10"],
+    ["team", "--format", "json"],
+    ["route"],
+    ["pool"],
 ])
 def test_a_question_asked_again_is_answered_from_the_answers_kept(repo, args):
     """The first run brings the index up to date (nothing kept: the index changed while it
@@ -269,3 +275,9 @@ def test_after_kq_log_the_next_kq_due_validates_nothing(repo):
     after = kq(repo, *args)
     assert (after.path, after.validated) == ("full", False)
     assert after.stdout != b"" and kq(repo, *args).path == "warm"
+
+
+def test_the_console_script_knows_which_commands_have_answers_kept():
+    from kqcli import entry
+
+    assert set(entry.CACHED) == warm.CACHED

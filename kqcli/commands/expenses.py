@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
+from ..warm import answered
 from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
 
@@ -56,6 +57,7 @@ def run(
                 bom=bom)
     if any(r["violations"] for r in reps):
         code = 1
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

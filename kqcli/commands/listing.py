@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
+from ..warm import answered
 from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
@@ -74,4 +75,5 @@ def run(
     from ..render import emit_report
 
     emit_report(report(rows), fmt, output=output, bom=bom)
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..render import Format
+from ..warm import answered
 from . import FormatOption, friendly, open_repo, report_skipped
 
 
@@ -29,4 +30,5 @@ def run(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
           Column("last_in_person", "上次见面"), Column("days", "天数", justify="right")],
          title="公海 pool", caption=f"{len(entries)} customer{'s' if len(entries) != 1 else ''}"
          + ("; kq claim CUSTOMER --as REP takes one" if entries else ""), fields=FIELDS)
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)

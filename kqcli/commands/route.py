@@ -7,6 +7,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
+from ..warm import answered
 from . import FormatOption, friendly, open_repo, report_skipped
 
 
@@ -39,6 +40,7 @@ def run(
     from ..render import emit_report
 
     emit_report(report(stops, when), fmt)
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ import typer
 
 from ..errors import KqError
 from ..render import Format
+from ..warm import answered
 from . import FormatOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
@@ -46,6 +47,7 @@ def run(
     _emit(data, fmt, month, repo.settings.departed())
     if fail_on == "overdue" and any(r["overdue"]["total"] for r in data):
         code = 1
+    answered()  # the whole answer is printed: kqcli.warm may keep it
     raise typer.Exit(code)
 
 

@@ -376,6 +376,7 @@ def answer(q: Question) -> int | None:
     except sqlite3.Error:
         return None
     try:
+        db.execute("begin")  # one snapshot: an answer and the signatures it is checked against
         found = _kept(db, q) or (_due(db, q) if q.command == "due" else None)
     except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
         found = None  # anything unexpected in the cache: the full command decides
@@ -461,6 +462,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
+    db.execute("commit")  # end the snapshot; keep() checks the generation it was read at
     keep(db, q, generation, code, kq_yaml, found)
     return found
 

@@ -30,6 +30,7 @@ import sys
 
 from . import __version__
 from .store.files import signature, unchanged
+from .store.root import iso_day, locate
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -249,7 +250,7 @@ def question(argv: list[str]) -> Question | None:
     if sys.stdout is None or sys.stderr is None or sys.stdout.isatty():
         return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
-    root = _root(given.get("--repo"))
+    root = locate(given.get("--repo"))
     if today is None or root is None:
         return None
     return Question(argv, root, today, argv[n], rest)
@@ -296,34 +297,14 @@ def parse_due(args: list[str]) -> DueRequest | None:
 
 
 def _today(text: str | None) -> dt.date | None:
-    from .core.bounds import FIRST_DAY, LAST_DAY
-
+    """The day as the full command reads it (store.root.parse_today); None when it would say
+    the text is wrong."""
     if not text:
         return dt.date.today()
-    text = text.strip()
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (
-            text[:4] + text[5:7] + text[8:]).isdigit() or not text.isascii():
-        return None
     try:
-        day = dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
-
-
-def _root(given: str | None) -> str | None:
-    given = given or os.environ.get("KQ_REPO")
-    if given:
-        root = os.path.expanduser(given)
-        return root if os.path.isfile(os.path.join(root, "kq.yaml")) else None
-    folder = os.getcwd()
-    while True:
-        if os.path.isfile(os.path.join(folder, "kq.yaml")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
 
 
 def _connect(path: str) -> sqlite3.Connection:

@@ -1,29 +1,68 @@
-"""Where the repository is and what day it is: the two global options."""
+"""Where the repository is and what day it is: the two global options.
+
+Standard library only, without pathlib: the warm path (:mod:`kqcli.warm`) asks the same two
+questions before anything heavy is imported, with :func:`locate` and :func:`iso_day`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from pathlib import Path
 
 from ..errors import KqError
 
+TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def locate(explicit: str | None) -> str | None:
+    """``--repo``, else ``$KQ_REPO``, else the nearest folder upwards holding ``kq.yaml``; None
+    when the one named, or every folder upwards, has no ``kq.yaml``."""
+    given = explicit or os.environ.get("KQ_REPO")
+    if given:
+        root = os.path.expanduser(given)
+        return root if os.path.isfile(os.path.join(root, "kq.yaml")) else None
+    folder = os.getcwd()
+    while True:
+        if os.path.isfile(os.path.join(folder, "kq.yaml")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
 
 def find_root(explicit: str | None) -> Path:
-    """``--repo``, else ``$KQ_REPO``, else the nearest folder upwards holding ``kq.yaml``."""
+    """:func:`locate`, or a one-line error saying what to do."""
+    from pathlib import Path
+
+    found = locate(explicit)
+    if found is not None:
+        return Path(found)
     given = explicit or os.environ.get("KQ_REPO")
     if given:
         root = Path(given).expanduser()
-        if not (root / "kq.yaml").is_file():
-            raise KqError(f"{root}: not a kq repository (no kq.yaml); run 'kq init {given}'")
-        return root
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "kq.yaml").is_file():
-            return folder
+        raise KqError(f"{root}: not a kq repository (no kq.yaml); run 'kq init {given}'")
     raise KqError("no kq repository here (no kq.yaml in this folder or above); "
                   "run 'kq init' or pass --repo PATH")
+
+
+def iso_day(text: str) -> dt.date:
+    """``YYYY-MM-DD`` (ASCII digits, surrounding blanks allowed) as a date kq works with; a
+    ValueError that says what is wrong otherwise."""
+    from ..core.bounds import day_in_range
+
+    text = text.strip()
+    digits = text[:4] + text[5:7] + text[8:]
+    if not (len(text) == 10 and text[4] == text[7] == "-" and digits.isascii()
+            and digits.isdigit()):
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+    return day_in_range(day)
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -31,16 +70,8 @@ def parse_today(value: str | None) -> dt.date:
     text = value or os.environ.get("KQ_TODAY")
     if not text:
         return dt.date.today()
-    from ..core.bounds import day_in_range
-
     source = "--today" if value else "KQ_TODAY"
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise ValueError
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise KqError(f"{source}: {text!r} is not a date; write YYYY-MM-DD") from None
-    try:
-        return day_in_range(day)
+        return iso_day(text)
     except ValueError as e:
         raise KqError(f"{source}: {e}") from None

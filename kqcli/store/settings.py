@@ -44,10 +44,9 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     except OSError as e:
         raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
     sig = signature(str(root / "kq.yaml"), 0)
-    cached = store.get_meta("settings")
-    if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
-            and isinstance(cached.get("max_file_bytes"), int)):
-        return cached["max_file_bytes"]
+    cap = cached_cap(root, store, sig)
+    if cap is not None:
+        return cap
     try:
         cap = settings().check.max_file_bytes  # validates; KqError with the problems
     except KqError:
@@ -60,12 +59,13 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     return cap
 
 
-def cached_cap(root: Path, store: Index) -> int | None:
-    """``check.max_file_bytes`` as the last validation of the present kq.yaml found it; None
-    when kq.yaml changed since (only a command that validates it may say)."""
+def cached_cap(root: Path, store: Index, sig: str | None = None) -> int | None:
+    """``check.max_file_bytes`` as the last validation of the present kq.yaml (whose signature
+    is ``sig``, when known) found it; None when kq.yaml changed since (only a command that
+    validates it may say)."""
     from ..index import signature
 
-    sig = signature(str(root / "kq.yaml"), 0)
+    sig = sig or signature(str(root / "kq.yaml"), 0)
     cached = store.get_meta("settings")
     if sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig:
         cap = cached.get("max_file_bytes")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,11 +62,10 @@ def append_visit(path: Path, day: dt.date) -> None:
                     encoding="utf-8")
 
 
-def test_examples_agree_with_a_full_evaluation_every_day_for_40_days(tmp_path):
+def test_examples_agree_with_a_full_evaluation_every_day_for_40_days(examples_copy):
     """2026-12-10 to 2027-01-18: month ends, 元旦, a new year whose days off are estimated,
     and a customer file changed on the 20th day; with and without --within."""
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    root = examples_copy
     changed = sorted((root / "customers").glob("*.yaml"))[0]
     for n, today in enumerate(days("2026-12-10", 40)):
         if n == 20:
@@ -85,9 +83,8 @@ def test_a_generated_repository_agrees_on_several_dates(tmp_path):
         assert kept(root, today, 7) == full(root, today, 7), today
 
 
-def test_a_second_run_the_same_day_evaluates_no_customer(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+def test_a_second_run_the_same_day_evaluates_no_customer(examples_copy):
+    root = examples_copy
     today = dt.date(2026, 11, 24)
     kept(root, today, None)
     repo = Repo(root, today)
@@ -95,9 +92,8 @@ def test_a_second_run_the_same_day_evaluates_no_customer(tmp_path):
     assert agenda.bring_up_to_date(repo.index, plain, text, today) == 0
 
 
-def test_a_changed_file_is_the_only_customer_evaluated_again(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+def test_a_changed_file_is_the_only_customer_evaluated_again(examples_copy):
+    root = examples_copy
     today = dt.date(2026, 11, 24)
     kept(root, today, None)
     append_visit(root / "customers" / "hx-renmin.yaml", today)
@@ -106,9 +102,8 @@ def test_a_changed_file_is_the_only_customer_evaluated_again(tmp_path):
     assert agenda.bring_up_to_date(repo.index, plain, text, today) == 1
 
 
-def test_a_changed_kq_yaml_changes_the_urgencies_it_weighs(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+def test_a_changed_kq_yaml_changes_the_urgencies_it_weighs(examples_copy):
+    root = examples_copy
     today = dt.date(2026, 11, 24)
     before = kept(root, today, None)
     settings_file = root / "kq.yaml"
@@ -121,9 +116,8 @@ def test_a_changed_kq_yaml_changes_the_urgencies_it_weighs(tmp_path):
     assert after != before
 
 
-def test_owner_and_reason_filters_agree_with_filtering_the_full_list(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+def test_owner_and_reason_filters_agree_with_filtering_the_full_list(examples_copy):
+    root = examples_copy
     today = dt.date(2026, 11, 24)
     everything = json.loads(full(root, today, 14)[0])
     listing, _ = agenda.morning(Repo(root, today), 14, owner="李明", reasons=["visit", "risk"])
@@ -131,9 +125,8 @@ def test_owner_and_reason_filters_agree_with_filtering_the_full_list(tmp_path):
                               and d["reason"] in ("visit", "risk")]
 
 
-def test_kq_due_json_is_the_full_evaluation_byte_for_byte(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+def test_kq_due_json_is_the_full_evaluation_byte_for_byte(examples_copy):
+    root = examples_copy
     out = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(root), "--today",
                           "2026-11-24", "due", "--format", "json"], capture_output=True,
                          check=True).stdout.decode()
@@ -199,11 +192,10 @@ def test_a_risk_counting_days_is_evaluated_again_the_next_day():
 
 # -- the warm path and the command line --------------------------------------------------------
 
-def test_a_warm_kq_due_imports_no_typer_pydantic_yaml_or_command(tmp_path):
+def test_a_warm_kq_due_imports_no_typer_pydantic_yaml_or_command(examples_copy):
     """The second run finds nothing changed: kqcli.warm answers from the index alone. The
     files were just copied: the probe trusts them as a run two seconds later would."""
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    root = examples_copy
     probe = ("import sys\nimport kqcli.store.files\nkqcli.store.files.RACY_NS = 0\n"
              f"sys.argv = ['kq', '--repo', {str(root)!r}, '--today', '2026-11-24', 'due', "
              "'--format', 'json']\n"
@@ -287,10 +279,9 @@ def test_a_bare_kq_prints_the_help_on_stderr_and_exits_2():
     assert run.stderr.decode().startswith("Usage: kq [OPTIONS] COMMAND [ARGS]...")
 
 
-def test_evaluating_in_a_process_pool_gives_the_same_agenda(tmp_path, monkeypatch):
+def test_evaluating_in_a_process_pool_gives_the_same_agenda(examples_copy, monkeypatch):
     """Many stale customers (a changed kq.yaml, a new kq) are evaluated on every core."""
     monkeypatch.setattr(agenda, "PARALLEL_FROM", 2)
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
+    root = examples_copy
     for today in (dt.date(2026, 11, 24), dt.date(2027, 1, 3)):
         assert kept(root, today, 14) == full(root, today, 14), today

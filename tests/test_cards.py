@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from kqcli.repo import Repo
 from kqcli.store import files
 
 PROJECT = Path(__file__).resolve().parent.parent
-EXAMPLES = PROJECT / "examples"
 _spec = importlib.util.spec_from_file_location("kq_bench_generate_cards",
                                                PROJECT / "bench" / "generate.py")
 generate = importlib.util.module_from_spec(_spec)
@@ -32,10 +30,8 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def repo_root(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".kq"))
-    return root
+def repo_root(examples_copy: Path) -> Path:
+    return examples_copy
 
 
 def afresh(root: Path, month: str, owner: str | None = None) -> list[dict]:

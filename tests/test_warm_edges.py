@@ -79,8 +79,8 @@ def warm_up(root: Path, *args: str) -> ProbeRun:
 
 def test_a_closed_pipe_on_the_full_path_does_not_keep_an_empty_answer(repo):
     """``kq score --format csv | true`` once: the full command meets EPIPE (friendly turns it
-    into exit 1); Recorder.finish flushes without error and keeps b'' with exit 1. Every
-    later ``kq score --format csv > file`` then writes an empty file and exits 1."""
+    into exit 1) before it says warm.answered(), so nothing is kept and a later ``kq score
+    --format csv > file`` prints the whole answer."""
     kq(repo, *DAY, "score", "--format", "json")  # builds the index
     broken = closed_pipe(repo, *DAY, "score", "--format", "csv")
     assert broken.code == 1
@@ -102,8 +102,8 @@ def test_a_closed_pipe_on_the_due_table_does_not_keep_an_empty_answer(repo):
     ["score", "--by", "owner"],  # under 1 kB
 ])
 def test_a_warm_answer_to_a_closed_pipe_is_not_a_traceback(repo, args):
-    """The full command turns EPIPE into exit 1 without a word (commands.friendly); the
-    warm answer raises BrokenPipeError out of warm.answer (sys.stdout.buffer.write)."""
+    """The full command turns EPIPE into exit 1 without a word (commands.friendly); so does
+    warm.answer when it writes a kept answer to a closed pipe."""
     warm_up(repo, *DAY, *args)
     broken = closed_pipe(repo, *DAY, *args)
     assert "Traceback" not in broken.stderr, broken.stderr[-400:]
@@ -124,8 +124,8 @@ def _close(fd: int):
 
 
 def test_stderr_closed_still_prints_the_answer(repo):
-    """``kq due --format csv 2>&-``: sys.stderr is None, warm.Recorder reads its .buffer and
-    dies (exit 1, nothing printed); ``kq list 2>&-`` works."""
+    """``kq due --format csv 2>&-``: sys.stderr is None, so warm.question leaves the run to
+    the full command (no recorder); it prints, as ``kq list 2>&-`` does."""
     kq(repo, *DAY, "due", "--format", "csv")  # builds the index, so a recorder is made
     listing = kq(repo, *DAY, "list", preexec=_close(2))
     assert listing.code == 0 and listing.stdout
@@ -134,8 +134,8 @@ def test_stderr_closed_still_prints_the_answer(repo):
 
 
 def test_stdout_closed_is_no_worse_than_other_commands(repo):
-    """``kq due >&-``: warm.question calls sys.stdout.isatty() on None (a traceback); other
-    commands (kq list) also trace back there, in render.console, so this is only noted."""
+    """``kq due >&-``: sys.stdout is None, and warm.question steps aside without a traceback
+    of its own (kq list still traces back in render.console: not warm's)."""
     kq(repo, *DAY, "due", "--format", "csv")
     run = kq(repo, *DAY, "due", "--format", "csv", preexec=_close(1))
     assert "warm.py" not in run.stderr, run.stderr[-300:]
@@ -160,11 +160,10 @@ _agenda.bring_up_to_date = _edited
 
 
 def test_kq_yaml_saved_during_a_full_due_is_not_trusted_by_the_agenda_path(aged_copies, tmp_path):
-    """agenda.morning calls warm.due_record at the END of the run: it stores kq.yaml's
-    signature of that moment beside the agenda key and urgency of the settings read at the
-    START. When kq.yaml was saved in between (and two seconds passed, so it is not racy),
-    warm._due later accepts the new kq.yaml with the old agenda: visits keep weight 5 instead
-    of 50. (The answers kept are safe: the Recorder compares kq.yaml before and after.)"""
+    """kq.yaml saved while a full kq due runs (and two seconds passed, so it is not racy):
+    the record of that run holds kq.yaml's signature from before the run read it
+    (agenda.morning), so warm._due does not pair the new kq.yaml with the agenda made from
+    the old one (visits weighed 5 instead of 50)."""
     repo = aged_copies[0]  # files no longer racy
     args = [*DAY, "due", "--format", "json"]
     kq(repo, *args, racy_off=False, hook=EDIT_KQ_YAML.format(path=str(repo / "kq.yaml")))
@@ -205,20 +204,23 @@ _core.candidates = _slow
 """
 
 
-def test_an_agenda_evaluated_from_old_rows_does_not_overwrite_a_newer_index(aged_copies, tmp_path):
-    """agenda.bring_up_to_date reads the stale customers' rows, evaluates them (seconds on a
-    big repository), then writes agenda rows and agenda_state without checking that the
-    files' rows are still those it read. A second kq that re-indexed an edited file meanwhile
-    (and evaluated its agenda) is overwritten: the agenda keeps the old name, and every later
-    kq due (warm or full) shows it until the customer's recheck day."""
-    repo = aged_copies[1]
+def _raced(repo: Path, tmp_path: Path, args: list[str], hook: str
+           ) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """Run ``args`` while a second kq re-indexes hx-renmin.yaml edited meanwhile (``hook``);
+    then what the next run prints, and what a fresh copy prints (the truth)."""
     path = repo / "customers" / "hx-renmin.yaml"
-    args = [*DAY, "due", "--format", "json"]
-    first = kq(repo, *args, racy_off=False, hook=CONCURRENT.format(path=str(path)))
+    first = kq(repo, *args, racy_off=False, hook=hook.format(path=str(path)))
     assert first.code == 0, first.stderr
-    later = plain(repo, *args)
-    full = plain(repo, *args, "--verbose")  # never answered by kqcli.warm
-    truth = fresh_answer(repo, tmp_path, *args)
+    return plain(repo, *args), fresh_answer(repo, tmp_path, *args)
+
+
+def test_an_agenda_evaluated_from_old_rows_does_not_overwrite_a_newer_index(aged_copies, tmp_path):
+    """A second kq re-indexes an edited file while agenda.bring_up_to_date evaluates rows
+    read before: the agenda of that customer is marked for a recheck today (its file's
+    signature changed), so the next kq due, warm or full, lists the new name."""
+    args = [*DAY, "due", "--format", "json"]
+    later, truth = _raced(aged_copies[1], tmp_path, args, CONCURRENT)
+    full = plain(aged_copies[1], *args, "--verbose")  # never answered by kqcli.warm
     assert "改名华信" in truth.stdout.decode()
     assert "改名华信" in full.stdout.decode(), "the full command lists the old name"
     assert "改名华信" in later.stdout.decode(), "the old name is listed"
@@ -238,10 +240,9 @@ _warm.dt = _types.SimpleNamespace(date=_Before)
 
 
 def test_a_run_that_goes_past_midnight_is_not_kept_for_the_day_before(repo, tmp_path):
-    """Question.key holds the day warm.question read from the clock; the full command reads
-    the clock again (store.root.parse_today). A run that starts before midnight and reads the
-    day after it keeps tomorrow's answer under yesterday's key: later asked with
-    KQ_TODAY=<that day> (KQ_TODAY is not in the key, the argv is the same) it is served."""
+    """Question.key holds the day warm.question read from the clock; entry.main hands that
+    day to the full command (KQ_TODAY), so a run that crosses midnight keeps the answer of
+    the day it is kept for, not of the next one."""
     import datetime as dt
 
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -258,8 +259,8 @@ def test_a_run_that_goes_past_midnight_is_not_kept_for_the_day_before(repo, tmp_
 # -- stderr in a non-UTF-8 encoding --------------------------------------------------------
 
 def test_the_agenda_path_writes_stderr_in_its_encoding(repo):
-    """warm._due encodes the estimated-years warning as UTF-8; the full command writes it
-    through sys.stderr (PYTHONIOENCODING=latin-1: backslash escapes). Minor."""
+    """warm._due writes the estimated-years warning in stderr's encoding and errors, as the
+    full command does (PYTHONIOENCODING=latin-1: backslash escapes)."""
     env = {"PYTHONIOENCODING": "latin-1"}
     args = ["--today", "2026-12-20", "due", "--format", "json", "--within", "60"]
     full = kq(repo, *args, env=env)
@@ -270,8 +271,8 @@ def test_the_agenda_path_writes_stderr_in_its_encoding(repo):
 
 @pytest.mark.parametrize("env", [{"LC_ALL": "C", "LANG": "C"}, {"PYTHONIOENCODING": "latin-1"}])
 def test_answers_are_kept_per_stdout_encoding(repo, env):
-    """Passes: the encoding is in the key (LC_ALL=C is coerced to UTF-8 by Python 3.11); a
-    latin-1 table is a UnicodeEncodeError traceback with or without kqcli.warm (not kept)."""
+    """The encoding is in the key (LC_ALL=C is coerced to UTF-8 by Python 3.11); a latin-1
+    table is a UnicodeEncodeError traceback with or without kqcli.warm, and is not kept."""
     args = [*DAY, "score", "--by", "owner"]
     for _ in range(2):  # an answer kept for UTF-8
         kq(repo, *args)
@@ -449,17 +450,11 @@ CONCURRENT_CARDS = CONCURRENT.replace("kqcli.core.agenda as _core", "kqcli.core.
 
 
 def test_scorecards_worked_out_from_old_rows_do_not_overwrite_a_newer_index(aged_copies, tmp_path):
-    """The same race in kqcli.cards.scorecards (new with INDEX_FORMAT 6): the cards of the
-    customers read as missing are written without checking their files' rows are still those
-    read; a kq that re-indexed an edited file meanwhile is overwritten, and kq score keeps the
-    old card until the file changes again."""
-    repo = aged_copies[2]
-    path = repo / "customers" / "hx-renmin.yaml"
+    """The same race in kqcli.cards.scorecards: a card worked out from a row another kq
+    replaced meanwhile is printed by that run but not kept, so the next kq score shows the
+    new name."""
     args = [*DAY, "score", "--format", "json"]
-    first = kq(repo, *args, racy_off=False, hook=CONCURRENT_CARDS.format(path=str(path)))
-    assert first.code == 0, first.stderr
-    later = plain(repo, *args)
-    truth = fresh_answer(repo, tmp_path, *args)
+    later, truth = _raced(aged_copies[2], tmp_path, args, CONCURRENT_CARDS)
     assert "改名华信" in truth.stdout.decode()
     assert "改名华信" in later.stdout.decode(), "the old name is listed"
 
@@ -478,9 +473,8 @@ _cards.scorecards = _once
 
 def test_a_transient_failure_is_not_kept_as_the_answer(repo):
     """commands.friendly turns an OSError (or a sqlite3 error: 'the index in .kq failed ...;
-    try again') into one line and exit 1, and Recorder.finish keeps every exit 1 whose index
-    did not change: trying again replays the failure, until something in the repository
-    changes."""
+    try again') into one line and exit 1 without warm.answered(): trying again runs the
+    command again instead of replaying the failure."""
     args = [*DAY, "score", "--format", "json"]
     good = kq(repo, *args)
     failed = kq(repo, *args, hook=TRANSIENT)
@@ -498,7 +492,7 @@ _commands.report_skipped = _interrupt
 
 
 def test_ctrl_c_is_not_kept(repo):
-    """Passes: typer turns KeyboardInterrupt into exit 130, which is never kept."""
+    """typer turns KeyboardInterrupt into exit 130, which is never kept."""
     args = [*DAY, "score", "--format", "json"]
     good = kq(repo, *args)
     stopped = kq(repo, *args, hook=INTERRUPTED)
@@ -518,8 +512,8 @@ def _chattr(flag: str, *paths: Path) -> bool:
 
 
 def test_a_read_only_kq_folder_gives_whole_answers(repo):
-    """Passes: the warm path cannot open the index (unable to open database file) and leaves
-    the question to the full command, which works in memory and says so."""
+    """The warm path cannot open the index (unable to open database file) and leaves the
+    question to the full command, which works in memory and says so."""
     for args in (["due", "--format", "json"], ["score", "--format", "json"]):
         warm_up(repo, *DAY, *args)
     frozen = [repo / ".kq", *(repo / ".kq").iterdir()]
@@ -541,7 +535,7 @@ def test_a_read_only_kq_folder_gives_whole_answers(repo):
 
 
 def test_kq_yaml_as_a_symlink_whose_target_changes(repo, tmp_path):
-    """Passes: the signature of a link holds its target's stat too."""
+    """The signature of a link holds its target's stat too."""
     target = tmp_path / "settings.yaml"
     shutil.move(repo / "kq.yaml", target)
     (repo / "kq.yaml").symlink_to(target)
@@ -554,9 +548,8 @@ def test_kq_yaml_as_a_symlink_whose_target_changes(repo, tmp_path):
 
 
 def test_a_run_past_midnight_with_kq_today_set_but_empty(repo, tmp_path):
-    """KQ_TODAY="" means the clock to both warm.question and store.root.parse_today; the
-    midnight fix in entry.main (os.environ.setdefault) leaves an empty KQ_TODAY as it is, so
-    the full command still reads the clock again."""
+    """KQ_TODAY="" means the clock to both warm.question and store.root.parse_today;
+    entry.main replaces an empty KQ_TODAY too with the day of the question."""
     import datetime as dt
 
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()

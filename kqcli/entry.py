@@ -14,6 +14,10 @@ CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool
 
 def main() -> None:
     args = sys.argv[1:]
+    if sys.stdout is None:  # `kq ... >&-`: Python has no stdout to write to
+        if sys.stderr is not None:
+            sys.stderr.write("kq: standard output is closed; nothing done\n")
+        sys.exit(1)
     if args in (["--version"], ["-V"]):
         from . import __version__
 

@@ -63,6 +63,11 @@ def failure(error: BaseException) -> KqError | None:
                        "the .kq folder and kq rebuilds it", PROBLEMS)
     if isinstance(error, FileNotFoundError) and error.filename in ("git", b"git"):
         return KqError("this needs git, which is not installed (not found on PATH)", PROBLEMS)
+    if isinstance(error, UnicodeEncodeError):
+        stream = getattr(sys.stdout, "encoding", None) or error.encoding
+        return KqError(f"cannot print {error.object[error.start:error.end]!r} in the output's "
+                       f"encoding ({stream}); set PYTHONIOENCODING=utf-8 or a UTF-8 locale",
+                       PROBLEMS)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return KqError(f"{where}{error.strerror or _one_line(error) or type(error).__name__}",

@@ -133,12 +133,14 @@ def test_stderr_closed_still_prints_the_answer(repo):
     assert run.code == 0 and run.stdout, run.code
 
 
-def test_stdout_closed_is_no_worse_than_other_commands(repo):
-    """``kq due >&-``: sys.stdout is None, and warm.question steps aside without a traceback
-    of its own (kq list still traces back in render.console: not warm's)."""
+def test_stdout_closed_is_one_line_and_does_nothing(repo):
+    """``kq due >&-`` / ``kq list >&-``: sys.stdout is None; the console script says so in one
+    line and exits 1 before any command runs (a write such as kq log would do nothing)."""
     kq(repo, *DAY, "due", "--format", "csv")
-    run = kq(repo, *DAY, "due", "--format", "csv", preexec=_close(1))
-    assert "warm.py" not in run.stderr, run.stderr[-300:]
+    for args in (["due", "--format", "csv"], ["list"], ["--version"]):
+        run = kq(repo, *DAY, *args, preexec=_close(1))
+        assert run.code == 1, args
+        assert run.stderr.strip() == "kq: standard output is closed; nothing done", run.stderr
 
 
 # -- kq.yaml changed while a full kq due runs ------------------------------------------------
@@ -272,7 +274,7 @@ def test_the_agenda_path_writes_stderr_in_its_encoding(repo):
 @pytest.mark.parametrize("env", [{"LC_ALL": "C", "LANG": "C"}, {"PYTHONIOENCODING": "latin-1"}])
 def test_answers_are_kept_per_stdout_encoding(repo, env):
     """The encoding is in the key (LC_ALL=C is coerced to UTF-8 by Python 3.11); a latin-1
-    table is a UnicodeEncodeError traceback with or without kqcli.warm, and is not kept."""
+    table cannot be printed: one line naming the encoding, exit 1, and it is not kept."""
     args = [*DAY, "score", "--by", "owner"]
     for _ in range(2):  # an answer kept for UTF-8
         kq(repo, *args)
@@ -280,6 +282,9 @@ def test_answers_are_kept_per_stdout_encoding(repo, env):
     plain_other = plain(repo, *args, env=env)
     for run in other:
         assert run.stdout == plain_other.stdout and run.code == plain_other.returncode
+    if "PYTHONIOENCODING" in env:
+        assert other[-1].code == 1 and "Traceback" not in other[-1].stderr
+        assert "output's encoding (iso8859-1); set PYTHONIOENCODING=utf-8" in other[-1].stderr
 
 
 # -- what changes in customers/ and kq.yaml: checks that pass --------------------------------

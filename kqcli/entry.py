@@ -10,6 +10,9 @@ import sys
 
 CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool")
 """kqcli.warm.CACHED, checked before importing it (tests/test_warm.py checks they agree)."""
+SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
+          "check", "calendar")
+"""kqcli.server.SERVED, likewise."""
 
 
 def main() -> None:
@@ -31,7 +34,7 @@ def main() -> None:
             return
         sys.stderr.write(help_text())  # a bare `kq` is a usage error (click's no_args_is_help)
         sys.exit(2)
-    recorder = None
+    question = None
     if any(name in args for name in CACHED):
         from . import warm
 
@@ -41,10 +44,30 @@ def main() -> None:
             if code is not None:
                 sys.stdout.flush()
                 sys.exit(code)
-            recorder = warm.Recorder(question)
-            # The day the answer is kept for is the day the command uses, even past midnight.
-            if not os.environ.get("KQ_TODAY"):  # unset or empty: the clock, read once
-                os.environ["KQ_TODAY"] = question.today.isoformat()
+    if any(name in args for name in SERVED):
+        from . import server
+
+        if server.enabled() and server.wanted(args):
+            code = server.call(args)
+            if code is not None:
+                sys.exit(code)
+    full(args, question)
+
+
+def full(args: list[str], question: object = False) -> None:
+    """The command line, in this process (``question``: warm's, when the caller has it)."""
+    recorder = None
+    if question is False and any(name in args for name in CACHED):
+        from . import warm
+
+        question = warm.question(args)
+    if question:
+        from . import warm
+
+        recorder = warm.Recorder(question)
+        # The day the answer is kept for is the day the command uses, even past midnight.
+        if not os.environ.get("KQ_TODAY"):  # unset or empty: the clock, read once
+            os.environ["KQ_TODAY"] = question.today.isoformat()
     from .cli import app
 
     try:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 _switch = {"enabled": True}
+through: Callable[[bytes], None] | None = None
+"""Set in a child of kq's server (:mod:`kqcli.server`): pages the text in the client."""
 
 
 def configure(enabled: bool) -> None:
@@ -99,6 +101,9 @@ def show(text: str, stream: io.TextIOBase | None = None) -> None:
     argv, env = pager
     out.flush()
     encoding = getattr(out, "encoding", None) or "utf-8"
+    if through is not None:  # a child of kq's server: the client has the terminal
+        through(text.encode(encoding, "replace"))
+        return
     try:
         subprocess.run(argv, input=text.encode(encoding, "replace"), env=env, check=False)
     except OSError:  # the pager is not installed: print as if there were none

@@ -30,7 +30,7 @@ import sys
 
 from . import __version__
 from .store.files import signature, unchanged
-from .store.root import iso_day, locate
+from .store.root import command_line, iso_day, locate
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -174,6 +174,12 @@ def estimated_warning(years: list[int]) -> str:
 
 # -- the question and its answer ---------------------------------------------------------------
 
+def search_path() -> list[str]:
+    """``sys.path`` without the folder Python put first (the script's, or the working one for
+    ``-m``), which ``python -P`` (kq's server) leaves out."""
+    return sys.path if sys.flags.safe_path else sys.path[1:]
+
+
 def code_stamp() -> str:
     """Changes with kq's version and any edit to its code (a development tree), with Python's
     version, and with any package installed, upgraded or removed (the folders on ``sys.path``
@@ -188,7 +194,7 @@ def code_stamp() -> str:
                 elif entry.is_dir() and not entry.name.startswith(("_", ".")):
                     folders.append(entry.path)
     paths = []
-    for folder in sys.path[1:]:  # [0]: the script's folder, or the working one for -m
+    for folder in search_path():
         try:
             paths.append(os.stat(folder or ".").st_mtime_ns)
         except OSError:
@@ -205,7 +211,6 @@ ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "
                "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 """The variables a kept answer is for: the labels' language and what Rich lays a table out and
 styles it by (a pipe is as wide as ``COLUMNS``, else 1000: kqcli.render)."""
-GLOBAL = ("--repo", "--today", "--lang")
 
 
 class Question:
@@ -224,22 +229,10 @@ class Question:
 
 def question(argv: list[str]) -> Question | None:
     """The question ``argv`` asks, when its answer can be kept or found; else None."""
-    given: dict[str, str] = {}
-    n = 0
-    while n < len(argv):
-        name, equals, value = argv[n].partition("=")
-        if argv[n] == "--no-pager":
-            n += 1
-            continue
-        if name not in GLOBAL:
-            break
-        if not equals:
-            if n + 1 == len(argv):
-                return None
-            n += 1
-            value = argv[n]
-        given[name] = value
-        n += 1
+    found = command_line(argv)
+    if found is None:
+        return None
+    given, n = found
     if n == len(argv) or argv[n] not in CACHED or given.get("--lang", "zh") not in ("zh", "en"):
         return None
     rest = argv[n + 1:]

@@ -22,8 +22,11 @@ def own_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR"):
+    for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR", "KQ_SERVER_DIR"):
         monkeypatch.delenv(name, raising=False)
+    # kq in a subprocess runs the command itself: no server left behind by the suite
+    # (tests/test_server.py turns it on with a folder of its own).
+    monkeypatch.setenv("KQ_SERVER", "0")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "测试")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "测试")

@@ -94,8 +94,9 @@ if sys.stdout is not None:
     except BrokenPipeError:
         pass
 full = any(m.startswith("kqcli.commands.") for m in sys.modules)
+served = getattr(sys.modules.get("kqcli.server"), "served", False)
 if sys.stderr is not None:
-    sys.stderr.write("\\npath: " + ("full" if full else "warm")
+    sys.stderr.write("\\npath: " + ("full" if full else "served" if served else "warm")
                      + (" pydantic" if "pydantic" in sys.modules else ""))
 sys.exit(code)
 """
@@ -103,7 +104,8 @@ sys.exit(code)
 
 class ProbeRun:
     """A finished run: ``code``, ``stdout`` (bytes), ``stderr`` (text), ``path`` ("full": the
-    command line ran; "warm": kqcli.warm answered) and ``validated`` (pydantic was imported)."""
+    command line ran; "warm": kqcli.warm answered; "served": kq's server ran it) and
+    ``validated`` (pydantic was imported)."""
 
     def __init__(self, done: subprocess.CompletedProcess) -> None:
         self.code = done.returncode
@@ -114,10 +116,11 @@ class ProbeRun:
 
 
 def probe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
-    """This environment without the KQ_ variables, with ``env``."""
+    """This environment without the KQ_ variables (and without kq's server), with ``env``."""
     import os
 
     found = {k: v for k, v in os.environ.items() if not k.startswith("KQ_")}
+    found["KQ_SERVER"] = "0"
     found.update(env or {})
     return found
 

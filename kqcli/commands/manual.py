@@ -30,6 +30,12 @@ ENVIRONMENT = [
     ("KQ_PAGER, PAGER", "The pager for tables taller than the terminal (default less, with "
                         "LESS=FRX); an empty KQ_PAGER or --no-pager turns it off."),
     ("VISUAL, EDITOR", "The editor of kq edit and kq new."),
+    ("KQ_SERVER", "0 or off: run every command in its own process. Otherwise a command that "
+                  "only reads (due, show, list, score, ...) and is not answered from what "
+                  "was kept runs in a child of kq's server, started in the background by the "
+                  "first such run; it exits after 15 idle minutes."),
+    ("KQ_SERVER_DIR", "The folder of the server's socket (default $XDG_RUNTIME_DIR/kq, else "
+                      "/tmp/kq-UID); it must be yours and closed to others."),
     ("NO_COLOR", "Print tables without colour."),
 ]
 EXIT_STATUS = [

@@ -16,6 +16,32 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+GLOBAL = ("--repo", "--today", "--lang")
+"""The global options that take a value (``--no-pager`` takes none)."""
+
+
+def command_line(argv: list[str]) -> tuple[dict[str, str], int] | None:
+    """The global options before the command (``--repo X``, ``--today=X``) and the index of the
+    command's name in ``argv``; None when a global option lacks its value."""
+    given: dict[str, str] = {}
+    n = 0
+    while n < len(argv):
+        name, equals, value = argv[n].partition("=")
+        if argv[n] == "--no-pager":
+            n += 1
+            continue
+        if name not in GLOBAL:
+            break
+        if not equals:
+            if n + 1 == len(argv):
+                return None
+            n += 1
+            value = argv[n]
+        given[name] = value
+        n += 1
+    return given, n
+
+
 def locate(explicit: str | None) -> str | None:
     """``--repo``, else ``$KQ_REPO``, else the nearest folder upwards holding ``kq.yaml``; None
     when the one named, or every folder upwards, has no ``kq.yaml``."""

@@ -1,0 +1,184 @@
+"""kq's server (kqcli.server): a command run in a child of the server prints what the command
+run in its own process prints — stdout, stderr, exit status — to the client's own streams,
+in the client's folder and environment; the pager runs in the client; KQ_SERVER=0 starts
+nothing; a changed kq gets another socket."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import signal
+import stat
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from helpers import probe_kq
+
+from kqcli import server
+
+DAY = ["--today", "2026-11-24"]
+
+
+@pytest.fixture
+def sockets():
+    """A short folder of this test's own for the sockets; every server started in it is
+    stopped afterwards."""
+    place = tempfile.mkdtemp(prefix="kqs-", dir="/tmp")
+    os.chmod(place, 0o700)
+    yield place
+    for lock in Path(place).glob("*.lock"):
+        try:
+            os.kill(int(lock.read_text() or 0), signal.SIGTERM)
+        except (ValueError, OSError):
+            pass
+    shutil.rmtree(place, ignore_errors=True)
+
+
+@pytest.fixture
+def repo(examples_copy):
+    return examples_copy
+
+
+def on(sockets: str, **more: str) -> dict[str, str]:
+    return {"KQ_SERVER": "1", "KQ_SERVER_DIR": sockets, "KQ_SERVER_IDLE": "60", **more}
+
+
+def wait_for_server(sockets: str) -> None:
+    for _ in range(200):
+        if any(p.suffix == ".sock" for p in Path(sockets).iterdir()):
+            return
+        time.sleep(0.05)
+    raise AssertionError("no server started")
+
+
+def touch(root: Path, n: int = 0) -> None:
+    """Change one customer file (a comment appended), so no kept answer applies."""
+    path = sorted((root / "customers").glob("*.yaml"))[3]
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"# 改动 {n} {time.monotonic_ns()}\n")
+
+
+def started(repo: Path, sockets: str) -> None:
+    first = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
+    assert first.code == 0 and first.path == "full", first.stderr
+    wait_for_server(sockets)
+
+
+COMMANDS = [
+    [*DAY, "due", "--format", "json"],
+    [*DAY, "due", "--within", "7"],
+    [*DAY, "--lang", "en", "due", "--all"],
+    [*DAY, "list", "--format", "csv"],
+    [*DAY, "show", "hx-renmin"],
+    [*DAY, "score", "--by", "owner"],
+    [*DAY, "classify", "--format", "json"],
+    ["check"],
+    [*DAY, "show", "没有这个客户"],  # not found: an exit status and a message on stderr
+    [*DAY, "due", "--within", "abc"],  # a usage error: exit 2
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a[2:] or a) for a in COMMANDS])
+def test_a_served_command_prints_what_the_command_prints(repo, sockets, args):
+    started(repo, sockets)
+    touch(repo, 1)
+    served = probe_kq(repo, *args, env=on(sockets, COLUMNS="100"))
+    assert served.path == "served", served.stderr
+    touch(repo, 2)
+    alone = probe_kq(repo, *args, env={"COLUMNS": "100"})
+    assert alone.path == "full"
+    assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout, alone.stderr)
+    assert served.stdout or served.stderr
+
+
+def test_the_child_works_in_the_clients_folder_and_environment(repo, sockets):
+    """No --repo: the repository is found from the client's working folder; KQ_TODAY and
+    KQ_LANG come from the client's environment."""
+    started(repo, sockets)
+    touch(repo)
+    env = {"KQ_TODAY": "2026-12-20", "KQ_LANG": "en"}
+    served = probe_kq(None, "due", "--within", "30", env=on(sockets, **env), cwd=repo / "customers")
+    assert served.path == "served", served.stderr
+    alone = probe_kq(None, "due", "--within", "30", env=env, cwd=repo / "customers")
+    assert (served.code, served.stdout) == (alone.code, alone.stdout)
+    assert b"2026-12" in served.stdout
+
+
+def test_the_pager_runs_in_the_client(repo, sockets, tmp_path):
+    """A table taller than the terminal goes to the pager, which the client runs (it has the
+    terminal); what the pager got is the table the child printed."""
+    started(repo, sockets)
+    touch(repo)
+    paged = tmp_path / "paged.txt"
+    leader, follower = pty.openpty()
+    try:
+        env = on(sockets, KQ_PAGER=f"sh -c 'cat > {paged}'", LINES="5", COLUMNS="120",
+                 TERM="dumb")
+        run = probe_kq(repo, *DAY, "list", env=env, stdout=follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert run.code == 0 and run.path == "served", run.stderr
+    text = paged.read_text(encoding="utf-8")
+    assert "春城" in text or "华兴" in text or len(text.splitlines()) > 5, text[:200]
+
+
+def test_off_starts_nothing(repo, sockets):
+    for value in ("0", "off"):
+        run = probe_kq(repo, *DAY, "due", "--format", "json",
+                       env={"KQ_SERVER": value, "KQ_SERVER_DIR": sockets})
+        assert run.code == 0 and run.path in ("full", "warm")
+    time.sleep(0.3)
+    assert list(Path(sockets).iterdir()) == []
+
+
+def test_writes_are_never_served(repo, sockets):
+    """kq log (a write) and classify --apply run in the client's own process."""
+    started(repo, sockets)
+    run = probe_kq(repo, *DAY, "classify", "--apply", "--format", "json", env=on(sockets))
+    assert run.path == "full"
+    assert not server.wanted(["log", "hx-renmin", "visit"])
+    assert not server.wanted(["--repo", "x", "classify", "--apply"])
+    assert server.wanted(["--repo", "x", "--today=2026-11-24", "show", "hx"])
+
+
+def test_a_changed_kq_talks_to_another_server(monkeypatch, sockets):
+    monkeypatch.setenv("KQ_SERVER_DIR", sockets)
+    before = server.socket_path()
+    monkeypatch.setattr("kqcli.warm.code_stamp", lambda: "another kq")
+    assert server.socket_path() != before
+
+
+def test_a_folder_others_can_open_is_not_used(monkeypatch, tmp_path):
+    place = tmp_path / "open"
+    place.mkdir()
+    os.chmod(place, 0o777)
+    monkeypatch.setenv("KQ_SERVER_DIR", str(place))
+    assert server.folder() is None
+    os.chmod(place, 0o700)
+    assert server.folder() == str(place)
+    assert stat.S_IMODE(os.stat(place).st_mode) == 0o700
+
+
+def test_a_stale_socket_is_not_a_failure(repo, sockets):
+    """A socket file left by a server that died: the client runs the command itself and starts
+    a new server, which takes the name over."""
+    started(repo, sockets)
+    sock = next(p for p in Path(sockets).iterdir() if p.suffix == ".sock")
+    pid = int(Path(str(sock) + ".lock").read_text())
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert sock.exists()  # killed: nothing removed it
+    touch(repo)
+    run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
+    assert run.code == 0 and run.path == "full"
+    for _ in range(200):
+        touch(repo)
+        again = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
+        if again.path == "served":
+            break
+        time.sleep(0.05)
+    assert again.path == "served" and again.stdout == run.stdout

@@ -28,6 +28,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 OUT = BENCH / "out"
+SERVERS = OUT / "servers"  # the sockets of the kq servers the timed runs start
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402 - bench/generate.py, next to this file
@@ -66,8 +67,21 @@ def summarise(text: str) -> str:
 def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every timed run: no KQ_REPO/KQ_TODAY, and bytecode cached as for an
     installed kq (a PYTHONDONTWRITEBYTECODE=1 shell would recompile every module each run)."""
-    drop = ("KQ_REPO", "KQ_TODAY", "PYTHONDONTWRITEBYTECODE")
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, **(extra or {})}
+    drop = ("KQ_REPO", "KQ_TODAY", "PYTHONDONTWRITEBYTECODE", "KQ_SERVER")
+    return {**{k: v for k, v in os.environ.items() if k not in drop},
+            "KQ_SERVER_DIR": str(SERVERS), **(extra or {})}
+
+
+def stop_servers() -> None:
+    """Stop the kq servers the timed runs started (kq's server is on, as for a user: a run
+    that the kept answers cannot answer goes to it). Each holds a lock file with its pid."""
+    import signal
+
+    for lock in SERVERS.glob("*.lock"):
+        try:
+            os.kill(int(lock.read_text() or 0), signal.SIGTERM)
+        except (ValueError, OSError):
+            pass
 
 
 def run_once(cmd: list[str], timeout: float, keep_stdout: bool = False,
@@ -538,6 +552,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="alternating rounds for the goals (medians); start-up gets 2N+1")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    SERVERS.mkdir(parents=True, exist_ok=True)
+    SERVERS.chmod(0o700)
+    try:
+        return run_all(args, sizes)
+    finally:
+        stop_servers()
+
+
+def run_all(args, sizes: list[int]) -> int:
 
     kq = Path(args.kq)
     if not kq.exists() and (PROJECT / args.kq).exists():

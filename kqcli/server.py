@@ -318,7 +318,11 @@ def serve(path: str, idle: float = IDLE) -> int:
             except (OSError, ValueError):
                 conn.close()
                 continue
-            if os.fork() == 0:
+            try:
+                pid = os.fork()
+            except OSError:  # no processes left: the client sees the socket close, runs it
+                pid = -1
+            if pid == 0:
                 listener.close()
                 _child(conn, request, fds)  # does not return
             conn.close()

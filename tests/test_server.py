@@ -182,3 +182,10 @@ def test_a_stale_socket_is_not_a_failure(repo, sockets):
             break
         time.sleep(0.05)
     assert again.path == "served" and again.stdout == run.stdout
+
+
+def test_the_console_script_knows_the_served_commands():
+    """entry.SERVED is checked before kqcli.server is imported: the two lists agree."""
+    from kqcli import entry
+
+    assert set(entry.SERVED) == server.SERVED

@@ -94,8 +94,9 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     def store(db: Any) -> None:
         # Another kq may have indexed a newer version of a file while these were evaluated:
         # this run lists what it read, and the next one evaluates that customer again.
-        current = {i for i, sig in db.execute("select id, sig from files")
-                   if read_sig.get(i) == sig}
+        current = {i for i, sig in db.execute(
+            "select id, sig from files where id in (select value from json_each(?))",
+            (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
         kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
         db.executemany("delete from agenda where id = ?", [(s[0],) for s in states])
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", kept)

@@ -34,6 +34,19 @@ def main() -> None:
             return
         sys.stderr.write(help_text())  # a bare `kq` is a usage error (click's no_args_is_help)
         sys.exit(2)
+    if any(name in args for name in SERVED):
+        from . import server
+
+        if server.enabled() and server.wanted(args):
+            code = server.call(args)  # kq's server runs it all, the kept answers included
+            if code is not None:
+                sys.exit(code)
+    local(args)
+
+
+def local(args: list[str]) -> None:
+    """``kq ARGS`` in this process: an answer kept or built from the agenda (kqcli.warm),
+    else the command line."""
     question = None
     if any(name in args for name in CACHED):
         from . import warm
@@ -44,24 +57,13 @@ def main() -> None:
             if code is not None:
                 sys.stdout.flush()
                 sys.exit(code)
-    if any(name in args for name in SERVED):
-        from . import server
-
-        if server.enabled() and server.wanted(args):
-            code = server.call(args)
-            if code is not None:
-                sys.exit(code)
     full(args, question)
 
 
-def full(args: list[str], question: object = False) -> None:
-    """The command line, in this process (``question``: warm's, when the caller has it)."""
+def full(args: list[str], question: object = None) -> None:
+    """The command line, in this process; ``question``: warm's, when the answer is to be kept."""
     recorder = None
-    if question is False and any(name in args for name in CACHED):
-        from . import warm
-
-        question = warm.question(args)
-    if question:
+    if question is not None:
         from . import warm
 
         recorder = warm.Recorder(question)

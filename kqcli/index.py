@@ -47,6 +47,18 @@ AGENDA_SCHEMA = (
        w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text,
        primary key (shows_from, id, seq)) without rowid""",
     "create index agenda_id on agenda (id)",
+    # The listing kept (kqcli.warm._kept_listing) and the customers whose agenda rows changed
+    # since it was made, kept by triggers whatever writes the agenda.
+    "drop table if exists listed",
+    """create table listed (x real, due integer, name text, reason text, grp integer, id text,
+       seq integer, owner text, late integer, item blob)""",
+    "create index listed_order on listed (x desc, due, name, reason, grp, id, seq)",
+    "drop table if exists agenda_changed",
+    "create table agenda_changed (id text primary key) without rowid",
+    """create trigger agenda_added after insert on agenda begin
+       insert or ignore into agenda_changed values (new.id); end""",
+    """create trigger agenda_removed after delete on agenda begin
+       insert or ignore into agenda_changed values (old.id); end""",
     # Per customer: the day evaluated, the first day the answer may differ (ordinals).
     """create table agenda_state (id text primary key, evaluated integer, recheck integer,
        owner text, dropped text)""",

@@ -83,12 +83,12 @@ def folder() -> str | None:
 
 def socket_path() -> str | None:
     """This kq's socket: its folder and the digest of what a child's behaviour rests on."""
-    from .warm import code_stamp, search_path
+    from . import stamp
 
     place = folder()
     if place is None:
         return None
-    what = repr((sys.executable, search_path(), code_stamp(), sys.getfilesystemencoding(),
+    what = repr((sys.executable, stamp.search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
                  sys.flags.utf8_mode, sys.flags.optimize)).encode("utf-8", "surrogateescape")
     try:
         from _sha1 import sha1
@@ -423,11 +423,12 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
 
 
 def _run(argv: list[str]) -> int:
-    """The console script's full path, with the interpreter's handling of SystemExit."""
+    """What the console script runs in its own process, with the interpreter's handling of
+    SystemExit."""
     from . import entry
 
     try:
-        entry.full(argv)
+        entry.local(argv)
     except SystemExit as e:
         if e.code is None:
             return 0

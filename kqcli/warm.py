@@ -28,7 +28,7 @@ import os
 import sqlite3
 import sys
 
-from . import __version__
+from .stamp import code_stamp
 from .store.files import signature, unchanged
 from .store.root import command_line, iso_day, locate
 
@@ -40,7 +40,7 @@ URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
 associative)."""
 
 LISTED = """listed as materialized (
-    select head, dtail, mid, tail, d as due, name, reason, id, seq, grp, :t - d as late,
+    select head, dtail, mid, tail, d as due, name, reason, id, seq, grp, owner, :t - d as late,
            {urgency} as x
     from (select *, coalesce(due, :t) as d
           from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
@@ -111,14 +111,58 @@ class Listing:
         return json.loads(self.body)
 
 
+ITEM = f"""cast(head || coalesce(:tday || dtail, '') || late || mid
+                 || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
+                 || tail as blob)"""
+"""A listed row's JSON object (``Reminder.to_json``): the stored text around the two values
+that depend on today, as UTF-8 bytes; '@' where :data:`HUNDREDTHS` leaves the rounding to
+Python."""
+ORDER = "x desc, due, name, reason, grp, id, seq"
+"""Most urgent first, then a total order (``core.due.morning_list``'s)."""
+
+
 def listed_sql(where: str) -> str:
-    """The listed rows, most urgent first, each as its JSON object (``Reminder.to_json``):
-    the stored text around the two values that depend on today, as UTF-8 bytes."""
+    """The listed rows, most urgent first: each row's JSON object, whether it is late, its
+    urgency."""
     return f"""with {LISTED.format(urgency=URGENCY, where=where)}
-        select cast(head || coalesce(:tday || dtail, '') || late || mid
-                    || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
-                    || tail as blob), late > 0, x
-        from listed order by x desc, due, name, reason, grp, id, seq"""
+        select {ITEM}, late > 0, x from listed order by {ORDER}"""
+
+
+KEPT_LISTING = f"""insert into main.listed
+    with {LISTED.format(urgency=URGENCY, where="{where}")}
+    select x, due, name, reason, grp, id, seq, owner, late > 0, {ITEM} from listed"""
+"""The listed rows kept in the index (``listed``) for one day, window and set of rep-level rows,
+before the ``--owner``/``--reason`` filters: most of the listing's cost is working them out,
+and a changed customer changes only its own rows (``agenda_changed``, kept by triggers)."""
+
+
+def _kept_listing(db: sqlite3.Connection, params: dict[str, object], key: str) -> bool:
+    """Bring the rows in ``listed`` up to date for ``key``: only those of the customers whose
+    agenda changed since, when it was made for the same key. False when it cannot be (a
+    read-only or busy index, a read snapshot): the caller works the listing out itself."""
+    if db.in_transaction:  # warm.answer's snapshot: use it only if nothing changed since
+        return (_raw(db, "listed") == key
+                and db.execute("select 1 from agenda_changed limit 1").fetchone() is None)
+    try:
+        db.execute("begin immediate")
+    except sqlite3.Error:
+        return False
+    try:
+        if _raw(db, "listed") == key:
+            changed = " and grp = 0 and id in (select id from main.agenda_changed)"
+            db.execute("delete from main.listed where" + changed[4:])
+            db.execute(KEPT_LISTING.format(where=changed), params)
+        else:
+            db.execute("delete from main.listed")
+            db.execute(KEPT_LISTING.format(where=""), params)
+            db.execute("insert or replace into meta values ('listed', ?)", (key,))
+        db.execute("delete from main.agenda_changed")
+        db.execute("commit")
+        return True
+    except sqlite3.Error:
+        if db.in_transaction:
+            db.execute("rollback")
+        return False
 
 
 def owners_of(db: sqlite3.Connection) -> set[str]:
@@ -154,8 +198,14 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
     if reasons:
         where += f" and reason in ({', '.join(f':r{n}' for n in range(len(reasons)))})"
         params.update({f"r{n}": r for n, r in enumerate(reasons)})
+    key = json.dumps([t, within, urgency, everyone, _raw(db, "agenda")], ensure_ascii=False)
+    if _kept_listing(db, params, key):
+        found = db.execute(f"select item, late, x from main.listed where 1{where} order by {ORDER}",
+                           params)
+    else:
+        found = db.execute(listed_sql(where), params)
     items, overdue = [], False
-    for item, late, x in db.execute(listed_sql(where), params):
+    for item, late, x in found:
         if b'"urgency": @,' in item:  # a tie SQLite cannot round for certain
             item = item.replace(b'"urgency": @,',
                                 f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
@@ -173,34 +223,6 @@ def estimated_warning(years: list[int]) -> str:
 
 
 # -- the question and its answer ---------------------------------------------------------------
-
-def search_path() -> list[str]:
-    """``sys.path`` without the folder Python put first (the script's, or the working one for
-    ``-m``), which ``python -P`` (kq's server) leaves out."""
-    return sys.path if sys.flags.safe_path else sys.path[1:]
-
-
-def code_stamp() -> str:
-    """Changes with kq's version and any edit to its code (a development tree), with Python's
-    version, and with any package installed, upgraded or removed (the folders on ``sys.path``
-    change their mtime): a new Rich may lay a table out differently."""
-    newest = 0
-    folders = [os.path.dirname(os.path.abspath(__file__))]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    newest = max(newest, entry.stat().st_mtime_ns)
-                elif entry.is_dir() and not entry.name.startswith(("_", ".")):
-                    folders.append(entry.path)
-    paths = []
-    for folder in search_path():
-        try:
-            paths.append(os.stat(folder or ".").st_mtime_ns)
-        except OSError:
-            paths.append(0)
-    return f"{__version__}/{newest}/{sys.version}/{paths}"
-
 
 CACHED = frozenset({"due", "score", "classify", "list", "expenses", "team", "route", "pool"})
 """Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`

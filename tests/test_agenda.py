@@ -74,6 +74,45 @@ def test_examples_agree_with_a_full_evaluation_every_day_for_40_days(examples_co
             assert kept(root, today, within) == full(root, today, within), (today, within)
 
 
+def test_the_listing_kept_follows_changed_customers_the_same_day(examples_copy):
+    """Same day and window, one change after another: the listing kept in the index is
+    brought up to date for the changed customers only (its key stays), and says what a full
+    evaluation says each time; filters read it too."""
+    import sqlite3
+
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+    folder = root / "customers"
+    source = folder / "hx-renmin.yaml"
+
+    def listed_key() -> str:
+        db = sqlite3.connect(root / ".kq" / "index.sqlite")
+        try:
+            return db.execute("select value from meta where key = 'listed'").fetchone()[0]
+        finally:
+            db.close()
+
+    changes = [
+        lambda: append_visit(source, today - dt.timedelta(days=3)),
+        lambda: (folder / "zz-copy.yaml").write_text(
+            source.read_text(encoding="utf-8").replace("name: ", "name: 复制", 1),
+            encoding="utf-8"),
+        lambda: (folder / "zz-copy.yaml").write_text("name: [broken\n", encoding="utf-8"),
+        lambda: (folder / "zz-copy.yaml").unlink(),
+        lambda: sorted(folder.glob("*.yaml"))[-1].unlink(),
+    ]
+    for within in (None, 14):
+        assert kept(root, today, within) == full(root, today, within)
+    key = listed_key()
+    for n, change in enumerate(changes):
+        change()
+        assert kept(root, today, 14) == full(root, today, 14), n
+        assert listed_key() == key, n  # brought up to date, not made again
+        listing, _ = agenda.morning(Repo(root, today), 14, owner="李明", reasons=["visit"])
+        assert listing.rows() == [d for d in json.loads(full(root, today, 14)[0])
+                                  if d["owner"] == "李明" and d["reason"] == "visit"], n
+
+
 def test_a_generated_repository_agrees_on_several_dates(tmp_path):
     root = tmp_path / "big"
     generate.generate(root, 120, 40, 1)

@@ -148,7 +148,7 @@ def test_writes_are_never_served(repo, sockets):
 def test_a_changed_kq_talks_to_another_server(monkeypatch, sockets):
     monkeypatch.setenv("KQ_SERVER_DIR", sockets)
     before = server.socket_path()
-    monkeypatch.setattr("kqcli.warm.code_stamp", lambda: "another kq")
+    monkeypatch.setattr("kqcli.stamp.code_stamp", lambda: "another kq")
     assert server.socket_path() != before
 
 

@@ -100,6 +100,21 @@ app = typer.Typer(
 )
 
 
+_COMMAND: Any = None
+
+
+def command() -> Any:
+    """The click group of :data:`app`, built once in a process (``app()`` builds it on every
+    call): kq's server builds it, with the commands it serves, before it forks a child per
+    run."""
+    global _COMMAND
+    if _COMMAND is None:
+        from typer.main import get_command
+
+        _COMMAND = get_command(app)
+    return _COMMAND
+
+
 @dataclass
 class Options:
     repo: str | None

@@ -70,10 +70,10 @@ def full(args: list[str], question: object = None) -> None:
         # The day the answer is kept for is the day the command uses, even past midnight.
         if not os.environ.get("KQ_TODAY"):  # unset or empty: the clock, read once
             os.environ["KQ_TODAY"] = question.today.isoformat()
-    from .cli import app
+    from .cli import command
 
     try:
-        app(prog_name="kq")
+        command()(prog_name="kq")
     except SystemExit as e:
         if recorder is not None:
             recorder.finish(e.code)

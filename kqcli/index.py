@@ -236,6 +236,20 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
+OPEN: list[sqlite3.Connection] = []
+"""The on-disk indexes this process opened: kq's server's child closes them (which checkpoints
+the write-ahead log into the index) after the client has its answer, instead of leaving that
+to the next run."""
+
+
+def close_all() -> None:
+    while OPEN:
+        try:
+            OPEN.pop().close()
+        except sqlite3.Error:
+            pass
+
+
 class Index:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -297,6 +311,7 @@ class Index:
         except BaseException:
             db.close()
             raise
+        OPEN.append(db)
         return db
 
     def _to_memory(self, error: BaseException) -> None:

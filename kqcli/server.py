@@ -274,6 +274,11 @@ def preload() -> None:
             importlib.import_module(module)
         except ImportError:
             pass
+    from .cli import command
+
+    group = command()
+    for name in SERVED:  # each command's click command, as typer builds it from run()
+        group.commands[name]
 
 
 def serve(path: str, idle: float = IDLE) -> int:
@@ -403,6 +408,9 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
 
         pager.through = lambda text: _ask_to_page(conn, text)
         sys.argv = ["kq", *argv]
+        from . import warm
+
+        warm.LATER = []  # keeping the answer waits until the client has its exit status
         code = _run(argv)
     except BaseException:  # noqa: BLE001 - whatever happens, the client gets a status
         import traceback
@@ -417,9 +425,28 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
                     stream.flush()
                 except (OSError, ValueError):
                     pass
+            later = _release()
             conn.sendall(f"exit {code}\n".encode())
+            conn.close()
+            for work in later:
+                work()
+            index = sys.modules.get("kqcli.index")
+            if index is not None:
+                index.close_all()
         finally:
             os._exit(0)
+
+
+def _release() -> list:
+    """Let go of the client's stdin, stdout and stderr (a pipe they write to ends for its
+    reader when the client exits, not when this child does); what the command left to do
+    later (:data:`kqcli.warm.LATER`)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    warm = sys.modules.get("kqcli.warm")
+    return list(getattr(warm, "LATER", None) or [])
 
 
 def _run(argv: list[str]) -> int:

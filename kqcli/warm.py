@@ -28,6 +28,10 @@ import os
 import sqlite3
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported on the warm path
+    from collections.abc import Callable
+
 from .stamp import code_stamp
 from .store.files import signature, unchanged
 from .store.root import command_line, iso_day, locate
@@ -71,15 +75,18 @@ ANSWERS = """create table answers (key text primary key, day integer, code text,
 more than :data:`KEEP_DAYS` before the day of an answer being kept are dropped then."""
 KEEP_DAYS = 7
 
-FORGET = ("delete from answers",
-          "insert or replace into meta values ('generation', json_quote(hex(randomblob(8))))")
-"""Run in the transaction of every change to the files, the settings or the agenda."""
+RENEWED: list[str] = []
+"""The generations this process gave the index (as stored, JSON): a full run that brought the
+index up to date itself keeps its answer when no other process changed it since."""
 
 
 def forget(db: sqlite3.Connection) -> None:
-    """Drop the answers kept and renew the generation (inside the caller's transaction)."""
-    for statement in FORGET:
-        db.execute(statement)
+    """Drop the answers kept and renew the generation (inside the caller's transaction, run
+    with every change to the files, the settings or the agenda)."""
+    generation = f'"{os.urandom(8).hex()}"'
+    db.execute("delete from answers")
+    db.execute("insert or replace into meta values ('generation', ?)", (generation,))
+    RENEWED.append(generation)
 
 
 STALE = """select f.id from files f left join agenda_state a on a.id = f.id
@@ -244,6 +251,7 @@ class Question:
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
                          sys.stdout.encoding, sys.stdout.errors))
         self.index = os.path.join(root, ".kq", "index.sqlite")
+        self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
     def kq_yaml(self) -> str:
         return signature(os.path.join(self.root, "kq.yaml"), 0)
@@ -327,6 +335,7 @@ def _connect(path: str) -> sqlite3.Connection:
     instead of a read per page."""
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     db.execute("pragma mmap_size = 268435456")
+    db.execute("pragma synchronous = normal")  # a cache: WAL keeps it whole without an fsync per answer
     return db
 
 
@@ -343,10 +352,14 @@ def _raw(db: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-def _unchanged(db: sqlite3.Connection, root: str, max_bytes: int) -> bool:
-    """Every customer file has the signature the index holds (one lstat each)."""
-    return unchanged(os.path.join(root, "customers"), dict(db.execute("select id, sig from files")),
-                     max_bytes)
+def _unchanged(db: sqlite3.Connection, q: Question, max_bytes: int) -> bool:
+    """Every customer file has the signature the index holds (one lstat each; asked once per
+    run and size cap)."""
+    if max_bytes not in q.unchanged:
+        q.unchanged[max_bytes] = unchanged(os.path.join(q.root, "customers"),
+                                           dict(db.execute("select id, sig from files")),
+                                           max_bytes)
+    return q.unchanged[max_bytes]
 
 
 def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
@@ -395,14 +408,13 @@ def answer(q: Question) -> int | None:
 
 
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
-    row = db.execute("select code, kq_yaml, out, err, exit from answers where key = ?",
-                     (q.key,)).fetchone()
+    row = db.execute("select code, kq_yaml from answers where key = ?", (q.key,)).fetchone()
     if row is None or row[0] != code_stamp() or row[1] != q.kq_yaml():
         return None
     cap = _cap(db, row[1])
-    if cap is None or not _unchanged(db, q.root, cap):
-        return None
-    return row[2], row[3], row[4]
+    if cap is None or not _unchanged(db, q, cap):
+        return None  # (the answer itself, megabytes at team scale, is read only when it holds)
+    return db.execute("select out, err, exit from answers where key = ?", (q.key,)).fetchone()
 
 
 def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str, kq_yaml: str,
@@ -426,6 +438,32 @@ def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str,
         pass
 
 
+def keep_in(q: Question, generation: str | None, code: str, kq_yaml: str,
+            found: Answer) -> None:
+    """:func:`keep`, on a connection of its own."""
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return
+    try:
+        keep(db, q, generation, code, kq_yaml, found)
+    finally:
+        db.close()
+
+
+LATER: list[Callable[[], None]] | None = None
+"""Work that need not delay the answer (keeping it for next time): kq's server sets a list
+here and runs it once the client has the exit status and the output streams are closed;
+elsewhere (None) :func:`later` does it at once."""
+
+
+def later(work: Callable[[], None]) -> None:
+    if LATER is None:
+        work()
+    else:
+        LATER.append(work)
+
+
 def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     """``kq due --format json`` from the agenda, when the last full run's record holds."""
     from .core.reasons import REASONS
@@ -440,7 +478,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     code, kq_yaml = code_stamp(), q.kq_yaml()
     if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
             or _meta(db, "agenda") != kept["agenda"]
-            or not _unchanged(db, q.root, kept["max_bytes"])):
+            or not _unchanged(db, q, kept["max_bytes"])):
         return None
     t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
@@ -458,8 +496,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
-    db.execute("commit")  # end the snapshot; keep() checks the generation it was read at
-    keep(db, q, generation, code, kq_yaml, found)
+    later(lambda: keep_in(q, generation, code, kq_yaml, found))  # at the generation read
     return found
 
 
@@ -555,14 +592,11 @@ class Recorder:
         sys.stdout, sys.stderr = self.streams
         code = 0 if exit_code is None else exit_code
         if (not flushed or not _ANSWERED or code not in (0, 1) or self.start is None
-                or self.start[2] == "racy" or self._state() != self.start):
+                or self.start[2] == "racy"):
             return
-        try:
-            db = _connect(self.q.index)
-        except sqlite3.Error:
-            return
-        try:
-            keep(db, self.q, self.start[0], self.start[1], self.start[2],
-                 (bytes(self.tees[0].kept), bytes(self.tees[1].kept), code))
-        finally:
-            db.close()
+        now = self._state()
+        if now is None or now[1:] != self.start[1:] or (
+                now[0] != self.start[0] and now[0] not in RENEWED[-1:]):
+            return  # kq, kq.yaml or the index changed, the index not by this run alone
+        found = (bytes(self.tees[0].kept), bytes(self.tees[1].kept), code)
+        later(lambda: keep_in(self.q, now[0], now[1], now[2], found))

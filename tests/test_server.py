@@ -94,6 +94,32 @@ def test_a_served_command_prints_what_the_command_prints(repo, sockets, args):
     assert served.stdout or served.stderr
 
 
+def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
+    """Keeping the answer and closing the index (which checkpoints its write-ahead log) wait
+    until the client has its exit status (kqcli.warm.LATER), and then happen: the answer is
+    kept, and no log is left for the next run to checkpoint."""
+    import sqlite3
+
+    started(repo, sockets)
+    touch(repo)
+    time.sleep(2.1)  # the changed file is no longer racy: its answer can be kept
+    index = repo / ".kq" / "index.sqlite"
+    served = probe_kq(repo, *DAY, "score", "--format", "json", env=on(sockets))
+    assert served.code == 0 and served.path == "served", served.stderr
+    for _ in range(200):
+        if not index.with_name("index.sqlite-wal").exists():
+            break
+        time.sleep(0.05)
+    assert not index.with_name("index.sqlite-wal").exists()
+    db = sqlite3.connect(index)
+    try:
+        kept = [out for key, out in db.execute("select key, out from answers")
+                if "'score'" in key]
+    finally:
+        db.close()
+    assert kept == [served.stdout]
+
+
 def test_the_child_works_in_the_clients_folder_and_environment(repo, sockets):
     """No --repo: the repository is found from the client's working folder; KQ_TODAY and
     KQ_LANG come from the client's environment."""

@@ -264,6 +264,43 @@ def test_unchanged_compares_every_file_and_the_count(tmp_path, monkeypatch):
     assert not files.unchanged(str(folder), stored, 1000)
 
 
+def test_a_scan_that_found_a_change_is_handed_to_the_next_scan_once(tmp_path, monkeypatch):
+    """The warm check's scan is the index refresh's scan (one lstat per file, not two), and
+    only once: a later scan looks again."""
+    monkeypatch.setattr(files, "RACY_NS", 0)
+    folder = tmp_path / "customers"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(f"name: {name}\n", encoding="utf-8")
+    stored = {i: sig for i, (_, sig) in files.scan(str(folder), 1000)[0].items()}
+    assert files.unchanged(str(folder), stored, 1000)  # nothing handed when nothing changed
+    (folder / "b.yaml").unlink()
+    assert files.scan(str(folder), 1000)[0].keys() == {"a"}
+    assert not files.unchanged(str(folder), stored, 1000)
+    (folder / "a.yaml").unlink()  # after the check: this run's refresh does not see it
+    assert files.scan(str(folder), 5)[0].keys() == set()  # another size cap: a scan of its own
+    assert not files.unchanged(str(folder), stored, 1000)
+    assert files.scan(str(folder), 1000)[0].keys() == set()  # (the check scanned afresh)
+    (folder / "c.yaml").write_text("name: c\n", encoding="utf-8")
+    assert not files.unchanged(str(folder), stored, 1000)
+    (folder / "c.yaml").unlink()
+    assert files.scan(str(folder), 1000)[0].keys() == {"c"}  # the check's scan, handed
+    assert files.scan(str(folder), 1000)[0].keys() == set()  # once
+
+
+def test_a_full_run_that_refreshed_the_index_keeps_its_answer(repo):
+    """The run after a change brings the index up to date itself; no other process changed it,
+    so its answer is kept and the next run is warm."""
+    args = [*DAY, "score", "--format", "json"]
+    kq(repo, *args)
+    path = repo / "customers" / "hx-renmin.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    after = kq(repo, *args)
+    again = kq(repo, *args)
+    assert (after.path, again.path) == ("full", "warm")
+    assert again.stdout == after.stdout
+
+
 def test_after_kq_log_the_next_kq_due_validates_nothing(repo):
     """kq log indexes the file it wrote; kq due then works out that one customer's reminders
     again, without importing pydantic to validate the file a second time."""

@@ -62,10 +62,28 @@ def skipped_note(name: str) -> str | None:
     return None
 
 
+_HANDED: tuple[str, int, int, tuple[dict[str, tuple[str, str]], list[str]]] | None = None
+"""The scan :func:`unchanged` made (folder, size cap, when, the scan), for the next
+:func:`scan` of the same folder in this process within :data:`HANDED_NS`: a warm check that
+found a file changed hands its scan to the index's refresh, which would otherwise make it again
+(one lstat per file is most of a warm run). A file changed in between is seen by the next run,
+as one changed just after this run would be."""
+HANDED_NS = 1_000_000_000
+
+
 def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """The customer files in ``folder``: id -> (path, signature); and a note on each name that
     looks like a customer file but is not read, in name order. A missing folder has none.
     One ``lstat`` per file: a warm ``kq due`` runs this over every file."""
+    global _HANDED
+    handed, _HANDED = _HANDED, None
+    if (handed is not None and handed[:2] == (folder, max_bytes)
+            and time.monotonic_ns() - handed[2] < HANDED_NS):
+        return handed[3]
+    return _scan(folder, max_bytes)
+
+
+def _scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
     on_disk: dict[str, tuple[str, str]] = {}
     skipped: list[str] = []
     now = time.time_ns()
@@ -92,20 +110,13 @@ def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[
 
 def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:
     """Whether the customer files in ``folder`` are exactly those of ``stored`` (id ->
-    signature), each with its signature: :func:`scan`'s answer compared as it goes, for the
-    warm path, which asks this of every file on every run."""
-    now, seen = time.time_ns(), 0
-    try:
-        with os.scandir(folder) as found:
-            for entry in found:
-                name = entry.name
-                if not name.endswith(".yaml") or name.startswith("."):
-                    continue
-                key = name[:-5] if name.isascii() else shown(name[:-5])
-                sig = _signature(entry.path, entry.stat(follow_symlinks=False), max_bytes, now)
-                if sig == "racy" or stored.get(key) != sig:
-                    return False  # a file read while racy is stored as "racy": never trusted
-                seen += 1
-    except OSError:
-        return False
-    return seen == len(stored)
+    signature), each with its signature (a file read while racy is stored as "racy": never
+    trusted). When not, the scan is handed to the next :func:`scan` of the folder."""
+    global _HANDED
+    found = _scan(folder, max_bytes)
+    on_disk = found[0]
+    if len(on_disk) == len(stored) and all(
+            sig != "racy" and stored.get(i) == sig for i, (_, sig) in on_disk.items()):
+        return True
+    _HANDED = (folder, max_bytes, time.monotonic_ns(), found)
+    return False

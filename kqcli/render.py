@@ -253,8 +253,8 @@ def print_report(report: Report) -> None:
         if not report.rows and report.empty is not None:
             out.print(report.empty, markup=False)
         elif report.sections is None:
-            out.print(_table(report.rows, report.columns, report.title, report.caption,
-                             report.row_style, out.width, report.compact))
+            _print_table(out, report.rows, report.columns, report.title, report.caption,
+                         report.row_style, report.compact)
         else:
             for section in report.sections:
                 _print_section(out, section, report)
@@ -270,8 +270,8 @@ def _print_section(out: Any, section: Section, report: Report) -> None:
 
     columns = section.columns or report.columns
     if section.layout == "table":
-        out.print(_table(section.rows, columns, section.title, section.caption,
-                         report.row_style, out.width, report.compact))
+        _print_table(out, section.rows, columns, section.title, section.caption,
+                     report.row_style, report.compact)
         return
     if section.layout == "lines":
         if section.title:
@@ -318,7 +318,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str 
 
     with paging():
         out = console()
-        out.print(_table(rows, columns, title, caption, row_style, out.width))
+        _print_table(out, rows, columns, title, caption, row_style)
 
 
 def _shown(column: Column, value: Any) -> Any:
@@ -339,7 +339,9 @@ _TOKEN = re.compile(r"[(\[（“‘《]*(?:[\x21-\x7e]+|[^\s\x21-\x7e])[，。�
 def wrap(text: str, width: int) -> str:
     """``text`` in lines of at most ``width`` cells, broken between words and between Chinese
     characters, never inside an ASCII word unless the word alone is wider than ``width``."""
-    from rich.cells import cell_len, chop_cells
+    from rich.cells import chop_cells
+
+    from .tabletext import width as cell_len
 
     if "\n" not in text and cell_len(text) <= width:
         return text.rstrip()  # what the loop below makes of a line that fits
@@ -363,10 +365,10 @@ def wrap(text: str, width: int) -> str:
 
 def _longest_word(text: str) -> int:
     """The widest run a line may not break: an ASCII word (Chinese breaks between characters)."""
-    from rich.cells import cell_len
+    return max(map(len, _WORD.findall(text)), default=0)  # printable ASCII: a cell a character
 
-    words = re.findall(r"[\x21-\x7e]+", text)
-    return max((cell_len(w) for w in words), default=0)
+
+_WORD = re.compile(r"[\x21-\x7e]+")
 
 
 def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
@@ -378,7 +380,7 @@ def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
     the minimums fit; then the widest text column gives up a cell at a time until the table
     fits. (Rich's own shrinking can leave a table wider than the terminal.)
     """
-    from rich.cells import cell_len
+    from .tabletext import width as cell_len
 
     minimums, natural = [], []
     for n, c in enumerate(columns):
@@ -422,16 +424,18 @@ def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
     return shown, [widths[i] for i in shown]
 
 
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None,
-           caption: str | None, row_style: Callable[[dict[str, Any]], str | None] | None,
-           width: int, compact: bool = False) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+PLAIN_TABLES = True
+"""Whether a table with no colours is put together by :mod:`kqcli.tabletext` (False: by Rich;
+its tests compare the two)."""
 
-    from .labels import english
 
-    en = english()
+def _print_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
+                 title: str | None, caption: str | None,
+                 row_style: Callable[[dict[str, Any]], str | None] | None,
+                 compact: bool = False) -> None:
+    """One table on ``out``: drawn by Rich, or, where nothing is coloured, as the same text
+    put together directly (:mod:`kqcli.tabletext`; Rich costs ~0.3 ms a row)."""
+    en, width = _english(), out.width
     shown_cells = [[_shown(c, row.get(c.key) if c.key in row else lookup(row, c.key))
                      for c in columns] for row in rows]
     cells = [[_plain(v) for v in row] for row in shown_cells]
@@ -441,6 +445,42 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
         note = (f"hidden at {width} columns: {', '.join(hidden)}" if en else
                 f"{width} 列宽不下: {'、'.join(hidden)}")
         caption = f"{caption}; {note}" if caption else note
+    unbroken = {i for i in shown if columns[i].unbroken}
+    width_of = dict(zip(shown, widths, strict=True))
+    if PLAIN_TABLES and out.color_system is None and out.encoding.lower().startswith("utf"):
+        from . import tabletext
+
+        found = tabletext.text(
+            [tabletext.Col(columns[i].title(en), w, columns[i].justify or "left", i in unbroken)
+             for i, w in zip(shown, widths, strict=True)],
+            [[row[i] if i in unbroken or hasattr(styled[i], "plain") else
+              wrap(row[i], width_of[i]) for i in shown]
+             for row, styled in zip(cells, shown_cells, strict=True)],
+            title, caption, 0 if compact else 1, width)
+        if found is not None:
+            out.file.write(found)
+            out.file.flush()
+            return
+    out.print(_rich_table(rows, columns, shown_cells, shown, widths, title, caption, row_style,
+                          compact))
+
+
+def _english() -> bool:
+    from .labels import english
+
+    return english()
+
+
+def _rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
+                shown_cells: list[list[Any]], shown: list[int], widths: list[int],
+                title: str | None, caption: str | None,
+                row_style: Callable[[dict[str, Any]], str | None] | None,
+                compact: bool) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    en = _english()
     t = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
               title_justify="left", caption_justify="left", pad_edge=False,
               padding=(0, 0) if compact else (0, 1), collapse_padding=True)

@@ -13,6 +13,7 @@ The query is :mod:`kqcli.warm`'s, which also answers a run that finds nothing ch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -25,9 +26,11 @@ CODE = ("core", "schema", "agenda.py", "index.py")
 """What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
 
 
+@functools.cache
 def rules_stamp() -> str:
     """Changes with kq's version and with the code of the rules and defaults (:data:`CODE`):
-    what the agenda and the cards kept in the index depend on besides the files and kq.yaml."""
+    what the agenda and the cards kept in the index depend on besides the files and kq.yaml.
+    Once a process, as :func:`kqcli.stamp.code_stamp`."""
     here = Path(__file__).parent
     newest = 0
     for name in CODE:

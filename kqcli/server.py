@@ -269,13 +269,21 @@ def preload() -> None:
                    "kqcli.store.progress", "kqcli.store.schema_file", "kqcli.core.agenda",
                    "kqcli.core.facts", "kqcli.core.intel", "kqcli.core.pool",
                    "kqcli.core.summary", "typer._click.decorators", "encodings.utf_8_sig",
-                   "sqlite3", "subprocess", "json", "pathlib"):
+                   "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
+                   "kqcli.core.reasons", "kqcli.core.select", "kqcli.core.expenses",
+                   "kqcli.core.team", "kqcli.core.route", "kqcli.tabletext", "kqcli.pinyin",
+                   "kqcli.gitlog", "chinese_calendar", "lunar_python", "rich.panel"):
         try:
             importlib.import_module(module)
         except ImportError:
             pass
+    from . import agenda, index, stamp
     from .cli import command
 
+    stamp.code_stamp(), index._code_stamp(), agenda.rules_stamp()  # once, for every child
+    from rich.cells import cell_len
+
+    cell_len("客情")  # loads Rich's table of character widths
     group = command()
     for name in SERVED:  # each command's click command, as typer builds it from run()
         group.commands[name]

@@ -15,10 +15,23 @@ def search_path() -> list[str]:
     return sys.path if sys.flags.safe_path else sys.path[1:]
 
 
+_CODE_STAMP: str | None = None
+
+
 def code_stamp() -> str:
     """Changes with kq's version and any edit to its code (a development tree), with Python's
     version, and with any package installed, upgraded or removed (the folders on ``sys.path``
-    change their mtime): a new Rich may lay a table out differently."""
+    change their mtime): a new Rich may lay a table out differently. Worked out once in a
+    process (a stat of each of kq's files), from the files as they were when it started
+    asking: the code it runs (kq's server works it out before it forks a child per run; a
+    changed kq talks to another server)."""
+    global _CODE_STAMP
+    if _CODE_STAMP is None:
+        _CODE_STAMP = _code_stamp()
+    return _CODE_STAMP
+
+
+def _code_stamp() -> str:
     newest = 0
     folders = [os.path.dirname(os.path.abspath(__file__))]
     while folders:

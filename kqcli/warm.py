@@ -70,9 +70,11 @@ SHOWN = """case when k is null then null
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
 ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
-                                     out blob, err blob, exit integer)"""
-"""Answers kept, by question (:class:`Question`); emptied by :func:`forget`, and those for days
-more than :data:`KEEP_DAYS` before the day of an answer being kept are dropped then."""
+                                     out blob, err blob, exit integer, generation text)"""
+"""Answers kept, by question (:class:`Question`), each for the index's generation it was
+worked out at (:func:`forget` renews it); those of another generation, or for days more than
+:data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
+is left to :func:`keep`, which kq's server runs after the client has its answer)."""
 KEEP_DAYS = 7
 
 RENEWED: list[str] = []
@@ -81,10 +83,9 @@ index up to date itself keeps its answer when no other process changed it since.
 
 
 def forget(db: sqlite3.Connection) -> None:
-    """Drop the answers kept and renew the generation (inside the caller's transaction, run
-    with every change to the files, the settings or the agenda)."""
+    """Renew the generation, which makes every answer kept stale (inside the caller's
+    transaction, run with every change to the files, the settings or the agenda)."""
     generation = f'"{os.urandom(8).hex()}"'
-    db.execute("delete from answers")
     db.execute("insert or replace into meta values ('generation', ?)", (generation,))
     RENEWED.append(generation)
 
@@ -211,14 +212,13 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
                            params)
     else:
         found = db.execute(listed_sql(where), params)
-    items, overdue = [], False
-    for item, late, x in found:
-        if b'"urgency": @,' in item:  # a tie SQLite cannot round for certain
-            item = item.replace(b'"urgency": @,',
-                                f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
-        items.append(item)
-        overdue = overdue or late
-    return Listing(b"[" + b", ".join(items) + b"]", overdue, years, owners)
+    rows = found.fetchall()
+    body = b", ".join([item for item, _, _ in rows])
+    if b'"urgency": @,' in body:  # a tie SQLite cannot round for certain: Python rounds it
+        body = b", ".join([item.replace(b'"urgency": @,',
+                                        f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
+                           for item, _, x in rows])
+    return Listing(b"[" + body + b"]", any(late for _, late, _ in rows), years, owners)
 
 
 def estimated_warning(years: list[int]) -> str:
@@ -408,7 +408,9 @@ def answer(q: Question) -> int | None:
 
 
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
-    row = db.execute("select code, kq_yaml from answers where key = ?", (q.key,)).fetchone()
+    row = db.execute("""select code, kq_yaml from answers where key = ? and generation =
+                            (select value from meta where key = 'generation')""",
+                     (q.key,)).fetchone()
     if row is None or row[0] != code_stamp() or row[1] != q.kq_yaml():
         return None
     cap = _cap(db, row[1])
@@ -425,11 +427,13 @@ def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str,
         db.execute("pragma busy_timeout = 200")  # never keep the user waiting for this
         db.execute("begin immediate")
         try:
-            db.execute("delete from answers where day < ?", (q.today.toordinal() - KEEP_DAYS,))
+            db.execute("delete from answers where day < ? or generation is not ?",
+                       (q.today.toordinal() - KEEP_DAYS, generation))
             db.execute("""insert or replace into answers
-                          select ?, ?, ?, ?, ?, ?, ? where (select value from meta
-                                                            where key = 'generation') is ?""",
-                       (q.key, q.today.toordinal(), code, kq_yaml, *found, generation))
+                          select ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
+                                                               where key = 'generation') is ?""",
+                       (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
+                        generation))
             db.execute("commit")
         finally:
             if db.in_transaction:

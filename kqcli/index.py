@@ -48,6 +48,9 @@ AGENDA_SCHEMA = (
        w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text,
        primary key (shows_from, id, seq)) without rowid""",
     "create index agenda_id on agenda (id)",
+    # The few rows whose date is estimated (a lunar date past the calendar's table), whose
+    # years each listing names: found without reading the agenda.
+    "create index agenda_estimated on agenda (shows_from, due) where estimated",
     # The listing kept (kqcli.warm._kept_listing) and the customers whose agenda rows changed
     # since it was made, kept by triggers whatever writes the agenda.
     "drop table if exists listed",

@@ -70,7 +70,8 @@ def run(
     repo = open_repo(ctx)
     filters = Filters.parse(kind=kind, status=status, grade=grade, tier=tier, owner=owner,
                             region=region, tags=tag or [], search=search)
-    rows = select(repo.index.summaries(), filters, repo.index.names())
+    names = repo.index.names() if filters.search else None  # pinyin initials, for --search
+    rows = select(repo.index.summaries(), filters, names)
     code = report_skipped(repo)
     from ..render import emit_report
 

@@ -40,8 +40,19 @@ def main() -> None:
         if server.enabled() and server.wanted(args):
             code = server.call(args)  # kq's server runs it all, the kept answers included
             if code is not None:
-                sys.exit(code)
+                leave(code)
     local(args)
+
+
+def leave(code: int) -> None:
+    """End a run kq's server answered: the streams flushed, then at once, since nothing of
+    this process needs tearing down (~1.5 ms of Python's exit). Tests' probes replace it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
 def local(args: list[str]) -> None:

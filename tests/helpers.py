@@ -82,6 +82,8 @@ if RACY_OFF:
     kqcli.store.files.RACY_NS = 0  # trust a file at once, as a run two seconds later would
 HOOK
 sys.argv = ["kq", *sys.argv[1:]]
+import kqcli.entry
+kqcli.entry.leave = sys.exit  # report the path below instead of leaving at once
 from kqcli.entry import main
 code = 0
 try:

@@ -120,6 +120,29 @@ def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
     assert kept == [served.stdout]
 
 
+def test_the_console_script_leaves_with_the_childs_exit_status(repo, sockets):
+    """``python -m kqcli`` as a user runs it (no probe): a served run ends at once with the
+    child's status, its output whole (kqcli.entry.leave flushes, then os._exit)."""
+    import subprocess
+    import sys
+
+    from helpers import probe_environment
+
+    env = probe_environment(on(sockets))
+    started(repo, sockets)
+    touch(repo)
+    assert probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets)).path == "served"
+    for args, code in (([*DAY, "due", "--format", "json"], 0),
+                       ([*DAY, "due", "--format", "json", "--fail-on", "overdue"], 1),
+                       ([*DAY, "show", "没有这个客户"], 2), ([*DAY, "due", "--within", "abc"], 2)):
+        served = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(repo), *args],
+                                capture_output=True, env=env, check=False)
+        alone = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(repo), *args],
+                               capture_output=True, env={**env, "KQ_SERVER": "0"}, check=False)
+        assert served.returncode == alone.returncode == code, served.stderr
+        assert (served.stdout, served.stderr) == (alone.stdout, alone.stderr)
+
+
 def test_the_child_works_in_the_clients_folder_and_environment(repo, sockets):
     """No --repo: the repository is found from the client's working folder; KQ_TODAY and
     KQ_LANG come from the client's environment."""

@@ -6,13 +6,13 @@ questions before anything heavy is imported, with :func:`locate` and :func:`iso_
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 from ..errors import KqError
 
 TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
 if TYPE_CHECKING:
+    import datetime as dt
     from pathlib import Path
 
 
@@ -77,6 +77,8 @@ def find_root(explicit: str | None) -> Path:
 def iso_day(text: str) -> dt.date:
     """``YYYY-MM-DD`` (ASCII digits, surrounding blanks allowed) as a date kq works with; a
     ValueError that says what is wrong otherwise."""
+    import datetime as dt  # not on the way to kq's server, which only reads the command line
+
     from ..core.bounds import day_in_range
 
     text = text.strip()
@@ -93,6 +95,8 @@ def iso_day(text: str) -> dt.date:
 
 def parse_today(value: str | None) -> dt.date:
     """``--today``, else ``$KQ_TODAY``, else the system date."""
+    import datetime as dt
+
     text = value or os.environ.get("KQ_TODAY")
     if not text:
         return dt.date.today()

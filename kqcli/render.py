@@ -445,23 +445,25 @@ def _print_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Col
         note = (f"hidden at {width} columns: {', '.join(hidden)}" if en else
                 f"{width} 列宽不下: {'、'.join(hidden)}")
         caption = f"{caption}; {note}" if caption else note
-    unbroken = {i for i in shown if columns[i].unbroken}
-    width_of = dict(zip(shown, widths, strict=True))
+    # What each shown cell prints: a styled value as it is, a text wrapped to its column
+    # (Rich folds what is still too long), a column that does not wrap as it is.
+    texts = [[styled[i] if hasattr(styled[i], "plain") else
+              row[i] if columns[i].unbroken else wrap(row[i], w)
+              for i, w in zip(shown, widths, strict=True)]
+             for row, styled in zip(cells, shown_cells, strict=True)]
     if PLAIN_TABLES and out.color_system is None and out.encoding.lower().startswith("utf"):
         from . import tabletext
 
         found = tabletext.text(
-            [tabletext.Col(columns[i].title(en), w, columns[i].justify or "left", i in unbroken)
-             for i, w in zip(shown, widths, strict=True)],
-            [[row[i] if i in unbroken or hasattr(styled[i], "plain") else
-              wrap(row[i], width_of[i]) for i in shown]
-             for row, styled in zip(cells, shown_cells, strict=True)],
+            [tabletext.Col(columns[i].title(en), w, columns[i].justify or "left",
+                           columns[i].unbroken) for i, w in zip(shown, widths, strict=True)],
+            [[_plain(v) for v in values] for values in texts],
             title, caption, 0 if compact else 1, width)
         if found is not None:
             out.file.write(found)
             out.file.flush()
             return
-    out.print(_rich_table(rows, columns, shown_cells, shown, widths, title, caption, row_style,
+    out.print(_rich_table(rows, columns, texts, shown, widths, title, caption, row_style,
                           compact))
 
 
@@ -472,7 +474,7 @@ def _english() -> bool:
 
 
 def _rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
-                shown_cells: list[list[Any]], shown: list[int], widths: list[int],
+                texts: list[list[Any]], shown: list[int], widths: list[int],
                 title: str | None, caption: str | None,
                 row_style: Callable[[dict[str, Any]], str | None] | None,
                 compact: bool) -> Any:
@@ -488,11 +490,7 @@ def _rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column],
         c = columns[i]
         t.add_column(c.title(en), justify=c.justify, style=c.style, no_wrap=c.unbroken,
                      width=exact, overflow="ellipsis" if c.unbroken else "fold")
-    unbroken = {i for i in shown if columns[i].unbroken}
-    width_of = dict(zip(shown, widths, strict=True))
-    for row, values in zip(rows, shown_cells, strict=True):
-        t.add_row(*(values[i] if hasattr(values[i], "plain") else
-                    Text(values[i] if i in unbroken else wrap(values[i], width_of[i]))
-                    for i in shown),
+    for row, values in zip(rows, texts, strict=True):
+        t.add_row(*(v if hasattr(v, "plain") else Text(v) for v in values),
                   style=row_style(row) if row_style else None)
     return t

@@ -99,18 +99,9 @@ def _scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list
                         continue
                 path = entry.path
                 try:
-                    st = entry.stat(follow_symlinks=False)
+                    sig = _signature(path, entry.stat(follow_symlinks=False), max_bytes, now)
                 except OSError:
                     sig = "gone"
-                else:  # _signature, inline: this line runs for every file on every run
-                    mtime, ctime, size = st.st_mtime_ns, st.st_ctime_ns, st.st_size
-                    if now - (mtime if mtime > ctime else ctime) < RACY_NS:
-                        sig = "racy"
-                    elif st.st_mode & 0o170000 == stat.S_IFREG:
-                        sig = (f"{size}:{mtime}:{ctime}:{st.st_ino}:{st.st_dev}:"
-                               f"{1 if size > max_bytes else 0}")
-                    else:
-                        sig = _signature(path, st, max_bytes, now)
                 on_disk[name[:-5] if name.isascii() else shown(name[:-5])] = (path, sig)
     except OSError:
         pass

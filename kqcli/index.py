@@ -245,10 +245,10 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-OPEN: list[sqlite3.Connection] = []
-"""The on-disk indexes this process opened: kq's server's child closes them (which checkpoints
+OPEN: list[sqlite3.Connection] | None = None
+"""In a child of kq's server, the on-disk indexes it opened: it closes them (which checkpoints
 the write-ahead log into the index) after the client has its answer, instead of leaving that
-to the next run."""
+to the next run. None elsewhere: a connection closes with its Index."""
 
 
 def close_all() -> None:
@@ -320,7 +320,8 @@ class Index:
         except BaseException:
             db.close()
             raise
-        OPEN.append(db)
+        if OPEN is not None:
+            OPEN.append(db)
         return db
 
     def _to_memory(self, error: BaseException) -> None:

@@ -416,9 +416,10 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
 
         pager.through = lambda text: _ask_to_page(conn, text)
         sys.argv = ["kq", *argv]
-        from . import warm
+        from . import index, warm
 
         warm.LATER = []  # keeping the answer waits until the client has its exit status
+        index.OPEN = []  # and so does closing the index (a checkpoint of its log)
         code = _run(argv)
     except BaseException:  # noqa: BLE001 - whatever happens, the client gets a status
         import traceback

@@ -15,7 +15,7 @@ def search_path() -> list[str]:
     return sys.path if sys.flags.safe_path else sys.path[1:]
 
 
-_CODE_STAMP: str | None = None
+_CODE_STAMP: str | None = None  # by hand, not functools.cache: the client does not import it
 
 
 def code_stamp() -> str:

@@ -77,17 +77,17 @@ worked out at (:func:`forget` renews it); those of another generation, or for da
 is left to :func:`keep`, which kq's server runs after the client has its answer)."""
 KEEP_DAYS = 7
 
-RENEWED: list[str] = []
-"""The generations this process gave the index (as stored, JSON): a full run that brought the
-index up to date itself keeps its answer when no other process changed it since."""
+RENEWED: str | None = None
+"""The generation this process last gave the index (as stored, JSON): a full run that brought
+the index up to date itself keeps its answer when no other process changed it since."""
 
 
 def forget(db: sqlite3.Connection) -> None:
     """Renew the generation, which makes every answer kept stale (inside the caller's
     transaction, run with every change to the files, the settings or the agenda)."""
-    generation = f'"{os.urandom(8).hex()}"'
-    db.execute("insert or replace into meta values ('generation', ?)", (generation,))
-    RENEWED.append(generation)
+    global RENEWED
+    RENEWED = f'"{os.urandom(8).hex()}"'
+    db.execute("insert or replace into meta values ('generation', ?)", (RENEWED,))
 
 
 STALE = """select f.id from files f left join agenda_state a on a.id = f.id
@@ -419,10 +419,13 @@ def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
     return db.execute("select out, err, exit from answers where key = ?", (q.key,)).fetchone()
 
 
-def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str, kq_yaml: str,
-         found: Answer) -> None:
+def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer) -> None:
     """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
     read-only or busy: the answer is the same without it)."""
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return
     try:
         db.execute("pragma busy_timeout = 200")  # never keep the user waiting for this
         db.execute("begin immediate")
@@ -440,17 +443,6 @@ def keep(db: sqlite3.Connection, q: Question, generation: str | None, code: str,
                 db.execute("rollback")
     except sqlite3.Error:
         pass
-
-
-def keep_in(q: Question, generation: str | None, code: str, kq_yaml: str,
-            found: Answer) -> None:
-    """:func:`keep`, on a connection of its own."""
-    try:
-        db = _connect(q.index)
-    except sqlite3.Error:
-        return
-    try:
-        keep(db, q, generation, code, kq_yaml, found)
     finally:
         db.close()
 
@@ -500,7 +492,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
-    later(lambda: keep_in(q, generation, code, kq_yaml, found))  # at the generation read
+    later(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
     return found
 
 
@@ -600,7 +592,7 @@ class Recorder:
             return
         now = self._state()
         if now is None or now[1:] != self.start[1:] or (
-                now[0] != self.start[0] and now[0] not in RENEWED[-1:]):
+                now[0] != self.start[0] and now[0] != RENEWED):
             return  # kq, kq.yaml or the index changed, the index not by this run alone
         found = (bytes(self.tees[0].kept), bytes(self.tees[1].kept), code)
-        later(lambda: keep_in(self.q, now[0], now[1], now[2], found))
+        later(lambda: keep(self.q, now[0], now[1], now[2], found))

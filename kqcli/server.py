@@ -272,7 +272,8 @@ def preload() -> None:
                    "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
                    "kqcli.core.reasons", "kqcli.core.select", "kqcli.core.expenses",
                    "kqcli.core.team", "kqcli.core.route", "kqcli.tabletext", "kqcli.pinyin",
-                   "kqcli.gitlog", "chinese_calendar", "lunar_python", "rich.panel"):
+                   "kqcli.gitlog", "chinese_calendar", "lunar_python", "rich.panel",
+                   "kqcli.store.watch", "ctypes"):
         try:
             importlib.import_module(module)
         except ImportError:
@@ -319,6 +320,9 @@ def serve(path: str, idle: float = IDLE) -> int:
     listener.settimeout(idle)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    from .store.watch import Watcher
+
+    watcher = Watcher()
     try:
         while True:
             try:
@@ -331,12 +335,16 @@ def serve(path: str, idle: float = IDLE) -> int:
             except (OSError, ValueError):
                 conn.close()
                 continue
+            watched = _watched(watcher, request)
             try:
                 pid = os.fork()
             except OSError:  # no processes left: the client sees the socket close, runs it
                 pid = -1
             if pid == 0:
                 listener.close()
+                from .store import files
+
+                files.WATCHED = watched
                 _child(conn, request, fds)  # does not return
             conn.close()
             for fd in fds:
@@ -374,6 +382,30 @@ def _receive(conn) -> tuple[list[bytes], list[int]]:
     return fields, list(fds)
 
 
+def _watched(watcher, fields: list[bytes]) -> tuple[str, dict] | None:
+    """The customer files of the request's repository as the server's watch has them (None:
+    the child scans them); ``KQ_SERVER_WATCH=0`` in the request's environment turns it off."""
+    from .store.root import command_line, locate
+
+    try:
+        cwd, argv, env = _request(fields)
+        if env.get("KQ_SERVER_WATCH", "1").strip().lower() in OFF:
+            return None
+        found = command_line(argv)
+        root = locate(found[0].get("--repo") if found else None, cwd, env)
+        return None if root is None else watcher.entries(os.path.join(root, "customers"))
+    except Exception:  # noqa: BLE001 - a request is never the server's end: the child scans
+        return None
+
+
+def _request(fields: list[bytes]) -> tuple[str, list[str], dict[str, str]]:
+    """A request's folder, arguments and environment."""
+    count = int(fields[8])
+    argv = [os.fsdecode(a) for a in fields[9:9 + count]]
+    env = dict(os.fsdecode(kv).partition("=")[::2] for kv in fields[9 + count:])
+    return os.fsdecode(fields[2]), argv, env
+
+
 def _child(conn, fields: list[bytes], fds: list[int]) -> None:
     """Become the client's ``kq ARGV`` and run it; report the exit status; never return."""
     import atexit
@@ -388,11 +420,9 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.settimeout(None)
         slots = [int(n) for n in fields[1].split(b",")]
-        cwd, umask = os.fsdecode(fields[2]), int(fields[3])
+        cwd, argv, env = _request(fields)
+        umask = int(fields[3])
         out_enc, out_err, err_enc, err_err = (f.decode() for f in fields[4:8])
-        count = int(fields[8])
-        argv = [os.fsdecode(a) for a in fields[9:9 + count]]
-        env = dict(os.fsdecode(kv).partition("=")[::2] for kv in fields[9 + count:])
         given = iter(fds)
         for target, slot in enumerate(slots):
             fd = next(given) if slot >= 0 else os.open(os.devnull, os.O_RDWR)

@@ -120,6 +120,31 @@ def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
     assert kept == [served.stdout]
 
 
+def test_files_added_removed_and_renamed_while_the_server_runs_are_seen(repo, sockets):
+    """The server watches customers/ (kqcli.store.watch): what its child takes from the watch
+    instead of a scan is what a run without the server finds."""
+    started(repo, sockets)
+    customers = repo / "customers"
+    (customers / "ak-linyu.yaml").unlink()
+    text = (customers / "hx-renmin.yaml").read_text(encoding="utf-8")
+    (customers / "hx-renmin2.yaml").write_text(text.replace("name: ", "name: 新", 1),
+                                               encoding="utf-8")
+    (customers / "bct-xichang.yaml").rename(customers / "bct-xichang.yml")
+    runs = {}
+    for args in ([*DAY, "list", "--format", "json"], [*DAY, "due", "--format", "json"],
+                 ["check"]):
+        served = probe_kq(repo, *args, env=on(sockets))
+        assert served.path == "served", served.stderr
+        alone = probe_kq(repo, *args, env={"KQ_SERVER": "0"})
+        assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout,
+                                                               alone.stderr)
+        runs[args[2] if args[0] == "--today" else args[0]] = served
+    for listed in (runs["list"].stdout, runs["due"].stdout):
+        assert b"hx-renmin2" in listed and b"ak-linyu" not in listed
+        assert b"bct-xichang" not in listed
+    assert "bct-xichang.yml" in runs["check"].stdout.decode() + runs["check"].stderr
+
+
 def test_the_console_script_leaves_with_the_childs_exit_status(repo, sockets):
     """``python -m kqcli`` as a user runs it (no probe): a served run ends at once with the
     child's status, its output whole (kqcli.entry.leave flushes, then os._exit)."""

@@ -13,6 +13,7 @@ from ..errors import KqError
 TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Mapping
     from pathlib import Path
 
 
@@ -42,14 +43,19 @@ def command_line(argv: list[str]) -> tuple[dict[str, str], int] | None:
     return given, n
 
 
-def locate(explicit: str | None) -> str | None:
+def locate(explicit: str | None, cwd: str | None = None,
+           environ: Mapping[str, str] = os.environ) -> str | None:
     """``--repo``, else ``$KQ_REPO``, else the nearest folder upwards holding ``kq.yaml``; None
-    when the one named, or every folder upwards, has no ``kq.yaml``."""
-    given = explicit or os.environ.get("KQ_REPO")
+    when the one named, or every folder upwards, has no ``kq.yaml``. ``cwd``, ``environ``:
+    another process's (kq's server locating a request's repository), relative to which a
+    relative path is resolved."""
+    given = explicit or environ.get("KQ_REPO")
     if given:
         root = os.path.expanduser(given)
+        if cwd is not None:
+            root = os.path.join(cwd, root)
         return root if os.path.isfile(os.path.join(root, "kq.yaml")) else None
-    folder = os.getcwd()
+    folder = os.getcwd() if cwd is None else cwd
     while True:
         if os.path.isfile(os.path.join(folder, "kq.yaml")):
             return folder

@@ -99,24 +99,21 @@ STALE = """select f.id from files f left join agenda_state a on a.id = f.id
 class Listing:
     """What ``kq due`` prints: the JSON array as UTF-8 (SQLite built each object)."""
 
-    def __init__(self, body: bytes, overdue: bool, estimated_years: list[int],
+    def __init__(self, line: bytes, overdue: bool, estimated_years: list[int],
                  owners: set[str]) -> None:
-        self.body = body  # exactly ``json.dumps(rows, ensure_ascii=False)``, encoded
+        self.line = line  # exactly ``json.dumps(rows, ensure_ascii=False) + "\n"``, encoded
         self.overdue = overdue  # anything listed late (after the filters)
         self.estimated_years = estimated_years  # years whose days off were estimated
         self.owners = owners
         self.dropped: list[str] = []
 
-    def json_bytes(self) -> bytes:
-        return self.body
-
     def json_text(self) -> str:
-        return self.body.decode()
+        return self.line[:-1].decode()
 
     def rows(self) -> list[dict[str, object]]:
         import json
 
-        return json.loads(self.body)
+        return json.loads(self.line)
 
 
 ITEM = f"""cast(head || coalesce(:tday || dtail, '') || late || mid
@@ -213,12 +210,22 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
     else:
         found = db.execute(listed_sql(where), params)
     rows = found.fetchall()
-    body = b", ".join([item for item, _, _ in rows])
-    if b'"urgency": @,' in body:  # a tie SQLite cannot round for certain: Python rounds it
-        body = b", ".join([item.replace(b'"urgency": @,',
-                                        f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
-                           for item, _, x in rows])
-    return Listing(b"[" + body + b"]", any(late for _, late, _ in rows), years, owners)
+    line = _array([item for item, _, _ in rows])
+    if b'"urgency": @,' in line:  # a tie SQLite cannot round for certain: Python rounds it
+        line = _array([item.replace(b'"urgency": @,',
+                                    f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
+                       for item, _, x in rows])
+    return Listing(line, any(late for _, late, _ in rows), years, owners)
+
+
+def _array(items: list[bytes]) -> bytes:
+    """``[item, item, …]`` and a newline, put together in one go: megabytes at team scale,
+    and in a child of kq's server each fresh page costs a fault."""
+    if not items:
+        return b"[]\n"
+    items[0] = b"[" + items[0]
+    items[-1] = items[-1] + b"]\n"
+    return b", ".join(items)
 
 
 def estimated_warning(years: list[int]) -> str:
@@ -491,7 +498,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
                   request.owner, ["pool"] if request.pool else request.reason)
     warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
-    found = (out.body + b"\n", err, 1 if request.fail_on == "overdue" and out.overdue else 0)
+    found = (out.line, err, 1 if request.fail_on == "overdue" and out.overdue else 0)
     later(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
     return found
 
@@ -513,14 +520,14 @@ class _Tee(io.BufferedIOBase):
 
     def __init__(self, target: io.BufferedIOBase) -> None:
         super().__init__()
-        self.target, self.kept = target, bytearray()
+        self.target, self.kept = target, []  # the chunks written (not copied: bytes is)
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
         self.target.write(data)
-        self.kept += data
+        self.kept.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
@@ -594,5 +601,6 @@ class Recorder:
         if now is None or now[1:] != self.start[1:] or (
                 now[0] != self.start[0] and now[0] != RENEWED):
             return  # kq, kq.yaml or the index changed, the index not by this run alone
-        found = (bytes(self.tees[0].kept), bytes(self.tees[1].kept), code)
-        later(lambda: keep(self.q, now[0], now[1], now[2], found))
+        out, err = self.tees
+        later(lambda: keep(self.q, now[0], now[1], now[2],
+                           (b"".join(out.kept), b"".join(err.kept), code)))

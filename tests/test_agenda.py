@@ -155,6 +155,24 @@ def test_a_changed_kq_yaml_changes_the_urgencies_it_weighs(examples_copy):
     assert after != before
 
 
+def test_an_urgency_sqlite_cannot_round_for_certain_is_rounded_as_python_does(examples_copy):
+    """|x| * 100 landing on .5 in floating point (0.015 is a hair below it): SQLite leaves
+    such an urgency to Python (an '@' in the kept row), whose round() is correctly rounded."""
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+    text = (root / "kq.yaml").read_text(encoding="utf-8")
+    for name in ("overdue_per_day: 0.5", "ahead_per_day: 0.2"):
+        assert f"  {name}" in text
+        text = text.replace(f"  {name}", f"  {name.split(':')[0]}: 0.015")
+    (root / "kq.yaml").write_text(text, encoding="utf-8")
+    listing = kept(root, today, 30)
+    assert listing == full(root, today, 30)
+    index = Repo(root, today).index
+    (left,) = index.db.execute("""select count(*) from listed
+                                  where instr(item, '"urgency": @,')""").fetchone()
+    assert left > 0  # the case happened, and Python rounded it
+
+
 def test_owner_and_reason_filters_agree_with_filtering_the_full_list(examples_copy):
     root = examples_copy
     today = dt.date(2026, 11, 24)

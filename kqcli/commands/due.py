@@ -99,7 +99,7 @@ def run(
         if out is None:
             sys.stdout.write(listing.json_text() + "\n")
         else:
-            out.write(listing.line)
+            listing.write(out)
     elif fmt is Format.table:
         from ..core.reasons import LABELS
 

@@ -13,6 +13,11 @@ child, and runs the pager when the child asks (the child has no controlling term
 ``less`` could not read the keyboard). Every child starts from the same freshly imported
 state: nothing a command does outlives it.
 
+The server also watches the ``customers/`` folder of each repository it serves (inotify,
+:mod:`kqcli.store.watch`, as git's fsmonitor does): the child takes each file's state from the
+watch instead of one ``lstat`` per file, and knows whether a customer file changed since the
+server's previous request there (then no kept answer can hold, and none is looked for).
+
 The socket's name is a digest of what a child's behaviour rests on besides the request — the
 interpreter, ``sys.path``, kq's code stamp (kq's code, Python's version, packages installed),
 the file system encoding and UTF-8 mode — so a changed kq or Python talks to a new server. A
@@ -382,7 +387,7 @@ def _receive(conn) -> tuple[list[bytes], list[int]]:
     return fields, list(fds)
 
 
-def _watched(watcher, fields: list[bytes]) -> tuple[str, dict] | None:
+def _watched(watcher, fields: list[bytes]) -> tuple[str, dict, bool] | None:
     """The customer files of the request's repository as the server's watch has them (None:
     the child scans them); ``KQ_SERVER_WATCH=0`` in the request's environment turns it off."""
     from .store.root import command_line, locate

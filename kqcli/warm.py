@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # not imported on the warm path
     from collections.abc import Callable
 
 from .stamp import code_stamp
-from .store.files import signature, unchanged
+from .store.files import changed_since_last_run, signature, unchanged
 from .store.root import command_line, iso_day, locate
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
@@ -366,9 +366,9 @@ def _unchanged(db: sqlite3.Connection, q: Question, max_bytes: int) -> bool:
     """Every customer file has the signature the index holds (one lstat each; asked once per
     run and size cap)."""
     if max_bytes not in q.unchanged:
-        q.unchanged[max_bytes] = unchanged(os.path.join(q.root, "customers"),
-                                           dict(db.execute("select id, sig from files")),
-                                           max_bytes)
+        folder = os.path.join(q.root, "customers")
+        q.unchanged[max_bytes] = not changed_since_last_run(folder) and unchanged(
+            folder, dict(db.execute("select id, sig from files")), max_bytes)
     return q.unchanged[max_bytes]
 
 

@@ -174,3 +174,24 @@ def test_the_folders_least_recently_asked_for_are_let_go(tmp_path, watcher, monk
 
 def test_a_missing_folder_is_not_watched(tmp_path, watcher):
     assert watcher.entries(str(tmp_path / "customers")) is None
+
+
+def test_the_server_says_whether_a_customer_file_changed_since_its_last_request(folder,
+                                                                                watcher):
+    """Then a served run skips comparing every signature with the index's for a kept answer
+    (kqcli.warm): it cannot hold."""
+    assert watcher.entries(str(folder))[2]  # first asked: unknown, so changed
+    assert not watcher.entries(str(folder))[2]
+    (folder / "notes.txt").write_text("不是客户文件\n", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("id: h\n", encoding="utf-8")
+    assert not watcher.entries(str(folder))[2]
+    (folder / "王记.yaml").write_text("id: w\nname: 王记\n", encoding="utf-8")
+    found = watcher.entries(str(folder))
+    assert found[2]
+    files.WATCHED = found
+    try:
+        assert files.changed_since_last_run(str(folder))
+        assert not files.changed_since_last_run(str(folder.parent))
+    finally:
+        files.WATCHED = None
+    assert not files.changed_since_last_run(str(folder))

@@ -70,10 +70,10 @@ found a file changed hands its scan to the index's refresh, which would otherwis
 as one changed just after this run would be."""
 HANDED_NS = 1_000_000_000
 
-WATCHED: tuple[str, dict[str, Watched | str | None]] | None = None
-"""In a child of kq's server: the real path of the request's ``customers/`` and each name in
-it as the server's watch has it (:func:`watched`, :mod:`kqcli.store.watch`), used instead of
-scanning."""
+WATCHED: tuple[str, dict[str, Watched | str | None], bool] | None = None
+"""In a child of kq's server: the real path of the request's ``customers/``, each name in it
+as the server's watch has it (:func:`watched`, :mod:`kqcli.store.watch`), used instead of
+scanning, and whether a customer file changed since the server's previous request."""
 
 
 def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
@@ -159,6 +159,13 @@ def _from_watch(folder: str, entries: dict[str, Watched | str | None], max_bytes
             sig = f"{key}:{int(size > max_bytes)}"
         on_disk[i] = (path, sig)
     return on_disk, sorted(skipped)
+
+
+def changed_since_last_run(folder: str) -> bool:
+    """Whether kq's server saw a customer file in ``folder`` change since its previous run
+    there: then the files are not those of the index, without comparing each (false: they
+    may or may not be)."""
+    return WATCHED is not None and WATCHED[2] and os.path.realpath(folder) == WATCHED[0]
 
 
 def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:

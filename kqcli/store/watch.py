@@ -51,6 +51,7 @@ class Folder:
     def __init__(self, path: str, wd: int, identity: tuple[int, int]) -> None:
         self.path, self.wd, self.identity = path, wd, identity
         self.entries: Entries = {}
+        self.changed = True  # a customer file changed since the last request (or may have)
 
     def rescan(self) -> None:
         entries: Entries = {}
@@ -61,9 +62,12 @@ class Folder:
                 except OSError:
                     pass
         self.entries = entries
+        self.changed = True
 
     def look(self, name: str) -> None:
         """Take ``name``'s state as it is now."""
+        if name.endswith(".yaml") and not name.startswith("."):
+            self.changed = True
         try:
             st = os.lstat(os.path.join(self.path, name))
         except OSError:
@@ -81,9 +85,10 @@ class Watcher:
         self.by_wd: dict[int, Folder] = {}
         self.broken = False  # no inotify here: nothing is watched
 
-    def entries(self, folder: str) -> tuple[str, Entries] | None:
-        """The real path of ``folder`` and its entries as of now, watching it from now on;
-        None when it cannot be vouched for (the caller scans)."""
+    def entries(self, folder: str) -> tuple[str, Entries, bool] | None:
+        """The real path of ``folder``, its entries as of now, and whether a customer file in
+        it changed since it was last asked for; watching it from now on. None when it cannot
+        be vouched for (the caller scans)."""
         if self.broken:
             return None
         try:
@@ -101,7 +106,8 @@ class Watcher:
             if known is None:
                 return None
         self.folders[real] = known
-        return real, known.entries
+        changed, known.changed = known.changed, False
+        return real, known.entries, changed
 
     def _watch(self, real: str, identity: tuple[int, int]) -> Folder | None:
         if fs_type(real) not in LOCAL:

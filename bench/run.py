@@ -67,7 +67,7 @@ def summarise(text: str) -> str:
 def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every timed run: no KQ_REPO/KQ_TODAY, and bytecode cached as for an
     installed kq (a PYTHONDONTWRITEBYTECODE=1 shell would recompile every module each run)."""
-    drop = ("KQ_REPO", "KQ_TODAY", "PYTHONDONTWRITEBYTECODE", "KQ_SERVER")
+    drop = ("KQ_REPO", "KQ_TODAY", "PYTHONDONTWRITEBYTECODE", "KQ_SERVER", "KQ_SERVER_WATCH")
     return {**{k: v for k, v in os.environ.items() if k not in drop},
             "KQ_SERVER_DIR": str(SERVERS), **(extra or {})}
 

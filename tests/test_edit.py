@@ -297,6 +297,15 @@ def test_new_without_editing_writes_the_template_under_pinyin_initials(repo, kq)
         "# yaml-language-server: $schema=")
 
 
+@pytest.mark.parametrize(("name", "file"), [("曾氏药房", "zsyf"), ("单记粮油", "sjly"),
+                                            ("曾经的店", "cjdd"), ("重庆药房", "cqyf")])
+def test_new_reads_a_family_shops_surname_as_a_surname(repo, kq, name, file):
+    """曾 before 氏, 记 or 家 is the surname Zēng; elsewhere the word decides (曾经 céngjīng)."""
+    result = kq("--repo", repo, "new", name, "--no-edit")
+    assert result.exit_code == 0, result.stderr
+    assert f"saved customers/{file}.yaml" in result.stdout
+
+
 def test_new_customer_file_is_valid_with_the_given_fields(repo, kq):
     kq("--repo", repo, "new", "华兴大药房", "--no-edit", "--kind", "terminal", "--owner", "李明")
 

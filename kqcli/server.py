@@ -341,6 +341,7 @@ def serve(path: str, idle: float = IDLE) -> int:
                 conn.close()
                 continue
             watched = _watched(watcher, request)
+            gc.freeze()  # the watch's new entries too: a child's collections leave them alone
             try:
                 pid = os.fork()
             except OSError:  # no processes left: the client sees the socket close, runs it

@@ -250,28 +250,31 @@ def print_report(report: Report) -> None:
 
     with paging():
         out = console()
+        shown = (len(report.rows) if report.sections is None
+                 else sum(len(s.rows) for s in report.sections))
+        plain = shown >= PLAIN_FROM  # the whole report, not a section of it, without colours
         if not report.rows and report.empty is not None:
             out.print(report.empty, markup=False)
         elif report.sections is None:
             _print_table(out, report.rows, report.columns, report.title, report.caption,
-                         report.row_style, report.compact)
+                         report.row_style, report.compact, plain)
         else:
             for section in report.sections:
-                _print_section(out, section, report)
+                _print_section(out, section, report, plain)
                 for note in section.notes:
                     out.print(note, markup=False)
         for note in report.notes:
             out.print(note, markup=False)
 
 
-def _print_section(out: Any, section: Section, report: Report) -> None:
+def _print_section(out: Any, section: Section, report: Report, plain: bool = False) -> None:
     """One section in its layout (see :class:`~kqcli.report.Section`)."""
     from rich.text import Text
 
     columns = section.columns or report.columns
     if section.layout == "table":
         _print_table(out, section.rows, columns, section.title, section.caption,
-                     report.row_style, report.compact)
+                     report.row_style, report.compact, plain)
         return
     if section.layout == "lines":
         if section.title:
@@ -425,6 +428,10 @@ def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
 
 
 PLAIN_TABLES = True
+PLAIN_FROM = 2000
+"""Rows from which a table is drawn without colours even in a terminal: Rich lays a table out
+and colours it at ~0.3 ms a row (a team's ``kq due --all``, 27,000 rows at 10,000 customers:
+9 s before the pager shows anything), tabletext at a seventh of that."""
 """Whether a table with no colours is put together by :mod:`kqcli.tabletext` (False: by Rich;
 its tests compare the two)."""
 
@@ -432,9 +439,10 @@ its tests compare the two)."""
 def _print_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
                  title: str | None, caption: str | None,
                  row_style: Callable[[dict[str, Any]], str | None] | None,
-                 compact: bool = False) -> None:
-    """One table on ``out``: drawn by Rich, or, where nothing is coloured, as the same text
-    put together directly (:mod:`kqcli.tabletext`; Rich costs ~0.3 ms a row)."""
+                 compact: bool = False, plain: bool = False) -> None:
+    """One table on ``out``: drawn by Rich, or, where nothing is coloured (``plain``: of a
+    report of :data:`PLAIN_FROM` rows or more, not even in a terminal), as the same text put
+    together directly (:mod:`kqcli.tabletext`; Rich costs ~0.3 ms a row)."""
     en, width = _english(), out.width
     shown_cells = [[_shown(c, row.get(c.key) if c.key in row else lookup(row, c.key))
                      for c in columns] for row in rows]
@@ -451,14 +459,15 @@ def _print_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Col
               row[i] if columns[i].unbroken else wrap(row[i], w)
               for i, w in zip(shown, widths, strict=True)]
              for row, styled in zip(cells, shown_cells, strict=True)]
-    if PLAIN_TABLES and out.color_system is None and out.encoding.lower().startswith("utf"):
+    if (PLAIN_TABLES and (out.color_system is None or plain or len(rows) >= PLAIN_FROM)
+            and out.encoding.lower().startswith("utf")):
         from . import tabletext
 
         found = tabletext.text(
             [tabletext.Col(columns[i].title(en), w, columns[i].justify or "left",
                            columns[i].unbroken) for i, w in zip(shown, widths, strict=True)],
             [[_plain(v) for v in values] for values in texts],
-            title, caption, 0 if compact else 1, width)
+            title, caption, 0 if compact else 1, width, out.soft_wrap)
         if found is not None:
             out.file.write(found)
             out.file.flush()

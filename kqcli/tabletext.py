@@ -56,8 +56,10 @@ class Col:
 
 
 def text(cols: Sequence[Col], rows: Sequence[Sequence[str]], title: str | None,
-         caption: str | None, padding: int, max_width: int) -> str | None:
-    """The table as Rich prints it to a console ``max_width`` wide with soft wrapping; None
+         caption: str | None, padding: int, max_width: int, soft_wrap: bool = True,
+         ) -> str | None:
+    """The table as Rich prints it to a console ``max_width`` wide with soft wrapping (a pipe)
+    or without (a terminal, where Rich pads a title and a caption to the table's width); None
     where this module would have to guess (see the module's note)."""
     n = len(cols)
     if n == 0:
@@ -70,8 +72,8 @@ def text(cols: Sequence[Col], rows: Sequence[Sequence[str]], title: str | None,
         if label and (_MARKUP_OR_EMOJI.search(label) or _CONTROL.search(label)):
             return None
     out: list[str] = []
-    head = _annotation(title, table_width) if title else []
-    tail = _annotation(caption, table_width) if caption else []
+    head = _annotation(title, table_width, soft_wrap) if title else []
+    tail = _annotation(caption, table_width, soft_wrap) if caption else []
     if head is None or tail is None:
         return None
     out.extend(head)
@@ -93,13 +95,18 @@ def text(cols: Sequence[Col], rows: Sequence[Sequence[str]], title: str | None,
     return "\n".join(out)
 
 
-def _annotation(label: str, width: int) -> list[str] | None:
-    """A title or caption, as it is: the console neither wraps nor pads it (soft wrapping
-    leaves its overflow "ignore"), but would crop trailing spaces past the table's width."""
+def _annotation(label: str, width: int, soft_wrap: bool) -> list[str] | None:
+    """A title or caption, as it is: with soft wrapping the console neither wraps nor pads it
+    (its overflow is "ignore"), but would crop trailing spaces past the table's width; without,
+    each line is padded to the table's width (a longer one Rich would wrap: None)."""
     lines = label.split("\n")
-    if any(line[-1:].isspace() and _width(line) > width for line in lines):
+    if soft_wrap:
+        if any(line[-1:].isspace() and _width(line) > width for line in lines):
+            return None
+        return lines
+    if any(_width(line) > width for line in lines):
         return None
-    return lines
+    return [line + " " * (width - _width(line)) for line in lines]
 
 
 def _row(values: Sequence[str], cols: Sequence[Col], gaps: list[int],

@@ -73,10 +73,10 @@ def _random_cell(rng: random.Random) -> str:
     return text
 
 
-def _rich(cols, rows, title, caption, padding, width) -> str:
+def _rich(cols, rows, title, caption, padding, width, soft_wrap: bool = True) -> str:
     out = io.StringIO()
-    console = Console(file=out, width=width, soft_wrap=True, highlight=False, no_color=True,
-                      color_system=None)
+    console = Console(file=out, width=width, soft_wrap=soft_wrap, highlight=False,
+                      no_color=True, color_system=None)
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
                   title_justify="left", caption_justify="left", pad_edge=False,
                   padding=(0, padding), collapse_padding=True)
@@ -89,7 +89,8 @@ def _rich(cols, rows, title, caption, padding, width) -> str:
     return out.getvalue()
 
 
-def test_random_tables_are_richs_bytes():
+@pytest.mark.parametrize("soft_wrap", [True, False], ids=["a pipe", "a terminal"])
+def test_random_tables_are_richs_bytes(soft_wrap):
     rng = random.Random(20261127)
     made = 0
     for _ in range(600):
@@ -101,11 +102,12 @@ def test_random_tables_are_richs_bytes():
         title = rng.choice([None, "今天 due today (3)", "逾期", "a long title " * 8, "尾 "])
         caption = rng.choice([None, "47 customers; 40 列宽不下: 状态", "end"])
         padding, width = rng.choice([0, 1]), rng.choice([30, 60, 120])
-        found = tabletext.text(cols, rows, title, caption, padding, width)
+        found = tabletext.text(cols, rows, title, caption, padding, width, soft_wrap)
         if found is not None:
             made += 1
-            assert found == _rich(cols, rows, title, caption, padding, width), (cols, rows)
-    assert made > 150  # most are put together here, not left to Rich
+            assert found == _rich(cols, rows, title, caption, padding, width, soft_wrap), (
+                cols, rows, title, caption)
+    assert made > (150 if soft_wrap else 100)  # most are put together here, not left to Rich
 
 
 def test_width_is_richs_cell_len():
@@ -119,3 +121,52 @@ def test_width_is_richs_cell_len():
     for _ in range(2000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 6)))
         assert tabletext.width(text) == cell_len(text), text
+
+
+def test_a_huge_table_in_a_terminal_is_drawn_without_colours(monkeypatch):
+    """From render.PLAIN_FROM rows a terminal gets the table without colours (Rich colours one
+    at ~0.3 ms a row): the bytes Rich prints with no colours; a smaller table keeps them."""
+    from kqcli.report import Column
+
+    columns = [Column("name", "名称"), Column("due", "日期", token=True, style="cyan")]
+    rows = [{"name": f"华信大药房 {n}", "due": f"2026-11-{n + 1:02d}"} for n in range(5)]
+
+    def drawn(colours: str | None, plain: bool) -> str:
+        out = Console(file=io.StringIO(), width=80, color_system=colours, force_terminal=True)
+        monkeypatch.setattr(render, "PLAIN_TABLES", plain)
+        render._print_table(out, rows, columns, "今天", None, lambda row: "red")
+        return out.file.getvalue()
+
+    monkeypatch.setattr(render, "PLAIN_FROM", 6)
+    coloured = drawn("truecolor", True)
+    assert "\x1b[" in coloured and coloured == drawn("truecolor", False)
+    monkeypatch.setattr(render, "PLAIN_FROM", 5)
+    plain = drawn("truecolor", True)
+    assert "\x1b[" not in plain
+    assert plain == drawn(None, False)  # what Rich prints without colours
+
+
+def test_a_huge_report_in_a_terminal_is_plain_in_every_section(monkeypatch):
+    """The report's rows count, not a section's: a team's kq due --all is not coloured in one
+    section and plain in the next."""
+    from kqcli.commands.due import table_report
+
+    data = [{"customer": f"c{n}", "name": f"华信大药房 {n}", "reason": "visit",
+             "due": "2026-11-24", "overdue_days": days, "urgency": 25.0 - n,
+             "message": "拜访", "owner": "李明", "region": "昆明", "time": None}
+            for n, days in enumerate([3, 2, 0, 0, -1, -2])]
+    screen = io.StringIO()
+    monkeypatch.setattr(render, "console", lambda stderr=False: Console(
+        file=screen, width=100, color_system="truecolor", force_terminal=True))
+
+    def printed(plain_from: int) -> str:
+        screen.seek(0)
+        screen.truncate()
+        monkeypatch.setattr(render, "PLAIN_FROM", plain_from)
+        render.print_report(table_report(data, {}))
+        return screen.getvalue()
+
+    assert "\x1b[" in printed(7)  # 6 rows, three sections of 2: coloured
+    plain = printed(6)
+    assert "\x1b[" not in plain
+    assert plain.count("华信大药房") == 6

@@ -218,9 +218,11 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
     body, overdue = db.execute(JOINED.format(rows=rows), params).fetchone()
     body = body or b""
     if b'"urgency": @,' in body:  # a tie SQLite cannot round for certain: Python rounds it
+        found = db.execute(rows, params).fetchall()  # (body and overdue from one statement)
         body = b", ".join([item.replace(b'"urgency": @,',
                                         f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
-                           for item, _, x in db.execute(rows, params)])
+                           for item, _, x in found])
+        overdue = any(late for _, late, _ in found)
     return Listing(body, bool(overdue), years, owners)
 
 
@@ -363,8 +365,8 @@ def _raw(db: sqlite3.Connection, key: str) -> str | None:
 
 
 def _unchanged(db: sqlite3.Connection, q: Question, max_bytes: int) -> bool:
-    """Every customer file has the signature the index holds (one lstat each; asked once per
-    run and size cap)."""
+    """Every customer file has the signature the index holds (one lstat each, or kq's
+    server's watch; asked once per run and size cap)."""
     if max_bytes not in q.unchanged:
         folder = os.path.join(q.root, "customers")
         q.unchanged[max_bytes] = not changed_since_last_run(folder) and unchanged(

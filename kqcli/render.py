@@ -428,12 +428,12 @@ def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
 
 
 PLAIN_TABLES = True
-PLAIN_FROM = 2000
-"""Rows from which a table is drawn without colours even in a terminal: Rich lays a table out
-and colours it at ~0.3 ms a row (a team's ``kq due --all``, 27,000 rows at 10,000 customers:
-9 s before the pager shows anything), tabletext at a seventh of that."""
 """Whether a table with no colours is put together by :mod:`kqcli.tabletext` (False: by Rich;
 its tests compare the two)."""
+PLAIN_FROM = 2000
+"""Rows of a report from which its tables are drawn without colours even in a terminal: Rich
+lays a table out and colours it at ~0.3 ms a row (a team's ``kq due --all``, 27,000 rows at
+10,000 customers: 12-14 s before anything shows), tabletext at a seventh of that."""
 
 
 def _print_table(out: Any, rows: Sequence[dict[str, Any]], columns: Sequence[Column],

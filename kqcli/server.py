@@ -348,6 +348,7 @@ def serve(path: str, idle: float = IDLE) -> int:
                 pid = -1
             if pid == 0:
                 listener.close()
+                watcher.close()  # the watch's descriptors are the server's
                 from .store import files
 
                 files.WATCHED = watched

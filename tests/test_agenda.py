@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,25 @@ def test_an_urgency_sqlite_cannot_round_for_certain_is_rounded_as_python_does(ex
     (left,) = index.db.execute("""select count(*) from listed
                                   where instr(item, '"urgency": @,')""").fetchone()
     assert left > 0  # the case happened, and Python rounded it
+
+
+def test_an_agenda_row_without_its_text_is_a_damaged_index_not_a_shorter_list(examples_copy):
+    """group_concat skips a NULL: a row the index lost its text of is said, never dropped."""
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+    kept(root, today, 30)
+    index = Repo(root, today).index
+    index.db.execute("update agenda set tail = null where id = (select min(id) from agenda)")
+    index.db.execute("delete from listed")
+    index.db.execute("delete from meta where key = 'listed'")
+    index.db.close()
+    done = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(root), "--today",
+                           today.isoformat(), "due", "--within", "30", "--format", "json"],
+                          capture_output=True, text=True, env={**os.environ, "KQ_SERVER": "0"})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "reminder(s) of the agenda without their text" in done.stderr
+    assert "delete the .kq folder" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_owner_and_reason_filters_agree_with_filtering_the_full_list(examples_copy):

@@ -145,6 +145,38 @@ def test_files_added_removed_and_renamed_while_the_server_runs_are_seen(repo, so
     assert "bct-xichang.yml" in runs["check"].stdout.decode() + runs["check"].stderr
 
 
+def test_a_file_written_through_a_link_made_later_or_while_the_repository_was_away_is_seen(
+        repo, sockets, tmp_path):
+    """The two ways a change could pass the watch by: a hard link to a customer file made
+    after the watch started, written through; the repository moved away, changed, and moved
+    back (the watch follows the folder, not its path)."""
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in (repo / "customers").iterdir():  # none racy: the watch's entries are trusted
+        os.utime(path, ns=(hour_ago, hour_ago))
+    time.sleep(2.1)  # their ctimes too
+    started(repo, sockets)
+    args = [*DAY, "list", "--format", "json"]
+    assert probe_kq(repo, *args, env=on(sockets)).path == "served"  # now watched
+    os.link(repo / "customers" / "hx-renmin.yaml", tmp_path / "link.yaml")
+    text = (tmp_path / "link.yaml").read_text(encoding="utf-8")
+    with open(tmp_path / "link.yaml", "r+", encoding="utf-8") as f:
+        f.write(text.replace("name: ", "name: 链接改的", 1))
+    away = tmp_path / "away"
+    repo.rename(away)
+    try:
+        changed = away / "customers" / "ak-linyu.yaml"
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(text.replace("name: ", "name: 搬走时改的", 1), encoding="utf-8")
+    finally:
+        away.rename(repo)
+    served = probe_kq(repo, *args, env=on(sockets))
+    assert served.path == "served", served.stderr
+    alone = probe_kq(repo, *args, env={"KQ_SERVER": "0"})
+    assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout,
+                                                           alone.stderr)
+    assert "链接改的".encode() in served.stdout and "搬走时改的".encode() in served.stdout
+
+
 def test_the_console_script_leaves_with_the_childs_exit_status(repo, sockets):
     """``python -m kqcli`` as a user runs it (no probe): a served run ends at once with the
     child's status, its output whole (kqcli.entry.leave flushes, then os._exit)."""

@@ -34,8 +34,7 @@ def folder(tmp_path, monkeypatch):
 def watcher():
     w = watch.Watcher()
     yield w
-    if w.fd is not None and w.fd >= 0:
-        os.close(w.fd)
+    w.close()
 
 
 def as_watched(watcher: watch.Watcher, place: Path, cap: int = 1000):
@@ -168,7 +167,7 @@ def test_the_folders_least_recently_asked_for_are_let_go(tmp_path, watcher, monk
         place.mkdir(parents=True)
         places.append(place)
         assert watcher.entries(str(place)) is not None
-    assert sorted(watcher.folders) == [os.path.realpath(p) for p in places[1:]]
+    assert list(watcher.folders) == [(p.stat().st_dev, p.stat().st_ino) for p in places[1:]]
     assert len(watcher.by_wd) == 2
 
 
@@ -195,3 +194,156 @@ def test_the_server_says_whether_a_customer_file_changed_since_its_last_request(
     finally:
         files.WATCHED = None
     assert not files.changed_since_last_run(str(folder))
+
+
+def test_a_repository_moved_away_and_back_is_the_same_folder(folder, watcher, tmp_path):
+    """Changes made while the repository was elsewhere are seen when it is back (the folder
+    is held open and its names looked at in it, not at the path it had)."""
+    before = as_watched(watcher, folder)
+    repo = folder.parent
+    moved = tmp_path.parent / (tmp_path.name + "-away")
+    repo.rename(moved)
+    try:
+        with open(moved / "customers" / "hx-renmin.yaml", "a", encoding="utf-8") as f:
+            f.write("name: 搬走时改的\n")
+        (moved / "customers" / "新来的.yaml").write_text("id: n\n", encoding="utf-8")
+        (moved / "customers" / "王记.yaml").unlink()
+        while_away = as_watched(watcher, moved / "customers")
+        assert while_away == scanned(moved / "customers")
+    finally:
+        moved.rename(repo)
+    after = as_watched(watcher, folder)
+    assert after == scanned(folder) != before
+    assert sorted(after[0]) == ["hx-renmin", "zs-dongfang", "新来的"]
+
+
+def test_a_hard_link_made_after_the_watch_and_written_through_is_seen(folder, watcher,
+                                                                       tmp_path):
+    """ln to a customer file elsewhere, then a write through that name: neither sends an event
+    to the folder's watch, both reach the file's own."""
+    before = as_watched(watcher, folder)
+    os.link(folder / "hx-renmin.yaml", tmp_path / "elsewhere.yaml")
+    linked = as_watched(watcher, folder)
+    assert linked == scanned(folder)
+    with open(tmp_path / "elsewhere.yaml", "a", encoding="utf-8") as f:
+        f.write("name: 别处写的\n")
+    after = as_watched(watcher, folder)
+    assert after == scanned(folder)
+    assert after[0]["hx-renmin"] != before[0]["hx-renmin"]
+    os.unlink(tmp_path / "elsewhere.yaml")  # one link again: trusted from the watch again
+    assert as_watched(watcher, folder) == scanned(folder)
+    folder_of = watcher.folders[(folder.stat().st_dev, folder.stat().st_ino)]
+    assert folder_of.entries["hx-renmin.yaml"][5] is False
+
+
+def test_a_file_renamed_within_the_folder_keeps_its_own_watch(folder, watcher, tmp_path):
+    as_watched(watcher, folder)
+    (folder / "hx-renmin.yaml").rename(folder / "hx-renmin2.yaml")
+    assert as_watched(watcher, folder) == scanned(folder)
+    os.link(folder / "hx-renmin2.yaml", tmp_path / "elsewhere.yaml")
+    with open(tmp_path / "elsewhere.yaml", "a", encoding="utf-8") as f:
+        f.write("name: 改名后\n")
+    assert as_watched(watcher, folder) == scanned(folder)
+    known = watcher.folders[(folder.stat().st_dev, folder.stat().st_ino)]
+    assert sorted(known.watch_of) == ["hx-renmin2.yaml", "zs-dongfang.yaml", "王记.yaml"]
+    assert sorted(known.files.values()) == sorted(known.watch_of)
+
+
+class _NoFileWatches:
+    """libc whose inotify_add_watch refuses every customer file (max_user_watches reached)."""
+
+    def __init__(self, libc):
+        self.libc = libc
+
+    def inotify_add_watch(self, fd, path, mask):
+        return -1 if path.endswith(b".yaml") else self.libc.inotify_add_watch(fd, path, mask)
+
+    def __getattr__(self, name):
+        return getattr(self.libc, name)
+
+
+def test_a_file_without_a_watch_of_its_own_is_looked_at_every_time(folder, watcher, tmp_path,
+                                                                    monkeypatch):
+    libc = watch._inotify()
+    monkeypatch.setattr(watch, "_inotify", lambda: _NoFileWatches(libc))
+    before = as_watched(watcher, folder)
+    known = watcher.folders[(folder.stat().st_dev, folder.stat().st_ino)]
+    assert [kept[5] for kept in known.entries.values() if kept.__class__ is tuple] == [True] * 3
+    os.link(folder / "hx-renmin.yaml", tmp_path / "elsewhere.yaml")
+    with open(tmp_path / "elsewhere.yaml", "a", encoding="utf-8") as f:
+        f.write("name: 别处\n")
+    assert as_watched(watcher, folder) == scanned(folder) != before
+
+
+def test_a_folder_removed_and_made_again_is_watched_anew(folder, watcher):
+    """Held open, a removed folder sends no event: the next request for its path finds
+    another (device, inode) and lets the removed one go."""
+    as_watched(watcher, folder)
+    import shutil
+
+    shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "only.yaml").write_text("id: o\n", encoding="utf-8")
+    after = as_watched(watcher, folder)
+    assert after == scanned(folder)
+    assert list(after[0]) == ["only"]
+    assert len(watcher.folders) == 1
+
+
+def test_an_error_while_reading_events_is_made_up_by_a_scan(folder, watcher, monkeypatch):
+    as_watched(watcher, folder)
+    (folder / "王记.yaml").unlink()
+    looked = watcher._look
+    failures = []
+
+    def look_once(*args, **kwargs):
+        if not failures:
+            failures.append(args)
+            raise ValueError("a name the watch could not take")
+        return looked(*args, **kwargs)
+
+    monkeypatch.setattr(watcher, "_look", look_once)
+    after = as_watched(watcher, folder)
+    assert failures
+    assert after == scanned(folder)
+    assert "王记" not in after[0]
+
+
+def test_closing_lets_go_of_every_descriptor(folder, watcher):
+    """What a child of the server does first: the watch's descriptors are the server's."""
+    watcher.entries(str(folder))
+    held = [watcher.fd, *(f.fd for f in watcher.folders.values())]
+    watcher.close()
+    for fd in held:
+        with pytest.raises(OSError):
+            os.fstat(fd)
+
+
+def test_two_names_read_as_one_id_are_settled_alike_by_a_scan_and_the_watch(folder, watcher):
+    """A name with a byte that is not UTF-8 reads as ``\\xff``; a file named so literally
+    reads the same: the one first in name order is read, the other noted, in any order."""
+    odd = os.fsdecode(b"\xff.yaml")
+    (folder / "\\xff.yaml").write_text("id: literal\n", encoding="utf-8")
+    before = as_watched(watcher, folder)
+    (folder / odd).write_text("id: odd\n", encoding="utf-8")
+    after = as_watched(watcher, folder)
+    assert after == scanned(folder) != before
+    assert after[0]["\\xff"][0].endswith(os.sep + "\\xff.yaml")
+    assert "customers/\\xff.yaml: not read: its name reads as \\xff.yaml, as another file's does" \
+        in after[1]
+
+
+def test_files_past_the_watch_budget_are_looked_at_every_time(folder, watcher, tmp_path):
+    """A quarter of fs.inotify.max_user_watches at most (editors share the rest): here the
+    folder and two files; the third file is looked at every time, and what is read is the same."""
+    watcher.budget = 3
+    before = as_watched(watcher, folder)
+    known = watcher.folders[(folder.stat().st_dev, folder.stat().st_ino)]
+    assert len(watcher.by_wd) == 3
+    assert sorted(kept[5] for kept in known.entries.values() if kept.__class__ is tuple) \
+        == [False, False, True]
+    for name in ("hx-renmin.yaml", "王记.yaml", "zs-dongfang.yaml"):
+        os.link(folder / name, tmp_path / name)
+        with open(tmp_path / name, "a", encoding="utf-8") as f:
+            f.write("name: 别处\n")
+    assert as_watched(watcher, folder) == scanned(folder) != before

@@ -109,7 +109,11 @@ def _scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list
                     sig = _signature(path, entry.stat(follow_symlinks=False), max_bytes, now)
                 except OSError:
                     sig = "gone"
-                on_disk[_id(name)] = (path, sig)
+                i = _id(name)
+                if i in on_disk:
+                    _one_of_two(on_disk, skipped, i, path, sig)
+                else:
+                    on_disk[i] = (path, sig)
     except OSError:
         pass
     return on_disk, sorted(skipped)
@@ -117,6 +121,17 @@ def _scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list
 
 def _id(name: str) -> str:
     return name[:-5] if name.isascii() else shown(name[:-5])
+
+
+def _one_of_two(on_disk: dict[str, tuple[str, str]], skipped: list[str], i: str, path: str,
+                sig: str) -> None:
+    """Two names read as one id (``\\xff.yaml`` and a name with the byte 0xFF): the one first
+    in name order is read, whichever the folder lists first; the other is noted."""
+    kept = on_disk[i]
+    if os.path.basename(path) < os.path.basename(kept[0]):
+        on_disk[i], path = (path, sig), kept[0]
+    skipped.append(f"customers/{shown(os.path.basename(path))}: not read: its name reads as"
+                   f" {i}.yaml, as another file's does")
 
 
 Watched = tuple[str, str, str, int, int, bool]
@@ -157,7 +172,10 @@ def _from_watch(folder: str, entries: dict[str, Watched | str | None], max_bytes
             sig = "racy"
         else:
             sig = f"{key}:{int(size > max_bytes)}"
-        on_disk[i] = (path, sig)
+        if i in on_disk:
+            _one_of_two(on_disk, skipped, i, path, sig)
+        else:
+            on_disk[i] = (path, sig)
     return on_disk, sorted(skipped)
 
 

@@ -11,12 +11,22 @@ change), so the child forked for the request sees what a scan would. The child c
 signatures (:mod:`kqcli.store.files`) from these results as from a scan's, so a file changed
 less than two seconds ago is still "racy".
 
+A folder is held open while it is watched and its names are looked at in it, wherever it is
+now: a repository moved away and back is the same folder with the same names throughout
+(the events follow the folder, not its path). Each customer file is watched too, by itself:
+a hard link made to it elsewhere (``ln``) and a write through that link send their events to
+the file's watch, not to the folder's. A file with more than one link, or a symbolic link, is
+looked at every time.
+
 Only where the events are complete: a folder on a local file system (a network or FUSE
 file system changed by another machine sends none), and never past a lost event (the
-kernel's queue overflowed: every folder is scanned again), a folder removed, moved or
-replaced (its watch is dropped; the next request watches what is there), or a file with
-more than one link (it could be written through a name elsewhere: looked at every time).
-Anything this cannot vouch for is scanned as before.
+kernel's queue overflowed: every folder is scanned again) or a folder removed or unmounted
+(its watch is dropped; the next request watches what is at the path). A file whose own
+watch cannot be had (past a quarter of ``fs.inotify.max_user_watches``, which other tools
+share) is looked at every time.
+Anything this cannot vouch for is scanned as before. Not seen by any watch: a write into
+a memory-mapped file (no program kq users edit customers with writes that way);
+``KQ_SERVER_WATCH=0`` turns the watch off.
 """
 
 from __future__ import annotations
@@ -29,10 +39,12 @@ from .files import Watched, watched
 IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO = 0x2, 0x4, 0x40, 0x80
 IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF = 0x100, 0x200, 0x400, 0x800
 IN_UNMOUNT, IN_Q_OVERFLOW, IN_IGNORED, IN_ONLYDIR = 0x2000, 0x4000, 0x8000, 0x1000000
-IN_NONBLOCK, IN_CLOEXEC = 0o4000, 0o2000000
+IN_DONT_FOLLOW, IN_NONBLOCK, IN_CLOEXEC = 0x2000000, 0o4000, 0o2000000
 MASK = (IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
-        | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
-GONE = IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED
+        | IN_DELETE_SELF | IN_ONLYDIR)
+FILE_MASK = IN_MODIFY | IN_ATTRIB | IN_DONT_FOLLOW
+"""A file's own watch: written (through any of its names) or its links counted anew."""
+GONE = IN_DELETE_SELF | IN_UNMOUNT | IN_IGNORED
 """The folder itself went away (or its watch did): what is at its path is another folder."""
 EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len; then the name
 
@@ -48,42 +60,31 @@ Entries = dict[str, "Watched | str | None"]
 
 
 class Folder:
-    def __init__(self, path: str, wd: int, identity: tuple[int, int]) -> None:
-        self.path, self.wd, self.identity = path, wd, identity
+    """A watched folder: open (``fd``), its watch (``wd``), its (device, inode), its entries,
+    and the watch of each customer file in it (``files``: watch -> name; ``watch_of``: name ->
+    watch)."""
+
+    def __init__(self, fd: int, wd: int, identity: tuple[int, int]) -> None:
+        self.fd, self.wd, self.identity = fd, wd, identity
         self.entries: Entries = {}
+        self.files: dict[int, str] = {}
+        self.watch_of: dict[str, int] = {}
         self.changed = True  # a customer file changed since the last request (or may have)
 
-    def rescan(self) -> None:
-        entries: Entries = {}
-        with os.scandir(self.path) as found:
-            for entry in found:
-                try:
-                    entries[entry.name] = watched(entry.name, entry.stat(follow_symlinks=False))
-                except OSError:
-                    pass
-        self.entries = entries
-        self.changed = True
 
-    def look(self, name: str) -> None:
-        """Take ``name``'s state as it is now."""
-        if name.endswith(".yaml") and not name.startswith("."):
-            self.changed = True
-        try:
-            st = os.lstat(os.path.join(self.path, name))
-        except OSError:
-            self.entries.pop(name, None)
-            return
-        self.entries[name] = watched(name, st)
+def _customer(name: str) -> bool:
+    return name.endswith(".yaml") and not name.startswith(".")
 
 
 class Watcher:
-    """The folders a server watches, each keyed by its real path."""
+    """The folders a server watches, keyed by their (device, inode)."""
 
     def __init__(self) -> None:
         self.fd: int | None = None
-        self.folders: dict[str, Folder] = {}  # least recently asked for first
-        self.by_wd: dict[int, Folder] = {}
+        self.folders: dict[tuple[int, int], Folder] = {}  # least recently asked for first
+        self.by_wd: dict[int, Folder] = {}  # a folder's watch, and its files' watches
         self.broken = False  # no inotify here: nothing is watched
+        self.budget = _budget()
 
     def entries(self, folder: str) -> tuple[str, Entries, bool] | None:
         """The real path of ``folder``, its entries as of now, and whether a customer file in
@@ -97,15 +98,14 @@ class Watcher:
         except OSError:
             return None
         self.drain()
-        known = self.folders.pop(real, None)
-        if known is not None and known.identity != (st.st_dev, st.st_ino):
-            self._drop(known)  # another folder at this path now
-            known = None
+        identity = (st.st_dev, st.st_ino)
+        known = self.folders.pop(identity, None)
         if known is None:
-            known = self._watch(real, (st.st_dev, st.st_ino))
+            self._let_go_of_removed()
+            known = self._watch(real, identity)
             if known is None:
                 return None
-        self.folders[real] = known
+        self.folders[identity] = known
         changed, known.changed = known.changed, False
         return real, known.entries, changed
 
@@ -120,61 +120,165 @@ class Watcher:
             if self.fd < 0:
                 self.broken = True
                 return None
-        wd = _inotify().inotify_add_watch(self.fd, os.fsencode(real), MASK)
-        if wd < 0:  # out of watches (fs.inotify.max_user_watches), or the folder went
-            return None
-        if wd in self.by_wd:  # the same folder under another real path (a bind mount)
-            return None
-        found = Folder(real, wd, identity)
         try:
-            found.rescan()  # after the watch: a change meanwhile is also an event
+            fd = os.open(real, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
-            _inotify().inotify_rm_watch(self.fd, wd)
             return None
+        st = os.fstat(fd)
+        wd = _inotify().inotify_add_watch(self.fd, _in(fd), MASK)
+        if (st.st_dev, st.st_ino) != identity or wd < 0 or wd in self.by_wd:
+            # replaced since it was looked at; out of watches (fs.inotify.max_user_watches);
+            # or already watched under another (device, inode) (cannot be vouched for twice)
+            if wd >= 0 and wd not in self.by_wd:
+                _inotify().inotify_rm_watch(self.fd, wd)
+            os.close(fd)
+            return None
+        found = Folder(fd, wd, identity)
         self.by_wd[wd] = found
+        try:
+            self._rescan(found)  # after the watch: a change meanwhile is also an event
+        except OSError:
+            self._drop(found)
+            return None
         while len(self.folders) >= MAX_FOLDERS:
             self._drop(next(iter(self.folders.values())))
         return found
 
+    def _rescan(self, folder: Folder) -> None:
+        old = folder.files
+        folder.entries, folder.files, folder.watch_of = {}, {}, {}
+        folder.changed = True
+        with os.scandir(folder.fd) as found:
+            for entry in found:
+                self._look(folder, entry.name, entry)
+        for wd in old.keys() - folder.files.keys():
+            self._unwatch(folder, wd)
+
+    def _look(self, folder: Folder, name: str, entry: os.DirEntry | None = None) -> None:
+        """Take ``name``'s state in ``folder`` as it is now (a customer file's own watch first:
+        a link made after the look is then an event)."""
+        wd = -1
+        if _customer(name):
+            folder.changed = True
+            if len(self.by_wd) < self.budget:
+                wd = _inotify().inotify_add_watch(self.fd, _in(folder.fd, name), FILE_MASK)
+        try:
+            st = entry.stat(follow_symlinks=False) if entry else os.lstat(name, dir_fd=folder.fd)
+        except OSError:
+            folder.entries.pop(name, None)
+            gone = folder.watch_of.pop(name, None)
+            if gone is not None and folder.files.get(gone) == name:
+                self._unwatch(folder, gone)  # its inode is elsewhere now, or nowhere
+            return
+        kept = watched(name, st)
+        if wd >= 0 and self.by_wd.setdefault(wd, folder) is not folder:
+            wd = -1  # the file is in another watched folder too: it has two links
+        if wd >= 0:
+            folder.files[wd] = name
+            folder.watch_of[name] = wd
+        elif kept and kept.__class__ is tuple and not kept[5]:
+            kept = kept[:5] + (True,)  # no watch of its own: looked at every time
+        folder.entries[name] = kept
+
+    def _unwatch(self, folder: Folder, wd: int) -> None:
+        folder.files.pop(wd, None)
+        if self.by_wd.get(wd) is folder:
+            del self.by_wd[wd]
+            _inotify().inotify_rm_watch(self.fd, wd)  # -1 if the kernel dropped it
+
     def _drop(self, folder: Folder) -> None:
-        self.folders.pop(folder.path, None)
-        if self.by_wd.pop(folder.wd, None) is not None and self.fd is not None:
-            _inotify().inotify_rm_watch(self.fd, folder.wd)  # -1 if the kernel dropped it
+        if self.folders.get(folder.identity) is folder:
+            del self.folders[folder.identity]
+        for wd in [*folder.files, folder.wd]:
+            if self.by_wd.get(wd) is folder:
+                del self.by_wd[wd]
+                _inotify().inotify_rm_watch(self.fd, wd)
+        folder.files.clear()
+        os.close(folder.fd)
+
+    def _let_go_of_removed(self) -> None:
+        """Drop the folders removed since (held open, a removed folder sends no event)."""
+        for folder in list(self.folders.values()):
+            if os.fstat(folder.fd).st_nlink == 0:
+                self._drop(folder)
 
     def drain(self) -> None:
         """Read every event queued and mend the entries they name."""
         if self.fd is None or self.fd < 0:
             return
+        try:
+            self._drain()
+        except Exception:  # noqa: BLE001 - whatever went wrong, a scan of each folder mends it
+            self._lost()
+
+    def _drain(self) -> None:
+        pending: dict[Folder, set[str]] = {}
         while True:
             try:
                 data = os.read(self.fd, 65536)
             except BlockingIOError:
-                return
-            except OSError:
-                return self._lost()
+                break
             at = 0
             while at + EVENT.size <= len(data):
                 wd, mask, _, size = EVENT.unpack_from(data, at)
                 name = data[at + EVENT.size:at + EVENT.size + size].rstrip(b"\0")
                 at += EVENT.size + size
                 if mask & IN_Q_OVERFLOW:
-                    self._lost()
-                    continue
+                    return self._lost()
                 folder = self.by_wd.get(wd)
                 if folder is None:
                     continue
-                if mask & GONE:
+                if wd != folder.wd:  # a customer file's own watch
+                    known = folder.files.get(wd)
+                    if mask & IN_IGNORED:  # the file was removed, or its watch was
+                        del self.by_wd[wd]
+                        folder.files.pop(wd, None)
+                        if known is not None and folder.watch_of.get(known) == wd:
+                            del folder.watch_of[known]
+                    if known is not None:
+                        pending.setdefault(folder, set()).add(known)
+                elif mask & GONE:
                     self._drop(folder)
+                    pending.pop(folder, None)
                 elif name:
-                    folder.look(os.fsdecode(name))
+                    pending.setdefault(folder, set()).add(os.fsdecode(name))
+        for folder, names in pending.items():
+            if self.by_wd.get(folder.wd) is folder:
+                for name in names:
+                    self._look(folder, name)
 
     def _lost(self) -> None:
         """Events were lost: every folder's entries are made again."""
         for folder in list(self.folders.values()):
             try:
-                folder.rescan()
+                self._rescan(folder)
             except OSError:
                 self._drop(folder)
+
+    def close(self) -> None:
+        """Let go of every descriptor without unwatching (a child of the server: the watches
+        are the server's)."""
+        for folder in self.folders.values():
+            os.close(folder.fd)
+        if self.fd is not None and self.fd >= 0:
+            os.close(self.fd)
+        self.folders, self.by_wd, self.fd = {}, {}, None
+
+
+def _budget() -> int:
+    """How many watches kq's server takes at most: a quarter of what the kernel allows each
+    user (``fs.inotify.max_user_watches``), which editors and other tools watching files share
+    (8,192 on kernels before 5.11; a file past the budget is looked at every time)."""
+    try:
+        with open("/proc/sys/fs/inotify/max_user_watches", "rb") as f:
+            return int(f.read()) // 4
+    except (OSError, ValueError):
+        return 2048
+
+
+def _in(fd: int, name: str = "") -> bytes:
+    """A path to ``name`` in the folder open as ``fd``, wherever that folder is now."""
+    return os.fsencode(f"/proc/self/fd/{fd}/{name}" if name else f"/proc/self/fd/{fd}")
 
 
 _LIBC = None

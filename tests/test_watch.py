@@ -347,3 +347,21 @@ def test_files_past_the_watch_budget_are_looked_at_every_time(folder, watcher, t
         with open(tmp_path / name, "a", encoding="utf-8") as f:
             f.write("name: 别处\n")
     assert as_watched(watcher, folder) == scanned(folder) != before
+
+
+def test_a_folder_whose_scan_fails_halfway_is_let_go_not_half_trusted(folder, watcher,
+                                                                       monkeypatch):
+    as_watched(watcher, folder)
+    os.utime(folder / "hx-renmin.yaml", ns=(5, 5))
+    looked = watcher._look
+
+    def fail_after_two(folder_, name, entry=None):
+        if entry is None or len(folder_.entries) == 2:
+            raise ValueError("cannot take this name")
+        return looked(folder_, name, entry)
+
+    monkeypatch.setattr(watcher, "_look", fail_after_two)
+    watcher.drain()  # the event's look fails: the folder is scanned again, failing halfway
+    assert watcher.folders == {} and watcher.by_wd == {}
+    monkeypatch.setattr(watcher, "_look", looked)
+    assert as_watched(watcher, folder) == scanned(folder)

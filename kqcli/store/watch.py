@@ -137,7 +137,7 @@ class Watcher:
         self.by_wd[wd] = found
         try:
             self._rescan(found)  # after the watch: a change meanwhile is also an event
-        except OSError:
+        except Exception:  # noqa: BLE001 - half a folder's entries are never vouched for
             self._drop(found)
             return None
         while len(self.folders) >= MAX_FOLDERS:
@@ -165,6 +165,8 @@ class Watcher:
         try:
             st = entry.stat(follow_symlinks=False) if entry else os.lstat(name, dir_fd=folder.fd)
         except OSError:
+            if wd >= 0 and wd not in self.by_wd:  # gone between the two calls
+                _inotify().inotify_rm_watch(self.fd, wd)
             folder.entries.pop(name, None)
             gone = folder.watch_of.pop(name, None)
             if gone is not None and folder.files.get(gone) == name:
@@ -189,10 +191,9 @@ class Watcher:
     def _drop(self, folder: Folder) -> None:
         if self.folders.get(folder.identity) is folder:
             del self.folders[folder.identity]
-        for wd in [*folder.files, folder.wd]:
-            if self.by_wd.get(wd) is folder:
-                del self.by_wd[wd]
-                _inotify().inotify_rm_watch(self.fd, wd)
+        for wd in [wd for wd, held in self.by_wd.items() if held is folder]:
+            del self.by_wd[wd]
+            _inotify().inotify_rm_watch(self.fd, wd)
         folder.files.clear()
         os.close(folder.fd)
 
@@ -252,7 +253,7 @@ class Watcher:
         for folder in list(self.folders.values()):
             try:
                 self._rescan(folder)
-            except OSError:
+            except Exception:  # noqa: BLE001 - half a folder's entries are never vouched for
                 self._drop(folder)
 
     def close(self) -> None:

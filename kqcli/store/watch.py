@@ -258,12 +258,13 @@ class Watcher:
 
     def close(self) -> None:
         """Let go of every descriptor without unwatching (a child of the server: the watches
-        are the server's)."""
+        are the server's), and watch nothing more. The entries are left as they are: freeing
+        them would write to every page they are on, a fault each in a forked child."""
         for folder in self.folders.values():
             os.close(folder.fd)
         if self.fd is not None and self.fd >= 0:
             os.close(self.fd)
-        self.folders, self.by_wd, self.fd = {}, {}, None
+        self.fd, self.broken = None, True
 
 
 def _budget() -> int:

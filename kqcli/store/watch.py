@@ -261,7 +261,9 @@ class Watcher:
         are the server's), and watch nothing more. The entries are left as they are: freeing
         them would write to every page they are on, a fault each in a forked child."""
         for folder in self.folders.values():
-            os.close(folder.fd)
+            if folder.fd >= 0:
+                os.close(folder.fd)
+                folder.fd = -1
         if self.fd is not None and self.fd >= 0:
             os.close(self.fd)
         self.fd, self.broken = None, True

@@ -365,3 +365,159 @@ def test_a_folder_whose_scan_fails_halfway_is_let_go_not_half_trusted(folder, wa
     assert watcher.folders == {} and watcher.by_wd == {}
     monkeypatch.setattr(watcher, "_look", looked)
     assert as_watched(watcher, folder) == scanned(folder)
+
+
+def test_a_watched_folder_moved_in_under_a_customer_name_keeps_its_own_events(tmp_path,
+                                                                                watcher):
+    """A file's own watch is added to what its inode is watched for: the folder moved into
+    another watched folder as parked.yaml and back still sees names made in it."""
+    first, second = tmp_path / "one" / "customers", tmp_path / "two" / "customers"
+    for place in (first, second):
+        place.mkdir(parents=True)
+    (second / "a.yaml").write_text("id: a\n", encoding="utf-8")
+    if watch.fs_type(str(first)) not in watch.LOCAL:
+        pytest.skip("the test folder is not on a local file system")
+    as_watched(watcher, second)
+    as_watched(watcher, first)
+    second.rename(first / "parked.yaml")
+    assert as_watched(watcher, first) == scanned(first)
+    (first / "parked.yaml").rename(second)
+    (second / "new.yaml").write_text("id: n\n", encoding="utf-8")
+    (second / "a.yaml").rename(second / "b.yaml")
+    after = as_watched(watcher, second)
+    assert after == scanned(second)
+    assert sorted(after[0]) == ["b", "new"]
+
+
+def test_a_name_replaced_while_its_old_file_lives_on_leaves_no_watch_behind(folder, watcher,
+                                                                            tmp_path):
+    """Saved as an editor does while a backup holds a hard link to each old version: the old
+    file's watch goes with its name (else they would pile up past the budget)."""
+    as_watched(watcher, folder)
+    count = len(watcher.by_wd)
+    for n in range(20):
+        os.link(folder / "hx-renmin.yaml", tmp_path / f"backup-{n}.yaml")
+        (folder / ".hx.swp").write_text(f"id: x\nn: {n}\n", encoding="utf-8")
+        (folder / ".hx.swp").replace(folder / "hx-renmin.yaml")
+        assert as_watched(watcher, folder) == scanned(folder)
+    assert len(watcher.by_wd) == count
+    in_kernel = sum(line.startswith("inotify wd:")
+                    for line in Path(f"/proc/self/fdinfo/{watcher.fd}").read_text().splitlines())
+    assert in_kernel == count
+
+
+def test_a_folder_named_like_a_customer_file_is_looked_at_every_time(folder, watcher):
+    """What is made inside it sends no event to either watch; on btrfs or overlayfs a folder
+    has one link, so the number of links cannot be what tells."""
+    import stat
+
+    one_link = os.stat_result((stat.S_IFDIR | 0o755, 7, 1, 1, 0, 0, 4096, 0, 0, 0),
+                              {"st_mtime_ns": 0, "st_ctime_ns": 0})
+    assert files.watched("x.yaml", one_link)[5] is True
+    (folder / "x.yaml").mkdir()
+    before = as_watched(watcher, folder)
+    known = watcher.folders[(folder.stat().st_dev, folder.stat().st_ino)]
+    assert known.entries["x.yaml"][5] is True
+    (folder / "x.yaml" / "inner").mkdir()
+    assert as_watched(watcher, folder) == scanned(folder) != before
+
+
+AS_NOBODY = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from kqcli.store import files, watch
+files.RACY_NS = 0
+place = Path(sys.argv[1]) / "customers"
+place.mkdir()
+for name in ("a.yaml", "b.yaml"):
+    (place / name).write_text("id: x\\n", encoding="utf-8")
+w = watch.Watcher()
+def both():
+    found = w.entries(str(place))
+    assert found is not None
+    files.WATCHED = found
+    try:
+        watched = files._scan(str(place), 1000)
+    finally:
+        files.WATCHED = None
+    return watched, files._scan(str(place), 1000)
+place.chmod(0o644)  # readable, not searchable: every name is there but "gone"
+watched, scanned = both()
+assert watched == scanned and sorted(watched[0]) == ["a", "b"], (watched, scanned)
+assert {sig for _, sig in watched[0].values()} == {"gone"}
+place.chmod(0o755)  # the folder's own chmod: looked at again
+watched, scanned = both()
+assert watched == scanned and "gone" not in {sig for _, sig in watched[0].values()}
+place.chmod(0o644)
+watched, scanned = both()
+assert watched == scanned and {sig for _, sig in watched[0].values()} == {"gone"}
+print("ok")
+"""
+
+
+def test_the_folders_own_permissions_decide_what_is_looked_at_as_a_scan_finds(tmp_path):
+    """chmod of customers/ sends an event without a name: the folder is looked at again;
+    a name whose lstat is refused is kept and looked at each run, as a scan lists it
+    ("gone"). Root may look anywhere: run as nobody."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    place = tmp_path
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root, and no setpriv to run as another user")
+        place = Path(tempfile.mkdtemp(prefix="kq-nobody-", dir="/tmp"))  # theirs to enter
+        place.chmod(0o777)
+    command = [sys.executable, "-c", AS_NOBODY, str(place), str(Path(__file__).parents[1])]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True)
+    finally:
+        if place != tmp_path:
+            subprocess.run(["chmod", "-R", "u+rwx", str(place)])
+            shutil.rmtree(place, ignore_errors=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
+
+
+MOUNTED = """
+import os, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from kqcli.store import files, watch
+files.RACY_NS = 0
+base = Path(sys.argv[1]); place = base / "customers"; place.mkdir()
+(place / "a.yaml").write_text("id: a\\n", encoding="utf-8")
+(base / "other.yaml").write_text("id: other\\nname: 另一个文件\\n", encoding="utf-8")
+w = watch.Watcher()
+assert w.entries(str(place)) is not None
+subprocess.run(["mount", "--bind", str(base / "other.yaml"), str(place / "a.yaml")],
+               check=True)
+files.WATCHED = w.entries(str(place))
+watched = files._scan(str(place), 1000)
+files.WATCHED = None
+assert watched == files._scan(str(place), 1000), watched
+print("ok")
+"""
+
+
+def test_a_file_system_mounted_over_a_name_is_seen(tmp_path):
+    """A mount sends no inotify event; /proc/self/mountinfo tells, and everything is looked
+    at again. Needs root and a mount namespace of its own (unshare -m)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("needs root and unshare")
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no mount namespace here")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c",
+                           MOUNTED, str(tmp_path), str(Path(__file__).parents[1])],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr

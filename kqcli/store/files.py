@@ -141,15 +141,18 @@ Watched = tuple[str, str, str, int, int, bool]
 def watched(name: str, st: os.stat_result | None) -> Watched | str | None:
     """What kq's server keeps of ``name`` in a watched folder, from its lstat: for a customer
     file its id, name, stat key, size, the time until which it is racy, and whether its
-    signature must be made afresh each time (a link, or a file with another name elsewhere,
-    through which it could change unseen); for another name the note a scan makes, if any."""
+    signature must be made afresh each time (anything but a file with one link: a symlink, a
+    folder, a file with another name elsewhere, through which it could change unseen; or a
+    name whose lstat failed, ``st`` None); for another name the note a scan makes, if any."""
     if not name.endswith(".yaml") or name.startswith("."):
         note = skipped_note(name)
         if note or not name.endswith(".yaml"):
             return note and f"customers/{shown(name)}: {note}"
+    if st is None:
+        return _id(name), name, "", 0, 0, True
     return (_id(name), name, _stat_key(st), st.st_size,
             max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS,
-            stat.S_ISLNK(st.st_mode) or st.st_nlink > 1)
+            not stat.S_ISREG(st.st_mode) or st.st_nlink > 1)
 
 
 def _from_watch(folder: str, entries: dict[str, Watched | str | None], max_bytes: int,

@@ -20,13 +20,17 @@ looked at every time.
 
 Only where the events are complete: a folder on a local file system (a network or FUSE
 file system changed by another machine sends none), and never past a lost event (the
-kernel's queue overflowed: every folder is scanned again) or a folder removed or unmounted
-(its watch is dropped; the next request watches what is at the path). A file whose own
-watch cannot be had (past a quarter of ``fs.inotify.max_user_watches``, which other tools
-share) is looked at every time.
-Anything this cannot vouch for is scanned as before. Not seen by any watch: a write into
-a memory-mapped file (no program kq users edit customers with writes that way);
-``KQ_SERVER_WATCH=0`` turns the watch off.
+kernel's queue overflowed: every folder is scanned again), a mount or unmount anywhere (a
+file system mounted over a name sends no event; /proc/self/mountinfo tells: every folder is
+scanned again) or a folder removed (its watch is dropped; the next request watches what is
+at the path). The folder's own chmod is an event without a name: the folder is scanned
+again. Anything but a regular file with one link (a symlink, a folder named ``*.yaml``, a
+file linked elsewhere), a name whose lstat is refused, and a file whose own watch cannot be
+had (past a quarter of ``fs.inotify.max_user_watches``, which other tools share) are looked
+at every time. Anything this cannot vouch for is scanned as before. Not seen by any watch: a
+write into a memory-mapped file (no program kq users edit customers with writes that way),
+and a change of a file's ctime alone (``chattr``: its content and signature in the index
+stay what they were); ``KQ_SERVER_WATCH=0`` turns the watch off.
 """
 
 from __future__ import annotations
@@ -39,11 +43,13 @@ from .files import Watched, watched
 IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO = 0x2, 0x4, 0x40, 0x80
 IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF = 0x100, 0x200, 0x400, 0x800
 IN_UNMOUNT, IN_Q_OVERFLOW, IN_IGNORED, IN_ONLYDIR = 0x2000, 0x4000, 0x8000, 0x1000000
-IN_DONT_FOLLOW, IN_NONBLOCK, IN_CLOEXEC = 0x2000000, 0o4000, 0o2000000
+IN_DONT_FOLLOW, IN_MASK_ADD, IN_NONBLOCK, IN_CLOEXEC = 0x2000000, 0x20000000, 0o4000, 0o2000000
 MASK = (IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
-        | IN_DELETE_SELF | IN_ONLYDIR)
-FILE_MASK = IN_MODIFY | IN_ATTRIB | IN_DONT_FOLLOW
-"""A file's own watch: written (through any of its names) or its links counted anew."""
+        | IN_DELETE_SELF | IN_ONLYDIR | IN_MASK_ADD)
+FILE_MASK = IN_MODIFY | IN_ATTRIB | IN_DONT_FOLLOW | IN_MASK_ADD
+"""A file's own watch: written (through any of its names) or its links counted anew. Added
+to what the inode is watched for already (a watched folder moved in under a customer's name
+keeps its own events)."""
 GONE = IN_DELETE_SELF | IN_UNMOUNT | IN_IGNORED
 """The folder itself went away (or its watch did): what is at its path is another folder."""
 EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len; then the name
@@ -85,6 +91,8 @@ class Watcher:
         self.by_wd: dict[int, Folder] = {}  # a folder's watch, and its files' watches
         self.broken = False  # no inotify here: nothing is watched
         self.budget = _budget()
+        self.mounts = None  # /proc/self/mountinfo, polled once something is watched
+        self.polled = None
 
     def entries(self, folder: str) -> tuple[str, Entries, bool] | None:
         """The real path of ``folder``, its entries as of now, and whether a customer file in
@@ -120,6 +128,7 @@ class Watcher:
             if self.fd < 0:
                 self.broken = True
                 return None
+            self._watch_mounts()
         try:
             fd = os.open(real, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
@@ -164,17 +173,21 @@ class Watcher:
                 wd = _inotify().inotify_add_watch(self.fd, _in(folder.fd, name), FILE_MASK)
         try:
             st = entry.stat(follow_symlinks=False) if entry else os.lstat(name, dir_fd=folder.fd)
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        except OSError:  # there but not to be looked at (the folder's permissions): as a scan
+            st = False   # lists it, each run looks at it (and finds it "gone")
+        if st is None or (wd >= 0 and self.by_wd.setdefault(wd, folder) is not folder):
             if wd >= 0 and wd not in self.by_wd:  # gone between the two calls
                 _inotify().inotify_rm_watch(self.fd, wd)
+            wd = -1  # or in another watched folder too: it has two links
+        old = folder.watch_of.pop(name, None)
+        if old is not None and old != wd and folder.files.get(old) == name:
+            self._unwatch(folder, old)  # what had the name is elsewhere now, or nowhere
+        if st is None:
             folder.entries.pop(name, None)
-            gone = folder.watch_of.pop(name, None)
-            if gone is not None and folder.files.get(gone) == name:
-                self._unwatch(folder, gone)  # its inode is elsewhere now, or nowhere
             return
-        kept = watched(name, st)
-        if wd >= 0 and self.by_wd.setdefault(wd, folder) is not folder:
-            wd = -1  # the file is in another watched folder too: it has two links
+        kept = watched(name, st or None)
         if wd >= 0:
             folder.files[wd] = name
             folder.watch_of[name] = wd
@@ -213,7 +226,10 @@ class Watcher:
             self._lost()
 
     def _drain(self) -> None:
+        if self._mounts_changed():
+            return self._lost()
         pending: dict[Folder, set[str]] = {}
+        rescan: list[Folder] = []
         while True:
             try:
                 data = os.read(self.fd, 65536)
@@ -243,10 +259,34 @@ class Watcher:
                     pending.pop(folder, None)
                 elif name:
                     pending.setdefault(folder, set()).add(os.fsdecode(name))
+                elif mask & IN_ATTRIB:  # the folder's own permissions: what can be looked at
+                    rescan.append(folder)
         for folder, names in pending.items():
             if self.by_wd.get(folder.wd) is folder:
                 for name in names:
                     self._look(folder, name)
+        for folder in rescan:
+            if self.by_wd.get(folder.wd) is folder:
+                try:
+                    self._rescan(folder)
+                except Exception:  # noqa: BLE001 - half a folder's entries are never vouched for
+                    self._drop(folder)
+
+    def _watch_mounts(self) -> None:
+        """From now on, know when anything is mounted or unmounted: a file system mounted over
+        a folder or a name sends no event (the kernel flags /proc/self/mountinfo instead)."""
+        import select
+
+        try:
+            self.mounts = open("/proc/self/mountinfo", "rb", buffering=0)
+        except OSError:
+            return
+        self.polled = select.poll()
+        self.polled.register(self.mounts, select.POLLPRI | select.POLLERR)
+        self.polled.poll(0)  # what is mounted now is known
+
+    def _mounts_changed(self) -> bool:
+        return self.polled is not None and bool(self.polled.poll(0))
 
     def _lost(self) -> None:
         """Events were lost: every folder's entries are made again."""
@@ -266,7 +306,9 @@ class Watcher:
                 folder.fd = -1
         if self.fd is not None and self.fd >= 0:
             os.close(self.fd)
-        self.fd, self.broken = None, True
+        if self.mounts is not None:
+            self.mounts.close()
+        self.fd, self.broken, self.mounts, self.polled = None, True, None, None
 
 
 def _budget() -> int:

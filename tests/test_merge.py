@@ -145,6 +145,59 @@ def test_their_copy_of_an_old_visit_is_added_once_beside_it():
     assert text == _after(BASE, LAST_VISIT, old_visit + OUR_VISIT)
 
 
+def test_a_step_they_marked_done_is_done_in_ours_in_place_while_we_logged():
+    """kq done on their side writes done_on into a visit's step; we logged a visit meanwhile:
+    the visit is there once, with the step done (it was there twice, the step still open)."""
+    step = "    next: {date: 2026-11-27, action: 送陈列物料}\n"
+    base = _after(BASE, LAST_VISIT, step)
+    ours = _after(base, step, OUR_VISIT)
+    theirs = base.replace(step, "    next: {date: 2026-11-27, action: 送陈列物料, done_on: "
+                                "2026-11-26}   # 送到了\n")
+
+    text = _clean(merge(base, ours, theirs))
+
+    assert text == _after(theirs, "# 送到了\n", OUR_VISIT)
+    visits = _data(text)["visits"]
+    assert [v["date"].isoformat() for v in visits] == ["2026-11-10", "2026-11-20", "2026-11-24"]
+    assert visits[1]["next"]["done_on"].isoformat() == "2026-11-26"
+
+
+def test_a_visit_they_removed_goes_from_ours_while_we_logged():
+    """kq undo of a log on their side, a new visit on ours: the undone visit does not survive
+    the merge."""
+    first = "  - date: 2026-11-10\n    kind: visit   # 第一次\n    goal: 认识店长\n"
+    ours = _after(BASE, LAST_VISIT, OUR_VISIT)
+    theirs = BASE.replace(first, "")
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert text == _after(theirs, LAST_VISIT, OUR_VISIT)
+
+
+def test_a_visit_changed_on_both_sides_keeps_both_versions():
+    """Nothing either side wrote is lost: each version of the same visit stays."""
+    ours = BASE.replace("    goal: 认识店长\n", "    goal: 认识店长\n    outcome: 加了微信\n")
+    theirs = BASE.replace("    goal: 认识店长\n", "    goal: 认识店长\n    outcome: 约了下周\n")
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    outcomes = [v.get("outcome") for v in _data(text)["visits"]]
+    assert sorted(o for o in outcomes if o) == ["加了微信", "约了下周"]
+
+
+def test_intel_they_confirmed_by_a_second_source_is_confirmed_in_ours():
+    """kq intel adds a source on their side while we noted another claim."""
+    claim = "intel:\n  - {date: 2026-11-01, claim: 准备接手竞品乙, sources: [店员小张]}\n"
+    base = BASE + claim
+    ours = base + "  - {date: 2026-11-21, claim: 店长要调走, sources: [王芳]}\n"
+    theirs = base.replace("sources: [店员小张]", "sources: [店员小张, 送货司机]")
+
+    text = _clean(merge(base, ours, theirs))
+
+    assert [(i["claim"], i["sources"]) for i in _data(text)["intel"]] == [
+        ("准备接手竞品乙", ["店员小张", "送货司机"]), ("店长要调走", ["王芳"])]
+
+
 # --- a replayed commit keeps what it appended (kq sync's rebase) -------------------------------
 
 

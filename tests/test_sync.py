@@ -4,6 +4,7 @@ sync refuses to start."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -187,6 +188,33 @@ def test_visits_logged_on_both_sides_are_kept_in_date_order_in_both_clones(team)
         check = rep.kq("check")
         assert check.returncode == 0, check.stdout + check.stderr
         assert check.stdout == ""
+    assert team.li.read("hx") == team.zhang.read("hx") == team.on_remote("customers/hx.yaml")
+
+
+def test_a_step_done_on_one_side_while_the_other_logged_is_done_once_in_both_clones(team):
+    """李明 agrees a next step; 张强 marks it done (kq done) while 李明 logs another visit: after
+    both sync, the visit with the step is there once, its step done (it was there twice, and the
+    step stayed open in kq due)."""
+    agreed = team.li.kq("log", "hx", "--date", "2026-11-21", "--goal", "谈端架",
+                        "--next-date", "2026-11-25", "--next-action", "送端架")
+    assert agreed.returncode == 0, agreed.stderr
+    _sync_ok(team.li)
+    _sync_ok(team.zhang)
+    done = team.zhang.kq("done", "hx", "--date", "2026-11-23", "--note", "已送到")
+    assert done.returncode == 0, done.stderr
+    logged = team.li.kq("log", "hx", "--date", "2026-11-24", "--kind", "call", "--goal", "回访")
+    assert logged.returncode == 0, logged.stderr
+
+    _sync_ok(team.li)
+    _sync_ok(team.zhang)  # its kq done is replayed onto 李明's new visit
+    _sync_ok(team.li)
+
+    for rep in (team.li, team.zhang):
+        text = rep.read("hx")
+        assert _visit_dates(text) == ["2026-11-20", "2026-11-21", "2026-11-24"]
+        assert text.count("送端架") == 1 and "2026-11-23" in text
+        due = json.loads(rep.kq("due", "--format", "json", "--within", "30").stdout)
+        assert [r for r in due if r["reason"] == "next_action"] == []
     assert team.li.read("hx") == team.zhang.read("hx") == team.on_remote("customers/hx.yaml")
 
 

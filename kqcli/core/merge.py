@@ -3,7 +3,8 @@
 Merges by meaning, editing *our* text so its comments and layout survive:
 - the interaction log, expenses and intel are merged as multisets: every entry their side
   appended is added to ours, even one equal to an entry we appended (two reps logging the same
-  call made two calls), copied from their side's text and inserted in date order;
+  call made two calls), copied from their side's text and inserted in date order; an entry
+  they removed goes from ours, and one they changed (a step marked done) is changed in ours;
 - a key changed on one side only takes that side's value; mappings (months, contacts,
   business, ...) changed on both sides merge key by key;
 - only the same field changed two ways is a conflict, left between clear markers with both
@@ -103,8 +104,73 @@ def appended(base: list, side: list) -> list[int]:
 
 def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
            theirs: list) -> str:
-    """Insert the entries their side appended into our list, copied from their text."""
-    return _insert(ours_text, theirs_text, key, [(i, theirs[i]) for i in appended(base, theirs)])
+    """Their side's changes to a log, applied to our list as to a multiset: every entry they
+    appended is inserted (copied from their text); an entry they removed (``kq undo``) goes
+    from ours; an entry they changed (``kq done`` writes ``done_on`` into a visit's step, ``kq
+    intel`` adds a source) takes their text in its place in ours. An entry changed on both
+    sides is kept in both versions: nothing either side wrote is lost."""
+    added = appended(base, theirs)  # indexes in theirs
+    gone = [base[i] for i in appended(theirs, base)]  # what they removed or changed
+    new_ids = [_identity(theirs[j]) for j in added]
+    gone_ids = [_identity(value) for value in gone]
+    text, rest, replaced = ours_text, [], set()
+    for j, ident in zip(added, new_ids):
+        if ident is not None and new_ids.count(ident) == 1 and gone_ids.count(ident) == 1:
+            was = gone_ids.index(ident)  # the entry it was, before they changed it
+            replaced.add(was)
+            changed = _replace_entry(text, theirs_text, key, gone[was], j, theirs)
+            if changed is not None:
+                text = changed
+                continue
+        rest.append((j, theirs[j]))
+    for n, value in enumerate(gone):
+        if n not in replaced:
+            text = _remove_entry(text, key, value)
+    return _insert(text, theirs_text, key, rest)
+
+
+def _identity(entry: Any) -> tuple | None:
+    """What names a log entry across a change of its other fields: its date, and its kind (a
+    visit), purpose (an expense) or claim (intel)."""
+    if not isinstance(entry, dict) or "date" not in entry:
+        return None
+    return (str(entry["date"]), entry.get("kind"), entry.get("purpose"), entry.get("claim"))
+
+
+def _last_index(items: list, value: Any) -> int | None:
+    return next((n for n in range(len(items) - 1, -1, -1) if items[n] == value), None)
+
+
+def _remove_entry(text: str, key: str, value: Any) -> str:
+    """Our text without the last entry of the list equal to ``value`` (as it is, if none)."""
+    items = yamlread.load(text.encode(), "")[0].get(key) or []
+    n = _last_index(items, value)
+    if n is None:
+        return text
+    seq = _sequence(text, key)
+    if seq is None or len(items) == 1:
+        return _replace_block(text, key, _render(key, items[:n] + items[n + 1:]))
+    start, end = _item_span(text, seq, n)
+    return text[:start] + text[end:]
+
+
+def _replace_entry(text: str, theirs_text: str, key: str, value: Any, index: int,
+                   theirs: list) -> str | None:
+    """Our text with the last entry equal to ``value`` replaced by their entry ``index``,
+    copied from their text; None when ours has no such entry."""
+    items = yamlread.load(text.encode(), "")[0].get(key) or []
+    n = _last_index(items, value)
+    if n is None:
+        return None
+    seq, their_seq = _sequence(text, key), _sequence(theirs_text, key)
+    if seq is None or their_seq is None:
+        items[n] = theirs[index]
+        return _replace_block(text, key, _render(key, items))
+    start, end = _item_span(text, seq, n)
+    shift = _dash_column(text, seq.value[n]) - _dash_column(theirs_text, their_seq.value[index])
+    lines = _item_text(theirs_text, their_seq, index)
+    lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+    return text[:start] + (lines if lines.endswith("\n") else lines + "\n") + text[end:]
 
 
 def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any]]) -> str:

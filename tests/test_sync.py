@@ -439,6 +439,30 @@ def test_sync_with_uncommitted_customer_changes_changes_nothing(team):
     assert team.li.git("status", "--porcelain", "--", "customers") == " M customers/hx.yaml\n"
 
 
+def test_a_rejected_edit_kept_beside_the_files_does_not_stop_a_sync(team):
+    """kq edit keeps an edit that would not validate in <id>.yaml.rejected: not a customer
+    file, not kq's to share; sync goes on and leaves it where it is."""
+    kept = team.li.root / "customers" / "hx.yaml.rejected"
+    kept.write_text("grade: 很好\n", encoding="utf-8")
+    (team.li.root / "customers" / ".hx.yaml.swp").write_bytes(b"\0vim")
+    logged = team.li.kq("log", "jm", "--date", "2026-11-23", "--goal", "问库存")
+    assert logged.returncode == 0, logged.stderr
+
+    _sync_ok(team.li)
+
+    assert "goal: 问库存" in team.on_remote("customers/jm.yaml")
+    assert kept.read_text(encoding="utf-8") == "grade: 很好\n"
+
+
+def test_a_new_customer_file_not_committed_stops_a_sync(team):
+    (team.li.root / "customers" / "新客户.yaml").write_text("name: 新客户\n", encoding="utf-8")
+
+    result = team.li.kq("sync")
+
+    assert result.returncode == 1
+    assert "?? customers/新客户.yaml" in result.stderr
+
+
 def test_sync_without_a_remote_exits_2(make_repo, tmp_path):
     root = make_repo({"hx": HX})
     rep = Rep("李明", "liming@example.com", root)

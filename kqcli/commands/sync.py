@@ -49,10 +49,10 @@ def run(
         raise KqError(f"a git {operation} you started is in progress; finish it or abort it "
                       f"(git {operation} --continue / --abort), then kq sync", code=1)
     gitlog.register_merge_driver(root)
-    dirty = gitlog.run(root, "status", "--porcelain", "--", "customers", "kq.yaml").stdout
-    if dirty.strip():
+    dirty = _uncommitted(root)
+    if dirty:
         raise KqError("uncommitted changes to customer files; commit them (or kq edit/log "
-                      "them) before syncing:\n" + dirty.rstrip(), code=1)
+                      "them) before syncing:\n" + "\n".join(dirty), code=1)
     if gitlog.run(root, "status", "--porcelain", "--", ".gitattributes").stdout.strip():
         gitlog.run(root, "add", ".gitattributes")
         gitlog.run(root, "commit", "-q", "-m", "kq: merge customer files by meaning",
@@ -82,6 +82,30 @@ def run(
             raise KqError(f"git push failed: {_last(pushed.stderr)}", code=1)
         typer.echo(f"the remote moved; trying again ({attempt + 1}/{retries})", err=True)
     _report(root, before, incoming)
+
+
+def _uncommitted(root: Path) -> list[str]:
+    """``git status`` lines of the changes sync would not share: any change to a tracked file
+    in customers/ or to kq.yaml, and a new customer file not yet committed. Other new files
+    beside them (a rejected edit kept in ``<id>.yaml.rejected``, an editor's swap file) are
+    not kq's to share and do not stop a sync."""
+    from .. import gitlog
+    from ..store.files import shown
+
+    fields = gitlog.run(root, "status", "--porcelain=v1", "-z", "--", "customers",
+                        "kq.yaml").stdout.split("\0")
+    lines, rest = [], iter(fields)
+    for field in rest:
+        if len(field) < 4:
+            continue
+        code, path = field[:2], field[3:]
+        if code[0] in "RC":
+            next(rest, None)  # the name it had
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        if code == "??" and not (name.endswith(".yaml") and not name.startswith(".")):
+            continue
+        lines.append(f"{code} {shown(path)}")
+    return lines
 
 
 def _unwritable(root: Path) -> str | None:

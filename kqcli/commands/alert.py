@@ -114,7 +114,7 @@ def _write(repo: Any, change: Any, message: str) -> str | None:
     from ..yamledit import EditError
 
     path = repo.root / "kq.yaml"
-    with locked(repo.root, "kq.yaml"):
+    with locked(repo.root, ".kq.yaml"):
         before = path.read_bytes()
         bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
         try:

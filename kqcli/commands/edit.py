@@ -50,13 +50,13 @@ def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str
     commit fails); a file changed on disk meanwhile keeps the user's text in ``.rejected``."""
     from ..core.diff import changes, summary
     from ..errors import KqError
-    from ..writer import locked, write_and_commit
+    from ..writer import customer_locked, write_and_commit
     from ..yamlread import load
 
     old = load(original, "")[0] if original else None
     found = changes(old if isinstance(old, dict) else None, load(edited, "")[0])
     message = f"{verb}: {name} ({summary(found)})"
-    with locked(repo.root, path.stem):
+    with customer_locked(repo.root, path.stem):
         current = path.read_bytes() if path.exists() else None
         if current != original:
             kept = path.with_name(path.name + ".rejected")

@@ -351,6 +351,36 @@ def test_resolving_the_conflict_and_syncing_again_pushes_the_choice(grade_confli
     assert team.zhang.kq("check").returncode == 0
 
 
+def test_an_entry_the_user_removed_while_settling_a_conflict_stays_removed(team):
+    """Both reps logged the same call and set the grade two ways (张强 in one edit): the merge
+    keeps the call once per side and stops on the grade. 张强 settles it, deletes the second
+    copy of the call (the same call, logged twice), and runs kq sync: the copy does not come
+    back (the replay's check put back what the commit appended and its replay lacked)."""
+    call = ["log", "hx", "--date", "2026-11-22", "--kind", "call", "--goal", "约拜访时间"]
+    assert team.li.kq(*call).returncode == 0
+    team.li.commit_edit("hx", "grade: B", "grade: A")
+    assert team.zhang.kq(*call).returncode == 0
+    team.zhang.git("reset", "-q", "--soft", "HEAD^")  # the call and the grade in one commit
+    team.zhang.commit_edit("hx", "grade: B", "grade: C")
+    _sync_ok(team.li)
+    stopped = team.zhang.kq("sync")
+    assert stopped.returncode == 1, stopped.stderr
+    text = team.zhang.read("hx")
+    assert text.count("goal: 约拜访时间") == 2
+    lines = [ln for ln in text.splitlines()
+             if not ln.startswith(("<<<<<<< ", "=======", ">>>>>>> ", "grade: A"))]
+    first = lines.index("    goal: 约拜访时间")
+    second = lines.index("    goal: 约拜访时间", first + 1)
+    del lines[second - 2:second + 1]  # its date, kind and goal lines
+    team.zhang.file("hx").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    team.zhang.git("add", "customers/hx.yaml")
+
+    _sync_ok(team.zhang)
+
+    for text in (team.zhang.read("hx"), team.on_remote("customers/hx.yaml")):
+        assert text.count("goal: 约拜访时间") == 1 and "grade: C\n" in text
+
+
 # --- the remote moves while we push ------------------------------------------------------------
 
 

@@ -37,9 +37,30 @@ def run(
                                 str(ours), str(base), str(theirs)])
         raise typer.Exit(1 if code else 0)
     text, conflicts = result
+    _record(path)
     if crlf:
         text = text.replace("\n", "\r\n")
     ours.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     if conflicts:
         typer.echo(f"kq: {path or ours}: conflicting changes to {', '.join(conflicts)}", err=True)
         raise typer.Exit(1)
+
+
+MERGED = "rebase-merge/kq-merged"
+"""During kq sync's rebase, the files this driver merged in the commit being replayed: their
+entries are as the merge (and the user settling it) left them, and the check after the commit
+(``sync.replay_fixup``) leaves them alone."""
+
+
+def _record(path: str) -> None:
+    from .. import gitlog
+
+    if not path:
+        return
+    try:
+        place = gitlog.git_path(Path.cwd(), MERGED)
+        if place.parent.is_dir():  # a rebase: kq sync's, or the user's own
+            with open(place, "a", encoding="utf-8") as f:
+                f.write(path + "\n")
+    except (OSError, subprocess.SubprocessError):
+        pass  # the check then puts back what a replay lacks, as before

@@ -212,9 +212,12 @@ def replay_fixup() -> None:
     """Run by git after each commit kq sync replays: git merges two identical versions of a
     file without asking the merge driver, so an entry both sides appended identically would
     arrive once; put back every entry the original commit appended and its replay lost, in the
-    replayed commit itself (amended). A replay left empty is dropped, as git would."""
+    replayed commit itself (amended). A file the merge driver merged is left as it is: its
+    entries are kept once per side, and what the user removed while settling a conflict in it
+    stays removed. A replay left empty is dropped, as git would."""
     from .. import gitlog
     from ..core.merge import restore_appended
+    from .merge_driver import MERGED
 
     root = Path.cwd()
     done = gitlog.git_path(root, "rebase-merge/done")
@@ -227,7 +230,13 @@ def replay_fixup() -> None:
     base = parent.stdout.strip() or None
     files = gitlog.run(root, "diff-tree", "-r", "--no-commit-id", "--name-only", "-z",
                        "--root", original, "--", "customers").stdout.split("\0")
-    files = [f for f in files if f.endswith(".yaml")]
+    merged = gitlog.git_path(root, MERGED)
+    try:  # what the merge driver merged (and the user may have settled) is as they left it
+        settled = set(merged.read_text(encoding="utf-8").splitlines())
+        merged.unlink()
+    except OSError:
+        settled = set()
+    files = [f for f in files if f.endswith(".yaml") and f not in settled]
     specs = {f"{rev}:{f}" for f in files for rev in (original, "HEAD", "HEAD^", base) if rev}
     blobs = gitlog.read_blobs(root, specs) if specs else {}
 

@@ -534,3 +534,51 @@ def test_their_deletion_of_our_only_contact_leaves_an_empty_list():
     text, conflicts = merge(base, ours, theirs)
     assert conflicts == []
     assert text == "name: 华信  # 总店\ncontacts:\n  - name: 老王\n    role: 老板\n"
+
+
+# --- the log merge as a multiset, over random histories -----------------------------------------
+
+
+def _log(visits: list[tuple[int, str, str]], flow: bool) -> str:
+    if not visits:
+        return "name: 华信\nvisits: []\n"
+    lines = [f"  - {{date: 2026-11-{d:02d}, kind: {k}, goal: {g}}}\n" if flow else
+             f"  - date: 2026-11-{d:02d}\n    kind: {k}\n    goal: {g}\n" for d, k, g in visits]
+    return "name: 华信\nvisits:\n" + "".join(lines)
+
+
+def _changed(rng, base: list) -> list:
+    """A side's history: visits logged, undone (removed) and changed (a new goal)."""
+    side = list(base)
+    for _ in range(rng.randint(0, 3)):
+        roll = rng.random()
+        if roll < 0.4:
+            side.append((rng.randint(1, 9), rng.choice(["visit", "call"]), rng.choice("甲乙丙丁")))
+        elif side and roll < 0.7:
+            side.pop(rng.randrange(len(side)))
+        elif side:
+            n = rng.randrange(len(side))
+            side[n] = (*side[n][:2], rng.choice("甲乙丙丁戊"))
+    return sorted(side, key=lambda v: v[0])
+
+
+def test_the_log_merge_is_ours_plus_theirs_minus_the_base_as_multisets():
+    """For any two histories of one log: each entry occurs as often as ours and theirs have it,
+    less the base's count (an entry appended on both sides twice, one removed or changed on
+    one side gone or changed); in block and flow layout alike, with no conflict."""
+    import collections
+    import random
+
+    for seed in range(400):
+        rng = random.Random(seed)
+        base = sorted([(rng.randint(1, 9), rng.choice(["visit", "call"]), rng.choice("甲乙丙丁"))
+                       for _ in range(rng.randint(0, 5))], key=lambda v: v[0])
+        ours, theirs = _changed(rng, base), _changed(rng, base)
+        flow = bool(seed % 2)
+        text = _clean(merge(_log(base, flow), _log(ours, flow), _log(theirs, flow)))
+        got = collections.Counter((v["date"].day, v["kind"], v["goal"])
+                                  for v in _data(text)["visits"] or [])
+        b, o, t = (collections.Counter(side) for side in (base, ours, theirs))
+        want = t if ours == base else collections.Counter(
+            {v: o[v] + t[v] - b[v] for v in {*b, *o, *t} if o[v] + t[v] - b[v] > 0})
+        assert got == want, (seed, base, ours, theirs)

@@ -215,6 +215,18 @@ def test_expenses_json_keeps_the_english_violations_and_adds_their_keys(kq):
                                "invalid (须签约前申请)"], ["special_after_contract"])
 
 
+def test_expenses_json_gives_each_rule_it_could_not_check_a_key_too(kq):
+    """As violations have violation_keys: a script tells "collections not reported" apart
+    without reading the English."""
+    _, text = _run(kq, str(EXAMPLES), ["--today", "2026-11-30", "expenses", "--month", "2026-11"],
+                   "json")
+    rows = {r["customer"]: r for r in json.loads(text)}
+    assert rows["hx-renmin"]["unchecked"] == ["先回款后支付: collections for 2026-11 not "
+                                              "reported yet"]
+    assert rows["hx-renmin"]["unchecked_keys"] == ["collections_unreported"]
+    assert all(len(r["unchecked"]) == len(r["unchecked_keys"]) for r in rows.values())
+
+
 def test_expense_violations_read_in_chinese_in_a_table_and_in_english_with_lang_en(kq):
     chinese = kq("--repo", str(EXAMPLES), *EXPENSES).stdout
     english = kq("--repo", str(EXAMPLES), "--lang", "en", *EXPENSES).stdout

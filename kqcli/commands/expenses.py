@@ -62,7 +62,8 @@ def run(
 
 
 LINE_FIELDS = ("customer", "name", "owner", "month", "collections", "expenses", "count",
-               "advances", "share", "recipients", "violations", "violation_keys", "unchecked")
+               "advances", "share", "recipients", "violations", "violation_keys", "unchecked",
+               "unchecked_keys")
 REP_FIELDS = ("owner", "month", "customers", "collections", "expenses", "advances",
               "violations", "violation_keys", "unchecked", "spot_check")
 
@@ -70,11 +71,14 @@ REP_FIELDS = ("owner", "month", "customers", "collections", "expenses", "advance
 def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bool) -> Any:
     """The statement (per customer, or per rep): violations in Chinese for people, with their
     English keys (``violation_keys``) beside the English texts in JSON (the renderer words the
-    core's messages)."""
+    core's messages); per customer, the rules that could not be checked the same way
+    (``unchecked``, ``unchecked_keys``; per rep, ``unchecked`` names those customers)."""
     from ..labels import english, messages_text
     from ..render import Column, Report
 
     rows = [{**r, "violation_keys": [m.key for m in r["violations"]]} for r in rows]
+    if not by_owner:
+        rows = [{**r, "unchecked_keys": [m.key for m in r["unchecked"]]} for r in rows]
 
     def money(value: Any) -> str:
         if value is None:

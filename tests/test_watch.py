@@ -517,8 +517,8 @@ def test_a_file_system_mounted_over_a_name_is_seen(tmp_path):
     import subprocess
     import sys
 
-    if os.geteuid() != 0 or not shutil.which("unshare"):
-        pytest.skip("needs root and unshare")
+    if os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("mount")):
+        pytest.skip("needs root, unshare and mount")
     probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
                            capture_output=True)
     if probe.returncode != 0:

@@ -381,6 +381,45 @@ def test_an_entry_the_user_removed_while_settling_a_conflict_stays_removed(team)
         assert text.count("goal: 约拜访时间") == 1 and "grade: C\n" in text
 
 
+def test_a_commit_given_up_with_rebase_skip_leaves_the_pushed_history_alone(team):
+    """李明's one commit sets hx's grade (a conflict) and logs a call in jm; the sync stops and
+    李明 gives the commit up (git rebase --skip): its call does not land in 张强's commit."""
+    team.zhang.commit_edit("hx", "grade: B", "grade: C")
+    _sync_ok(team.zhang)
+    tip = team.zhang.git("rev-parse", "HEAD").strip()
+    li = team.li
+    li.file("jm").write_text(li.read("jm") + "visits:\n  - date: 2026-11-22\n    kind: call\n"
+                             "    goal: 放弃的\n", encoding="utf-8")
+    li.file("hx").write_text(li.read("hx").replace("grade: B", "grade: A"), encoding="utf-8")
+    li.git("commit", "-q", "-am", "hand edit of hx and jm")
+    assert li.kq("sync").returncode == 1
+
+    li.git("rebase", "--skip", check=False)
+
+    assert li.git("rev-parse", "HEAD").strip() == tip
+    assert "放弃的" not in li.read("jm")
+
+
+def test_the_same_step_done_on_both_sides_is_one_visit(team):
+    agreed = team.li.kq("log", "hx", "--date", "2026-11-21", "--goal", "谈端架",
+                        "--next-date", "2026-11-25", "--next-action", "送端架")
+    assert agreed.returncode == 0, agreed.stderr
+    _sync_ok(team.li)
+    _sync_ok(team.zhang)
+    for rep in (team.li, team.zhang):
+        assert rep.kq("done", "hx", "--date", "2026-11-23").returncode == 0
+    assert team.zhang.kq("log", "hx", "--date", "2026-11-24", "--kind", "call",
+                         "--goal", "回访").returncode == 0
+
+    _sync_ok(team.zhang)
+    _sync_ok(team.li)
+    _sync_ok(team.zhang)
+
+    for rep in (team.li, team.zhang):
+        assert _visit_dates(rep.read("hx")) == ["2026-11-20", "2026-11-21", "2026-11-24"]
+    assert team.li.read("hx") == team.zhang.read("hx") == team.on_remote("customers/hx.yaml")
+
+
 # --- the remote moves while we push ------------------------------------------------------------
 
 
@@ -491,6 +530,28 @@ def test_a_new_customer_file_not_committed_stops_a_sync(team):
 
     assert result.returncode == 1
     assert "?? customers/新客户.yaml" in result.stderr
+
+
+def test_a_new_customer_in_a_folder_git_does_not_track_yet_stops_a_sync(make_repo, tmp_path):
+    """customers/ with no file committed yet: git names the folder, not the file in it; the
+    new customer is still named, and sync stops instead of sharing nothing."""
+    seed = make_repo({}, root=tmp_path / "seed")
+    (seed / "customers").rmdir()
+    _run("git", "init", "-q", "-b", "main", cwd=seed)
+    _run("git", "add", "-A", cwd=seed)
+    _run("git", "commit", "-q", "-m", "seed", cwd=seed)
+    remote = tmp_path / "team.git"
+    _run("git", "init", "-q", "--bare", "-b", "main", str(remote))
+    _run("git", "push", "-q", str(remote), "main", cwd=seed)
+    _run("git", "clone", "-q", str(remote), str(tmp_path / "li"))
+    li = Rep("李明", "liming@example.com", tmp_path / "li")
+    (li.root / "customers").mkdir()
+    li.file("hx").write_text(HX, encoding="utf-8")
+
+    result = li.kq("sync")
+
+    assert result.returncode == 1
+    assert "?? customers/hx.yaml" in result.stderr
 
 
 def test_sync_without_a_remote_exits_2(make_repo, tmp_path):

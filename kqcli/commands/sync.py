@@ -92,8 +92,8 @@ def _uncommitted(root: Path) -> list[str]:
     from .. import gitlog
     from ..store.files import shown
 
-    fields = gitlog.run(root, "status", "--porcelain=v1", "-z", "--", "customers",
-                        "kq.yaml").stdout.split("\0")
+    fields = gitlog.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                        "customers", "kq.yaml").stdout.split("\0")
     lines, rest = [], iter(fields)
     for field in rest:
         if len(field) < 4:
@@ -226,6 +226,10 @@ def replay_fixup() -> None:
     if not picks:
         return
     original = picks[-1]
+    same = [gitlog.run(root, "log", "-1", "--format=%an%x00%ae%x00%at%x00%B", rev,
+                       check=False).stdout for rev in (original, "HEAD")]
+    if same[0] != same[1]:
+        return  # not its replay: the user skipped it (git rebase --skip), HEAD is another's
     parent = gitlog.run(root, "rev-parse", "-q", "--verify", f"{original}^", check=False)
     base = parent.stdout.strip() or None
     files = gitlog.run(root, "diff-tree", "-r", "--no-commit-id", "--name-only", "-z",

@@ -109,24 +109,37 @@ def _union(ours_text: str, theirs_text: str, key: str, base: list, ours: list,
     from ours; an entry they changed (``kq done`` writes ``done_on`` into a visit's step, ``kq
     intel`` adds a source) takes their text in its place in ours. An entry changed on both
     sides is kept in both versions: nothing either side wrote is lost."""
-    added = appended(base, theirs)  # indexes in theirs
-    gone = [base[i] for i in appended(theirs, base)]  # what they removed or changed
-    new_ids = [_identity(theirs[j]) for j in added]
+    changed, added, gone = changes(base, theirs)
+    text, rest = ours_text, []
+    for was, j in changed:
+        done = _replace_entry(text, theirs_text, key, was, j, theirs)
+        if done is not None:
+            text = done
+        elif theirs[j] not in (yamlread.load(text.encode(), "")[0].get(key) or []):
+            rest.append((j, theirs[j]))  # ours changed it too, another way: both are kept
+        # else ours made the same change (both marked the step done): it is there once
+    for value in gone:
+        text = _remove_entry(text, key, value)
+    return _insert(text, theirs_text, key, [(j, theirs[j]) for j in added] + rest)
+
+
+def changes(base: list, side: list) -> tuple[list[tuple[Any, int]], list[int], list[Any]]:
+    """How ``side`` differs from ``base``, as a log: the entries it changed (the base's value,
+    the index of the new one in ``side``: a removed and an added entry with one
+    :func:`_identity` between them), the indexes of those it appended, and the values of those
+    it removed."""
+    added = appended(base, side)
+    gone = [base[i] for i in appended(side, base)]
+    new_ids = [_identity(side[j]) for j in added]
     gone_ids = [_identity(value) for value in gone]
-    text, rest, replaced = ours_text, [], set()
+    pairs = []
     for j, ident in zip(added, new_ids):
         if ident is not None and new_ids.count(ident) == 1 and gone_ids.count(ident) == 1:
-            was = gone_ids.index(ident)  # the entry it was, before they changed it
-            replaced.add(was)
-            changed = _replace_entry(text, theirs_text, key, gone[was], j, theirs)
-            if changed is not None:
-                text = changed
-                continue
-        rest.append((j, theirs[j]))
-    for n, value in enumerate(gone):
-        if n not in replaced:
-            text = _remove_entry(text, key, value)
-    return _insert(text, theirs_text, key, rest)
+            pairs.append((gone_ids.index(ident), j))
+    paired = {j for _, j in pairs}
+    was = {n for n, _ in pairs}
+    return ([(gone[n], j) for n, j in pairs], [j for j in added if j not in paired],
+            [value for n, value in enumerate(gone) if n not in was])
 
 
 def _identity(entry: Any) -> tuple | None:
@@ -353,7 +366,9 @@ def restore_appended(base_text: str, original_text: str, before_text: str,
         lists = [v.get(key) or [] for v in (base, original, before, after)]
         if not all(isinstance(v, list) for v in lists):
             continue
-        wanted = [(i, lists[1][i]) for i in appended(lists[0], lists[1])]
+        # An entry the commit changed is not one it appended: made on both sides alike, the
+        # change is there once.
+        wanted = [(i, lists[1][i]) for i in changes(lists[0], lists[1])[1]]
         got = [lists[3][i] for i in appended(lists[2], lists[3])]
         missing = []
         for index, value in reversed(wanted):  # the last occurrences are the appended ones

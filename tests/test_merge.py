@@ -517,6 +517,19 @@ def test_driver_falls_back_to_a_line_merge_when_a_side_is_unreadable(tmp_path):
     assert result.decode() == broken.replace("goal: 认识店长", "goal: 认识店长和店员")
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_driver_falls_back_to_a_line_merge_when_a_side_is_not_utf8(tmp_path):
+    """A file saved in GBK by another tool: git's line merge, never a traceback."""
+    gbk = BASE.replace("grade: B   # 上季度评的", "grade: B").encode("gbk")
+    ours = BASE.replace("goal: 认识店长", "goal: 认识店长和店员")
+
+    done, result = _driver(tmp_path, BASE.encode(), ours.encode(), gbk)
+
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1  # both changed the first visit's lines: git's markers
+    assert b"<<<<<<< ours\n" in result and "goal: 认识店长和店员".encode() in result
+
+
 def test_driver_keeps_crlf_line_endings(tmp_path):
     crlf = lambda text: text.replace("\n", "\r\n").encode()  # noqa: E731
     ours = BASE.replace("grade: B", "grade: A")

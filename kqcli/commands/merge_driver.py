@@ -25,16 +25,18 @@ def run(
     raw = [p.read_bytes() if p.exists() else b"" for p in (base, ours, theirs)]
     bom = raw[1].startswith(b"\xef\xbb\xbf")
     crlf = b"\r\n" in raw[1]
-    texts = [r.decode("utf-8-sig", errors="strict").replace("\r\n", "\n") for r in raw]
     # During kq sync's rebase, git's "ours" is the remote's version and "theirs" is yours.
     labels = tuple(os.environ.get("KQ_MERGE_LABELS", "ours,theirs").split(",", 1))
     try:
+        texts = [r.decode("utf-8-sig", errors="strict").replace("\r\n", "\n") for r in raw]
         result = merge(*texts, labels=labels)  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - never lose work: fall back to git's line merge
         result = None
     if result is None:
         code = subprocess.call(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
                                 str(ours), str(base), str(theirs)])
+        if code:
+            _record(path)  # the user settles it: what they leave is final
         raise typer.Exit(1 if code else 0)
     text, conflicts = result
     _record(path)

@@ -4,6 +4,7 @@ over a small repository whose commits are made by kq log, kq edit and plain git.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -260,6 +261,29 @@ def test_undo_reverts_the_last_kq_commit(repo, kq, as_rep):
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
     assert git(repo, "log", "-1", "--format=%s").startswith("Revert")
     assert git(repo, "status", "--porcelain", "--", "customers") == ""
+
+
+def test_undo_waits_for_a_kq_write_in_progress(repo, kq, as_rep):
+    """kq undo checks the last commit and reverts it with every customer file's lock held: a
+    kq log writing meanwhile finishes first (else the undo could revert the wrong commit or
+    trip over a half-written file)."""
+    import sys
+    import time
+
+    from kqcli.writer import customer_locked
+
+    as_rep("李明", "2026-11-24")
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
+    with customer_locked(repo, "jm"):  # another kq writing jm
+        undo = subprocess.Popen([sys.executable, "-m", "kqcli", "--repo", str(repo), "undo"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "KQ_SERVER": "0"})
+        time.sleep(1.0)
+        assert undo.poll() is None  # waiting
+    out, err = undo.communicate(timeout=60)
+    assert undo.returncode == 0, err
+    assert out.startswith("undone: log: 华信大药房 visit 2026-11-24")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
 
 
 def test_undo_is_a_new_commit_on_top(repo, kq, as_rep):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ..errors import KqError
@@ -15,7 +17,7 @@ def run(ctx: typer.Context) -> None:
     Example: kq undo
     """
     from .. import gitlog
-    from ..writer import TRAILER
+    from ..writer import TRAILER, all_customers_locked, locked
 
     repo = open_repo(ctx)
     if not gitlog.available() or not gitlog.is_work_tree(repo.root):
@@ -26,20 +28,31 @@ def run(ctx: typer.Context) -> None:
     if operation:
         raise KqError(f"a git {operation} is in progress; finish it first (kq sync says how "
                       "after a sync conflict); nothing undone", code=1)
-    message = gitlog.run(repo.root, "log", "-1", "--format=%B").stdout
+    # No kq write between the checks and the revert: every customer file, kq.yaml, git.
+    with all_customers_locked(repo.root), locked(repo.root, ".kq.yaml"), \
+            locked(repo.root, ".git"):
+        subject = _revert(repo.root, TRAILER)
+    typer.echo(f"undone: {subject}")
+
+
+def _revert(root: Any, trailer: str) -> str:
+    """Revert HEAD if kq made it and its files are as it left them; its subject."""
+    from .. import gitlog
+
+    message = gitlog.run(root, "log", "-1", "--format=%B").stdout
     subject = message.splitlines()[0] if message else ""
-    if TRAILER not in message:
+    if trailer not in message:
         raise KqError(f"the latest commit was not made by kq ({subject!r}); nothing undone")
-    files = gitlog.run(repo.root, "show", "--format=", "--name-only", "HEAD").stdout.split()
-    dirty = gitlog.run(repo.root, "status", "--porcelain", "--", *files).stdout
+    files = gitlog.run(root, "show", "--format=", "--name-only", "HEAD").stdout.split()
+    dirty = gitlog.run(root, "status", "--porcelain", "--", *files).stdout
     if dirty.strip():
         raise KqError("files of that commit have changed since; commit or discard them first:\n"
                       + dirty.rstrip(), code=1)
-    why = gitlog.unwritable(repo.root)
+    why = gitlog.unwritable(root)
     if why:
         raise KqError(f"cannot undo: {why}; nothing undone", code=1)
-    reverted = gitlog.run(repo.root, "revert", "--no-edit", "HEAD", check=False)
+    reverted = gitlog.run(root, "revert", "--no-edit", "HEAD", check=False)
     if reverted.returncode != 0:
         lines = [ln for ln in reverted.stderr.strip().splitlines() if ln.strip()]
         raise KqError(f"git revert failed: {lines[-1] if lines else '?'}", code=1)
-    typer.echo(f"undone: {subject}")
+    return subject

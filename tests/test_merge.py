@@ -196,6 +196,26 @@ def test_a_replay_of_a_change_that_arrived_the_same_needs_nothing():
     assert restore_appended(base, done, done, done) is None
 
 
+def test_their_list_in_flow_style_leaves_our_comments_in_ours():
+    """Their tool wrote the log as [{...}, {...}]: their new and changed visits are written
+    into our block list, whose comments stay (the whole list was written out again)."""
+    ours = _after(BASE, LAST_VISIT, OUR_VISIT)
+    flow = ("visits: [{date: 2026-11-10, kind: visit, goal: 认识店长, outcome: 加了微信}, "
+            "{date: 2026-11-15, kind: call, goal: 约时间}, "
+            "{date: 2026-11-20, kind: visit, goal: 推新品陈列}]\n")
+    start, end = BASE.index("visits:\n"), BASE.index("months:")
+    theirs = BASE[:start] + flow + BASE[end:]
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert "kind: visit   # 第一次" not in text  # their version of that visit replaced ours
+    assert "kind: visit   # 我们的" in text and "# 对过账" in text and "# 上季度评的" in text
+    visits = _data(text)["visits"]
+    assert [(v["date"].day, v["goal"], v.get("outcome")) for v in visits] == [
+        (10, "认识店长", "加了微信"), (15, "约时间", None), (20, "推新品陈列", None),
+        (24, "送物料", None)]
+
+
 def test_a_visit_changed_on_both_sides_keeps_both_versions():
     """Nothing either side wrote is lost: each version of the same visit stays."""
     ours = BASE.replace("    goal: 认识店长\n", "    goal: 认识店长\n    outcome: 加了微信\n")

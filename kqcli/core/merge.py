@@ -175,15 +175,29 @@ def _replace_entry(text: str, theirs_text: str, key: str, value: Any, index: int
     n = _last_index(items, value)
     if n is None:
         return None
-    seq, their_seq = _sequence(text, key), _sequence(theirs_text, key)
-    if seq is None or their_seq is None:
+    seq = _sequence(text, key)
+    if seq is None:
         items[n] = theirs[index]
         return _replace_block(text, key, _render(key, items))
     start, end = _item_span(text, seq, n)
-    shift = _dash_column(text, seq.value[n]) - _dash_column(theirs_text, their_seq.value[index])
-    lines = _item_text(theirs_text, their_seq, index)
-    lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+    lines = _their_lines(text, seq, theirs_text, _sequence(theirs_text, key), index, theirs[index])
     return text[:start] + (lines if lines.endswith("\n") else lines + "\n") + text[end:]
+
+
+def _their_lines(text: str, seq: SequenceNode, theirs_text: str, their_seq: SequenceNode | None,
+                 index: int, value: Any) -> str:
+    """Their entry ``index`` as lines of our block list: copied from their text and indented
+    as ours, or, where their list is written in flow style, written out in ours."""
+    if their_seq is None:
+        indent = " " * _dash_column(text, seq.value[0])
+        return "".join(indent + ln for ln in yaml.safe_dump(
+            [value], allow_unicode=True, sort_keys=False, default_flow_style=None,
+            width=10_000).splitlines(keepends=True))
+    lines = _item_text(theirs_text, their_seq, index)
+    shift = _dash_column(text, seq.value[0]) - _dash_column(theirs_text, their_seq.value[index])
+    if shift:
+        lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+    return lines
 
 
 def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any]]) -> str:
@@ -191,21 +205,17 @@ def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any
     date order."""
     if not new:
         return ours_text
-    their_seq = top_level(theirs_text, key)[1]
+    their_seq = _sequence(theirs_text, key)
     text = ours_text
     for index, item in new:
         found = top_level(text, key)
         seq = found[1] if found else None
-        if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value \
-                or their_seq.flow_style:
+        if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value:
             data = yamlread.load(text.encode(), "")[0] or {}
             merged = sorted([*data.get(key, []), item], key=lambda v: str(v.get("date", "")))
             text = _replace_block(text, key, _render(key, merged))
             continue
-        lines = _item_text(theirs_text, their_seq, index)
-        shift = _dash_column(text, seq.value[0]) - _dash_column(theirs_text, their_seq.value[index])
-        if shift:
-            lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+        lines = _their_lines(text, seq, theirs_text, their_seq, index, item)
         data = yamlread.load(text.encode(), "")[0][key]
         when = str(item.get("date", "")) if isinstance(item, dict) else ""
         position = next((n for n, existing in enumerate(data)

@@ -101,10 +101,11 @@ def _run(*args: str, cwd: Path | None = None) -> None:
     subprocess.run(args, cwd=cwd, check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture
-def team(tmp_path, make_repo) -> Team:
-    """A bare remote seeded with two customers, cloned by 李明 and by 张强."""
-    seed = make_repo({"hx": HX, "jm": JM}, root=tmp_path / "seed")
+def _remote(make_repo, tmp_path: Path, customers: dict[str, str]) -> Path:
+    """A bare remote seeded with ``customers`` (none: no customers/ folder at all)."""
+    seed = make_repo(customers, root=tmp_path / "seed")
+    if not customers:
+        (seed / "customers").rmdir()
     (seed / ".gitignore").write_text(".kq/\n", encoding="utf-8")
     _run("git", "init", "-q", "-b", "main", cwd=seed)
     _run("git", "add", "-A", cwd=seed)
@@ -112,6 +113,13 @@ def team(tmp_path, make_repo) -> Team:
     remote = tmp_path / "team.git"
     _run("git", "init", "-q", "--bare", "-b", "main", str(remote))
     _run("git", "push", "-q", str(remote), "main", cwd=seed)
+    return remote
+
+
+@pytest.fixture
+def team(tmp_path, make_repo) -> Team:
+    """A bare remote seeded with two customers, cloned by 李明 and by 张强."""
+    remote = _remote(make_repo, tmp_path, {"hx": HX, "jm": JM})
     reps = []
     for name, email, folder in (("李明", "liming@example.com", "li"),
                                 ("张强", "zhangqiang@example.com", "zhang")):
@@ -535,14 +543,7 @@ def test_a_new_customer_file_not_committed_stops_a_sync(team):
 def test_a_new_customer_in_a_folder_git_does_not_track_yet_stops_a_sync(make_repo, tmp_path):
     """customers/ with no file committed yet: git names the folder, not the file in it; the
     new customer is still named, and sync stops instead of sharing nothing."""
-    seed = make_repo({}, root=tmp_path / "seed")
-    (seed / "customers").rmdir()
-    _run("git", "init", "-q", "-b", "main", cwd=seed)
-    _run("git", "add", "-A", cwd=seed)
-    _run("git", "commit", "-q", "-m", "seed", cwd=seed)
-    remote = tmp_path / "team.git"
-    _run("git", "init", "-q", "--bare", "-b", "main", str(remote))
-    _run("git", "push", "-q", str(remote), "main", cwd=seed)
+    remote = _remote(make_repo, tmp_path, {})
     _run("git", "clone", "-q", str(remote), str(tmp_path / "li"))
     li = Rep("李明", "liming@example.com", tmp_path / "li")
     (li.root / "customers").mkdir()

@@ -189,15 +189,20 @@ def _their_lines(text: str, seq: SequenceNode, theirs_text: str, their_seq: Sequ
     """Their entry ``index`` as lines of our block list: copied from their text and indented
     as ours, or, where their list is written in flow style, written out in ours."""
     if their_seq is None:
-        indent = " " * _dash_column(text, seq.value[0])
-        return "".join(indent + ln for ln in yaml.safe_dump(
-            [value], allow_unicode=True, sort_keys=False, default_flow_style=None,
-            width=10_000).splitlines(keepends=True))
+        return _written_item(text, seq, value)
     lines = _item_text(theirs_text, their_seq, index)
     shift = _dash_column(text, seq.value[0]) - _dash_column(theirs_text, their_seq.value[index])
     if shift:
         lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
     return lines
+
+
+def _written_item(text: str, seq: SequenceNode, value: Any) -> str:
+    """``value`` written out as an item of our block list ``seq``, at its indentation."""
+    indent = " " * _dash_column(text, seq.value[0])
+    return "".join(indent + ln for ln in yaml.safe_dump(
+        [value], allow_unicode=True, sort_keys=False, default_flow_style=None,
+        width=10_000).splitlines(keepends=True))
 
 
 def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any]]) -> str:
@@ -269,22 +274,13 @@ def _merge_items(text: str, theirs_text: str, key: str, base: list, ours: list,
                 continue
             start, end = _item_span(text, seq, mine[name])
             if our_item == b.get(name):
-                shift = _dash_column(text, seq.value[0]) - _dash_column(
-                    theirs_text, their_seq.value[their_index])
-                lines = _item_text(theirs_text, their_seq, their_index)
-                lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+                lines = _their_lines(text, seq, theirs_text, their_seq, their_index, theirs_item)
             else:
                 merged = _merge_values(b.get(name), our_item, theirs_item, f"{key}[{name}]")
-                indent = " " * _dash_column(text, seq.value[0])
-                lines = "".join(indent + ln for ln in yaml.safe_dump(
-                    [merged], allow_unicode=True, sort_keys=False, default_flow_style=None,
-                    width=10_000).splitlines(keepends=True))
+                lines = _written_item(text, seq, merged)
             text = text[:start] + lines + text[end:]
         elif name not in b or b[name] != theirs_item:  # new on their side
-            shift = _dash_column(text, seq.value[0]) - _dash_column(
-                theirs_text, their_seq.value[their_index])
-            lines = _item_text(theirs_text, their_seq, their_index)
-            lines = "".join(_reindent(ln, shift) for ln in lines.splitlines(keepends=True))
+            lines = _their_lines(text, seq, theirs_text, their_seq, their_index, theirs_item)
             at = line_after(text, seq.value[-1])
             text = text[:at] + (lines if lines.endswith("\n") else lines + "\n") + text[at:]
     for name, item in list(b.items()):

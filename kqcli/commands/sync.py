@@ -90,7 +90,7 @@ def _uncommitted(root: Path) -> list[str]:
     beside them (a rejected edit kept in ``<id>.yaml.rejected``, an editor's swap file) are
     not kq's to share and do not stop a sync."""
     from .. import gitlog
-    from ..store.files import shown
+    from ..store.files import customer_name, shown
 
     fields = gitlog.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
                         "customers", "kq.yaml").stdout.split("\0")
@@ -101,8 +101,7 @@ def _uncommitted(root: Path) -> list[str]:
         code, path = field[:2], field[3:]
         if code[0] in "RC":
             next(rest, None)  # the name it had
-        name = path.rstrip("/").rsplit("/", 1)[-1]
-        if code == "??" and not (name.endswith(".yaml") and not name.startswith(".")):
+        if code == "??" and not customer_name(path.rstrip("/").rsplit("/", 1)[-1]):
             continue
         lines.append(f"{code} {shown(path)}")
     return lines
@@ -220,6 +219,12 @@ def replay_fixup() -> None:
     from .merge_driver import MERGED
 
     root = Path.cwd()
+    merged = gitlog.git_path(root, MERGED)
+    try:  # what the merge driver merged for this pick (read whatever happens to the pick)
+        settled = set(merged.read_text(encoding="utf-8").splitlines())
+        merged.unlink()
+    except OSError:
+        settled = set()
     done = gitlog.git_path(root, "rebase-merge/done")
     picks = [ln.split()[1] for ln in done.read_text(encoding="utf-8").splitlines()
              if ln.split()[:1] in (["pick"], ["p"])] if done.exists() else []
@@ -234,12 +239,7 @@ def replay_fixup() -> None:
     base = parent.stdout.strip() or None
     files = gitlog.run(root, "diff-tree", "-r", "--no-commit-id", "--name-only", "-z",
                        "--root", original, "--", "customers").stdout.split("\0")
-    merged = gitlog.git_path(root, MERGED)
-    try:  # what the merge driver merged (and the user may have settled) is as they left it
-        settled = set(merged.read_text(encoding="utf-8").splitlines())
-        merged.unlink()
-    except OSError:
-        settled = set()
+    # What the merge driver merged (and the user may have settled) is as they left it.
     files = [f for f in files if f.endswith(".yaml") and f not in settled]
     specs = {f"{rev}:{f}" for f in files for rev in (original, "HEAD", "HEAD^", base) if rev}
     blobs = gitlog.read_blobs(root, specs) if specs else {}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 import typer
 
@@ -17,7 +17,7 @@ def run(ctx: typer.Context) -> None:
     Example: kq undo
     """
     from .. import gitlog
-    from ..writer import TRAILER, all_customers_locked, locked
+    from ..writer import all_customers_locked, locked
 
     repo = open_repo(ctx)
     if not gitlog.available() or not gitlog.is_work_tree(repo.root):
@@ -31,17 +31,18 @@ def run(ctx: typer.Context) -> None:
     # No kq write between the checks and the revert: every customer file, kq.yaml, git.
     with all_customers_locked(repo.root), locked(repo.root, ".kq.yaml"), \
             locked(repo.root, ".git"):
-        subject = _revert(repo.root, TRAILER)
+        subject = _revert(repo.root)
     typer.echo(f"undone: {subject}")
 
 
-def _revert(root: Any, trailer: str) -> str:
+def _revert(root: Path) -> str:
     """Revert HEAD if kq made it and its files are as it left them; its subject."""
     from .. import gitlog
+    from ..writer import TRAILER
 
     message = gitlog.run(root, "log", "-1", "--format=%B").stdout
     subject = message.splitlines()[0] if message else ""
-    if trailer not in message:
+    if TRAILER not in message:
         raise KqError(f"the latest commit was not made by kq ({subject!r}); nothing undone")
     files = gitlog.run(root, "show", "--format=", "--name-only", "HEAD").stdout.split()
     dirty = gitlog.run(root, "status", "--porcelain", "--", *files).stdout

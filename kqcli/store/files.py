@@ -51,6 +51,11 @@ def _signature(path: str, st: os.stat_result, max_bytes: int, now: int) -> str:
     return f"{key}:{int(st.st_size > max_bytes)}"
 
 
+def customer_name(name: str) -> bool:
+    """Whether a name in ``customers/`` is a customer file's (a hidden one never is)."""
+    return name.endswith(".yaml") and not name.startswith(".")
+
+
 def skipped_note(name: str) -> str | None:
     """Why a name in ``customers/`` that looks like a customer file is not one (None: it is, or
     it does not look like one)."""

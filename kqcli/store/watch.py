@@ -38,7 +38,7 @@ from __future__ import annotations
 import os
 import struct
 
-from .files import Watched, watched
+from .files import Watched, customer_name, watched
 
 IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO = 0x2, 0x4, 0x40, 0x80
 IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF = 0x100, 0x200, 0x400, 0x800
@@ -76,10 +76,6 @@ class Folder:
         self.files: dict[int, str] = {}
         self.watch_of: dict[str, int] = {}
         self.changed = True  # a customer file changed since the last request (or may have)
-
-
-def _customer(name: str) -> bool:
-    return name.endswith(".yaml") and not name.startswith(".")
 
 
 class Watcher:
@@ -167,7 +163,7 @@ class Watcher:
         """Take ``name``'s state in ``folder`` as it is now (a customer file's own watch first:
         a link made after the look is then an event)."""
         wd = -1
-        if _customer(name):
+        if customer_name(name):
             folder.changed = True
             if len(self.by_wd) < self.budget:
                 wd = _inotify().inotify_add_watch(self.fd, _in(folder.fd, name), FILE_MASK)

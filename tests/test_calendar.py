@@ -193,7 +193,7 @@ def test_a_bad_alarm_time_is_a_usage_error(kq, repo):
 
 
 def test_a_folder_as_output_is_a_problem_not_a_traceback(kq, repo):
-    result = kq("--repo", repo, "calendar", "-o", repo)
+    result = kq("--repo", repo, "--today", TODAY, "calendar", "-o", repo)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"kq: cannot write {repo}: ")
 

@@ -13,33 +13,12 @@ The query is :mod:`kqcli.warm`'s, which also answers a run that finds nothing ch
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from .warm import STALE, Listing, code_stamp, due_record, forget, listing, owners_of
-
-CODE = ("core", "schema", "agenda.py", "index.py")
-"""What the agenda's rows depend on besides the files and kq.yaml: the rules and defaults."""
-
-
-@functools.cache
-def rules_stamp() -> str:
-    """Changes with kq's version and with the code of the rules and defaults (:data:`CODE`):
-    what the agenda and the cards kept in the index depend on besides the files and kq.yaml.
-    Once a process, as :func:`kqcli.stamp.code_stamp`."""
-    here = Path(__file__).parent
-    newest = 0
-    for name in CODE:
-        path = here / name
-        entries = [path] if path.suffix else [e for e in path.iterdir() if e.suffix == ".py"]
-        newest = max([newest, *(e.stat().st_mtime_ns for e in entries)])
-    from . import __version__
-
-    return f"{__version__}/{newest}"
 
 
 def light_settings(repo: Any) -> tuple[Any, str]:
@@ -50,7 +29,7 @@ def light_settings(repo: Any) -> tuple[Any, str]:
 
     index = repo.cache  # the stored index; the caller refreshes it
     sig = signature(str(repo.root / "kq.yaml"), 0)
-    code = rules_stamp()
+    code = code_stamp()
     cached = index.get_meta("settings_plain")
     if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
             and cached.get("code") == code and isinstance(cached.get("data"), str)):
@@ -67,7 +46,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
     # The tables' own text is in the key too: a kq that was running while its code changed
     # stamps by the new files' times, not by the tables it made.
-    stamp = "\n".join([rules_stamp(), *AGENDA_SCHEMA, settings_text])
+    stamp = "\n".join([code_stamp(), *AGENDA_SCHEMA, settings_text])
     key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     t = today.toordinal()
     if index.get_meta("agenda") != key:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
-from .agenda import light_settings, rules_stamp
+from .agenda import light_settings
+from .stamp import code_stamp
 
 
 def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str, Any]]:
@@ -24,8 +24,7 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
 
     index = repo.index
     _, text = light_settings(repo)
-    stamp = "\n".join([rules_stamp(), str(Path(__file__).stat().st_mtime_ns), *CARDS_SCHEMA,
-                       text])
+    stamp = "\n".join([code_stamp(), *CARDS_SCHEMA, text])
     key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     if index.get_meta("cards") != key:
         def wipe(db: Any) -> None:

@@ -15,7 +15,6 @@ FIFO, a device or a huge file is a located problem, so no customer file can hang
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sqlite3
@@ -25,8 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .problems import Problem
+from .stamp import code_stamp
 from .store.files import scan, shown, signature
 from .warm import ANSWERS, forget
 
@@ -78,18 +77,6 @@ CARDS_SCHEMA = (
     # One month's scorecard of one customer as JSON ('null': not scored), kqcli.cards.
     "create table cards (id text, month text, card text, primary key (id, month)) without rowid",
 )
-
-
-@functools.cache
-def _code_stamp() -> str:
-    """Changes whenever the code that shapes index rows changes (also in a development tree);
-    once a process, as :func:`kqcli.stamp.code_stamp`."""
-    here = Path(__file__).parent
-    parts = [here / "schema" / "customer.py", here / "schema" / "types.py",
-             here / "schema" / "enums.py", here / "core" / "summary.py",
-             here / "core" / "facts.py", here / "validate.py", here / "yamlread.py",
-             here / "index.py", here / "repo.py"]
-    return str(max((p.stat().st_mtime_ns for p in parts if p.exists()), default=0))
 
 
 class Unreadable(Exception):
@@ -269,7 +256,7 @@ class Index:
 
     @staticmethod
     def _stamp() -> str:
-        return f"{__version__}/{INDEX_FORMAT}/{_code_stamp()}"
+        return f"{INDEX_FORMAT}/{code_stamp()}"
 
     def _open(self) -> sqlite3.Connection:
         cache = self.root / ".kq"

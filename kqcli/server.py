@@ -283,10 +283,10 @@ def preload() -> None:
             importlib.import_module(module)
         except ImportError:
             pass
-    from . import agenda, index, stamp
+    from . import stamp
     from .cli import command
 
-    stamp.code_stamp(), index._code_stamp(), agenda.rules_stamp()  # once, for every child
+    stamp.code_stamp()  # once, for every child
     from rich.cells import cell_len
 
     cell_len("客情")  # loads Rich's table of character widths

@@ -11,11 +11,26 @@ from . import __version__
 
 def search_path() -> list[str]:
     """``sys.path`` without the folder Python put first (the script's, or the working one for
-    ``-m``), which ``python -P`` (kq's server) leaves out."""
-    return sys.path if sys.flags.safe_path else sys.path[1:]
+    ``-m``), which ``python -P`` (kq's server) leaves out, and without the working folder: kq's
+    answers do not depend on where it was started."""
+    folders = sys.path if sys.flags.safe_path else sys.path[1:]
+    here = os.getcwd()
+    return [f for f in folders if f and f != here]  # an empty PYTHONPATH entry is the working one
 
 
-_CODE_STAMP: str | None = None  # by hand, not functools.cache: the client does not import it
+_PACKAGE_STAMP: str | None = None  # by hand, not functools.cache: the launcher imports only os, sys
+_CODE_STAMP: str | None = None
+
+
+def package_stamp() -> str:
+    """Changes with kq's version and with any edit to any of kq's own files: what every row kept
+    in the index (files, agenda, cards) rests on. The whole package, not a list of the modules
+    the rows seem to depend on: a list by hand missed ``core/intel.py`` and kept answering the
+    old rules after it changed. Worked out once in a process."""
+    global _PACKAGE_STAMP
+    if _PACKAGE_STAMP is None:
+        _PACKAGE_STAMP = f"{__version__}/{_newest_file()}"
+    return _PACKAGE_STAMP
 
 
 def code_stamp() -> str:
@@ -27,11 +42,18 @@ def code_stamp() -> str:
     changed kq talks to another server)."""
     global _CODE_STAMP
     if _CODE_STAMP is None:
-        _CODE_STAMP = _code_stamp()
+        paths = []
+        for folder in search_path():
+            try:
+                paths.append(os.stat(folder or ".").st_mtime_ns)
+            except OSError:
+                paths.append(0)
+        _CODE_STAMP = f"{package_stamp()}/{sys.version}/{paths}"
     return _CODE_STAMP
 
 
-def _code_stamp() -> str:
+def _newest_file() -> int:
+    """The newest modification time of kq's Python files, in every folder of the package."""
     newest = 0
     folders = [os.path.dirname(os.path.abspath(__file__))]
     while folders:
@@ -41,10 +63,4 @@ def _code_stamp() -> str:
                     newest = max(newest, entry.stat().st_mtime_ns)
                 elif entry.is_dir() and not entry.name.startswith(("_", ".")):
                     folders.append(entry.path)
-    paths = []
-    for folder in search_path():
-        try:
-            paths.append(os.stat(folder or ".").st_mtime_ns)
-        except OSError:
-            paths.append(0)
-    return f"{__version__}/{newest}/{sys.version}/{paths}"
+    return newest

@@ -118,10 +118,12 @@ class ProbeRun:
 
 
 def probe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
-    """This environment without the KQ_ variables (and without kq's server), with ``env``."""
+    """This environment without the KQ_ variables but the suite's clock (and without kq's
+    server), with ``env``."""
     import os
 
-    found = {k: v for k, v in os.environ.items() if not k.startswith("KQ_")}
+    found = {k: v for k, v in os.environ.items()
+             if not k.startswith("KQ_") or k in ("KQ_CLOCK", "KQ_CLOCK_LOG")}  # the suite's clock
     found["KQ_SERVER"] = "0"
     found.update(env or {})
     return found

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import ProbeRun, probe_argv, probe_environment, probe_kq
 
+from kqcli.store import clock
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MAIN = Path(__file__).resolve().parent.parent
 
@@ -234,11 +236,9 @@ def test_an_agenda_evaluated_from_old_rows_does_not_overwrite_a_newer_index(aged
 BEFORE_MIDNIGHT = """
 import datetime as _dt, types as _types
 import kqcli.warm as _warm
-class _Before(_dt.date):  # warm.question read the clock at 23:59:59; the command at 00:00:01
-    @classmethod
-    def today(cls):
-        return _dt.date.fromordinal(_dt.date.today().toordinal() - 1)
-_warm.dt = _types.SimpleNamespace(date=_Before)
+from kqcli.store import clock as _clock
+# warm.question read the clock at 23:59:59; the command at 00:00:01
+_warm.clock = _types.SimpleNamespace(today=lambda: _clock.today() - _dt.timedelta(days=1))
 """
 
 
@@ -248,7 +248,7 @@ def test_a_run_that_goes_past_midnight_is_not_kept_for_the_day_before(repo, tmp_
     the day it is kept for, not of the next one."""
     import datetime as dt
 
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
     args = ["due", "--format", "csv", "--within", "7"]
     kq(repo, *args)
     kq(repo, *args)  # agenda and answers up to date for the clock's day
@@ -558,7 +558,7 @@ def test_a_run_past_midnight_with_kq_today_set_but_empty(repo, tmp_path):
     entry.main replaces an empty KQ_TODAY too with the day of the question."""
     import datetime as dt
 
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
     args = ["due", "--format", "csv", "--within", "7"]
     empty = {"KQ_TODAY": ""}
     kq(repo, *args, env=empty)

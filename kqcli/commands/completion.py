@@ -34,15 +34,14 @@ def run(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> N
 def customers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     """Customer ids for the shell, with their names; nothing (never an error) where there is no
     repository or the index cannot be read: a shell prints whatever a completer writes."""
-    import datetime as dt
-
     try:
         from ..repo import Repo
+        from ..store.clock import today
         from ..store.names import completions
         from ..store.root import find_root
 
         given: Any = ctx.find_root().params.get("repo")
-        repo = Repo(find_root(given), dt.date.today())
+        repo = Repo(find_root(given), today())
         return completions(incomplete, repo.index.names())
     except Exception:  # noqa: BLE001 - completion must stay silent, whatever went wrong
         return []

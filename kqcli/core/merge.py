@@ -133,7 +133,7 @@ def changes(base: list, side: list) -> tuple[list[tuple[Any, int]], list[int], l
     new_ids = [_identity(side[j]) for j in added]
     gone_ids = [_identity(value) for value in gone]
     pairs = []
-    for j, ident in zip(added, new_ids):
+    for j, ident in zip(added, new_ids, strict=True):
         if ident is not None and new_ids.count(ident) == 1 and gone_ids.count(ident) == 1:
             pairs.append((gone_ids.index(ident), j))
     paired = {j for _, j in pairs}

@@ -100,12 +100,16 @@ def iso_day(text: str) -> dt.date:
 
 
 def parse_today(value: str | None) -> dt.date:
-    """``--today``, else ``$KQ_TODAY``, else the system date."""
-    import datetime as dt
+    """``--today``, else ``$KQ_TODAY``, else the wall clock's date (:mod:`kqcli.store.clock`)."""
 
     text = value or os.environ.get("KQ_TODAY")
     if not text:
-        return dt.date.today()
+        from .clock import today
+
+        try:
+            return today()
+        except ValueError as e:
+            raise KqError(str(e)) from None
     source = "--today" if value else "KQ_TODAY"
     try:
         return iso_day(text)

@@ -13,11 +13,6 @@ child, and runs the pager when the child asks (the child has no controlling term
 ``less`` could not read the keyboard). Every child starts from the same freshly imported
 state: nothing a command does outlives it.
 
-The server also watches the ``customers/`` folder of each repository it serves (inotify,
-:mod:`kqcli.store.watch`, as git's fsmonitor does): the child takes each file's state from the
-watch instead of one ``lstat`` per file, and knows whether a customer file changed since the
-server's previous request there (then no kept answer can hold, and none is looked for).
-
 The socket's name is a digest of what a child's behaviour rests on besides the request — the
 interpreter, ``sys.path``, kq's code stamp (kq's code, Python's version, packages installed),
 the file system encoding and UTF-8 mode — so a changed kq or Python talks to a new server. A
@@ -42,13 +37,23 @@ NOT_SERVED = frozenset({"--apply", "--help", "-h"})
 IDLE = 900.0
 """Seconds a server waits for the next request before it exits."""
 OFF = ("0", "off", "no", "false")
+ON = ("1", "on", "yes", "true")
 PROTOCOL = b"kq-server 1"
 served = False
 """Whether this process had its command run by a server (for tests)."""
 
 
 def enabled() -> bool:
-    return os.environ.get("KQ_SERVER", "1").strip().lower() not in OFF
+    """Whether a command may go to a server: one started with ``kq server start`` is used;
+    none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Only where
+    there are Unix sockets and fork (not on Windows)."""
+    return (os.name == "posix" and hasattr(os, "fork")
+            and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF)
+
+
+def starts() -> bool:
+    """Whether a run with no server starts one for the next run (``KQ_SERVER=1``)."""
+    return os.environ.get("KQ_SERVER", "").strip().lower() in ON
 
 
 def wanted(argv: list[str]) -> bool:
@@ -61,36 +66,49 @@ def wanted(argv: list[str]) -> bool:
     return not any(a in NOT_SERVED for a in argv[found[1] + 1:])
 
 
-def folder() -> str | None:
+def place() -> str:
     """Where the sockets are: ``$KQ_SERVER_DIR``, else ``$XDG_RUNTIME_DIR/kq``, else
-    ``$TMPDIR/kq-UID`` (``/tmp``); made if missing, and None unless it is a real folder of
-    this user that nobody else can open."""
+    ``$TMPDIR/kq-UID`` (``/tmp``)."""
     path = os.environ.get("KQ_SERVER_DIR")
     if not path:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         path = (os.path.join(runtime, "kq") if runtime
                 else os.path.join(os.environ.get("TMPDIR") or "/tmp", f"kq-{os.getuid()}"))
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        pass
-    except OSError:
-        return None
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not (st.st_mode & 0o170000 == 0o040000 and st.st_uid == os.getuid()
-            and st.st_mode & 0o077 == 0):
-        return None
     return path
 
 
-def socket_path() -> str | None:
+def folder(make: bool = False) -> str | None:
+    """:func:`place`, made if missing when ``make``; None unless it is a real folder of this
+    user that nobody else can open (:func:`folder_problem` says why)."""
+    path = place()
+    if make:
+        try:
+            os.mkdir(path, 0o700)
+        except OSError:
+            pass
+    return None if folder_problem(path) else path
+
+
+def folder_problem(path: str) -> str | None:
+    """Why ``path`` may not hold kq's sockets, or None."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"{path}: {e.strerror}"
+    if st.st_mode & 0o170000 != 0o040000:
+        return f"{path} is not a folder"
+    if st.st_uid != os.getuid():
+        return f"{path} belongs to another user"
+    if st.st_mode & 0o077:
+        return f"{path} may be opened by others (mode {st.st_mode & 0o777:o}; chmod 700 it)"
+    return None
+
+
+def socket_path(make: bool = False) -> str | None:
     """This kq's socket: its folder and the digest of what a child's behaviour rests on."""
     from . import stamp
 
-    place = folder()
+    place = folder(make)
     if place is None:
         return None
     what = repr((sys.executable, stamp.search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
@@ -107,11 +125,14 @@ def socket_path() -> str | None:
 
 def call(argv: list[str]) -> int | None:
     """Run ``kq ARGV`` in a server's child and return its exit status; None when no server
-    took it (none runs yet: one is started for the next run), and the caller runs it."""
+    took it (none runs: with ``KQ_SERVER=1`` one is started for the next run), and the caller
+    runs it."""
     import _socket
 
-    path = socket_path()
+    path = socket_path(make=starts())
     if path is None:
+        if starts():
+            sys.stderr.write(f"kq: no server: {folder_problem(place())}\n")
         return None
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
@@ -121,7 +142,8 @@ def call(argv: list[str]) -> int | None:
         first = replies.line()
     except OSError:
         sock.close()
-        start(path)
+        if starts():
+            start(path)
         return None
     if first is None or not first.startswith(b"pid "):
         sock.close()
@@ -278,7 +300,7 @@ def preload() -> None:
                    "kqcli.core.reasons", "kqcli.core.select", "kqcli.core.expenses",
                    "kqcli.core.team", "kqcli.core.route", "kqcli.tabletext", "kqcli.pinyin",
                    "kqcli.gitlog", "chinese_calendar", "lunar_python", "rich.panel",
-                   "kqcli.store.watch", "ctypes"):
+                   "ctypes"):
         try:
             importlib.import_module(module)
         except ImportError:
@@ -300,14 +322,15 @@ def serve(path: str, idle: float = IDLE) -> int:
     import fcntl
     import signal
     import socket
+    import time
 
     lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return 0  # another server has this socket
-    os.ftruncate(lock, 0)
-    os.write(lock, f"{os.getpid()}\n".encode())
+    started = time.time()
+    _note(lock, started, 0, started, idle)
     preload()
     import gc
 
@@ -321,48 +344,89 @@ def serve(path: str, idle: float = IDLE) -> int:
         pass
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
+    bound = os.stat(path).st_ino  # a socket's own fstat is not its file's
     listener.listen(32)
     listener.settimeout(idle)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    from .store.watch import Watcher
-
-    watcher = Watcher()
+    signal.signal(signal.SIGTERM, _stop)  # kq server stop: the socket is removed on the way out
+    requests = 0
     try:
         while True:
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
                 return 0
+            requests += 1
+            _note(lock, started, requests, time.time(), idle)
             try:
                 conn.settimeout(10)
                 request, fds = _receive(conn)
             except (OSError, ValueError):
                 conn.close()
                 continue
-            watched = _watched(watcher, request)
-            gc.freeze()  # the watch's new entries too: a child's collections leave them alone
             try:
                 pid = os.fork()
             except OSError:  # no processes left: the client sees the socket close, runs it
                 pid = -1
             if pid == 0:
                 listener.close()
-                watcher.close()  # the watch's descriptors are the server's
-                from .store import files
-
-                files.WATCHED = watched
                 _child(conn, request, fds)  # does not return
             conn.close()
             for fd in fds:
                 os.close(fd)
     finally:
         try:
-            if os.stat(path).st_ino == os.fstat(listener.fileno()).st_ino:
+            if os.stat(path).st_ino == bound:  # not a newer server's
                 os.unlink(path)
         except OSError:
             pass
         listener.close()
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def _note(lock: int, started: float, requests: int, last: float, idle: float) -> None:
+    """What ``kq server status`` reads: the server's pid, when it started, the requests it has
+    served, when the last came, and how long it waits for the next."""
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, f"{os.getpid()} {started:.0f} {requests} {last:.0f} {idle:.0f}\n".encode(), 0)
+
+
+def status(path: str) -> dict | None:
+    """The server of ``path`` as it noted itself (:func:`_note`), or None when none runs."""
+    import fcntl
+    import time
+
+    try:
+        lock = os.open(path + ".lock", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:  # a running server holds the lock
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return None
+        except OSError:
+            pass
+        fields = os.pread(lock, 200, 0).split()
+    finally:
+        os.close(lock)
+    try:
+        pid, started, requests, last, idle = (float(f) for f in fields[:5])
+    except ValueError:
+        return None
+    found = {"pid": int(pid), "socket": path, "started": started, "requests": int(requests),
+             "idle_left": max(0.0, last + idle - time.time()), "memory_kb": None}
+    try:
+        with open(f"/proc/{int(pid)}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    found["memory_kb"] = int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # not Linux: memory unknown
+    return found
 
 
 def _receive(conn) -> tuple[list[bytes], list[int]]:
@@ -389,22 +453,6 @@ def _receive(conn) -> tuple[list[bytes], list[int]]:
     return fields, list(fds)
 
 
-def _watched(watcher, fields: list[bytes]) -> tuple[str, dict, bool] | None:
-    """The customer files of the request's repository as the server's watch has them (None:
-    the child scans them); ``KQ_SERVER_WATCH=0`` in the request's environment turns it off."""
-    from .store.root import command_line, locate
-
-    try:
-        cwd, argv, env = _request(fields)
-        if env.get("KQ_SERVER_WATCH", "1").strip().lower() in OFF:
-            return None
-        found = command_line(argv)
-        root = locate(found[0].get("--repo") if found else None, cwd, env)
-        return None if root is None else watcher.entries(os.path.join(root, "customers"))
-    except Exception:  # noqa: BLE001 - a request is never the server's end: the child scans
-        return None
-
-
 def _request(fields: list[bytes]) -> tuple[str, list[str], dict[str, str]]:
     """A request's folder, arguments and environment."""
     count = int(fields[8])
@@ -424,6 +472,7 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.settimeout(None)
         slots = [int(n) for n in fields[1].split(b",")]

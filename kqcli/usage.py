@@ -126,6 +126,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "help": ("manual",
              'The full manual: every command and option, environment, exit status; --roff: a '
              'man page.'),
+    "server": ("server",
+             'The optional background server: start, stop, status (off unless started).'),
     "import": ("import_",
              'Import customers or the monthly sales sheet from Excel (.xlsx, .xls) or CSV '
              '(UTF-8 or GBK).'),

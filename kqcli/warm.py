@@ -28,13 +28,14 @@ import os
 import sqlite3
 import sys
 
+from .stamp import code_stamp
+from .store import clock
+from .store.files import signature, unchanged
+from .store.root import command_line, iso_day, locate
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not imported on the warm path
     from collections.abc import Callable
-
-from .stamp import code_stamp
-from .store.files import changed_since_last_run, signature, unchanged
-from .store.root import command_line, iso_day, locate
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -339,7 +340,10 @@ def _today(text: str | None) -> dt.date | None:
     """The day as the full command reads it (store.root.parse_today); None when it would say
     the text is wrong."""
     if not text:
-        return dt.date.today()
+        try:
+            return clock.today()
+        except ValueError:
+            return None
     try:
         return iso_day(text)
     except ValueError:
@@ -369,11 +373,11 @@ def _raw(db: sqlite3.Connection, key: str) -> str | None:
 
 
 def _unchanged(db: sqlite3.Connection, q: Question, max_bytes: int) -> bool:
-    """Every customer file has the signature the index holds (one lstat each, or kq's
-    server's watch; asked once per run and size cap)."""
+    """Every customer file has the signature the index holds (one lstat each; asked once per
+    run and size cap)."""
     if max_bytes not in q.unchanged:
         folder = os.path.join(q.root, "customers")
-        q.unchanged[max_bytes] = not changed_since_last_run(folder) and unchanged(
+        q.unchanged[max_bytes] = unchanged(
             folder, dict(db.execute("select id, sig from files")), max_bytes)
     return q.unchanged[max_bytes]
 

@@ -10,6 +10,8 @@ import pty
 import shutil
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,7 +33,7 @@ def sockets():
     yield place
     for lock in Path(place).glob("*.lock"):
         try:
-            os.kill(int(lock.read_text() or 0), signal.SIGTERM)
+            os.kill(int((lock.read_text().split() or ["0"])[0]), signal.SIGTERM)
         except (ValueError, OSError):
             pass
     shutil.rmtree(place, ignore_errors=True)
@@ -121,8 +123,8 @@ def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
 
 
 def test_files_added_removed_and_renamed_while_the_server_runs_are_seen(repo, sockets):
-    """The server watches customers/ (kqcli.store.watch): what its child takes from the watch
-    instead of a scan is what a run without the server finds."""
+    """What a child of a server that ran before the files changed finds is what a run without
+    the server finds."""
     started(repo, sockets)
     customers = repo / "customers"
     (customers / "ak-linyu.yaml").unlink()
@@ -147,16 +149,15 @@ def test_files_added_removed_and_renamed_while_the_server_runs_are_seen(repo, so
 
 def test_a_file_written_through_a_link_made_later_or_while_the_repository_was_away_is_seen(
         repo, sockets, tmp_path):
-    """The two ways a change could pass the watch by: a hard link to a customer file made
-    after the watch started, written through; the repository moved away, changed, and moved
-    back (the watch follows the folder, not its path)."""
+    """Two ways a change could pass a server by: a hard link to a customer file made after it
+    started, written through; the repository moved away, changed, and moved back."""
     hour_ago = time.time_ns() - 3600 * 10**9
-    for path in (repo / "customers").iterdir():  # none racy: the watch's entries are trusted
+    for path in (repo / "customers").iterdir():  # none racy: their signatures are trusted
         os.utime(path, ns=(hour_ago, hour_ago))
     time.sleep(2.1)  # their ctimes too
     started(repo, sockets)
     args = [*DAY, "list", "--format", "json"]
-    assert probe_kq(repo, *args, env=on(sockets)).path == "served"  # now watched
+    assert probe_kq(repo, *args, env=on(sockets)).path == "served"
     os.link(repo / "customers" / "hx-renmin.yaml", tmp_path / "link.yaml")
     text = (tmp_path / "link.yaml").read_text(encoding="utf-8")
     with open(tmp_path / "link.yaml", "r+", encoding="utf-8") as f:
@@ -274,7 +275,7 @@ def test_a_stale_socket_is_not_a_failure(repo, sockets):
     a new server, which takes the name over."""
     started(repo, sockets)
     sock = next(p for p in Path(sockets).iterdir() if p.suffix == ".sock")
-    pid = int(Path(str(sock) + ".lock").read_text())
+    pid = int(Path(str(sock) + ".lock").read_text().split()[0])
     os.kill(pid, signal.SIGKILL)
     time.sleep(0.2)
     assert sock.exists()  # killed: nothing removed it
@@ -288,6 +289,56 @@ def test_a_stale_socket_is_not_a_failure(repo, sockets):
             break
         time.sleep(0.05)
     assert again.path == "served" and again.stdout == run.stdout
+
+
+def kq_server(sockets: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KQ_SERVER_DIR": sockets}
+    env.pop("KQ_SERVER", None)
+    return subprocess.run([sys.executable, "-m", "kqcli", "server", *args], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_by_default_no_server_is_started(repo, sockets):
+    """The server is opt-in, as chg and git's fsmonitor are: without KQ_SERVER=1 or
+    `kq server start`, no run leaves a process behind."""
+    for _ in range(2):
+        run = probe_kq(repo, *DAY, "due", "--within", "7", env={"KQ_SERVER": "", "KQ_SERVER_DIR": sockets})
+        assert run.code == 0 and run.path in ("full", "warm"), run.stderr
+    time.sleep(0.3)
+    assert list(Path(sockets).iterdir()) == []
+
+
+def test_kq_server_start_status_stop(repo, sockets):
+    assert kq_server(sockets, "status").returncode == 3
+    begun = kq_server(sockets, "start")
+    assert begun.returncode == 0, begun.stderr
+    pid = int(begun.stdout.split("pid ")[1].split(")")[0])
+    touch(repo)
+    run = probe_kq(repo, *DAY, "due", "--within", "7", env={"KQ_SERVER": "", "KQ_SERVER_DIR": sockets})
+    assert run.path == "served", run.stderr
+    shown = kq_server(sockets, "status")
+    assert shown.returncode == 0
+    assert f"pid {pid}" in shown.stdout and "已处理请求    1" in shown.stdout
+    assert ".sock" in shown.stdout
+    assert kq_server(sockets, "start").stdout.startswith(f"服务已在运行 (pid {pid})")
+    stopped = kq_server(sockets, "stop")
+    assert stopped.returncode == 0 and f"pid {pid}" in stopped.stdout
+    assert kq_server(sockets, "status").returncode == 3
+    assert not [p for p in Path(sockets).iterdir() if p.suffix == ".sock"]  # removed on SIGTERM
+    assert kq_server(sockets, "stop").stdout == "没有在运行的服务\n"
+
+
+def test_a_socket_folder_others_can_open_is_said_in_one_line(repo, tmp_path):
+    place = tmp_path / "open"
+    place.mkdir()
+    os.chmod(place, 0o777)
+    run = probe_kq(repo, *DAY, "due", "--format", "json", env={"KQ_SERVER": "1", "KQ_SERVER_DIR": str(place)})
+    assert run.code == 0
+    assert run.stderr.splitlines() == [
+        f"kq: no server: {place} may be opened by others (mode 777; chmod 700 it)"]
+    begun = kq_server(str(place), "start")
+    assert begun.returncode == 1
+    assert begun.stderr == f"kq: 不能启动服务: {place} may be opened by others (mode 777; chmod 700 it)\n"
 
 
 def test_the_console_script_knows_the_served_commands():

@@ -75,12 +75,6 @@ found a file changed hands its scan to the index's refresh, which would otherwis
 as one changed just after this run would be."""
 HANDED_NS = 1_000_000_000
 
-WATCHED: tuple[str, dict[str, Watched | str | None], bool] | None = None
-"""In a child of kq's server: the real path of the request's ``customers/``, each name in it
-as the server's watch has it (:func:`watched`, :mod:`kqcli.store.watch`), used instead of
-scanning, and whether a customer file changed since the server's previous request."""
-
-
 def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """The customer files in ``folder``: id -> (path, signature); and a note on each name that
     looks like a customer file but is not read, in name order. A missing folder has none.
@@ -94,8 +88,6 @@ def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[
 
 
 def _scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    if WATCHED is not None and os.path.realpath(folder) == WATCHED[0]:
-        return _from_watch(folder, WATCHED[1], max_bytes)
     on_disk: dict[str, tuple[str, str]] = {}
     skipped: list[str] = []
     now = time.time_ns()
@@ -137,61 +129,6 @@ def _one_of_two(on_disk: dict[str, tuple[str, str]], skipped: list[str], i: str,
         on_disk[i], path = (path, sig), kept[0]
     skipped.append(f"customers/{shown(os.path.basename(path))}: not read: its name reads as"
                    f" {i}.yaml, as another file's does")
-
-
-Watched = tuple[str, str, str, int, int, bool]
-"""What a watch keeps of a customer file (:func:`watched`)."""
-
-
-def watched(name: str, st: os.stat_result | None) -> Watched | str | None:
-    """What kq's server keeps of ``name`` in a watched folder, from its lstat: for a customer
-    file its id, name, stat key, size, the time until which it is racy, and whether its
-    signature must be made afresh each time (anything but a file with one link: a symlink, a
-    folder, a file with another name elsewhere, through which it could change unseen; or a
-    name whose lstat failed, ``st`` None); for another name the note a scan makes, if any."""
-    if not name.endswith(".yaml") or name.startswith("."):
-        note = skipped_note(name)
-        if note or not name.endswith(".yaml"):
-            return note and f"customers/{shown(name)}: {note}"
-    if st is None:
-        return _id(name), name, "", 0, 0, True
-    return (_id(name), name, _stat_key(st), st.st_size,
-            max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS,
-            not stat.S_ISREG(st.st_mode) or st.st_nlink > 1)
-
-
-def _from_watch(folder: str, entries: dict[str, Watched | str | None], max_bytes: int,
-                ) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    """:func:`_scan` from a watch's entries: the same signatures, without an lstat each."""
-    on_disk: dict[str, tuple[str, str]] = {}
-    skipped: list[str] = []
-    now = time.time_ns()
-    prefix = os.path.join(folder, "")  # what os.scandir puts before a name
-    for kept in entries.values():
-        if kept is None or kept.__class__ is str:
-            if kept:
-                skipped.append(kept)
-            continue
-        i, name, key, size, racy_until, afresh = kept
-        path = prefix + name
-        if afresh:
-            sig = signature(path, max_bytes, now)
-        elif now < racy_until:
-            sig = "racy"
-        else:
-            sig = f"{key}:{int(size > max_bytes)}"
-        if i in on_disk:
-            _one_of_two(on_disk, skipped, i, path, sig)
-        else:
-            on_disk[i] = (path, sig)
-    return on_disk, sorted(skipped)
-
-
-def changed_since_last_run(folder: str) -> bool:
-    """Whether kq's server saw a customer file in ``folder`` change since its previous run
-    there: then the files are not those of the index, without comparing each (false: they
-    may or may not be)."""
-    return WATCHED is not None and WATCHED[2] and os.path.realpath(folder) == WATCHED[0]
 
 
 def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:

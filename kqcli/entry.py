@@ -1,18 +1,19 @@
 """The console script. Answers ``kq --version``, ``kq --help`` (:mod:`kqcli.usage`) and a
 question asked again of an unchanged repository (:mod:`kqcli.warm`) before importing anything
 heavy; turns a failure of git, the file system or the index that escaped a command into one
-line."""
+line. The run itself (kept answer, else the command line) is :mod:`kqcli.run`'s, which kq's
+server runs too."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool")
-"""kqcli.warm.CACHED, checked before importing it (tests/test_warm.py checks they agree)."""
+from .run import local
+
 SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
           "check", "calendar")
-"""kqcli.server.SERVED, likewise."""
+"""kqcli.server.SERVED, checked before importing it (tests/test_server.py checks they agree)."""
 
 
 def main() -> None:
@@ -53,49 +54,3 @@ def leave(code: int) -> None:
         except (OSError, ValueError, AttributeError):
             pass
     os._exit(code)
-
-
-def local(args: list[str]) -> None:
-    """``kq ARGS`` in this process: an answer kept or built from the agenda (kqcli.warm),
-    else the command line."""
-    question = None
-    if any(name in args for name in CACHED):
-        from . import warm
-
-        question = warm.question(args)
-        if question is not None:
-            code = warm.answer(question)
-            if code is not None:
-                sys.stdout.flush()
-                sys.exit(code)
-    full(args, question)
-
-
-def full(args: list[str], question: object = None) -> None:
-    """The command line, in this process; ``question``: warm's, when the answer is to be kept."""
-    recorder = None
-    if question is not None:
-        from . import warm
-
-        recorder = warm.Recorder(question)
-        # The day the answer is kept for is the day the command uses, even past midnight.
-        if not os.environ.get("KQ_TODAY"):  # unset or empty: the clock, read once
-            os.environ["KQ_TODAY"] = question.today.isoformat()
-    from .cli import command
-
-    try:
-        command()(prog_name="kq")
-    except SystemExit as e:
-        if recorder is not None:
-            recorder.finish(e.code)
-        raise
-    except KeyboardInterrupt:
-        sys.exit(130)  # Ctrl-C: what a shell expects, without a traceback
-    except Exception as e:
-        from .errors import failure
-
-        known = failure(e)
-        if known is None:
-            raise
-        sys.stderr.write(f"kq: {known.message}\n")
-        sys.exit(known.code)

@@ -168,8 +168,8 @@ def parse_file(path: str, known: tuple[str, str] | None = None,
     without importing pypinyin (~180 ms) for a one-file refresh.
     """
     from .core.facts import extract, ledger
+    from .core.ids import ID_RULE, valid_id
     from .core.summary import summarize
-    from .repo import ID_RULE, valid_id
     from .validate import validate_customer
 
     customer_id = shown(os.path.basename(path)[:-5])

@@ -547,10 +547,10 @@ def _release() -> list:
 def _run(argv: list[str]) -> int:
     """What the console script runs in its own process, with the interpreter's handling of
     SystemExit."""
-    from . import entry
+    from . import run
 
     try:
-        entry.local(argv)
+        run.local(argv)
     except SystemExit as e:
         if e.code is None:
             return 0

@@ -315,6 +315,6 @@ def test_after_kq_log_the_next_kq_due_validates_nothing(repo):
 
 
 def test_the_console_script_knows_which_commands_have_answers_kept():
-    from kqcli import entry
+    from kqcli import run
 
-    assert set(entry.CACHED) == warm.CACHED
+    assert set(run.CACHED) == warm.CACHED

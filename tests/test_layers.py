@@ -1,0 +1,123 @@
+"""The house's layers, read from the code: every import in kqcli/ (at the top of a module or
+inside a function) is an arrow; there is no circle, and the rules in kqcli/core/ stay pure.
+
+core/ may import core/ and schema/ only (no CLI, store, labels, os, subprocess or sqlite):
+``KNOWN_CORE_REACHES`` lists the reaches out that are still to be removed (issue 28: core's
+YAML editing and labels move to the store and the renderer). The list may only shrink: a new
+reach fails, and so does one that is gone but still listed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kqcli"
+
+KNOWN_CORE_REACHES = {
+    ("kqcli.core.importing", "kqcli.validate"),
+    ("kqcli.core.importing", "kqcli.yamledit"),
+    ("kqcli.core.importing", "kqcli.yamlread"),
+    ("kqcli.core.merge", "kqcli.yamledit"),
+    ("kqcli.core.merge", "kqcli.yamlread"),
+    ("kqcli.core.reassign", "kqcli.errors"),
+    ("kqcli.core.reassign", "kqcli.yamledit"),
+    ("kqcli.core.report_html", "kqcli.labels"),
+    ("kqcli.core.select", "kqcli.pinyin"),
+}
+NOT_IN_CORE = ("os", "subprocess", "sqlite3", "socket", "shutil", "typer", "rich", "click")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """Each module of kqcli -> the modules it imports (kqcli's own, and top-level others)."""
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = defaultdict(set)
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                graph[name].update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    target = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    target = node.module or ""
+                for alias in node.names:  # `from . import agenda` imports kqcli.agenda
+                    graph[name].add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules
+                                    else target)
+    return {n: {t for t in ts if t != n and (t in modules or not t.startswith("kqcli"))}
+            for n, ts in graph.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if not w.startswith("kqcli"):
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_module_imports_itself_round_a_circle():
+    assert circles(imports()) == []
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert circles({"kqcli.a": {"kqcli.b"}, "kqcli.b": {"kqcli.c"}, "kqcli.c": {"kqcli.a"},
+                    "kqcli.d": {"kqcli.a"}}) == [["kqcli.a", "kqcli.b", "kqcli.c"]]
+
+
+def test_the_rules_import_only_rules_and_the_schema():
+    graph = imports()
+    reaches = {(m, t) for m, ts in graph.items() if m.startswith("kqcli.core")
+               for t in ts if t.startswith("kqcli") and not t.startswith(("kqcli.core", "kqcli.schema"))
+               and t != "kqcli"}
+    assert reaches - KNOWN_CORE_REACHES == set(), "a new reach out of core/"
+    assert KNOWN_CORE_REACHES - reaches == set(), "gone: take it off KNOWN_CORE_REACHES"
+
+
+def test_the_rules_touch_no_file_process_or_terminal():
+    graph = imports()
+    touching = {(m, t) for m, ts in graph.items() if m.startswith("kqcli.core")
+                for t in ts if t.split(".")[0] in NOT_IN_CORE}
+    assert touching == set()
+
+
+def test_the_schema_does_not_import_the_store_or_the_commands():
+    graph = imports()
+    upward = {(m, t) for m, ts in graph.items() if m.startswith("kqcli.schema")
+              for t in ts if t.startswith(("kqcli.store", "kqcli.commands", "kqcli.cli",
+                                           "kqcli.index", "kqcli.repo", "kqcli.server"))}
+    assert upward == set()

@@ -27,13 +27,15 @@ initials (hxdyf)."""
 ENVIRONMENT = [
     ("KQ_REPO", "The repository when --repo is not given."),
     ("KQ_TODAY", "Pretend today is this day (YYYY-MM-DD) when --today is not given."),
+    ("KQ_CLOCK", "Move the wall clock itself to this day (YYYY-MM-DD or YYYY-MM-DDTHH:MM), below "
+                 "--today and KQ_TODAY; the test suite runs on other days this way."),
     ("KQ_PAGER, PAGER", "The pager for tables taller than the terminal (default less, with "
                         "LESS=FRX); an empty KQ_PAGER or --no-pager turns it off."),
     ("VISUAL, EDITOR", "The editor of kq edit and kq new."),
-    ("KQ_SERVER", "0 or off: run every command in its own process. Otherwise a command that "
-                  "only reads (due, show, list, score, ...) and is not answered from what "
-                  "was kept runs in a child of kq's server, started in the background by the "
-                  "first such run; it exits after 15 idle minutes."),
+    ("KQ_SERVER", "Unset: a command that only reads (due, show, list, score, ...) runs in a "
+                  "child of kq's server when one was started with kq server start; none is "
+                  "started otherwise. 1 or on: the first such run starts one in the background "
+                  "(it exits after 15 idle minutes). 0 or off: never use one."),
     ("KQ_SERVER_DIR", "The folder of the server's socket (default $XDG_RUNTIME_DIR/kq, else "
                       "/tmp/kq-UID); it must be yours and closed to others."),
     ("NO_COLOR", "Print tables without colour."),

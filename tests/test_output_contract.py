@@ -160,11 +160,23 @@ SHARES = Message("tier_shares", {"total": 70, "key": 1, "secondary": 1, "normal"
      "shares)", "在 李明 的 3 家终端中排第 1 (不足 70 家, 按比例 1 重点、1 次重点、1 非重点)"),
     (Message("tier_rank", {"rank": 1, "count": 2, "owner": Message("no_owner")}),
      "rank 1 of 2 terminals of no owner", "在 未分配业代 的 2 家终端中排第 1"),
-    (Message("abc_share", {"amount": 64800, "months": 12, "share": 0.71,
-                           "kind": Message("kind_terminal")}),
-     "collections 64,800 over 12 months; cumulative share 71% of terminals",
-     "近 12 个月回款 64,800, 累计占比 71% (终端)"),
-    (Message("no_collections", {"months": 3}), "no collections for 3 months", "连续 3 个月没有回款"),
+    (Message("qualified", {"months": 3, "first": "2026-08", "last": "2026-10", "paid": 3,
+                           "on_time": 2}, (Message("key_tier"),)),
+     "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, reported on "
+     "time in 2; in the key tier", "合格: 2026-08 至 2026-10 回款 3/3 个月, 按时上报 2/3 个月; 属重点分层"),
+    (Message("qualified", {"months": 3, "first": "2026-08", "last": "2026-10", "paid": 3,
+                           "on_time": 3}, (Message("not_key_tier", {"tier": Message("tier_normal")}),)),
+     "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, reported on "
+     "time in 3; not in the key tier (normal)",
+     "合格: 2026-08 至 2026-10 回款 3/3 个月, 按时上报 3/3 个月; 不在重点分层 (非重点)"),
+    (Message("unqualified", {"months": 3, "first": "2026-08", "last": "2026-10"}, (
+        Message("few_collections", {"months": 3, "count": 0, "need": 2}),
+        Message("late_reports", {"months": 3, "count": 1, "need": 2}),
+        Message("no_figures", {"missing": ["2026-09", "2026-10"]}))),
+     "below the standard from 2026-08 to 2026-10; collections in 0 of 3 months, 2 needed; "
+     "reported on time in 1 of 3 months, 2 needed; no figures for 2026-09, 2026-10",
+     "不合格: 2026-08 至 2026-10; 回款 0/3 个月, 须 2 个月; 按时上报 1/3 个月, 须 2 个月; "
+     "2026-09、2026-10 没有数据"),
     (Message("contacts_span", {"functions": 0, "levels": 0, "names": Message("none")}),
      "contacts span 0 functions (none) and 0 levels", "联系人覆盖 0 个部门 (无)、0 个层级"),
 ])

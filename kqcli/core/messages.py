@@ -41,13 +41,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                               "{floor:,.0f}", "; 年营业额 {revenue:,.0f} 低于重点门槛 {floor:,.0f}"),
     "below_tier_counts": ("rank {rank} of {count}: below the tier counts",
                           "排第 {rank}/{count}, 在分层名额之外"),
-    "abc_share": ("collections {amount:,.0f} over {months} months; cumulative share "
-                  "{share:.0%} of {kind}", "近 {months} 个月回款 {amount:,.0f}, 累计占比 "
-                  "{share:.0%} ({kind})"),
+    "qualified": ("meets the standard from {first} to {last}: collections in {paid} of "
+                  "{months} months, reported on time in {on_time}",
+                  "合格: {first} 至 {last} 回款 {paid}/{months} 个月, 按时上报 {on_time}/{months} 个月"),
+    "key_tier": ("; in the key tier", "; 属重点分层"),
+    "not_key_tier": ("; not in the key tier ({tier})", "; 不在重点分层 ({tier})"),
+    "unqualified": ("below the standard from {first} to {last}", "不合格: {first} 至 {last}"),
+    "few_collections": ("; collections in {count} of {months} months, {need} needed",
+                        "; 回款 {count}/{months} 个月, 须 {need} 个月"),
+    "late_reports": ("; reported on time in {count} of {months} months, {need} needed",
+                     "; 按时上报 {count}/{months} 个月, 须 {need} 个月"),
+    "no_figures": ("; no figures for {missing}", "; {missing} 没有数据"),
     "paying_run": ("paying {count} consecutive reported months ({first} to {last}): "
                    "{amount:,.0f} collected (持续回款)",
                    "连续 {count} 个已报月份有回款 ({first} 至 {last}): 共 {amount:,.0f} (持续回款)"),
-    "no_collections": ("no collections for {months} months", "连续 {months} 个月没有回款"),
     "terminated_on_route": ("terminated but still on a fixed route", "已终止合作, 仍在固定路线上"),
     "contacts_span": ("contacts span {functions} functions ({names}) and {levels} levels",
                       "联系人覆盖 {functions} 个部门 ({names})、{levels} 个层级"),
@@ -84,10 +91,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "no_owner": ("no owner", "未分配业代"),
     "the_rep": ("the rep", "业代"),
     "none": ("none", "无"),
-    "kind_terminal": ("terminals", "终端"),
-    "kind_distributor": ("distributors", "经销商"),
-    "kind_key_account": ("key_accounts", "大客户"),
-    "kind_customer": ("customers", "客户"),
+    "tier_secondary": ("secondary", "次重点"),
+    "tier_normal": ("normal", "非重点"),
+    "tier_none": ("no tier", "未分层"),
 }
 
 

@@ -199,10 +199,28 @@ def test_a_classify_reason_reads_in_english_and_chinese(message, english, chines
      "expense 200 on 2026-10-20 to 小孔 (no role) outside 客情费使用范围 (采购, 店长)",
      "2026-10-20 的客情费 200 给了 小孔 (无职务), 超出客情费使用范围 (采购、店长)"),
     (Message("outside_recipients", {
-        "amount": 200, "date": "2026-10-20", "roles": ["采购"],
-        "who": Message("not_a_contact", {"recipient": "赵六"})}),
-     "expense 200 on 2026-10-20 to 赵六, not a contact, outside 客情费使用范围 (采购)",
-     "2026-10-20 的客情费 200 给了 赵六 (不是联系人), 超出客情费使用范围 (采购)"),
+        "amount": 200, "date": "2026-10-20", "roles": [
+            Message("purchasing_function"), Message("executive_level"), "店长"],
+        "who": Message("contact_roles", {"recipient": "李小梅", "roles": ["店员"]})}),
+     "expense 200 on 2026-10-20 to 李小梅 (店员) outside 客情费使用范围 (function purchasing, "
+     "level executive, 店长)",
+     "2026-10-20 的客情费 200 给了 李小梅 (店员), 超出客情费使用范围 (采购部门、公司领导、店长)"),
+    (Message("recipient_not_a_contact", {"amount": 200, "date": "2026-10-20", "recipient": "赵六"}),
+     "expense 200 on 2026-10-20 to 赵六, who is not a contact of the customer (客情费使用范围)",
+     "2026-10-20 的客情费 200 给了 赵六, 不是客户的联系人 (客情费使用范围)"),
+    (Message("no_recipient", {"amount": 300, "date": "2026-10-15"}),
+     "expense 300 on 2026-10-15 names no recipient: 客情费使用范围 not checked",
+     "2026-10-15 的客情费 300 没有写明对象: 客情费使用范围未核对"),
+    (Message("executive_recipient", {"recipient": "赵总"}),
+     "赵总 is a leader of the customer's company (客情费使用范围 ③)",
+     "赵总 是客户的公司领导 (客情费使用范围 ③)"),
+    (Message("purchasing_recipient", {"recipient": "林晓燕"}),
+     "林晓燕 works in the customer's purchasing (客情费使用范围 ①②)",
+     "林晓燕 在客户的采购部门 (客情费使用范围 ①②)"),
+    (Message("new_customer_expense"), "spent on winning a new customer (客情费使用范围 ④)",
+     "用于开发新客户 (客情费使用范围 ④)"),
+    (Message("event_expense"), "spent on the customer's event (客情费使用范围 ⑤)",
+     "用于客户的活动 (客情费使用范围 ⑤)"),
 ])
 def test_an_expense_violation_reads_in_english_and_chinese(message, english, chinese):
     assert (message.text("en"), message.text("zh")) == (english, chinese)

@@ -321,15 +321,20 @@ class Expenses(Section):
     spot_checks: int = Field(3, description="customers per rep the manager spot-checks")
     max_share: float = Field(0.05, description="expenses above this share of collections are flagged")
     allowed_roles: list[str] = Field(
-        ["采购", "店长", "老板", "店员"],
-        description="客情费使用范围: a recipient must be a contact whose role contains one of these")
+        ["采购", "采购经理", "店长", "老板"],
+        description="客情费使用范围: contacts in exactly one of these roles may receive expenses, "
+                    "besides any with function purchasing or level executive")
+    event_purposes: list[str] = Field(
+        ["event", "活动", "发布会", "联谊会"],
+        description="an expense with exactly one of these purposes is for the customer's event "
+                    "and needs no recipient")
 
     @field_validator("allowed_roles")
     @classmethod
     def _roles_named(cls, roles: list[str]) -> list[str]:
         if any(not role.strip() for role in roles):
-            raise ValueError("an empty role would allow every contact: name each role, e.g. "
-                             "[采购, 店长, 老板, 店员] ([] turns the check off)")
+            raise ValueError("an empty role names nobody: name each role, e.g. "
+                             "[采购, 采购经理, 店长, 老板] ([]: only function and level count)")
         return roles
 
     @field_validator("statement_working_day", "check_working_day", "pay_working_day")

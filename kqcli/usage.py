@@ -50,7 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
              'Month-end relationship scorecards (10 items x 10 points by default), with the '
              'change.'),
     "classify": ("classify",
-             'Suggest tiers, ABC grades, status and key-account types, with reasons; --apply '
+             'Suggest tiers, grades, status and key-account types, with reasons; --apply '
              'writes them.'),
     "expenses": ("expenses",
              'Monthly statement of collections and relationship expenses, with the 客情费 rule '

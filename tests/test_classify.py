@@ -1,5 +1,6 @@
-"""kq classify: tiers per rep, ABC per kind, status and grade, key-account relationship types,
-and --apply writing only the suggested values, in one commit."""
+"""kq classify: tiers per rep, grades by the standard (classify.qualified) with the Pareto ABC
+beside them, status, key-account relationship types, and --apply writing only the suggested
+values, in one commit."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import pytest
 from helpers import commit_all, git, needs_git, settings
 from helpers import ledger_row as customer
 
-from kqcli.core.classify import abc, classify, figures_missing, relationship, status, tiers
+from kqcli.core.classify import (
+    abc,
+    classify,
+    figures_missing,
+    qualification_window,
+    relationship,
+    status,
+    tiers,
+)
 from kqcli.core.messages import english
 
 TODAY = dt.date(2026, 11, 15)  # the last 12 months are 2025-11 .. 2026-10
@@ -127,42 +136,201 @@ def test_tier_reason_names_the_rank_and_the_rep():
         None, "key", "rank 1 of 2 terminals of 李明")
 
 
-# --- ABC ---------------------------------------------------------------------------------------
+# --- ABC (the Pareto class, reported as abc) ---------------------------------------------------
 
 
 def test_abc_by_cumulative_share_of_collections():
     # 50 / 30 / 10 / 6 / 4: A while the share before is under 80%, B under 95%, C the rest.
     rows = [terminal(c, collected(n * 1000), grade="B")
             for c, n in (("e", 4), ("c", 10), ("a", 50), ("d", 6), ("b", 30))]
-    assert suggested(abc(rows, settings(), TODAY), "grade") == {"a": "A", "b": "A", "e": "C"}
+    assert abc(rows, settings(), TODAY) == {"a": "A", "b": "A", "c": "B", "d": "B", "e": "C"}
 
 
 def test_abc_is_within_a_kind():
     rows = [terminal("big", collected(900000), grade="A"),
             terminal("small", collected(1000), grade="A"),
             customer("name: 经销\nkind: distributor\nstatus: active\ngrade: C\n" + collected(500), "d")]
-    assert suggested(abc(rows, settings(), TODAY), "grade") == {"small": "C", "d": "A"}
+    assert abc(rows, settings(), TODAY) == {"big": "A", "small": "C", "d": "A"}
 
 
 def test_abc_counts_the_last_twelve_months_only():
     months = ("months:\n  2025-10: {collections: 900000}\n  2025-11: {collections: 10}\n"
               "  2026-11: {collections: 900000}\n")
     rows = [terminal("old", months, grade="A"), terminal("steady", collected(100), grade="C")]
-    found = abc(rows, settings(), TODAY)
-    assert suggested(found, "grade") == {"old": "B", "steady": "A"}
-    assert english(next(r for r in found if r["customer"] == "old")["reason"]) == \
-        "collections 10 over 12 months; cumulative share 100% of terminals"
+    assert abc(rows, settings(), TODAY) == {"steady": "A", "old": "B"}
 
 
 def test_abc_thresholds_come_from_kq_yaml():
     rows = [terminal(c, collected(n), grade="A") for c, n in (("a", 60), ("b", 30), ("c", 10))]
     kq_yaml = "classify: {abc: {A: 0.5, B: 0.9}}\n"
-    assert suggested(abc(rows, settings(kq_yaml), TODAY), "grade") == {"b": "B", "c": "C"}
+    assert abc(rows, settings(kq_yaml), TODAY) == {"a": "A", "b": "B", "c": "C"}
 
 
 def test_abc_skips_customers_that_are_not_active():
     rows = [customer("name: 意向\nkind: terminal\nstatus: prospect\ngrade: near\n" + collected(5), "p")]
-    assert abc(rows, settings(), TODAY) == []
+    assert abc(rows, settings(), TODAY) == {}
+
+
+def test_abc_leaves_out_customers_with_no_collections_reported_in_the_year():
+    rows = [terminal("big", collected(90000), grade="A"), terminal("quiet", "", grade="B")]
+    assert abc(rows, settings(), TODAY) == {"big": "A"}
+
+
+def test_abc_is_c_for_a_customer_that_reported_zero():
+    rows = [terminal("big", collected(90000), grade="A"), terminal("zero", collected(0), grade="B")]
+    assert abc(rows, settings(), TODAY) == {"big": "A", "zero": "C"}
+
+
+# --- grades by the standard (合格) ---------------------------------------------------------------
+
+
+def reports(*months: str) -> str:
+    """``months:`` from ``"2026-08: {collections: 5000, reported: 2026-09-05}"`` lines."""
+    return "months:\n" + "".join(f"  {m}\n" for m in months)
+
+
+AUG, SEP, OCT = ("2026-08: {collections: 5000, reported: 2026-09-05}",
+                 "2026-09: {collections: 5000, reported: 2026-10-08}",
+                 "2026-10: {collections: 5000, reported: 2026-11-06}")
+ON_TIME = reports(AUG, SEP, OCT)  # paid and reported by the 10th in each of the last 3 months
+
+
+def graded(*rows: tuple[dict, dict], kq_yaml: str = "") -> dict[str, tuple[object, str]]:
+    """Each grade suggestion of ``classify``: customer -> (grade, English reason)."""
+    return {r["customer"]: (r["suggested"], english(r["reason"]))
+            for r in classify(list(rows), settings(kq_yaml), TODAY) if r["field"] == "grade"}
+
+
+def distributor(cid: str, months: str, **fields: str) -> tuple[dict, dict]:
+    head = {"name": f"{cid}商", "kind": "distributor", "status": "active", "owner": "李明", **fields}
+    return customer("".join(f"{k}: {v}\n" for k, v in head.items()) + months, cid)
+
+
+def test_terminals_that_all_pay_and_report_on_time_are_none_of_them_c():
+    # The Pareto split would put the smallest in C (its share before is 97%); paying and
+    # reporting every month, it is 合格. Six terminals: 2 key, 1 secondary, 3 normal by shares.
+    amounts = {"t1": 60000, "t2": 20000, "t3": 8000, "t4": 5000, "t5": 4000, "t6": 3000}
+    rows = [terminal(cid, reports(*(f"{m}: {{collections: {n}, reported: {d}}}" for m, d in (
+        ("2026-08", "2026-09-05"), ("2026-09", "2026-10-08"), ("2026-10", "2026-11-06")))))
+        for cid, n in amounts.items()]
+    found = classify(rows, settings(), TODAY)
+    assert {r["customer"]: r["suggested"] for r in found if r["field"] == "grade"} == {
+        "t1": "A", "t2": "A", "t3": "B", "t4": "B", "t5": "B", "t6": "B"}
+    assert {r["customer"]: r["abc"] for r in found if r["field"] == "grade"} == {
+        "t1": "A", "t2": "A", "t3": "B", "t4": "B", "t5": "B", "t6": "C"}
+
+
+def test_a_customer_paying_in_one_of_three_months_is_c():
+    months = reports(AUG.replace("5000", "0"), SEP.replace("5000", "0"), OCT)
+    assert graded(distributor("d", months, grade="B")) == {"d": (
+        "C", "below the standard from 2026-08 to 2026-10; collections in 1 of 3 months, 2 needed")}
+
+
+def test_a_customer_reporting_on_time_in_one_of_three_months_is_c():
+    months = reports(AUG.replace("09-05", "09-11"), SEP, OCT.replace("11-06", "11-12"))
+    assert graded(distributor("d", months, grade="B")) == {"d": (
+        "C", "below the standard from 2026-08 to 2026-10; reported on time in 1 of 3 months, "
+             "2 needed")}
+
+
+def test_two_of_three_months_meet_the_standard():
+    months = reports(AUG.replace("5000", "0"), SEP.replace("10-08", "10-12"), OCT)
+    assert graded(distributor("d", months, grade="C")) == {"d": (
+        "B", "meets the standard from 2026-08 to 2026-10: collections in 2 of 3 months, "
+             "reported on time in 2; not in the key tier (no tier)")}
+
+
+def test_a_report_on_the_report_day_is_on_time():
+    months = reports(AUG.replace("09-05", "09-10"), SEP.replace("10-08", "10-10"), OCT)
+    assert graded(distributor("d", months, grade="C"))["d"][0] == "B"
+
+
+def test_a_month_without_figures_counts_as_neither_paid_nor_reported():
+    assert graded(distributor("d", reports(AUG), grade="B")) == {"d": (
+        "C", "below the standard from 2026-08 to 2026-10; collections in 1 of 3 months, 2 needed; "
+             "reported on time in 1 of 3 months, 2 needed; no figures for 2026-09, 2026-10")}
+
+
+def test_figures_without_a_report_date_are_not_on_time():
+    months = reports("2026-08: {collections: 5000}", "2026-09: {collections: 5000}", OCT)
+    assert graded(distributor("d", months, grade="B")) == {"d": (
+        "C", "below the standard from 2026-08 to 2026-10; reported on time in 1 of 3 months, "
+             "2 needed")}
+
+
+def test_a_qualified_customer_in_the_key_tier_is_a():
+    assert graded(distributor("d", ON_TIME, grade="B", tier="key")) == {"d": (
+        "A", "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, "
+             "reported on time in 3; in the key tier")}
+
+
+def test_a_qualified_customer_outside_the_key_tier_is_b():
+    assert graded(distributor("d", ON_TIME, grade="A", tier="secondary")) == {"d": (
+        "B", "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, "
+             "reported on time in 3; not in the key tier (secondary)")}
+
+
+def test_a_grade_already_right_is_not_suggested():
+    assert graded(distributor("d", ON_TIME, grade="B")) == {}
+
+
+def test_the_grade_follows_the_tier_suggested_in_the_same_run():
+    # rated: key by its turnover, though it collects less than cash (A by share, secondary)
+    rows = [terminal("rated", "business: {annual_revenue: 900000}\n" + ON_TIME.replace(
+                "5000", "1000"), grade="B", tier="secondary"),
+            terminal("cash", ON_TIME, grade="B", tier="key")]
+    assert {c: g for c, (g, _) in graded(*rows, kq_yaml=KEY_AND_SECONDARY).items()} == {
+        "rated": "A"}
+
+
+def test_months_before_the_customer_started_do_not_count():
+    months = reports("2026-09: {collections: 5000, reported: 2026-10-08}", OCT)
+    assert graded(distributor("d", months, grade="C", since="2026-09-15")) == {"d": (
+        "B", "meets the standard from 2026-09 to 2026-10: collections in 2 of 2 months, "
+             "reported on time in 2; not in the key tier (no tier)")}
+
+
+def test_a_customer_that_started_last_month_is_not_graded_yet():
+    assert graded(distributor("d", reports(OCT), grade="C", since="2026-10-15")) == {}
+
+
+def test_a_customer_with_no_figures_in_the_window_is_not_graded():
+    assert graded(distributor("d", collected(5000, "2026-07"), grade="B")) == {}
+
+
+def test_the_standard_comes_from_kq_yaml():
+    months = reports(AUG.replace("5000", "0"), SEP, OCT)
+    kq_yaml = "classify: {qualified: {collections: 3}}\n"
+    assert graded(distributor("d", months, grade="B"), kq_yaml=kq_yaml) == {"d": (
+        "C", "below the standard from 2026-08 to 2026-10; collections in 2 of 3 months, 3 needed")}
+
+
+def test_a_standard_counting_more_months_than_it_looks_at_is_a_problem():
+    from kqcli.schema.config import Settings
+    from kqcli.validate import validate
+
+    _, problems = validate(b"classify: {qualified: {months: 3, on_time: 4}}\n", "kq.yaml", Settings)
+    assert [str(p) for p in problems] == [
+        "kq.yaml:1:23: classify.qualified: on_time 4 is above months 3: it counts months among "
+        "the last 3"]
+
+
+@pytest.mark.parametrize(("today", "window"), [
+    ("2026-11-15", ["2026-08", "2026-09", "2026-10"]),
+    ("2026-11-11", ["2026-08", "2026-09", "2026-10"]),
+    ("2026-11-10", ["2026-07", "2026-08", "2026-09"]),  # October may still be reported today
+    ("2026-11-01", ["2026-07", "2026-08", "2026-09"]),
+])
+def test_the_window_is_the_last_three_months_whose_report_is_due(today, window):
+    assert qualification_window(settings(), dt.date.fromisoformat(today)) == window
+
+
+def test_grade_reasons_read_in_chinese():
+    [row] = [r for r in classify([distributor("d", reports(AUG), grade="B")], settings(), TODAY)
+             if r["field"] == "grade"]
+    assert row["reason"].text("zh") == (
+        "不合格: 2026-08 至 2026-10; 回款 1/3 个月, 须 2 个月; 按时上报 1/3 个月, 须 2 个月; "
+        "2026-09、2026-10 没有数据")
 
 
 # --- status ------------------------------------------------------------------------------------
@@ -193,18 +361,18 @@ def nothing_collected_since(amount: int, month: str, *zeros: str) -> str:
 QUIET = ("2026-08", "2026-09", "2026-10")  # the three months before TODAY
 
 
-def test_active_customer_without_collections_for_three_months_is_graded_c():
+def test_no_collections_for_three_months_is_c_by_the_standard():
     text = ("name: 老店\nkind: distributor\nstatus: active\ngrade: A\n"
             + nothing_collected_since(5000, "2026-07", *QUIET))
-    found = status([customer(text, "old")], settings(), TODAY)
-    assert [(r["field"], r["suggested"], english(r["reason"])) for r in found] == [
-        ("grade", "C", "no collections for 3 months")]
+    assert graded(customer(text, "old")) == {"old": (
+        "C", "below the standard from 2026-08 to 2026-10; collections in 0 of 3 months, 2 needed; "
+             "reported on time in 0 of 3 months, 2 needed")}
 
 
-def test_inactive_months_come_from_kq_yaml():
+def test_status_no_longer_grades():
     text = ("name: 老店\nkind: distributor\nstatus: active\ngrade: A\n"
             + nothing_collected_since(5000, "2026-07", *QUIET))
-    assert status([customer(text, "old")], settings("classify: {inactive_months: 4}\n"), TODAY) == []
+    assert status([customer(text, "old")], settings(), TODAY) == []
 
 
 def test_terminated_customer_on_a_route_is_taken_off_it():
@@ -214,35 +382,23 @@ def test_terminated_customer_on_a_route_is_taken_off_it():
         "route", {"weekday": "tue", "time": "09:30"}, None)
 
 
-def test_no_collections_for_three_months_wins_over_an_old_abc_grade():
-    text = ("name: 老店\nkind: terminal\nstatus: active\ngrade: B\n"
-            + nothing_collected_since(50000, "2026-05", *QUIET))
-    found = classify([customer(text, "old")], settings(), TODAY)
-    assert suggested(found, "grade") == {"old": "C"}
-
-
 # --- unknown is not zero ----------------------------------------------------------------------
 
 OLD_SHOP = "name: 老店\nkind: distributor\nstatus: active\ngrade: A\nowner: 李明\n"
-
-
-def test_months_without_reported_collections_do_not_make_a_customer_c():
-    text = OLD_SHOP + nothing_collected_since(5000, "2026-07", "2026-08")
-    assert status([customer(text, "old")], settings(), TODAY) == []
 
 
 def test_a_customer_with_no_figures_at_all_is_not_graded_c():
     assert classify([customer(OLD_SHOP, "old")], settings(), TODAY) == []
 
 
-def test_figures_missing_names_the_unreported_months():
-    text = OLD_SHOP + nothing_collected_since(5000, "2026-07", "2026-08")
+def test_figures_missing_names_the_months_of_the_window():
+    text = OLD_SHOP + collected(5000, "2026-07")
     assert figures_missing([customer(text, "old")], settings(), TODAY) == [
-        {"customer": "old", "name": "老店", "owner": "李明", "months": ["2026-09", "2026-10"]}]
+        {"customer": "old", "name": "老店", "owner": "李明", "months": list(QUIET)}]
 
 
-def test_figures_missing_leaves_out_customers_with_recent_collections():
-    text = OLD_SHOP + collected(5000, "2026-09")
+def test_figures_missing_leaves_out_customers_with_figures_in_the_window():
+    text = OLD_SHOP + collected(0, "2026-09")
     assert figures_missing([customer(text, "old")], settings(), TODAY) == []
 
 
@@ -251,32 +407,27 @@ def test_figures_missing_leaves_out_customers_already_graded_c():
     assert figures_missing([customer(text, "old")], settings(), TODAY) == []
 
 
-def test_abc_leaves_out_customers_with_no_collections_reported_in_the_year():
-    rows = [terminal("big", collected(90000), grade="A"), terminal("quiet", "", grade="B")]
-    assert suggested(abc(rows, settings(), TODAY), "grade") == {}
-
-
-def test_abc_grades_c_a_customer_that_reported_zero():
-    rows = [terminal("big", collected(90000), grade="A"), terminal("zero", collected(0), grade="B")]
-    assert suggested(abc(rows, settings(), TODAY), "grade") == {"zero": "C"}
+def test_figures_missing_leaves_out_customers_too_new_to_grade():
+    text = OLD_SHOP + "since: 2026-10-20\n"
+    assert figures_missing([customer(text, "old")], settings(), TODAY) == []
 
 
 def test_classify_says_which_months_are_missing(make_repo, kq):
-    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-08")})
     result = kq("--repo", root, "--today", "2027-02-10", "classify", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
-    assert result.stderr == ("kq: figures missing for 2026-12, 2027-01: 老店; not graded on "
-                             "collections (kq figures records them)\n")
+    assert result.stderr == ("kq: figures missing for 2026-10, 2026-11, 2026-12: 老店; not graded "
+                             "(kq figures records them)\n")
 
 
 def test_classify_notes_missing_months_only_for_the_owner_asked(make_repo, kq):
-    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-08")})
     result = kq("--repo", root, "--today", "2027-02-10", "classify", "--owner", "张强")
     assert result.stderr == ""
 
 
 def test_classify_of_other_fields_does_not_note_missing_months(make_repo, kq):
-    root = make_repo({"old": OLD_SHOP + collected(0, "2026-11")})
+    root = make_repo({"old": OLD_SHOP + collected(0, "2026-08")})
     result = kq("--repo", root, "--today", "2027-02-10", "classify", "--field", "tier")
     assert result.stderr == ""
 
@@ -348,7 +499,9 @@ grade: B   # 等级
 tier: normal  # 分级
 owner: 李明
 months:
-  2026-10: {collections: 90000}   # 十月回款
+  2026-08: {collections: 90000, reported: 2026-09-05}
+  2026-09: {collections: 90000, reported: 2026-10-08}
+  2026-10: {collections: 90000, reported: 2026-11-06}   # 十月回款
 """
 
 OTHER = """\
@@ -359,7 +512,9 @@ grade: B
 tier: secondary
 owner: 李明
 months:
-  2026-10: {collections: 10000}
+  2026-08: {collections: 10000, reported: 2026-09-05}
+  2026-09: {collections: 10000, reported: 2026-10-08}
+  2026-10: {collections: 10000, reported: 2026-11-06}
 """
 
 
@@ -374,7 +529,32 @@ def test_classify_json_keys_and_suggestions(repo, kq):
     rows = json.loads(result.stdout)
     assert [(r["customer"], r["field"], r["current"], r["suggested"]) for r in rows] == [
         ("hx", "grade", "B", "A"), ("hx", "tier", "normal", "key")]
-    assert {"customer", "field", "current", "suggested", "reason"} <= set(rows[0])
+    assert {"customer", "field", "current", "suggested", "reason", "abc"} <= set(rows[0])
+
+
+def test_classify_json_gives_the_pareto_class_as_abc_beside_the_grade(repo, kq):
+    result = kq("--repo", repo, "--today", "2026-11-15", "classify", "--format", "json")
+    assert [(r["field"], r["suggested"], r["abc"], r["reason_key"])
+            for r in json.loads(result.stdout)] == [
+        ("grade", "A", "A", "qualified"), ("tier", "key", "A", "tier_rank")]
+
+
+def test_classify_table_shows_the_abc_column(repo, kq):
+    table = kq("--repo", repo, "--today", "2026-11-15", "--lang", "en", "classify").stdout
+    assert "ABC" in table.splitlines()[1]
+
+
+def test_apply_writes_the_grade_of_the_standard_not_the_pareto_class(make_repo, kq):
+    # 春城药店 is C by its share of collections (10%, after 90%: B; a third shop makes it C),
+    # yet it pays and reports every month: 合格, B.
+    third = HX.replace("华信大药房", "大药房").replace("90000", "200000")
+    root = make_repo({"hx": HX, "other": OTHER.replace("grade: B", "grade: C"), "big": third},
+                     kq_yaml=KEY_AND_SECONDARY)
+    result = kq("--repo", root, "--today", "2026-11-15", "classify", "--field", "grade",
+                "--format", "json", "--apply")
+    assert [(r["customer"], r["suggested"], r["abc"]) for r in json.loads(result.stdout)
+            if r["customer"] == "other"] == [("other", "B", "C")]
+    assert "grade: B\n" in (root / "customers" / "other.yaml").read_text(encoding="utf-8")
 
 
 def test_classify_field_filters(repo, kq):
@@ -413,7 +593,7 @@ def test_apply_adds_a_missing_field_at_the_end(make_repo, kq):
     text = "name: 华信大药房\nkind: terminal\nstatus: active\nowner: 李明  # 业代\n"
     root = make_repo({"hx": text}, kq_yaml=ONE_EACH)
     kq("--repo", root, "--today", "2026-11-15", "classify", "--apply")
-    # no collections reported: no grade; the only terminal of 李明: key
+    # no figures: no grade; the only terminal of 李明: key
     assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == text + "tier: key\n"
 
 
@@ -499,14 +679,18 @@ def test_apply_leaves_other_staged_work_alone(git_repo, kq):
 # --- filters -----------------------------------------------------------------------------------
 
 
-def test_owner_filter_does_not_change_abc_grades(make_repo, kq):
+def test_owner_filter_keeps_the_abc_class_of_the_whole_kind(make_repo, kq):
     root = make_repo({
-        "small": "name: 小店\nkind: terminal\nstatus: active\ngrade: C\nowner: 李明\n" + collected(1000),
+        "small": "name: 小店\nkind: terminal\nstatus: active\ngrade: C\nowner: 李明\n"
+                 + OTHER[OTHER.index("months:"):].replace("10000", "1000"),
         "big": "name: 大店\nkind: terminal\nstatus: active\ngrade: A\nowner: 张强\n" + collected(99000),
     })
     result = kq("--repo", root, "--today", "2026-11-15", "classify", "--field", "grade",
                 "--owner", "李明", "--format", "json")
-    assert json.loads(result.stdout) == []
+    # 小店, 李明's only terminal, is key and 合格: A; its Pareto class beside 张强's 大店
+    # (99,000 of 102,000) is C, where alone it would be A
+    assert [(r["customer"], r["suggested"], r["abc"]) for r in json.loads(result.stdout)] == [
+        ("small", "A", "C")]
 
 
 def test_unknown_field_is_a_usage_error(repo, kq):

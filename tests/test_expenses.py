@@ -366,18 +366,29 @@ def test_expense_calendar_follows_the_working_days_in_kq_yaml():
 
 # --- who expenses may go to (客情费使用范围) ------------------------------------------------------
 
-CONTACTS = [{"name": "王芳", "role": "店长"}, {"name": "林晓燕", "role": "采购总监"},
-            {"name": "付春", "role": "物流主管"}, {"name": "小孔", "role": None}]
+def contact(name: str, role: str | None, function: str | None = None,
+            level: str | None = None) -> dict:
+    return {"name": name, "role": role, "function": function, "level": level}
 
 
-def gift(recipient: str | None) -> dict:
-    return {"date": "2026-10-15", "amount": 300, "kind": "regular", "recipient": recipient}
+CONTACTS = [contact("王芳", "店长"), contact("林晓燕", "采购总监", "purchasing", "manager"),
+            contact("赵总", "副总经理", "purchasing", "executive"),
+            contact("吴总", "总经理", "management", "executive"), contact("小陈", "采购专员"),
+            contact("付春", "物流主管", "logistics", "manager"),
+            contact("李小梅", "店员", "store", "staff"), contact("小孔", None)]
+SCOPE = "function purchasing, level executive, 采购, 采购经理, 店长, 老板"
 
 
-def recipient(name: str | None, contacts: list[dict] | None = CONTACTS, kq_yaml: str = ""):
+def gift(recipient: str | None, **fields: str) -> dict:
+    return {"date": "2026-10-15", "amount": 300, "kind": "regular", "recipient": recipient,
+            **fields}
+
+
+def recipient(name: str | None, contacts: list[dict] | None = CONTACTS, kq_yaml: str = "",
+              status: str = "active", **fields: str):
     from kqcli.core.expenses import recipient_check
 
-    found = recipient_check(gift(name), contacts, settings(kq_yaml))
+    found = recipient_check(gift(name, **fields), contacts, settings(kq_yaml), status)
     return found and (found[0], english(found[1]))
 
 
@@ -385,27 +396,82 @@ def test_an_expense_to_the_store_head_is_within_the_scope():
     assert recipient("王芳") == ("ok", "王芳 is the customer's 店长 (客情费使用范围)")
 
 
-def test_a_role_that_contains_an_allowed_role_is_within_the_scope():
-    assert recipient("林晓燕") == ("ok", "林晓燕 is the customer's 采购总监 (客情费使用范围)")
+def test_a_contact_in_purchasing_is_within_the_scope_whatever_the_role():
+    assert recipient("林晓燕") == ("ok", "林晓燕 works in the customer's purchasing (客情费使用范围 ①②)")
+
+
+def test_a_vice_president_over_purchasing_is_within_the_scope():
+    assert recipient("赵总") == ("ok", "赵总 is a leader of the customer's company (客情费使用范围 ③)")
+
+
+def test_any_executive_is_within_the_scope():
+    assert recipient("吴总")[0] == "ok"
+
+
+def test_a_role_that_only_contains_an_allowed_role_is_outside_the_scope():
+    assert recipient("小陈") == ("broken", "expense 300 on 2026-10-15 to 小陈 (采购专员) outside "
+                                           f"客情费使用范围 ({SCOPE})")
+
+
+def test_a_clerk_is_outside_the_scope():
+    assert recipient("李小梅") == ("broken", "expense 300 on 2026-10-15 to 李小梅 (店员) outside "
+                                             f"客情费使用范围 ({SCOPE})")
+
+
+def test_a_clerk_is_within_the_scope_where_kq_yaml_adds_the_role():
+    assert recipient("李小梅", kq_yaml="expenses: {allowed_roles: [店长, 店员]}") == (
+        "ok", "李小梅 is the customer's 店员 (客情费使用范围)")
 
 
 def test_an_expense_to_a_contact_in_another_role_names_the_recipient():
     assert recipient("付春") == ("broken", "expense 300 on 2026-10-15 to 付春 (物流主管) outside "
-                                           "客情费使用范围 (采购, 店长, 老板, 店员)")
+                                           f"客情费使用范围 ({SCOPE})")
 
 
 def test_an_expense_to_a_contact_without_a_role_is_outside_the_scope():
     assert recipient("小孔") == ("broken", "expense 300 on 2026-10-15 to 小孔 (no role) outside "
-                                           "客情费使用范围 (采购, 店长, 老板, 店员)")
+                                           f"客情费使用范围 ({SCOPE})")
 
 
-def test_an_expense_to_someone_not_a_contact_is_outside_the_scope():
-    assert recipient("赵六") == ("broken", "expense 300 on 2026-10-15 to 赵六, not a contact, "
-                                           "outside 客情费使用范围 (采购, 店长, 老板, 店员)")
+def test_an_expense_to_someone_not_a_contact_says_so():
+    from kqcli.core.expenses import recipient_check
+
+    assert recipient("赵六") == ("broken", "expense 300 on 2026-10-15 to 赵六, who is not a contact "
+                                           "of the customer (客情费使用范围)")
+    assert recipient_check(gift("赵六"), CONTACTS, settings())[1].key == "recipient_not_a_contact"
 
 
-def test_an_expense_without_a_recipient_is_not_a_recipient_check():
-    assert recipient(None) is None
+def test_an_expense_without_a_recipient_is_not_checked():
+    assert recipient(None) == (
+        "unchecked", "expense 300 on 2026-10-15 names no recipient: 客情费使用范围 not checked")
+
+
+def test_an_expense_on_a_prospect_needs_no_recipient():
+    assert recipient(None, status="prospect") == (
+        "ok", "spent on winning a new customer (客情费使用范围 ④)")
+
+
+def test_an_expense_on_a_prospect_may_go_to_anyone_there():
+    assert recipient("付春", status="prospect")[0] == "ok"
+
+
+def test_a_special_expense_for_a_new_customer_needs_no_recipient():
+    assert recipient(None, kind="special") == (
+        "ok", "spent on winning a new customer (客情费使用范围 ④)")
+
+
+@pytest.mark.parametrize("purpose", ["event", "Event", "活动", "发布会", "联谊会"])
+def test_an_expense_for_the_customers_event_needs_no_recipient(purpose):
+    assert recipient(None, purpose=purpose) == (
+        "ok", "spent on the customer's event (客情费使用范围 ⑤)")
+
+
+def test_an_event_purpose_must_match_exactly():
+    assert recipient("李小梅", purpose="活动礼品")[0] == "broken"
+
+
+def test_event_purposes_come_from_kq_yaml():
+    assert recipient(None, purpose="店庆", kq_yaml="expenses: {event_purposes: [店庆]}")[0] == "ok"
 
 
 def test_a_customer_without_contacts_is_not_checked():
@@ -414,11 +480,13 @@ def test_a_customer_without_contacts_is_not_checked():
 
 
 def test_allowed_roles_come_from_kq_yaml():
-    assert recipient("付春", kq_yaml="expenses: {allowed_roles: [物流]}")[0] == "ok"
+    assert recipient("付春", kq_yaml="expenses: {allowed_roles: [物流主管]}")[0] == "ok"
 
 
-def test_no_allowed_roles_turns_the_check_off():
-    assert recipient("付春", kq_yaml="expenses: {allowed_roles: []}") is None
+def test_no_allowed_roles_leaves_purchasing_and_executives():
+    kq_yaml = "expenses: {allowed_roles: []}"
+    assert (recipient("王芳", kq_yaml=kq_yaml)[0], recipient("林晓燕", kq_yaml=kq_yaml)[0],
+            recipient("吴总", kq_yaml=kq_yaml)[0]) == ("broken", "ok", "ok")
 
 
 def with_contacts(text: str, contacts: list[dict]) -> tuple[dict, dict]:
@@ -432,14 +500,27 @@ def test_statement_lists_an_expense_outside_the_scope_as_a_violation():
                 "{date: 2026-10-20, amount: 200, recipient: 付春}")
     [line] = statement([with_contacts(text, CONTACTS)], settings(), MONTH)
     assert english(line["violations"]) == [
-        "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 (采购, 店长, 老板, 店员)"]
+        f"expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 ({SCOPE})"]
+
+
+def test_statement_does_not_count_an_expense_without_a_recipient_as_a_violation():
+    text = shop(100000, "{date: 2026-10-15, amount: 300}")
+    [line] = statement([with_contacts(text, CONTACTS)], settings(), MONTH)
+    assert (line["violations"], line["unchecked"]) == ([], [])
+
+
+def test_statement_takes_a_prospects_expense_as_winning_a_new_customer():
+    text = shop(100000, "{date: 2026-10-15, amount: 300, recipient: 付春}").replace(
+        "status: active", "status: prospect")
+    [line] = statement([with_contacts(text, CONTACTS)], settings(), MONTH)
+    assert line["violations"] == []
 
 
 def test_rep_line_names_the_customer_and_the_recipient():
     text = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 付春}")
     [rep] = per_rep(statement([with_contacts(text, CONTACTS)], settings(), MONTH), settings(), MONTH)
     assert english(rep["violations"]) == ["华信大药房: expense 200 on 2026-10-20 to 付春 (物流主管) outside "
-                                 "客情费使用范围 (采购, 店长, 老板, 店员)"]
+                                          f"客情费使用范围 ({SCOPE})"]
 
 
 def test_the_new_expense_checks_end_with_its_recipient():
@@ -452,7 +533,7 @@ def test_the_new_expense_checks_end_with_its_recipient():
     assert {**checks[-1], "message": english(checks[-1]["message"])} == {
         "rule": "allowed_recipient", "result": "broken", "message":
                           "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 "
-                          "(采购, 店长, 老板, 店员)"}
+                          f"({SCOPE})"}
 
 
 def _ledger_has_contacts() -> bool:
@@ -475,7 +556,19 @@ def test_kq_expenses_exits_one_for_an_expense_outside_the_scope(make_repo, kq):
                 "expenses", "--month", "2026-10", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)[0]["violations"] == [
-        "expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 (采购, 店长, 老板, 店员)"]
+        f"expense 200 on 2026-10-20 to 付春 (物流主管) outside 客情费使用范围 ({SCOPE})"]
+
+
+@needs_ledger_contacts
+def test_kq_expenses_reads_function_and_level_from_the_customer_file(make_repo, kq):
+    text = shop(100000, "{date: 2026-10-20, amount: 200, recipient: 赵总}",
+                "{date: 2026-10-21, amount: 100, recipient: 李小梅}") + (
+        "contacts:\n  - {name: 赵总, role: 副总经理, function: purchasing, level: executive}\n"
+        "  - {name: 李小梅, role: 店员}\n")
+    result = kq("--repo", make_repo({"hx": text}), "--today", "2026-11-03",
+                "expenses", "--month", "2026-10", "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)[0]["violations"]) == (1, [
+        f"expense 100 on 2026-10-21 to 李小梅 (店员) outside 客情费使用范围 ({SCOPE})"])
 
 
 @needs_ledger_contacts
@@ -485,7 +578,7 @@ def test_kq_expense_prints_the_recipient_check(make_repo, kq):
                 "水果", "--recipient", "付春", "--date", "2026-10-21")
     assert result.stdout.splitlines()[-1] == (
         "  违规   2026-10-21 的客情费 100 给了 付春 (物流主管), 超出客情费使用范围 "
-        "(采购、店长、老板、店员)")
+        "(采购部门、公司领导、采购、采购经理、店长、老板)")
 
 
 @needs_ledger_contacts
@@ -494,5 +587,4 @@ def test_kq_expense_prints_the_checks_in_english_with_lang_en(make_repo, kq):
     result = kq("--repo", root, "--today", "2026-11-03", "--lang", "en", "expense", "hx", "100",
                 "--purpose", "水果", "--recipient", "付春", "--date", "2026-10-21")
     assert result.stdout.splitlines()[-1] == (
-        "  BROKEN      expense 100 on 2026-10-21 to 付春 (物流主管) outside 客情费使用范围 "
-        "(采购, 店长, 老板, 店员)")
+        f"  BROKEN      expense 100 on 2026-10-21 to 付春 (物流主管) outside 客情费使用范围 ({SCOPE})")

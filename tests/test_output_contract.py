@@ -160,11 +160,23 @@ SHARES = Message("tier_shares", {"total": 70, "key": 1, "secondary": 1, "normal"
      "shares)", "在 李明 的 3 家终端中排第 1 (不足 70 家, 按比例 1 重点、1 次重点、1 非重点)"),
     (Message("tier_rank", {"rank": 1, "count": 2, "owner": Message("no_owner")}),
      "rank 1 of 2 terminals of no owner", "在 未分配业代 的 2 家终端中排第 1"),
-    (Message("abc_share", {"amount": 64800, "months": 12, "share": 0.71,
-                           "kind": Message("kind_terminal")}),
-     "collections 64,800 over 12 months; cumulative share 71% of terminals",
-     "近 12 个月回款 64,800, 累计占比 71% (终端)"),
-    (Message("no_collections", {"months": 3}), "no collections for 3 months", "连续 3 个月没有回款"),
+    (Message("qualified", {"months": 3, "first": "2026-08", "last": "2026-10", "paid": 3,
+                           "on_time": 2}, (Message("key_tier"),)),
+     "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, reported on "
+     "time in 2; in the key tier", "合格: 2026-08 至 2026-10 回款 3/3 个月, 按时上报 2/3 个月; 属重点分层"),
+    (Message("qualified", {"months": 3, "first": "2026-08", "last": "2026-10", "paid": 3,
+                           "on_time": 3}, (Message("not_key_tier", {"tier": Message("tier_normal")}),)),
+     "meets the standard from 2026-08 to 2026-10: collections in 3 of 3 months, reported on "
+     "time in 3; not in the key tier (normal)",
+     "合格: 2026-08 至 2026-10 回款 3/3 个月, 按时上报 3/3 个月; 不在重点分层 (非重点)"),
+    (Message("unqualified", {"months": 3, "first": "2026-08", "last": "2026-10"}, (
+        Message("few_collections", {"months": 3, "count": 0, "need": 2}),
+        Message("late_reports", {"months": 3, "count": 1, "need": 2}),
+        Message("no_figures", {"missing": ["2026-09", "2026-10"]}))),
+     "below the standard from 2026-08 to 2026-10; collections in 0 of 3 months, 2 needed; "
+     "reported on time in 1 of 3 months, 2 needed; no figures for 2026-09, 2026-10",
+     "不合格: 2026-08 至 2026-10; 回款 0/3 个月, 须 2 个月; 按时上报 1/3 个月, 须 2 个月; "
+     "2026-09、2026-10 没有数据"),
     (Message("contacts_span", {"functions": 0, "levels": 0, "names": Message("none")}),
      "contacts span 0 functions (none) and 0 levels", "联系人覆盖 0 个部门 (无)、0 个层级"),
 ])
@@ -187,10 +199,28 @@ def test_a_classify_reason_reads_in_english_and_chinese(message, english, chines
      "expense 200 on 2026-10-20 to 小孔 (no role) outside 客情费使用范围 (采购, 店长)",
      "2026-10-20 的客情费 200 给了 小孔 (无职务), 超出客情费使用范围 (采购、店长)"),
     (Message("outside_recipients", {
-        "amount": 200, "date": "2026-10-20", "roles": ["采购"],
-        "who": Message("not_a_contact", {"recipient": "赵六"})}),
-     "expense 200 on 2026-10-20 to 赵六, not a contact, outside 客情费使用范围 (采购)",
-     "2026-10-20 的客情费 200 给了 赵六 (不是联系人), 超出客情费使用范围 (采购)"),
+        "amount": 200, "date": "2026-10-20", "roles": [
+            Message("purchasing_function"), Message("executive_level"), "店长"],
+        "who": Message("contact_roles", {"recipient": "李小梅", "roles": ["店员"]})}),
+     "expense 200 on 2026-10-20 to 李小梅 (店员) outside 客情费使用范围 (function purchasing, "
+     "level executive, 店长)",
+     "2026-10-20 的客情费 200 给了 李小梅 (店员), 超出客情费使用范围 (采购部门、公司领导、店长)"),
+    (Message("recipient_not_a_contact", {"amount": 200, "date": "2026-10-20", "recipient": "赵六"}),
+     "expense 200 on 2026-10-20 to 赵六, who is not a contact of the customer (客情费使用范围)",
+     "2026-10-20 的客情费 200 给了 赵六, 不是客户的联系人 (客情费使用范围)"),
+    (Message("no_recipient", {"amount": 300, "date": "2026-10-15"}),
+     "expense 300 on 2026-10-15 names no recipient: 客情费使用范围 not checked",
+     "2026-10-15 的客情费 300 没有写明对象: 客情费使用范围未核对"),
+    (Message("executive_recipient", {"recipient": "赵总"}),
+     "赵总 is a leader of the customer's company (客情费使用范围 ③)",
+     "赵总 是客户的公司领导 (客情费使用范围 ③)"),
+    (Message("purchasing_recipient", {"recipient": "林晓燕"}),
+     "林晓燕 works in the customer's purchasing (客情费使用范围 ①②)",
+     "林晓燕 在客户的采购部门 (客情费使用范围 ①②)"),
+    (Message("new_customer_expense"), "spent on winning a new customer (客情费使用范围 ④)",
+     "用于开发新客户 (客情费使用范围 ④)"),
+    (Message("event_expense"), "spent on the customer's event (客情费使用范围 ⑤)",
+     "用于客户的活动 (客情费使用范围 ⑤)"),
 ])
 def test_an_expense_violation_reads_in_english_and_chinese(message, english, chinese):
     assert (message.text("en"), message.text("zh")) == (english, chinese)

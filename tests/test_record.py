@@ -204,7 +204,8 @@ def test_expense_in_a_month_without_reported_collections_says_it_was_not_checked
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "300", "--purpose", "礼品")
     assert result.stdout.splitlines()[1:] == [
-        "  未核对 2026-12 回款未报: 先回款后支付 未核对"]
+        "  未核对 2026-12 回款未报: 先回款后支付 未核对",
+        "  未核对 2026-12-03 的客情费 300 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_expense_checks_print_in_english_with_lang_en(make_repo, kq):
@@ -212,28 +213,32 @@ def test_expense_checks_print_in_english_with_lang_en(make_repo, kq):
     result = _run(kq, root, "--lang", "en", "expense", "hx", "6000", "--purpose", "宴请",
                   "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  BROKEN      expenses 6300 above 5% of collections 120000"]
+        "  BROKEN      expenses 6300 above 5% of collections 120000",
+        "  not checked expense 6000 on 2026-10-20 names no recipient: 客情费使用范围 not checked"]
 
 
 def test_expense_within_the_share_of_collections_is_ok(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "100", "--purpose", "礼品", "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  通过   2026-10 客情费 400, 占回款 120000 的 0.3%"]
+        "  通过   2026-10 客情费 400, 占回款 120000 的 0.3%",
+        "  未核对 2026-10-20 的客情费 100 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_expense_above_the_share_of_collections_is_broken(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "6000", "--purpose", "宴请", "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  违规   客情费 6300 超过回款 120000 的 5%"]
+        "  违规   客情费 6300 超过回款 120000 的 5%",
+        "  未核对 2026-10-20 的客情费 6000 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_expense_in_a_month_reported_with_nothing_collected_is_broken(make_repo, kq):
     root = make_repo({"hx": SHOP.replace("{collections: 120000,", "{collections: 0,")})
     result = _run(kq, root, "expense", "hx", "100", "--purpose", "礼品", "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  违规   没有回款却支出客情费 (先回款后支付)"]
+        "  违规   没有回款却支出客情费 (先回款后支付)",
+        "  未核对 2026-10-20 的客情费 100 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_special_expense_applied_after_the_contract_is_broken(make_repo, kq):
@@ -241,7 +246,8 @@ def test_special_expense_applied_after_the_contract_is_broken(make_repo, kq):
     result = _run(kq, root, "expense", "hx", "100", "--purpose", "开发", "--date", "2026-10-20",
                   "--kind", "special", "--applied", "2026-10-01")
     assert result.stdout.splitlines()[2:] == [
-        "  违规   专项费用 2026-10-01 申请, 晚于签约 2023-04-01: 无效 (须签约前申请)"]
+        "  违规   专项费用 2026-10-01 申请, 晚于签约 2023-04-01: 无效 (须签约前申请)",
+        "  通过   用于开发新客户 (客情费使用范围 ④)"]
 
 
 def test_expense_from_the_cash_advance_counts_the_reps_other_customers(make_repo, kq):
@@ -250,7 +256,8 @@ def test_expense_from_the_cash_advance_counts_the_reps_other_customers(make_repo
     result = _run(kq, root, "expense", "hx", "200", "--purpose", "礼品", "--date", "2026-10-20",
                   "--advance")
     assert result.stdout.splitlines()[2:] == [
-        "  违规   李明 2026-10 借支 3100, 上限 3000"]
+        "  违规   李明 2026-10 借支 3100, 上限 3000",
+        "  未核对 2026-10-20 的客情费 200 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_expense_says_what_it_recorded(make_repo, kq):

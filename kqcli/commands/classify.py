@@ -20,12 +20,14 @@ def run(
     output: OutputOption = None,
     bom: BomOption = False,
 ) -> None:
-    """Suggest tiers, ABC grades, status and key-account types, with reasons; --apply writes them.
+    """Suggest tiers, grades, status and key-account types, with reasons; --apply writes them.
 
     Tiers rank active terminals on turnover, consumer base, economic strength and management
-    level (weights in kq.yaml; on what is present, then on collections). ABC: A up to 80% of
-    the last 12 months' collections, B to 95%, C the rest. A month whose collections are not
-    reported is unknown, not zero: no C for "no collections" then; kq names those months.
+    level (weights in kq.yaml; on what is present, then on collections). Grades follow the
+    standard (classify.qualified): C 不合格 without collections in 2 and reports on time in 2
+    of the last 3 months, else A 重点 in the key tier, B 合格 in the others. A customer with
+    no figures for any of those months is not graded; kq names it. Column ABC (JSON abc) is
+    the Pareto class of the last 12 months' collections (A to 80%, B to 95%), never written.
 
     Example: kq --repo examples --today 2026-11-30 classify --field tier --owner 李明
     """
@@ -58,7 +60,8 @@ def run(
     raise typer.Exit(code)
 
 
-FIELDS = ("customer", "name", "owner", "field", "current", "suggested", "reason", "reason_key")
+FIELDS = ("customer", "name", "owner", "field", "current", "suggested", "reason", "reason_key",
+          "abc")
 
 
 def report(found: list[dict[str, Any]], applied: bool) -> Any:
@@ -74,6 +77,7 @@ def report(found: list[dict[str, Any]], applied: bool) -> Any:
                Column("owner", "业代", token=True, drop=2),
                Column("field", "字段", field_label, token=True),
                Column("current", "现在", token=True), Column("suggested", "建议", token=True),
+               Column("abc", "ABC", token=True, drop=3, en="ABC"),
                Column("reason", "原因", message_text, min_width=16)]
     caption = (f"{len(rows)} suggestion{'s' if len(rows) != 1 else ''}"
                + ("" if applied or not rows else "; kq classify --apply writes them"))
@@ -103,7 +107,7 @@ def missing_notes(missing: list[dict[str, Any]], owner: str | None) -> list[str]
         if not owner or m["owner"] == owner:
             groups.setdefault(tuple(m["months"]), []).append(m["name"])
     return [f"kq: figures missing for {', '.join(months)}: {', '.join(names)}; "
-            "not graded on collections (kq figures records them)"
+            "not graded (kq figures records them)"
             for months, names in sorted(groups.items())]
 
 

@@ -54,7 +54,8 @@ def run(
     ctx: typer.Context,
     customer: CustomerArgument,
     amount: Annotated[str, typer.Argument(help="CNY.")],
-    purpose: Annotated[str, typer.Option("--purpose", "-p", help="What it was for (礼品, 宴请, 陈列支持).")],
+    purpose: Annotated[str, typer.Option("--purpose", "-p", help=(
+        "What it was for (礼品, 宴请, 陈列支持; event: the customer's event)."))],
     recipient: Annotated[str | None, typer.Option("--recipient", "-r",
                                                   help="Who received it (a contact).")] = None,
     date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",
@@ -69,7 +70,10 @@ def run(
 
     Checks: paid only where the month's money is collected and within the share of
     collections (not checked while the month's collections are unreported); a special expense
-    applied for before the contract; the rep's cash advances under the cap.
+    applied for before the contract; the rep's cash advances under the cap; the recipient
+    within 客情费使用范围: a contact in purchasing (function: purchasing), a leader (level:
+    executive) or in a role of expenses.allowed_roles; none needed for a prospect, a special
+    expense or the customer's event (--purpose event).
 
     Example: kq expense hxdyf 300 --purpose 中秋礼品 --recipient 王芳 --date 2026-09-20
     """

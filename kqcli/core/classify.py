@@ -1,9 +1,11 @@
-"""Suggested tiers, ABC grades, status and key-account relationship types (``kq classify``).
+"""Suggested tiers, grades, status and key-account relationship types (``kq classify``).
 
 Pure functions over index rows; each suggestion carries the reason a manager can check, as a
 :class:`~kqcli.core.messages.Message` (a key and its figures) the renderer words.
-A month without reported collections is unknown, not zero: "no collections" is only concluded
-from months whose collections were reported (``figures_missing`` names the others).
+A grade says whether a 现有客户 meets the standard (``classify.qualified``): C 不合格 when it
+does not, A 重点 when it does and is in the key tier, B 合格 otherwise. The Pareto class of
+collections (ABC) is reported beside it as ``abc``, never as the grade. A customer with no
+figures recorded for any month of the window is not graded (``figures_missing`` names it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from ..schema.config import Settings
 from .dates import add_months, month_key, months_before
 from .messages import Message
+from .scoring import information
 
 LEDGER_KEYS = ("months", "business", "contact_stats")
 """What classification reads of a customer's ledger (``facts.ledger``): the index hands over
@@ -38,16 +41,110 @@ def reported(facts: dict[str, Any], month: str) -> bool:
 
 def figures_missing(rows: list[tuple[dict, dict]], settings: Settings,
                     today: dt.date) -> list[dict[str, Any]]:
-    """Active customers not graded C only because months of collections are unreported."""
-    quiet = months_before(today, settings.classify.inactive_months)
+    """Active customers not graded because no figures are recorded for any month of the
+    qualification window (a grade of C already given stands)."""
     out = []
     for s, f in rows:
-        if s.get("status") != "active" or s.get("grade") == "C" or collections(f, quiet):
+        if s.get("status") != "active" or s.get("grade") == "C":
             continue
-        missing = [m for m in quiet if not reported(f, m)]
-        if missing:
+        window = _since(qualification_window(settings, today), s)
+        if _long_enough(window, settings) and not any(m in (f.get("months") or {})
+                                                       for m in window):
             out.append({"customer": s["id"], "name": s["name"], "owner": s.get("owner"),
-                        "months": missing})
+                        "months": window})
+    return out
+
+
+def qualification_window(settings: Settings, today: dt.date) -> list[str]:
+    """The last ``classify.qualified.months`` months whose figures were due before today
+    (by ``due.report_day`` of the month after), oldest first."""
+    latest = add_months(today, -1)
+    if _deadline(month_key(latest), settings) >= today:  # last month's figures are not due yet
+        latest = add_months(latest, -1)
+    return [month_key(add_months(latest, -k))
+            for k in reversed(range(settings.classify.qualified.months))]
+
+
+def _deadline(month: str, settings: Settings) -> dt.date:
+    return dt.date.fromisoformat(information({}, settings, month)["deadline"])
+
+
+def _since(window: list[str], summary: dict[str, Any]) -> list[str]:
+    """The months of ``window`` from the customer's start (``since``) on."""
+    since = summary.get("since")
+    return [m for m in window if not since or m >= since[:7]]
+
+
+def _long_enough(window: list[str], settings: Settings) -> bool:
+    """Whether the standard can be met in ``window`` (a customer that started within it may
+    not have had the months yet)."""
+    cfg = settings.classify.qualified
+    return bool(window) and len(window) >= max(cfg.collections, cfg.on_time)
+
+
+def qualification(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
+                  today: dt.date) -> dict[str, Any] | None:
+    """Whether a customer meets the standard (``classify.qualified``): the window's months
+    (from ``since`` on), those with collections above 0 (``paid``), those reported on time
+    (``on_time``), those with no figures at all (``missing``), and the verdict ``ok``.
+
+    None where it cannot be judged: no figures recorded for any month of the window, or the
+    customer started too recently to have had the months. A month with no figures counts as
+    neither paid nor reported on time.
+    """
+    cfg = settings.classify.qualified
+    window = _since(qualification_window(settings, today), summary)
+    figures = facts.get("months") or {}
+    if not _long_enough(window, settings) or not any(m in figures for m in window):
+        return None
+    paid = [m for m in window if ((figures.get(m) or {}).get("collections") or 0) > 0]
+    on_time = [m for m in window if information(facts, settings, m)["on_time"]]
+    return {"window": window, "paid": paid, "on_time": on_time,
+            "missing": [m for m in window if m not in figures],
+            "ok": len(paid) >= cfg.collections and len(on_time) >= cfg.on_time}
+
+
+def grade_of(found: dict[str, Any], tier: str | None,
+             settings: Settings) -> tuple[str, Message]:
+    """The grade a judged qualification gives, and why: C below the standard, A in the key
+    tier, B otherwise."""
+    cfg = settings.classify.qualified
+    window = found["window"]
+    span = {"months": len(window), "first": window[0], "last": window[-1]}
+    if not found["ok"]:
+        parts = []
+        if len(found["paid"]) < cfg.collections:
+            parts.append(Message("few_collections", {**span, "count": len(found["paid"]),
+                                                     "need": cfg.collections}))
+        if len(found["on_time"]) < cfg.on_time:
+            parts.append(Message("late_reports", {**span, "count": len(found["on_time"]),
+                                                  "need": cfg.on_time}))
+        if found["missing"]:
+            parts.append(Message("no_figures", {"missing": found["missing"]}))
+        return "C", Message("unqualified", span, tuple(parts))
+    tier_note = (Message("key_tier") if tier == "key"
+                 else Message("not_key_tier", {"tier": Message(f"tier_{tier or 'none'}")}))
+    return ("A" if tier == "key" else "B"), Message("qualified", {
+        **span, "paid": len(found["paid"]), "on_time": len(found["on_time"])}, (tier_note,))
+
+
+def grades(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date,
+           tier_of: dict[str, str | None], promoted: set[str]) -> list[dict]:
+    """The grade of each active customer by the standard, in the tier ``tier_of`` suggests
+    (else its own). A prospect ``promoted`` to active starts as B: it owed no monthly reports
+    as a prospect."""
+    out = []
+    for s, f in rows:
+        if s["id"] in promoted:
+            if s.get("grade") != "B":
+                out.append(suggestion(s, "grade", "B", Message("new_active_b")))
+            continue
+        found = qualification(s, f, settings, today) if s.get("status") == "active" else None
+        if found is None:
+            continue
+        grade, reason = grade_of(found, tier_of.get(s["id"], s.get("tier")), settings)
+        if s.get("grade") != grade:
+            out.append(suggestion(s, "grade", grade, reason))
     return out
 
 
@@ -141,16 +238,21 @@ def _count(n: float, total: int) -> int:
     return math.ceil(n * total) if n < 1 else int(n)
 
 
-def abc(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
-    """Active customers of each kind by cumulative share of the last 12 months' collections."""
+def abc(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> dict[str, str]:
+    """The Pareto class of each active customer within its kind, by cumulative share of the
+    last ``abc_months`` months' collections: A while the share before it is under ``abc.A``,
+    B under ``abc.B``, C the rest and any customer that collected 0. Reported as ``abc``,
+    never as the grade; a customer with no collections reported in those months has none."""
     kinds: dict[str, list[tuple[dict, dict]]] = {}
     for s, f in rows:
         if s.get("status") == "active":
             kinds.setdefault(s.get("kind") or "", []).append((s, f))
-    return [r for group in kinds.values() for r in _abc_group(group, settings, today)]
+    return {cid: cls for group in kinds.values()
+            for cid, cls in _abc_group(group, settings, today).items()}
 
 
-def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
+def _abc_group(rows: list[tuple[dict, dict]], settings: Settings,
+               today: dt.date) -> dict[str, str]:
     cfg = settings.classify
     months = months_before(today, cfg.abc_months)
     # A customer with no collections reported in the window cannot be ranked on them.
@@ -158,21 +260,15 @@ def _abc_group(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date
               if any(reported(f, m) for m in months)]
     total = sum(c for _, c in active)
     if not total:
-        return []
-    out = []
+        return {}
+    out = {}
     running = 0.0
     for s, amount in sorted(active, key=lambda sc: (-sc[1], sc[0]["id"])):
         before = running / total
         running += amount
-        grade = "A" if before < cfg.abc.get("A", 0.8) else (
+        cls = "A" if before < cfg.abc.get("A", 0.8) else (
             "B" if before < cfg.abc.get("B", 0.95) else "C")
-        if amount == 0:
-            grade = "C"
-        if s.get("grade") != grade:
-            kind = Message(f"kind_{s.get('kind') or 'customer'}")
-            out.append(suggestion(s, "grade", grade, Message("abc_share", {
-                "amount": amount, "months": len(months), "share": running / total,
-                "kind": kind})))
+        out[s["id"]] = "C" if amount == 0 else cls
     return out
 
 
@@ -190,8 +286,8 @@ def paying_run(facts: dict[str, Any], window: list[str]) -> list[str]:
 
 
 def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
-    """Prospects paying ``active_after_months`` reported months in a row become active; active
-    customers with ``inactive_months`` reported months of no collections become C."""
+    """Prospects paying ``active_after_months`` reported months in a row, the run ending in
+    the last ``inactive_months``, become active; a terminated customer leaves its route."""
     out = []
     cfg = settings.classify
     quiet = months_before(today, cfg.inactive_months)
@@ -201,10 +297,6 @@ def status(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) ->
             out.append(suggestion(s, "status", "active", Message("paying_run", {
                 "count": len(run), "first": run[0], "last": run[-1],
                 "amount": collections(f, run)})))
-        elif (s.get("status") == "active" and s.get("grade") != "C"
-              and collections(f, quiet) == 0 and all(reported(f, m) for m in quiet)):
-            out.append(suggestion(s, "grade", "C", Message(
-                "no_collections", {"months": settings.classify.inactive_months})))
         if s.get("status") == "terminated" and s.get("route"):
             out.append(suggestion(s, "route", None, Message("terminated_on_route")))
     return out
@@ -234,16 +326,15 @@ def relationship(rows: list[tuple[dict, dict]], settings: Settings) -> list[dict
 
 
 def classify(rows: list[tuple[dict, dict]], settings: Settings, today: dt.date) -> list[dict]:
-    # Status rules come first: "no collections for three months" outranks an ABC grade.
-    found = (status(rows, settings, today) + tiers(rows, settings, today)
-             + abc(rows, settings, today) + relationship(rows, settings))
-    # A status change decides the grade: drop an ABC grade that contradicts it.
-    promoted = {r["customer"] for r in found if r["field"] == "status"}
-    merged: dict[tuple[str, str], dict] = {}
-    for r in found:
-        merged.setdefault((r["customer"], r["field"]), r)
-    for cid in promoted:
-        if (cid, "grade") not in merged:
-            s = next(s for s, _ in rows if s["id"] == cid)
-            merged[(cid, "grade")] = suggestion(s, "grade", "B", Message("new_active_b"))
-    return sorted(merged.values(), key=lambda r: (r["customer"], r["field"]))
+    """Every suggestion, each with the customer's Pareto class ``abc`` beside it. A grade
+    follows the tier suggested in the same run, and a prospect's promotion to active."""
+    moved = status(rows, settings, today)
+    placed = tiers(rows, settings, today)
+    promoted = {r["customer"] for r in moved
+                if r["field"] == "status" and r["suggested"] == "active"}
+    tier_of = {r["customer"]: r["suggested"] for r in placed}
+    found = (moved + placed + grades(rows, settings, today, tier_of, promoted)
+             + relationship(rows, settings))
+    classes = abc(rows, settings, today)
+    return sorted(({**r, "abc": classes.get(r["customer"])} for r in found),
+                  key=lambda r: (r["customer"], r["field"]))

@@ -1,8 +1,9 @@
 """The monthly statement of collections and relationship expenses (``kq expenses``), with the
 rule checks of 客情费: nothing spent where nothing was collected, payouts within a share of
 collections, special expenses for a new customer applied for before the contract, each rep's
-cash advances under the cap, expenses only to the customer's buyer, store head, owner or staff
-(客情费使用范围), and the statement due on the n-th working day. A month whose
+cash advances under the cap, expenses only within the manual's scope (客情费使用范围: the
+customer's purchasing staff and leaders, a new customer, the customer's events), and the
+statement due on the n-th working day. A month whose
 collections are not reported is unknown: the collection rules are not checked for it. What a
 check finds is a :class:`~kqcli.core.messages.Message`, worded by the renderer."""
 
@@ -66,28 +67,49 @@ def special_check(expense: dict[str, Any], since: str | None) -> list[Message]:
 
 
 def recipient_check(expense: dict[str, Any], contacts: list[dict[str, Any]] | None,
-                    settings: Settings) -> tuple[str, Message] | None:
-    """(result, message) of who an expense went to (客情费使用范围): a contact of the customer
-    whose role contains one of ``expenses.allowed_roles`` (a 采购经理 is a 采购).
+                    settings: Settings, status: str | None = None) -> tuple[str, Message] | None:
+    """(result, message) of whom an expense went to (客情费使用范围): ① the customer's
+    purchasing staff and ② the head of purchasing (a contact with ``function: purchasing``),
+    ③ the company leader over purchasing (``level: executive``), or a contact whose role is
+    exactly one of ``expenses.allowed_roles``; ④ winning a new customer (a prospect, or a
+    special expense) and ⑤ the customer's events (a purpose in ``expenses.event_purposes``)
+    need no recipient. Anything else is outside the scope.
 
-    None where the rule does not apply: no recipient, or no allowed roles (the rule is off).
-    A customer with no contacts recorded is not checked: unknown is not "nobody".
+    Not checked (unknown is not "nobody"): an expense that names no recipient, and one for a
+    customer with no contacts recorded. None where the contacts were not read at all.
     """
-    roles = settings.expenses.allowed_roles
+    cfg = settings.expenses
     recipient = (expense.get("recipient") or "").strip()
-    if not recipient or not roles or contacts is None:
+    purpose = (expense.get("purpose") or "").strip().casefold()
+    if status == "prospect" or expense.get("kind") == "special":
+        return "ok", Message("new_customer_expense")
+    if purpose and purpose in {p.strip().casefold() for p in cfg.event_purposes}:
+        return "ok", Message("event_expense")
+    where = {"amount": expense["amount"], "date": expense["date"]}
+    if not recipient:
+        return "unchecked", Message("no_recipient", where)
+    if contacts is None:
         return None
     if not contacts:
         return "unchecked", Message("no_contacts", {"recipient": recipient})
-    found = [c.get("role") or "" for c in contacts if (c.get("name") or "").strip() == recipient]
-    allowed = next((r for r in found if any(a in r for a in roles)), None)
+    found = [c for c in contacts if (c.get("name") or "").strip() == recipient]
+    if not found:
+        return "broken", Message("recipient_not_a_contact", {**where, "recipient": recipient})
+    roles = {r.strip() for r in cfg.allowed_roles}
+    if any(c.get("level") == "executive" for c in found):
+        return "ok", Message("executive_recipient", {"recipient": recipient})
+    if any(c.get("function") == "purchasing" for c in found):
+        return "ok", Message("purchasing_recipient", {"recipient": recipient})
+    allowed = next((c["role"].strip() for c in found if (c.get("role") or "").strip() in roles),
+                   None)
     if allowed is not None:
         return "ok", Message("allowed_recipient", {"recipient": recipient, "role": allowed})
-    who = (Message("contact_roles", {"recipient": recipient,
-                                     "roles": [r or Message("no_role") for r in found]})
-           if found else Message("not_a_contact", {"recipient": recipient}))
+    who = Message("contact_roles", {"recipient": recipient,
+                                    "roles": [c.get("role") or Message("no_role") for c in found]})
     return "broken", Message("outside_recipients", {
-        "amount": expense["amount"], "date": expense["date"], "who": who, "roles": list(roles)})
+        **where, "who": who,
+        "roles": [Message("purchasing_function"), Message("executive_level"),
+                  *cfg.allowed_roles]})
 
 
 def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> list[dict[str, Any]]:
@@ -106,7 +128,7 @@ def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> 
         violations, unchecked = collection_checks(total, collected, month, settings)
         for e in spent:
             violations += special_check(e, s.get("since"))
-            check = recipient_check(e, f.get("contacts"), settings)
+            check = recipient_check(e, f.get("contacts"), settings, s.get("status"))
             violations += [check[1]] if check and check[0] == "broken" else []
         out.append({
             "customer": s["id"], "name": s["name"], "owner": s.get("owner"), "month": month,
@@ -153,7 +175,7 @@ def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict
                     "message": Message("advances_drawn", {
                         "owner": summary.get("owner") or Message("the_rep"), "month": month,
                         "drawn": drawn, "cap": cap})})
-    check = recipient_check(expense, facts.get("contacts"), settings)
+    check = recipient_check(expense, facts.get("contacts"), settings, summary.get("status"))
     if check:
         out.append({"rule": "allowed_recipient", "result": check[0], "message": check[1]})
     return out

@@ -92,7 +92,9 @@ def ledger(customer: Customer) -> dict[str, Any]:
                       "purpose": e.purpose} for e in customer.expenses],
         "monthly": _monthly(visits),
         "contact_stats": _contact_stats(customer),
-        "contacts": [{"name": c.name, "role": c.role} for c in customer.contacts],
+        "contacts": [{"name": c.name, "role": c.role,
+                      "function": c.function.value if c.function else None,
+                      "level": c.level.value if c.level else None} for c in customer.contacts],
         "assessments": customer.assessments,
         "synergy": customer.synergy,
         "business": customer.business.model_dump(

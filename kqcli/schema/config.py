@@ -250,6 +250,29 @@ class Score(Section):
     synergy: list[SynergyFactor] = DEFAULT_SYNERGY
 
 
+class Qualified(Section):
+    """A 现有客户 meets the standard (合格, grade A or B; C 不合格 when not) with collections in
+    ``collections`` and figures reported by ``due.report_day`` in ``on_time`` of the last
+    ``months`` months whose report is due."""
+
+    months: int = Field(3, ge=1, description="the last N months whose figures are due")
+    collections: int = Field(2, ge=0, description="months with collections above 0 among them")
+    on_time: int = Field(2, ge=0, description="months reported on time among them")
+
+    @field_validator("months")
+    @classmethod
+    def _bounded(cls, months: int) -> int:
+        return check_most(months, 120)
+
+    @model_validator(mode="after")
+    def _within_the_months(self) -> Qualified:
+        for name in ("collections", "on_time"):
+            if getattr(self, name) > self.months:
+                raise ValueError(f"{name} {getattr(self, name)} is above months {self.months}: "
+                                 f"it counts months among the last {self.months}")
+        return self
+
+
 class Classify(Section):
     tiers: dict[str, float] = Field(
         {"key": 20, "secondary": 20, "normal": 30},
@@ -258,13 +281,17 @@ class Classify(Section):
     weights: dict[str, float] = {
         "turnover": 0.4, "consumers": 0.2, "strength": 0.2, "management": 0.2,
     }
-    abc: dict[str, float] = Field({"A": 0.8, "B": 0.95}, description="cumulative collection share")
+    abc: dict[str, float] = Field({"A": 0.8, "B": 0.95}, description="cumulative collection "
+                                  "share: the abc column (Pareto), never the grade")
     abc_months: int = 12
-    inactive_months: int = Field(3, description="active with no collections this long: demote")
+    inactive_months: int = Field(3, description="a prospect's paying run ends in these last "
+                                 "months")
     active_after_months: int = Field(2, description="a prospect becomes active after collections "
                                      "in this many consecutive reported months (持续回款)")
     key_min_revenue: float | None = Field(None, ge=0, description="never suggest key below this "
                                           "annual revenue (business.annual_revenue); null: no floor")
+    qualified: Qualified = Field(Qualified(), description="grade: C below this standard; A "
+                                 "for the key tier above it, B for the others")
 
     @field_validator("abc_months", "inactive_months", "active_after_months")
     @classmethod
@@ -294,15 +321,20 @@ class Expenses(Section):
     spot_checks: int = Field(3, description="customers per rep the manager spot-checks")
     max_share: float = Field(0.05, description="expenses above this share of collections are flagged")
     allowed_roles: list[str] = Field(
-        ["采购", "店长", "老板", "店员"],
-        description="客情费使用范围: a recipient must be a contact whose role contains one of these")
+        ["采购", "采购经理", "店长", "老板"],
+        description="客情费使用范围: contacts in exactly one of these roles may receive expenses, "
+                    "besides any with function purchasing or level executive")
+    event_purposes: list[str] = Field(
+        ["event", "活动", "发布会", "联谊会"],
+        description="an expense with exactly one of these purposes is for the customer's event "
+                    "and needs no recipient")
 
     @field_validator("allowed_roles")
     @classmethod
     def _roles_named(cls, roles: list[str]) -> list[str]:
         if any(not role.strip() for role in roles):
-            raise ValueError("an empty role would allow every contact: name each role, e.g. "
-                             "[采购, 店长, 老板, 店员] ([] turns the check off)")
+            raise ValueError("an empty role names nobody: name each role, e.g. "
+                             "[采购, 采购经理, 店长, 老板] ([]: only function and level count)")
         return roles
 
     @field_validator("statement_working_day", "check_working_day", "pay_working_day")

@@ -56,6 +56,7 @@ def run(
 
     Example: kq figures hxdyf 2026-11 --collections 118000 --sell-out 95000 --inventory 41000
     """
+    from ..core.amounts import amount
     from ..core.interaction import parse_day
     from ..writer import edit_customer
     from ..yamledit import set_in
@@ -86,7 +87,7 @@ def run(
         return text
 
     verb = "updated" if month in model.months else "added"
-    shown = ", ".join(f"{k} {v}" for k, v in entry.items() if k != "reported")
+    shown = ", ".join(f"{k} {amount(v)}" for k, v in entry.items() if k != "reported")
     sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} {shown}")
     typer.echo(f"{verb} {month} for {match.name}: {shown}" + (f" (commit {sha})" if sha else ""))
 

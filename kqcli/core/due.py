@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
 from . import dates
+from .amounts import amount
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -431,13 +432,13 @@ class CustomerRules:
                     and all(a > b for a, b in zip(run, run[1:], strict=False))
                     and _consecutive(keys[-cfg.falling_months:])):
                 self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
-                         + " → ".join(f"{v:g}" for v in run))
+                         + " → ".join(amount(v) for v in run))
         if keys:
             latest = months[keys[-1]]
             inventory, sell_out = latest.get("inventory"), latest.get("sell_out")
             if inventory is not None and sell_out and inventory > cfg.inventory_ratio * sell_out:
-                self.add("risk", self.today, 0, f"{keys[-1]} 库存 {inventory:g} 远高于出销 "
-                         f"{sell_out:g} (>{cfg.inventory_ratio:g} 倍)")
+                self.add("risk", self.today, 0, f"{keys[-1]} 库存 {amount(inventory)} 远高于出销 "
+                         f"{amount(sell_out)} (>{cfg.inventory_ratio:g} 倍)")
             if latest.get("stockout"):
                 self.add("risk", self.today, 0, f"{keys[-1]} 断货")
         for name, since_text in self.f.get("competitors", []):
@@ -475,8 +476,8 @@ class CustomerRules:
             gone = shipped - sold - increase
             if gone > share * shipped:
                 self.add("risk", self.today, 0,
-                         f"{key} 疑似冲货: 提货 {shipped:g}, 出销 {sold:g}, 库存变化 "
-                         f"{increase:+g}; {gone:g} ({gone / shipped:.0%}) 去向不明 "
+                         f"{key} 疑似冲货: 提货 {amount(shipped)}, 出销 {amount(sold)}, 库存变化 "
+                         f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) 去向不明 "
                          f"(>{share:.0%})")
             return
 

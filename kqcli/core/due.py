@@ -429,7 +429,7 @@ class CustomerRules:
         for figure, label in (("collections", "回款"), ("sell_out", "出销")):
             run = [months[k].get(figure) for k in keys[-cfg.falling_months:]]
             if (len(run) == cfg.falling_months and None not in run
-                    and all(a > b for a, b in zip(run, run[1:], strict=False))
+                    and falling_run(run, cfg.decline_min)
                     and _consecutive(keys[-cfg.falling_months:])):
                 self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
                          + " → ".join(amount(v) for v in run))
@@ -480,6 +480,13 @@ class CustomerRules:
                          f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) 去向不明 "
                          f"(>{share:.0%})")
             return
+
+
+def falling_run(values: list[float], decline_min: float) -> bool:
+    """Each value at least ``decline_min`` (a share) below the one before: 756000 -> 705000
+    -> 700000 is not falling (the last step is 0.7 %) with the default 0.05."""
+    return all(b < a and (a - b) / a >= decline_min - 1e-12  # 5 % of 705,000 is 5 %, not 4.99…
+               for a, b in zip(values, values[1:], strict=False))
 
 
 def _consecutive(keys: list[str]) -> bool:

@@ -127,7 +127,8 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
                   ("sell_out", "出销"), ("movement", "动销"))]
         sections.append(_table(months[:6], [
             Column("month", "月份", token=True), *money, Column("reported", "上报", token=True),
-            Column("changes", "经营变化")], "月度 months"))
+            Column("changes", "经营变化"), Column("waived", "免报", token=True),
+            Column("note", "备注")], "月度 months"))
     if c.get("expenses"):
         sections.append(_table(c["expenses"][-6:], [
             Column("date", "日期", token=True), Column("amount", "金额", amount, justify="right"),

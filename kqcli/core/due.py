@@ -348,23 +348,38 @@ class CustomerRules:
                           lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发")
 
     def report_missing(self) -> None:
+        """Every month whose report deadline (``due.report_day`` of the month after) has passed
+        stays owed until it is reported or waived (``kq figures … --waive``): one row per
+        customer naming the owed months, oldest first, due on the oldest one's deadline."""
         if self.s.get("status") != "active":
             return
-        months = self.f.get("months", {})
-        deadline_day = self.cfg.due.report_day
-        month_start = dates.add_months(self.today.replace(day=1), -1)
-        deadline = self.today.replace(day=deadline_day)
-        if deadline > self.today:  # this month's deadline is ahead: chase the month before
-            month_start = dates.add_months(month_start, -1)
-            deadline = dates.add_months(deadline.replace(day=1), -1).replace(day=deadline_day)
-        key = month_start.strftime("%Y-%m")
+        day = self.cfg.due.report_day
+        latest = dates.add_months(self.today.replace(day=1), -1)
+        if self.today.replace(day=day) > self.today:  # this month's deadline is ahead
+            latest = dates.add_months(latest, -1)
+        last_due = dates.month_key(latest)
+        reports = self.f.get("reports")
+        if reports is None:  # facts made before kq kept them: last month alone, as kq did
+            reported = (self.f.get("months", {}).get(last_due) or {}).get("reported")
+            reports = {"from": last_due, "last": last_due, "open": [] if reported else [last_due]}
+        owed = [m for m in reports["open"] if m <= last_due]
+        start = max(reports["from"] or last_due, _next_month(reports["last"]))
+        month = dt.date.fromisoformat(f"{start}-01")
+        while dates.month_key(month) <= last_due:
+            owed.append(dates.month_key(month))
+            month = dates.add_months(month, 1)
         since = _d(self.s.get("since"))
-        if since and since >= dates.add_months(month_start, 1):
-            return  # the customer started after that month
-        if (months.get(key) or {}).get("reported"):
+        if since is not None:  # the customer started after those months
+            owed = [m for m in owed if m >= dates.month_key(since)]
+        if not owed:
             return
+        deadline = dates.add_months(dt.date.fromisoformat(f"{owed[0]}-01"), 1).replace(day=day)
+        if len(owed) == 1:
+            note = f"截止 {deadline.isoformat()}"
+        else:
+            note = f"共 {len(owed)} 个月, 最早截止 {deadline.isoformat()}"
         self.add("report_missing", deadline, self.cfg.leads.report_missing,
-                 f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
+                 f"{owed_months_text(owed)} 的出销/库存/动销未上报 ({note})")
 
     def intel(self) -> None:
         """A claim stays listed until a second independent source or ``dismissed:``."""
@@ -480,6 +495,25 @@ class CustomerRules:
                          f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) 去向不明 "
                          f"(>{share:.0%})")
             return
+
+
+def _next_month(key: str | None) -> str:
+    """The month after ``key`` (YYYY-MM); "" (before every month) for None."""
+    if not key:
+        return ""
+    return dates.month_key(dates.add_months(dt.date.fromisoformat(f"{key}-01"), 1))
+
+
+def owed_months_text(months: list[str]) -> str:
+    """``2026-10``, ``2026-09、2026-11``; three or more months in a row as one span:
+    ``2026-03~2026-08、2026-10``."""
+    runs: list[list[str]] = []
+    for month in months:
+        if runs and _next_month(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{r[0]}~{r[-1]}" if len(r) >= 3 else "、".join(r) for r in runs)
 
 
 def falling_run(values: list[float], decline_min: float) -> bool:

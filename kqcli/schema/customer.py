@@ -150,6 +150,9 @@ class Month(Strict):
     stockout: bool | None = None
     reported: Day | None = Field(None, description="the day the customer reported the figures")
     changes: str | None = Field(None, description="changes in the customer's business (经营变化)")
+    waived: Day | None = Field(None, description="the day the month was waived: it will never "
+                                                 "be reported and is no longer owed (kq figures --waive)")
+    note: str | None = Field(None, description="why the month was waived")
 
 
 class Expense(Strict):

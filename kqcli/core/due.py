@@ -92,6 +92,7 @@ class CustomerRules:
         self.calendar = calendar or work_calendar(settings)
         self.out: list[Reminder] = []
         self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
+        self.risks: list[tuple[str, str, bool]] = []  # (fingerprint, message, acknowledged)
 
     def listed(self, due: dt.date, lead: int) -> bool:
         """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
@@ -446,33 +447,50 @@ class CustomerRules:
             if (len(run) == cfg.falling_months and None not in run
                     and falling_run(run, cfg.decline_min)
                     and _consecutive(keys[-cfg.falling_months:])):
-                self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
-                         + " → ".join(amount(v) for v in run))
+                self.risk_row(figure, [*keys[-cfg.falling_months:], *run], self.today,
+                              f"{label}连续 {cfg.falling_months} 个月下滑: "
+                              + " → ".join(amount(v) for v in run))
         if keys:
             latest = months[keys[-1]]
             inventory, sell_out = latest.get("inventory"), latest.get("sell_out")
             if inventory is not None and sell_out and inventory > cfg.inventory_ratio * sell_out:
-                self.add("risk", self.today, 0, f"{keys[-1]} 库存 {amount(inventory)} 远高于出销 "
-                         f"{amount(sell_out)} (>{cfg.inventory_ratio:g} 倍)")
+                self.risk_row("inventory", [keys[-1], inventory, sell_out], self.today,
+                              f"{keys[-1]} 库存 {amount(inventory)} 远高于出销 "
+                              f"{amount(sell_out)} (>{cfg.inventory_ratio:g} 倍)")
             if latest.get("stockout"):
-                self.add("risk", self.today, 0, f"{keys[-1]} 断货")
+                self.risk_row("stockout", [keys[-1]], self.today, f"{keys[-1]} 断货")
         for name, since_text in self.f.get("competitors", []):
             since = _d(since_text)
             if 0 <= (self.today - since).days <= cfg.competitor_new_days:
-                self.add("risk", self.today, 0, f"新进竞品 {name} ({since_text})")
+                self.risk_row("competitor", [name, since_text], self.today,
+                              f"新进竞品 {name} ({since_text})")
         if self.s.get("kind") == "distributor":
             self.dumping(months, keys)
         declining = self.f.get("profit_chain")
         if declining:
-            self.add("risk", self.today, 0, f"利润链断裂: {', '.join(declining)} 衰退, "
-                     "没有成长或成熟期产品接替")
+            self.risk_row("profit_chain", declining, self.today, f"利润链断裂: "
+                          f"{', '.join(declining)} 衰退, 没有成长或成熟期产品接替")
         if self.s.get("tier") == "key" or self.s.get("kind") == "key_account":
             cadence = 7 if self.s.get("route") else cadence_of(self.s, self.cfg)[1]
             last = _d(self.f.get("last_interaction"))
             limit = round(cfg.untouched_factor * cadence)
             if last is not None and (self.today - last).days > limit:
-                self.add("risk", last + dt.timedelta(days=limit), 0,
-                         f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+                self.risk_row("untouched", [last.isoformat()], last + dt.timedelta(days=limit),
+                              f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+
+    def risk_row(self, kind: str, basis: list[Any], due: dt.date, message: str) -> None:
+        """A risk, unless acknowledged (``kq ack``): an ack hides the rows whose fingerprint it
+        saw, from its ``on`` day through its ``until`` (for good without one). The fingerprint
+        is taken of what the risk was computed from (the months and figures, the competitor,
+        the last contact), so new or changed figures list the risk again."""
+        mark = risk_fingerprint(kind, basis)
+        hidden = any(a["reason"] == "risk" and mark in a["seen"]
+                     and _d(a["on"]) <= self.today  # type: ignore[operator]
+                     and (a["until"] is None or self.today <= _d(a["until"]))  # type: ignore[operator]
+                     for a in self.f.get("acks", ()))
+        self.risks.append((mark, message, hidden))
+        if not hidden:
+            self.add("risk", due, 0, message)
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.
@@ -490,11 +508,19 @@ class CustomerRules:
             increase = stock - stock_before
             gone = shipped - sold - increase
             if gone > share * shipped:
-                self.add("risk", self.today, 0,
-                         f"{key} 疑似冲货: 提货 {amount(shipped)}, 出销 {amount(sold)}, 库存变化 "
-                         f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) 去向不明 "
-                         f"(>{share:.0%})")
+                self.risk_row("dumping", [key, *figures], self.today,
+                              f"{key} 疑似冲货: 提货 {amount(shipped)}, 出销 {amount(sold)}, 库存变化 "
+                              f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) "
+                              f"去向不明 (>{share:.0%})")
             return
+
+
+def risk_fingerprint(kind: str, basis: list[Any]) -> str:
+    """``collections:3f2a9c01``: the kind of risk and a short hash of what it was computed
+    from (numbers as floats, so 1000 and 1000.0 are the same figure)."""
+    text = "|".join(repr(float(v)) if isinstance(v, int | float) and not isinstance(v, bool)
+                    else str(v) for v in basis)
+    return f"{kind}:{hashlib.blake2b(text.encode(), digest_size=4).hexdigest()}"
 
 
 def _next_month(key: str | None) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .enums import (
+    AckReason,
     Done,
     EventKind,
     ExpenseKind,
@@ -178,6 +179,26 @@ class Intel(Strict):
     note: str | None = None
 
 
+class Ack(Strict):
+    """An acknowledged reminder (kq ack): the risk rows it saw (``seen``, a fingerprint of the
+    figures each was computed from) stay hidden until ``until`` has passed, or for good while
+    those figures stay the same; a risk computed from other figures is listed again."""
+
+    reason: Aliased(AckReason)
+    on: Day = Field(description="the day it was acknowledged")
+    until: Day | None = Field(None, description="hidden through this day (none: until the "
+                                                "figures change)")
+    note: str | None = None
+    seen: list[str] = Field([], description="fingerprints of the rows acknowledged, "
+                                            "as kq ack wrote them")
+
+    @model_validator(mode="after")
+    def _until_after_on(self) -> Ack:
+        if self.until is not None and self.until < self.on:
+            raise ValueError(f"until {self.until.isoformat()} is before on {self.on.isoformat()}")
+        return self
+
+
 class Handover(Strict):
     """The last change of owner (kq reassign, kq claim): the new owner visits within the
     customer's cadence, and a claimed customer leaves the pool from this day."""
@@ -235,6 +256,7 @@ class Customer(Strict):
     )
     expenses: list[Expense] = []
     intel: list[Intel] = []
+    acks: list[Ack] = Field([], description="acknowledged risks (kq ack)")
 
     @field_validator("grade")
     @classmethod

@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "intel": ("intel",
              'Record intel (信息) and its sources: a claim is trusted from two independent '
              'sources.'),
+    "ack": ("ack",
+             "Acknowledge a customer's risk rows: kq due hides them until --until has passed or "
+             'the\n'
+             'figures they were computed from change.'),
     "history": ("history",
              'Field-level changes from git, newest first: grade: B → A, visits: +1 '
              '(2026-11-24 visit).'),

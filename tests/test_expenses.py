@@ -121,7 +121,7 @@ def test_rep_line_names_the_customers_not_checked():
 
 def test_expenses_above_five_percent_of_collections_are_flagged():
     text = shop(100000, "{date: 2026-10-05, amount: 3000}", "{date: 2026-10-25, amount: 2500}")
-    assert violations(text) == ["expenses 5500 above 5% of collections 100000"]
+    assert violations(text) == ["expenses 5,500 above 5% of collections 100,000"]
 
 
 def test_expenses_of_exactly_five_percent_are_fine():
@@ -131,7 +131,7 @@ def test_expenses_of_exactly_five_percent_are_fine():
 def test_share_of_collections_comes_from_kq_yaml():
     text = shop(100000, "{date: 2026-10-05, amount: 5000}")
     assert violations(text, kq_yaml="expenses: {max_share: 0.04}\n") == [
-        "expenses 5000 above 4% of collections 100000"]
+        "expenses 5,000 above 4% of collections 100,000"]
 
 
 def test_special_expense_applied_after_the_contract_is_flagged():
@@ -173,14 +173,14 @@ def test_rep_advances_above_three_thousand_are_flagged():
     )
     reps = {r["owner"]: r for r in per_rep(rows, settings(), MONTH)}
     assert reps["张强"]["advances"] == 3500
-    assert english(reps["张强"]["violations"]) == ["cash advances 3500 above the cap 3000"]
+    assert english(reps["张强"]["violations"]) == ["cash advances 3,500 above the cap 3,000"]
     assert (reps["李明"]["advances"], english(reps["李明"]["violations"])) == (3000, [])
 
 
 def test_advance_cap_comes_from_kq_yaml():
     rows = lines(shop(100000, "{date: 2026-10-03, amount: 3000, advance: true}"))
     [rep] = per_rep(rows, settings("expenses: {advance_cap: 2000}\n"), MONTH)
-    assert english(rep["violations"]) == ["cash advances 3000 above the cap 2000"]
+    assert english(rep["violations"]) == ["cash advances 3,000 above the cap 2,000"]
 
 
 def test_rep_line_totals_and_the_customers_rule_breaks():
@@ -289,7 +289,7 @@ def test_advances_above_the_cap_are_shown_by_owner_and_exit_one(make_repo, kq):
                 "--by", "owner", "--format", "json")
     assert result.exit_code == 1
     reps = {r["owner"]: r["violations"] for r in json.loads(result.stdout)}
-    assert reps == {"张强": ["cash advances 3500 above the cap 3000"], "李明": []}
+    assert reps == {"张强": ["cash advances 3,500 above the cap 3,000"], "李明": []}
 
 
 def test_by_owner_table_title_names_the_deadline(make_repo, kq):

@@ -139,8 +139,8 @@ def test_shipments_beyond_sell_out_and_stock_increase_are_dumping():
           2026-09: {inventory: 50000}
           2026-10: {shipments: 100000, sell_out: 40000, inventory: 60000}
     """)
-    assert due(text, "risk") == [("2026-11-24", 0, "2026-10 疑似冲货: 提货 100000, 出销 40000, "
-                                                   "库存变化 +10000; 50000 (50%) 去向不明 (>30%)")]
+    assert due(text, "risk") == [("2026-11-24", 0, "2026-10 疑似冲货: 提货 100,000, 出销 40,000, "
+                                                   "库存变化 +10,000; 50,000 (50%) 去向不明 (>30%)")]
 
 
 def test_a_gap_of_exactly_the_share_is_not_dumping():
@@ -159,8 +159,8 @@ def test_dumping_skips_a_month_whose_figures_are_missing():
           2026-09: {shipments: 80000, sell_out: 20000, inventory: 10000}
           2026-10: {shipments: 100000, inventory: 60000}
     """)
-    assert due(text, "risk") == [("2026-11-24", 0, "2026-09 疑似冲货: 提货 80000, 出销 20000, "
-                                                   "库存变化 +10000; 50000 (62%) 去向不明 (>30%)")]
+    assert due(text, "risk") == [("2026-11-24", 0, "2026-09 疑似冲货: 提货 80,000, 出销 20,000, "
+                                                   "库存变化 +10,000; 50,000 (62%) 去向不明 (>30%)")]
 
 
 def test_stock_that_fell_without_being_sold_out_also_left_the_territory():
@@ -169,8 +169,8 @@ def test_stock_that_fell_without_being_sold_out_also_left_the_territory():
           2026-09: {inventory: 80000}
           2026-10: {shipments: 100000, sell_out: 90000, inventory: 50000}
     """)
-    assert due(text, "risk") == [("2026-11-24", 0, "2026-10 疑似冲货: 提货 100000, 出销 90000, "
-                                                   "库存变化 -30000; 40000 (40%) 去向不明 (>30%)")]
+    assert due(text, "risk") == [("2026-11-24", 0, "2026-10 疑似冲货: 提货 100,000, 出销 90,000, "
+                                                   "库存变化 -30,000; 40,000 (40%) 去向不明 (>30%)")]
 
 
 def test_dumping_share_is_configurable():

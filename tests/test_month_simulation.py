@@ -64,9 +64,9 @@ def _act(reminder, customer, day: dt.date) -> None:
     elif reminder.reason in ("follow_up", "birthday", "holiday", "event", "anniversary", "opening"):
         log("call")
     elif reminder.reason == "report_missing":
-        month = reminder.message.split(" ")[0]
-        customer.months[month] = Month(reported=day, collections=1000, sell_out=900,
-                                       inventory=500)
+        for month in reminder.message.split(" ")[0].split("、"):  # every month owed
+            customer.months[month] = Month(reported=day, collections=1000, sell_out=900,
+                                           inventory=500)
     elif reminder.reason == "intel_unconfirmed":
         for item in customer.intel:
             if item.claim in reminder.message and item.dismissed is None:

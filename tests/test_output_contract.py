@@ -192,7 +192,7 @@ def test_a_classify_reason_reads_in_english_and_chinese(message, english, chines
      "红河建隆医药: special expense applied 2026-10-20 after the contract 2026-10-15: invalid "
      "(须签约前申请)", "红河建隆医药: 专项费用 2026-10-20 申请, 晚于签约 2026-10-15: 无效 (须签约前申请)"),
     (Message("advance_cap", {"advances": 3500, "cap": 3000.0}),
-     "cash advances 3500 above the cap 3000", "借支 3500 超过上限 3000"),
+     "cash advances 3,500 above the cap 3,000", "借支 3,500 超过上限 3,000"),
     (Message("outside_recipients", {
         "amount": 200, "date": "2026-10-20", "roles": ["采购", "店长"],
         "who": Message("contact_roles", {"recipient": "小孔", "roles": [Message("no_role")]})}),

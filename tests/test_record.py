@@ -117,7 +117,7 @@ def test_figures_create_months_in_a_file_without_them(make_repo, kq):
 def test_figures_say_what_they_recorded(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "figures", "hx", "2026-11", "--collections", "118000")
-    assert result.stdout == "added 2026-11 for 华信大药房(人民路店): collections 118000\n"
+    assert result.stdout == "added 2026-11 for 华信大药房(人民路店): collections 118,000\n"
 
 
 def test_figures_without_any_figure_are_a_usage_error(make_repo, kq):
@@ -170,8 +170,8 @@ def test_figures_refuse_when_the_file_changed_after_it_was_read(make_repo, kq, m
 def test_figures_commit_with_a_message_that_says_what_was_set(git_repo, kq):
     root = git_repo({"hx": SHOP})
     _run(kq, root, "figures", "hx", "2026-11", "--collections", "118000", "--sell-out", "95000")
-    assert _last_commit(root) == "figures: 华信大药房(人民路店) 2026-11 collections 118000, " \
-                                 "sell_out 95000\n"
+    assert _last_commit(root) == "figures: 华信大药房(人民路店) 2026-11 collections 118,000, " \
+                                 "sell_out 95,000\n"
 
 
 def test_figures_help_has_an_example(kq):
@@ -213,15 +213,15 @@ def test_expense_checks_print_in_english_with_lang_en(make_repo, kq):
     result = _run(kq, root, "--lang", "en", "expense", "hx", "6000", "--purpose", "宴请",
                   "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  BROKEN      expenses 6300 above 5% of collections 120000",
-        "  not checked expense 6000 on 2026-10-20 names no recipient: 客情费使用范围 not checked"]
+        "  BROKEN      expenses 6,300 above 5% of collections 120,000",
+        "  not checked expense 6,000 on 2026-10-20 names no recipient: 客情费使用范围 not checked"]
 
 
 def test_expense_within_the_share_of_collections_is_ok(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "100", "--purpose", "礼品", "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  通过   2026-10 客情费 400, 占回款 120000 的 0.3%",
+        "  通过   2026-10 客情费 400, 占回款 120,000 的 0.3%",
         "  未核对 2026-10-20 的客情费 100 没有写明对象: 客情费使用范围未核对"]
 
 
@@ -229,8 +229,8 @@ def test_expense_above_the_share_of_collections_is_broken(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "6000", "--purpose", "宴请", "--date", "2026-10-20")
     assert result.stdout.splitlines()[1:] == [
-        "  违规   客情费 6300 超过回款 120000 的 5%",
-        "  未核对 2026-10-20 的客情费 6000 没有写明对象: 客情费使用范围未核对"]
+        "  违规   客情费 6,300 超过回款 120,000 的 5%",
+        "  未核对 2026-10-20 的客情费 6,000 没有写明对象: 客情费使用范围未核对"]
 
 
 def test_expense_in_a_month_reported_with_nothing_collected_is_broken(make_repo, kq):
@@ -256,7 +256,7 @@ def test_expense_from_the_cash_advance_counts_the_reps_other_customers(make_repo
     result = _run(kq, root, "expense", "hx", "200", "--purpose", "礼品", "--date", "2026-10-20",
                   "--advance")
     assert result.stdout.splitlines()[2:] == [
-        "  违规   李明 2026-10 借支 3100, 上限 3000",
+        "  违规   李明 2026-10 借支 3,100, 上限 3,000",
         "  未核对 2026-10-20 的客情费 200 没有写明对象: 客情费使用范围未核对"]
 
 

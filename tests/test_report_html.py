@@ -121,7 +121,7 @@ def test_page_shows_each_reps_average_and_change(report):
 
 def test_page_lists_the_risk_and_the_months_of_the_customer(report):
     html = report.read_text(encoding="utf-8")
-    assert "<li>回款连续 3 个月下滑: 120000 → 110000 → 100000</li>" in html
+    assert "<li>回款连续 3 个月下滑: 120,000 → 110,000 → 100,000</li>" in html
     assert "<tr><td>回款</td>" + "<td class=n>—</td>" * 8 + \
         "<td class=n>130,000</td><td class=n>120,000</td><td class=n>110,000</td>" \
         "<td class=n>100,000</td></tr>" in html

@@ -77,6 +77,7 @@ def run(
 
     Example: kq expense hxdyf 300 --purpose 中秋礼品 --recipient 王芳 --date 2026-09-20
     """
+    from ..core.amounts import amount as money
     from ..core.expenses import expense_checks
     from ..core.facts import ledger
     from ..core.interaction import parse_day
@@ -100,9 +101,9 @@ def run(
 
         warn(f"kq: {item['recipient']} is not a contact of {match.name} "
              f"(contacts: {', '.join(names)})")
-    message = f"expense: {match.name} {value:g} {item['purpose']} {item['date'].isoformat()}"
+    message = f"expense: {match.name} {money(value)} {item['purpose']} {item['date'].isoformat()}"
     sha = edit_customer(repo, match.id, lambda text: append_item(text, "expenses", item), message)
-    typer.echo(f"recorded expense {value:g} ({item['purpose']}) for {match.name} on "
+    typer.echo(f"recorded expense {money(value)} ({item['purpose']}) for {match.name} on "
                f"{item['date'].isoformat()}" + (f" (commit {sha})" if sha else ""))
 
     after, _ = repo.load(match.id)

@@ -73,6 +73,7 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
     English keys (``violation_keys``) beside the English texts in JSON (the renderer words the
     core's messages); per customer, the rules that could not be checked the same way
     (``unchecked``, ``unchecked_keys``; per rep, ``unchecked`` names those customers)."""
+    from ..core.amounts import amount
     from ..labels import english, messages_text
     from ..render import Column, Report
 
@@ -83,7 +84,7 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
     def money(value: Any) -> str:
         if value is None:
             return "not reported" if english() else "未报"
-        return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+        return amount(value)
 
     listed = ",".join
     if by_owner:

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..core.amounts import amount
 from ..render import Column, Format, Report, Section, cell
 from . import CustomerArgument, FormatOption, friendly, open_repo
 
@@ -75,7 +76,7 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
                           f"{route.get('time', '')}".strip() if route else None),
         ("周期 cadence", c.get("cadence")),
         ("品类 categories", business.get("categories")),
-        ("营业额 revenue", business.get("annual_revenue")),
+        ("营业额 revenue", amount(business.get("annual_revenue"))),
         ("品牌 brands", ", ".join(f"{k} {v:.0%}" for k, v in business.get("brands", {}).items())),
         ("备注 notes", c.get("notes")),
     ], frame=True))
@@ -121,15 +122,16 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
             f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})"))
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
     if months:
-        money = [Column(k, h, justify="right") for k, h in
+        money = [Column(k, h, amount, justify="right") for k, h in
                  (("collections", "回款"), ("shipments", "提货"), ("inventory", "库存"),
                   ("sell_out", "出销"), ("movement", "动销"))]
         sections.append(_table(months[:6], [
             Column("month", "月份", token=True), *money, Column("reported", "上报", token=True),
-            Column("changes", "经营变化")], "月度 months"))
+            Column("changes", "经营变化"), Column("waived", "免报", token=True),
+            Column("note", "备注")], "月度 months"))
     if c.get("expenses"):
         sections.append(_table(c["expenses"][-6:], [
-            Column("date", "日期", token=True), Column("amount", "金额", justify="right"),
+            Column("date", "日期", token=True), Column("amount", "金额", amount, justify="right"),
             Column("purpose", "用途"), Column("recipient", "对象"),
             Column("kind", "类型", shows(enums.ExpenseKind), token=True)], "客情费 expenses"))
     if c.get("intel"):
@@ -154,7 +156,7 @@ def sparklines(months: dict[str, Any], risk: Any) -> Section:
         text = Text(f"  {line['label']}  ")
         for char, flagged in zip(line["spark"], line["risk"], strict=True):
             text.append(char, style="bold red" if flagged else None)
-        text.append(f"  {cell(line['latest']) if line['latest'] is not None else '未报'}")
+        text.append(f"  {amount(line['latest']) if line['latest'] is not None else '未报'}")
         flagged = [m for m, f in zip(line["months"], line["risk"], strict=True) if f]
         if flagged:
             text.append(f"  风险 risk: {', '.join(flagged)}", style="red")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
 from . import dates
+from .amounts import amount
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -91,6 +92,7 @@ class CustomerRules:
         self.calendar = calendar or work_calendar(settings)
         self.out: list[Reminder] = []
         self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
+        self.risks: list[tuple[str, str, bool]] = []  # (fingerprint, message, acknowledged)
 
     def listed(self, due: dt.date, lead: int) -> bool:
         """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
@@ -347,23 +349,38 @@ class CustomerRules:
                           lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发")
 
     def report_missing(self) -> None:
+        """Every month whose report deadline (``due.report_day`` of the month after) has passed
+        stays owed until it is reported or waived (``kq figures … --waive``): one row per
+        customer naming the owed months, oldest first, due on the oldest one's deadline."""
         if self.s.get("status") != "active":
             return
-        months = self.f.get("months", {})
-        deadline_day = self.cfg.due.report_day
-        month_start = dates.add_months(self.today.replace(day=1), -1)
-        deadline = self.today.replace(day=deadline_day)
-        if deadline > self.today:  # this month's deadline is ahead: chase the month before
-            month_start = dates.add_months(month_start, -1)
-            deadline = dates.add_months(deadline.replace(day=1), -1).replace(day=deadline_day)
-        key = month_start.strftime("%Y-%m")
+        day = self.cfg.due.report_day
+        latest = dates.add_months(self.today.replace(day=1), -1)
+        if self.today.replace(day=day) > self.today:  # this month's deadline is ahead
+            latest = dates.add_months(latest, -1)
+        last_due = dates.month_key(latest)
+        reports = self.f.get("reports")
+        if reports is None:  # facts made before kq kept them: last month alone, as kq did
+            reported = (self.f.get("months", {}).get(last_due) or {}).get("reported")
+            reports = {"from": last_due, "last": last_due, "open": [] if reported else [last_due]}
+        owed = [m for m in reports["open"] if m <= last_due]
+        start = max(reports["from"] or last_due, _next_month(reports["last"]))
+        month = dt.date.fromisoformat(f"{start}-01")
+        while dates.month_key(month) <= last_due:
+            owed.append(dates.month_key(month))
+            month = dates.add_months(month, 1)
         since = _d(self.s.get("since"))
-        if since and since >= dates.add_months(month_start, 1):
-            return  # the customer started after that month
-        if (months.get(key) or {}).get("reported"):
+        if since is not None:  # the customer started after those months
+            owed = [m for m in owed if m >= dates.month_key(since)]
+        if not owed:
             return
+        deadline = dates.add_months(dt.date.fromisoformat(f"{owed[0]}-01"), 1).replace(day=day)
+        if len(owed) == 1:
+            note = f"截止 {deadline.isoformat()}"
+        else:
+            note = f"共 {len(owed)} 个月, 最早截止 {deadline.isoformat()}"
         self.add("report_missing", deadline, self.cfg.leads.report_missing,
-                 f"{key} 的出销/库存/动销未上报 (截止 {deadline.isoformat()})")
+                 f"{owed_months_text(owed)} 的出销/库存/动销未上报 ({note})")
 
     def intel(self) -> None:
         """A claim stays listed until a second independent source or ``dismissed:``."""
@@ -428,35 +445,52 @@ class CustomerRules:
         for figure, label in (("collections", "回款"), ("sell_out", "出销")):
             run = [months[k].get(figure) for k in keys[-cfg.falling_months:]]
             if (len(run) == cfg.falling_months and None not in run
-                    and all(a > b for a, b in zip(run, run[1:], strict=False))
+                    and falling_run(run, cfg.decline_min)
                     and _consecutive(keys[-cfg.falling_months:])):
-                self.add("risk", self.today, 0, f"{label}连续 {cfg.falling_months} 个月下滑: "
-                         + " → ".join(f"{v:g}" for v in run))
+                self.risk_row(figure, [*keys[-cfg.falling_months:], *run], self.today,
+                              f"{label}连续 {cfg.falling_months} 个月下滑: "
+                              + " → ".join(amount(v) for v in run))
         if keys:
             latest = months[keys[-1]]
             inventory, sell_out = latest.get("inventory"), latest.get("sell_out")
             if inventory is not None and sell_out and inventory > cfg.inventory_ratio * sell_out:
-                self.add("risk", self.today, 0, f"{keys[-1]} 库存 {inventory:g} 远高于出销 "
-                         f"{sell_out:g} (>{cfg.inventory_ratio:g} 倍)")
+                self.risk_row("inventory", [keys[-1], inventory, sell_out], self.today,
+                              f"{keys[-1]} 库存 {amount(inventory)} 远高于出销 "
+                              f"{amount(sell_out)} (>{cfg.inventory_ratio:g} 倍)")
             if latest.get("stockout"):
-                self.add("risk", self.today, 0, f"{keys[-1]} 断货")
+                self.risk_row("stockout", [keys[-1]], self.today, f"{keys[-1]} 断货")
         for name, since_text in self.f.get("competitors", []):
             since = _d(since_text)
             if 0 <= (self.today - since).days <= cfg.competitor_new_days:
-                self.add("risk", self.today, 0, f"新进竞品 {name} ({since_text})")
+                self.risk_row("competitor", [name, since_text], self.today,
+                              f"新进竞品 {name} ({since_text})")
         if self.s.get("kind") == "distributor":
             self.dumping(months, keys)
         declining = self.f.get("profit_chain")
         if declining:
-            self.add("risk", self.today, 0, f"利润链断裂: {', '.join(declining)} 衰退, "
-                     "没有成长或成熟期产品接替")
+            self.risk_row("profit_chain", declining, self.today, f"利润链断裂: "
+                          f"{', '.join(declining)} 衰退, 没有成长或成熟期产品接替")
         if self.s.get("tier") == "key" or self.s.get("kind") == "key_account":
             cadence = 7 if self.s.get("route") else cadence_of(self.s, self.cfg)[1]
             last = _d(self.f.get("last_interaction"))
             limit = round(cfg.untouched_factor * cadence)
             if last is not None and (self.today - last).days > limit:
-                self.add("risk", last + dt.timedelta(days=limit), 0,
-                         f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+                self.risk_row("untouched", [last.isoformat()], last + dt.timedelta(days=limit),
+                              f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+
+    def risk_row(self, kind: str, basis: list[Any], due: dt.date, message: str) -> None:
+        """A risk, unless acknowledged (``kq ack``): an ack hides the rows whose fingerprint it
+        saw, from its ``on`` day through its ``until`` (for good without one). The fingerprint
+        is taken of what the risk was computed from (the months and figures, the competitor,
+        the last contact), so new or changed figures list the risk again."""
+        mark = risk_fingerprint(kind, basis)
+        hidden = any(a["reason"] == "risk" and mark in a["seen"]
+                     and _d(a["on"]) <= self.today  # type: ignore[operator]
+                     and (a["until"] is None or self.today <= _d(a["until"]))  # type: ignore[operator]
+                     for a in self.f.get("acks", ()))
+        self.risks.append((mark, message, hidden))
+        if not hidden:
+            self.add("risk", due, 0, message)
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.
@@ -474,11 +508,45 @@ class CustomerRules:
             increase = stock - stock_before
             gone = shipped - sold - increase
             if gone > share * shipped:
-                self.add("risk", self.today, 0,
-                         f"{key} 疑似冲货: 提货 {shipped:g}, 出销 {sold:g}, 库存变化 "
-                         f"{increase:+g}; {gone:g} ({gone / shipped:.0%}) 去向不明 "
-                         f"(>{share:.0%})")
+                self.risk_row("dumping", [key, *figures], self.today,
+                              f"{key} 疑似冲货: 提货 {amount(shipped)}, 出销 {amount(sold)}, 库存变化 "
+                              f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) "
+                              f"去向不明 (>{share:.0%})")
             return
+
+
+def risk_fingerprint(kind: str, basis: list[Any]) -> str:
+    """``collections:3f2a9c01``: the kind of risk and a short hash of what it was computed
+    from (numbers as floats, so 1000 and 1000.0 are the same figure)."""
+    text = "|".join(repr(float(v)) if isinstance(v, int | float) and not isinstance(v, bool)
+                    else str(v) for v in basis)
+    return f"{kind}:{hashlib.blake2b(text.encode(), digest_size=4).hexdigest()}"
+
+
+def _next_month(key: str | None) -> str:
+    """The month after ``key`` (YYYY-MM); "" (before every month) for None."""
+    if not key:
+        return ""
+    return dates.month_key(dates.add_months(dt.date.fromisoformat(f"{key}-01"), 1))
+
+
+def owed_months_text(months: list[str]) -> str:
+    """``2026-10``, ``2026-09、2026-11``; three or more months in a row as one span:
+    ``2026-03~2026-08、2026-10``."""
+    runs: list[list[str]] = []
+    for month in months:
+        if runs and _next_month(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{r[0]}~{r[-1]}" if len(r) >= 3 else "、".join(r) for r in runs)
+
+
+def falling_run(values: list[float], decline_min: float) -> bool:
+    """Each value at least ``decline_min`` (a share) below the one before: 756000 -> 705000
+    -> 700000 is not falling (the last step is 0.7 %) with the default 0.05."""
+    return all(b < a and (a - b) / a >= decline_min - 1e-12  # 5 % of 705,000 is 5 %, not 4.99…
+               for a, b in zip(values, values[1:], strict=False))
 
 
 def _consecutive(keys: list[str]) -> bool:

@@ -7,9 +7,11 @@ read on every ``kq due``) and ``ledger`` (month end: figures, scorecard counts, 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..schema.customer import Customer
+from . import dates
 from .intel import independent_sources
 
 IN_PERSON = frozenset({"visit", "training", "event", "deep_visit"})
@@ -79,6 +81,9 @@ def extract(customer: Customer) -> dict[str, Any]:
                         if p.competitor and p.since],
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": independent_sources(i.sources)}
                   for i in customer.intel if i.dismissed is None],
+        "reports": _reports(customer, visits),
+        "acks": [{"reason": a.reason.value, "on": _iso(a.on), "until": _iso(a.until),
+                  "seen": list(a.seen)} for a in customer.acks],
     }
 
 
@@ -109,6 +114,39 @@ def _profit_chain(customer: Customer) -> list[str]:
     declining = [p.name for p in ours if p.stage and p.stage.value == "decline"]
     healthy = any(p.stage and p.stage.value in ("growth", "mature") for p in ours)
     return [] if healthy else declining
+
+
+def _reports(customer: Customer, visits: list[Any]) -> dict[str, Any]:
+    """Which months the customer owes its report for, as far as the file tells, whatever today
+    is: ``from`` the first month owed, ``last`` the newest month the file records, and ``open``
+    the months from ``from`` to ``last`` neither reported nor waived. ``kq due`` adds the months
+    after ``last`` whose deadline has passed.
+
+    Owing begins with the first month in ``months:``; in a file that records none, with the
+    month before the first interaction (the first visit asks for last month's figures); never
+    before the month of ``since``. A file with neither months nor interactions owes from
+    ``since`` (None without it: ``kq due`` then chases last month alone).
+    """
+    recorded = sorted(customer.months)
+    if recorded:
+        start: str | None = recorded[0]
+    elif visits:
+        start = dates.month_key(dates.add_months(visits[0].date, -1))
+    else:
+        start = None
+    since = dates.month_key(customer.since) if customer.since else None
+    if since is not None and (start is None or since > start):
+        start = since
+    last = recorded[-1] if recorded else None
+    closed = {m for m, figures in customer.months.items() if figures.reported or figures.waived}
+    open_months = []
+    if start is not None and last is not None and start <= last:
+        month = dt.date.fromisoformat(f"{start}-01")
+        while dates.month_key(month) <= last:
+            if dates.month_key(month) not in closed:
+                open_months.append(dates.month_key(month))
+            month = dates.add_months(month, 1)
+    return {"from": start, "last": last, "open": open_months}
 
 
 def _months(customer: Customer) -> dict[str, dict[str, Any]]:

@@ -8,9 +8,12 @@ place. The English text is what JSON always carried in ``reason`` and ``violatio
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .amounts import amount
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class Message:
 
 
 # key: (English, 中文), ``str.format`` templates over the message's params. A param that is a
-# Message renders in the same language; a list joins its items with ", " (、 in Chinese).
+# Message renders in the same language; a list joins its items with ", " (、 in Chinese);
+# ``{x:amount}`` writes an amount of money as kq writes every amount (1,244,000).
 TEMPLATES: dict[str, tuple[str, str]] = {
     # classify reasons
     "tier_rank": ("rank {rank} of {count} terminals of {owner}",
@@ -37,8 +41,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "tier_shares": (" (fewer than {total:g}: {key} key, {secondary} secondary, {normal} normal "
                     "by the counts' shares)",
                     " (不足 {total:g} 家, 按比例 {key} 重点、{secondary} 次重点、{normal} 非重点)"),
-    "below_key_min_revenue": ("; annual revenue {revenue:,.0f} below key_min_revenue "
-                              "{floor:,.0f}", "; 年营业额 {revenue:,.0f} 低于重点门槛 {floor:,.0f}"),
+    "below_key_min_revenue": ("; annual revenue {revenue:amount} below key_min_revenue "
+                              "{floor:amount}", "; 年营业额 {revenue:amount} 低于重点门槛 {floor:amount}"),
     "below_tier_counts": ("rank {rank} of {count}: below the tier counts",
                           "排第 {rank}/{count}, 在分层名额之外"),
     "qualified": ("meets the standard from {first} to {last}: collections in {paid} of "
@@ -52,9 +56,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "late_reports": ("; reported on time in {count} of {months} months, {need} needed",
                      "; 按时上报 {count}/{months} 个月, 须 {need} 个月"),
     "no_figures": ("; no figures for {missing}", "; {missing} 没有数据"),
+    "abc_share": ("collections {amount:amount} over {months} months; cumulative share "
+                  "{share:.0%} of {kind}", "近 {months} 个月回款 {amount:amount}, 累计占比 "
+                  "{share:.0%} ({kind})"),
     "paying_run": ("paying {count} consecutive reported months ({first} to {last}): "
-                   "{amount:,.0f} collected (持续回款)",
-                   "连续 {count} 个已报月份有回款 ({first} 至 {last}): 共 {amount:,.0f} (持续回款)"),
+                   "{amount:amount} collected (持续回款)",
+                   "连续 {count} 个已报月份有回款 ({first} 至 {last}): 共 {amount:amount} (持续回款)"),
+    "no_collections": ("no collections for {months} months", "连续 {months} 个月没有回款"),
     "terminated_on_route": ("terminated but still on a fixed route", "已终止合作, 仍在固定路线上"),
     "contacts_span": ("contacts span {functions} functions ({names}) and {levels} levels",
                       "联系人覆盖 {functions} 个部门 ({names})、{levels} 个层级"),
@@ -62,10 +70,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     # 客情费 rule checks
     "nothing_collected": ("expense with nothing collected (先回款后支付)",
                           "没有回款却支出客情费 (先回款后支付)"),
-    "above_share": ("expenses {total:g} above {share:.0%} of collections {collected:g}",
-                    "客情费 {total:g} 超过回款 {collected:g} 的 {share:.0%}"),
-    "within_share": ("expenses {total:g} in {month} are {share:.1%} of collections {collected:g}",
-                     "{month} 客情费 {total:g}, 占回款 {collected:g} 的 {share:.1%}"),
+    "above_share": ("expenses {total:amount} above {share:.0%} of collections {collected:amount}",
+                    "客情费 {total:amount} 超过回款 {collected:amount} 的 {share:.0%}"),
+    "within_share": ("expenses {total:amount} in {month} are {share:.1%} of collections {collected:amount}",
+                     "{month} 客情费 {total:amount}, 占回款 {collected:amount} 的 {share:.1%}"),
     "collections_unreported": ("先回款后支付: collections for {month} not reported yet",
                                "{month} 回款未报: 先回款后支付 未核对"),
     "special_after_contract": ("special expense applied {applied} after the contract {since}: "
@@ -74,10 +82,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "special_before_contract": ("applied before the contract {since}", "签约 {since} 前已申请"),
     "no_contract_date": ("no contract date (since:): 须签约前申请 not checked",
                          "没有签约日期 (since:): 须签约前申请 未核对"),
-    "advance_cap": ("cash advances {advances:g} above the cap {cap:g}",
-                    "借支 {advances:g} 超过上限 {cap:g}"),
-    "advances_drawn": ("{owner}'s cash advances in {month}: {drawn:g} of the cap {cap:g}",
-                       "{owner} {month} 借支 {drawn:g}, 上限 {cap:g}"),
+    "advance_cap": ("cash advances {advances:amount} above the cap {cap:amount}",
+                    "借支 {advances:amount} 超过上限 {cap:amount}"),
+    "advances_drawn": ("{owner}'s cash advances in {month}: {drawn:amount} of the cap {cap:amount}",
+                       "{owner} {month} 借支 {drawn:amount}, 上限 {cap:amount}"),
     "allowed_recipient": ("{recipient} is the customer's {role} (客情费使用范围)",
                           "{recipient} 是客户的{role} (客情费使用范围)"),
     "purchasing_recipient": ("{recipient} works in the customer's purchasing (客情费使用范围 ①②)",
@@ -88,14 +96,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                              "用于开发新客户 (客情费使用范围 ④)"),
     "event_expense": ("spent on the customer's event (客情费使用范围 ⑤)",
                       "用于客户的活动 (客情费使用范围 ⑤)"),
-    "outside_recipients": ("expense {amount:g} on {date} to {who} outside 客情费使用范围 ({roles})",
-                           "{date} 的客情费 {amount:g} 给了 {who}, 超出客情费使用范围 ({roles})"),
-    "recipient_not_a_contact": ("expense {amount:g} on {date} to {recipient}, who is not a "
+    "recipient_not_a_contact": ("expense {amount:amount} on {date} to {recipient}, who is not a "
                                 "contact of the customer (客情费使用范围)",
-                                "{date} 的客情费 {amount:g} 给了 {recipient}, 不是客户的联系人 "
+                                "{date} 的客情费 {amount:amount} 给了 {recipient}, 不是客户的联系人 "
                                 "(客情费使用范围)"),
-    "no_recipient": ("expense {amount:g} on {date} names no recipient: 客情费使用范围 not checked",
-                     "{date} 的客情费 {amount:g} 没有写明对象: 客情费使用范围未核对"),
+    "no_recipient": ("expense {amount:amount} on {date} names no recipient: 客情费使用范围 not checked",
+                     "{date} 的客情费 {amount:amount} 没有写明对象: 客情费使用范围未核对"),
+    "outside_recipients": ("expense {amount:amount} on {date} to {who} outside 客情费使用范围 ({roles})",
+                           "{date} 的客情费 {amount:amount} 给了 {who}, 超出客情费使用范围 ({roles})"),
     "no_contacts": ("no contacts recorded: 客情费使用范围 not checked for {recipient}",
                     "没有联系人记录: 给 {recipient} 的客情费未核对使用范围"),
     # pieces of the messages above
@@ -112,11 +120,23 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus the ``amount`` spec (:func:`kqcli.core.amounts.amount`)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "amount":
+            return amount(value)
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def render(message: Message, lang: str = "en") -> str:
     """The message in ``lang`` (``zh`` or ``en``)."""
     english, chinese = TEMPLATES[message.key]
     params = {k: _param(v, lang) for k, v in message.params.items()}
-    text = (chinese if lang == "zh" else english).format(**params)
+    text = _FORMATTER.format(chinese if lang == "zh" else english, **params)
     text += "".join(render(part, lang) for part in message.parts)
     return f"{message.subject}: {text}" if message.subject else text
 

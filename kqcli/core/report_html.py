@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..labels import enum_label, message_text
 from ..schema.enums import Tier
 from . import svg
+from .amounts import amount
 from .classify import classify
 from .due import Reminder
 from .expenses import per_rep, statement
@@ -94,7 +95,7 @@ def _e(value: Any) -> str:
 
 
 def _money(value: Any) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+    return "—" if value is None else amount(value)
 
 
 def _change(value: float) -> str:

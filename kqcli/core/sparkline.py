@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .dates import add_months, month_key
+from .due import falling_run
 
 if TYPE_CHECKING:
     from ..schema.config import Risk
@@ -40,13 +41,14 @@ def sparkline(values: list[float | None]) -> str:
                    for v in values)
 
 
-def falling(values: list[float | None], run: int) -> list[bool]:
-    """Months that end a run of ``run`` known values, each below the one before."""
+def falling(values: list[float | None], run: int, decline_min: float = 0.0) -> list[bool]:
+    """Months that end a run of ``run`` known values, each below the one before by at least
+    ``decline_min`` (a share, ``risk.decline_min``)."""
     out = []
     for i in range(len(values)):
         window = values[max(0, i - run + 1):i + 1]
         out.append(len(window) == run and None not in window
-                   and all(a > b for a, b in zip(window, window[1:], strict=False)))
+                   and falling_run(window, decline_min))  # type: ignore[arg-type]
     return out
 
 
@@ -64,8 +66,8 @@ def figure_lines(months: dict[str, dict[str, Any]], end: str, risk: Risk,
     keys = last_months(end, n)
     series = {f: [(months.get(k) or {}).get(f) for k in keys] for f, _ in FIGURES}
     flags = {
-        "collections": falling(series["collections"], risk.falling_months),
-        "sell_out": falling(series["sell_out"], risk.falling_months),
+        "collections": falling(series["collections"], risk.falling_months, risk.decline_min),
+        "sell_out": falling(series["sell_out"], risk.falling_months, risk.decline_min),
         "inventory": overstocked(series["inventory"], series["sell_out"], risk.inventory_ratio),
     }
     out = []

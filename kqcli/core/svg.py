@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .amounts import amount
+
 FONT = "font-family:sans-serif;font-size:12px"
 BAR = "#3b7dd8"
 RISK = "#d62728"
@@ -96,7 +98,7 @@ def month_columns(months: list[str], values: list[float | None], flags: list[boo
                      class_="unknown")
             continue
         h = max((bottom - top) * value / peak, 1.0)
-        svg.rect(x + step * 0.15, bottom - h, step * 0.7, h, tip=f"{month}: {value:g}",
+        svg.rect(x + step * 0.15, bottom - h, step * 0.7, h, tip=f"{month}: {amount(value)}",
                  fill=RISK if flagged else BAR, class_="bar risk" if flagged else "bar",
                  data_value=f"{value:g}")
     if line:

@@ -103,6 +103,8 @@ class Risk(Section):
     """Risk signals: accounts that are slipping away (lessons of the case studies)."""
 
     falling_months: int = Field(3, ge=2, description="collections or sell-out falling N months")
+    decline_min: float = Field(0.05, ge=0, lt=1, description="a month is falling when at least "
+                               "this share below the month before (0.05: 5 %)")
     inventory_ratio: float = Field(2.0, gt=0, description="inventory above N x monthly sell-out")
     competitor_new_days: int = Field(60, ge=1, description="competitor product carried < N days")
     untouched_factor: float = Field(2.0, gt=0, description="key account untouched N x cadence")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .enums import (
+    AckReason,
     Done,
     EventKind,
     ExpenseKind,
@@ -150,6 +151,9 @@ class Month(Strict):
     stockout: bool | None = None
     reported: Day | None = Field(None, description="the day the customer reported the figures")
     changes: str | None = Field(None, description="changes in the customer's business (经营变化)")
+    waived: Day | None = Field(None, description="the day the month was waived: it will never "
+                                                 "be reported and is no longer owed (kq figures --waive)")
+    note: str | None = Field(None, description="why the month was waived")
 
 
 class Expense(Strict):
@@ -173,6 +177,26 @@ class Intel(Strict):
     sources: list[str] = []
     dismissed: Day | None = Field(None, description="the day the claim was dismissed as false")
     note: str | None = None
+
+
+class Ack(Strict):
+    """An acknowledged reminder (kq ack): the risk rows it saw (``seen``, a fingerprint of the
+    figures each was computed from) stay hidden until ``until`` has passed, or for good while
+    those figures stay the same; a risk computed from other figures is listed again."""
+
+    reason: Aliased(AckReason)
+    on: Day = Field(description="the day it was acknowledged")
+    until: Day | None = Field(None, description="hidden through this day (none: until the "
+                                                "figures change)")
+    note: str | None = None
+    seen: list[str] = Field([], description="fingerprints of the rows acknowledged, "
+                                            "as kq ack wrote them")
+
+    @model_validator(mode="after")
+    def _until_after_on(self) -> Ack:
+        if self.until is not None and self.until < self.on:
+            raise ValueError(f"until {self.until.isoformat()} is before on {self.on.isoformat()}")
+        return self
 
 
 class Handover(Strict):
@@ -232,6 +256,7 @@ class Customer(Strict):
     )
     expenses: list[Expense] = []
     intel: list[Intel] = []
+    acks: list[Ack] = Field([], description="acknowledged risks (kq ack)")
 
     @field_validator("grade")
     @classmethod

@@ -138,6 +138,12 @@ class ExpenseKind(StrEnum):
     special = "special"
 
 
+class AckReason(StrEnum):
+    """The reminders ``kq ack`` can acknowledge."""
+
+    risk = "risk"
+
+
 # Chinese (and common English) spellings accepted on input, per enum.
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
     Kind: {"经销商": "distributor", "终端": "terminal", "大客户": "key_account", "ka": "key_account"},
@@ -174,6 +180,7 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
               "wednesday": "wed", "thursday": "thu", "friday": "fri", "saturday": "sat",
               "sunday": "sun"},
     ExpenseKind: {"常规": "regular", "专项": "special", "新客户专项": "special"},
+    AckReason: {"风险": "risk"},
 }
 
 

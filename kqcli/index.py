@@ -32,7 +32,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 7  # 6: cards, 7: digest
+INDEX_FORMAT = 8  # 6: cards, 7: digest, 8: owners in the summary (no handover in facts)
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str, str]
@@ -87,8 +87,8 @@ def _code_stamp() -> str:
     here = Path(__file__).parent
     parts = [here / "schema" / "customer.py", here / "schema" / "types.py",
              here / "schema" / "enums.py", here / "core" / "summary.py",
-             here / "core" / "facts.py", here / "validate.py", here / "yamlread.py",
-             here / "index.py", here / "repo.py"]
+             here / "core" / "facts.py", here / "core" / "owners.py", here / "validate.py",
+             here / "yamlread.py", here / "index.py", here / "repo.py"]
     return str(max((p.stat().st_mtime_ns for p in parts if p.exists()), default=0))
 
 

@@ -1,11 +1,13 @@
-"""History stays with who did it: ``owners:`` records each change of owner."""
+"""History stays with who did it: ``owners:`` records each change of owner, and a month's
+scores, expenses, team figures and report count for the owner at the end of that month."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
-from helpers import daily_row, settings
+from helpers import daily_row, ledger_row, settings
 
 from kqcli.core.owners import month_owner, owner_on
 
@@ -50,6 +52,12 @@ def reassigned(kq, make_repo):
                 "--apply")
     assert result.exit_code == 0, result.output
     return root
+
+
+def run_json(kq, root, today: str, *args: str) -> list[dict]:
+    result = kq("--repo", root, "--today", today, *args, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
 
 
 # owner_on and month_owner ------------------------------------------------------------------
@@ -122,6 +130,84 @@ def test_reassign_turns_a_v2_handover_into_the_owners_entry_before_its_own(kq, m
         HX.replace("owner: 李明", "owner: 王强")
         + "owners:\n  - {from: 张强, to: 李明, date: 2026-11-24}\n"
         "  - {from: 李明, to: 王强, date: 2027-02-10}\n")
+
+
+# kq score ----------------------------------------------------------------------------------
+
+def test_after_reassign_octobers_scorecard_stays_with_the_old_owner(kq, reassigned):
+    cards = run_json(kq, reassigned, "2026-11-24", "score", "--month", "2026-10")
+    assert [(c["customer"], c["owner"], c["total"]) for c in cards] == [
+        ("ml-tongji", "张强", 12.3), ("hx", "李明", 0.6)]
+
+
+def test_after_reassign_octobers_score_by_rep_is_unchanged_for_the_new_owner(kq, reassigned):
+    reps = run_json(kq, reassigned, "2026-11-24", "score", "--month", "2026-10", "--by", "owner")
+    assert [(r["owner"], r["customers"], r["total"]) for r in reps] == [
+        ("张强", 1, 12.3), ("李明", 1, 0.6)]
+
+
+def test_after_reassign_decembers_scorecard_is_the_new_owners(kq, reassigned):
+    reps = run_json(kq, reassigned, "2026-12-31", "score", "--month", "2026-12", "--by", "owner")
+    assert [(r["owner"], r["customers"]) for r in reps] == [("李明", 2)]
+
+
+def test_score_owner_takes_the_customers_the_rep_owned_that_month(kq, reassigned):
+    cards = run_json(kq, reassigned, "2026-11-24", "score", "--month", "2026-10", "--owner",
+                     "张强")
+    assert [c["customer"] for c in cards] == ["ml-tongji"]
+
+
+# kq expenses -------------------------------------------------------------------------------
+
+def test_after_reassign_octobers_expense_violation_stays_with_the_old_owner(kq, reassigned):
+    reps = run_json(kq, reassigned, "2026-11-24", "expenses", "--month", "2026-10", "--by",
+                    "owner")
+    assert [(r["owner"], r["expenses"], r["violation_keys"]) for r in reps] == [
+        ("张强", 300, ["nothing_collected"])]
+
+
+def test_after_reassign_decembers_expenses_are_the_new_owners(kq, reassigned):
+    lines = run_json(kq, reassigned, "2027-01-02", "expenses", "--month", "2026-12")
+    assert [(r["customer"], r["owner"], r["expenses"], r["violation_keys"]) for r in lines] == [
+        ("ml-tongji", "李明", 200, [])]
+
+
+def test_expenses_owner_takes_the_customers_the_rep_owned_that_month(kq, reassigned):
+    lines = run_json(kq, reassigned, "2026-11-24", "expenses", "--month", "2026-10", "--owner",
+                     "李明")
+    assert lines == []
+
+
+def test_an_advance_in_a_past_month_counts_against_that_months_owner(kq, reassigned):
+    result = kq("--repo", reassigned, "--today", "2026-11-24", "expense", "ml-tongji", "100",
+                "--purpose", "礼品", "--date", "2026-10-20", "--advance")
+    assert result.stdout.splitlines()[-1] == "  通过   张强 2026-10 借支 100, 上限 3000"
+
+
+# kq team and kq report ---------------------------------------------------------------------
+
+def test_after_reassign_team_gives_octobers_score_to_the_old_owner(kq, reassigned):
+    rows = run_json(kq, reassigned, "2026-11-24", "team", "--month", "2026-10")
+    assert {r["rep"]: (r["customers"]["total"], r["score_avg"]) for r in rows} == {
+        "李明": (2, 0.6), "王强": (0, None), "张强": (0, 12.3)}
+
+
+def test_team_lists_a_rep_who_owned_customers_only_in_that_month(kq, make_repo):
+    root = make_repo({"ml-tongji": SHOP, "hx": HX}, kq_yaml="reps:\n  - {name: 李明}\n")
+    kq("--repo", root, "--today", "2026-11-24", "reassign", "张强", "--to", "李明", "--apply")
+    rows = run_json(kq, root, "2026-11-24", "team", "--month", "2026-10")
+    assert [(r["rep"], r["score_avg"]) for r in rows] == [("李明", 0.6), ("张强", 12.3)]
+
+
+def test_report_gives_octobers_scores_and_expenses_to_the_old_owner():
+    from kqcli.core.report_html import month_report
+
+    shop = SHOP.replace("owner: 张强", "owner: 李明") + (
+        "owners:\n  - {from: 张强, to: 李明, date: 2026-11-24}\n")
+    rows = [ledger_row(shop, "ml-tongji"), ledger_row(HX, "hx")]
+    report = month_report(rows, [], settings(TEAM), dt.date(2026, 11, 24), "2026-10")
+    assert [(r["rep"], r["customers"]) for r in report["reps"]] == [("张强", 1), ("李明", 1)]
+    assert [(r["owner"], r["expenses"]) for r in report["expenses"]] == [("张强", 300)]
 
 
 # kq due and the pool -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ KNOWN_CORE_REACHES = {
     ("kqcli.core.merge", "kqcli.yamlread"),
     ("kqcli.core.reassign", "kqcli.errors"),
     ("kqcli.core.reassign", "kqcli.yamledit"),
+    ("kqcli.core.reassign", "kqcli.yamlread"),
     ("kqcli.core.report_html", "kqcli.labels"),
     ("kqcli.core.select", "kqcli.pinyin"),
 }

@@ -104,8 +104,9 @@ def test_show_card_carries_the_customer_fields_plus_id(shop_repo, kq):
     result = kq("--repo", shop_repo, "show", "liangfang", "--format", "json")
     assert json.loads(result.stdout) == [{
         "id": "liangfang", "name": "良方医药", "kind": "distributor", "owner": "张强",
-        "region": "曲靖", "tags": [], "seasons": [], "contacts": [], "products": [], "visits": [],
-        "months": {}, "assessments": {}, "synergy": {}, "expenses": [], "intel": [],
+        "owners": [], "region": "曲靖", "tags": [], "seasons": [], "contacts": [], "products": [],
+        "visits": [], "months": {}, "assessments": {}, "synergy": {}, "expenses": [], "intel": [],
+        "acks": [],
     }]
 
 

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import textwrap
 
 import pytest
 from helpers import commit_all, daily_row, git, needs_git, settings
 
-from kqcli.core import facts as facts_module
 from kqcli.core.due import morning_list
 from kqcli.core.pool import pool, pool_entry
 
 TODAY = dt.date(2026, 11, 24)
 POOL = "pool: {after_days: 90, kinds: [terminal]}\n"
 TEAM = POOL + "reps:\n  - {name: 李明}\n  - {name: 王强}\n  - {name: 张强, left: 2026-10-20}\n"
-
-# The index keeps `handover:` among a customer's daily facts once core/facts.py extracts it
-# (one line, asked of the lead); until then a claim cannot take a customer out of the pool.
-FACTS_KNOW_HANDOVER = "handover" in inspect.getsource(facts_module.extract)
-needs_handover_facts = pytest.mark.skipif(
-    not FACTS_KNOW_HANDOVER, reason="core/facts.py extract() does not carry `handover` yet")
 
 
 def terminal(last_visit: str | None, owner: str = "李明", extra: str = "") -> str:
@@ -38,9 +30,9 @@ def terminal(last_visit: str | None, owner: str = "李明", extra: str = "") -> 
 
 def entry(text: str, kq_yaml: str = TEAM, today: dt.date = TODAY,
           handover: dict | None = None):
+    if handover is not None:  # a v2 `handover: {from, date}`, read as the last owners entry
+        text += f"handover: {{from: {handover['from']}, date: {handover['date']}}}\n"
     summary, facts = daily_row(text)
-    if handover is not None:
-        facts["handover"] = handover  # what the index keeps of `handover: {from, date}`
     return pool_entry(summary, facts, settings(kq_yaml), today)
 
 
@@ -168,14 +160,14 @@ def test_kq_pool_says_when_the_pool_is_off(kq, make_repo):
 
 
 @needs_git
-def test_claim_sets_the_owner_and_the_handover_in_one_commit(kq, pooled):
+def test_claim_sets_the_owner_and_appends_to_owners_in_one_commit(kq, pooled):
     commit_all(pooled)
     before = (pooled / "customers" / "hx-old.yaml").read_text(encoding="utf-8")
     result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-old", "--as", "王强")
     assert result.exit_code == 0, result.output
     after = (pooled / "customers" / "hx-old.yaml").read_text(encoding="utf-8")
     assert after == before.replace("owner: 李明", "owner: 王强") + \
-        "handover: {from: 李明, date: 2026-11-24}\n"
+        "owners:\n  - {from: 李明, to: 王强, date: 2026-11-24}\n"
     assert git(pooled, "log", "--format=%s").splitlines() == [
         "claim: 华信大药房 → 王强 (公海, from 李明)", "start"]
 
@@ -200,7 +192,6 @@ def test_claim_with_a_typo_names_the_closest_rep(kq, pooled):
     assert "did you mean 王强?" in result.stderr
 
 
-@needs_handover_facts
 def test_a_claimed_customer_leaves_the_pool(kq, pooled):
     kq("--repo", pooled, "--today", TODAY, "claim", "hx-old", "--as", "王强")
     result = kq("--repo", pooled, "--today", TODAY, "pool", "--format", "json")

@@ -8,7 +8,6 @@ import json
 
 import pytest
 from helpers import commit_all, daily_row, git, needs_git, settings
-from test_pool import needs_handover_facts
 
 from kqcli.core.due import morning_list
 
@@ -95,12 +94,12 @@ def test_apply_moves_every_customer_in_one_commit(kq, team):
 
 
 @needs_git
-def test_apply_changes_only_the_owner_and_adds_the_handover(kq, team):
+def test_apply_changes_only_the_owner_and_appends_to_owners(kq, team):
     commit_all(team)
     kq("--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明", "--apply")
     assert (team / "customers" / "dist-qjzy.yaml").read_bytes() == (
         DIST.replace("owner: 张强", "owner: 李明")
-        + "handover: {from: 张强, date: 2026-11-24}\r\n").encode()
+        + "owners:\r\n  - {from: 张强, to: 李明, date: 2026-11-24}\r\n").encode()
 
 
 def test_apply_with_nothing_to_move_says_so(kq, team):
@@ -118,9 +117,8 @@ def test_an_unknown_from_is_a_usage_error(kq, team):
 # The handover reminder ----------------------------------------------------------------------
 
 def handed(text: str, handover: dict) -> tuple[dict, dict]:
-    summary, facts = daily_row(text)
-    facts["handover"] = handover  # what the index keeps of `handover: {from, date}`
-    return summary, facts
+    """A customer with a v2 `handover: {from, date}`, read as the last entry of `owners`."""
+    return daily_row(text + f"handover: {{from: {handover['from']}, date: {handover['date']}}}\n")
 
 
 def handovers(row: tuple[dict, dict], today: dt.date = TODAY) -> list[tuple]:
@@ -154,7 +152,6 @@ def test_a_call_does_not_close_the_handover():
                                         dt.date(2026, 11, 27))] == ["2026-11-29"]
 
 
-@needs_handover_facts
 def test_after_apply_the_new_owner_sees_the_handover_in_kq_due(kq, team):
     kq("--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明", "--apply")
     result = kq("--repo", team, "--today", TODAY, "due", "--owner", "李明", "--reason",

@@ -21,6 +21,9 @@ def run(
     """Take a customer from the pool (公海): sets its owner and records the handover (one
     commit); the new owner gets a `handover` visit in kq due, and the customer leaves the pool.
 
+    The handover is appended to `owners:` ({from, to, date}): months that ended before today
+    stay the previous owner's in kq score, kq expenses, kq team and kq report.
+
     Example: kq --repo examples claim 健民 --as 王强
     """
     from ..core.pool import pool_entry

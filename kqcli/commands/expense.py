@@ -111,8 +111,11 @@ def run(
     month = item["date"].isoformat()[:7]
     drawn = 0.0
     if advance:
+        from ..core.owners import month_owner
+
+        rep = month_owner(summary, month)
         drawn = sum(e["amount"] for s, f in repo.index.ledgers()
-                    if s["id"] != match.id and s.get("owner") == summary.get("owner")
+                    if s["id"] != match.id and month_owner(s, month) == rep
                     for e in f.get("expenses", []) if e.get("advance")
                     and e["date"].startswith(month))
     new = {**item, "date": item["date"].isoformat(), "kind": item.get("kind", "regular"),

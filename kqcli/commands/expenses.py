@@ -14,7 +14,7 @@ def run(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Default: last month.")] = None,
     by: Annotated[str | None, typer.Option(help="'owner': one line per rep.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,
@@ -37,8 +37,8 @@ def run(
         raise KqError(f"--by: {by!r} is not supported; use 'owner'")
     repo = open_repo(ctx)
     month = parse_month(month) if month else month_key(add_months(repo.today, -1))
-    rows = [(s, f) for s, f in repo.index.ledgers() if not owner or s.get("owner") == owner]
-    lines = statement(rows, repo.settings, month)
+    lines = [line for line in statement(repo.index.ledgers(), repo.settings, month)
+             if not owner or line["owner"] == owner]  # the month's owner (core.owners)
     reps = per_rep(lines, repo.settings, month)
     (deadline, checked, paid), covered = expense_calendar(repo.settings, month)
     if not covered:

@@ -42,8 +42,9 @@ def run(
     """Move FROM's customers (a departed rep's orphans, or a territory) to the rep --to.
 
     A dry run unless --apply: prints what would move. --apply sets each customer's owner and
-    records `handover: {from, date}` in its file (byte-preserving, one commit); the new owner
-    then gets a `handover` reminder in kq due to visit within the customer's cadence.
+    appends `{from, to, date}` to `owners:` in its file (byte-preserving, one commit); the new
+    owner then gets a `handover` reminder in kq due to visit within the customer's cadence.
+    Months that ended before today stay FROM's in kq score, kq expenses, kq team and kq report.
 
     Example: kq --repo examples reassign 张强 --to 李明 --apply
     """

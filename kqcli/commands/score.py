@@ -43,7 +43,7 @@ def run(
     ctx: typer.Context,
     month: ScoreMonthOption = None,
     by: Annotated[str | None, typer.Option(help="'owner': one scorecard per rep.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..schema.config import Settings
 from .messages import Message
+from .owners import month_owner
 
 
 def statement_deadline(settings: Settings, month: str) -> tuple[dt.date, bool]:
@@ -113,7 +114,8 @@ def recipient_check(expense: dict[str, Any], contacts: list[dict[str, Any]] | No
 
 
 def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> list[dict[str, Any]]:
-    """One line per customer with collections or expenses in ``month``.
+    """One line per customer with collections or expenses in ``month``, under the rep who
+    owned the customer at the end of the month (core.owners).
 
     ``collections`` is None when the month's collections are not reported; ``unchecked`` says
     which rules could not be checked for that reason.
@@ -131,7 +133,8 @@ def statement(rows: list[tuple[dict, dict]], settings: Settings, month: str) -> 
             check = recipient_check(e, f.get("contacts"), settings, s.get("status"))
             violations += [check[1]] if check and check[0] == "broken" else []
         out.append({
-            "customer": s["id"], "name": s["name"], "owner": s.get("owner"), "month": month,
+            "customer": s["id"], "name": s["name"], "owner": month_owner(s, month),
+            "month": month,
             "collections": collected, "expenses": total, "count": len(spent),
             "advances": sum(e["amount"] for e in spent if e.get("advance")),
             "share": round(total / collected, 4) if collected else None,
@@ -147,7 +150,8 @@ def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict
     """The rule checks one new expense triggers, each ``{rule, result, message}``.
 
     ``facts`` is the customer's ledger with the new expense in it; ``rep_advances`` what the
-    rep drew from the cash advance that month on other customers.
+    rep (the customer's owner at the end of the expense's month) drew from the cash advance
+    that month on other customers.
     """
     month = expense["date"][:7]
     total = sum(e["amount"] for e in facts.get("expenses", []) if e["date"].startswith(month))
@@ -173,7 +177,8 @@ def expense_checks(expense: dict[str, Any], summary: dict[str, Any], facts: dict
         drawn = rep_advances + expense["amount"]
         out.append({"rule": "advance_cap", "result": "broken" if drawn > cap else "ok",
                     "message": Message("advances_drawn", {
-                        "owner": summary.get("owner") or Message("the_rep"), "month": month,
+                        "owner": month_owner(summary, month) or Message("the_rep"),
+                        "month": month,
                         "drawn": drawn, "cap": cap})})
     check = recipient_check(expense, facts.get("contacts"), settings, summary.get("status"))
     if check:

@@ -70,8 +70,6 @@ def extract(customer: Customer) -> dict[str, Any]:
         "styles": [[c.name, c.role, c.style.value] for c in customer.contacts if c.style],
         "follow_up": follow_up,
         "next_steps": next_steps,
-        "handover": customer.handover.model_dump(mode="json", by_alias=True)
-        if customer.handover else None,
         "contacts": contacts,
         "months": {month: {k: v for k, v in figures.items()
                          if k in DAILY_FIGURES and v is not None and v is not False}

@@ -5,8 +5,8 @@ customer is in the pool when ``kq.yaml`` has ``pool:``, it is active and of one 
 kinds, and either
 
 - nobody met it in person for ``pool.after_days`` (counted from the last in-person
-  interaction, or from the last change of owner when that is later: a claim or a reassignment
-  gives the new owner a fresh ``after_days``; with neither, from ``since``), or
+  interaction, or from the last change of owner (``owners:``) when that is later: a claim or a
+  reassignment gives the new owner a fresh ``after_days``; with neither, from ``since``), or
 - its owner left the team more than ``pool.departed_days`` ago.
 """
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .owners import last_change
 
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
@@ -43,8 +45,9 @@ def _d(text: str | None) -> dt.date | None:
 
 
 def handover_of(summary: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any] | None:
-    """The customer's ``handover: {from, date}``, wherever the index keeps it."""
-    return facts.get("handover") or summary.get("handover") or None
+    """The customer's last change of owner, ``{from, to, date}`` (the last entry of
+    ``owners``, or a v2 ``handover``); None when it never changed hands."""
+    return last_change(summary)
 
 
 def pool_entry(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,

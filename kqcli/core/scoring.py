@@ -13,7 +13,9 @@ How each default item is derived from the month's data (a manager's assessment a
 - regular_communication: interactions of any kind against the target, halved when a gap in
   the month was longer than the cadence;
 - first_recommendation, product_knowledge, and any item a team adds: assessments only.
-A derived item with no data scores 0 and is listed in ``missing``. An assessment-only item the
+A card's ``owner`` is the customer's owner at the end of the month (core.owners), so a month
+stays with the rep who did its work after a reassignment. A derived item with no data scores
+0 and is listed in ``missing``. An assessment-only item the
 manager has not assessed is unknown, not zero: ``None`` (未评), left out of ``total`` and
 ``max``, listed in ``missing`` and ``unassessed``.
 """
@@ -28,6 +30,7 @@ from typing import Any
 from ..schema.config import ScoreItem, Settings
 from .dates import add_months, month_key
 from .due import cadence_of
+from .owners import month_owner
 
 DERIVED = frozenset({"relationship_cards", "mutual_recognition", "mutual_familiarity",
                      "visit_frequency", "favour", "pop_display", "feedback",
@@ -106,8 +109,8 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         items[item.key] = None if value is None else round(value, 1)
         sources[item.key] = source
     row = {
-        "customer": summary["id"], "name": summary["name"], "owner": summary.get("owner"),
-        "month": month, "items": items,
+        "customer": summary["id"], "name": summary["name"],
+        "owner": month_owner(summary, month), "month": month, "items": items,
         "total": round(sum(v for v in items.values() if v is not None), 1),
         "max": sum(i.points for i in card if items[i.key] is not None), "missing": missing,
         "unassessed": unassessed, "sources": sources,

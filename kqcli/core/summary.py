@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schema.customer import Customer
+from .owners import owner_changes
 
 IN_PERSON = {"visit", "training", "event", "deep_visit"}
 PROFILE_FIELDS = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner",
@@ -15,7 +16,8 @@ FIELDS = ("id", *PROFILE_FIELDS, "last_visit", "last_contact", "contact_count",
 
 
 def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
-    """Profile fields plus a few derived ones (last visit, counts), JSON-ready."""
+    """Profile fields plus a few derived ones (last visit, counts), JSON-ready; ``owners``,
+    who owned it when (a v2 ``handover`` as its last entry), for the month-end commands."""
     data = customer.model_dump(mode="json", include=set(PROFILE_FIELDS))
     in_person = [v.date for v in customer.visits if v.kind.value in IN_PERSON]
     return {
@@ -26,4 +28,6 @@ def summarize(customer_id: str, customer: Customer) -> dict[str, Any]:
         if customer.visits else None,
         "contact_count": len(customer.contacts),
         "interaction_count": len(customer.visits),
+        "owners": owner_changes(customer.model_dump(
+            mode="json", by_alias=True, include={"owner", "owners", "handover"})),
     }

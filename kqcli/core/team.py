@@ -44,13 +44,15 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], reminders: list[Remi
     still not reassigned.
 
     ``rows`` are (summary, daily facts); ``reminders`` today's listed reminders;
-    ``owner_cards`` ``scoring.by_owner`` of the month; ``pool`` today's pool.
+    ``owner_cards`` ``scoring.by_owner`` of the month, each rep's the customers they owned at
+    its end (a rep who owned some then and none now still has a row); ``pool`` today's pool.
     """
     owners = {s["owner"] for s, _ in rows if s.get("owner")}
     left = settings.departed()
     cards = {c["owner"]: c for c in owner_cards}
+    scored = {c["owner"] for c in owner_cards if c["owner"] != "(none)"}  # owned in the month
     out = []
-    for rep in reps_of(settings, owners):
+    for rep in reps_of(settings, owners | scored):
         mine = [(s, f) for s, f in rows if s.get("owner") == rep and s.get("status") in OWNED]
         customers = dict.fromkeys(("total", *TIERS), 0)
         for s, _ in mine:

@@ -200,13 +200,26 @@ class Ack(Strict):
 
 
 class Handover(Strict):
-    """The last change of owner (kq reassign, kq claim): the new owner visits within the
-    customer's cadence, and a claimed customer leaves the pool from this day."""
+    """The last change of owner as kq v2 wrote it; read as the last entry of ``owners`` (kq
+    reassign and kq claim now append to ``owners`` instead)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
                               serialize_by_alias=True)
 
     previous: str | None = Field(None, alias="from", description="the owner before")
+    date: Day = Field(description="the day the customer changed hands")
+
+
+class OwnerChange(Strict):
+    """One change of owner (kq reassign, kq claim): from ``date`` on the customer is ``to``'s;
+    months that end before it count for ``from``. The new owner visits within the customer's
+    cadence, and a claimed customer leaves the pool from this day."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
+                              serialize_by_alias=True)
+
+    previous: str | None = Field(None, alias="from", description="the owner before")
+    to: str | None = Field(None, description="the owner from this day on")
     date: Day = Field(description="the day the customer changed hands")
 
 
@@ -230,7 +243,10 @@ class Customer(Strict):
     relationship: Aliased(Relationship) | None = None
     stage: Aliased(Stage) | None = None
     owner: str | None = None
-    handover: Handover | None = Field(None, description="the last change of owner: {from, date}")
+    owners: list[OwnerChange] = Field([], description="who owned it when: the changes of "
+                                      "owner, oldest first, {from, to, date}")
+    handover: Handover | None = Field(None, description="v2: the last change of owner, "
+                                      "{from, date}; read as the last entry of owners")
     region: str | None = None
     address: str | None = None
     tags: list[str] = []

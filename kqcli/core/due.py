@@ -101,17 +101,16 @@ def can_greet(logged: Logged, day: dt.date, reasons: frozenset[str], lead: int, 
 def match_greetings(days: list[dt.date], log: list[Logged], reasons: frozenset[str], lead: int,
                     grace: int, kinds: list[str]) -> dict[dt.date, Logged]:
     """Which logged interaction greeted which occasion day: each day, earliest first, takes the
-    unused interaction closest to it that can greet it (on or after the day before ahead of
-    it), so that the call on 冬至 does not also greet 元旦 ten days later."""
+    earliest unused interaction that can greet it, so that the call on 冬至 does not also greet
+    元旦 ten days later, and a greeting logged later never reopens an occasion closed before."""
     used: set[int] = set()
     out: dict[dt.date, Logged] = {}
     for day in sorted(set(days)):
-        best = min(((abs((g.day - day).days), g.day < day, n) for n, g in enumerate(log)
-                    if n not in used and can_greet(g, day, reasons, lead, grace, kinds)),
-                   default=None)
-        if best is not None:
-            used.add(best[2])
-            out[day] = log[best[2]]
+        n = next((n for n, g in enumerate(log)
+                  if n not in used and can_greet(g, day, reasons, lead, grace, kinds)), None)
+        if n is not None:
+            used.add(n)
+            out[day] = log[n]
     return out
 
 

@@ -80,7 +80,7 @@ def run(
                                           owners={s["owner"] for s, _ in rows if s.get("owner")})
         if not covered:
             warn_estimated(reminders)
-        _explain([r for r in reminders if r.customer == match.id], repo.today, closed)
+        _explain([r for r in reminders if r.customer == match.id], repo.today, closed, fmt)
         code = report_skipped(repo)
         answered()
         raise typer.Exit(code)
@@ -240,10 +240,15 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
                   d["urgency"] >= 20 else None)
 
 
-def _explain(reminders: list[Any], today: Any, closed: list[Any] | None = None) -> None:
-    from ..render import print_report
+def _explain(reminders: list[Any], today: Any, closed: list[Any] | None = None,
+             fmt: Format = Format.table) -> None:
+    from ..render import emit_report, print_report
 
-    print_report(explain_report(reminders, today, closed))
+    report = explain_report(reminders, today, closed)
+    if fmt is Format.table:
+        print_report(report)
+    else:
+        emit_report(report, fmt)
 
 
 def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = None) -> Any:

@@ -7,11 +7,13 @@ documented terms, in the spirit of taskwarrior's urgency coefficients.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
@@ -65,8 +67,7 @@ def _d(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     """One interaction of the log as the greeting rules read it (``facts["log"]``)."""
 
     day: dt.date
@@ -100,18 +101,25 @@ def can_greet(logged: Logged, day: dt.date, reasons: frozenset[str], lead: int, 
 
 def match_greetings(days: list[dt.date], log: list[Logged], reasons: frozenset[str], lead: int,
                     grace: int, kinds: list[str]) -> dict[dt.date, Logged]:
-    """Which logged interaction greeted which occasion day: each day, earliest first, takes the
+    """Which logged interaction greeted which occasion day (``days`` in order, ``log`` oldest
+    first): each day, earliest first, takes the
     earliest unused interaction that can greet it, so that the call on 冬至 does not also greet
     元旦 ten days later, and a greeting logged later never reopens an occasion closed before."""
     used: set[int] = set()
     out: dict[dt.date, Logged] = {}
-    for day in sorted(set(days)):
+    for day in days:
         n = next((n for n, g in enumerate(log)
                   if n not in used and can_greet(g, day, reasons, lead, grace, kinds)), None)
         if n is not None:
             used.add(n)
             out[day] = log[n]
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def next_festival_of(keys: tuple[str, ...], day: dt.date) -> dt.date:
+    """The first of these festivals on or after ``day`` (every customer greeted asks the same)."""
+    return min(dates.next_festival(k, day) for k in keys)
 
 
 def occurrences(day_of: Callable[[dt.date], dt.date | None], start: dt.date, end: dt.date,
@@ -166,7 +174,8 @@ class CustomerRules:
         self.out: list[Reminder] = []
         self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
-        self._log: list[Logged] | None = None
+        self._parsed: list[Logged] = []  # the end of facts["log"], parsed (log_since)
+        self._parsed_from = len(facts.get("log", ()))
         self._matched: dict[Any, dict[dt.date, Logged]] = {}
 
     def listed(self, due: dt.date, lead: int) -> bool:
@@ -201,32 +210,37 @@ class CustomerRules:
         self.orphan()
         return self.out
 
-    def log(self) -> list[Logged]:
-        """The customer's interactions, oldest first."""
-        if self._log is None:
-            self._log = [Logged(dt.date.fromisoformat(e[0]), e[1],
-                                tuple(e[2]) if len(e) > 2 else ())
-                         for e in self.f.get("log", ())]
-        return self._log
+    def log_since(self, since: dt.date) -> list[Logged]:
+        """The customer's interactions on or after ``since``, oldest first: parsed from there
+        on only, so a long log's years before cost nothing. The same objects every call."""
+        raw = self.f.get("log", ())
+        at = bisect.bisect_left(raw, since.isoformat(), key=lambda e: e[0])
+        if at < self._parsed_from:
+            self._parsed[:0] = [Logged(dt.date.fromisoformat(e[0]), e[1],
+                                       tuple(e[2]) if len(e) > 2 else ())
+                                for e in raw[at:self._parsed_from]]
+            self._parsed_from = at
+        return self._parsed[at - self._parsed_from:]
 
     def greetings(self, group: Occasions, lead: int) -> dict[dt.date, Logged]:
         """The group's occasion days around today that were greeted, and by what.
 
-        Occasions from far enough back that whatever an earlier one took is known; none after
-        the last greeting's reach.
+        Occasions from far enough back that whatever an earlier one took is known, within the
+        reach of the greetings logged (from ``grace`` days before the first to ``lead`` days
+        after the last).
         """
-        if group.key in self._matched:
-            return self._matched[group.key]
+        matched = self._matched.get(group.key)
+        if matched is not None:
+            return matched
         grace = self.cfg.due.greeting_grace_days
         kinds = self.cfg.due.greeting_kinds
         start = self.today - dt.timedelta(days=3 * grace + 1 + lead)
-        log = [g for g in self.log()
-               if g.kind in kinds and g.day >= start - dt.timedelta(days=lead)]
-        matched: dict[dt.date, Logged] = {}
+        log = [g for g in self.log_since(start - dt.timedelta(days=lead)) if g.kind in kinds]
+        matched = {}
         if log:
-            end = max(self.today, log[-1].day) + dt.timedelta(days=lead)
-            matched = match_greetings(occurrences(group.day_of, start, end), log,
-                                      group.reasons, lead, grace, kinds)
+            days = occurrences(group.day_of, max(start, log[0].day - dt.timedelta(days=grace)),
+                               log[-1].day + dt.timedelta(days=lead))
+            matched = match_greetings(days, log, group.reasons, lead, grace, kinds)
         self._matched[group.key] = matched
         return matched
 
@@ -274,9 +288,9 @@ class CustomerRules:
         kinds = self.cfg.due.greeting_kinds
         taken = {id(g): other for other, g in greeted.items()}
         notes = []
-        for g in self.log():
-            if not -lead <= (g.day - day).days <= grace:
-                continue
+        for g in self.log_since(day - dt.timedelta(days=lead)):
+            if (g.day - day).days > grace:
+                break
             if g.kind not in kinds:
                 notes.append(Message("not_a_greeting", {**_said(g), "kinds": list(kinds)}))
             elif g.for_ and group.reasons.isdisjoint(g.for_):
@@ -292,15 +306,13 @@ class CustomerRules:
         """The first call or visit (``due.condolence_kinds``) on or after an illness or
         bereavement that was not logged for other occasions."""
         kinds = self.cfg.due.condolence_kinds
-        return next((g for g in self.log() if g.day >= day and g.kind in kinds
+        return next((g for g in self.log_since(day) if g.kind in kinds
                      and (not g.for_ or "event" in g.for_)), None)
 
     def unanswered_condolence(self, day: dt.date) -> list[Message]:
         kinds = self.cfg.due.condolence_kinds
         notes = []
-        for g in self.log():
-            if g.day < day:
-                continue
+        for g in self.log_since(day):
             if g.kind not in kinds:
                 notes.append(Message("not_a_condolence", {**_said(g), "kinds": list(kinds)}))
             else:
@@ -517,10 +529,10 @@ class CustomerRules:
         greet = self.cfg.due.greet
         if self.s.get("tier") not in greet.tiers and self.s.get("kind") not in greet.kinds:
             return
-        keys = [key for key in self.cfg.due.holidays if key in dates.FESTIVALS]
+        keys = tuple(key for key in self.cfg.due.holidays if key in dates.FESTIVALS)
         if not keys:
             return
-        festivals = Occasions("holiday", lambda d: min(dates.next_festival(k, d) for k in keys),
+        festivals = Occasions("holiday", lambda d: next_festival_of(keys, d),
                               frozenset({"holiday"}))
         for key in keys:
             name = dates.FESTIVALS[key][0]

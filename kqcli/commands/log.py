@@ -56,9 +56,9 @@ def run(
 
     Example: kq log hxdyf --kind visit --outcome 端架物料已送到 --closes-next
 
-    Example: kq log fsjb --kind call --contact 赵德明 --for birthday
+    Example: kq log fst --kind call --contact 赵德明 --for birthday
 
-    Example: kq log --for holiday --due --owner 李明 --kind wechat --note 冬至问候
+    Example: kq log --for holiday --due --owner 李明 --kind wechat --note 冬至快乐
     """
     from ..core.interaction import build_interaction
     from ..core.steps import StepError, step_to_close

@@ -156,12 +156,11 @@ class Due(Section):
                                    description="interactions that answer a day of an area alert")
     greeting_kinds: list[str] = Field(
         ["call", "visit", "deep_visit", "gift", "wechat"],
-        description="interactions that greet a birthday, anniversary, opening, festival, "
-                    "wedding or birth: logged for it (for:) from its lead-time start on, or "
-                    "on its day or in the grace days after it; never a delivery")
+        description="interactions that greet a birthday, anniversary, festival, wedding or "
+                    "birth: logged for it (for:) from its lead time, or on or after its day")
     condolence_kinds: list[str] = Field(
         ["call", "visit", "deep_visit"],
-        description="interactions that answer an illness or bereavement, on or after its day")
+        description="interactions that answer an illness or bereavement, on or after it")
 
     @field_validator("deep_visit_days")
     @classmethod

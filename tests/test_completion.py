@@ -114,7 +114,7 @@ def test_kq_completion_refuses_a_shell_it_does_not_know(kq):
 def test_help_of_a_command_starts_with_its_usage(kq):
     result = kq("help", "log")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "kq log [OPTIONS] {customer}"
+    assert result.stdout.splitlines()[0] == "kq log [OPTIONS] [customer]"  # none with --due
 
 
 def test_help_of_a_command_lists_each_option_with_its_help(kq):

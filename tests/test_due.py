@@ -338,10 +338,15 @@ def test_a_dropped_greeting_is_reported_for_verbose():
                        "7 days ago unanswered; no longer listed"]
 
 
-def test_an_interaction_after_the_lead_time_start_closes_a_passed_birthday():
-    # The visit on 11-21 is on the lead-time start (11-28 minus 7 days): greeted.
-    assert due(FUSHOU, "birthday", today=dt.date(2026, 11, 30)) == []
-    assert due(FUSHOU, "birthday", today=dt.date(2026, 11, 27))[0][:2] == ("2026-11-28", -1)
+def test_a_greeting_logged_for_the_birthday_from_its_lead_time_start_closes_it_at_once():
+    # The visit on 11-21 is on the lead-time start (11-28 minus 7 days), logged for it.
+    text = FUSHOU.replace("kind: visit}", "kind: visit, for: [birthday]}")
+    assert due(text, "birthday", today=dt.date(2026, 11, 30)) == []
+    assert due(text, "birthday", today=dt.date(2026, 11, 21)) == []
+
+
+def test_a_visit_before_the_birthday_not_logged_for_it_does_not_close_it():
+    assert due(FUSHOU, "birthday", today=dt.date(2026, 11, 30))[0][:2] == ("2026-11-28", 2)
 
 
 def test_missed_festival_greeting_stays_overdue():
@@ -349,8 +354,10 @@ def test_missed_festival_greeting_stays_overdue():
     assert due(text, "holiday", today=dt.date(2026, 12, 24)) == [
         ("2026-12-22", 2, "冬至 2026-12-22: 个性化问候, 不要群发"),
         ("2027-01-01", -8, "元旦 2027-01-01: 个性化问候, 不要群发")]
-    greeted = KEY_TERMINAL + "visits: [{date: 2026-12-15, kind: wechat}]\n"
+    greeted = KEY_TERMINAL + "visits: [{date: 2026-12-15, kind: wechat, for: [holiday]}]\n"
     assert [d for d, _, _ in due(greeted, "holiday", today=dt.date(2026, 12, 24))] == ["2027-01-01"]
+    after = KEY_TERMINAL + "visits: [{date: 2026-12-23, kind: wechat}]\n"
+    assert [d for d, _, _ in due(after, "holiday", today=dt.date(2026, 12, 24))] == ["2027-01-01"]
 
 
 def test_missed_wedding_stays_overdue_for_the_grace_period():

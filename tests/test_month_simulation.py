@@ -1,20 +1,22 @@
 """A month as 李明 on examples/, acting on the list every working day: nothing owed slips away.
 
 Each working day from 2026-11-24 to 2026-12-31 the rep does what `kq due` lists (visits the
-customers it says to visit, calls whom it says to call, closes steps, chases reports and
-intel), in memory through the same core that `kq due` uses. Afterwards every birthday,
-festival greeting and next step that fell due in the month must have been listed, and
-nothing may be left overdue.
+customers it says to visit, calls whom it says to call, greets each occasion with a call
+logged for it, closes steps, chases reports and intel), in memory through the same core that
+`kq due` uses. Afterwards every birthday, festival greeting and next step that fell due in the
+month must have been listed, each greeting acted on once, and nothing may be left overdue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from kqcli.core.dates import WorkCalendar
 from kqcli.core.due import morning_list
 from kqcli.core.facts import extract
+from kqcli.core.reasons import OCCASIONS
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.schema.customer import Interaction, Month
@@ -44,8 +46,8 @@ def _rows(customers: dict) -> list:
 
 def _act(reminder, customer, day: dt.date) -> None:
     """What a diligent rep does about one listed reminder."""
-    def log(kind: str) -> None:
-        customer.visits.append(Interaction(date=day, kind=kind))
+    def log(kind: str, *occasions: str) -> None:
+        customer.visits.append(Interaction(date=day, kind=kind, for_=list(occasions)))
 
     if reminder.reason in ("visit", "route"):
         log("visit")
@@ -61,8 +63,12 @@ def _act(reminder, customer, day: dt.date) -> None:
         log("call")
     elif reminder.reason == "care_call":
         log("care_call")
-    elif reminder.reason in ("follow_up", "birthday", "holiday", "event", "anniversary", "opening"):
+    elif reminder.reason == "follow_up":
         log("call")
+    elif reminder.misfortune:
+        log("call")  # illness or bereavement: a call on or after the day (due.condolence_kinds)
+    elif reminder.reason in OCCASIONS:
+        log("call", reminder.reason)  # a greeting logged for the occasion closes it at once
     elif reminder.reason == "report_missing":
         for month in reminder.message.split(" ")[0].split("、"):  # every month owed
             customer.months[month] = Month(reported=day, collections=1000, sell_out=900,
@@ -73,7 +79,8 @@ def _act(reminder, customer, day: dt.date) -> None:
                 item.sources.append(f"第二信源{day.isoformat()}")
 
 
-def _simulate():
+def _simulate(acted: Counter | None = None):
+    """The month acted on; ``acted`` counts the days each (customer, reason, due) was acted on."""
     settings, customers = _load()
     calendar = WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
     seen: set[tuple[str, str, dt.date]] = set()
@@ -84,6 +91,8 @@ def _simulate():
             for r in listed:
                 if r.customer in customers and r.reason not in NOT_OWED:
                     seen.add((r.customer, r.reason, r.due))
+                    if acted is not None:
+                        acted[(r.customer, r.reason, r.due)] += 1
                     _act(r, customers[r.customer], day)
         day += dt.timedelta(days=1)
     return settings, customers, seen
@@ -125,3 +134,23 @@ def test_every_birthday_in_the_month_was_listed():
             expected |= {(cid, "birthday", d) for d in days if d <= END}
     assert expected  # the examples have birthdays in this month
     assert expected <= seen
+
+
+def test_each_greeting_is_acted_on_once_its_row_goes_when_greeted():
+    acted: Counter = Counter()
+    _simulate(acted)
+    greetings = {key: n for key, n in acted.items() if key[1] in OCCASIONS}
+    assert greetings  # the month has birthdays, festivals and a wedding
+    assert {key: n for key, n in greetings.items() if n > 1} == {}
+
+
+def test_a_delivery_before_a_birthday_does_not_close_it():
+    # Issue 23's wrong case: a delivery on 11-25 made 福寿堂's lunar birthday (Sat 11-28)
+    # vanish, as if it had been greeted. On Monday 11-30 it is still owed.
+    settings, customers = _load()
+    fushou = next(cid for cid, m in customers.items() if m.name.startswith("福寿堂"))
+    customers[fushou].visits.append(Interaction(date=dt.date(2026, 11, 25), kind="delivery"))
+    monday = dt.date(2026, 11, 30)
+    listed, _ = morning_list(_rows(customers), settings, monday)
+    assert [(r.due, r.overdue_days(monday)) for r in listed
+            if r.customer == fushou and r.reason == "birthday"] == [(dt.date(2026, 11, 28), 2)]

@@ -68,15 +68,19 @@ def run(
                 raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
     repo = open_repo(ctx)
     if explain:
-        from ..core.due import morning_list
+        from ..core.due import customer_reminders, morning_list
 
         match = repo.resolve(explain)
         rows = [(s, f) for s, f in repo.index.facts() if s["id"] == match.id]
-        reminders, covered = morning_list(rows, repo.settings, repo.today, within=3650,
-                                          explain=True)
+        closed: list[Any] = []
+        found = customer_reminders(rows, repo.settings, repo.today, 3650, explain=True,
+                                   closed=closed)
+        reminders, covered = morning_list([], repo.settings, repo.today, within=3650,
+                                          explain=True, found=found,
+                                          owners={s["owner"] for s, _ in rows if s.get("owner")})
         if not covered:
             warn_estimated(reminders)
-        _explain([r for r in reminders if r.customer == match.id], repo.today)
+        _explain([r for r in reminders if r.customer == match.id], repo.today, closed, fmt)
         code = report_skipped(repo)
         answered()
         raise typer.Exit(code)
@@ -236,15 +240,22 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
                   d["urgency"] >= 20 else None)
 
 
-def _explain(reminders: list[Any], today: Any) -> None:
-    from ..render import print_report
+def _explain(reminders: list[Any], today: Any, closed: list[Any] | None = None,
+             fmt: Format = Format.table) -> None:
+    from ..render import emit_report, print_report
 
-    print_report(explain_report(reminders, today))
+    report = explain_report(reminders, today, closed)
+    if fmt is Format.table:
+        print_report(report)
+    else:
+        emit_report(report, fmt)
 
 
-def explain_report(reminders: list[Any], today: Any) -> Any:
+def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = None) -> Any:
     """``kq due --explain``: a key/value section per reminder, its urgency's terms (value,
-    what it weighs) and their sum; -0.0 prints as 0.0."""
+    what it weighs) and their sum (-0.0 prints as 0.0), then why no interaction closed a
+    greeting; then each greeting ``closed`` by an interaction, naming it."""
+    from ..labels import message_text
     from ..render import Column, Report, Section
 
     columns = [Column("value", "", justify="right", style="none"), Column("term", "", style="none")]
@@ -256,9 +267,16 @@ def explain_report(reminders: list[Any], today: Any) -> Any:
         rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": "= urgency"})
         sections.append(Section(f"{r.reason} due {r.due.isoformat()} ({r.overdue_days(today):+d} "
                                 f"days, {state}): {r.message}", rows, columns, layout="pairs",
-                                indent=4))
+                                indent=4, notes=[f"    · {message_text(n)}" for n in r.notes]))
+    closed = closed or []
+    for r in closed:
+        sections.append(Section(f"{r.reason} due {r.due.isoformat()} (greeted): {r.message}", [],
+                                columns, layout="lines",
+                                notes=[f"    · {message_text(n)}" for n in r.notes]))
     rows = [{"reason": r.reason, "due": r.due, "urgency": r.urgency,
-             "terms": [{"term": label, "value": value} for label, value in r.terms]}
-            for r in reminders]
-    return Report(rows, ("reason", "due", "urgency", "terms"), sections=sections,
-                  empty="no reminders for this customer")
+             "terms": [{"term": label, "value": value} for label, value in r.terms],
+             "notes": r.notes, "closed": False} for r in reminders]
+    rows += [{"reason": r.reason, "due": r.due, "urgency": None, "terms": [], "notes": r.notes,
+              "closed": True} for r in closed]
+    return Report(rows, ("reason", "due", "urgency", "terms", "notes", "closed"),
+                  sections=sections, empty="no reminders for this customer")

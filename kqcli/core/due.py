@@ -7,15 +7,19 @@ documented terms, in the spirit of taskwarrior's urgency coefficients.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
 from . import dates
 from .amounts import amount
+from .messages import Message
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -30,6 +34,7 @@ STYLE_ADVICE = {
 """Decision styles (决策者的四种风格) and how to work with each, from DOMAIN.md."""
 MISFORTUNE = frozenset({"illness", "bereavement"})
 ACTIVE_WORK = frozenset({"active", "prospect", None})
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass
@@ -47,6 +52,7 @@ class Reminder:
     estimated: bool = False  # a date came from the statutory rules, not the official calendar
     urgency: float = 0.0
     terms: list[tuple[str, float]] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list, compare=False)  # --explain: greetings
 
     def overdue_days(self, today: dt.date) -> int:
         return (today - self.due).days
@@ -60,6 +66,81 @@ class Reminder:
 
 def _d(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
+
+
+class Logged(NamedTuple):
+    """One interaction of the log as the greeting rules read it (``facts["log"]``)."""
+
+    day: dt.date
+    kind: str
+    for_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Occasions:
+    """Occasions of which one greeting answers at most one: a contact's birthdays (solar and
+    lunar), a customer's festivals, its opening and anniversaries, one family event.
+    ``day_of(d)`` is the first of them on or after ``d``; ``reasons`` what ``for:`` names them."""
+
+    key: Any
+    day_of: Callable[[dt.date], dt.date | None]
+    reasons: frozenset[str]
+
+
+def can_greet(logged: Logged, day: dt.date, reasons: frozenset[str], lead: int, grace: int,
+              kinds: list[str]) -> bool:
+    """A greeting (``due.greeting_kinds``) logged for the occasion (``for:``) from its lead-time
+    start, or one that names no occasion on its day or in the grace days after it. An
+    interaction logged for other occasions greets only those."""
+    if logged.kind not in kinds:
+        return False
+    after = (logged.day - day).days
+    if logged.for_:
+        return not reasons.isdisjoint(logged.for_) and -lead <= after <= grace
+    return 0 <= after <= grace
+
+
+def match_greetings(days: list[dt.date], log: list[Logged], reasons: frozenset[str], lead: int,
+                    grace: int, kinds: list[str]) -> dict[dt.date, Logged]:
+    """Which logged interaction greeted which occasion day (``days`` in order, ``log`` oldest
+    first): each day, earliest first, takes the
+    earliest unused interaction that can greet it, so that the call on 冬至 does not also greet
+    元旦 ten days later, and a greeting logged later never reopens an occasion closed before."""
+    used: set[int] = set()
+    out: dict[dt.date, Logged] = {}
+    for day in days:
+        n = next((n for n, g in enumerate(log)
+                  if n not in used and can_greet(g, day, reasons, lead, grace, kinds)), None)
+        if n is not None:
+            used.add(n)
+            out[day] = log[n]
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def next_festival_of(keys: tuple[str, ...], day: dt.date) -> dt.date:
+    """The first of these festivals on or after ``day`` (every customer greeted asks the same)."""
+    return min(dates.next_festival(k, day) for k in keys)
+
+
+def occurrences(day_of: Callable[[dt.date], dt.date | None], start: dt.date, end: dt.date,
+                limit: int = 64) -> list[dt.date]:
+    """The days ``day_of`` gives from ``start`` to ``end``."""
+    out: list[dt.date] = []
+    day = day_of(start)
+    while day is not None and day <= end and len(out) < limit:
+        out.append(day)
+        day = day_of(day + ONE_DAY)
+    return out
+
+
+def _md(day: dt.date) -> str:
+    return day.isoformat()[5:]
+
+
+def _said(logged: Logged) -> dict[str, Any]:
+    """The parameters naming an interaction in a message: ``11-25 送货``."""
+    return {"date": _md(logged.day), "kind": Message(f"interaction_{logged.kind}")}
 
 
 def cadence_of(summary: dict[str, Any], settings: Settings) -> tuple[int, int]:
@@ -85,14 +166,19 @@ class CustomerRules:
     def __init__(self, summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
                  today: dt.date, within: int | None = None,
                  departed_reps: dict[str, dt.date] | None = None,
-                 calendar: dates.WorkCalendar | None = None) -> None:
+                 calendar: dates.WorkCalendar | None = None, explain: bool = False) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
         self.departed = settings.departed() if departed_reps is None else departed_reps
         self.calendar = calendar or work_calendar(settings)
+        self.explain = explain  # say in each greeting's notes what closed it or did not
         self.out: list[Reminder] = []
         self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
         self.risks: list[tuple[str, str, bool]] = []  # (fingerprint, message, acknowledged)
+        self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
+        self._parsed: list[Logged] = []  # the end of facts["log"], parsed (log_since)
+        self._parsed_from = len(facts.get("log", ()))
+        self._matched: dict[Any, dict[dt.date, Logged]] = {}
 
     def listed(self, due: dt.date, lead: int) -> bool:
         """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
@@ -126,28 +212,114 @@ class CustomerRules:
         self.orphan()
         return self.out
 
-    def greeted(self, day: dt.date, lead: int) -> bool:
-        """Was anything logged with the customer on or after the occasion's lead-time start?"""
-        last = _d(self.f.get("last_interaction"))
-        return last is not None and last >= day - dt.timedelta(days=lead)
+    def log_since(self, since: dt.date) -> list[Logged]:
+        """The customer's interactions on or after ``since``, oldest first: parsed from there
+        on only, so a long log's years before cost nothing. The same objects every call."""
+        raw = self.f.get("log", ())
+        at = bisect.bisect_left(raw, since.isoformat(), key=lambda e: e[0])
+        if at < self._parsed_from:
+            self._parsed[:0] = [Logged(dt.date.fromisoformat(e[0]), e[1],
+                                       tuple(e[2]) if len(e) > 2 else ())
+                                for e in raw[at:self._parsed_from]]
+            self._parsed_from = at
+        return self._parsed[at - self._parsed_from:]
 
-    def occasion(self, reason: str, day_of: Any, lead: int, message: Any, **extra: Any) -> None:
+    def greetings(self, group: Occasions, lead: int) -> dict[dt.date, Logged]:
+        """The group's occasion days around today that were greeted, and by what.
+
+        Occasions from far enough back that whatever an earlier one took is known, within the
+        reach of the greetings logged (from ``grace`` days before the first to ``lead`` days
+        after the last).
+        """
+        matched = self._matched.get(group.key)
+        if matched is not None:
+            return matched
+        grace = self.cfg.due.greeting_grace_days
+        kinds = self.cfg.due.greeting_kinds
+        start = self.today - dt.timedelta(days=3 * grace + 1 + lead)
+        log = [g for g in self.log_since(start - dt.timedelta(days=lead)) if g.kind in kinds]
+        matched = {}
+        if log:
+            days = occurrences(group.day_of, max(start, log[0].day - dt.timedelta(days=grace)),
+                               log[-1].day + dt.timedelta(days=lead))
+            matched = match_greetings(days, log, group.reasons, lead, grace, kinds)
+        self._matched[group.key] = matched
+        return matched
+
+    def occasion(self, reason: str | Callable[[dt.date], str], day_of: Any, lead: int,
+                 message: Any, group: Occasions, **extra: Any) -> None:
         """A dated occasion (birthday, anniversary, festival, happy event).
 
-        ``day_of(d)`` is the occasion's first date on or after ``d``. Once passed, it stays
-        listed as overdue for ``due.greeting_grace_days`` unless the customer was contacted on
-        or after the lead-time start; then the next occurrence takes its place.
+        ``day_of(d)`` is the occasion's first date on or after ``d``; ``reason`` may depend on
+        the day (an opening, then anniversaries); ``group`` holds the occasions one greeting
+        may answer. Once passed, it stays listed as overdue for ``due.greeting_grace_days``; a
+        greeting (:func:`can_greet`) closes it at once, and the next occurrence takes its place.
         """
         grace = dt.timedelta(days=self.cfg.due.greeting_grace_days)
+        greeted = self.greetings(group, lead)
         day = day_of(self.today - grace)
-        if day is not None and day < self.today and self.greeted(day, lead):
-            day = day_of(day + dt.timedelta(days=1))
+        while day is not None and day in greeted:
+            if self.explain:
+                self.closed.append(self.answered(reason, day, lead, message(day), greeted[day]))
+            day = day_of(day + ONE_DAY)
         if day is not None:
-            self.add(reason, day, lead, message(day), **extra)
-        missed = day_of(self.today - grace - grace - dt.timedelta(days=1))
-        if (missed is not None and missed < self.today - grace and not self.greeted(missed, lead)):
+            name = reason(day) if callable(reason) else reason
+            notes = self.unanswered(name, day, lead, group, greeted) if self.explain else []
+            self.add(name, day, lead, message(day), notes=notes, **extra)
+        missed = day_of(self.today - grace - grace - ONE_DAY)
+        if missed is not None and missed < self.today - grace and missed not in greeted:
             self.dropped.append(f"{self.s['name']}: {message(missed)} ({missed.isoformat()}) "
                                 f"passed {grace.days} days ago unanswered; no longer listed")
+
+    def answered(self, reason: str | Callable[[dt.date], str], day: dt.date, lead: int,
+                 message: str, by: Logged) -> Reminder:
+        """A greeted occasion as ``--explain`` shows it, naming what greeted it."""
+        name = reason(day) if callable(reason) else reason
+        if by.day < day:
+            note = Message("greeting_closed_ahead", {**_said(by), "reason": name})
+        else:
+            note = Message("greeting_closed", _said(by))
+        return Reminder(self.s["id"], self.s["name"], name, day, day - dt.timedelta(days=lead),
+                        message, self.s.get("owner"), self.s.get("region"), notes=[note])
+
+    def unanswered(self, reason: str, day: dt.date, lead: int, group: Occasions,
+                   greeted: dict[dt.date, Logged]) -> list[Message]:
+        """Why each interaction from the lead-time start to the end of the grace days did not
+        greet the occasion of ``day``."""
+        grace = self.cfg.due.greeting_grace_days
+        kinds = self.cfg.due.greeting_kinds
+        taken = {id(g): other for other, g in greeted.items()}
+        notes = []
+        for g in self.log_since(day - dt.timedelta(days=lead)):
+            if (g.day - day).days > grace:
+                break
+            if g.kind not in kinds:
+                notes.append(Message("not_a_greeting", {**_said(g), "kinds": list(kinds)}))
+            elif g.for_ and group.reasons.isdisjoint(g.for_):
+                notes.append(Message("greeting_for_other", {**_said(g), "reasons": list(g.for_)}))
+            elif not g.for_ and g.day < day:
+                notes.append(Message("greeting_early", {**_said(g), "day": _md(day),
+                                                        "reason": reason}))
+            elif id(g) in taken:
+                notes.append(Message("greeting_taken", {**_said(g), "other": _md(taken[id(g)])}))
+        return notes
+
+    def condolence(self, day: dt.date) -> Logged | None:
+        """The first call or visit (``due.condolence_kinds``) on or after an illness or
+        bereavement that was not logged for other occasions."""
+        kinds = self.cfg.due.condolence_kinds
+        return next((g for g in self.log_since(day) if g.kind in kinds
+                     and (not g.for_ or "event" in g.for_)), None)
+
+    def unanswered_condolence(self, day: dt.date) -> list[Message]:
+        kinds = self.cfg.due.condolence_kinds
+        notes = []
+        for g in self.log_since(day):
+            if g.kind not in kinds:
+                notes.append(Message("not_a_condolence", {**_said(g), "kinds": list(kinds)}))
+            else:
+                notes.append(Message("greeting_for_other", {**_said(g), "reasons": list(g.for_)}))
+        return notes
 
     def visit_or_route(self) -> None:
         if self.s.get("status") not in ACTIVE_WORK:
@@ -289,36 +461,36 @@ class CustomerRules:
 
     def occasions(self) -> None:
         leads = self.cfg.leads
-        last_contact = _d(self.f.get("last_interaction"))
-        for c in self.f.get("contacts", []):
+        for n, c in enumerate(self.f.get("contacts", [])):
             who = f"{c['name']}({c['role']})" if c.get("role") else c["name"]
-            if c.get("birthday"):
-                born = _d(c["birthday"])
-                self.occasion("birthday", lambda d, b=born: dates.next_solar(b.month, b.day, d),
-                              leads.birthday,
+            born = _d(c.get("birthday"))
+            spec = c.get("lunar_birthday")
+            solar = (lambda d, b=born: dates.next_solar(b.month, b.day, d)) if born else None
+            lunar = (lambda d, spec=spec: dates.next_lunar(spec, d)) if spec else None
+            days = [f for f in (solar, lunar) if f is not None]
+            birthdays = Occasions(("birthday", n), lambda d, fs=days: min(f(d) for f in fs),
+                                  frozenset({"birthday"}))
+            if solar is not None:
+                self.occasion("birthday", solar, leads.birthday,
                               lambda day, b=born, w=who: f"{w} {day.year - b.year}岁生日 "
-                                                         f"{day.month}月{day.day}日")
-            if c.get("lunar_birthday"):
-                self.occasion("birthday",
-                              lambda d, spec=c["lunar_birthday"]: dates.next_lunar(spec, d),
-                              leads.birthday,
+                                                         f"{day.month}月{day.day}日",
+                              group=birthdays)
+            if lunar is not None:
+                self.occasion("birthday", lunar, leads.birthday,
                               lambda day, w=who: f"{w} 农历生日 {dates.lunar_label(day)} "
-                                                 f"({day.isoformat()})")
-            for e in c.get("events", []):
+                                                 f"({day.isoformat()})",
+                              group=birthdays)
+            for m, e in enumerate(c.get("events", [])):
                 day = _d(e["date"])
                 note = f": {e['note']}" if e.get("note") else ""
                 if e["kind"] in MISFORTUNE:
-                    followed = last_contact is not None and last_contact >= day
-                    if not followed and 0 <= (self.today - day).days <= 30:
-                        self.add("event", day, 0, f"{who} {EVENT_CN[e['kind']]}{note}, 立即致电, "
-                                 "不谈生意", misfortune=True)
-                    elif day > self.today:
-                        self.add("event", day, leads.event, f"{who} {EVENT_CN[e['kind']]}{note}",
-                                 misfortune=True)
+                    self.misfortune(day, f"{who} {EVENT_CN[e['kind']]}{note}")
                 else:
-                    self.occasion("event", lambda d, day=day: day if d <= day else None,
-                                  leads.event,
-                                  lambda _, w=who, k=e["kind"], n=note: f"{w} {EVENT_CN[k]}{n}, 道贺")
+                    once = Occasions(("event", n, m), lambda d, day=day: day if d <= day else None,
+                                     frozenset({"event"}))
+                    self.occasion("event", once.day_of, leads.event,
+                                  lambda _, w=who, k=e["kind"], n=note: f"{w} {EVENT_CN[k]}{n}, 道贺",
+                                  group=once)
         if self.s.get("anniversary"):
             opened = _d(self.s["anniversary"])
 
@@ -330,23 +502,46 @@ class CustomerRules:
                     return f"新店开业 {day.isoformat()}, 提前准备促销/礼品支持"
                 return f"店庆 {day.year - opened.year}周年 {day.isoformat()}, 提前准备促销/礼品支持"
 
-            grace = self.cfg.due.greeting_grace_days
-            first = day_of(self.today - dt.timedelta(days=grace))
-            self.occasion("opening" if first == opened else "anniversary", day_of,
-                          leads.anniversary, message)
+            self.occasion(lambda day: "opening" if day == opened else "anniversary", day_of,
+                          leads.anniversary, message,
+                          group=Occasions("anniversary", day_of,
+                                          frozenset({"anniversary", "opening"})))
+
+    def misfortune(self, day: dt.date, what: str) -> None:
+        """Illness or bereavement: call at once, until a call or visit on or after the day
+        (``due.condolence_kinds``); one ahead (a planned operation) is listed ahead."""
+        if day > self.today:
+            self.add("event", day, self.cfg.leads.event, what, misfortune=True)
+            return
+        if (self.today - day).days > 30:
+            return
+        answer = self.condolence(day)
+        message = f"{what}, 立即致电, 不谈生意"
+        if answer is None:
+            notes = self.unanswered_condolence(day) if self.explain else []
+            self.add("event", day, 0, message, misfortune=True, notes=notes)
+        elif self.explain:
+            self.closed.append(Reminder(self.s["id"], self.s["name"], "event", day, day, message,
+                                        self.s.get("owner"), self.s.get("region"),
+                                        misfortune=True,
+                                        notes=[Message("condolence_closed", _said(answer))]))
 
     def festivals(self) -> None:
         """A personal festival greeting for each customer who should get one (due.greet)."""
         greet = self.cfg.due.greet
         if self.s.get("tier") not in greet.tiers and self.s.get("kind") not in greet.kinds:
             return
-        for key in self.cfg.due.holidays:
-            if key not in dates.FESTIVALS:
-                continue
+        keys = tuple(key for key in self.cfg.due.holidays if key in dates.FESTIVALS)
+        if not keys:
+            return
+        festivals = Occasions("holiday", lambda d: next_festival_of(keys, d),
+                              frozenset({"holiday"}))
+        for key in keys:
             name = dates.FESTIVALS[key][0]
             self.occasion("holiday", lambda d, k=key: dates.next_festival(k, d),
                           self.cfg.leads.holiday,
-                          lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发")
+                          lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发",
+                          group=festivals)
 
     def report_missing(self) -> None:
         """Every month whose report deadline (``due.report_day`` of the month after) has passed
@@ -644,21 +839,26 @@ def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
 
 def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
                        today: dt.date, within: int | None = None, explain: bool = False,
-                       dropped: list[str] | None = None) -> list[Reminder]:
+                       dropped: list[str] | None = None,
+                       closed: list[Reminder] | None = None) -> list[Reminder]:
     """The listed reminders of these customers, each with its urgency.
 
-    ``dropped`` collects a line for each greeting whose grace period ran out unanswered.
+    ``dropped`` collects a line for each greeting whose grace period ran out unanswered; with
+    ``explain``, ``closed`` collects the greetings answered (each note says by what), and
+    each listed greeting's notes say why the interactions around it did not answer it.
     """
     found: list[Reminder] = []
     left = settings.departed()
     calendar = work_calendar(settings)
     for summary, facts in rows:
-        rules = CustomerRules(summary, facts, settings, today, within, left, calendar)
+        rules = CustomerRules(summary, facts, settings, today, within, left, calendar, explain)
         for r in rules.all():
             score(r, summary, settings, today, explain)
             found.append(r)
         if dropped is not None:
             dropped.extend(rules.dropped)
+        if closed is not None:
+            closed.extend(rules.closed)
     return found
 
 

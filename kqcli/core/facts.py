@@ -37,6 +37,10 @@ def extract(customer: Customer) -> dict[str, Any]:
         if not days or days[-1] != _iso(v.date):
             days.append(_iso(v.date))  # type: ignore[arg-type]
 
+    # Every interaction, for the greetings (which kinds greet is kq.yaml's): [day, kind], and
+    # the occasions it was logged for when it says so.
+    log = [[_iso(v.date), v.kind.value, *([v.for_] if v.for_ else [])] for v in visits]
+
     follow_up = None
     if deliveries:
         delivered = deliveries[-1]
@@ -66,6 +70,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
         "last_deep_visit": _iso(deep_visits[-1]) if deep_visits else None,
         "days_by_kind": days_by_kind,
+        "log": log,
         "seasons": sorted(set(customer.seasons)),
         "styles": [[c.name, c.role, c.style.value] for c in customer.contacts if c.style],
         "follow_up": follow_up,

@@ -11,6 +11,7 @@ from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
 from .bounds import day_in_range
 from .errors import GoTogether, InvalidValue, UnknownName
+from .reasons import reason_key, unknown_reason
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -35,12 +36,14 @@ def parse_day(value: str | None, field: str,
 def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
                       contact: str | None, goal: str | None, outcome: str | None,
                       done: str | None, next_date: str | None, next_action: str | None,
-                      note: str | None) -> dict[str, Any]:
-    """The mapping to append under ``visits:``, in the schema's key order."""
+                      note: str | None, occasions: list[str] | None = None) -> dict[str, Any]:
+    """The mapping to append under ``visits:``, in the schema's key order. ``occasions`` are
+    the reasons it greets (``for:``), as keys, Chinese labels or comma-separated."""
     try:
         kind_value = parse_enum(InteractionKind, kind).value
     except ValueError as e:
         raise InvalidValue(str(e), "kind") from None
+    greets = reasons_of(occasions)
     try:
         done_values = [parse_enum(Done, d).value for d in (done or "").replace("，", ",").split(",")
                        if d.strip()]
@@ -56,7 +59,11 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
     if (next_date is None) != (next_action is None):
         raise GoTogether("next_date", "next_action")
     item: dict[str, Any] = {"date": parse_day(date, "date", today), "kind": kind_value}
-    for key, value in (("contact", contact), ("goal", goal), ("outcome", outcome)):
+    if contact:
+        item["contact"] = contact
+    if greets:
+        item["for"] = greets
+    for key, value in (("goal", goal), ("outcome", outcome)):
         if value:
             item[key] = value
     if done_values:
@@ -66,3 +73,18 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
     if note:
         item["note"] = note
     return item
+
+
+def reasons_of(texts: list[str] | None) -> list[str]:
+    """``--for`` values as reason keys, in order, each once (``生日``, ``birthday,holiday``)."""
+    keys: list[str] = []
+    for text in texts or ():
+        for part in text.replace("，", ",").split(","):
+            if not part.strip():
+                continue
+            key = reason_key(part)
+            if key is None:
+                raise InvalidValue(unknown_reason(part), "for")
+            if key not in keys:
+                keys.append(key)
+    return keys

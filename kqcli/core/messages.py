@@ -106,6 +106,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                            "{date} 的客情费 {amount:amount} 给了 {who}, 超出客情费使用范围 ({roles})"),
     "no_contacts": ("no contacts recorded: 客情费使用范围 not checked for {recipient}",
                     "没有联系人记录: 给 {recipient} 的客情费未核对使用范围"),
+    # kq due --explain: what closed a greeting, or why an interaction did not
+    "greeting_closed": ("greeted by the {kind} of {date}", "已由 {date} {kind} 问候"),
+    "greeting_closed_ahead": ("greeted ahead by the {kind} of {date}, logged for {reason}",
+                              "已由 {date} {kind} 提前问候 (for: {reason})"),
+    "condolence_closed": ("answered by the {kind} of {date}", "已由 {date} {kind} 慰问"),
+    "not_a_greeting": ("{date} {kind} is not a greeting (due.greeting_kinds: {kinds})",
+                       "{date} {kind} 不算问候 (due.greeting_kinds: {kinds})"),
+    "not_a_condolence": ("{date} {kind} is not a condolence (due.condolence_kinds: {kinds})",
+                         "{date} {kind} 不算慰问 (due.condolence_kinds: {kinds})"),
+    "greeting_for_other": ("{date} {kind} was logged for {reasons}",
+                           "{date} {kind} 记的是 for: {reasons}"),
+    "greeting_early": ("{date} {kind} came before {day} and was not logged for it "
+                       "(--for {reason})", "{date} {kind} 在 {day} 之前, 没有注明 --for {reason}"),
+    "greeting_taken": ("{date} {kind} greeted {other} instead", "{date} {kind} 已算作 {other} 的问候"),
     # pieces of the messages above
     "contact_roles": ("{recipient} ({roles})", "{recipient} ({roles})"),
     "purchasing_function": ("function purchasing", "采购部门"),
@@ -117,6 +131,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "tier_secondary": ("secondary", "次重点"),
     "tier_normal": ("normal", "非重点"),
     "tier_none": ("no tier", "未分层"),
+    "kind_terminal": ("terminals", "终端"),
+    "kind_distributor": ("distributors", "经销商"),
+    "kind_key_account": ("key_accounts", "大客户"),
+    "kind_customer": ("customers", "客户"),
+    **{f"interaction_{kind}": (kind, label) for kind, label in (
+        ("visit", "拜访"), ("call", "电话"), ("care_call", "情感电话"), ("wechat", "微信"),
+        ("delivery", "送货"), ("training", "培训"), ("event", "活动"), ("deep_visit", "蹲点"),
+        ("gift", "送礼"))},
 }
 
 

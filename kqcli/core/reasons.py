@@ -12,3 +12,23 @@ LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话
           "intel_unconfirmed": "信息待核实", "orphan": "孤儿客户", "risk": "风险",
           "deep_visit": "蹲点", "alert": "区域预警", "expense_check": "费用审核",
           "handover": "交接拜访", "pool": "公海"}
+OCCASIONS = ("birthday", "anniversary", "opening", "holiday", "event")
+"""The reasons a greeting answers (an interaction's ``for:``, ``kq log --for``)."""
+
+
+def reason_key(text: str) -> str | None:
+    """``birthday``, ``Birthday`` or its label ``生日`` -> ``birthday``; None if no reason."""
+    value = text.strip()
+    if value.lower() in REASONS:
+        return value.lower()
+    return next((key for key, label in LABELS.items() if label == value), None)
+
+
+def unknown_reason(text: str) -> str:
+    """Why ``text`` is not a reason, naming the closest and the occasions."""
+    import difflib
+
+    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (f"{text!r} is not a reason of kq due ({hint}occasions: {', '.join(OCCASIONS)}; "
+            f"or {', '.join(r for r in REASONS if r not in OCCASIONS)})")

@@ -10,6 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .enums import InteractionKind
 from .types import Day, DayPair, check_most, check_pair
 
 FESTIVAL_KEYS = ("new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
@@ -155,11 +156,28 @@ class Due(Section):
                                   "shows this many days before the 1st of its season's month")
     alert_kinds: list[str] = Field(["call", "care_call", "visit", "deep_visit"],
                                    description="interactions that answer a day of an area alert")
+    greeting_kinds: list[str] = Field(
+        ["call", "visit", "deep_visit", "gift", "wechat"],
+        description="interactions that greet a birthday, anniversary, festival, wedding or "
+                    "birth: logged for it (for:) from its lead time, or on or after its day")
+    condolence_kinds: list[str] = Field(
+        ["call", "visit", "deep_visit"],
+        description="interactions that answer an illness or bereavement, on or after it")
 
     @field_validator("deep_visit_days")
     @classmethod
     def _deep_visit_ordered(cls, pair: tuple[int, int]) -> tuple[int, int]:
         return check_pair(pair)
+
+    @field_validator("greeting_kinds", "condolence_kinds")
+    @classmethod
+    def _interaction_kinds(cls, kinds: list[str]) -> list[str]:
+        known = [k.value for k in InteractionKind]
+        unknown = [k for k in kinds if k not in known]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))}: not an interaction kind "
+                             f"(use {', '.join(known)})")
+        return kinds
 
     @field_validator("holidays")
     @classmethod

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..core.reasons import reason_key, unknown_reason
 from .enums import (
     AckReason,
     Done,
@@ -130,14 +131,36 @@ class NextStep(Strict):
 class Interaction(Strict):
     """One entry of the communication log: a visit, call, WeChat, delivery, ..."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
+                              serialize_by_alias=True)
+
     date: Day
     kind: Aliased(InteractionKind) = InteractionKind.visit
     contact: str | None = None
+    for_: list[str] = Field([], alias="for", description="the occasions it greets, as kq due's "
+                            "reasons: birthday, anniversary, opening, holiday, event")
     goal: str | None = None
     outcome: str | None = None
     done: list[Aliased(Done)] = []
     next: NextStep | None = None
     note: str | None = None
+
+    @field_validator("for_", mode="before")
+    @classmethod
+    def _one_reason(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value  # "for: birthday" means one
+
+    @field_validator("for_")
+    @classmethod
+    def _known_reasons(cls, reasons: list[str]) -> list[str]:
+        keys = []
+        for text in reasons:
+            key = reason_key(text)
+            if key is None:
+                raise ValueError(unknown_reason(text))
+            if key not in keys:
+                keys.append(key)
+        return keys
 
 
 class Month(Strict):

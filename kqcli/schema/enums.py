@@ -100,6 +100,7 @@ class InteractionKind(StrEnum):
     training = "training"
     event = "event"
     deep_visit = "deep_visit"
+    gift = "gift"
 
 
 class Done(StrEnum):
@@ -169,7 +170,8 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
                 "其他": "other"},
     InteractionKind: {"拜访": "visit", "电话": "call", "情感电话": "care_call", "微信": "wechat",
                       "到货": "delivery", "送货": "delivery", "培训": "training", "活动": "event",
-                      "care-call": "care_call", "蹲点": "deep_visit", "deep-visit": "deep_visit"},
+                      "care-call": "care_call", "蹲点": "deep_visit", "deep-visit": "deep_visit",
+                      "送礼": "gift", "礼品": "gift", "礼物": "gift"},
     Done: {"POP": "pop", "陈列": "display", "帮忙": "help", "反馈": "feedback", "培训": "training"},
     ProductRole: {"主打": "lead", "获利": "profit", "形象": "image"},
     ProductStage: {"导入": "intro", "成长": "growth", "成熟": "mature", "衰退": "decline"},

@@ -1,13 +1,19 @@
 """Days off and due dates (issue 23): a cadence window never stretches past its last day, and a
-year the official calendar does not cover follows the statutory rules in full, 补假 included."""
+year the official calendar does not cover follows the statutory rules in full, 补假 included;
+every row dated by such an estimate says so, and only a terminal is told on stderr."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+import os
+import subprocess
 import textwrap
 
 import pytest
-from helpers import daily_row, due, settings
+from helpers import daily_row, due, probe_argv, probe_environment, settings
 
 from kqcli.core.dates import WorkCalendar, statutory_days_off
 from kqcli.core.due import morning_list
@@ -214,3 +220,133 @@ def test_no_route_is_due_on_the_makeup_days_of_2027():
     found = reminders(tuesday, "route", dt.date(2027, 10, 5), within=7)
     assert [(r.due, r.message) for r in found] == [
         (dt.date(2027, 10, 12), "固定拜访 周二 09:30, 10月5日节假日不去")]
+
+
+# -- saying so: rows, tables, calendars, stderr ----------------------------------------------
+
+@pytest.fixture
+def estimated_repo(make_repo):
+    """A key terminal visited 2027-09-28 (its visit dated by 2027's estimate, due 10-06) and
+    one visited 2026-11-16 (dated by the official calendar)."""
+    return make_repo({"hx": visited("2027-09-28"),
+                      "old": visited("2026-11-16").replace("华信大药房", "老客户")},
+                     kq_yaml="reps: [{name: 李明}]")
+
+
+DAY_2027 = ("--today", "2027-10-06")
+
+
+@ESTIMATED_2027
+def test_json_rows_say_estimated(kq, estimated_repo):
+    result = kq("--repo", estimated_repo, *DAY_2027, "due", "--reason", "visit", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [(r["customer"], r["due"], r["estimated"]) for r in rows] == [
+        ("old", "2026-11-20", False), ("hx", "2027-10-06", True)]
+
+
+@ESTIMATED_2027
+def test_csv_has_an_estimated_column(kq, estimated_repo):
+    result = kq("--repo", estimated_repo, *DAY_2027, "due", "--reason", "visit", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["customer"], r["estimated"]) for r in rows] == [("old", "false"), ("hx", "true")]
+
+
+def test_csv_has_the_estimated_column_with_no_rows(kq, make_repo):
+    root = make_repo({})
+    header = kq("--repo", root, "--today", "2026-11-24", "due", "--format", "csv").stdout
+    assert header.splitlines()[0].split(",")[-1] == "estimated"
+
+
+@ESTIMATED_2027
+def test_the_table_marks_an_estimated_date(kq, estimated_repo):
+    table = kq("--repo", estimated_repo, *DAY_2027, "due", "--reason", "visit").stdout
+    assert "10-06(估)" in table
+    assert "11-20 " in table and "11-20(估)" not in table
+
+
+@ESTIMATED_2027
+def test_the_table_marks_an_estimated_date_in_english(kq, estimated_repo):
+    table = kq("--repo", estimated_repo, *DAY_2027, "--lang", "en", "due", "--reason",
+               "visit").stdout
+    assert "10-06(est.)" in table
+
+
+@ESTIMATED_2027
+def test_due_says_nothing_on_stderr_when_it_is_not_a_terminal(kq, estimated_repo):
+    result = kq("--repo", estimated_repo, *DAY_2027, "due")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+@ESTIMATED_2027
+def test_calendar_says_nothing_on_stderr_when_it_is_not_a_terminal(kq, estimated_repo):
+    result = kq("--repo", estimated_repo, *DAY_2027, "calendar", "-o", "-")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@ESTIMATED_2027
+def test_an_estimated_calendar_event_says_so_in_its_description(kq, estimated_repo):
+    import icalendar
+
+    result = kq("--repo", estimated_repo, *DAY_2027, "calendar", "-o", "-", "--days", "0")
+    events = {str(e["SUMMARY"]): str(e["DESCRIPTION"])
+              for e in icalendar.Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
+    assert events["华信大药房 拜访"].endswith("\n日期按估算的节假日 (官方日历尚未发布该年)")
+    assert "估算" not in events["老客户 拜访"]
+
+
+def _with_terminal_stderr(root, *args: str) -> tuple[str, str, bytes]:
+    """kq in a fresh process with stderr a pseudo-terminal and stdout a pipe: (stderr, the
+    path that answered, stdout)."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([*probe_argv(), "--repo", str(root), *args],
+                              stdout=subprocess.PIPE, stderr=follower,
+                              env=probe_environment(), check=False, timeout=120)
+    finally:
+        os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # drained: the other side is closed
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    text, path = err.decode().replace("\r\n", "\n").split("\npath: ")
+    return text, path.split(" ")[0], done.stdout
+
+
+@ESTIMATED_2027
+@pytest.mark.parametrize("command", [["due"], ["calendar", "-o", "-", "--days", "7"]])
+def test_a_terminal_is_told_once_only_when_a_listed_date_was_estimated(make_repo, command):
+    root = make_repo({}, kq_yaml="reps: [{name: 李明}]")
+    covered, _, _ = _with_terminal_stderr(root, "--today", "2026-12-04", *command)
+    assert "estimated" not in covered
+    estimated, _, _ = _with_terminal_stderr(root, "--today", "2027-01-04", *command)
+    assert estimated.count("kq: the official holiday calendar does not cover 2027 yet; its days "
+                           "off are estimated") == 1
+
+
+@ESTIMATED_2027
+def test_the_agenda_path_tells_a_terminal_and_not_a_pipe(estimated_repo):
+    from helpers import probe_kq
+
+    args = [*DAY_2027, "due", "--format", "json"]
+    full = _with_terminal_stderr(estimated_repo, *args)
+    kept = _with_terminal_stderr(estimated_repo, *args)
+    piped = probe_kq(estimated_repo, *args)
+    assert (full[1], kept[1], piped.path) == ("full", "warm", "warm")
+    assert "does not cover 2027 yet" in full[0] and kept[0] == full[0]
+    assert piped.stderr == ""
+    assert full[2] == kept[2] == piped.stdout
+
+
+@ESTIMATED_2027
+def test_route_json_rows_say_estimated(kq, estimated_repo):
+    result = kq("--repo", estimated_repo, *DAY_2027, "route", "--format", "json")
+    assert [(r["customer"], r["due"], r["estimated"]) for r in json.loads(result.stdout)] == [
+        ("old", "2026-11-20", False), ("hx", "2027-10-06", True)]

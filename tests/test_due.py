@@ -259,7 +259,7 @@ def test_due_json_keys_and_fail_on_overdue(make_repo, kq):
     assert rows == [{"customer": "hx", "name": "华信大药房", "reason": "visit",
                      "due": "2026-11-19", "overdue_days": 5, "urgency": 10.5,
                      "message": "上次拜访 2026-11-14 (每 3-5 天)", "owner": None,
-                     "region": None, "time": None}]
+                     "region": None, "time": None, "estimated": False}]
 
 
 def test_due_explain_shows_the_terms(make_repo, kq):
@@ -452,14 +452,6 @@ def test_verbose_names_the_greeting_that_dropped_on_stderr(make_repo, kq):
     assert "dropped" not in quiet.stderr
     loud = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday", "--verbose")
     assert "kq: dropped 华信大药房: 赵德明(老板) 农历生日 十月二十" in loud.stderr
-
-
-def test_estimated_days_off_are_said_on_stderr_only_when_used(make_repo, kq):
-    root = make_repo({}, kq_yaml="reps: [{name: 李明}]")
-    covered = kq("--repo", root, "--today", "2026-12-04", "due")
-    assert "estimated" not in covered.stderr
-    estimated = kq("--repo", root, "--today", "2027-01-04", "due")
-    assert "does not cover 2027 yet; its days off are estimated" in estimated.stderr
 
 
 def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_many_more(capsys):

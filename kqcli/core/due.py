@@ -54,7 +54,8 @@ class Reminder:
         return {"customer": self.customer, "name": self.name, "reason": self.reason,
                 "due": self.due.isoformat(), "overdue_days": self.overdue_days(today),
                 "urgency": round(self.urgency, 2), "message": self.message,
-                "owner": self.owner, "region": self.region, "time": self.time}
+                "owner": self.owner, "region": self.region, "time": self.time,
+                "estimated": self.estimated}
 
 
 def _d(text: str | None) -> dt.date | None:

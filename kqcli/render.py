@@ -59,7 +59,7 @@ HEADERS = {
     "commit": "提交", "date": "日期", "author": "作者", "old": "原值", "new": "新值",
     "subject": "说明", "stop": "类别", "time": "时间", "due": "日期", "overdue_days": "逾期天数",
     "urgency": "急", "message": "说明", "row": "行", "action": "动作", "fields": "字段",
-    "problems": "问题", "weekday": "星期",
+    "problems": "问题", "weekday": "星期", "estimated": "估算",
 }
 
 

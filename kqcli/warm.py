@@ -5,8 +5,8 @@ or rules).
 **Answers kept.** ``kq due``, ``kq score`` and ``kq classify`` (without ``--apply`` or
 ``--output``) rest only on the customer files, ``kq.yaml``, kq itself, the day and a few
 environment variables. When one of them runs with stdout not a terminal, what it printed
-(stdout, stderr, exit code) is kept in the index under its arguments, the day and those
-variables (:class:`Question`), if nothing changed in the index while it ran (the
+(stdout, stderr, exit code) is kept in the index under its arguments, the day, those
+variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the index while it ran (the
 ``generation`` in ``meta``, renewed by every change to the files, the settings or the
 agenda, which also empties ``answers``). The same question is then answered from there after
 one ``lstat`` per customer file shows that every file still has the signature the index
@@ -238,6 +238,15 @@ a damaged index): one value instead of a Python object per row, which at team sc
 of the listing's cost (5,300 rows, 1.6 MB at 2,000 customers)."""
 
 
+def stderr_is_a_terminal() -> bool:
+    """Notes for people (which years' days off were estimated) go to a terminal only: a
+    script or a pipeline reads ``estimated`` in the rows and gets a clean stderr."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
 def estimated_warning(years: list[int]) -> str:
     """Which years' days off were estimated, when a listed date depends on them."""
     return (f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
@@ -266,7 +275,7 @@ class Question:
                  rest: list[str]) -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
-                         sys.stdout.encoding, sys.stdout.errors))
+                         sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal()))
         self.index = os.path.join(root, ".kq", "index.sqlite")
         self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
@@ -509,7 +518,8 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
         return None  # the full command names the closest reps
     out = listing(db, kept["urgency"], q.today, within, owners, reps["rows"], reps["years"],
                   request.owner, ["pool"] if request.pool else request.reason)
-    warning = estimated_warning(out.estimated_years) + "\n" if out.estimated_years else ""
+    warning = (estimated_warning(out.estimated_years) + "\n"
+               if out.estimated_years and stderr_is_a_terminal() else "")
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (b"[" + out.body + b"]\n", err,
              1 if request.fail_on == "overdue" and out.overdue else 0)

@@ -48,8 +48,9 @@ def test_only_key_terminals_get_deep_visits():
 
 def test_deep_visit_days_are_configurable():
     text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-01, kind: deep_visit}\n"
+    # Day 14 is Sunday 11-15: the window's last working day is Friday 11-13.
     assert due(text, "deep_visit", kq_yaml="due: {deep_visit_days: [10, 14]}\n")[0][:2] == (
-        "2026-11-15", 9)
+        "2026-11-13", 11)
 
 
 def test_deep_visit_alias_counts_as_in_person():

@@ -10,7 +10,7 @@ from ..warm import answered
 from . import FormatOption, friendly, open_repo, report_skipped
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
-          "region", "time")
+          "region", "time", "estimated")
 SECTIONS = (("route", "今日固定拜访 today's route"), ("overdue", "逾期 overdue"),
             ("today", "今天 due today"), ("ahead", "即将 coming up"))
 
@@ -133,10 +133,13 @@ def full_list(repo: Any, within: int | None = None) -> tuple[list[Any], bool, se
 
 
 def warn_estimated(reminders: list[Any], years: list[int] | None = None) -> None:
-    """Say which years' days off were estimated, when a listed date depends on them."""
+    """Say which years' days off were estimated, when a listed date depends on them: once, and
+    only to a terminal (the rows carry ``estimated`` for scripts)."""
     from ..render import warn
-    from ..warm import estimated_warning
+    from ..warm import estimated_warning, stderr_is_a_terminal
 
+    if not stderr_is_a_terminal():
+        return
     warn(estimated_warning(years or sorted({r.due.year for r in reminders if r.estimated})))
 
 
@@ -162,6 +165,15 @@ def _when(row: dict[str, Any]) -> str:
     if days > 0:
         return f"逾{days}天"
     return "今天" if days == 0 else f"{-days}天后"
+
+
+def _date(row: dict[str, Any]) -> str:
+    """The due day as month-day; (估) after it when the day rests on estimated days off."""
+    from ..labels import english
+
+    if not row.get("estimated"):
+        return row["due"][5:]
+    return row["due"][5:] + ("(est.)" if english() else "(估)")
 
 
 def _grouped_greetings(data: list[dict[str, Any]], shown: int = 6) -> list[dict[str, Any]]:
@@ -215,7 +227,7 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
     columns = [Column("urgency", "急", urgency, justify="right", en="!"),
                Column("reason", "事由", lambda r: text_label(labels, r), token=True),
                Column("name", "客户", max_width=20, min_width=12),
-               Column("due", "日期", lambda d: d[5:], token=True),
+               Column("date", "日期", token=True, en="due"),
                Column("when", "状态", token=True), Column("message", "说明", min_width=16)]
     grouped = _grouped_greetings(data)
     found = [(key, title, [d for d in grouped if section_of(d) == key]) for key, title in SECTIONS]
@@ -225,7 +237,7 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
     hidden = 0
     sections = []
     for key, title, group in found:
-        rows = [{**d, "when": _when(d)} for d in group]
+        rows = [{**d, "when": _when(d), "date": _date(d)} for d in group]
         if room is not None:
             fits = max(3, room * len(group) // max(sum(len(f) for *_, f in found), 1))
             hidden += max(len(rows) - fits, 0)

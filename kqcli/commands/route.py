@@ -45,7 +45,7 @@ def run(
 
 
 FIELDS = ("customer", "name", "stop", "time", "region", "address", "due", "overdue_days",
-          "message")
+          "message", "estimated")
 
 
 def report(stops: list[dict[str, Any]], when: dt.date) -> Any:

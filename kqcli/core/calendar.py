@@ -15,7 +15,9 @@ duplicating them:
 - ``sequence`` counts the days an overdue event has been moved to today, and ``stamp`` is today,
   so an importer that compares SEQUENCE then DTSTAMP (RFC 5546) takes the newer file;
 - the alarm fires on the day the reminder starts to show (its lead time), never before today:
-  at ``alarm_at`` o'clock for an all-day event, at the lead time before the start for a timed one.
+  at ``alarm_at`` o'clock for an all-day event, at the lead time before the start for a timed one;
+- an event dated by days off estimated for a year the official calendar does not cover yet says
+  so in its description.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from .due import Reminder
 
 VISIT_LENGTH = dt.timedelta(hours=1)  # how long a route visit blocks the calendar
 UID_DOMAIN = "kq"
+ESTIMATED = "日期按估算的节假日 (官方日历尚未发布该年)"
+"""Said in an event whose day rests on days off estimated from the statutory rules."""
 
 
 def uid_key(reminder: Reminder) -> str:
@@ -63,7 +67,7 @@ def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
 
     Each event: ``uid, summary, description, start`` (a date when ``all_day``, else a naive
     datetime), ``end`` (exclusive), ``all_day, alarm`` (the trigger, relative to the start),
-    ``sequence, stamp`` (UTC), and ``customer, reason, due`` for the curious.
+    ``sequence, stamp`` (UTC), and ``customer, reason, due, estimated`` for the curious.
     """
     last = today + dt.timedelta(days=days)
     chosen = [r for r in reminders if r.due <= last]
@@ -80,6 +84,8 @@ def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
         description = r.message
         if overdue > 0:
             description += f"\n原定 {r.due.isoformat()}, 已逾期 {overdue} 天"
+        if r.estimated:
+            description += f"\n{ESTIMATED}"
         if at is None:
             start: dt.date | dt.datetime = day
             end: dt.date | dt.datetime = day + dt.timedelta(days=1)
@@ -93,7 +99,7 @@ def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
             "description": description, "start": start, "end": end, "all_day": at is None,
             "alarm": alarm, "sequence": max(0, overdue),
             "stamp": dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC),
-            "customer": r.customer, "reason": r.reason, "due": r.due,
+            "customer": r.customer, "reason": r.reason, "due": r.due, "estimated": r.estimated,
         })
     events.sort(key=lambda e: (e["start"].isoformat(), e["summary"], e["uid"]))
     return events

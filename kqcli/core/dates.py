@@ -164,14 +164,25 @@ def statutory_days_off(year: int) -> frozenset[dt.date]:
     """Public holidays by the State Council's 全国年节及纪念日放假办法 (2024 revision).
 
     For years the official calendar does not cover yet: 元旦 1 day, 春节 4 days (除夕 to 初三),
-    清明 1, 劳动节 2 (May 1-2), 端午 1, 中秋 1, 国庆 3 (Oct 1-3); no 调休 swaps are guessed.
+    清明 1, 劳动节 2 (May 1-2), 端午 1, 中秋 1, 国庆 3 (Oct 1-3). Article 6 (补假): a holiday on
+    a Saturday or Sunday gives a day off on the next working day, as does a holiday falling on
+    another one's day (中秋 on a 国庆 day). No 调休 swaps (weekends worked) are guessed.
     """
-    days = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2),
-            dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3),
-            solar_term(year, "清明"), festival_date("dragon_boat", year),
-            festival_date("mid_autumn", year)}
+    holidays = [dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2),
+                dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3),
+                solar_term(year, "清明"), festival_date("dragon_boat", year),
+                festival_date("mid_autumn", year)]
     for spring in (festival_date("spring_festival", year), festival_date("spring_festival", year + 1)):
-        days.update(spring + dt.timedelta(days=n) for n in range(-1, 3))
+        holidays.extend(spring + dt.timedelta(days=n) for n in range(-1, 3))
+    holidays = sorted(d for d in holidays if d.year == year)
+    days = set(holidays)
+    for n, day in enumerate(holidays):
+        if day.weekday() < 5 and day not in holidays[:n]:
+            continue
+        makeup = day + dt.timedelta(days=1)  # 补假: the next day that is neither weekend nor off
+        while makeup.weekday() >= 5 or makeup in days:
+            makeup += dt.timedelta(days=1)
+        days.add(makeup)
     return frozenset(d for d in days if d.year == year)
 
 
@@ -217,6 +228,20 @@ class WorkCalendar:
                 return day, covered
             day += dt.timedelta(days=1)
         return day, covered  # a team calendar with two months off: give up shifting
+
+    def latest_working_day(self, first: dt.date, last: dt.date) -> tuple[dt.date, bool]:
+        """The last working day of the window ``[first, last]``, or, when every day of it is
+        off, the first working day after it; and whether the official calendar covered every
+        day looked at."""
+        covered, day = True, last
+        while day >= first:
+            info = self.day(day)
+            covered = covered and info.covered
+            if info.working:
+                return day, covered
+            day -= dt.timedelta(days=1)
+        after, known = self.next_working_day(last + dt.timedelta(days=1))
+        return after, covered and known
 
     def nth_working_day(self, year: int, month: int, n: int) -> tuple[dt.date, bool]:
         """The n-th working day of a month, and whether the official calendar covered it."""

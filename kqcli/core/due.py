@@ -61,7 +61,8 @@ class Reminder:
         return {"customer": self.customer, "name": self.name, "reason": self.reason,
                 "due": self.due.isoformat(), "overdue_days": self.overdue_days(today),
                 "urgency": round(self.urgency, 2), "message": self.message,
-                "owner": self.owner, "region": self.region, "time": self.time}
+                "owner": self.owner, "region": self.region, "time": self.time,
+                "estimated": self.estimated}
 
 
 def _d(text: str | None) -> dt.date | None:
@@ -349,15 +350,34 @@ class CustomerRules:
         if last is None:
             self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访")
             return
-        due = last + dt.timedelta(days=due_after)
-        lead = max(due_after - shows, self.cfg.leads.visit)
-        message = f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天)"
-        if (due - self.today).days <= max(lead, self.within or 0):  # only for listed visits
-            moved, covered = self.calendar.next_working_day(due)
-            if moved != due:
-                message += f"; {due.isoformat()} 休息, 顺延到 {moved.isoformat()}"
-                lead += (moved - due).days
-            self.add("visit", moved, lead, message + self.see(), estimated=not covered)
+        first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
+        shows_from = min(first, end - dt.timedelta(days=self.cfg.leads.visit))
+        if not self.could_list(shows_from, first):
+            return
+        due, note, estimated = self.in_window(first, end)
+        self.add("visit", due, (due - shows_from).days,
+                 f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天){note}{self.see()}",
+                 estimated=estimated)
+
+    def could_list(self, shows_from: dt.date, earliest: dt.date) -> bool:
+        """Could a reminder shown from ``shows_from`` and due on ``earliest`` or later be
+        listed today? (Spares the work calendar for the many that cannot.)"""
+        return shows_from <= self.today or (
+            self.within is not None and (earliest - self.today).days <= self.within)
+
+    def in_window(self, first: dt.date, end: dt.date) -> tuple[dt.date, str, bool]:
+        """The due day of a cadence window ``[first, end]``: its last working day, so that a
+        gap never stretches past ``end``; the first working day after it only when every day
+        of it is off. Also a note saying where the day moved, and whether it was estimated."""
+        due, covered = self.calendar.latest_working_day(first, end)
+        if due > end:
+            note = (f"; 窗口内全是休息日 ({first.isoformat()} 至 {end.isoformat()}), "
+                    f"顺延到 {due.isoformat()}")
+        elif due < end:
+            note = f"; {end.isoformat()} 休息, 提前到 {due.isoformat()}"
+        else:
+            note = ""
+        return due, note, not covered
 
     def see(self) -> str:
         """Whom to see on a visit, and how: the first contact with a decision style."""
@@ -398,8 +418,13 @@ class CustomerRules:
         if last is None:
             self.add("deep_visit", self.today, 0, "重点终端从未蹲点, 安排蹲点现场解决问题")
             return
-        self.add("deep_visit", last + dt.timedelta(days=due_after), due_after - shows,
-                 f"上次蹲点 {last.isoformat()} (每 {shows}-{due_after} 天), 蹲点现场解决问题")
+        first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
+        if not self.could_list(first, first):
+            return
+        due, note, estimated = self.in_window(first, end)
+        self.add("deep_visit", due, (due - first).days,
+                 f"上次蹲点 {last.isoformat()} (每 {shows}-{due_after} 天){note}, 蹲点现场解决问题",
+                 estimated=estimated)
 
     def alert(self) -> None:
         """An area alert (flood, epidemic): a call every day it lasts, until one is logged."""
@@ -447,11 +472,18 @@ class CustomerRules:
         if first is not None and any(day > first for day in calls):
             return  # both calls made
         if first is None:
-            self.add("follow_up", delivered + dt.timedelta(days=cfg.first), cfg.lead,
-                     f"到货 {delivered.isoformat()} 后第一次回访")
+            since, days = delivered, cfg.first
+            message = f"到货 {delivered.isoformat()} 后第一次回访"
         else:
-            self.add("follow_up", first + dt.timedelta(days=cfg.second), cfg.lead,
-                     f"到货 {delivered.isoformat()} 后第二次回访 (第一次 {first.isoformat()})")
+            since, days = first, cfg.second
+            message = f"到货 {delivered.isoformat()} 后第二次回访 (第一次 {first.isoformat()})"
+        # "Within N days": the window runs from the next day to day N.
+        end = since + dt.timedelta(days=days)
+        start = min(since + dt.timedelta(days=1), end)
+        if not self.could_list(start - dt.timedelta(days=cfg.lead), start):
+            return
+        due, note, estimated = self.in_window(start, end)
+        self.add("follow_up", due, cfg.lead, message + note, estimated=estimated)
 
     def next_action(self) -> None:
         """Every open step, until ``kq done`` (or a ``done_on:``) closes it."""

@@ -41,7 +41,7 @@ def plan(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
             stop = {"customer": r.customer, "name": r.name, "stop": r.reason,
                     "time": r.time, "region": r.region, "address": summary.get("address"),
                     "due": r.due.isoformat(), "overdue_days": r.overdue_days(day),
-                    "message": r.message}
+                    "message": r.message, "estimated": r.estimated}
             if r.reason == "route" and r.due <= day and WEEKDAYS[day.weekday()] == \
                     summary["route"]["weekday"]:
                 fixed.append(stop)

@@ -32,7 +32,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 8  # 6: cards, 7: digest, 8: facts keep the months a report is owed for
+INDEX_FORMAT = 8  # 6: cards, 7: digest, 8: facts: owed report months, acks, contact levels
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str, str]

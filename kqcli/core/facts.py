@@ -82,6 +82,8 @@ def extract(customer: Customer) -> dict[str, Any]:
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": independent_sources(i.sources)}
                   for i in customer.intel if i.dismissed is None],
         "reports": _reports(customer, visits),
+        "contact_levels": [[c.name, c.role, c.level.value if c.level else None]
+                           for c in customer.contacts],
         "acks": [{"reason": a.reason.value, "on": _iso(a.on), "until": _iso(a.until),
                   "seen": list(a.seen)} for a in customer.acks],
     }

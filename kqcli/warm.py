@@ -6,7 +6,8 @@ or rules).
 ``--output``) rest only on the customer files, ``kq.yaml``, kq itself, the day and a few
 environment variables. When one of them runs with stdout not a terminal, what it printed
 (stdout, stderr, exit code) is kept in the index under its arguments, the day, those
-variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the index while it ran (the
+variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the
+index while it ran (the
 ``generation`` in ``meta``, renewed by every change to the files, the settings or the
 agenda, which also empties ``answers``). The same question is then answered from there after
 one ``lstat`` per customer file shows that every file still has the signature the index

@@ -49,7 +49,7 @@ def _act(reminder, customer, day: dt.date) -> None:
     def log(kind: str, *occasions: str) -> None:
         customer.visits.append(Interaction(date=day, kind=kind, for_=list(occasions)))
 
-    if reminder.reason in ("visit", "route"):
+    if reminder.reason in ("visit", "route", "coverage"):
         log("visit")
     elif reminder.reason == "next_action":
         log("visit")

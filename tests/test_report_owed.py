@@ -137,3 +137,9 @@ def test_kq_figures_refuses_to_waive_a_reported_month(make_repo, kq):
 def test_the_daily_facts_count_a_waived_month_as_closed():
     _, facts = daily_row(WANJIAHUI + "  2026-10: {waived: 2026-12-01, note: 总部系统故障}\n")
     assert facts["reports"] == {"from": "2026-08", "last": "2026-10", "open": []}
+
+
+def test_a_file_with_neither_months_nor_interactions_owes_last_month_alone():
+    text = "name: 老客户\nstatus: active\nsince: 2019-07-01\n"
+    assert due(text, "report_missing", today=DEC_10) == [
+        ("2026-12-10", 0, "2026-11 的出销/库存/动销未上报 (截止 2026-12-10)")]

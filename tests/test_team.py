@@ -11,8 +11,8 @@ from helpers import daily_row, settings
 from kqcli.core.team import reps_of, visited_in_cadence
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
-# Care calls, festival greetings and late reports are switched off so that the overdue
-# column counts only what each case sets up.
+# Care calls, festival greetings, decision-maker coverage and late reports are switched off
+# so that the overdue column counts only what each case sets up.
 KQ_YAML = """\
 reps:
   - {name: 李明}
@@ -23,6 +23,7 @@ care_calls: {tiers: []}
 due:
   care_call_kinds: []
   greet: {tiers: [], kinds: []}
+  coverage_kinds: []
 """
 REPORTED = "months: {2026-10: {reported: 2026-11-05}}\n"
 ITEMS = ("relationship_cards", "mutual_recognition", "mutual_familiarity", "visit_frequency",
@@ -129,7 +130,7 @@ def test_csv_flattens_customers_and_overdue_into_named_columns(kq, three_reps):
     header, first = result.stdout.splitlines()[:2]
     assert header.startswith("rep,customers.total,customers.key,customers.secondary,"
                              "customers.normal,customers.untiered,overdue.total,overdue.visit,")
-    assert header.endswith(",overdue.handover,overdue.pool,visited_share,score_avg,"
+    assert header.endswith(",overdue.handover,overdue.pool,overdue.coverage,visited_share,score_avg,"
                            "score_change,pool,unassigned")
     assert first.startswith("李明,3,1,1,1,0,1,1,")
 

@@ -208,6 +208,7 @@ class CustomerRules:
             self.festivals()
             self.report_missing()
             self.risk()
+            self.coverage()
         self.next_action()  # after-termination work is still work (终止后的收尾)
         self.intel()
         self.orphan()
@@ -608,6 +609,40 @@ class CustomerRules:
             note = f"共 {len(owed)} 个月, 最早截止 {deadline.isoformat()}"
         self.add("report_missing", deadline, self.cfg.leads.report_missing,
                  f"{owed_months_text(owed)} 的出销/库存/动销未上报 ({note})")
+
+    def coverage(self) -> None:
+        """Decision makers covered: a key account or distributor (``due.coverage_kinds``) none
+        of whose contacts has a decision level (``due.decision_levels``: manager, executive)
+        is reminded on the first working day of each month, until an in-person interaction
+        from that day on; recording a decision maker ends it."""
+        if (self.s.get("kind") not in self.cfg.due.coverage_kinds
+                or self.s.get("status") not in ACTIVE_WORK):
+            return
+        contacts = self.f.get("contact_levels", [])
+        if any(level in self.cfg.due.decision_levels for _, _, level in contacts):
+            return
+        first, covered = self.calendar.nth_working_day(self.today.year, self.today.month, 1)
+        if first > self.today:
+            month = dates.add_months(self.today.replace(day=1), -1)
+            first, covered = self.calendar.nth_working_day(month.year, month.month, 1)
+        last = _d(self.f.get("last_in_person"))
+        if last is not None and last >= first:  # met this month: next month's reminder
+            month = dates.add_months(first, 1)
+            first, covered = self.calendar.nth_working_day(month.year, month.month, 1)
+
+        def named(level: str | None) -> str:
+            return "、".join(f"{n}({r})" if r else n for n, r, lv in contacts if lv == level)
+
+        staff, unknown = named("staff"), named(None)
+        fill = f"是决策人就写 level: {' 或 '.join(self.cfg.due.decision_levels)}"
+        if not contacts:
+            message = "没有联系人记录, 找到决策人"
+        elif not staff:
+            message = f"联系人未填层级, 确认谁是决策人: {unknown}; {fill}"
+        else:
+            message = f"只接触外围人员, 找到决策人 (员工: {staff}" + (
+                f"; 未填层级: {unknown}, {fill})" if unknown else ")")
+        self.add("coverage", first, 0, message, estimated=not covered)
 
     def intel(self) -> None:
         """A claim stays listed until a second independent source or ``dismissed:``."""

@@ -85,6 +85,8 @@ def extract(customer: Customer) -> dict[str, Any]:
         "intel": [{"date": _iso(i.date), "claim": i.claim, "sources": independent_sources(i.sources)}
                   for i in customer.intel if i.dismissed is None],
         "reports": _reports(customer, visits),
+        "contact_levels": [[c.name, c.role, c.level.value if c.level else None]
+                           for c in customer.contacts],
         "acks": [{"reason": a.reason.value, "on": _iso(a.on), "until": _iso(a.until),
                   "seen": list(a.seen)} for a in customer.acks],
     }
@@ -127,8 +129,8 @@ def _reports(customer: Customer, visits: list[Any]) -> dict[str, Any]:
 
     Owing begins with the first month in ``months:``; in a file that records none, with the
     month before the first interaction (the first visit asks for last month's figures); never
-    before the month of ``since``. A file with neither months nor interactions owes from
-    ``since`` (None without it: ``kq due`` then chases last month alone).
+    before the month of ``since``. A file with neither (``from`` None) owes last month alone,
+    as a file imported with an old ``since`` must not owe every month since.
     """
     recorded = sorted(customer.months)
     if recorded:
@@ -138,7 +140,7 @@ def _reports(customer: Customer, visits: list[Any]) -> dict[str, Any]:
     else:
         start = None
     since = dates.month_key(customer.since) if customer.since else None
-    if since is not None and (start is None or since > start):
+    if start is not None and since is not None and since > start:
         start = since
     last = recorded[-1] if recorded else None
     closed = {m for m, figures in customer.months.items() if figures.reported or figures.waived}

@@ -8,9 +8,9 @@ environment variables. When one of them runs with stdout not a terminal, what it
 (stdout, stderr, exit code) is kept in the index under its arguments, the day, those
 variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the
 index while it ran (the ``generation`` in ``meta``, renewed by every change to the files,
-the settings or the agenda, which also empties ``answers``). The same question is then answered from there after
-one ``lstat`` per customer file shows that every file still has the signature the index
-holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
+the settings or the agenda, which also empties ``answers``). The same question is then
+answered from there after one ``lstat`` per customer file shows that every file still has
+the signature the index holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
 
 **kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
 agenda with :func:`listing` (the query the full command uses too) when the record of the

@@ -75,6 +75,25 @@ def test_examples_agree_with_a_full_evaluation_every_day_for_40_days(examples_co
             assert kept(root, today, within) == full(root, today, within), (today, within)
 
 
+def test_greetings_closed_ahead_on_the_day_or_not_at_all_agree_with_a_full_evaluation(
+        examples_copy):
+    """A festival greeted ahead (for:), a birthday after a delivery and then on its day: the
+    agenda drops and brings back the same rows as a full evaluation, day after day."""
+    root = examples_copy
+    for name, entries in (("hx-renmin", ["{date: 2026-12-15, kind: call, for: [holiday]}"]),
+                          ("fst-jinbi", ["{date: 2026-11-25, kind: delivery}",
+                                         "{date: 2026-11-28, kind: wechat}"])):
+        path = root / "customers" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nvisits:\n", "\nvisits:\n" + "".join(
+            f"  - {e}\n" for e in entries), 1), encoding="utf-8")
+    for today in days("2026-11-20", 36):
+        assert kept(root, today, None) == full(root, today, None), today
+    rows = json.loads(kept(root, dt.date(2026, 12, 22), None)[0])
+    assert [r["due"] for r in rows if r["customer"] == "hx-renmin" and r["reason"] == "holiday"
+            ] == ["2027-01-01"]
+
+
 def test_the_listing_kept_follows_changed_customers_the_same_day(examples_copy):
     """Same day and window, one change after another: the listing kept in the index is
     brought up to date for the changed customers only (its key stays), and says what a full

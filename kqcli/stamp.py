@@ -11,11 +11,8 @@ from . import __version__
 
 def search_path() -> list[str]:
     """``sys.path`` without the folder Python put first (the script's, or the working one for
-    ``-m``), which ``python -P`` (kq's server) leaves out, and without the working folder: kq's
-    answers do not depend on where it was started."""
-    folders = sys.path if sys.flags.safe_path else sys.path[1:]
-    here = os.getcwd()
-    return [f for f in folders if f and f != here]  # an empty PYTHONPATH entry is the working one
+    ``-m``), which ``python -P`` (kq's server) leaves out."""
+    return sys.path if sys.flags.safe_path else sys.path[1:]
 
 
 _PACKAGE_STAMP: str | None = None  # by hand, not functools.cache: the launcher imports only os, sys
@@ -35,15 +32,18 @@ def package_stamp() -> str:
 
 def code_stamp() -> str:
     """Changes with kq's version and any edit to its code (a development tree), with Python's
-    version, and with any package installed, upgraded or removed (the folders on ``sys.path``
-    change their mtime): a new Rich may lay a table out differently. Worked out once in a
-    process (a stat of each of kq's files), from the files as they were when it started
+    version, and with any package installed, upgraded or removed (the site-packages folders
+    on ``sys.path`` change their mtime; no other folder counts, so the working folder, which an
+    empty ``PYTHONPATH`` entry puts there, does not): a new Rich may lay a table out
+    differently. Worked out once in a process (a stat of each of kq's files), from the files as they were when it started
     asking: the code it runs (kq's server works it out before it forks a child per run; a
     changed kq talks to another server)."""
     global _CODE_STAMP
     if _CODE_STAMP is None:
         paths = []
         for folder in search_path():
+            if not folder.endswith(("site-packages", "dist-packages")):
+                continue  # not where packages are installed: the working folder, say
             try:
                 paths.append(os.stat(folder or ".").st_mtime_ns)
             except OSError:

@@ -33,7 +33,9 @@ def sockets():
     yield place
     for lock in Path(place).glob("*.lock"):
         try:
-            os.kill(int((lock.read_text().split() or ["0"])[0]), signal.SIGTERM)
+            pid = int((lock.read_text().split() or ["0"])[0])
+            if pid > 0:  # an empty lock file: os.kill(0) would stop this whole process group
+                os.kill(pid, signal.SIGTERM)
         except (ValueError, OSError):
             pass
     shutil.rmtree(place, ignore_errors=True)

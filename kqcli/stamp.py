@@ -31,13 +31,13 @@ def package_stamp() -> str:
 
 
 def code_stamp() -> str:
-    """Changes with kq's version and any edit to its code (a development tree), with Python's
-    version, and with any package installed, upgraded or removed (the site-packages folders
-    on ``sys.path`` change their mtime; no other folder counts, so the working folder, which an
+    """Changes with kq's version and any edit to its code (a development tree), with Python's version,
+    and with any package installed, upgraded or removed (the site-packages folders on
+    ``sys.path`` change their mtime; no other folder counts, so the working folder, which an
     empty ``PYTHONPATH`` entry puts there, does not): a new Rich may lay a table out
-    differently. Worked out once in a process (a stat of each of kq's files), from the files as they were when it started
-    asking: the code it runs (kq's server works it out before it forks a child per run; a
-    changed kq talks to another server)."""
+    differently. Worked out once in a process (a stat of each of kq's files), from the files as
+    they were when it started asking: the code it runs (kq's server works it out before it forks
+    a child per run; a changed kq talks to another server)."""
     global _CODE_STAMP
     if _CODE_STAMP is None:
         paths = []

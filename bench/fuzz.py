@@ -198,8 +198,8 @@ def through_core(raw: bytes, settings: Any, name: str = "c") -> list[Any]:
     from kqcli.core.due import customer_reminders, morning_list
     from kqcli.core.facts import extract, ledger
     from kqcli.core.summary import summarize
-    from kqcli.problems import Problem
-    from kqcli.validate import validate_customer
+    from kqcli.store.problems import Problem
+    from kqcli.store.validate import validate_customer
 
     customer, problems = validate_customer(raw, f"{name}.yaml")
     assert (customer is None) == bool(problems), "a file is either valid or has problems"
@@ -223,7 +223,7 @@ def through_settings(raw: bytes, rows: list[tuple[dict, dict]]) -> list[Any]:
     """Validate a kq.yaml and, when valid, run ``kq due``'s rules with it."""
     from kqcli.core.due import morning_list
     from kqcli.schema.config import Settings
-    from kqcli.validate import validate
+    from kqcli.store.validate import validate
 
     settings, problems = validate(raw, "kq.yaml", Settings)
     assert (settings is None) == bool(problems)
@@ -236,7 +236,7 @@ def through_settings(raw: bytes, rows: list[tuple[dict, dict]]) -> list[Any]:
 def example_rows() -> list[tuple[dict, dict]]:
     from kqcli.core.facts import extract
     from kqcli.core.summary import summarize
-    from kqcli.validate import validate_customer
+    from kqcli.store.validate import validate_customer
 
     rows = []
     for cid, text in examples()[:12]:
@@ -247,7 +247,7 @@ def example_rows() -> list[tuple[dict, dict]]:
 
 def default_settings() -> Any:
     from kqcli.schema.config import Settings
-    from kqcli.validate import validate
+    from kqcli.store.validate import validate
 
     settings, problems = validate((EXAMPLES / "kq.yaml").read_bytes(), "kq.yaml", Settings)
     assert not problems, problems
@@ -259,7 +259,7 @@ def through_cli(raw: bytes, root: Path) -> None:
     to a valid customer: no exception, exit 0 or 1, and the valid customer always served."""
     from typer.testing import CliRunner
 
-    from kqcli.cli import app
+    from kqcli.cli.app import app
 
     (root / "customers").mkdir(parents=True)
     (root / "kq.yaml").write_bytes((EXAMPLES / "kq.yaml").read_bytes())

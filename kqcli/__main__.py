@@ -1,3 +1,3 @@
-from kqcli.entry import main
+from kqcli.cli.entry import main
 
 main()

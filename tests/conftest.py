@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kqcli.cli import app
+from kqcli.cli.app import app
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from kqcli.core.facts import extract, ledger
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
+from kqcli.store.validate import validate, validate_customer
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -73,7 +73,7 @@ def commit_all(root) -> None:
     git(root, "commit", "-q", "-m", "start")
 
 
-# -- kq in a fresh process, as the console script runs it (kqcli.warm) ---------------------
+# -- kq in a fresh process, as the console script runs it (kqcli.store.warm) ---------------------
 
 _PROBE = """
 import sys
@@ -82,9 +82,9 @@ if RACY_OFF:
     kqcli.store.files.RACY_NS = 0  # trust a file at once, as a run two seconds later would
 HOOK
 sys.argv = ["kq", *sys.argv[1:]]
-import kqcli.entry
-kqcli.entry.leave = sys.exit  # report the path below instead of leaving at once
-from kqcli.entry import main
+import kqcli.cli.entry
+kqcli.cli.entry.leave = sys.exit  # report the path below instead of leaving at once
+from kqcli.cli.entry import main
 code = 0
 try:
     main()
@@ -95,8 +95,8 @@ if sys.stdout is not None:
         sys.stdout.flush()
     except BrokenPipeError:
         pass
-full = any(m.startswith("kqcli.commands.") for m in sys.modules)
-served = getattr(sys.modules.get("kqcli.server"), "served", False)
+full = any(m.startswith("kqcli.cli.commands.") for m in sys.modules)
+served = getattr(sys.modules.get("kqcli.serve.server"), "served", False)
 if sys.stderr is not None:
     sys.stderr.write("\\npath: " + ("full" if full else "served" if served else "warm")
                      + (" pydantic" if "pydantic" in sys.modules else ""))
@@ -106,7 +106,7 @@ sys.exit(code)
 
 class ProbeRun:
     """A finished run: ``code``, ``stdout`` (bytes), ``stderr`` (text), ``path`` ("full": the
-    command line ran; "warm": kqcli.warm answered; "served": kq's server ran it) and
+    command line ran; "warm": kqcli.store.warm answered; "served": kq's server ran it) and
     ``validated`` (pydantic was imported)."""
 
     def __init__(self, done: subprocess.CompletedProcess) -> None:

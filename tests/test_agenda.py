@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from helpers import daily_row, settings
 
-from kqcli import agenda
 from kqcli.core.agenda import candidates
 from kqcli.core.due import customer_reminders, morning_list, work_calendar
-from kqcli.repo import Repo
+from kqcli.store import agenda
 from kqcli.store import files as index_module
+from kqcli.store.repo import Repo
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples"
@@ -289,46 +289,46 @@ def test_a_risk_counting_days_is_evaluated_again_the_next_day():
 # -- the warm path and the command line --------------------------------------------------------
 
 def test_a_warm_kq_due_imports_no_typer_pydantic_yaml_or_command(examples_copy):
-    """The second run finds nothing changed: kqcli.warm answers from the index alone. The
+    """The second run finds nothing changed: kqcli.store.warm answers from the index alone. The
     files were just copied: the probe trusts them as a run two seconds later would."""
     root = examples_copy
     probe = ("import sys\nimport kqcli.store.files\nkqcli.store.files.RACY_NS = 0\n"
              f"sys.argv = ['kq', '--repo', {str(root)!r}, '--today', '2026-11-24', 'due', "
              "'--format', 'json']\n"
-             "from kqcli.entry import main\n"
+             "from kqcli.cli.entry import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "loaded = [m for m in sys.modules if m in ('pydantic', 'typer', 'yaml')\n"
-             "          or m.startswith('kqcli.commands.')]\n"
+             "          or m.startswith('kqcli.cli.commands.')]\n"
              "sys.stderr.write(repr(sorted(loaded)))\n")
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
-    assert "kqcli.commands.due" in cold.stderr.decode().splitlines()[-1]
+    assert "kqcli.cli.commands.due" in cold.stderr.decode().splitlines()[-1]
     assert warm.stderr.decode().splitlines()[-1] == "[]"
     assert warm.stdout == cold.stdout and json.loads(warm.stdout)
 
 
 def test_kq_version_imports_no_typer():
-    probe = ("import sys\nsys.argv = ['kq', '--version']\nfrom kqcli.entry import main\nmain()\n"
+    probe = ("import sys\nsys.argv = ['kq', '--version']\nfrom kqcli.cli.entry import main\nmain()\n"
              "sys.stderr.write(repr('typer' in sys.modules))\n")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
     assert (run.stdout.decode(), run.stderr.decode()) == ("kq 0.1.0\n", "False")
 
 
 def test_kq_help_summaries_are_each_commands_first_paragraph():
-    from kqcli.cli import COMMANDS, load
+    from kqcli.cli.app import COMMANDS, load
 
     for name, (_, summary) in COMMANDS.items():
         assert load(name).help.split("\n\n")[0] == summary, name
 
 
 def test_kq_help_lists_every_command_without_importing_one():
-    probe = ("import sys\nsys.argv = ['kq', '--help']\nfrom kqcli.entry import main\n"
+    probe = ("import sys\nsys.argv = ['kq', '--help']\nfrom kqcli.cli.entry import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "sys.stderr.write(repr(sorted(m for m in sys.modules "
-             "if m.startswith('kqcli.commands.'))))\n")
+             "if m.startswith('kqcli.cli.commands.'))))\n")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True,
                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
-    from kqcli.cli import COMMANDS, HIDDEN
+    from kqcli.cli.app import COMMANDS, HIDDEN
 
     commands = run.stdout.decode().split("\nCommands:\n", 1)[1]
     listed = [line.split()[0] for line in commands.splitlines() if line[2:3] not in " "]
@@ -349,8 +349,8 @@ def test_each_command_still_runs_from_its_module(kq):
 def test_kq_help_is_the_same_text_with_and_without_typer():
     from typer.testing import CliRunner
 
-    from kqcli.cli import app
-    from kqcli.usage import help_text
+    from kqcli.cli.app import app
+    from kqcli.cli.usage import help_text
 
     fast = subprocess.run([sys.executable, "-m", "kqcli", "--help"], capture_output=True,
                           check=True, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
@@ -360,7 +360,7 @@ def test_kq_help_is_the_same_text_with_and_without_typer():
 
 def test_kq_help_lines_fit_their_width_counting_chinese_as_two_cells():
     """All but the example, a command line kept whole to be copied."""
-    from kqcli.usage import EXAMPLE, cells, help_text
+    from kqcli.cli.usage import EXAMPLE, cells, help_text
 
     for width in (50, 64, 78):
         text = help_text(width)

@@ -15,7 +15,7 @@ import pytest
 
 from kqcli.core import dates
 from kqcli.schema.config import FESTIVAL_KEYS, Settings
-from kqcli.validate import validate, validate_customer
+from kqcli.store.validate import validate, validate_customer
 
 GOOD = "name: 华信大药房(人民路店)\ntier: key\nvisits:\n  - {date: 2026-11-01, kind: visit}\n"
 TODAY = "2026-11-24"

@@ -1,4 +1,4 @@
-"""Scorecards kept in the index (kqcli.cards, issue 11): ``kq score`` reads each customer's card
+"""Scorecards kept in the index (kqcli.store.cards, issue 11): ``kq score`` reads each customer's card
 from the index, worked out once per file, settings and month, and answers exactly what
 scoring every customer afresh answers."""
 
@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kqcli import cards
 from kqcli.core import scoring
-from kqcli.repo import Repo
-from kqcli.store import files
+from kqcli.store import cards, files
+from kqcli.store.repo import Repo
 
 PROJECT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("kq_bench_generate_cards",

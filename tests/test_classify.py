@@ -307,7 +307,7 @@ def test_the_standard_comes_from_kq_yaml():
 
 def test_a_standard_counting_more_months_than_it_looks_at_is_a_problem():
     from kqcli.schema.config import Settings
-    from kqcli.validate import validate
+    from kqcli.store.validate import validate
 
     _, problems = validate(b"classify: {qualified: {months: 3, on_time: 4}}\n", "kq.yaml", Settings)
     assert [str(p) for p in problems] == [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kqcli.schema.config import Settings
-from kqcli.validate import validate
+from kqcli.store.validate import validate
 
 KQ = Path(sys.executable).parent / "kq"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

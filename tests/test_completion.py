@@ -8,7 +8,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from kqcli.cli import app
+from kqcli.cli.app import app
 
 RENMIN = "name: 华信大药房(人民路店)\n"
 BEIJING = "name: 华信大药房(北京路店)\n"
@@ -144,7 +144,7 @@ def test_the_whole_manual_ends_with_the_files_kq_uses(kq):
 
 
 def test_the_manual_has_a_page_for_every_visible_command():
-    from kqcli.commands.manual import pages
+    from kqcli.cli.commands.manual import pages
 
     def names(command, path):
         yield path
@@ -168,6 +168,6 @@ def test_roff_has_a_subsection_per_command(kq):
 
 
 def test_roff_escapes_dashes_backslashes_and_leading_dots():
-    from kqcli.commands.manual import _roff
+    from kqcli.cli.commands.manual import _roff
 
     assert _roff(".kq/ a-b c\\d") == "\\&.kq/ a\\-b c\\ed"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kqcli.validate import validate_customer
+from kqcli.store.validate import validate_customer
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -16,7 +16,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from kqcli.cli import app
+from kqcli.cli.app import app
 
 HX = "name: 华信大药房\ntier: key\ncontacts:\n  - {name: 王芳}\n"
 
@@ -143,7 +143,7 @@ def test_history_right_after_init_is_one_line_and_exit_1(tmp_path, kq):
 
 
 def test_a_git_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, monkeypatch):
-    from kqcli import gitlog
+    from kqcli.store import gitlog
 
     def broken(root: Path) -> bool:
         raise subprocess.CalledProcessError(128, ["git", "-C", str(root), "rev-parse"],
@@ -157,7 +157,7 @@ def test_a_git_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, mo
 def test_an_index_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, monkeypatch):
     import sqlite3
 
-    from kqcli.index import Index
+    from kqcli.store.index import Index
 
     def locked(self: Index) -> list:
         raise sqlite3.OperationalError("database is locked")
@@ -173,7 +173,7 @@ def test_an_index_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq,
 
 
 def test_git_failing_is_named_by_its_subcommand_and_last_stderr_line():
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     error = subprocess.CalledProcessError(128, ["git", "-c", "core.quotePath=false", "-C", "/r",
                                                 "commit", "-q"],
@@ -183,21 +183,21 @@ def test_git_failing_is_named_by_its_subcommand_and_last_stderr_line():
 
 
 def test_git_failing_silently_gives_its_exit_status():
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     found = failure(subprocess.CalledProcessError(1, ["git", "-C", "/r", "push"], stderr=b""))
     assert found.message == "git push failed: exit 1"
 
 
 def test_git_not_on_path_is_one_line():
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     error = FileNotFoundError(2, "No such file or directory", "git")
     assert failure(error).message == "this needs git, which is not installed (not found on PATH)"
 
 
 def test_a_file_kq_cannot_write_is_named():
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     error = PermissionError(13, "Permission denied", "customers/hx.yaml")
     assert failure(error).message == "customers/hx.yaml: Permission denied"
@@ -206,7 +206,7 @@ def test_a_file_kq_cannot_write_is_named():
 def test_a_broken_index_says_how_to_rebuild_it():
     import sqlite3
 
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     assert failure(sqlite3.DatabaseError("database disk image is malformed")).message == (
         "the index in .kq failed (database disk image is malformed); try again, or delete the "
@@ -214,8 +214,8 @@ def test_a_broken_index_says_how_to_rebuild_it():
 
 
 def test_a_runtime_error_from_gitlog_is_a_message():
-    from kqcli import gitlog
-    from kqcli.errors import failure
+    from kqcli.store import gitlog
+    from kqcli.store.errors import failure
 
     with pytest.raises(RuntimeError) as caught:
         exec("raise RuntimeError('fatal: bad revision')", vars(gitlog).copy())
@@ -223,14 +223,14 @@ def test_a_runtime_error_from_gitlog_is_a_message():
 
 
 def test_a_runtime_error_elsewhere_is_a_bug_and_keeps_its_traceback():
-    from kqcli.errors import failure
+    from kqcli.store.errors import failure
 
     assert failure(RuntimeError("boom")) is None
     assert failure(ValueError("boom")) is None
 
 
 def test_friendly_lets_a_bug_through():
-    from kqcli.commands import friendly
+    from kqcli.cli.commands import friendly
 
     @friendly
     def broken() -> None:
@@ -244,7 +244,7 @@ def test_friendly_lets_a_bug_through():
 
 
 def test_a_core_field_is_named_as_the_option_the_user_typed():
-    from kqcli.commands import option_for
+    from kqcli.cli.commands import option_for
     from kqcli.core.errors import InvalidValue
 
     error = InvalidValue("'x' is not a date; write YYYY-MM-DD", "next_date")
@@ -258,7 +258,7 @@ def test_the_core_error_alone_speaks_of_fields():
 
 
 def test_fields_that_go_together_are_both_named():
-    from kqcli.commands import option_for
+    from kqcli.cli.commands import option_for
     from kqcli.core.errors import GoTogether
 
     assert GoTogether("next_date", "next_action").describe(option_for) == (

@@ -16,7 +16,7 @@ import test_sync
 from helpers import needs_git
 from test_sync import HX, KQ, TODAY, Rep, Team, _run, _sync_ok, _visit_dates
 
-from kqcli.commands.sync import describe_conflicts
+from kqcli.cli.commands.sync import describe_conflicts
 
 team = test_sync.team  # the fixture: 李明's and 张强's clones of one team remote
 

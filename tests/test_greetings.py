@@ -13,7 +13,7 @@ from helpers import due, git, needs_git, settings
 
 from kqcli.core.due import customer_reminders
 from kqcli.schema.config import Settings
-from kqcli.validate import validate, validate_customer
+from kqcli.store.validate import validate, validate_customer
 
 KEY_TERMINAL = textwrap.dedent("""
     name: 华信大药房

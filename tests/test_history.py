@@ -270,7 +270,7 @@ def test_undo_waits_for_a_kq_write_in_progress(repo, kq, as_rep):
     import sys
     import time
 
-    from kqcli.writer import customer_locked
+    from kqcli.store.writer import customer_locked
 
     as_rep("李明", "2026-11-24")
     kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")

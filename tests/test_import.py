@@ -492,7 +492,7 @@ def test_bom_with_json_is_a_usage_error(make_repo, kq):
 def test_xlsx_spreads_a_nested_mapping_over_named_columns(tmp_path):
     from python_calamine import CalamineWorkbook
 
-    from kqcli.render import write_xlsx
+    from kqcli.cli.render import write_xlsx
 
     out = tmp_path / "s.xlsx"
     write_xlsx(out, [{"customer": "hx", "items": {"feedback": 8, "favour": 6}, "total": 14}], [],

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from helpers import needs_git
 
-from kqcli import index as index_real
-from kqcli.commands.check import unmerged_problems
-from kqcli.index import Index, Unreadable, read_regular, signature
-from kqcli.problems import Problem
+from kqcli.cli.commands.check import unmerged_problems
 from kqcli.store import files as index_module
+from kqcli.store import index as index_real
+from kqcli.store.index import Index, Unreadable, read_regular, signature
+from kqcli.store.problems import Problem
 
 KQ = Path(sys.executable).parent / "kq"
 LINK_HINT = "kq reads only regular files: put the file itself here"

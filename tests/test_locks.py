@@ -1,4 +1,4 @@
-"""The writer's locks (kqcli.writer): a customer file's write holds its own lock under a shared
+"""The writer's locks (kqcli.store.writer): a customer file's write holds its own lock under a shared
 one; a write of many files takes that one alone, with one descriptor, not one per file."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from kqcli import writer
+from kqcli.store import writer
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ MANY = """
 import resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from kqcli import writer
+from kqcli.store import writer
 resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 root = Path(sys.argv[1])
 changes = {p: (lambda raw: raw + "grade: A\\n".encode())

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from helpers import git as _git
 
-from kqcli.errors import KqError
 from kqcli.schema.customer import Interaction
-from kqcli.validate import validate_customer
-from kqcli.writer import replace_atomically, update_customer
+from kqcli.store.errors import KqError
+from kqcli.store.validate import validate_customer
+from kqcli.store.writer import replace_atomically, update_customer
 
 TODAY = "2026-11-24"
 KQ_EXE = Path(sys.prefix) / "bin" / "kq"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kqcli.pinyin import initials, matches
+from kqcli.core.pinyin import initials, matches
 
 RENMIN = """
     name: 华信大药房(人民路店)
@@ -162,8 +162,8 @@ def test_a_path_to_a_yaml_file_next_to_the_repository_is_not_a_customer(shop_rep
 
 
 def test_repo_path_of_refuses_ids_that_climb_out(shop_repo):
-    from kqcli.errors import KqError
-    from kqcli.repo import Repo
+    from kqcli.store.errors import KqError
+    from kqcli.store.repo import Repo
 
     repo = Repo(shop_repo, today=None)  # type: ignore[arg-type]
     with pytest.raises(KqError, match="not a valid customer id"):
@@ -211,21 +211,21 @@ def test_show_by_the_name_inside_a_file_with_an_odd_name_finds_nothing(make_repo
 
 @pytest.mark.parametrize("customer_id", ["hx\n", "hx\nx", "-rf", "a b", "c:d", ".", "..", ""])
 def test_id_rule_refuses_the_whole_string_not_just_a_prefix(customer_id):
-    from kqcli.repo import valid_id
+    from kqcli.store.repo import valid_id
 
     assert not valid_id(customer_id)
 
 
 @pytest.mark.parametrize("customer_id", ["hx-renmin", "华信_1", "a.b", "Z9"])
 def test_id_rule_accepts_ordinary_ids(customer_id):
-    from kqcli.repo import valid_id
+    from kqcli.store.repo import valid_id
 
     assert valid_id(customer_id)
 
 
 def test_repo_path_of_refuses_an_id_ending_in_a_newline(shop_repo):
-    from kqcli.errors import KqError
-    from kqcli.repo import Repo
+    from kqcli.store.errors import KqError
+    from kqcli.store.repo import Repo
 
     repo = Repo(shop_repo, today=None)  # type: ignore[arg-type]
     with pytest.raises(KqError, match="not a valid customer id"):
@@ -363,8 +363,8 @@ def test_schema_json_is_rewritten_when_it_is_gone(shop_repo, kq):
 
 
 def test_a_fresh_schema_json_is_not_written_again(shop_repo):
-    from kqcli.index import Index
     from kqcli.store import schema_file
+    from kqcli.store.index import Index
 
     index = Index(shop_repo)
     assert schema_file.keep(shop_repo, index) is True

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from kqcli.core.merge import merge, restore_appended
-from kqcli.validate import validate_customer
-from kqcli.yamlread import load
+from kqcli.store.validate import validate_customer
+from kqcli.store.yamlread import load
 
 BASE = """\
 # 华信大药房 — 重点客户，每周二上午拜访

@@ -20,7 +20,7 @@ from kqcli.core.reasons import OCCASIONS
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.schema.customer import Interaction, Month
-from kqcli.validate import validate, validate_customer
+from kqcli.store.validate import validate, validate_customer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REP = "李明"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kqcli.cli.labels import enum_label, set_lang, signed, urgency
 from kqcli.core.messages import TEMPLATES, Message
-from kqcli.labels import enum_label, set_lang, signed, urgency
 from kqcli.schema.enums import EventKind, Grade, ProductRole, ProductStage, Status, Tier
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -382,7 +382,7 @@ def test_ids_dates_and_phones_of_the_examples_are_never_broken_at_80_columns(kq,
 def test_explain_prints_no_minus_zero(capsys):
     import datetime as dt
 
-    from kqcli.commands.due import _explain
+    from kqcli.cli.commands.due import _explain
     from kqcli.core.due import Reminder
 
     day = dt.date(2026, 11, 24)
@@ -413,19 +413,19 @@ def test_list_csv_spreads_the_route_over_weekday_and_time(kq, shops):
 
 
 def test_wrap_keeps_an_ascii_word_whole_and_breaks_chinese_between_characters():
-    from kqcli.render import wrap
+    from kqcli.cli.render import wrap
 
     assert wrap("2026-10 的出销/库存/动销未上报 (截止 2026-11-10)", 24) == (
         "2026-10 的出销/库存/动销\n未上报 (截止 2026-11-10)")
 
 
 def test_wrap_never_starts_a_line_with_closing_punctuation():
-    from kqcli.render import wrap
+    from kqcli.cli.render import wrap
 
     assert wrap("端架换成冬季主题；王芳邀请参加", 17) == "端架换成冬季主\n题；王芳邀请参加"
 
 
 def test_wrap_folds_only_a_word_wider_than_the_column():
-    from kqcli.render import wrap
+    from kqcli.cli.render import wrap
 
     assert wrap("months.2026-10.inventory: 1 → 2", 20) == "months.2026-10.inven\ntory: 1 → 2"

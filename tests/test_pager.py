@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kqcli import pager
+from kqcli.cli import pager
 
 
 class Terminal(io.StringIO):

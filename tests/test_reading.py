@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kqcli.validate import validate_customer
+from kqcli.store.validate import validate_customer
 
 
 def problems(text: str | bytes) -> list[str]:

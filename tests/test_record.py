@@ -10,7 +10,7 @@ import pytest
 from helpers import git as _git
 from helpers import needs_git
 
-import kqcli.yamledit
+import kqcli.store.yamledit
 from kqcli.core.intel import claim_key, has_source
 
 TODAY = "2026-12-03"
@@ -152,13 +152,13 @@ def test_figures_refuse_an_invalid_file_and_leave_it_alone(make_repo, kq):
 def test_figures_refuse_when_the_file_changed_after_it_was_read(make_repo, kq, monkeypatch):
     root = make_repo({"hx": SHOP})
     meanwhile = SHOP + "tags: [连锁]\n"
-    original = kqcli.yamledit.set_in
+    original = kqcli.store.yamledit.set_in
 
     def set_in_while_someone_saves(text, path, value):
         _file(root).write_text(meanwhile, encoding="utf-8")
         return original(text, path, value)
 
-    monkeypatch.setattr(kqcli.yamledit, "set_in", set_in_while_someone_saves)
+    monkeypatch.setattr(kqcli.store.yamledit, "set_in", set_in_while_someone_saves)
     result = _run(kq, root, "figures", "hx", "2026-11", "--collections", "5")
     assert result.exit_code == 1
     assert "changed on disk since kq read it" in result.stderr

@@ -8,9 +8,9 @@ import json
 
 from helpers import daily_row, due, git
 
-from kqcli import agenda
 from kqcli.core.due import customer_reminders, morning_list
-from kqcli.repo import Repo
+from kqcli.store import agenda
+from kqcli.store.repo import Repo
 
 # 万家惠 of examples/: August and September reported, October chased since 11-10.
 WANJIAHUI = """\

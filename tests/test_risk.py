@@ -8,10 +8,10 @@ import json
 
 from helpers import due, git
 
-from kqcli import agenda
 from kqcli.core.due import customer_reminders, morning_list, risk_fingerprint
 from kqcli.core.sparkline import falling
-from kqcli.repo import Repo
+from kqcli.store import agenda
+from kqcli.store.repo import Repo
 
 SLIPPING = """\
 name: 曲靖康润医药

@@ -1,4 +1,4 @@
-"""kq's server (kqcli.server): a command run in a child of the server prints what the command
+"""kq's server (kqcli.serve.server): a command run in a child of the server prints what the command
 run in its own process prints — stdout, stderr, exit status — to the client's own streams,
 in the client's folder and environment; the pager runs in the client; KQ_SERVER=0 starts
 nothing; a changed kq gets another socket."""
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import probe_kq
 
-from kqcli import server
+from kqcli.serve import server
 
 DAY = ["--today", "2026-11-24"]
 
@@ -100,7 +100,7 @@ def test_a_served_command_prints_what_the_command_prints(repo, sockets, args):
 
 def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
     """Keeping the answer and closing the index (which checkpoints its write-ahead log) wait
-    until the client has its exit status (kqcli.warm.LATER), and then happen: the answer is
+    until the client has its exit status (kqcli.store.warm.LATER), and then happen: the answer is
     kept, and no log is left for the next run to checkpoint."""
     import sqlite3
 
@@ -182,7 +182,7 @@ def test_a_file_written_through_a_link_made_later_or_while_the_repository_was_aw
 
 def test_the_console_script_leaves_with_the_childs_exit_status(repo, sockets):
     """``python -m kqcli`` as a user runs it (no probe): a served run ends at once with the
-    child's status, its output whole (kqcli.entry.leave flushes, then os._exit)."""
+    child's status, its output whole (kqcli.cli.entry.leave flushes, then os._exit)."""
     import subprocess
     import sys
 
@@ -257,7 +257,7 @@ def test_writes_are_never_served(repo, sockets):
 def test_a_changed_kq_talks_to_another_server(monkeypatch, sockets):
     monkeypatch.setenv("KQ_SERVER_DIR", sockets)
     before = server.socket_path()
-    monkeypatch.setattr("kqcli.stamp.code_stamp", lambda: "another kq")
+    monkeypatch.setattr("kqcli.store.stamp.code_stamp", lambda: "another kq")
     assert server.socket_path() != before
 
 
@@ -344,7 +344,7 @@ def test_a_socket_folder_others_can_open_is_said_in_one_line(repo, tmp_path):
 
 
 def test_the_console_script_knows_the_served_commands():
-    """entry.SERVED is checked before kqcli.server is imported: the two lists agree."""
-    from kqcli import entry
+    """entry.SERVED is checked before kqcli.serve.server is imported: the two lists agree."""
+    from kqcli.cli import entry
 
     assert set(entry.SERVED) == server.SERVED

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kqcli"
-ASK = "import kqcli.stamp as s; print(s.package_stamp()); print(s.code_stamp())"
+ASK = "import kqcli.store.stamp as s; print(s.package_stamp()); print(s.code_stamp())"
 
 
 def stamps(root: Path, cwd: Path | None = None, pythonpath: str | None = None) -> list[str]:
@@ -32,8 +32,8 @@ def package_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("module", ["core/intel.py", "core/due.py", "labels.py",
-                                    "commands/show.py", "schema/enums.py"])
+@pytest.mark.parametrize("module", ["core/intel.py", "core/due.py", "cli/labels.py",
+                                    "cli/commands/show.py", "store/index.py", "schema/enums.py"])
 def test_a_change_to_any_module_changes_both_stamps(package_copy: Path, module: str):
     before = stamps(package_copy)
     path = package_copy / "kqcli" / module
@@ -45,9 +45,9 @@ def test_a_change_to_any_module_changes_both_stamps(package_copy: Path, module: 
 
 
 def test_the_index_is_stamped_with_the_whole_package(monkeypatch):
-    from kqcli.index import Index
+    from kqcli.store.index import Index
 
-    monkeypatch.setattr("kqcli.index.code_stamp", lambda: "the code of today")
+    monkeypatch.setattr("kqcli.store.index.code_stamp", lambda: "the code of today")
     assert Index._stamp().endswith("/the code of today")
 
 

@@ -1,4 +1,4 @@
-"""Tables without colours put together directly (kqcli.tabletext) are the bytes Rich prints:
+"""Tables without colours put together directly (kqcli.cli.tabletext) are the bytes Rich prints:
 on the tables of every command over examples/, at several widths and in both languages, and on
 random tables; where tabletext cannot be sure it says None and Rich draws the table."""
 
@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kqcli import render, tabletext
+from kqcli.cli import render, tabletext
 
 DAY = ["--today", "2026-11-24"]
 COMMANDS = [
@@ -126,7 +126,7 @@ def test_width_is_richs_cell_len():
 def test_a_huge_table_in_a_terminal_is_drawn_without_colours(monkeypatch):
     """From render.PLAIN_FROM rows a terminal gets the table without colours (Rich colours one
     at ~0.3 ms a row): the bytes Rich prints with no colours; a smaller table keeps them."""
-    from kqcli.report import Column
+    from kqcli.cli.report import Column
 
     columns = [Column("name", "名称"), Column("due", "日期", token=True, style="cyan")]
     rows = [{"name": f"华信大药房 {n}", "due": f"2026-11-{n + 1:02d}"} for n in range(5)]
@@ -149,7 +149,7 @@ def test_a_huge_table_in_a_terminal_is_drawn_without_colours(monkeypatch):
 def test_a_huge_report_in_a_terminal_is_plain_in_every_section(monkeypatch):
     """The report's rows count, not a section's: a team's kq due --all is not coloured in one
     section and plain in the next."""
-    from kqcli.commands.due import table_report
+    from kqcli.cli.commands.due import table_report
 
     data = [{"customer": f"c{n}", "name": f"华信大药房 {n}", "reason": "visit",
              "due": "2026-11-24", "overdue_days": days, "urgency": 25.0 - n,

@@ -1,4 +1,4 @@
-"""Answers without the command line (kqcli.warm, issue 11): a question asked again of an
+"""Answers without the command line (kqcli.store.warm, issue 11): a question asked again of an
 unchanged repository, and ``kq due --format json`` from the agenda, byte for byte what the full
 command prints, and never given when anything it rests on changed."""
 
@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import ProbeRun, probe_kq
 
-from kqcli import warm
-from kqcli.store import files
+from kqcli.store import files, warm
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -315,6 +314,6 @@ def test_after_kq_log_the_next_kq_due_validates_nothing(repo):
 
 
 def test_the_console_script_knows_which_commands_have_answers_kept():
-    from kqcli import run
+    from kqcli.cli import run
 
     assert set(run.CACHED) == warm.CACHED

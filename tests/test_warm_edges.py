@@ -1,4 +1,4 @@
-"""The edges of kqcli.warm (the answers kept, and ``kq due --format json`` from the agenda): ways
+"""The edges of kqcli.store.warm (the answers kept, and ``kq due --format json`` from the agenda): ways
 a user could get a stale or wrong answer, lose output, see a traceback or wait, from a review
 of the warm path. Each test runs kq in a fresh process as the console script does (stdout a
 pipe); races and midnight are simulated with hooks run in that process before kq starts."""
@@ -149,7 +149,7 @@ def test_stdout_closed_is_one_line_and_does_nothing(repo):
 
 EDIT_KQ_YAML = """
 import time
-import kqcli.agenda as _agenda
+import kqcli.store.agenda as _agenda
 _bring = _agenda.bring_up_to_date
 def _edited(*args, **kwargs):  # someone saves kq.yaml after kq read it (a git pull, an editor)
     path = {path!r}
@@ -225,7 +225,7 @@ def test_an_agenda_evaluated_from_old_rows_does_not_overwrite_a_newer_index(aged
     signature changed), so the next kq due, warm or full, lists the new name."""
     args = [*DAY, "due", "--format", "json"]
     later, truth = _raced(aged_copies[1], tmp_path, args, CONCURRENT)
-    full = plain(aged_copies[1], *args, "--verbose")  # never answered by kqcli.warm
+    full = plain(aged_copies[1], *args, "--verbose")  # never answered by kqcli.store.warm
     assert "改名华信" in truth.stdout.decode()
     assert "改名华信" in full.stdout.decode(), "the full command lists the old name"
     assert "改名华信" in later.stdout.decode(), "the old name is listed"
@@ -235,7 +235,7 @@ def test_an_agenda_evaluated_from_old_rows_does_not_overwrite_a_newer_index(aged
 
 BEFORE_MIDNIGHT = """
 import datetime as _dt, types as _types
-import kqcli.warm as _warm
+import kqcli.store.warm as _warm
 from kqcli.store import clock as _clock
 # warm.question read the clock at 23:59:59; the command at 00:00:01
 _warm.clock = _types.SimpleNamespace(today=lambda: _clock.today() - _dt.timedelta(days=1))
@@ -456,7 +456,7 @@ CONCURRENT_CARDS = CONCURRENT.replace("kqcli.core.agenda as _core", "kqcli.core.
 
 
 def test_scorecards_worked_out_from_old_rows_do_not_overwrite_a_newer_index(aged_copies, tmp_path):
-    """The same race in kqcli.cards.scorecards: a card worked out from a row another kq
+    """The same race in kqcli.store.cards.scorecards: a card worked out from a row another kq
     replaced meanwhile is printed by that run but not kept, so the next kq score shows the
     new name."""
     args = [*DAY, "score", "--format", "json"]
@@ -469,7 +469,7 @@ def test_scorecards_worked_out_from_old_rows_do_not_overwrite_a_newer_index(aged
 
 TRANSIENT = """
 import errno
-import kqcli.cards as _cards
+import kqcli.store.cards as _cards
 _scorecards = _cards.scorecards
 def _once(*args, **kwargs):  # the machine fails once: too many open files, an I/O error
     raise OSError(errno.EMFILE, "Too many open files")
@@ -490,7 +490,7 @@ def test_a_transient_failure_is_not_kept_as_the_answer(repo):
 
 
 INTERRUPTED = """
-import kqcli.commands as _commands
+import kqcli.cli.commands as _commands
 def _interrupt(repo):
     raise KeyboardInterrupt
 _commands.report_skipped = _interrupt

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kqcli.yamledit import EditError, append_in, append_item, set_in
+from kqcli.store.yamledit import EditError, append_in, append_item, set_in
 
 D = dt.date
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema.enums import Gender, Grade, Kind, Relationship, Stage, Status, Tier, parse_enum
-from ..yamledit import EditError
+from ..store.yamledit import EditError
 from .ids import valid_id
 
 # Target field -> the headers it is recognised by (compared without spaces, '*' and case).
@@ -327,7 +327,7 @@ def _located(sheet: Sheet, row: _Row, problems: Sequence[Any]) -> list[str]:
 
 
 def _validate(text: str, shown: str) -> list[Any]:
-    from ..validate import validate_customer
+    from ..store.validate import validate_customer
 
     return validate_customer(text.encode("utf-8"), shown)[1]
 
@@ -336,7 +336,7 @@ def _validate(text: str, shown: str) -> list[Any]:
 
 def new_file_text(values: Mapping[str, Any]) -> str:
     """A new customer file: the schema line for editors, then the given fields in schema order."""
-    from ..yamledit import block_item, flow
+    from ..store.yamledit import block_item, flow
 
     lines = [SCHEMA_LINE]
     lines += [f"{key}: {flow(values[key])}" for key in _ORDER if key in values]
@@ -358,8 +358,8 @@ def update_text(text: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
     Only non-empty cells count; a contact is matched by name (added when new, its given
     fields set when known).
     """
-    from .. import yamlread
-    from ..yamledit import append_in, set_in
+    from ..store import yamlread
+    from ..store.yamledit import append_in, set_in
 
     data, _ = yamlread.load(text.encode("utf-8"), "")
     data = data if isinstance(data, dict) else {}
@@ -490,8 +490,8 @@ def month_text(text: str, month: str, values: Mapping[str, Any],
     changed, and whether the month is new. ``reported`` defaults to today when the month has
     none, as for ``kq figures``: the figures are in, so ``kq due`` stops asking for them.
     """
-    from .. import yamlread
-    from ..yamledit import set_in
+    from ..store import yamlread
+    from ..store.yamledit import set_in
 
     data, _ = yamlread.load(text.encode("utf-8"), "")
     months = (data or {}).get("months") if isinstance(data, dict) else None

@@ -1,5 +1,5 @@
 """The reasons a reminder is listed for, and their Chinese labels: plain constants, so the
-warm path of ``kq due`` (:mod:`kqcli.warm`) checks ``--reason`` without importing the rules."""
+warm path of ``kq due`` (:mod:`kqcli.store.warm`) checks ``--reason`` without importing the rules."""
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
            "opening", "holiday", "event", "report_missing", "expense_statement",

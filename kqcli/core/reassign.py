@@ -7,8 +7,8 @@ import datetime as dt
 import difflib
 from typing import Any
 
-from ..errors import KqError
 from ..schema.config import Settings
+from ..store.errors import KqError
 
 FIELDS = ("customer", "name", "from", "to")
 
@@ -61,7 +61,7 @@ def handover_edit(text: str, owner: str, previous: str | None, day: dt.date) -> 
 
     A v2 ``handover: {from, date}`` becomes the entry before the new one (its ``to`` the owner
     until now) and the key goes: the file keeps one history of owners."""
-    from ..yamledit import EditError, append_in, flow, remove_key, set_value, top_level
+    from ..store.yamledit import EditError, append_in, flow, remove_key, set_value, top_level
 
     entries = []
     if top_level(text, "handover") is not None:
@@ -93,7 +93,7 @@ def _change(previous: str | None, owner: str | None, day: Any) -> dict[str, Any]
 
 
 def _mapping(text: str) -> dict[str, Any]:
-    from .. import yamlread
+    from ..store import yamlread
 
     data, _ = yamlread.load(text.encode("utf-8"), "")
     return data if isinstance(data, dict) else {}

@@ -8,7 +8,7 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..labels import enum_label, message_text
+from ..cli.labels import enum_label, message_text
 from ..schema.enums import Tier
 from . import svg
 from .amounts import amount

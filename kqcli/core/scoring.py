@@ -160,7 +160,7 @@ def customer_card(summary: dict[str, Any], facts: dict[str, Any], settings: Sett
                   month: str) -> dict[str, Any] | None:
     """One customer's card for ``month`` with ``previous`` and ``change``; None for a customer
     not scored (terminated, potential). Depends on nothing but its arguments: kept per
-    customer in the index (kqcli.cards)."""
+    customer in the index (kqcli.store.cards)."""
     if summary.get("status") in ("terminated", "potential"):
         return None
     card = scorecard(summary, facts, settings, month)

@@ -33,7 +33,7 @@ class Filters:
 
 
 def _matches_text(row: dict[str, Any], query: str, letters: list[str] | None) -> bool:
-    from ..pinyin import matches
+    from .pinyin import matches
 
     q = query.lower()
     haystack = [row.get("id"), row.get("name"), row.get("region"), row.get("address"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..yamledit import flow, scalar
+from ..store.yamledit import flow, scalar
 from .config import Settings
 
 HEADER = """\

@@ -1,8 +1,8 @@
 """What is in ``customers/`` and whether it changed: each file's signature, keyed like git's
 index by its size, mtime, ctime, inode and device.
 
-Standard library only (no pathlib): the warm path of ``kq due`` (:mod:`kqcli.warm`) scans the
-folder with it before anything else is imported, and the index (:mod:`kqcli.index`) decides
+Standard library only (no pathlib): the warm path of ``kq due`` (:mod:`kqcli.store.warm`) scans the
+folder with it before anything else is imported, and the index (:mod:`kqcli.store.index`) decides
 with the same scan which files to read again.
 """
 

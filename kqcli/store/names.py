@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.ids import ID_RULE, valid_id
-from ..errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError
 
 SHOWN = 20  # candidates listed for an ambiguous name
 
@@ -34,7 +34,7 @@ def path_of(customers_dir: Path, customer_id: str) -> Path:
 def candidates(query: str, names: Names) -> list[tuple[str, str]]:
     """The customers the first rule that finds any finds, strictest rule first: exact id, exact
     name, id prefix, name substring, pinyin initials of whole words, then of any characters."""
-    from ..pinyin import matches
+    from ..core.pinyin import matches
 
     q = query.strip()
     ql = q.lower()
@@ -74,7 +74,7 @@ def resolve(query: str, names: Names, invalid_ids: Callable[[], list[str]]) -> M
 def completions(incomplete: str, names: Names) -> list[tuple[str, str]]:
     """Ids (with names, for shells that show them) a shell may offer for what was typed: ids
     starting with it first, then names containing it or matching its pinyin initials."""
-    from ..pinyin import matches
+    from ..core.pinyin import matches
 
     q = incomplete.strip().lower()
     initials = q.isascii() and q.isalnum()

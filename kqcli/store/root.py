@@ -1,6 +1,6 @@
 """Where the repository is and what day it is: the two global options.
 
-Standard library only, without pathlib: the warm path (:mod:`kqcli.warm`) asks the same two
+Standard library only, without pathlib: the warm path (:mod:`kqcli.store.warm`) asks the same two
 questions before anything heavy is imported, with :func:`locate` and :func:`iso_day`.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import KqError
+from .errors import KqError
 
 TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
 if TYPE_CHECKING:

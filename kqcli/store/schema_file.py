@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..index import Index
+    from .index import Index
 
 META_KEY = "schema_file"
 

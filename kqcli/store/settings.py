@@ -7,18 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError
 
 if TYPE_CHECKING:
-    from ..index import Index
     from ..schema.config import Settings
+    from .index import Index
 
 
 def load(root: Path) -> Settings:
     """The settings of the repository at ``root``; an invalid kq.yaml stops with its problems."""
-    from ..index import Unreadable, read_regular
     from ..schema.config import Check, Settings
-    from ..validate import validate
+    from .index import Unreadable, read_regular
+    from .validate import validate
 
     try:
         raw = read_regular(root / "kq.yaml", Check().max_file_bytes, follow=True)
@@ -37,7 +37,7 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     Not ``strict`` (kq check, which reports kq.yaml itself): an invalid kq.yaml gives the
     default cap instead of stopping the command.
     """
-    from ..index import signature
+    from .index import signature
 
     try:
         (root / "kq.yaml").stat()
@@ -63,7 +63,7 @@ def cached_cap(root: Path, store: Index, sig: str | None = None) -> int | None:
     """``check.max_file_bytes`` as the last validation of the present kq.yaml (whose signature
     is ``sig``, when known) found it; None when kq.yaml changed since (only a command that
     validates it may say)."""
-    from ..index import signature
+    from .index import signature
 
     sig = sig or signature(str(root / "kq.yaml"), 0)
     cached = store.get_meta("settings")

@@ -1,0 +1,138 @@
+"""One module per command: options -> load -> core -> render. Heavy imports stay inside."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from typer._click.shell_completion import CompletionItem  # typer 0.28 vendors click
+from typer._click.types import ParamType
+
+from ...store.errors import KqError
+from ..render import Format
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="table for people; json, csv, tsv for programs; xlsx with --output.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
+ScoreMonthOption = Annotated[str | None, typer.Option(
+    "--month", metavar="YYYY-MM",
+    help="The scorecard month. Default: this month in its last week, else last month.")]
+
+
+class _Customer(ParamType):
+    """A customer as typed, offered by the shell from the index: by id prefix, part of the
+    name or pinyin initials (typer's ``autocompletion=`` would keep only values starting with
+    what was typed, so 华信 or hxdyf could never become an id)."""
+
+    name = "customer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return value
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        from .completion import customers
+
+        return [CompletionItem(i, help=n) for i, n in customers(ctx, incomplete)]
+
+
+CUSTOMER_HELP = "Id, id prefix, part of the name, or pinyin initials."
+CustomerArgument = Annotated[str, typer.Argument(
+    help=CUSTOMER_HELP, click_type=_Customer())]
+OptionalCustomerArgument = Annotated[str | None, typer.Argument(
+    help=f"{CUSTOMER_HELP[:-1]}; none: the whole repository.", click_type=_Customer())]
+
+
+def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
+    """The repository named by the global options, with 'today' resolved; an invalid
+    kq.yaml stops every command but ``kq check``, which reports it."""
+    from ...store.repo import Repo, find_root, parse_today
+
+    options = ctx.find_root().obj
+    repo = Repo(find_root(options.repo), parse_today(options.today))
+    if check_settings:
+        repo.check_settings()
+    return repo
+
+
+def report_skipped(repo: Any) -> int:
+    """Name each invalid file on stderr; the exit code the command should end with."""
+    from ..render import warn
+
+    for problem in repo.problems:
+        warn(f"skipped {problem}")
+    if repo.problems:
+        files = len({p.path for p in repo.problems})
+        warn(f"kq: {files} invalid file{'s' if files > 1 else ''} skipped; run 'kq check'")
+        return 1
+    return 0
+
+
+def option_for(field: str) -> str:
+    """The option a user typed for a core field: ``next_date`` -> ``--next-date`` (a label that
+    already is an option, such as ``--from``, stays as it is)."""
+    return field if field.startswith("-") else "--" + field.replace("_", "-")
+
+
+def friendly(func: F) -> F:
+    """Turn what the user or the machine got wrong into one line on stderr and an exit code:
+    :class:`KqError`, a core :class:`DomainError` (its field named as the option), and git, the
+    file system or the index failing. Anything else is a bug and keeps its traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ...core.errors import DomainError
+        from ...store.errors import failure
+
+        try:
+            return func(*args, **kwargs)
+        except KqError as e:
+            _fail(e.message, e.code)
+        except DomainError as e:
+            _fail(e.describe(option_for), e.code)
+        except BrokenPipeError:
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as e:
+            known = failure(e)
+            if known is None:
+                raise
+            _fail(known.message, known.code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    from ..render import warn
+
+    warn(f"kq: {message}")
+    raise typer.Exit(code) from None
+
+
+def parse_month(text: str) -> str:
+    """``--month YYYY-MM``, checked; a usage error otherwise."""
+    import datetime as dt
+    import re
+
+    from ...core.bounds import FIRST_DAY, LAST_DAY
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}", text):
+            raise ValueError
+        first = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise KqError(f"--month: {text!r} is outside the months kq works with "
+                      f"({FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m})")
+    return text
+
+

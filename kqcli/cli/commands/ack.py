@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ...store.errors import PROBLEMS, KqError
+from . import CustomerArgument, friendly, open_repo
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    reason: Annotated[str, typer.Argument(metavar="REASON",
+                                          help="What is acknowledged: risk (风险).")],
+    until: Annotated[str | None, typer.Option(
+        "--until", metavar="YYYY-MM-DD",
+        help="Hidden through this day. Default: until the figures change.")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n",
+                                             help="What was done about it.")] = None,
+) -> None:
+    """Acknowledge a customer's risk rows: kq due hides them until --until has passed or the
+    figures they were computed from change.
+
+    A risk is listed as due today every day it holds. This appends {reason: risk, on: today,
+    until, note, seen} to the customer's acks:, where seen holds a fingerprint of each risk
+    listed today: its kind and a hash of what it was computed from (the months and figures,
+    the competitor, the last contact). A new month reported or a figure corrected lists that
+    risk again; so does every risk after --until. One commit.
+
+    Example: kq ack qjkr risk --until 2026-12-31 --note 已约老板 12 月对账
+    """
+    from ...core.due import CustomerRules
+    from ...core.facts import extract
+    from ...core.interaction import parse_day
+    from ...core.summary import summarize
+    from ...schema.enums import AckReason, EnumValueError, parse_enum
+    from ...store.writer import edit_customer
+    from ...store.yamledit import append_item
+
+    try:
+        kind = parse_enum(AckReason, reason)
+    except EnumValueError as e:
+        raise KqError(f"REASON: {e}") from None
+    repo = open_repo(ctx)
+    end = parse_day(until, "--until") if until else None
+    if end is not None and end < repo.today:
+        raise KqError(f"--until: {end.isoformat()} is before today ({repo.today.isoformat()})")
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+    rules = CustomerRules(summarize(match.id, model), extract(model), repo.settings, repo.today)
+    rules.all()
+    if not rules.risks:
+        raise KqError(f"no risk is listed for {match.name} on {repo.today.isoformat()}: "
+                      "nothing to acknowledge", PROBLEMS)
+    item = {"reason": kind.value, "on": repo.today, "until": end,
+            "note": note.strip() if note and note.strip() else None,
+            "seen": [mark for mark, _, _ in rules.risks]}
+    item = {k: v for k, v in item.items() if v is not None}
+    shown = f" until {end.isoformat()}" if end else " until the figures change"
+    sha = edit_customer(repo, match.id, lambda text: append_item(text, "acks", item),
+                        f"ack: {match.name} risk{shown}" + (f": {item['note']}" if "note" in item
+                                                             else ""))
+    count = len(rules.risks)
+    typer.echo(f"acknowledged {count} risk{'s' if count > 1 else ''} of {match.name}{shown}"
+               + (f" (commit {sha})" if sha else ""))
+    for _, message, _ in rules.risks:
+        typer.echo(f"  {message}")

@@ -1,0 +1,129 @@
+"""kq alert: area alerts (重大环境事件) in kq.yaml, each a daily call for the customers there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import KqError
+from ..render import Format
+from . import FormatOption, friendly, open_repo
+
+FIELDS = ("region", "from", "to", "note", "state")
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    region: Annotated[str | None, typer.Argument(
+        help="Region prefix: every active customer whose region starts with it.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD",
+                                              help="First day. Default: today.")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
+                                            help="Last day (required for a new alert).")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n",
+                                             help="What happened: 暴雨, 停水, 疫情.")] = None,
+    listing: Annotated[bool, typer.Option("--list", help="List the alerts.")] = False,
+    stop: Annotated[str | None, typer.Option("--end", metavar="REGION",
+                                             help="End this region's running alerts today.")
+                    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Area alerts (flood, typhoon, epidemic, water cut): while one lasts, `kq due` lists a
+    daily `alert` call (关心客户安全) for every active customer in the region, until a call
+    or visit is logged that day. Written to kq.yaml `alerts:`, one commit.
+
+    Example: kq alert 昆明/五华区 --from 2026-07-01 --to 2026-07-05 --note 暴雨
+    """
+    from ...core.interaction import parse_day
+
+    repo = open_repo(ctx)
+    if sum((listing, stop is not None, region is not None)) != 1:
+        raise KqError("give a REGION with --to, or --list, or --end REGION")
+    if listing:
+        _list(repo.settings.alerts, repo.today, fmt)
+        return
+    if stop is not None:
+        _end(repo, stop)
+        return
+    first = parse_day(start, "--from", repo.today)
+    last = parse_day(end, "--to")
+    if last is None:
+        raise KqError("--to: a new alert needs its last day (YYYY-MM-DD)")
+    if last < first:
+        raise KqError(f"--to: {last.isoformat()} is before --from {first.isoformat()}")
+    item = {"region": region.strip(), "from": first, "to": last, **({"note": note} if note else {})}
+    sha = _write(repo, lambda text: _append(text, item),
+                 f"alert: {item['region']} {first.isoformat()}..{last.isoformat()}"
+                 + (f" {note}" if note else ""))
+    typer.echo(f"alert: {item['region']} {first.isoformat()} 至 {last.isoformat()}"
+               + (f" {note}" if note else "") + (f" (commit {sha})" if sha else ""))
+
+
+def state_of(alert: Any, today: dt.date) -> str:
+    if alert.end < today:
+        return "ended"
+    return "upcoming" if alert.start > today else "active"
+
+
+def _list(alerts: list[Any], today: dt.date, fmt: Format) -> None:
+    from ..render import Column, emit
+
+    rows = [{"region": a.region, "from": a.start.isoformat(), "to": a.end.isoformat(),
+             "note": a.note, "state": state_of(a, today)} for a in alerts]
+    emit(rows, fmt, [Column("region", "区域"), Column("from", "开始"), Column("to", "结束"),
+                     Column("note", "事件"), Column("state", "状态")],
+         title="区域预警 alerts", fields=FIELDS)
+
+
+def _end(repo: Any, region: str) -> None:
+    """End the region's running alerts: their last day becomes yesterday (or their first)."""
+    from ...store.yamledit import set_in
+
+    today = repo.today
+    running = [i for i, a in enumerate(repo.settings.alerts)
+               if a.region == region.strip() and state_of(a, today) == "active"]
+    if not running:
+        raise KqError(f"--end: no running alert for {region!r} (see kq alert --list)", code=1)
+    alerts = repo.settings.alerts
+    ends = {i: max(today - dt.timedelta(days=1), alerts[i].start) for i in running}
+
+    def change(text: str) -> str:
+        for i, day in ends.items():
+            text = set_in(text, ("alerts", i, "to"), day)
+        return text
+
+    sha = _write(repo, change, f"alert: end {region.strip()} {today.isoformat()}")
+    typer.echo(f"alert ended: {region.strip()} ({len(running)})" + (f" (commit {sha})" if sha
+                                                                   else ""))
+
+
+def _append(text: str, item: dict[str, Any]) -> str:
+    from ...store.yamledit import append_in
+
+    return append_in(text, ("alerts",), item)
+
+
+def _write(repo: Any, change: Any, message: str) -> str | None:
+    """Change kq.yaml's text, keep its byte-order mark, validate, replace it and commit."""
+    from ...schema.config import Settings
+    from ...store.validate import validate
+    from ...store.writer import locked, write_and_commit
+    from ...store.yamledit import EditError
+
+    path = repo.root / "kq.yaml"
+    with locked(repo.root, ".kq.yaml"):
+        before = path.read_bytes()
+        bom = b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            after = bom + change(before.decode("utf-8-sig")).encode("utf-8")
+        except EditError as e:
+            raise KqError(f"kq.yaml: {e}", code=1) from None
+        _, problems = validate(after, "kq.yaml", Settings)
+        if problems:
+            raise KqError("the change would make kq.yaml invalid; nothing was written: "
+                          + "; ".join(str(p) for p in problems), code=1)
+        return write_and_commit(repo.root, [(path, before, after)], message,
+                                autocommit=repo.settings.git.autocommit)

@@ -1,0 +1,120 @@
+"""``kq calendar``: the morning list as an iCalendar file for the phone's calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import PROBLEMS, KqError
+from . import friendly, open_repo, report_skipped
+
+REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar should fetch the file again
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    output: Annotated[str, typer.Option(
+        "--output", "-o", metavar="FILE.ics", help="Where to write the calendar; '-' for stdout.")],
+    owner: Annotated[str | None, typer.Option(help="Only this rep's reminders.")] = None,
+    days: Annotated[int, typer.Option(
+        min=0, max=3660,
+        help="Reminders due from today to this many days ahead (overdue ones go on today).")
+    ] = 60,
+    alarm_at: Annotated[str, typer.Option(
+        metavar="HH:MM", help="Time of day an all-day event's alarm rings.")] = "09:00",
+) -> None:
+    """The reminders due in the next days as calendar events, with alarms and stable UIDs.
+
+    Subscribe to the file where it syncs, or import it again: each event keeps its UID.
+
+    Example: kq --repo examples --today 2026-11-24 calendar --owner 李明 --days 30 -o 李明.ics
+    """
+    from ...core.calendar import calendar_events
+    from ...core.reasons import LABELS
+    from ..render import warn
+    from .due import check_owner, full_list, warn_estimated
+
+    at = _clock(alarm_at)
+    target = None if output == "-" else Path(output)
+    if target is not None and not target.parent.is_dir():
+        raise KqError(f"--output: folder {str(target.parent)!r} does not exist")
+    repo = open_repo(ctx)
+    reminders, covered, owners = full_list(repo, days)
+    if owner:
+        check_owner(owner, owners, repo.settings)
+    if not covered:
+        warn_estimated(reminders)
+    if owner:
+        reminders = [r for r in reminders if r.owner == owner]
+    events = calendar_events(reminders, repo.today, days, LABELS, at)
+    data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq")
+    code = report_skipped(repo)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write(target, data)
+        last = repo.today + dt.timedelta(days=days)
+        warn(f"kq: {len(events)} event{'' if len(events) == 1 else 's'} "
+             f"({repo.today.isoformat()} to {last.isoformat()}) written to {target}")
+    raise typer.Exit(code)
+
+
+def _clock(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text).replace(second=0, microsecond=0)
+    except ValueError:
+        raise KqError(f"--alarm-at: {text!r} is not a time of day; write HH:MM") from None
+
+
+def to_ical(events: list[dict[str, Any]], name: str) -> bytes:
+    """RFC 5545 text: the library folds long lines, escapes text and writes durations."""
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//kq//客情 kq//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    for e in events:
+        event = icalendar.Event()
+        event.add("uid", e["uid"])
+        event.add("dtstamp", e["stamp"])
+        event.add("sequence", e["sequence"])
+        event.add("dtstart", e["start"])
+        event.add("dtend", e["end"])
+        event.add("summary", e["summary"])
+        event.add("description", e["description"])
+        event.add("transp", "TRANSPARENT" if e["all_day"] else "OPAQUE")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", e["summary"])
+        alarm.add("trigger", e["alarm"])
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Through a temporary file and a rename, so a syncing app never picks up half a file."""
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise KqError(f"cannot write {path}: {e.strerror or e}", code=PROBLEMS) from None

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import friendly, open_repo
+
+# `git ls-files -u` stages present -> git status's two letters, as `git status --short` shows
+UNMERGED = {
+    frozenset({1}): ("DD", "deleted on both sides"),
+    frozenset({2}): ("AU", "added by us"),
+    frozenset({3}): ("UA", "added by them"),
+    frozenset({1, 2}): ("UD", "deleted by them, changed by us"),
+    frozenset({1, 3}): ("DU", "deleted by us, changed by them"),
+    frozenset({2, 3}): ("AA", "added on both sides"),
+    frozenset({1, 2, 3}): ("UU", "changed on both sides"),
+}
+
+
+def unmerged_problems(listing: str) -> list[Any]:
+    """Problems for the files of ``git ls-files -u -z`` output: a sync left them unresolved, so
+    the file on disk may be only one side (or none) of what git holds."""
+    from ...store.problems import Problem
+
+    stages: dict[str, set[int]] = {}
+    for record in listing.split("\0"):
+        meta, tab, path = record.partition("\t")
+        if tab and meta.split()[2:3]:
+            stages.setdefault(path, set()).add(int(meta.split()[2]))
+    problems = []
+    for path, present in sorted(stages.items()):
+        code, what = UNMERGED.get(frozenset(present), ("U", "unmerged"))
+        problems.append(Problem(path, 1, 1, "", f"unresolved in git ({code}: {what}); fix the "
+                                "file, then 'git add' it (or 'git rm' it to keep it deleted)"))
+    return problems
+
+
+def _unresolved(root: Path) -> list[Any]:
+    """Files git holds as unmerged; nothing when this is not a git work tree or git is missing."""
+    from ...store import gitlog
+
+    try:
+        result = gitlog.run(root, "ls-files", "-u", "-z", check=False)
+    except OSError:
+        return []
+    return unmerged_problems(result.stdout) if result.returncode == 0 else []
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Only these customer files (the pre-commit hook passes the staged ones).")] = None,
+    staged: Annotated[bool, typer.Option(
+        "--staged", help="Check the versions staged for commit (the pre-commit hook).")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Re-read every file, trusting nothing in the cache under .kq.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+) -> None:
+    """Validate kq.yaml and every customer file; print path:line:col: field: message per problem.
+
+    Also reports files a sync left unresolved in git. Exits 1 when any file has a problem.
+
+    Example: kq --repo examples check --full
+    """
+    from ...schema.config import Settings
+    from ...store.index import Unreadable, read_regular
+    from ...store.validate import validate, validate_customer
+    from ..render import warn
+
+    repo = open_repo(ctx, check_settings=False)
+    repo.full = full
+    try:
+        raw = read_regular(repo.root / "kq.yaml", Settings().check.max_file_bytes, follow=True)
+        problems = validate(raw, "kq.yaml", Settings)[1]
+    except Unreadable as e:
+        warn(f"kq.yaml: cannot read: {e}")
+        problems = [None]
+    cap = repo.max_file_bytes()
+    if staged:
+        from ...store import gitlog
+
+        names = gitlog.run(repo.root, "diff", "--cached", "--name-only", "-z",
+                           "--diff-filter=ACMR", "--", "customers/*.yaml").stdout.split("\0")
+        names = [n for n in names if n]
+        blobs = gitlog.read_blobs(repo.root, {f":{n}" for n in names}) if names else {}
+        for name in names:
+            blob = blobs.get(f":{name}", b"")
+            if len(blob) > cap:
+                from ...store.problems import Problem
+
+                problems.append(Problem(name, 1, 1, "", f"cannot read: more than {cap} bytes "
+                                        "(check.max_file_bytes in kq.yaml)"))
+                continue
+            problems += validate_customer(blob, name)[1]
+        count = len(names)
+    elif files:
+        for file in files:
+            try:
+                raw = read_regular(file, cap, follow=True)
+            except Unreadable as e:
+                warn(f"{file}: cannot read: {e}")
+                problems.append(None)
+                continue
+            problems += validate_customer(raw, str(file))[1]
+        count = len(files)
+    else:
+        index = repo.index
+        for note in index.skipped:
+            warn(f"kq: skipped {note}")
+        problems += index.problems() + _unresolved(repo.root)
+        count = index.count()
+    for problem in problems:
+        if problem is not None:
+            typer.echo(str(problem))
+    if not quiet:
+        bad = len({p.path for p in problems if p is not None})
+        warn(f"{count} customer file{'s' if count != 1 else ''} checked: "
+             + (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                f"in {bad} file{'s' if bad != 1 else ''}" if problems else "all valid"))
+    if problems:
+        raise typer.Exit(1)

@@ -1,0 +1,69 @@
+"""kq claim: a rep takes a customer from the pool (公海)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ...store.errors import PROBLEMS, KqError
+from . import CustomerArgument, friendly, open_repo
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    rep: Annotated[str | None, typer.Option("--as", metavar="REP", help="The rep who takes it. "
+                                            "Default: git's user.name, when that is a rep.")
+                   ] = None,
+) -> None:
+    """Take a customer from the pool (公海): sets its owner and records the handover (one
+    commit); the new owner gets a `handover` visit in kq due, and the customer leaves the pool.
+
+    The handover is appended to `owners:` ({from, to, date}): months that ended before today
+    stay the previous owner's in kq score, kq expenses, kq team and kq report.
+
+    Example: kq --repo examples claim 健民 --as 王强
+    """
+    from ...core.pool import pool_entry
+    from ...core.reassign import check_rep
+    from ...store.writer import text_change, update_customer
+    from .reassign import handover
+
+    repo = open_repo(ctx)
+    if repo.settings.pool is None:
+        raise KqError("the pool is off; add to kq.yaml: pool: {after_days: 90, kinds: "
+                      "[terminal]}", code=PROBLEMS)
+    match = repo.resolve(customer)
+    rows = repo.index.facts()
+    summary, facts = next((s, f) for s, f in rows if s["id"] == match.id)
+    owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    name = check_rep(rep or _git_user(repo.root), repo.settings, owners, repo.today, "--as")
+    entry = pool_entry(summary, facts, repo.settings, repo.today)
+    if entry is None:
+        raise KqError(f"{match.name} is not in the pool (owner {summary.get('owner') or 'nobody'}"
+                      f", last met {facts.get('last_in_person') or 'never'}); kq reassign moves "
+                      "a customer between reps", code=PROBLEMS)
+    previous = summary.get("owner")
+    path = repo.path_of(match.id)
+    _, sha = update_customer(
+        repo.root, path, text_change(handover(name, previous, repo.today),
+                                     f"customers/{match.id}.yaml"),
+        f"claim: {match.name} → {name} (公海, from {previous or 'nobody'})",
+        autocommit=repo.settings.git.autocommit)
+    typer.echo(f"{name} claimed {match.name} from the pool (was {previous or 'nobody'})"
+               + (f" (commit {sha})" if sha else ""))
+
+
+def _git_user(root: object) -> str:
+    """git's user.name, the default rep for --as; a usage error when there is none."""
+    from ...store import gitlog
+
+    try:
+        name = gitlog.run(root, "config", "user.name", check=False).stdout.strip()  # type: ignore[arg-type]
+    except OSError:
+        name = ""
+    if not name:
+        raise KqError("--as: say which rep takes the customer (--as REP)")
+    return name

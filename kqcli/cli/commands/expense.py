@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import KqError
+from . import CustomerArgument, friendly, open_repo
+
+# A check's result as the line starts: (English, 中文).
+MARKS = {"ok": ("ok", "通过"), "broken": ("BROKEN", "违规"), "unchecked": ("not checked", "未核对")}
+
+
+def check_line(check: dict[str, Any]) -> str:
+    """``  BROKEN      expense 100 on …`` (``  违规   …`` in Chinese): the mark in an aligned
+    column, then the core's message in the same language."""
+    from ..labels import english, message_text
+
+    en = english()
+    mark = MARKS[check["result"]][0 if en else 1]
+    pad = " " * ((11 - len(mark)) if en else (6 - 2 * len(mark)))  # a Chinese character: 2 cells
+    return f"  {mark}{pad} {message_text(check['message'])}"
+
+
+def build_expense(amount: int | float, purpose: str, *, date: Any, recipient: str | None,
+                  kind: str, applied: Any, advance: bool, note: str | None) -> dict[str, Any]:
+    """The mapping to append under ``expenses:``, in the schema's key order (defaults left out)."""
+    from ...schema.enums import ExpenseKind, parse_enum
+
+    if not purpose.strip():
+        raise KqError("--purpose: say what the money was for (礼品, 宴请, …)")
+    try:
+        kind_value = parse_enum(ExpenseKind, kind).value
+    except ValueError as e:
+        raise KqError(f"--kind: {e}") from None
+    if applied is not None and kind_value != "special":
+        raise KqError("--applied is for special expenses (--kind special)")
+    item: dict[str, Any] = {"date": date, "amount": amount, "purpose": purpose.strip()}
+    if recipient:
+        item["recipient"] = recipient.strip()
+    if kind_value != "regular":
+        item["kind"] = kind_value
+    if applied is not None:
+        item["applied"] = applied
+    if advance:
+        item["advance"] = True
+    if note:
+        item["note"] = note
+    return item
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    amount: Annotated[str, typer.Argument(help="CNY.")],
+    purpose: Annotated[str, typer.Option("--purpose", "-p", help=(
+        "What it was for (礼品, 宴请, 陈列支持; event: the customer's event)."))],
+    recipient: Annotated[str | None, typer.Option("--recipient", "-r",
+                                                  help="Who received it (a contact).")] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",
+                                             help="Default: today.")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Anything else worth keeping.")] = None,
+    kind: Annotated[str, typer.Option(help="regular | special (new-customer expense, 专项).")] = "regular",
+    applied: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD",
+                                                help="When a special expense was applied for.")] = None,
+    advance: Annotated[bool, typer.Option("--advance", help="Paid from the rep's cash advance.")] = False,
+) -> None:
+    """Record a relationship expense (客情费) and print the rule checks it triggers.
+
+    Checks: paid only where the month's money is collected and within the share of
+    collections (not checked while the month's collections are unreported); a special expense
+    applied for before the contract; the rep's cash advances under the cap; the recipient
+    within 客情费使用范围: a contact in purchasing (function: purchasing), a leader (level:
+    executive) or in a role of expenses.allowed_roles; none needed for a prospect, a special
+    expense or the customer's event (--purpose event).
+
+    Example: kq expense hxdyf 300 --purpose 中秋礼品 --recipient 王芳 --date 2026-09-20
+    """
+    from ...core.amounts import amount as money
+    from ...core.expenses import expense_checks
+    from ...core.facts import ledger
+    from ...core.interaction import parse_day
+    from ...core.summary import summarize
+    from ...store.writer import edit_customer
+    from ...store.yamledit import append_item
+    from .figures import parse_amount
+
+    value = parse_amount(amount, "AMOUNT")
+    if not value:
+        raise KqError("AMOUNT: an expense is more than 0")
+    repo = open_repo(ctx)
+    item = build_expense(value, purpose, date=parse_day(date, "--date", repo.today),
+                         recipient=recipient, kind=kind,
+                         applied=parse_day(applied, "--applied"), advance=advance, note=note)
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+    names = [c.name for c in model.contacts]
+    if item.get("recipient") and names and item["recipient"] not in names:
+        from ..render import warn
+
+        warn(f"kq: {item['recipient']} is not a contact of {match.name} "
+             f"(contacts: {', '.join(names)})")
+    message = f"expense: {match.name} {money(value)} {item['purpose']} {item['date'].isoformat()}"
+    sha = edit_customer(repo, match.id, lambda text: append_item(text, "expenses", item), message)
+    typer.echo(f"recorded expense {money(value)} ({item['purpose']}) for {match.name} on "
+               f"{item['date'].isoformat()}" + (f" (commit {sha})" if sha else ""))
+
+    after, _ = repo.load(match.id)
+    summary, facts = summarize(match.id, after), ledger(after)
+    month = item["date"].isoformat()[:7]
+    drawn = 0.0
+    if advance:
+        from ...core.owners import month_owner
+
+        rep = month_owner(summary, month)
+        drawn = sum(e["amount"] for s, f in repo.index.ledgers()
+                    if s["id"] != match.id and month_owner(s, month) == rep
+                    for e in f.get("expenses", []) if e.get("advance")
+                    and e["date"].startswith(month))
+    new = {**item, "date": item["date"].isoformat(), "kind": item.get("kind", "regular"),
+           "applied": item["applied"].isoformat() if item.get("applied") else None}
+    for check in expense_checks(new, summary, facts, repo.settings, drawn):
+        typer.echo(check_line(check))

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import KqError
+from . import CUSTOMER_HELP, _Customer, friendly, open_repo
+
+DESK_KINDS = ("call", "wechat", "care_call")
+"""Greetings a rep sends many customers from the desk: ``--due``'s default kind is the first of
+``due.greeting_kinds`` among these."""
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: Annotated[str | None, typer.Argument(
+        help=f"{CUSTOMER_HELP[:-1]}; none with --due.", click_type=_Customer())] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", "-k",
+        help="visit | call | care_call | wechat | delivery | training | event | deep_visit | gift "
+             "(拜访, 电话, 送礼…). Default: visit; with --due the first call or WeChat of "
+             "due.greeting_kinds.")] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", metavar="YYYY-MM-DD",
+                                             help="Default: today.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", "-c",
+                                                help="One of the customer's contacts.")] = None,
+    occasions: Annotated[list[str] | None, typer.Option(
+        "--for", metavar="REASON",
+        help="The occasion it greets, as kq due's reason: birthday, anniversary, opening, "
+             "holiday, event (生日, 节日…); repeat for several.")] = None,
+    goal: Annotated[str | None, typer.Option("--goal", "-g", help="What the visit set out to do.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", "-o", help="What it brought back.")] = None,
+    done: Annotated[str | None, typer.Option(
+        help="Comma-separated: pop, display, help, feedback, training (陈列, 帮忙…)")] = None,
+    next_date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Next step's date.")] = None,
+    next_action: Annotated[str | None, typer.Option(help="Next step.")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Anything else worth keeping.")] = None,
+    closes_next: Annotated[bool, typer.Option(
+        "--closes-next", help="This interaction did the oldest open next step: close it too.")] = False,
+    due: Annotated[bool, typer.Option(
+        "--due", help="No customer: log one greeting --for the occasion to every customer whose "
+                      "row of it is due today (or overdue) for --owner, in one commit.")] = False,
+    owner: Annotated[str | None, typer.Option(help="With --due: the rep whose customers.")] = None,
+) -> None:
+    """Append one interaction to a customer's log, validate, write atomically and commit.
+
+    Only the appended lines change: comments, order, quoting and layout stay as they were.
+    A birthday, anniversary, opening, festival or happy event is closed by a greeting
+    (due.greeting_kinds) logged --for it from its lead-time start, or on or after its day.
+
+    Example: kq log hxdyf --contact 王芳 --goal 推新品陈列 --outcome 同意端架两周 --done pop,display
+
+    Example: kq log hxdyf --kind visit --outcome 端架物料已送到 --closes-next
+
+    Example: kq log fst --kind call --contact 赵德明 --for birthday
+
+    Example: kq log --for holiday --due --owner 李明 --kind wechat --note 冬至快乐
+    """
+    from ...core.interaction import build_interaction
+    from ...core.steps import StepError, step_to_close
+    from ...store.writer import update_customer
+
+    repo = open_repo(ctx)
+    if due:
+        if customer is not None:
+            raise KqError("--due logs to every customer with the occasion due; name no customer "
+                          "(or leave out --due)")
+        given = [option for option, value in (
+            ("--date", date), ("--contact", contact), ("--goal", goal), ("--outcome", outcome),
+            ("--done", done), ("--next-date", next_date), ("--next-action", next_action),
+            ("--closes-next", closes_next)) if value]
+        if given:
+            raise KqError(f"--due logs one greeting today with --kind and --note only; "
+                          f"{', '.join(given)} do not go with it")
+        _greet_due(repo, occasions or [], owner, kind, note)
+        return
+    if customer is None:
+        raise KqError("which customer? kq log CUSTOMER … (or --for REASON --due --owner REP)")
+    if owner is not None:
+        raise KqError("--owner goes with --due")
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+    fields: dict[str, Any] = dict(kind=kind or "visit", date=date, contact=contact, goal=goal,
+                                  outcome=outcome, done=done, next_date=next_date,
+                                  next_action=next_action, note=note)
+    if sys.stdin.isatty() and sys.stdout.isatty() and not any(
+            (date, contact, goal, outcome, done, next_date, next_action, note, occasions)):
+        fields = _prompt(fields, model, repo.today)
+    item = build_interaction(model, repo.today, **fields, occasions=occasions)
+    _warn_not_greeting(item, repo.settings)
+    closing = None
+    if closes_next:
+        try:
+            closing = step_to_close(model)
+        except StepError as e:
+            raise KqError(f"--closes-next: {e}", code=1) from None
+
+    message = f"log: {match.name} {item['kind']} {item['date'].isoformat()}"
+    if item.get("for"):
+        message += f" for {', '.join(item['for'])}"
+    if closing is not None:
+        message += f", done: {closing.step.action}"
+    after, sha = update_customer(repo.root, repo.path_of(match.id),
+                                 _appending(match.id, item, closing.visit if closing else None),
+                                 message, autocommit=repo.settings.git.autocommit)
+    typer.echo(f"logged {item['kind']} {item['date'].isoformat()} for {match.name}"
+               + (f", done: {closing.step.action}" if closing else "")
+               + (f" (commit {sha})" if sha else ""))
+
+
+def _appending(customer_id: str, item: dict[str, Any], closing: int | None = None) -> Any:
+    """The writer's change: ``item`` appended to the log (and the step ``closing`` closed),
+    checked to read back as exactly that."""
+    from ...store.yamledit import EditError, append_item
+    from .done import mark_done
+
+    def change(raw: bytes) -> bytes:
+        text = raw.decode("utf-8-sig")
+        bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            text = append_item(text, "visits", item)
+            if closing is not None:
+                text = mark_done(text, closing, item["date"], None)
+        except EditError as e:
+            raise KqError(f"customers/{customer_id}.yaml: {e}") from None
+        after = bom + text.encode("utf-8")
+        _check_appended(raw, after, item, closing)
+        return after
+
+    return change
+
+
+def _warn_not_greeting(item: dict[str, Any], settings: Any) -> None:
+    """Logged for an occasion, yet of a kind that never closes one: say so (it is logged)."""
+    from ...core.reasons import OCCASIONS
+    from ..render import warn
+
+    kinds = settings.due.greeting_kinds
+    occasions = [r for r in item.get("for", ()) if r in OCCASIONS]
+    if occasions and item["kind"] not in kinds:
+        warn(f"kq: a {item['kind']} does not greet {', '.join(occasions)}: only "
+             f"{', '.join(kinds)} do (due.greeting_kinds)")
+
+
+def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | None,
+               note: str | None) -> None:
+    """``kq log --for holiday --due --owner REP``: one greeting to every customer whose row of
+    the occasion is due today or overdue for the rep, in one commit."""
+    from ...core.interaction import reasons_of
+    from ...core.reasons import OCCASIONS
+    from ...schema.enums import InteractionKind, parse_enum
+    from ...store.agenda import morning
+    from ...store.writer import update_many
+    from ..render import warn
+    from .due import check_owner
+
+    reasons = reasons_of(occasions)
+    if not reasons:
+        raise KqError("--due greets the rows of an occasion: say which with --for (e.g. --for "
+                      "holiday)")
+    other = [r for r in reasons if r not in OCCASIONS]
+    if other:
+        raise KqError(f"--for {', '.join(other)}: --due greets occasions only "
+                      f"({', '.join(OCCASIONS)})")
+    if owner is None:
+        raise KqError("--due: whose customers? add --owner REP")
+    kinds = repo.settings.due.greeting_kinds
+    if kind is None:
+        kind_value = next((k for k in kinds if k in DESK_KINDS), None)
+        if kind_value is None:
+            raise KqError(f"--due: due.greeting_kinds ({', '.join(kinds)}) has no call or WeChat "
+                          "to send from the desk; say which with --kind")
+    else:
+        try:
+            kind_value = parse_enum(InteractionKind, kind).value
+        except ValueError as e:
+            raise KqError(f"--kind: {e}") from None
+        if kind_value not in kinds:
+            raise KqError(f"--kind: a {kind_value} does not greet ({', '.join(kinds)} do: "
+                          "due.greeting_kinds)")
+    listing, settings = morning(repo, None, owner, reasons)
+    check_owner(owner, listing.owners, settings)
+    names: dict[str, str] = {}
+    for row in listing.rows():
+        if row["customer"] and row["overdue_days"] >= 0:
+            names.setdefault(row["customer"], row["name"])
+    if not names:
+        warn(f"kq: no {', '.join(reasons)} row is due today for {owner}; nothing logged")
+        return
+    item: dict[str, Any] = {"date": repo.today, "kind": kind_value, "for": reasons}
+    if note:
+        item["note"] = note
+    changes = {repo.path_of(cid): _appending(cid, item) for cid in names}
+    n = len(names)
+    message = (f"log: {kind_value} {repo.today.isoformat()} for {', '.join(reasons)} to {n} "
+               f"customer{'s' if n != 1 else ''} of {owner}\n\n"
+               + "\n".join(f"{name} ({cid})" for cid, name in sorted(names.items())))
+    sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)
+    for name in names.values():
+        typer.echo(f"logged {kind_value} {repo.today.isoformat()} for {name}")
+    warn(f"kq: greeted {n} customer{'s' if n != 1 else ''} of {owner} for {', '.join(reasons)}"
+         + (f" (commit {sha})" if sha else ""))
+
+
+def _prompt(fields: dict[str, Any], model: Any, today: dt.date) -> dict[str, Any]:
+    names = ", ".join(c.name for c in model.contacts)
+    fields["kind"] = typer.prompt("kind", default=fields["kind"])
+    fields["date"] = typer.prompt("date", default=today.isoformat())
+    fields["contact"] = typer.prompt(f"contact ({names})" if names else "contact",
+                                     default="", show_default=False) or None
+    fields["goal"] = typer.prompt("goal", default="", show_default=False) or None
+    fields["outcome"] = typer.prompt("outcome", default="", show_default=False) or None
+    fields["next_action"] = typer.prompt("next step", default="", show_default=False) or None
+    if fields["next_action"]:
+        fields["next_date"] = typer.prompt("next step date (YYYY-MM-DD)")
+    return fields
+
+
+def _check_appended(before: bytes, after: bytes, item: dict[str, Any],
+                    closed: int | None = None) -> None:
+    """The edit must read back as the old log plus exactly the new interaction (and the
+    closed step's ``done_on``)."""
+    from ...schema.customer import Interaction
+    from ...store.validate import validate_customer
+
+    old, _ = validate_customer(before, "before")
+    new, problems = validate_customer(after, "after")
+    if problems or new is None or old is None:
+        return  # update_customer reports invalid results with their locations
+    expected = [*old.visits, Interaction.model_validate(item)]
+    if closed is not None:
+        step = expected[closed].next.model_copy(update={"done_on": item["date"]})
+        expected[closed] = expected[closed].model_copy(update={"next": step})
+    if new.visits != expected:
+        raise KqError("the appended text did not read back as the new interaction; "
+                      "nothing was written (please report this)")

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import friendly, open_repo
+
+TEMPLATE = """\
+# yaml-language-server: $schema=../.kq/schema.json
+# 客户档案. Only name is required; delete the comment lines you do not need.
+# Every key: see the README, or `kq schema`.
+name: {name}
+{fields}# kind: terminal            # distributor | terminal | key_account (经销商 | 终端 | 大客户)
+# status: prospect          # active | prospect | potential | terminated
+# grade: near               # active: A | B | C   prospect: near | later
+# tier: normal              # key | secondary | normal (重点 | 次重点 | 非重点)
+# region: 昆明/五华区
+# address: 人民中路 88 号
+# anniversary: 2015-05-18   # store opening (店庆)
+# route: {{weekday: tue, time: "09:30"}}
+# contacts:
+#   - name: 王芳
+#     role: 店长
+#     phone: "13800001111"  # in quotes
+#     lunar_birthday: "08-15"
+#     style: leader         # leader | influencer | checker | follower
+#     familiarity: 1        # 0 none · 1 know each other · 2 familiar · 3 close
+# visits:
+#   - date: 2026-11-24
+#     kind: visit
+#     goal: 初次拜访
+#     outcome: 了解经营情况
+"""
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The customer's name, e.g. 华信大药房(人民路店).")],
+    id: Annotated[str | None, typer.Option("--id", help="File name; default: pinyin initials.")] = None,
+    kind: Annotated[str | None, typer.Option(help="distributor | terminal | key_account")] = None,
+    owner: Annotated[str | None, typer.Option(help="The rep who owns it.")] = None,
+    edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Create it even when a customer of that name exists.")] = False,
+) -> None:
+    """Create a customer from a commented template, open it in $EDITOR, validate, and commit.
+
+    The file starts with the schema line, so editors validate as you type.
+
+    Example: kq new 华信大药房(人民路店) --kind terminal --owner 李明
+    """
+    from ...schema.enums import Kind, parse_enum
+    from ...store.errors import KqError
+    from ...store.yamledit import scalar
+    from .edit import edit_file, save
+
+    repo = open_repo(ctx)
+    _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    same = sorted(i for i, existing, _ in repo.index.names() if existing == name.strip())
+    if same and not force:
+        raise KqError(f"customers/{same[0]}.yaml is already {name}; "
+                      "open it with 'kq edit', or pass --force for a second customer of that name")
+    if kind:
+        try:
+            kind = parse_enum(Kind, kind).value
+        except ValueError as e:
+            raise KqError(f"--kind: {e}") from None
+    base = id or _slug(name)
+    customer_id, n = base, 2
+    while (repo.customers_dir / f"{customer_id}.yaml").exists():
+        if id:
+            raise KqError(f"customers/{id}.yaml already exists")
+        customer_id, n = f"{base}-{n}", n + 1
+    path = repo.path_of(customer_id)
+    fields = "".join(f"{k}: {scalar(v)}\n" for k, v in (("kind", kind), ("owner", owner)) if v)
+    text = TEMPLATE.format(name=scalar(name), fields=fields).encode()
+    repo.customers_dir.mkdir(exist_ok=True)
+    if edit:
+        edited = edit_file(repo, path, text, f"customers/{path.name}")
+        text = edited if edited is not None else text
+    save(repo, path, None, text, "new", name)
+
+
+SURNAMES = {"曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p",
+            "乐": "y", "缪": "m", "覃": "q", "盖": "g", "召": "s"}
+"""Surnames read otherwise than their character mostly is (曾 zēng, not céng; 单 shàn, not
+dān), and their initial: taken where a name starts with one and 氏, 记 or 家 follows (a family's
+shop: 曾氏药房, 单记粮油)."""
+FAMILY = "氏记家"
+
+
+def _slug(name: str) -> str:
+    """Pinyin initials of the name as read in context (曾氏药房 -> zsyf), ASCII letters and
+    digits only."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = [p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")]
+    if len(name) > 1 and name[0] in SURNAMES and name[1] in FAMILY:
+        letters[0] = SURNAMES[name[0]]
+    return "".join(c for c in "".join(letters).lower() if c.isascii() and c.isalnum()) or "customer"

@@ -1,0 +1,45 @@
+"""kq report: the month on one self-contained HTML page, for the sales manager."""
+
+from __future__ import annotations
+
+import typer
+
+from . import OutputOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    month: ScoreMonthOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The month as one HTML page a manager opens in any browser, offline: per rep the
+    scorecard items as bars and the change; overdue reminders by reason; each customer at
+    risk with a chart of its last 12 months; suggested tier changes; the expense statement.
+    Charts are inline SVG: the file needs nothing else. Without --output, the page goes to
+    stdout.
+
+    Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
+    """
+    from ...core.report_html import month_report, page
+    from ...store.errors import KqError
+    from ...store.writer import replace_atomically
+    from ..render import warn
+    from .due import full_list
+    from .score import default_month
+
+    repo = open_repo(ctx)
+    month = parse_month(month) if month else default_month(repo.today)
+    reminders, _, _ = full_list(repo)
+    html = page(month_report(repo.index.ledgers(), reminders, repo.settings, repo.today, month))
+    code = report_skipped(repo)
+    if output is None:
+        typer.echo(html, nl=False)
+        raise typer.Exit(code)
+    try:
+        current = output.read_bytes() if output.exists() else None
+        replace_atomically(output, html.encode("utf-8"), current)
+    except OSError as e:
+        raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
+    warn(f"kq: wrote {output} ({month})")
+    raise typer.Exit(code)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import KqError
+from ...store.warm import answered
+from ..render import Format
+from . import FormatOption, friendly, open_repo, report_skipped
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Argument(
+        help="A weekday (tue, 周二) or a date; default today.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The day's route: fixed-route customers in time order, then due visits grouped by region.
+
+    Example: kq --repo examples --today 2026-11-24 route 周二 --owner 李明
+    """
+    from ...core.bounds import day_in_range
+    from ...core.route import day_of, plan
+
+    repo = open_repo(ctx)
+    when = day_of(day, repo.today)
+    if when is None:
+        raise KqError(f"{day!r} is neither a weekday (mon…sun, 周一…周日) nor a date (YYYY-MM-DD)")
+    try:
+        day_in_range(when)
+    except ValueError as e:
+        raise KqError(f"DAY: {e}") from None
+    rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
+    stops = plan(rows, repo.settings, when)
+    code = report_skipped(repo)
+    from ..render import emit_report
+
+    emit_report(report(stops, when), fmt)
+    answered()  # the whole answer is printed: kqcli.store.warm may keep it
+    raise typer.Exit(code)
+
+
+FIELDS = ("customer", "name", "stop", "time", "region", "address", "due", "overdue_days",
+          "message", "estimated")
+
+
+def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
+    """The fixed route in time order, then one table per region of the visits due."""
+    from ..labels import english
+    from ..render import Column, Report, Section
+
+    def state(days: int) -> str:
+        if english():
+            return f"{days}d late" if days > 0 else ("today" if days == 0 else f"in {-days}d")
+        return f"逾{days}天" if days > 0 else ("今天" if days == 0 else f"{-days}天后")
+
+    sections = []
+    fixed = [s for s in stops if s["stop"] == "route"]
+    if fixed:
+        sections.append(Section(f"{when.isoformat()} 固定路线 fixed route", fixed, [
+            Column("time", "时间", token=True), Column("name", "客户", min_width=12),
+            Column("region", "区域", drop=1), Column("address", "地址")]))
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for s in stops:
+        if s["stop"] == "visit":
+            regions.setdefault(s["region"] or "(未填区域)", []).append(s)
+    for region, group in regions.items():
+        sections.append(Section(f"{region} ({len(group)})", [
+            {**s, "state": state(s["overdue_days"])} for s in group], [
+            Column("name", "客户", min_width=12), Column("state", "状态", token=True),
+            Column("address", "地址", drop=1), Column("message", "说明")]))
+    return Report(stops, FIELDS, sections=sections,
+                  empty=f"{when.isoformat()}: no route stops and no visits due")

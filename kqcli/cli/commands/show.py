@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ...core.amounts import amount
+from ..render import Column, Format, Report, Section, cell
+from . import CustomerArgument, FormatOption, friendly, open_repo
+
+FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
+FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    visits: Annotated[int, typer.Option(help="How many of the latest interactions to show.")] = 8,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One customer's card: profile, contacts, products, latest visits, monthly figures.
+
+    Example: kq --repo examples show hxdyf
+    """
+    repo = open_repo(ctx)
+    match = repo.resolve(customer)
+    model, _ = repo.load(match.id)
+    data = {"id": match.id, **model.model_dump(mode="json", exclude_none=True)}
+    if fmt is not Format.table:
+        from ..render import emit
+
+        emit([data], fmt, [])
+        return
+    from ..render import print_report
+
+    print_report(card(data, visits, repo.settings.risk))
+
+
+PAIRS = [Column("field", "项目"), Column("value", "内容", cell)]
+
+
+def _pairs(title: str | None, pairs: list[tuple[str, Any]], **layout: Any) -> Section:
+    """A key/value section of the fields that have a value."""
+    rows = [{"field": key, "value": value} for key, value in pairs
+            if value not in (None, "", [], {})]
+    return Section(title, rows, PAIRS, layout="pairs", **layout)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[Column], title: str) -> Section:
+    """A card's table without the columns nobody filled in."""
+    filled = [c for c in columns if any(r.get(c.key) not in (None, "", [], {}) for r in rows)]
+    return Section(title, rows, filled)
+
+
+def card(c: dict[str, Any], last: int, risk: Any) -> Report:
+    """The card as a report: the profile (a framed key/value section), then a table per part
+    of the file that has rows, the contacts' style advice under theirs, and the sparklines."""
+    from ...schema import enums
+    from ..labels import english, enum_label, shows, yes_no
+
+    sections: list[Section] = []
+    route = c.get("route")
+    business = c.get("business") or {}
+    sections.append(_pairs(f"{c['name']}  ({c['id']})", [
+        ("类型 kind", enum_label(enums.Kind, c.get("kind"))),
+        ("状态 status", enum_label(enums.Status, c.get("status"))),
+        ("级别 grade", enum_label(enums.Grade, c.get("grade"))),
+        ("分层 tier", enum_label(enums.Tier, c.get("tier"))),
+        ("关系 relationship", enum_label(enums.Relationship, c.get("relationship"))),
+        ("阶段 stage", enum_label(enums.Stage, c.get("stage"))),
+        ("业代 owner", c.get("owner")), ("区域 region", c.get("region")),
+        ("地址 address", c.get("address")), ("标签 tags", c.get("tags")),
+        ("合作 since", c.get("since")), ("店庆 anniversary", c.get("anniversary")),
+        ("固定拜访 route", f"{enum_label(enums.Weekday, route['weekday'])} "
+                          f"{route.get('time', '')}".strip() if route else None),
+        ("周期 cadence", c.get("cadence")),
+        ("品类 categories", business.get("categories")),
+        ("营业额 revenue", amount(business.get("annual_revenue"))),
+        ("品牌 brands", ", ".join(f"{k} {v:.0%}" for k, v in business.get("brands", {}).items())),
+        ("备注 notes", c.get("notes")),
+    ], frame=True))
+    contacts = [
+        {**p, "birthday": " / ".join(x for x in (p.get("birthday"), p.get("lunar_birthday") and
+                                                 f"农历{p['lunar_birthday']}") if x),
+         "familiarity": (FAMILIARITY_EN if english() else FAMILIARITY).get(
+             p.get("familiarity"), ""),
+         "events": "; ".join(f"{e['date']} {enum_label(enums.EventKind, e['kind'])} "
+                             f"{e.get('note', '')}".strip() for e in p.get("events", []))}
+        for p in c.get("contacts", [])
+    ]
+    if contacts:
+        from ...core.due import STYLE_ADVICE
+
+        section = _table(contacts, [
+            Column("name", "联系人", token=True), Column("role", "职务", token=True),
+            Column("phone", "电话", token=True), Column("wechat", "微信", drop=2),
+            Column("birthday", "生日", token=True),
+            Column("style", "决策风格", shows(enums.Style), token=True),
+            Column("familiarity", "熟悉度", token=True, drop=3),
+            Column("hobbies", "爱好", drop=1), Column("events", "家庭大事")], "联系人 contacts")
+        section.notes = [f"  {p['name']} {STYLE_ADVICE[p['style']][0]}: "
+                         f"{STYLE_ADVICE[p['style']][1]}"
+                         for p in c.get("contacts", []) if p.get("style") in STYLE_ADVICE]
+        sections.append(section)
+    if c.get("products"):
+        sections.append(_table(c["products"], [
+            Column("name", "产品"), Column("role", "角色", shows(enums.ProductRole), token=True),
+            Column("stage", "生命周期", shows(enums.ProductStage), token=True),
+            Column("brand", "品牌"), Column("competitor", "竞品", yes_no, token=True)],
+            "产品 products"))
+    recent = c.get("visits", [])[-last:][::-1]
+    if recent:
+        rows = [{**v, "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next")
+                 else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", []))}
+                for v in recent]
+        sections.append(_table(rows, [
+            Column("date", "日期", token=True),
+            Column("kind", "方式", shows(enums.InteractionKind), token=True),
+            Column("contact", "联系人", token=True), Column("goal", "目标"),
+            Column("outcome", "结果"), Column("done", "完成", drop=1), Column("next", "下一步")],
+            f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})"))
+    months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
+    if months:
+        money = [Column(k, h, amount, justify="right") for k, h in
+                 (("collections", "回款"), ("shipments", "提货"), ("inventory", "库存"),
+                  ("sell_out", "出销"), ("movement", "动销"))]
+        sections.append(_table(months[:6], [
+            Column("month", "月份", token=True), *money, Column("reported", "上报", token=True),
+            Column("changes", "经营变化"), Column("waived", "免报", token=True),
+            Column("note", "备注")], "月度 months"))
+    if c.get("expenses"):
+        sections.append(_table(c["expenses"][-6:], [
+            Column("date", "日期", token=True), Column("amount", "金额", amount, justify="right"),
+            Column("purpose", "用途"), Column("recipient", "对象"),
+            Column("kind", "类型", shows(enums.ExpenseKind), token=True)], "客情费 expenses"))
+    if c.get("intel"):
+        sections.append(_table(c["intel"][-6:], [
+            Column("date", "日期", token=True), Column("claim", "信息"),
+            Column("sources", "信源")], "情报 intel"))
+    if months:
+        sections.append(sparklines(c["months"], risk))
+    return Report([c], [], sections=sections)
+
+
+def sparklines(months: dict[str, Any], risk: Any) -> Section:
+    """The last 12 months of collections, sell-out and inventory as sparklines, the months
+    that trigger a risk rule in red with a ^ under them (for a terminal without colour)."""
+    from rich.text import Text
+
+    from ...core.sparkline import figure_lines
+
+    lines = figure_lines(months, max(months), risk)
+    rows = []
+    for line in lines:
+        text = Text(f"  {line['label']}  ")
+        for char, flagged in zip(line["spark"], line["risk"], strict=True):
+            text.append(char, style="bold red" if flagged else None)
+        text.append(f"  {amount(line['latest']) if line['latest'] is not None else '未报'}")
+        flagged = [m for m, f in zip(line["months"], line["risk"], strict=True) if f]
+        if flagged:
+            text.append(f"  风险 risk: {', '.join(flagged)}", style="red")
+        rows.append({"line": text})
+        if flagged:
+            rows.append({"line": "        " + "".join("^" if f else " " for f in line["risk"])})
+    return Section(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})", rows,
+                   [Column("line", "")], layout="lines")

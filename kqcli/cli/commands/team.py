@@ -1,0 +1,84 @@
+"""kq team: the manager's overview, one row per rep."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ...store.errors import KqError
+from ...store.warm import answered
+from ..render import Format
+from . import FormatOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
+
+
+@friendly
+def run(
+    ctx: typer.Context,
+    month: ScoreMonthOption = None,
+    fail_on: Annotated[str | None, typer.Option(
+        help="'overdue': exit 1 when any rep has an overdue reminder.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One row per rep: customers (重点/次重点/非重点), reminders overdue today by reason, the
+    share of key and secondary customers met within their cadence, the month's average
+    scorecard total and its change, customers in the pool (公海), and for a rep who left the
+    customers not yet reassigned (kq reassign).
+
+    Example: kq --repo examples --today 2026-11-24 team --month 2026-10
+    """
+    from ...core.pool import pool
+    from ...core.scoring import by_owner
+    from ...core.team import team
+    from ...store.cards import scorecards
+    from .due import full_list
+    from .score import default_month
+
+    if fail_on not in (None, "overdue"):
+        raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
+    repo = open_repo(ctx)
+    month = parse_month(month) if month else default_month(repo.today)
+    rows = repo.index.facts()
+    reminders, _, _ = full_list(repo)
+    cards = by_owner(scorecards(repo, month))
+    data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
+                repo.today)
+    code = report_skipped(repo)
+    _emit(data, fmt, month, repo.settings.departed())
+    if fail_on == "overdue" and any(r["overdue"]["total"] for r in data):
+        code = 1
+    answered()  # the whole answer is printed: kqcli.store.warm may keep it
+    raise typer.Exit(code)
+
+
+def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, Any]) -> None:
+    from ...core.reasons import LABELS
+    from ...core.team import FIELDS
+    from ..render import Column, Report, emit_report
+
+    def tiers(c: dict[str, int]) -> str:
+        return f"{c['total']} ({c['key']}/{c['secondary']}/{c['normal']})"
+
+    def overdue(o: dict[str, int]) -> str:
+        parts = sorted(((n, r) for r, n in o.items() if r != "total" and n), reverse=True)
+        return f"{o['total']}" + (": " + " ".join(f"{LABELS[r]}{n}" for n, r in parts[:4])
+                                  if parts else "")
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    def score(row: dict[str, Any]) -> str:
+        if row["score_avg"] is None:
+            return "—"
+        return f"{row['score_avg']:g} ({row['score_change']:+g})"
+
+    rows = [{**r, "who": r["rep"] + (" (离职)" if r["rep"] in left else ""),
+             "score": score(r)} for r in data]
+    columns = [Column("who", "业代", token=True), Column("customers", "客户 (重点/次/非)", tiers),
+               Column("overdue", "逾期", overdue), Column("visited_share", "按周期拜访", share,
+                                                        justify="right"),
+               Column("score", f"{month} 客情分 (变化)", justify="right"),
+               Column("pool", "公海", justify="right"),
+               Column("unassigned", "待交接", justify="right")]
+    emit_report(Report(rows, FIELDS, columns, title=f"团队 team ({month})",
+                       empty="kq.yaml lists no reps and no customer has an owner"), fmt)

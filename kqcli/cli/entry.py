@@ -1,0 +1,56 @@
+"""The console script. Answers ``kq --version``, ``kq --help`` (:mod:`kqcli.cli.usage`) and a
+question asked again of an unchanged repository (:mod:`kqcli.store.warm`) before importing anything
+heavy; turns a failure of git, the file system or the index that escaped a command into one
+line. The run itself (kept answer, else the command line) is :mod:`kqcli.cli.run`'s, which kq's
+server runs too."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .run import local
+
+SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
+          "check", "calendar")
+"""kqcli.serve.server.SERVED, checked before importing it (tests/test_server.py checks they agree)."""
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if sys.stdout is None:  # `kq ... >&-`: Python has no stdout to write to
+        if sys.stderr is not None:
+            sys.stderr.write("kq: standard output is closed; nothing done\n")
+        sys.exit(1)
+    if args in (["--version"], ["-V"]):
+        from .. import __version__
+
+        sys.stdout.write(f"kq {__version__}\n")
+        return
+    if args in (["--help"], ["-h"], []):
+        from .usage import help_text
+
+        if args:
+            sys.stdout.write(help_text())
+            return
+        sys.stderr.write(help_text())  # a bare `kq` is a usage error (click's no_args_is_help)
+        sys.exit(2)
+    if any(name in args for name in SERVED):
+        from ..serve import server
+
+        if server.enabled() and server.wanted(args):
+            code = server.call(args)  # kq's server runs it all, the kept answers included
+            if code is not None:
+                leave(code)
+    local(args)
+
+
+def leave(code: int) -> None:
+    """End a run kq's server answered: the streams flushed, then at once, since nothing of
+    this process needs tearing down (~1.5 ms of Python's exit). Tests' probes replace it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)

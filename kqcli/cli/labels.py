@@ -1,0 +1,131 @@
+"""Labels a person reads in a table: Chinese first, English for a manager who asks (``--lang en``).
+
+The Chinese label of an enum value comes from the input aliases in ``schema/enums.py`` (the
+shortest Chinese spelling kq already accepts), so a label always reads back as the same value;
+``OVERRIDES`` picks another where the shortest is not the usual word. JSON, CSV and YAML keep
+the English values: labels are for tables only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from ..schema.enums import ALIASES
+
+LANGS = ("zh", "en")
+_lang: str | None = None  # set by the global --lang option for one invocation
+
+
+def set_lang(lang: str | None) -> None:
+    """``--lang`` for this invocation (None: ``$KQ_LANG``, else Chinese)."""
+    global _lang
+    if lang is not None and lang not in LANGS:
+        from ..store.errors import KqError
+
+        raise KqError(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+    _lang = lang
+
+
+def lang() -> str:
+    chosen = _lang or os.environ.get("KQ_LANG", "").strip().lower()[:2]
+    return chosen if chosen in LANGS else "zh"
+
+
+def english() -> bool:
+    return lang() == "en"
+
+
+# Where the shortest alias is not what a rep says (grades stay letters; 已终止 reads better).
+OVERRIDES: dict[str, dict[str, str]] = {
+    "Grade": {"A": "A", "B": "B", "C": "C"},
+    "Status": {"terminated": "已终止"},
+    "EventKind": {"bereavement": "丧事", "other": "大事"},
+    "Done": {"pop": "POP"},
+}
+
+
+def _chinese(enum: type[StrEnum]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for alias, value in ALIASES.get(enum, {}).items():
+        if not alias.isascii() and (value not in found or len(alias) < len(found[value])):
+            found[value] = alias
+    return {**found, **OVERRIDES.get(enum.__name__, {})}
+
+
+ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {enum: _chinese(enum) for enum in ALIASES}
+
+
+def enum_label(enum: type[StrEnum], value: Any) -> str:
+    """``terminal`` -> 终端 (or ``terminal`` with --lang en); unknown values print as they are."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if english():
+        return text
+    return ENUM_LABELS.get(enum, {}).get(text, text)
+
+
+def shows(enum: type[StrEnum]) -> Callable[[Any], str]:
+    """A column's display function for values of ``enum``."""
+    return lambda value: enum_label(enum, value)
+
+
+def text_label(table: dict[str, str], value: Any) -> str:
+    """A label from a plain ``{key: 中文}`` table (reasons, actions), English being the key."""
+    if value is None:
+        return ""
+    return str(value) if english() else table.get(str(value), str(value))
+
+
+def yes_no(value: Any) -> str:
+    """Booleans in tables: 是 / 否 (yes / no), never ``true``/``false``; empty stays empty."""
+    if value is None:
+        return ""
+    if english():
+        return "yes" if value else "no"
+    return "是" if value else "否"
+
+
+def urgency(value: Any) -> str:
+    """Urgency rounded for a table; -0.4 is 0, never ``-0``."""
+    if value is None:
+        return ""
+    return str(round(float(value)) or 0)
+
+
+def signed(value: Any) -> str:
+    """A change with its sign (+3, -2.5); no change is 0, never ``-0`` or ``+0``."""
+    if value is None:
+        return ""
+    number = round(float(value), 1)
+    return f"{number:+g}" if number else "0"
+
+
+# Fields a table names (classify's ``field`` column, sheet headers): 中文, English.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "tier": ("分层", "tier"), "grade": ("等级", "grade"), "status": ("状态", "status"),
+    "relationship": ("关系类型", "relationship"), "route": ("固定拜访", "route"),
+    "kind": ("类型", "kind"), "stage": ("客情阶段", "stage"),
+}
+
+
+def field_label(value: Any) -> str:
+    if value is None:
+        return ""
+    pair = FIELD_LABELS.get(str(value))
+    return str(value) if not pair else pair[1 if english() else 0]
+
+
+def message_text(message: Any) -> str:
+    """A month-end message (:class:`~kqcli.core.messages.Message`) in the table's language."""
+    from ..core.messages import render
+
+    return "" if message is None else render(message, lang())
+
+
+def messages_text(messages: Any) -> str:
+    """Several messages (an expense line's violations) in the table's language, one per line."""
+    return "\n".join(message_text(m) for m in messages or [])

@@ -1,0 +1,1 @@
+"""kq's optional server (kq server start): nothing the default path needs."""

@@ -1,0 +1,584 @@
+"""kq's server: kq's modules imported once, a forked child per command.
+
+Python's start and the imports of typer, pydantic, Rich and the rules cost ~0.2 s before kq
+reads a file. A question the kept answers (:mod:`kqcli.store.warm`) cannot answer — a customer file
+changed since, a table for a terminal, ``kq show`` — would pay it every time. So the first such
+run starts a server in the background (``python -P -m kqcli.serve.server SOCKET``): it imports
+everything, listens on a Unix socket in a folder only its user can open, and for each request
+forks a child. The child takes the client's working folder, environment, umask, arguments and
+standard streams (the file descriptors themselves, passed over the socket with SCM_RIGHTS)
+and runs the command as the console script would, printing straight to the client's terminal,
+pipe or file. The client waits for the exit status, forwards Ctrl-C and other signals to the
+child, and runs the pager when the child asks (the child has no controlling terminal, so
+``less`` could not read the keyboard). Every child starts from the same freshly imported
+state: nothing a command does outlives it.
+
+The socket's name is a digest of what a child's behaviour rests on besides the request — the
+interpreter, ``sys.path``, kq's code stamp (kq's code, Python's version, packages installed),
+the file system encoding and UTF-8 mode — so a changed kq or Python talks to a new server. A
+server exits after :data:`IDLE` seconds without a request. ``KQ_SERVER=0`` turns it off.
+Commands that write customer files, run an editor, prompt or push never go through it
+(:data:`SERVED`).
+
+The client half runs before anything heavy is imported, so it uses the C modules (``_socket``,
+``_signal``) directly: ``socket`` and ``signal`` import ``enum`` (~5 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+SERVED = frozenset({"due", "score", "classify", "list", "expenses", "team", "route", "pool",
+                    "show", "check", "calendar"})
+"""Commands that only read the repository (and the index, which any command refreshes)."""
+NOT_SERVED = frozenset({"--apply", "--help", "-h"})
+"""Options that make a served command write customer files, or need no repository."""
+IDLE = 900.0
+"""Seconds a server waits for the next request before it exits."""
+OFF = ("0", "off", "no", "false")
+ON = ("1", "on", "yes", "true")
+PROTOCOL = b"kq-server 1"
+served = False
+"""Whether this process had its command run by a server (for tests)."""
+
+
+def enabled() -> bool:
+    """Whether a command may go to a server: one started with ``kq server start`` is used;
+    none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Only where
+    there are Unix sockets and fork (not on Windows)."""
+    return (os.name == "posix" and hasattr(os, "fork")
+            and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF)
+
+
+def starts() -> bool:
+    """Whether a run with no server starts one for the next run (``KQ_SERVER=1``)."""
+    return os.environ.get("KQ_SERVER", "").strip().lower() in ON
+
+
+def wanted(argv: list[str]) -> bool:
+    """Whether ``argv`` is a command a server runs."""
+    from ..store.root import command_line
+
+    found = command_line(argv)
+    if found is None or found[1] >= len(argv) or argv[found[1]] not in SERVED:
+        return False
+    return not any(a in NOT_SERVED for a in argv[found[1] + 1:])
+
+
+def place() -> str:
+    """Where the sockets are: ``$KQ_SERVER_DIR``, else ``$XDG_RUNTIME_DIR/kq``, else
+    ``$TMPDIR/kq-UID`` (``/tmp``)."""
+    path = os.environ.get("KQ_SERVER_DIR")
+    if not path:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        path = (os.path.join(runtime, "kq") if runtime
+                else os.path.join(os.environ.get("TMPDIR") or "/tmp", f"kq-{os.getuid()}"))
+    return path
+
+
+def folder(make: bool = False) -> str | None:
+    """:func:`place`, made if missing when ``make``; None unless it is a real folder of this
+    user that nobody else can open (:func:`folder_problem` says why)."""
+    path = place()
+    if make:
+        try:
+            os.mkdir(path, 0o700)
+        except OSError:
+            pass
+    return None if folder_problem(path) else path
+
+
+def folder_problem(path: str) -> str | None:
+    """Why ``path`` may not hold kq's sockets, or None."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"{path}: {e.strerror}"
+    if st.st_mode & 0o170000 != 0o040000:
+        return f"{path} is not a folder"
+    if st.st_uid != os.getuid():
+        return f"{path} belongs to another user"
+    if st.st_mode & 0o077:
+        return f"{path} may be opened by others (mode {st.st_mode & 0o777:o}; chmod 700 it)"
+    return None
+
+
+def socket_path(make: bool = False) -> str | None:
+    """This kq's socket: its folder and the digest of what a child's behaviour rests on."""
+    from ..store import stamp
+
+    place = folder(make)
+    if place is None:
+        return None
+    what = repr((sys.executable, stamp.search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
+                 sys.flags.utf8_mode, sys.flags.optimize)).encode("utf-8", "surrogateescape")
+    try:
+        from _sha1 import sha1
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import sha1
+    path = os.path.join(place, sha1(what).hexdigest()[:24] + ".sock")
+    return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
+
+
+# -- the client --------------------------------------------------------------------------------
+
+def call(argv: list[str]) -> int | None:
+    """Run ``kq ARGV`` in a server's child and return its exit status; None when no server
+    took it (none runs: with ``KQ_SERVER=1`` one is started for the next run), and the caller
+    runs it."""
+    import _socket
+
+    path = socket_path(make=starts())
+    if path is None:
+        if starts():
+            sys.stderr.write(f"kq: no server: {folder_problem(place())}\n")
+        return None
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        _send(sock, argv)
+        replies = _Replies(sock)
+        first = replies.line()
+    except OSError:
+        sock.close()
+        if starts():
+            start(path)
+        return None
+    if first is None or not first.startswith(b"pid "):
+        sock.close()
+        return None  # the server stopped or refused before a child started
+    global served
+    served = True
+    return _follow(sock, replies, int(first[4:]))
+
+
+def _send(sock, argv: list[str]) -> None:
+    """The request (NUL-separated; none of its strings can hold a NUL) and the client's
+    standard streams."""
+    umask = os.umask(0)
+    os.umask(umask)
+    out, err = sys.stdout, sys.stderr
+    streams = (out.encoding, out.errors, *((err.encoding, err.errors) if err is not None
+                                           else ("utf-8", "backslashreplace")))
+    fields = [PROTOCOL, os.fsencode(os.getcwd()), str(umask).encode(),
+              *(s.encode() for s in streams),
+              str(len(argv)).encode(), *(os.fsencode(a) for a in argv),
+              *(os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items())]
+    fds = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            fds.append(-1)
+    present = [fd for fd in fds if fd >= 0]
+    fields.insert(1, ",".join(str(fd) for fd in fds).encode())
+    data = b"\0".join(fields)
+    header = len(data).to_bytes(8, "big")
+    rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in present)
+    import _socket
+
+    sent = sock.sendmsg([header + data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)])
+    rest = (header + data)[sent:]
+    while rest:
+        rest = rest[sock.send(rest):]
+
+
+class _Replies:
+    """Lines (and counted blocks) read from the socket."""
+
+    def __init__(self, sock) -> None:
+        self.sock, self.buffer = sock, b""
+
+    def _more(self) -> bool:
+        chunk = self.sock.recv(65536)
+        self.buffer += chunk
+        return bool(chunk)
+
+    def line(self) -> bytes | None:
+        while b"\n" not in self.buffer:
+            if not self._more():
+                return None
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+    def block(self, size: int) -> bytes | None:
+        while len(self.buffer) < size:
+            if not self._more():
+                return None
+        block, self.buffer = self.buffer[:size], self.buffer[size:]
+        return block
+
+
+FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+
+
+def _follow(sock, replies: _Replies, pid: int) -> int:
+    """Wait for the child's exit status, passing it the signals this process gets and running
+    the pager for it."""
+    import _signal
+
+    def forward(signum, frame) -> None:
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass
+
+    for name in FORWARDED:
+        _signal.signal(getattr(_signal, name), forward)
+    while True:
+        line = replies.line()
+        if line is None:
+            sys.stderr.write("kq: the kq server's child stopped before it finished "
+                             "(KQ_SERVER=0 runs kq without the server)\n")
+            return 1
+        if line.startswith(b"exit "):
+            return int(line[5:])
+        if line.startswith(b"page "):
+            text = replies.block(int(line[5:]))
+            if text is None:
+                continue
+            _page(text)
+            sock.sendall(b"paged\n")
+
+
+def _page(text: bytes) -> None:
+    """Run the pager on ``text`` here, where the terminal is (kqcli.cli.pager.show's part)."""
+    import subprocess
+
+    from ..cli.pager import command
+
+    argv, env = command(os.environ) or (None, None)
+    try:
+        if argv is None:
+            raise OSError
+        subprocess.run(argv, input=text, env=env, check=False)
+    except OSError:
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+
+
+def start(path: str) -> None:
+    """Start a server for ``path`` in the background, in its own session, with no streams of
+    ours; quietly nothing if that cannot be done."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "kqcli.serve.server", path],
+                           os.environ, setsid=True,
+                           file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0),
+                                         (os.POSIX_SPAWN_DUP2, devnull, 1),
+                                         (os.POSIX_SPAWN_DUP2, devnull, 2)])
+        finally:
+            os.close(devnull)
+    except (OSError, AttributeError, NotImplementedError):
+        pass
+
+
+# -- the server --------------------------------------------------------------------------------
+
+def preload() -> None:
+    """Import what the served commands use, so that a child imports (almost) nothing."""
+    import importlib
+
+    for module in ("kqcli.cli.app", "kqcli.cli.commands.due", "kqcli.cli.commands.score",
+                   "kqcli.cli.commands.classify", "kqcli.cli.commands.listing",
+                   "kqcli.cli.commands.expenses", "kqcli.cli.commands.team", "kqcli.cli.commands.route",
+                   "kqcli.cli.commands.pool", "kqcli.cli.commands.show", "kqcli.cli.commands.check",
+                   "kqcli.cli.commands.calendar", "kqcli.store.agenda", "kqcli.store.cards",
+                   "kqcli.store.index", "kqcli.store.validate", "kqcli.schema.customer",
+                   "kqcli.schema.settings", "kqcli.core.due", "kqcli.core.dates", "kqcli.core.scoring",
+                   "kqcli.core.classify", "kqcli.cli.render", "kqcli.cli.pager", "kqcli.store.yamlread",
+                   "kqcli.store.warm", "rich.console", "rich.table", "yaml", "kqcli.store.repo",
+                   "kqcli.cli.labels", "kqcli.store.settings", "kqcli.store.names", "kqcli.store.progress",
+                   "kqcli.store.schema_file", "kqcli.core.agenda", "kqcli.core.facts", "kqcli.core.intel",
+                   "kqcli.core.pool", "kqcli.core.summary", "typer._click.decorators",
+                   "encodings.utf_8_sig", "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
+                   "kqcli.core.reasons", "kqcli.core.select", "kqcli.core.expenses", "kqcli.core.team",
+                   "kqcli.core.route", "kqcli.cli.tabletext", "kqcli.core.pinyin", "kqcli.store.gitlog",
+                   "chinese_calendar", "lunar_python", "rich.panel", "ctypes"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    from ..cli.app import command
+    from ..store import stamp
+
+    stamp.code_stamp()  # once, for every child
+    from rich.cells import cell_len
+
+    cell_len("客情")  # loads Rich's table of character widths
+    group = command()
+    for name in SERVED:  # each command's click command, as typer builds it from run()
+        group.commands[name]
+
+
+def serve(path: str, idle: float = IDLE) -> int:
+    """Listen on ``path`` until ``idle`` seconds pass without a request."""
+    import fcntl
+    import signal
+    import socket
+    import time
+
+    lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return 0  # another server has this socket
+    started = time.time()
+    _note(lock, started, 0, started, idle)
+    preload()
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the children's collections leave these objects (and their pages) alone
+    if socket_path() != path:
+        return 0  # kq or Python changed while we imported: the next client starts a new one
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    bound = os.stat(path).st_ino  # a socket's own fstat is not its file's
+    listener.listen(32)
+    listener.settimeout(idle)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)  # kq server stop: the socket is removed on the way out
+    requests = 0
+    try:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                return 0
+            requests += 1
+            _note(lock, started, requests, time.time(), idle)
+            try:
+                conn.settimeout(10)
+                request, fds = _receive(conn)
+            except (OSError, ValueError):
+                conn.close()
+                continue
+            try:
+                pid = os.fork()
+            except OSError:  # no processes left: the client sees the socket close, runs it
+                pid = -1
+            if pid == 0:
+                listener.close()
+                _child(conn, request, fds)  # does not return
+            conn.close()
+            for fd in fds:
+                os.close(fd)
+    finally:
+        try:
+            if os.stat(path).st_ino == bound:  # not a newer server's
+                os.unlink(path)
+        except OSError:
+            pass
+        listener.close()
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def _note(lock: int, started: float, requests: int, last: float, idle: float) -> None:
+    """What ``kq server status`` reads: the server's pid, when it started, the requests it has
+    served, when the last came, and how long it waits for the next."""
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, f"{os.getpid()} {started:.0f} {requests} {last:.0f} {idle:.0f}\n".encode(), 0)
+
+
+def status(path: str) -> dict | None:
+    """The server of ``path`` as it noted itself (:func:`_note`), or None when none runs."""
+    import fcntl
+    import time
+
+    try:
+        lock = os.open(path + ".lock", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:  # a running server holds the lock
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return None
+        except OSError:
+            pass
+        fields = os.pread(lock, 200, 0).split()
+    finally:
+        os.close(lock)
+    try:
+        pid, started, requests, last, idle = (float(f) for f in fields[:5])
+    except ValueError:
+        return None
+    found = {"pid": int(pid), "socket": path, "started": started, "requests": int(requests),
+             "idle_left": max(0.0, last + idle - time.time()), "memory_kb": None}
+    try:
+        with open(f"/proc/{int(pid)}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    found["memory_kb"] = int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # not Linux: memory unknown
+    return found
+
+
+def _receive(conn) -> tuple[list[bytes], list[int]]:
+    import socket
+
+    data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
+    while len(data) < 8:
+        more = conn.recv(65536)
+        if not more:
+            raise ValueError("short request")
+        data += more
+    size = int.from_bytes(data[:8], "big")
+    data = data[8:]
+    while len(data) < size:
+        more = conn.recv(max(65536, size - len(data)))
+        if not more:
+            raise ValueError("short request")
+        data += more
+    fields = data.split(b"\0")
+    if fields[0] != PROTOCOL:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError("another protocol")
+    return fields, list(fds)
+
+
+def _request(fields: list[bytes]) -> tuple[str, list[str], dict[str, str]]:
+    """A request's folder, arguments and environment."""
+    count = int(fields[8])
+    argv = [os.fsdecode(a) for a in fields[9:9 + count]]
+    env = dict(os.fsdecode(kv).partition("=")[::2] for kv in fields[9 + count:])
+    return os.fsdecode(fields[2]), argv, env
+
+
+def _child(conn, fields: list[bytes], fds: list[int]) -> None:
+    """Become the client's ``kq ARGV`` and run it; report the exit status; never return."""
+    import atexit
+    import io
+    import signal
+    import time
+
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        conn.settimeout(None)
+        slots = [int(n) for n in fields[1].split(b",")]
+        cwd, argv, env = _request(fields)
+        umask = int(fields[3])
+        out_enc, out_err, err_enc, err_err = (f.decode() for f in fields[4:8])
+        given = iter(fds)
+        for target, slot in enumerate(slots):
+            fd = next(given) if slot >= 0 else os.open(os.devnull, os.O_RDWR)
+            if fd != target:
+                os.dup2(fd, target)
+                os.close(fd)
+        os.chdir(cwd)
+        os.umask(umask)
+        os.environ.clear()
+        os.environ.update(env)
+        time.tzset()
+        sys.stdin = sys.__stdin__ = io.TextIOWrapper(open(0, "rb", closefd=False))
+        sys.stdout = sys.__stdout__ = io.TextIOWrapper(
+            open(1, "wb", closefd=False), encoding=out_enc, errors=out_err,
+            line_buffering=os.isatty(1))
+        sys.stderr = sys.__stderr__ = io.TextIOWrapper(
+            open(2, "wb", closefd=False), encoding=err_enc, errors=err_err,
+            line_buffering=True)
+        conn.sendall(f"pid {os.getpid()}\n".encode())
+        from ..cli import pager
+
+        pager.through = lambda text: _ask_to_page(conn, text)
+        sys.argv = ["kq", *argv]
+        from ..store import index, warm
+
+        warm.LATER = []  # keeping the answer waits until the client has its exit status
+        index.OPEN = []  # and so does closing the index (a checkpoint of its log)
+        code = _run(argv)
+    except BaseException:  # noqa: BLE001 - whatever happens, the client gets a status
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            atexit._run_exitfuncs()
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            later = _release()
+            conn.sendall(f"exit {code}\n".encode())
+            conn.close()
+            for work in later:
+                work()
+            index = sys.modules.get("kqcli.store.index")
+            if index is not None:
+                index.close_all()
+        finally:
+            os._exit(0)
+
+
+def _release() -> list:
+    """Let go of the client's stdin, stdout and stderr (a pipe they write to ends for its
+    reader when the client exits, not when this child does); what the command left to do
+    later (:data:`kqcli.store.warm.LATER`)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    warm = sys.modules.get("kqcli.store.warm")
+    return list(getattr(warm, "LATER", None) or [])
+
+
+def _run(argv: list[str]) -> int:
+    """What the console script runs in its own process, with the interpreter's handling of
+    SystemExit."""
+    from ..cli import run
+
+    try:
+        run.local(argv)
+    except SystemExit as e:
+        if e.code is None:
+            return 0
+        if isinstance(e.code, int):
+            return e.code
+        sys.stderr.write(f"{e.code}\n")
+        return 1
+    return 0
+
+
+def _ask_to_page(conn, text: bytes) -> None:
+    """kqcli.cli.pager.show in a child: the client pages ``text``; wait until it has."""
+    conn.sendall(f"page {len(text)}\n".encode() + text)
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = conn.recv(64)
+        if not chunk:
+            break
+        reply += chunk
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        sys.stderr.write("usage: python -m kqcli.serve.server SOCKET (kq starts it; KQ_SERVER=0 "
+                         "turns it off)\n")
+        return 2
+    return serve(args[0], float(os.environ.get("KQ_SERVER_IDLE") or IDLE))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""The morning list out of the index: the agenda (kqcli.core.agenda) kept in SQLite beside the
+files, brought up to date for the customers whose answer may have changed, and read with one
+query that filters, sorts and writes the JSON.
+
+A customer's agenda rows are dropped with its index row when its file changes; all of them are
+dropped when kq's code or the settings change (the ``agenda`` key in ``meta``). A customer is
+evaluated again on its ``recheck_on`` day, or when asked about a day before the one it was
+evaluated on. The validated ``kq.yaml`` is kept as plain data (``settings_plain``, keyed by the
+file's stat like a customer file), so a warm run neither imports pydantic nor validates it.
+The query is :mod:`kqcli.store.warm`'s, which also answers a run that finds nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from typing import Any
+
+from .warm import STALE, Listing, code_stamp, due_record, forget, listing, owners_of
+
+
+def light_settings(repo: Any) -> tuple[Any, str]:
+    """kq.yaml as :class:`~kqcli.core.agenda.Plain` data, and its text; validated (pydantic)
+    only when the file's stat or kq's code changed since it was stored."""
+    from ..core.agenda import from_plain, to_plain
+    from .index import signature
+
+    index = repo.cache  # the stored index; the caller refreshes it
+    sig = signature(str(repo.root / "kq.yaml"), 0)
+    code = code_stamp()
+    cached = index.get_meta("settings_plain")
+    if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
+            and cached.get("code") == code and isinstance(cached.get("data"), str)):
+        text = cached["data"]
+    else:
+        text = json.dumps(to_plain(repo.settings), ensure_ascii=False)
+        index.set_meta("settings_plain", {"signature": sig, "code": code, "data": text})
+    return json.loads(text, object_hook=from_plain), text
+
+
+def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
+    """Evaluate the customers whose agenda is missing or may have changed; how many were."""
+    from .index import AGENDA_SCHEMA
+
+    # The tables' own text is in the key too: a kq that was running while its code changed
+    # stamps by the new files' times, not by the tables it made.
+    stamp = "\n".join([code_stamp(), *AGENDA_SCHEMA, settings_text])
+    key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
+    t = today.toordinal()
+    if index.get_meta("agenda") != key:
+        def wipe(db: Any) -> None:
+            for statement in AGENDA_SCHEMA:  # drop and create
+                db.execute(statement)
+            db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+            forget(db)
+
+        index.write(wipe)
+    ids = [i for (i,) in index.db.execute(STALE, (t, t))]
+    if not ids:
+        return 0
+    read = [index.db.execute("select id, summary, facts, sig from files where id = ?",
+                             (i,)).fetchone() for i in ids]
+    stale = [(i, summary, facts) for i, summary, facts, _ in read]
+    read_sig = {i: sig for i, *_, sig in read}
+    from ..core.due import work_calendar
+
+    rows: list[tuple[Any, ...]] = []
+    states: list[tuple[Any, ...]] = []
+    work = (settings, today, settings.departed(), work_calendar(settings))
+    for found, state in _evaluate_all(stale, work):
+        rows.extend(found)
+        states.append(state)
+
+    def store(db: Any) -> None:
+        # Another kq may have indexed a newer version of a file while these were evaluated:
+        # this run lists what it read, and the next one evaluates that customer again.
+        current = {i for i, sig in db.execute(
+            "select id, sig from files where id in (select value from json_each(?))",
+            (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
+        kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
+        db.executemany("delete from agenda where id = ?", [(s[0],) for s in states])
+        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", kept)
+        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
+        forget(db)
+
+    index.write(store)
+    return len(stale)
+
+
+PARALLEL_FROM = 200
+"""Customers; evaluating fewer in a process pool costs more than it saves."""
+_WORK: tuple[Any, ...] = ()
+"""(settings, today, departed, calendar) for :func:`_evaluate`, inherited by forked workers."""
+
+
+def _evaluate(item: tuple[str, str, str]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """One customer's agenda rows and state (runs in worker processes)."""
+    from ..core.agenda import candidates, row
+
+    customer_id, summary_text, facts_text = item
+    settings, today, departed, calendar = _WORK
+    summary = json.loads(summary_text)
+    found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
+                                         departed, calendar)
+    return ([row(r, seq, summary, settings) for seq, r in enumerate(found)],
+            (customer_id, today.toordinal(), recheck.toordinal(), summary.get("owner") or None,
+             json.dumps(dropped, ensure_ascii=False)))
+
+
+def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
+                  ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
+    """:func:`_evaluate` over ``stale``, in order, with a progress bar when it takes long; on
+    every core when there are many (after a change to kq.yaml or kq itself, every
+    customer)."""
+    from .progress import progress
+
+    global _WORK
+    _WORK = work
+    jobs = os.cpu_count() or 1
+    with progress("working out reminders") as tick:
+        if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
+            return [_ticked(tick, n, len(stale), _evaluate(item))
+                    for n, item in enumerate(stale, 1)]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            found = pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16)))
+            return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
+
+
+def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:
+    tick(done, total)
+    return result
+
+
+def query(index: Any, settings: Any, today: dt.date, within: int | None,
+          owner: str | None = None, reasons: list[str] | None = None,
+          dropped: bool = False) -> Listing:
+    """The morning list, most urgent first, as ``morning_list`` and ``Reminder.to_json`` make
+    it (the agenda must be up to date for ``today``)."""
+    owners = owners_of(index.db)
+    everyone, years = _reps_rows(index, settings, today, within, owners)
+    out = listing(index.db, urgency_of(settings), today, within, owners, everyone, years,
+                  owner, reasons)
+    if dropped:
+        out.dropped = [line for (text,) in index.db.execute(
+            "select dropped from agenda_state where dropped != '[]' order by id")
+            for line in json.loads(text)]
+    return out
+
+
+def urgency_of(settings: Any) -> dict[str, float]:
+    u = settings.urgency
+    return {name: getattr(u, name)
+            for name in ("overdue_per_day", "ahead_per_day", "overdue_cap", "misfortune")}
+
+
+def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
+               owners: set[str]) -> tuple[list[list[Any]], list[int]]:
+    """The rep-level reminders (expense statement and check) as agenda rows, and the years they
+    estimated; computed by ``morning_list`` once a day (and window, and team)."""
+    key = [today.toordinal(), within, sorted(owners), index.get_meta("agenda")]
+    cached = index.get_meta("agenda_reps")
+    if isinstance(cached, dict) and cached.get("key") == key:
+        return cached["rows"], cached["years"]
+    from ..core.agenda import row
+    from ..core.due import morning_list
+
+    found, _ = morning_list([], settings, today, within=within, found=[], owners=owners)
+    rows = [list(row(r, seq, None, settings)) for seq, r in enumerate(found)]
+    years = sorted({r.due.year for r in found if r.estimated})
+    index.set_meta("agenda_reps", {"key": key, "rows": rows, "years": years})
+    return rows, years
+
+
+def morning(repo: Any, within: int | None, owner: str | None = None,
+            reasons: list[str] | None = None, dropped: bool = False,
+            ) -> tuple[Listing, Any]:
+    """``kq due``'s data for ``repo.today`` through the agenda; and the settings it used."""
+    from .index import signature
+
+    stamp, kq_yaml = code_stamp(), signature(str(repo.root / "kq.yaml"), 0)  # before reading
+    settings, text = light_settings(repo)
+    index = repo.index
+    bring_up_to_date(index, settings, text, repo.today)
+    out = query(index, settings, repo.today, within, owner, reasons, dropped)
+    if not index.fallback and not repo.problems:
+        kept = due_record(stamp, kq_yaml, index.get_meta("agenda"), repo.max_file_bytes(),
+                          urgency_of(settings), sorted(r.name for r in settings.reps))
+        if kept is not None and index.get_meta("due") != kept:
+            index.set_meta("due", kept)
+    return out, settings

@@ -1,0 +1,169 @@
+"""From bytes of a customer file to a :class:`Customer` or a list of located problems."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlread
+from .problems import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_WORDS = {
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number", "float_type": "expected a number",
+    "string_type": "expected text", "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list ([a, b], or one '- ' line per item)",
+    "tuple_type": "expected a list of two numbers, e.g. [3, 5]",
+    "dict_type": "expected a mapping of 'key: value' lines",
+    "model_type": "expected a mapping of 'key: value' lines",
+    "model_attributes_type": "expected a mapping of 'key: value' lines",
+}
+
+
+def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
+    """The pydantic model that describes the mapping at ``path`` (for 'did you mean')."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type)
+                                          and issubclass(current, BaseModel)):
+            current = _inner(current)
+            if isinstance(part, int):
+                continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _inner(field.annotation)
+    current = _inner(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner(annotation: Any) -> Any:
+    """Strip Optional/list/dict/Annotated down to a model class, when there is one."""
+    for _ in range(6):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if not args:
+            return annotation
+        annotation = args[-1] if typing.get_origin(annotation) is dict else args[0]
+    return annotation
+
+
+def _data_path(data: Any, loc: tuple) -> tuple:
+    """The part of pydantic's ``loc`` that names real places in the data."""
+    path: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        else:
+            if part == "[key]" or isinstance(current, dict):
+                path.append(part)
+            break
+        path.append(part)
+    return tuple(path)
+
+
+def _readable_path(data: Any, path: tuple) -> str:
+    """``contacts[1].phone`` reads ``contacts[王芳].phone`` when the item has a name."""
+    out, current = "", data
+    for part in path:
+        if part == "[key]":
+            continue
+        if isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+            name = current.get("name") if isinstance(current, dict) else None
+            out += f"[{name if isinstance(name, str) else part}]"
+            continue
+        current = current.get(part) if isinstance(current, dict) else None
+        out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        inner = _model_at(model, path[:-1])
+        close = difflib.get_close_matches(str(key), list(inner.model_fields), 1, 0.6) if inner else []
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind == "missing":
+        return "is required but missing"
+    if kind in _TYPE_WORDS:
+        shown = repr(value)
+        return f"{_TYPE_WORDS[kind]}, got {shown if len(shown) <= 60 else shown[:57] + '...'}"
+    text = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    ctx = error.get("ctx") or {}
+    if kind in {"less_than_equal", "less_than"}:
+        return f"{value!r} is above the maximum {ctx.get('le', ctx.get('lt'))}"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"{value!r} is below the minimum {ctx.get('ge', ctx.get('gt'))}"
+    if kind in {"too_short", "too_long", "string_too_short"}:
+        return f"{value!r}: {text[0].lower()}{text[1:]}"
+    return text
+
+
+def problems_from(error: ValidationError, data: Any, raw: bytes, path: str,
+                  model: type[BaseModel]) -> list[Problem]:
+    marks = yamlread.positions(raw)
+    found: dict[tuple, Problem] = {}
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        where = _data_path(data, loc)
+        if err["type"] == "missing":
+            key = where[-1] if where else ""
+            mark = marks.get(where[:-1], (1, 1))
+            found[where] = Problem(path, *mark, _readable_path(data, where), f"'{key}' is required")
+            continue
+        if err["type"] == "extra_forbidden" or (where and where[-1] == "[key]"):
+            mark = marks.get((*where, "[key]") if where[-1] != "[key]" else where) or marks.get(
+                where[:-1], (1, 1))
+        else:
+            mark = marks.get(where) or marks.get(where[:-1], (1, 1))
+        found[where] = Problem(path, *mark, _readable_path(data, where),
+                               _message(err, model, where))
+    return sorted(found.values())
+
+
+def validate(raw: bytes, path: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Parse and validate one file against ``model``, collecting every problem found."""
+    data, problem = yamlread.load(raw, path)
+    if problem:
+        return None, [problem]
+    is_customer = model.__name__ == "Customer"
+    if data is None:
+        if is_customer:
+            return None, [Problem(path, 1, 1, "", "empty file; a customer needs at least "
+                                                  "a 'name:' line")]
+        data = {}
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"just {data!r}"
+        start = " starting with 'name:'" if is_customer else ""
+        return None, [Problem(path, 1, 1, "", f"expected a mapping of 'key: value' "
+                                            f"lines{start}, not {what}")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as e:
+        return None, problems_from(e, data, raw, path, model)
+
+
+def validate_customer(raw: bytes, path: str) -> tuple[Any, list[Problem]]:
+    """A :class:`~kqcli.schema.customer.Customer`, or None and the problems."""
+    from ..schema.customer import Customer
+
+    return validate(raw, path, Customer)

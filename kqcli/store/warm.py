@@ -1,0 +1,630 @@
+"""Answers without the command line: a question asked again of an unchanged repository, and
+``kq due``'s JSON from the agenda, with the standard library alone (no typer, pydantic, YAML
+or rules).
+
+**Answers kept.** ``kq due``, ``kq score`` and ``kq classify`` (without ``--apply`` or
+``--output``) rest only on the customer files, ``kq.yaml``, kq itself, the day and a few
+environment variables. When one of them runs with stdout not a terminal, what it printed
+(stdout, stderr, exit code) is kept in the index under its arguments, the day, those
+variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the
+index while it ran (the ``generation`` in ``meta``, renewed by every change to the files,
+the settings or the agenda, which also empties ``answers``). The same question is then
+answered from there after one ``lstat`` per customer file shows that every file still has
+the signature the index holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
+
+**kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
+agenda with :func:`listing` (the query the full command uses too) when the record of the
+last full ``kq due`` (``due`` in ``meta``) still holds: the agenda's key, no customer due for
+a recheck today, no invalid file, and rep-level rows made for this day, window and team.
+
+Anything else, or any doubt, leaves the question to the full command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sqlite3
+import sys
+
+from . import clock
+from .files import signature, unchanged
+from .root import command_line, iso_day, locate
+from .stamp import code_stamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported on the warm path
+    from collections.abc import Callable
+
+URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
+                              when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
+                + case when misfortune and d <= :t then :misfortune else 0.0 end)
+               + w_tier + w_grade + w_kind"""
+"""``core.due.score``'s urgency, the terms summed in its order (floating point is not
+associative)."""
+
+LISTED = """listed as materialized (
+    select head, dtail, mid, tail, d as due, name, reason, id, seq, grp, owner, :t - d as late,
+           {urgency} as x
+    from (select *, coalesce(due, :t) as d
+          from (select *, 0 as grp from main.agenda union all select *, 1 from temp.everyone)
+          where shows_from <= :upto and (shows_from <= :t or due <= :last){where}))"""
+"""The listed rows of the agenda and of the rep-level reminders, with their urgency; a
+reminder due "today" (``due`` NULL) is due on ``:t``."""
+
+HUNDREDTHS = """case when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) > 0.5
+                   then cast(abs(x) * 100.0 as integer) + 1
+                   when abs(x) * 100.0 - cast(abs(x) * 100.0 as integer) < 0.5
+                   then cast(abs(x) * 100.0 as integer)
+                   when x * 8 = cast(x * 8 as integer)
+                   then cast(abs(x) * 100.0 as integer) + cast(abs(x) * 100.0 as integer) % 2
+              end"""
+"""|x| in hundredths as Python's ``round(x, 2)`` has it: correctly rounded, half to even. A
+decimal tie is exact only when 8x is whole; when |x| * 100 lands on .5 otherwise, the exact
+value may lie on either side of it: NULL, and Python rounds that one."""
+
+SHOWN = """case when k is null then null
+             when k = 0 then (case when x < 0 then '-0.0' else '0.0' end)
+             else json_quote((case when x < 0 then -k else k end) / 100.0) end"""
+"""``json.dumps(round(x, 2))``: SQLite prints a double with 15 significant digits, which for
+k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
+
+ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
+                                     out blob, err blob, exit integer, generation text)"""
+"""Answers kept, by question (:class:`Question`), each for the index's generation it was
+worked out at (:func:`forget` renews it); those of another generation, or for days more than
+:data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
+is left to :func:`keep`, which kq's server runs after the client has its answer)."""
+KEEP_DAYS = 7
+
+RENEWED: str | None = None
+"""The generation this process last gave the index (as stored, JSON): a full run that brought
+the index up to date itself keeps its answer when no other process changed it since."""
+
+
+def forget(db: sqlite3.Connection) -> None:
+    """Renew the generation, which makes every answer kept stale (inside the caller's
+    transaction, run with every change to the files, the settings or the agenda)."""
+    global RENEWED
+    RENEWED = f'"{os.urandom(8).hex()}"'
+    db.execute("insert or replace into meta values ('generation', ?)", (RENEWED,))
+
+
+STALE = """select f.id from files f left join agenda_state a on a.id = f.id
+           where f.ok = 1 and (a.id is null or ? < a.evaluated or ? >= a.recheck)
+           order by f.id"""
+"""The customers whose agenda is missing or may differ on day ``?`` (an ordinal, twice)."""
+
+
+class Listing:
+    """What ``kq due`` prints: the JSON array as UTF-8 (SQLite built each object)."""
+
+    def __init__(self, body: bytes, overdue: bool, estimated_years: list[int],
+                 owners: set[str]) -> None:
+        self.body = body  # the objects of ``json.dumps(rows, ensure_ascii=False)``, encoded
+        self.overdue = overdue  # anything listed late (after the filters)
+        self.estimated_years = estimated_years  # years whose days off were estimated
+        self.owners = owners
+        self.dropped: list[str] = []
+
+    def write(self, out: io.BufferedIOBase) -> None:
+        """The array and a newline, written as they are (megabytes at team scale: not copied
+        into one, as in a child of kq's server each fresh page costs a fault)."""
+        out.write(b"[")
+        out.write(self.body)
+        out.write(b"]\n")
+
+    def json_text(self) -> str:
+        return f"[{self.body.decode()}]"
+
+    def rows(self) -> list[dict[str, object]]:
+        import json
+
+        return json.loads(b"[" + self.body + b"]")
+
+
+ITEM = f"""cast(head || coalesce(:tday || dtail, '') || late || mid
+                 || coalesce((select {SHOWN} from (select {HUNDREDTHS} as k)), '@')
+                 || tail as blob)"""
+"""A listed row's JSON object (``Reminder.to_json``): the stored text around the two values
+that depend on today, as UTF-8 bytes; '@' where :data:`HUNDREDTHS` leaves the rounding to
+Python."""
+ORDER = "x desc, due, name, reason, grp, id, seq"
+"""Most urgent first, then a total order (``core.due.morning_list``'s)."""
+
+
+def listed_sql(where: str) -> str:
+    """The listed rows, most urgent first: each row's JSON object, whether it is late, its
+    urgency."""
+    return f"""with {LISTED.format(urgency=URGENCY, where=where)}
+        select {ITEM} as item, late > 0 as late, x from listed order by {ORDER}"""
+
+
+KEPT_LISTING = f"""insert into main.listed
+    with {LISTED.format(urgency=URGENCY, where="{where}")}
+    select x, due, name, reason, grp, id, seq, owner, late > 0, {ITEM} from listed"""
+"""The listed rows kept in the index (``listed``) for one day, window and set of rep-level rows,
+before the ``--owner``/``--reason`` filters: most of the listing's cost is working them out,
+and a changed customer changes only its own rows (``agenda_changed``, kept by triggers)."""
+
+
+def _kept_listing(db: sqlite3.Connection, params: dict[str, object], key: str) -> bool:
+    """Bring the rows in ``listed`` up to date for ``key``: only those of the customers whose
+    agenda changed since, when it was made for the same key. False when it cannot be (a
+    read-only or busy index, a read snapshot): the caller works the listing out itself."""
+    if db.in_transaction:  # warm.answer's snapshot: use it only if nothing changed since
+        return (_raw(db, "listed") == key
+                and db.execute("select 1 from agenda_changed limit 1").fetchone() is None)
+    try:
+        db.execute("begin immediate")
+    except sqlite3.Error:
+        return False
+    try:
+        if _raw(db, "listed") == key:
+            changed = " and grp = 0 and id in (select id from main.agenda_changed)"
+            db.execute("delete from main.listed where" + changed[4:])
+            db.execute(KEPT_LISTING.format(where=changed), params)
+        else:
+            db.execute("delete from main.listed")
+            db.execute(KEPT_LISTING.format(where=""), params)
+            db.execute("insert or replace into meta values ('listed', ?)", (key,))
+        db.execute("delete from main.agenda_changed")
+        db.execute("commit")
+        return True
+    except sqlite3.Error:
+        if db.in_transaction:
+            db.execute("rollback")
+        return False
+
+
+def owners_of(db: sqlite3.Connection) -> set[str]:
+    return {o for (o,) in db.execute(
+        "select distinct owner from agenda_state where owner is not null")}
+
+
+def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
+            within: int | None, owners: set[str], everyone: list[list[object]], years: list[int],
+            owner: str | None = None, reasons: list[str] | None = None) -> Listing:
+    """The morning list, most urgent first, from an up-to-date agenda and the rep-level rows
+    (``everyone``, with the ``years`` they estimated); ``urgency``: the weights by name."""
+    import json
+
+    t = today.toordinal()
+    db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
+    db.execute("delete from temp.everyone")
+    db.executemany("insert into temp.everyone values (?" + ", ?" * 16 + ")", everyone)
+    params: dict[str, object] = {"t": t, "per_day": urgency["overdue_per_day"],
+                              "ahead": urgency["ahead_per_day"], "cap": urgency["overdue_cap"],
+                              "misfortune": urgency["misfortune"],
+                              "last": t + within if within is not None else -1,
+                              "upto": max(t, t + (within or 0)),  # shows_from <= due
+                              "tday": json.dumps(today.isoformat())}
+    years = sorted(set(years) | {
+        dt.date.fromordinal(d).year for (d,) in db.execute(
+            "select distinct coalesce(due, :t) from main.agenda where estimated "
+            "and shows_from <= :upto and (shows_from <= :t or due <= :last)", params)})
+    where = ""
+    if owner:
+        where += " and owner = :owner"
+        params["owner"] = owner
+    if reasons:
+        where += f" and reason in ({', '.join(f':r{n}' for n in range(len(reasons)))})"
+        params.update({f"r{n}": r for n, r in enumerate(reasons)})
+    key = json.dumps([t, within, urgency, everyone, _raw(db, "agenda")], ensure_ascii=False)
+    if _kept_listing(db, params, key):
+        rows = f"select item, late, x from main.listed where 1{where} order by {ORDER}"
+    else:
+        rows = listed_sql(where)
+    body, overdue, missing = db.execute(JOINED.format(rows=rows), params).fetchone()
+    if missing:  # group_concat would leave them out
+        raise sqlite3.DatabaseError(f"{missing} reminder(s) of the agenda without their text")
+    body = body or b""
+    if b'"urgency": @,' in body:  # a tie SQLite cannot round for certain: Python rounds it
+        found = db.execute(rows, params).fetchall()  # (body and overdue from one statement)
+        body = b", ".join([item.replace(b'"urgency": @,',
+                                        f'"urgency": {json.dumps(round(x, 2))},'.encode(), 1)
+                           for item, _, x in found])
+        overdue = any(late for _, late, _ in found)
+    return Listing(body, bool(overdue), years, owners)
+
+
+JOINED = ("select cast(group_concat(item, ', ') as blob), max(late), count(*) - count(item)"
+          " from ({rows})")
+"""The listed rows' JSON objects joined in SQLite, in the order of ``rows`` (an aggregate other
+than count, min or max keeps its subquery's ORDER BY: SQLite's own tests hold it to that,
+tkt2942.test), whether any is late, and how many rows have no text (which group_concat skips:
+a damaged index): one value instead of a Python object per row, which at team scale was most
+of the listing's cost (5,300 rows, 1.6 MB at 2,000 customers)."""
+
+
+def stderr_is_a_terminal() -> bool:
+    """Notes for people (which years' days off were estimated) go to a terminal only: a
+    script or a pipeline reads ``estimated`` in the rows and gets a clean stderr."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def estimated_warning(years: list[int]) -> str:
+    """Which years' days off were estimated, when a listed date depends on them."""
+    return (f"kq: the official holiday calendar does not cover {', '.join(map(str, years))} "
+            "yet; its days off are estimated from the statutory holidays (元旦, 春节, 清明, "
+            "劳动节, 端午, 中秋, 国庆) without 调休 (add exceptions in kq.yaml "
+            "due.extra_days_off and due.extra_working_days)")
+
+
+# -- the question and its answer ---------------------------------------------------------------
+
+CACHED = frozenset({"due", "score", "classify", "list", "expenses", "team", "route", "pool"})
+"""Commands whose answer rests only on the files, kq.yaml, kq, the day and :data:`ENVIRONMENT`
+(no git, no clock beyond the day); each says :func:`answered` when it has printed it."""
+NOT_KEPT = frozenset({"--output", "-o", "--apply", "--help", "-h"})
+"""Options that write something (or need no repository): their runs are not kept."""
+ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR",
+               "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+"""The variables a kept answer is for: the labels' language and what Rich lays a table out and
+styles it by (a pipe is as wide as ``COLUMNS``, else 1000: kqcli.cli.render)."""
+
+
+class Question:
+    """One run of a command in :data:`CACHED`: where, on which day, and its key."""
+
+    def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
+                 rest: list[str]) -> None:
+        self.root, self.today, self.command, self.rest = root, today, command, rest
+        self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
+                         sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal()))
+        self.index = os.path.join(root, ".kq", "index.sqlite")
+        self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
+
+    def kq_yaml(self) -> str:
+        return signature(os.path.join(self.root, "kq.yaml"), 0)
+
+
+def question(argv: list[str]) -> Question | None:
+    """The question ``argv`` asks, when its answer can be kept or found; else None."""
+    found = command_line(argv)
+    if found is None:
+        return None
+    given, n = found
+    if n == len(argv) or argv[n] not in CACHED or given.get("--lang", "zh") not in ("zh", "en"):
+        return None
+    rest = argv[n + 1:]
+    if any(a in NOT_KEPT or a.startswith(("--output=", "-o")) or (a[:1] == "-" and a[1:2] != "-"
+                                                                    and len(a) > 2)
+           for a in rest):
+        return None  # writes a file, asks for help, or bundles short options
+    if sys.stdout is None or sys.stderr is None or sys.stdout.isatty():
+        return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
+    today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
+    root = locate(given.get("--repo"))
+    if today is None or root is None:
+        return None
+    return Question(argv, root, today, argv[n], rest)
+
+
+class DueRequest:
+    """The options of ``kq due`` that :func:`listing` answers."""
+
+    OPTIONS = {"--within": "within", "-w": "within", "--owner": "owner", "--reason": "reason",
+               "--format": "format", "-f": "format", "--fail-on": "fail_on"}
+
+    def __init__(self) -> None:
+        self.within: str | None = None
+        self.owner: str | None = None
+        self.reason: list[str] = []
+        self.format = "table"
+        self.fail_on: str | None = None
+        self.pool = False
+
+
+def parse_due(args: list[str]) -> DueRequest | None:
+    """``kq due``'s options as click reads them; None for any other (``--explain``, ``--all``,
+    ``--verbose``, help, a stray argument), which the full command handles."""
+    request, args = DueRequest(), list(args)
+    while args:
+        arg = args.pop(0)
+        if arg == "--pool":
+            request.pool = True
+            continue
+        name, given, value = arg.partition("=")
+        if name not in DueRequest.OPTIONS or (given and not name.startswith("--")):
+            return None
+        if not given:
+            if not args:
+                return None
+            value = args.pop(0)
+        if value.startswith("-"):
+            return None
+        if DueRequest.OPTIONS[name] == "reason":
+            request.reason.append(value)
+        else:
+            setattr(request, DueRequest.OPTIONS[name], value)
+    return request
+
+
+def _today(text: str | None) -> dt.date | None:
+    """The day as the full command reads it (store.root.parse_today); None when it would say
+    the text is wrong."""
+    if not text:
+        try:
+            return clock.today()
+        except ValueError:
+            return None
+    try:
+        return iso_day(text)
+    except ValueError:
+        return None
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    """The index, read through memory mapping: an answer kept is a long blob, read in one go
+    instead of a read per page."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("pragma mmap_size = 268435456")
+    db.execute("pragma synchronous = normal")  # a cache: WAL keeps it whole without an fsync per answer
+    return db
+
+
+def _meta(db: sqlite3.Connection, key: str) -> object:
+    import json
+
+    text = _raw(db, key)
+    return None if text is None else json.loads(text)
+
+
+def _raw(db: sqlite3.Connection, key: str) -> str | None:
+    """A value of ``meta`` as its JSON text (compared as it is stored, not decoded)."""
+    row = db.execute("select value from meta where key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _unchanged(db: sqlite3.Connection, q: Question, max_bytes: int) -> bool:
+    """Every customer file has the signature the index holds (one lstat each; asked once per
+    run and size cap)."""
+    if max_bytes not in q.unchanged:
+        folder = os.path.join(q.root, "customers")
+        q.unchanged[max_bytes] = unchanged(
+            folder, dict(db.execute("select id, sig from files")), max_bytes)
+    return q.unchanged[max_bytes]
+
+
+def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
+    """``check.max_file_bytes`` as the last validation of this kq.yaml found it."""
+    row = db.execute("""select json_extract(value, '$.signature'),
+                               json_extract(value, '$.max_file_bytes')
+                        from meta where key = 'settings' and json_valid(value)""").fetchone()
+    if row and row[0] == kq_yaml != "racy" and isinstance(row[1], int):
+        return row[1]
+    return None
+
+
+Answer = tuple[bytes, bytes, int]
+
+
+def answer(q: Question) -> int | None:
+    """Print the answer to ``q`` and return its exit code; None when the full command must
+    run."""
+    if not os.path.isfile(q.index):
+        return None
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return None
+    try:
+        db.execute("begin")  # one snapshot: an answer and the signatures it is checked against
+        found = _kept(db, q) or (_due(db, q) if q.command == "due" else None)
+    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
+        found = None  # anything unexpected in the cache: the full command decides
+    finally:
+        db.close()
+    if found is None:
+        return None
+    out, err, code = found
+    try:
+        if err:
+            sys.stderr.buffer.write(err)
+            sys.stderr.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `kq score | head -1`: exit 1 quietly, as the full command does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing left to fail at exit
+        return 1
+    return code
+
+
+def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
+    row = db.execute("""select code, kq_yaml from answers where key = ? and generation =
+                            (select value from meta where key = 'generation')""",
+                     (q.key,)).fetchone()
+    if row is None or row[0] != code_stamp() or row[1] != q.kq_yaml():
+        return None
+    cap = _cap(db, row[1])
+    if cap is None or not _unchanged(db, q, cap):
+        return None  # (the answer itself, megabytes at team scale, is read only when it holds)
+    return db.execute("select out, err, exit from answers where key = ?", (q.key,)).fetchone()
+
+
+def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer) -> None:
+    """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
+    read-only or busy: the answer is the same without it)."""
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return
+    try:
+        db.execute("pragma busy_timeout = 200")  # never keep the user waiting for this
+        db.execute("begin immediate")
+        try:
+            db.execute("delete from answers where day < ? or generation is not ?",
+                       (q.today.toordinal() - KEEP_DAYS, generation))
+            db.execute("""insert or replace into answers
+                          select ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
+                                                               where key = 'generation') is ?""",
+                       (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
+                        generation))
+            db.execute("commit")
+        finally:
+            if db.in_transaction:
+                db.execute("rollback")
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
+
+
+LATER: list[Callable[[], None]] | None = None
+"""Work that need not delay the answer (keeping it for next time): kq's server sets a list
+here and runs it once the client has the exit status and the output streams are closed;
+elsewhere (None) :func:`later` does it at once."""
+
+
+def later(work: Callable[[], None]) -> None:
+    if LATER is None:
+        work()
+    else:
+        LATER.append(work)
+
+
+def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
+    """``kq due --format json`` from the agenda, when the last full run's record holds."""
+    from ..core.reasons import REASONS
+
+    request = parse_due(q.rest)
+    if (request is None or request.format != "json" or request.fail_on not in (None, "overdue")
+            or any(r not in REASONS for r in request.reason)
+            or (request.within is not None and not request.within.isdigit())):
+        return None
+    generation = _raw(db, "generation")
+    kept = _meta(db, "due")
+    code, kq_yaml = code_stamp(), q.kq_yaml()
+    if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
+            or _meta(db, "agenda") != kept["agenda"]
+            or not _unchanged(db, q, kept["max_bytes"])):
+        return None
+    t = q.today.toordinal()
+    if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
+            or db.execute(STALE + " limit 1", (t, t)).fetchone()):
+        return None
+    owners = owners_of(db)
+    within = int(request.within) if request.within is not None else None
+    reps = _meta(db, "agenda_reps")
+    if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"]]:
+        return None
+    if request.owner and request.owner not in owners and request.owner not in kept["reps"]:
+        return None  # the full command names the closest reps
+    out = listing(db, kept["urgency"], q.today, within, owners, reps["rows"], reps["years"],
+                  request.owner, ["pool"] if request.pool else request.reason)
+    warning = (estimated_warning(out.estimated_years) + "\n"
+               if out.estimated_years and stderr_is_a_terminal() else "")
+    err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
+    found = (b"[" + out.body + b"]\n", err,
+             1 if request.fail_on == "overdue" and out.overdue else 0)
+    later(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
+    return found
+
+
+def due_record(code: str, kq_yaml: str, agenda_key: object, max_bytes: int,
+               urgency: dict[str, float], reps: list[str]) -> dict[str, object] | None:
+    """What a full ``kq due`` rested on, for :func:`_due` to check: kq's code and kq.yaml's
+    signature as they were *before* the run read anything (None when kq.yaml was racy)."""
+    if kq_yaml == "racy":
+        return None
+    return {"code": code, "kq_yaml": kq_yaml, "agenda": agenda_key, "max_bytes": max_bytes,
+            "urgency": urgency, "reps": reps}
+
+
+# -- recording what the full command prints ---------------------------------------------------
+
+class _Tee(io.BufferedIOBase):
+    """Writes go to ``target`` at once (no buffer of its own) and are kept."""
+
+    def __init__(self, target: io.BufferedIOBase) -> None:
+        super().__init__()
+        self.target, self.kept = target, []  # the chunks written (not copied: bytes is)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.target.write(data)
+        self.kept.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+
+_ANSWERED = False
+
+
+def answered() -> None:
+    """Said by a command in :data:`CACHED` when it has printed its whole answer: only such a
+    run is kept (not one that a closed pipe, a full disk or Ctrl-C ended with the same exit
+    code)."""
+    global _ANSWERED
+    _ANSWERED = True
+
+
+class Recorder:
+    """Keeps what the full command prints for ``q``, when nothing changed while it ran."""
+
+    def __init__(self, q: Question) -> None:
+        self.q = q
+        self.start = self._state()
+        self.streams = (sys.stdout, sys.stderr)
+        self.tees: list[_Tee] = []
+        if self.start is None:
+            return
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            tee = _Tee(stream.buffer)
+            self.tees.append(tee)
+            setattr(sys, name, io.TextIOWrapper(
+                tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
+                line_buffering=stream.line_buffering, write_through=True))
+
+    def _state(self) -> tuple[str | None, str, str] | None:
+        if not os.path.isfile(self.q.index):
+            return None
+        try:
+            db = _connect(self.q.index)
+            try:
+                return _raw(db, "generation"), code_stamp(), self.q.kq_yaml()
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error, ValueError):
+            return None
+
+    def finish(self, exit_code: object) -> None:
+        """Restore the streams; keep the answer if the run ended with 0 or 1 and the index,
+        kq and kq.yaml are as they were when it started."""
+        if not self.tees:
+            return
+        flushed = True
+        for wrapper in (sys.stdout, sys.stderr):
+            try:
+                wrapper.flush()
+            except (OSError, ValueError):
+                flushed = False  # a closed pipe: the answer was not printed whole
+        sys.stdout, sys.stderr = self.streams
+        code = 0 if exit_code is None else exit_code
+        if (not flushed or not _ANSWERED or code not in (0, 1) or self.start is None
+                or self.start[2] == "racy"):
+            return
+        now = self._state()
+        if now is None or now[1:] != self.start[1:] or (
+                now[0] != self.start[0] and now[0] != RENEWED):
+            return  # kq, kq.yaml or the index changed, the index not by this run alone
+        out, err = self.tees
+        later(lambda: keep(self.q, now[0], now[1], now[2],
+                           (b"".join(out.kept), b"".join(err.kept), code)))

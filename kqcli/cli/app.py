@@ -16,8 +16,75 @@ __all__ = ["COMMANDS", "HIDDEN", "app", "load"]
 
 
 
-def load(name: str) -> Any:
-    """The click command of ``name``, built from its module's ``run`` (or sub-app ``app``)."""
+def load(name: str, translated: bool = True) -> Any:
+    """The click command of ``name``, built from its module's ``run`` (or sub-app ``app``),
+    its help in the user's language (English, the catalogue's source, unless ``translated``)."""
+    command = _build(name)
+    if translated:
+        translate(command)
+    return command
+
+
+def translate(command: Any) -> None:
+    """The help of ``command``, its options and its subcommands, through the catalogue."""
+    from .i18n import _
+
+    command.help = _(command.help) if command.help else command.help
+    if getattr(command, "short_help", None):
+        command.short_help = _(command.short_help)
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate(sub)
+    original = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        """The --help option in the user's language; what it prints too (typer's panels)."""
+        option = original(ctx)
+        if option is not None and not getattr(option, "kq_translated", False):
+            option.help, option.kq_translated = _(option.help), True
+            shows = option.callback
+
+            def show(ctx: Any, param: Any, value: Any) -> Any:
+                if value and not ctx.resilient_parsing:
+                    help_words()
+                return shows(ctx, param, value)
+
+            option.callback = show
+        return option
+
+    command.get_help_option = help_option
+
+
+TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options",
+               "COMMANDS_PANEL_TITLE": "Commands", "DEFAULT_STRING": "[default: {}]",
+               "REQUIRED_LONG_STRING": "[required]", "ENVVAR_STRING": "[env var: {}]",
+               "DEPRECATED_STRING": "(deprecated) "}
+"""typer's own words in a command's --help (``typer.rich_utils``), which it does not translate."""
+
+
+def help_words() -> None:
+    """typer's words in a command's help, and click's "Usage:", in the user's language: set
+    only when a help page is printed (``typer.rich_utils`` imports Rich)."""
+    from typer import rich_utils
+    from typer._click import formatting
+
+    from .i18n import _
+
+    for name, text in TYPER_WORDS.items():
+        setattr(rich_utils, name, _(text))
+    usage = _("Usage:") + " "
+    write_usage = formatting.HelpFormatter.write_usage
+    if not getattr(write_usage, "kq", False):
+        def translated(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            write_usage(self, prog, args, usage if prefix is None else prefix)
+
+        translated.kq = True  # type: ignore[attr-defined]
+        formatting.HelpFormatter.write_usage = translated
+
+
+def _build(name: str) -> Any:
     import importlib
 
     from typer.main import get_command_from_info, get_group_from_info
@@ -83,6 +150,40 @@ class LazyGroup(TyperGroup):
                                 hidden=cmd_name in HIDDEN)
         return self.commands.get(cmd_name)
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """click's main, but a usage error is one line in the user's language with the next
+        step (:mod:`kqcli.cli.usage_error`), not a box of English."""
+        import sys
+
+        from typer._click import exceptions as x
+
+        from ..store.root import command_line
+        from .i18n import LangError, set_flag
+
+        given = command_line(list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]))
+        try:  # before click: --help is answered while the options are parsed
+            set_flag((given or ({}, 0))[0].get("--lang"))
+        except LangError:
+            pass  # the --lang option says it
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except x.NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except x.ClickException as e:
+            from .usage_error import line
+
+            sys.stderr.write(line(e) + "\n")
+            sys.exit(e.exit_code)
+        except x.Abort:
+            from .i18n import _
+
+            sys.stderr.write(_("Aborted.") + "\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """``kq --help`` as kqcli.cli.usage lays it out (the console script prints the same text
         without importing typer); a command's own --help keeps Rich's panels."""
@@ -144,14 +245,13 @@ def main(
 
     Example: kq --repo examples --today 2026-11-24 list --tier key
     """
-    from ..store.errors import KqError
-    from .labels import set_lang
+    from .i18n import LangError, set_flag
 
     try:
-        set_lang(lang)
-    except KqError as e:
-        typer.echo(f"kq: {e.message}", err=True)
-        raise typer.Exit(e.code) from None
+        set_flag(lang)
+    except LangError as e:
+        typer.echo(f"kq: {e}", err=True)
+        raise typer.Exit(2) from None
     from . import pager
 
     pager.configure(enabled=not no_pager)

@@ -8,35 +8,12 @@ the English values: labels are for tables only.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from ..schema.enums import ALIASES
-
-LANGS = ("zh", "en")
-_lang: str | None = None  # set by the global --lang option for one invocation
-
-
-def set_lang(lang: str | None) -> None:
-    """``--lang`` for this invocation (None: ``$KQ_LANG``, else Chinese)."""
-    global _lang
-    if lang is not None and lang not in LANGS:
-        from ..store.errors import KqError
-
-        raise KqError(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
-    _lang = lang
-
-
-def lang() -> str:
-    chosen = _lang or os.environ.get("KQ_LANG", "").strip().lower()[:2]
-    return chosen if chosen in LANGS else "zh"
-
-
-def english() -> bool:
-    return lang() == "en"
-
+from .i18n import LANGS, english, lang  # noqa: F401 - the language is the catalogue's
 
 # Where the shortest alias is not what a rep says (grades stay letters; 已终止 reads better).
 OVERRIDES: dict[str, dict[str, str]] = {

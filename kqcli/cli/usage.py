@@ -216,14 +216,29 @@ def terminal_width() -> int:
     return max(min(columns, 80) - 2, 50)
 
 
+HEADINGS = ("Usage:", "Options:", "Commands:", "Example:")
+
+
+def words() -> list[str]:
+    """Every text of ``kq --help``, and typer's words in a command's help, for the catalogue
+    (:mod:`kqcli.cli.i18n`)."""
+    from .app import TYPER_WORDS
+
+    return [SUMMARY, EXAMPLE, *HEADINGS, *TYPER_WORDS.values(), *OPTIONS.values(),
+            *(text for _name, text in LISTED if text not in OPTIONS),
+            *(summary for _module, summary in COMMANDS.values())]
+
+
 def help_text(width: int | None = None) -> str:
-    """``kq --help``."""
+    """``kq --help``, in the user's language."""
+    from .i18n import _
+
     width = width or terminal_width()
-    lines = ["Usage: kq [OPTIONS] COMMAND [ARGS]...", ""]
-    lines += ["  " + line for line in wrap(SUMMARY, width - 2)]
-    lines += ["", "  " + EXAMPLE, "", "Options:"]
-    lines += _listing([(name, OPTIONS.get(text, text)) for name, text in LISTED], width)
-    lines += ["", "Commands:"]
-    lines += _listing([(name, summary) for name, (_, summary) in COMMANDS.items()
+    lines = [f"{_('Usage:')} kq [OPTIONS] COMMAND [ARGS]...", ""]
+    lines += ["  " + line for line in wrap(_(SUMMARY), width - 2)]
+    lines += ["", "  " + _(EXAMPLE), "", _("Options:")]
+    lines += _listing([(name, _(OPTIONS.get(text, text))) for name, text in LISTED], width)
+    lines += ["", _("Commands:")]
+    lines += _listing([(name, _(summary)) for name, (_module, summary) in COMMANDS.items()
                        if name not in HIDDEN], width)
     return "\n".join(lines) + "\n"

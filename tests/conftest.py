@@ -23,8 +23,12 @@ def own_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR", "KQ_SERVER_DIR", "KQ_CLOCK"):
+    for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR", "KQ_SERVER_DIR", "KQ_CLOCK", "KQ_LANG",
+                 "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
+    # The language follows the locale (en_* is English): the suite's default is Chinese, as a
+    # rep's, whatever the machine running it says.
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # .ci/run runs the tests that read the wall clock again as if on other days (see
     # kqcli/store/clock.py): no test may depend on the day it runs.
     if os.environ.get("KQ_TEST_CLOCK"):

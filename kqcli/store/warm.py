@@ -262,10 +262,11 @@ CACHED = frozenset({"due", "score", "classify", "list", "expenses", "team", "rou
 (no git, no clock beyond the day); each says :func:`answered` when it has printed it."""
 NOT_KEPT = frozenset({"--output", "-o", "--apply", "--help", "-h"})
 """Options that write something (or need no repository): their runs are not kept."""
-ENVIRONMENT = ("KQ_LANG", "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR",
-               "TTY_COMPATIBLE", "TTY_INTERACTIVE")
-"""The variables a kept answer is for: the labels' language and what Rich lays a table out and
-styles it by (a pipe is as wide as ``COLUMNS``, else 1000: kqcli.cli.render)."""
+ENVIRONMENT = ("KQ_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS", "LINES", "TERM",
+               "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+"""The variables a kept answer is for: the language (kqcli.cli.i18n: KQ_LANG, else the locale)
+and what Rich lays a table out and styles it by (a pipe is as wide as ``COLUMNS``, else 1000:
+kqcli.cli.render)."""
 
 
 class Question:

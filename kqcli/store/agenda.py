@@ -97,13 +97,13 @@ _WORK: tuple[Any, ...] = ()
 
 def _evaluate(item: tuple[str, str, str]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
     """One customer's agenda rows and state (runs in worker processes)."""
-    from ..core.agenda import candidates, row
+    from ..core.agenda import candidates, horizon, row
 
     customer_id, summary_text, facts_text = item
     settings, today, departed, calendar = _WORK
     summary = json.loads(summary_text)
     found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
-                                         departed, calendar)
+                                         departed, calendar, horizon(customer_id, today))
     return ([row(r, seq, summary, settings) for seq, r in enumerate(found)],
             (customer_id, today.toordinal(), recheck.toordinal(), summary.get("owner") or None,
              json.dumps(dropped, ensure_ascii=False)))

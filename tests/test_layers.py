@@ -147,3 +147,18 @@ def test_only_the_console_script_and_kq_server_reach_the_server():
 def test_the_top_of_the_package_holds_only_the_layers():
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")))
     assert top == ["cli", "core", "schema", "serve", "store"]
+
+
+def test_the_agenda_is_the_same_whatever_language_built_it(examples_copy):
+    """The rules know no language: an agenda worked out under KQ_LANG=en answers a Chinese
+    run with the same rows (JSON values never follow the language)."""
+    from helpers import probe_kq
+
+    args = ["--today", "2026-11-24", "due", "--format", "json", "--within", "30"]
+    english_first = probe_kq(examples_copy, *args, env={"KQ_LANG": "en"})
+    chinese_after = probe_kq(examples_copy, *args, env={"KQ_LANG": "zh"})
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (examples_copy / ".kq" / name).unlink(missing_ok=True)
+    chinese_fresh = probe_kq(examples_copy, *args, env={"KQ_LANG": "zh"})
+    assert english_first.code == chinese_after.code == chinese_fresh.code == 0
+    assert english_first.stdout == chinese_after.stdout == chinese_fresh.stdout

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
-from .usage import COMMANDS, HIDDEN, OPTIONS, SUMMARY, help_text
+from .usage import COMMANDS, HIDDEN, OPTIONS, SUMMARY, TYPER_WORDS, help_text
 
 __all__ = ["COMMANDS", "HIDDEN", "app", "load"]
 
@@ -55,13 +55,6 @@ def translate(command: Any) -> None:
         return option
 
     command.get_help_option = help_option
-
-
-TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options",
-               "COMMANDS_PANEL_TITLE": "Commands", "DEFAULT_STRING": "[default: {}]",
-               "REQUIRED_LONG_STRING": "[required]", "ENVVAR_STRING": "[env var: {}]",
-               "DEPRECATED_STRING": "(deprecated) "}
-"""typer's own words in a command's --help (``typer.rich_utils``), which it does not translate."""
 
 
 def help_words() -> None:

@@ -5,7 +5,7 @@ language, from ``kqcli/locale/zh_CN/LC_MESSAGES/kq.po``, compiled to ``kq.mo`` b
 in the repository, so that an install needs no build step; ``tests/test_catalogue.py`` fails
 when the ``.mo`` is not Babel's compilation of the ``.po``, or when the ``.po`` has an
 untranslated or fuzzy entry, or misses a text kq shows). After changing a text in the code:
-``python -m kqcli.cli.i18n update`` adds it to the ``.po`` (Babel, from the test extra) and
+``python -m kqcli.cli.catalogue update`` adds it to the ``.po`` (Babel, from the test extra) and
 compiles the ``.mo``.
 
 The language: ``--lang zh|en`` > ``KQ_LANG`` > ``kq.yaml`` ``lang`` > ``LC_ALL`` /
@@ -17,12 +17,10 @@ answered before typer is imported.
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 LANGS = ("zh", "en")
 DOMAIN = "kq"
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locale")
 LOCALES = {"zh": "zh_CN"}
 """The catalogue of each language that is not English, the source language."""
 
@@ -93,93 +91,3 @@ def _(text: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation().ngettext(singular, plural, n)  # type: ignore[attr-defined]
-
-
-# -- keeping the catalogue (development only) --------------------------------------------------
-
-PO = LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
-MO = PO.with_suffix(".mo")
-
-
-def texts() -> dict[str, set[str]]:
-    """Every text kq shows a person that the catalogue must hold, with where it comes from:
-    the help of every command and option (from the click commands as typer builds them), the
-    top-level help, and each ``_("…")`` call in the code (Babel's extractor)."""
-    from babel.messages.extract import extract_from_dir
-
-    found: dict[str, set[str]] = {}
-
-    def add(text: str | None, where: str) -> None:
-        if text and text.strip():
-            found.setdefault(text, set()).add(where)
-
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(LOCALE.parent), method_map=[("**.py", "python")],
-            keywords={"_": None, "ngettext": (1, 2)}):
-        for text in message if isinstance(message, tuple) else (message,):
-            add(text, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))
-    from . import usage
-
-    for text in usage.words():
-        add(text, "kqcli/cli/usage.py")
-    from .app import COMMANDS, load
-
-    for name in COMMANDS:
-        command = load(name, translated=False)
-        for where, text in help_texts(command, f"kq/{name}"):
-            add(text, where)
-    return found
-
-
-def help_texts(command: object, path: str) -> list[tuple[str, str]]:
-    """The help texts of a click command (and its subcommands), with where they show."""
-    out = [(path, command.help), (path, getattr(command, "short_help", None))]  # type: ignore[attr-defined]
-    for param in getattr(command, "params", []):
-        out.append((f"{path}/{param.name}", getattr(param, "help", None)))
-    for name, sub in getattr(command, "commands", {}).items():
-        out.extend(help_texts(sub, f"{path}/{name}"))
-    return [(w, t) for w, t in out if t]
-
-
-def update() -> int:
-    """Add every text kq shows to the ``.po`` (new ones untranslated), drop the ones gone, and
-    compile the ``.mo``. Says how many are left to translate."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po, write_po
-
-    with open(PO, "rb") as f:
-        catalog = read_po(f, locale="zh_CN", domain=DOMAIN)
-    template = Catalog(locale="zh_CN", domain=DOMAIN)
-    for text, places in sorted(texts().items()):
-        template.add(text, locations=[(p, None) for p in sorted(places)])
-    catalog.update(template, no_fuzzy_matching=True)
-    catalog.obsolete.clear()
-    with open(PO, "wb") as f:
-        write_po(f, catalog, width=96, sort_output=True, include_previous=False)
-    with open(MO, "wb") as f:
-        write_mo(f, catalog)
-    left = [m.id for m in catalog if m.id and not m.string]
-    sys.stderr.write(f"{PO}: {len(catalog)} texts, {len(left)} to translate\n")
-    return 0
-
-
-def compile_only() -> int:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with open(PO, "rb") as f:
-        catalog = read_po(f, locale="zh_CN", domain=DOMAIN)
-    with open(MO, "wb") as f:
-        write_mo(f, catalog)
-    return 0
-
-
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command == "update":
-        sys.exit(update())
-    if command == "compile":
-        sys.exit(compile_only())
-    sys.stderr.write("usage: python -m kqcli.cli.i18n update|compile\n")
-    sys.exit(2)

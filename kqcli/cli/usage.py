@@ -217,13 +217,17 @@ def terminal_width() -> int:
 
 
 HEADINGS = ("Usage:", "Options:", "Commands:", "Example:")
+TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options",
+               "COMMANDS_PANEL_TITLE": "Commands", "DEFAULT_STRING": "[default: {}]",
+               "REQUIRED_LONG_STRING": "[required]", "ENVVAR_STRING": "[env var: {}]",
+               "DEPRECATED_STRING": "(deprecated) "}
+"""typer's own words in a command's --help (``typer.rich_utils``), which it does not translate."""
+
 
 
 def words() -> list[str]:
     """Every text of ``kq --help``, and typer's words in a command's help, for the catalogue
     (:mod:`kqcli.cli.i18n`)."""
-    from .app import TYPER_WORDS
-
     return [SUMMARY, EXAMPLE, *HEADINGS, *TYPER_WORDS.values(), *OPTIONS.values(),
             *(text for _name, text in LISTED if text not in OPTIONS),
             *(summary for _module, summary in COMMANDS.values())]

@@ -354,6 +354,30 @@ class Index:
             if db.in_transaction:
                 db.execute("rollback")
             raise
+        if db.execute("pragma auto_vacuum").fetchone()[0] != 2:
+            # pages freed later (answers dropped, files re-read) go back to the disk at once
+            # or with `pragma incremental_vacuum`; a cache made before is rebuilt this once
+            db.execute("pragma auto_vacuum = incremental")
+            db.execute("vacuum")
+
+    def stats(self) -> dict[str, Any]:
+        """The index's size: bytes by table (SQLite's dbstat, else the rows' lengths), the file's
+        pages and how many of them are free, and the answers kept."""
+        db = self.db
+        try:
+            tables = dict(db.execute("select name, sum(pgsize) from dbstat "
+                                     "where name not like 'sqlite_%' group by name"))
+        except sqlite3.DatabaseError:  # a SQLite built without dbstat
+            tables = {}
+            for (name,) in db.execute("select name from sqlite_schema where type = 'table'"):
+                columns = [c[1] for c in db.execute(f"pragma table_info('{name}')")]
+                total = " + ".join(f"coalesce(length({c}), 0)" for c in columns) or "0"
+                tables[name] = db.execute(f"select sum({total}) from '{name}'").fetchone()[0] or 0
+        page = db.execute("pragma page_size").fetchone()[0]
+        return {"tables": {k: int(v or 0) for k, v in sorted(tables.items())},
+                "pages": db.execute("pragma page_count").fetchone()[0] * page,
+                "free": db.execute("pragma freelist_count").fetchone()[0] * page,
+                "answers": db.execute("select count(*) from answers").fetchone()[0]}
 
     def get_meta(self, key: str) -> Any:
         """A value kept beside the rows (kq.yaml's verdict); None when absent or unreadable."""

@@ -77,6 +77,12 @@ worked out at (:func:`forget` renews it); those of another generation, or for da
 :data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
 is left to :func:`keep`, which kq's server runs after the client has its answer)."""
 KEEP_DAYS = 7
+KEEP_ANSWERS = 32
+"""At most this many answers are kept, the most recently made ones (a manager's questions of
+every rep, every window, every format would otherwise each keep theirs)."""
+KEEP_BYTES = 16 * 1024 * 1024
+"""And at most this many bytes of them (at 10,000 customers one answer was 8.5 MB); an answer
+larger than this alone is not kept."""
 
 RENEWED: str | None = None
 """The generation this process last gave the index (as stored, JSON): a full run that brought
@@ -467,7 +473,15 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
                                                                where key = 'generation') is ?""",
                        (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
                         generation))
+            # the newest KEEP_ANSWERS, as long as they add up to at most KEEP_BYTES
+            db.execute("""delete from answers where rowid not in (
+                            select rowid from (
+                              select rowid, sum(length(out) + length(err))
+                                            over (order by rowid desc) as total
+                              from answers order by rowid desc limit ?)
+                            where total <= ?)""", (KEEP_ANSWERS, KEEP_BYTES))
             db.execute("commit")
+            db.execute("pragma incremental_vacuum")  # the pages freed go back to the disk
         finally:
             if db.in_transaction:
                 db.execute("rollback")

@@ -58,6 +58,8 @@ def run(
     full: Annotated[bool, typer.Option(
         "--full", help="Re-read every file, trusting nothing in the cache under .kq.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    stats: Annotated[bool, typer.Option(
+        "--stats", help="Print the size of the index under .kq by table, and nothing else.")] = False,
 ) -> None:
     """Validate kq.yaml and every customer file; print path:line:col: field: message per problem.
 
@@ -71,6 +73,9 @@ def run(
     from ..render import warn
 
     repo = open_repo(ctx, check_settings=False)
+    if stats:
+        _stats(repo.index.stats())
+        return
     repo.full = full
     try:
         raw = read_regular(repo.root / "kq.yaml", Settings().check.max_file_bytes, follow=True)
@@ -122,3 +127,18 @@ def run(
                 f"in {bad} file{'s' if bad != 1 else ''}" if problems else "all valid"))
     if problems:
         raise typer.Exit(1)
+
+
+def _stats(found: dict[str, Any]) -> None:
+    from ..i18n import _, ngettext
+
+    def size(n: int) -> str:
+        return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+    rows = [(name, size(n)) for name, n in found["tables"].items()]
+    rows += [(_("free pages"), size(found["free"])), (_("the file"), size(found["pages"]))]
+    width = max(len(name) for name, _n in rows)
+    for name, shown in rows:
+        typer.echo(f"{name:<{width}}  {shown:>9}")
+    typer.echo(ngettext("{count} answer kept", "{count} answers kept", found["answers"]).format(
+        count=found["answers"]))

@@ -1,0 +1,61 @@
+"""The cache under .kq stays bounded: at most warm.KEEP_ANSWERS answers and KEEP_BYTES bytes of
+them, the pages freed go back to the disk, and `kq check --stats` says what takes the room."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from helpers import probe_kq
+
+DAY = ["--today", "2026-11-24"]
+
+
+def answers(root) -> list[int]:
+    db = sqlite3.connect(root / ".kq" / "index.sqlite")
+    try:
+        return [row[0] for row in db.execute("select length(out) from answers order by rowid")]
+    finally:
+        db.close()
+
+
+def ask(root, within: int, hook: str = ""):
+    for _ in range(2):  # the first run brings the index up to date, the second is kept
+        run = probe_kq(root, *DAY, "due", "--format", "json", "--within", str(within), hook=hook)
+        assert run.code == 0, run.stderr
+    return run
+
+
+def test_at_most_keep_answers_are_kept_the_newest(examples_copy):
+    hook = "import kqcli.store.warm as w; w.KEEP_ANSWERS = 2"
+    outs = [ask(examples_copy, w, hook).stdout for w in (1, 5, 9, 30)]
+    kept = answers(examples_copy)
+    assert len(kept) == 2
+    assert kept == [len(outs[2]), len(outs[3])]
+
+
+def test_answers_adding_up_to_more_than_keep_bytes_are_dropped_oldest_first(examples_copy):
+    small = ask(examples_copy, 1).stdout
+    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) * 2 + 10}"
+    for w in (2, 3, 4):
+        ask(examples_copy, 1 if w == 2 else w, hook)
+    assert sum(answers(examples_copy)) <= len(small) * 2 + 10
+
+
+def test_the_index_gives_freed_pages_back(examples_copy):
+    ask(examples_copy, 30)
+    db = sqlite3.connect(examples_copy / ".kq" / "index.sqlite")
+    try:
+        assert db.execute("pragma auto_vacuum").fetchone()[0] == 2  # incremental
+    finally:
+        db.close()
+
+
+def test_check_stats_prints_the_size_of_each_table(kq, examples_copy):
+    ask(examples_copy, 7)
+    result = kq("--repo", examples_copy, "--lang", "en", "check", "--stats")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    names = [line.split()[0] for line in lines[:-3]]
+    assert {"files", "agenda", "answers", "meta"} <= set(names)
+    assert lines[-1] == "1 answer kept"
+    assert lines[-3].startswith("free pages") and lines[-2].startswith("the file")

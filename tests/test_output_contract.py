@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kqcli.cli.labels import enum_label, set_lang, signed, urgency
+from kqcli.cli.i18n import set_flag as set_lang
+from kqcli.cli.labels import enum_label, signed, urgency
 from kqcli.core.messages import TEMPLATES, Message
 from kqcli.schema.enums import EventKind, Grade, ProductRole, ProductStage, Status, Tier
 

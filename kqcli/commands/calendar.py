@@ -62,14 +62,14 @@ def run(
     events = calendar_events(reminders, repo.today, days, LABELS, at,
                              zone=ZoneInfo(repo.settings.timezone),
                              travel=dt.timedelta(minutes=cfg.travel_minutes))
-    data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq", repo.today)
+    last = repo.today + dt.timedelta(days=days)
+    data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq", (repo.today, last))
     code = report_skipped(repo)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         _write(target, data)
-        last = repo.today + dt.timedelta(days=days)
         warn(f"kq: {len(events)} event{'' if len(events) == 1 else 's'} "
              f"({repo.today.isoformat()} to {last.isoformat()}) written to {target}")
     raise typer.Exit(code)
@@ -82,9 +82,9 @@ def _clock(text: str) -> dt.time:
         raise KqError(f"--alarm-at: {text!r} is not a time of day; write HH:MM") from None
 
 
-def to_ical(events: list[dict[str, Any]], name: str, today: dt.date) -> bytes:
+def to_ical(events: list[dict[str, Any]], name: str, window: tuple[dt.date, dt.date]) -> bytes:
     """RFC 5545 text: the library folds long lines, escapes text and writes durations, and
-    describes each time zone a timed event names (VTIMEZONE) over the days the file spans."""
+    describes each time zone a timed event names (VTIMEZONE) over the ``window`` of days."""
     import icalendar
 
     cal = icalendar.Calendar()
@@ -110,10 +110,9 @@ def to_ical(events: list[dict[str, Any]], name: str, today: dt.date) -> bytes:
         alarm.add("trigger", e["alarm"])
         event.add_component(alarm)
         cal.add_component(event)
-    last = max((e["end"] for e in events if not e["all_day"]), default=None)
-    if last is not None:  # a day either side: an alarm rings before its event
-        cal.add_missing_timezones(first_date=today - dt.timedelta(days=1),
-                                  last_date=last.date() + dt.timedelta(days=1))
+    # A day either side: an alarm rings before its event, a visit may end after midnight.
+    cal.add_missing_timezones(first_date=window[0] - dt.timedelta(days=1),
+                              last_date=window[1] + dt.timedelta(days=2))
     return cal.to_ical()
 
 

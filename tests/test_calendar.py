@@ -1,18 +1,22 @@
-"""kq calendar: the morning list as iCalendar events, parsed back with the icalendar library."""
+"""kq calendar: the morning list as iCalendar events, parsed back with the icalendar library
+and, where a phone's reader matters most (time zone, alarm, UID), with vobject as well."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import vobject
 
-from kqcli.core.calendar import calendar_events
+from kqcli.core.calendar import calendar_events, uid_key
 from kqcli.core.due import Reminder
 from kqcli.core.reasons import LABELS
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 CUSTOMERS = {
     "hx": """
@@ -63,7 +67,7 @@ def test_one_event_per_reminder_due_in_the_window_overdue_ones_on_today(kq, repo
     found = [(str(e["SUMMARY"]), e.decoded("DTSTART")) for e in export(kq, repo)]
     assert found == [
         ("福寿堂 拜访", dt.date(2026, 11, 24)),
-        ("华信大药房 固定拜访", dt.datetime(2026, 11, 24, 9, 30)),
+        ("华信大药房 固定拜访", dt.datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)),
         ("华信大药房 待办", dt.date(2026, 11, 27)),
         ("张强 费用报表", dt.date(2026, 12, 3)),
         ("李明 费用报表", dt.date(2026, 12, 3)),
@@ -73,11 +77,36 @@ def test_one_event_per_reminder_due_in_the_window_overdue_ones_on_today(kq, repo
     ]
 
 
-def test_route_event_starts_at_the_route_time_in_floating_local_time(kq, repo):
+def test_route_event_starts_at_the_route_time_in_shanghai_time(kq, repo):
     route = by_summary(export(kq, repo))["华信大药房 固定拜访"]
-    assert route.to_ical().decode().count("DTSTART:20261124T093000\r\n") == 1
-    assert route.decoded("DTEND") == dt.datetime(2026, 11, 24, 10, 30)
-    assert route.decoded("DTSTART").tzinfo is None
+    assert route.to_ical().decode().count("DTSTART;TZID=Asia/Shanghai:20261124T093000\r\n") == 1
+    assert route.decoded("DTEND") == dt.datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI)
+
+
+def test_the_time_zone_of_a_timed_event_is_described_in_a_vtimezone(kq, repo):
+    export(kq, repo)
+    cal = icalendar.Calendar.from_ical((repo.parent / "kq.ics").read_bytes())
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Asia/Shanghai"
+    assert [(str(c["TZNAME"]), c.decoded("TZOFFSETTO")) for c in zone.subcomponents] == [
+        ("CST", dt.timedelta(hours=8))]
+
+
+def test_kq_yaml_timezone_sets_the_zone_of_timed_events(kq, make_repo):
+    root = make_repo(CUSTOMERS, KQ_YAML + "timezone: Asia/Urumqi\n")
+    route = by_summary(export(kq, root))["华信大药房 固定拜访"]
+    assert route.decoded("DTSTART") == dt.datetime(2026, 11, 24, 9, 30,
+                                                   tzinfo=ZoneInfo("Asia/Urumqi"))
+    cal = icalendar.Calendar.from_ical((root.parent / "kq.ics").read_bytes())
+    assert [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Asia/Urumqi"]
+
+
+def test_an_unknown_timezone_in_kq_yaml_is_named_as_a_problem(kq, make_repo):
+    root = make_repo(CUSTOMERS, KQ_YAML + "timezone: Asia/Shangai\n")
+    result = kq("--repo", root, "--today", "2026-11-24", "calendar", "-o", "-")
+    assert result.exit_code == 1
+    assert ("kq.yaml:4:11: timezone: 'Asia/Shangai' is not a time zone; write an IANA name "
+            "such as Asia/Shanghai") in result.stderr
 
 
 def test_other_events_are_all_day(kq, repo):
@@ -99,7 +128,7 @@ def test_alarms_ring_when_the_lead_time_begins(kq, repo):
                 for e in export(kq, repo)}
     assert triggers == {
         "福寿堂 拜访": dt.timedelta(hours=9),               # overdue: 09:00 today
-        "华信大药房 固定拜访": dt.timedelta(0),             # lead 0: at the start
+        "华信大药房 固定拜访": -dt.timedelta(minutes=30),   # lead 0: time to get there
         "华信大药房 待办": dt.timedelta(days=-1, hours=9),  # lead 1: 09:00 the day before
         "张强 费用报表": dt.timedelta(days=-3, hours=9),
         "李明 费用报表": dt.timedelta(days=-3, hours=9),
@@ -115,6 +144,25 @@ def test_alarm_at_sets_the_hour_of_all_day_alarms(kq, repo):
     birthday = by_summary(export(kq, repo, "--alarm-at", "07:30"))["福寿堂 生日"]
     assert birthday.walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7, hours=7,
                                                                           minutes=30)
+
+
+def test_kq_yaml_alarm_time_sets_the_hour_of_all_day_alarms(kq, make_repo):
+    root = make_repo(CUSTOMERS, KQ_YAML + 'calendar: {alarm_time: "07:45"}\n')
+    birthday = by_summary(export(kq, root))["福寿堂 生日"]
+    assert birthday.walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7, hours=7,
+                                                                          minutes=45)
+
+
+def test_alarm_at_wins_over_kq_yaml_alarm_time(kq, make_repo):
+    root = make_repo(CUSTOMERS, KQ_YAML + 'calendar: {alarm_time: "07:45"}\n')
+    birthday = by_summary(export(kq, root, "--alarm-at", "08:00"))["福寿堂 生日"]
+    assert birthday.walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7, hours=8)
+
+
+def test_a_route_alarm_rings_travel_minutes_before_it(kq, make_repo):
+    root = make_repo(CUSTOMERS, KQ_YAML + "calendar: {travel_minutes: 45}\n")
+    route = by_summary(export(kq, root))["华信大药房 固定拜访"]
+    assert route.walk("VALARM")[0].to_ical().decode().count("TRIGGER:-PT45M\r\n") == 1
 
 
 def test_uids_are_the_same_in_two_runs(kq, repo):
@@ -207,6 +255,93 @@ def test_an_invalid_customer_file_is_skipped_named_and_exits_1(kq, make_repo):
     assert len(events(out)) == 8
 
 
+# --- reminders listed every day keep their UID --------------------------------------------------
+
+# A key terminal whose collections fell three months running (a risk due today, every day) and
+# which never had a deep visit (蹲点 due today, every day).
+SLIPPING = {"cc": """
+    name: 春城大药房
+    kind: terminal
+    status: active
+    tier: key
+    owner: 李明
+    visits:
+      - {date: 2026-11-23, kind: visit}
+    months:
+      2026-08: {collections: 130000, reported: 2026-09-05}
+      2026-09: {collections: 120000, reported: 2026-10-05}
+      2026-10: {collections: 100000, reported: 2026-11-05}
+"""}
+
+
+def uids(found: list[icalendar.Event]) -> dict[str, str]:
+    return {str(e["SUMMARY"]): str(e["UID"]) for e in found}
+
+
+@pytest.mark.parametrize("summary", ["春城大药房 风险", "春城大药房 蹲点"])
+def test_a_reminder_due_every_day_keeps_its_uid_from_one_day_to_the_next(kq, make_repo, summary):
+    root = make_repo(SLIPPING, KQ_YAML)
+    monday = uids(export(kq, root, today="2026-11-24", name="a.ics"))
+    tuesday = uids(export(kq, root, today="2026-11-25", name="b.ics"))
+    assert monday[summary] == tuesday[summary]
+
+
+def test_a_reminder_due_every_day_moves_to_the_next_day_with_a_higher_sequence(kq, make_repo):
+    root = make_repo(SLIPPING, KQ_YAML)
+    before = by_summary(export(kq, root, today="2026-11-24", name="a.ics"))["春城大药房 风险"]
+    after = by_summary(export(kq, root, today="2026-11-25", name="b.ics"))["春城大药房 风险"]
+    assert (before.decoded("DTSTART"), after.decoded("DTSTART")) == (dt.date(2026, 11, 24),
+                                                                     dt.date(2026, 11, 25))
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+
+
+def test_a_new_risk_is_a_new_event(kq, make_repo):
+    root = make_repo(SLIPPING, KQ_YAML)
+    first = uids(export(kq, root, name="a.ics"))["春城大药房 风险"]
+    worse = SLIPPING["cc"].replace("100000, reported", "90000, reported")
+    root = make_repo({"cc": worse}, KQ_YAML)
+    assert uids(export(kq, root, name="b.ics"))["春城大药房 风险"] != first
+
+
+# --- read by a second parser (vobject) -----------------------------------------------------------
+
+def vevents(path: Path, transform: bool = True) -> dict[str, vobject.base.Component]:
+    """The events by summary; ``transform`` turns values into Python's (a time in the zone
+    the file's VTIMEZONE describes), without it they keep their parameters (TZID)."""
+    cal = vobject.readOne(path.read_text(encoding="utf-8"), transform=transform)
+    return {e.summary.value: e for e in cal.vevent_list}
+
+
+def test_vobject_reads_the_route_event_at_its_time_in_shanghai(kq, repo):
+    export(kq, repo)
+    raw = vevents(repo.parent / "kq.ics", transform=False)["华信大药房 固定拜访"]
+    assert raw.dtstart.params["TZID"] == ["Asia/Shanghai"]
+    start = vevents(repo.parent / "kq.ics")["华信大药房 固定拜访"].dtstart.value
+    assert (start.replace(tzinfo=None), start.utcoffset()) == (dt.datetime(2026, 11, 24, 9, 30),
+                                                               dt.timedelta(hours=8))
+
+
+def test_vobject_finds_the_vtimezone(kq, repo):
+    export(kq, repo)
+    cal = vobject.readOne((repo.parent / "kq.ics").read_text(encoding="utf-8"))
+    assert [z.tzid.value for z in cal.vtimezone_list] == ["Asia/Shanghai"]
+
+
+def test_vobject_reads_the_route_alarm_thirty_minutes_before(kq, repo):
+    export(kq, repo)
+    route = vevents(repo.parent / "kq.ics")["华信大药房 固定拜访"]
+    assert route.valarm.trigger.value == -dt.timedelta(minutes=30)
+
+
+def test_vobject_reads_the_same_uid_on_two_days(kq, make_repo):
+    root = make_repo(SLIPPING, KQ_YAML)
+    export(kq, root, today="2026-11-24", name="a.ics")
+    export(kq, root, today="2026-11-25", name="b.ics")
+    monday, tuesday = vevents(root.parent / "a.ics"), vevents(root.parent / "b.ics")
+    for summary in ("春城大药房 风险", "春城大药房 蹲点"):
+        assert monday[summary].uid.value == tuesday[summary].uid.value
+
+
 # --- the core -----------------------------------------------------------------------------------
 
 def reminder(reason: str = "next_action", due: dt.date = TODAY, lead: int = 0,
@@ -255,3 +390,19 @@ def test_a_reminder_without_customer_is_told_apart_by_its_name():
 def test_reminders_due_after_the_window_are_left_out():
     rows = [reminder(due=TODAY + dt.timedelta(days=5)), reminder(due=TODAY + dt.timedelta(days=6))]
     assert [e["due"] for e in calendar_events(rows, TODAY, 5, LABELS)] == [TODAY + dt.timedelta(5)]
+
+
+def test_a_route_shown_ahead_rings_on_its_first_day_travel_minutes_before_its_time():
+    ahead = reminder("route", TODAY + dt.timedelta(days=2), lead=2, time="09:30")
+    event = calendar_events([ahead], TODAY, 60, LABELS, zone=SHANGHAI,
+                            travel=dt.timedelta(minutes=30))[0]
+    assert (event["start"], event["alarm"]) == (
+        dt.datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), -dt.timedelta(days=2, minutes=30))
+
+
+def test_uid_of_a_reminder_with_an_occasion_does_not_depend_on_its_due():
+    today = reminder("risk", TODAY)
+    today.occasion = "collections:3f2a9c01"
+    tomorrow = reminder("risk", TODAY + dt.timedelta(days=1))
+    tomorrow.occasion = "collections:3f2a9c01"
+    assert uid_key(today) == uid_key(tomorrow) == "c1|risk|@collections:3f2a9c01"

@@ -7,7 +7,10 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
+import zlib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -122,9 +125,11 @@ def test_page_shows_each_reps_average_and_change(report):
 def test_page_lists_the_risk_and_the_months_of_the_customer(report):
     html = report.read_text(encoding="utf-8")
     assert "<li>回款连续 3 个月下滑: 120,000 → 110,000 → 100,000</li>" in html
-    assert "<tr><td>回款</td>" + "<td class=n>—</td>" * 8 + \
-        "<td class=n>130,000</td><td class=n>120,000</td><td class=n>110,000</td>" \
-        "<td class=n>100,000</td></tr>" in html
+    months = ["25-11", "25-12", *(f"26-{m:02d}" for m in range(1, 11))]
+    values = ["—"] * 8 + ["130,000", "120,000", "110,000", "100,000"]
+    assert "<tr><td>回款</td>" + "".join(f'<td class=n data-label="{m}">{v}</td>'
+                                        for m, v in zip(months, values, strict=True)) + \
+        "</tr>" in html
 
 
 def test_without_output_the_page_goes_to_stdout(kq, make_repo):
@@ -132,6 +137,29 @@ def test_without_output_the_page_goes_to_stdout(kq, make_repo):
     result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-10")
     assert result.stdout.startswith('<!doctype html><html lang="zh-CN">')
     assert result.stdout.endswith("</body></html>\n")
+
+
+def test_page_names_the_cjk_fonts_of_windows_macos_and_linux_then_sans_serif(report):
+    html = report.read_text(encoding="utf-8")
+    assert ("body{font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',"
+            "'WenQuanYi Micro Hei',sans-serif;") in html
+
+
+def test_page_has_a_viewport_for_phones(report):
+    head = report.read_text(encoding="utf-8").split("</head>")[0]
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in head
+
+
+def test_charts_shrink_with_the_screen(report):
+    html = report.read_text(encoding="utf-8")
+    assert "figure svg{max-width:100%;height:auto}" in html
+    assert html.count("<svg") == html.count(' viewBox="0 0 ') == 4
+
+
+def test_each_table_cell_names_its_column_for_a_narrow_screen(report):
+    html = report.read_text(encoding="utf-8")
+    assert ('<td class=n data-label="26-10">100,000</td>' in html
+            and "td[data-label]:not(:first-child)::before{content:attr(data-label)" in html)
 
 
 def test_a_bad_month_is_a_usage_error(kq, make_repo):
@@ -146,7 +174,8 @@ def test_a_bad_month_is_a_usage_error(kq, make_repo):
 def test_hbars_draws_a_bar_per_known_value_and_says_unknown():
     assert hbars([("拜访", 5, 10), ("首荐", None, 10)], "卡", width=300, label_width=100) == (
         '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="44" viewBox="0 0 300 44" '
-        'role="img" aria-label="卡" style="font-family:sans-serif;font-size:12px">'
+        'role="img" aria-label="卡" style="font-family:\'Microsoft YaHei\',\'PingFang SC\','
+        "'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;font-size:12px\">"
         '<text x="94" y="16" text-anchor="end">拜访</text>'
         '<rect x="100" y="5" width="75" height="14" fill="#3b7dd8" class="bar" data-value="5">'
         "<title>拜访: 5 / 10</title></rect>"
@@ -231,3 +260,144 @@ def test_the_report_shows_tiers_in_chinese(kq):
     html = kq("--repo", examples, "--today", "2026-11-24", "report", "--month", "2026-10").stdout
     section = html[html.index("<h2>建议分层"):html.index("<h2>客情费统计")]
     assert "重点" in section and ">secondary<" not in section and ">key<" not in section
+
+
+# On any screen ------------------------------------------------------------------------------
+
+def examples_report(kq, tmp_path: Path) -> Path:
+    """The month report of examples/: every section, long names, the widest tables."""
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "examples.html"
+    result = kq("--repo", examples, "--today", "2026-11-24", "report", "--month", "2026-10",
+                "--output", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+# Chromium's window is never narrower than 500 px, even headless: the page is laid out in an
+# iframe of the screen's width instead, whose document is measured once loaded.
+FRAME = """<!doctype html><html><head><meta charset="utf-8">
+<style>body{margin:0}iframe{border:0;display:block}</style></head><body>
+<iframe id="screen" width="%(width)d" height="800"></iframe>
+<script>
+var frame = document.getElementById("screen");
+frame.addEventListener("load", function () {
+  var page = frame.contentDocument.documentElement;
+  var wider = Array.from(frame.contentDocument.querySelectorAll("body *")).filter(function (n) {
+    return n.getBoundingClientRect().right > page.clientWidth + 0.5; });
+  document.body.setAttribute("data-screen", JSON.stringify({
+    viewport: frame.contentWindow.innerWidth, clientWidth: page.clientWidth,
+    scrollWidth: page.scrollWidth,
+    wider: wider.slice(0, 5).map(function (n) { return n.tagName + " " + n.textContent.slice(0, 30); })
+  }));
+});
+frame.srcdoc = %(page)s;
+</script></body></html>"""
+
+
+def laid_out(browser: str, page: Path, width: int, profile: Path) -> dict:
+    framed = page.with_name(f"framed-{width}.html")
+    framed.write_text(FRAME % {"width": width, "page": json.dumps(page.read_text(encoding="utf-8"))},
+                      encoding="utf-8")
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         f"--user-data-dir={profile}", f"--window-size={width + 100},900",
+         "--virtual-time-budget=5000", "--dump-dom", framed.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'data-screen="([^"]*)"', result.stdout)
+    assert found, result.stdout[-2000:]
+    return json.loads(unescape(found.group(1)))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_is_no_wider_than_the_screen(kq, browser, tmp_path, width):
+    screen = laid_out(browser, examples_report(kq, tmp_path), width, tmp_path / "profile")
+    assert screen["viewport"] == width
+    assert (screen["scrollWidth"], screen["wider"]) == (screen["clientWidth"], [])
+
+
+def cjk_fonts() -> None:
+    """Skip (fail in CI, whose .ci/run installs them) unless Noto Sans CJK SC is installed."""
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                            check=False).stdout if shutil.which("fc-list") else ""
+    if "Noto Sans CJK SC" not in listed:
+        if os.environ.get("CI"):
+            pytest.fail("CI: Noto Sans CJK SC is not installed; .ci/run installs fonts-noto-cjk")
+        pytest.skip("Noto Sans CJK SC is not installed (apt-get install fonts-noto-cjk)")
+
+
+def without_cjk_fonts(folder: Path) -> dict[str, str]:
+    """The environment of a browser that sees every font but those that draw Chinese."""
+    files = sorted({line.split(":")[0] for line in subprocess.run(
+        ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=True,
+    ).stdout.splitlines()})
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                    '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    "<selectfont><rejectfont>" + "".join(f"<glob>{f}</glob>" for f in files)
+                    + f"</rejectfont></selectfont><cachedir>{folder / 'cache'}</cachedir>"
+                    "</fontconfig>\n", encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def pixels(png: bytes) -> list[bytes]:
+    """The rows of an 8-bit RGB or RGBA PNG (Chromium's screenshots), its filters undone."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, data = 8, b""
+    while at < len(png):
+        size, kind = struct.unpack(">I4s", png[at:at + 8])
+        chunk = png[at + 8:at + 8 + size]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", chunk[:10])
+            assert (depth, color) in ((8, 2), (8, 6))
+            step = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            data += chunk
+        at += 12 + size
+    raw, stride = zlib.decompress(data), width * step
+    rows, above = [], bytearray(stride)
+    for y in range(height):
+        kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a, b = (row[i - step] if i >= step else 0), above[i]
+            c = above[i - step] if i >= step else 0
+            p = a + b - c
+            guess = (0, a, b, (a + b) // 2,
+                     a if abs(p - a) <= abs(p - b) and abs(p - a) <= abs(p - c)
+                     else b if abs(p - b) <= abs(p - c) else c)[kind]
+            row[i] = (row[i] + guess) & 255
+        rows.append(bytes(row))
+        above = row
+    return rows
+
+
+def heading(browser: str, report: Path, text: str, folder: Path, style: str = "",
+            env: dict[str, str] | None = None) -> list[bytes]:
+    """The pixels of ``<h1>text</h1>`` under the report's own style (and ``style``)."""
+    html = report.read_text(encoding="utf-8")
+    page = folder / "heading.html"
+    page.write_text(html[:html.index("</head>")] + f"<style>{style}</style></head><body>"
+                    f"<h1>{text}</h1></body></html>", encoding="utf-8")
+    shot = folder / "heading.png"
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--hide-scrollbars", f"--user-data-dir={folder / 'profile'}", "--window-size=600,160",
+         "--virtual-time-budget=3000", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return pixels(shot.read_bytes())
+
+
+def test_a_chinese_heading_is_drawn_in_chinese_not_as_boxes(report, browser, tmp_path):
+    """Without a font that has Chinese, each character is the same box: two headings look
+    alike. With the page's fonts the heading must differ from those boxes."""
+    cjk_fonts()
+    env = without_cjk_fonts(tmp_path)
+    boxes = heading(browser, report, "客情月报 2026-10", tmp_path, env=env)
+    assert heading(browser, report, "风险客户 2026-10", tmp_path, env=env) == boxes
+    drawn = heading(browser, report, "客情月报 2026-10", tmp_path)
+    assert drawn != boxes
+    assert heading(browser, report, "风险客户 2026-10", tmp_path) != drawn
+

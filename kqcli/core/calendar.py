@@ -7,15 +7,18 @@ duplicating them:
 
 - one event per reminder due in ``[today, today + days]``; an overdue one goes on today, since
   today is when it must be done;
-- all-day, except a ``route`` reminder with a time, which starts at that time (floating local
-  time: the customer file's time has no zone, kq has no time-zone setting and takes "today" from
-  the local clock, so 09:30 stays 09:30 on whatever phone carries the calendar);
-- the UID hashes customer + reason + original due date, so the same reminder keeps its UID from
-  one export to the next (an overdue one too, while it moves day by day);
-- ``sequence`` counts the days an overdue event has been moved to today, and ``stamp`` is today,
+- all-day, except a ``route`` reminder with a time, which starts at that time in ``zone``
+  (kq.yaml ``timezone``, Asia/Shanghai by default): a phone set to another zone, or a rep
+  travelling, still sees the visit at the hour the customer expects;
+- the UID hashes customer + reason + occasion: the original due date, so an overdue reminder
+  keeps its UID while it moves day by day; or, for a reminder whose due date is today whatever
+  day it is (a risk, a deep visit never made), its ``occasion``, the same until it is closed;
+- ``sequence`` counts the days an overdue event has been moved to today (for one keyed by its
+  occasion, the days since :data:`SEQUENCE_EPOCH`: it moves every day), and ``stamp`` is today,
   so an importer that compares SEQUENCE then DTSTAMP (RFC 5546) takes the newer file;
 - the alarm fires on the day the reminder starts to show (its lead time), never before today:
-  at ``alarm_at`` o'clock for an all-day event, at the lead time before the start for a timed one;
+  at ``alarm_at`` o'clock for an all-day event, ``travel`` before the start for a timed one
+  (time to get there);
 - an event dated by days off estimated for a year the official calendar does not cover yet says
   so in its description.
 """
@@ -34,16 +37,20 @@ VISIT_LENGTH = dt.timedelta(hours=1)  # how long a route visit blocks the calend
 UID_DOMAIN = "kq"
 ESTIMATED = "日期按估算的节假日 (官方日历尚未发布该年)"
 """Said in an event whose day rests on days off estimated from the statutory rules."""
+SEQUENCE_EPOCH = dt.date(2020, 1, 1)
+"""An event keyed by its occasion moves every day: its SEQUENCE is the days since then."""
 
 
 def uid_key(reminder: Reminder) -> str:
-    """What identifies a reminder across exports: whose, why, and the day it was due.
+    """What identifies a reminder across exports: whose, why, and which occasion — the day it
+    was due, or the ``occasion`` of one due whatever day it is.
 
     A reminder without a customer (an expense statement, a repository-wide festival) is named by
     its ``name`` (the rep or the festival) instead.
     """
     who = reminder.customer if reminder.customer is not None else f"~{reminder.name}"
-    return f"{who}|{reminder.reason}|{reminder.due.isoformat()}"
+    occasion = f"@{reminder.occasion}" if reminder.occasion else reminder.due.isoformat()
+    return f"{who}|{reminder.reason}|{occasion}"
 
 
 def event_uid(key: str) -> str:
@@ -62,12 +69,14 @@ def _start_time(reminder: Reminder) -> dt.time | None:
 
 def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
                     labels: Mapping[str, str], alarm_at: dt.time = dt.time(9, 0),
+                    zone: dt.tzinfo | None = None, travel: dt.timedelta = dt.timedelta(0),
                     ) -> list[dict[str, Any]]:
     """The events for the reminders due by ``today + days``, in the order of their start.
 
-    Each event: ``uid, summary, description, start`` (a date when ``all_day``, else a naive
-    datetime), ``end`` (exclusive), ``all_day, alarm`` (the trigger, relative to the start),
-    ``sequence, stamp`` (UTC), and ``customer, reason, due, estimated`` for the curious.
+    Each event: ``uid, summary, description, start`` (a date when ``all_day``, else a datetime
+    in ``zone``; naive, floating, without one), ``end`` (exclusive), ``all_day, alarm`` (the
+    trigger, relative to the start), ``sequence, stamp`` (UTC), and ``customer, reason, due,
+    estimated`` for the curious.
     """
     last = today + dt.timedelta(days=days)
     chosen = [r for r in reminders if r.due <= last]
@@ -91,13 +100,14 @@ def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
             end: dt.date | dt.datetime = day + dt.timedelta(days=1)
             alarm = dt.timedelta(days=-lead, hours=alarm_at.hour, minutes=alarm_at.minute)
         else:
-            start = dt.datetime.combine(day, at)
+            start = dt.datetime.combine(day, at, tzinfo=zone)
             end = start + VISIT_LENGTH
-            alarm = dt.timedelta(days=-lead)
+            alarm = -dt.timedelta(days=lead) - travel
         events.append({
             "uid": event_uid(key), "summary": f"{r.name} {labels.get(r.reason, r.reason)}",
             "description": description, "start": start, "end": end, "all_day": at is None,
-            "alarm": alarm, "sequence": max(0, overdue),
+            "alarm": alarm,
+            "sequence": (today - SEQUENCE_EPOCH).days if r.occasion else max(0, overdue),
             "stamp": dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC),
             "customer": r.customer, "reason": r.reason, "due": r.due, "estimated": r.estimated,
         })

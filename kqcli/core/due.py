@@ -50,6 +50,10 @@ class Reminder:
     time: str | None = None
     misfortune: bool = False
     estimated: bool = False  # a date came from the statutory rules, not the official calendar
+    occasion: str | None = None
+    """Which obligation this is when its ``due`` moves with today (a risk's fingerprint, a
+    visit never made): the same one from day to day until it is closed. None: ``due`` says it.
+    Read by kq calendar for the event's UID; not in the JSON, nor in the agenda."""
     urgency: float = 0.0
     terms: list[tuple[str, float]] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list, compare=False)  # --explain: greetings
@@ -349,7 +353,7 @@ class CustomerRules:
             return
         shows, due_after = cadence_of(self.s, self.cfg)
         if last is None:
-            self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访")
+            self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访", occasion="never")
             return
         first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
         shows_from = min(first, end - dt.timedelta(days=self.cfg.leads.visit))
@@ -417,7 +421,8 @@ class CustomerRules:
         shows, due_after = self.cfg.due.deep_visit_days
         last = _d(self.f.get("last_deep_visit"))
         if last is None:
-            self.add("deep_visit", self.today, 0, "重点终端从未蹲点, 安排蹲点现场解决问题")
+            self.add("deep_visit", self.today, 0, "重点终端从未蹲点, 安排蹲点现场解决问题",
+                     occasion="never")
             return
         first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
         if not self.could_list(first, first):
@@ -453,12 +458,14 @@ class CustomerRules:
                 and self.s.get("kind") not in self.cfg.due.care_call_kinds):
             return
         last = _d(self.f.get("last_care_call"))
-        base = last or _d(self.f.get("first_interaction")) or self.today
+        first = _d(self.f.get("first_interaction"))
+        base = last or first or self.today
         interval = care_call_interval(self.s["id"], last, cfg.min_days,
                                       max(cfg.max_days, cfg.min_days))
         since = f"上次 {last.isoformat()}" if last else "从未打过"
         self.add("care_call", base + dt.timedelta(days=interval), cfg.lead,
-                 f"情感电话, 不谈生意 ({since})")
+                 f"情感电话, 不谈生意 ({since})",
+                 occasion="never" if last is None and first is None else None)  # moves daily
 
     def follow_up(self) -> None:
         state, cfg = self.f.get("follow_up"), self.cfg.follow_up
@@ -696,7 +703,7 @@ class CustomerRules:
             self.add("orphan", left[owner], 0, f"业代 {owner} 已于 {left[owner].isoformat()} 离职, "
                                                "需重新分配并回访")
         elif not owner and self.s.get("status") == "active":
-            self.add("orphan", self.today, 0, "没有负责业代, 需分配")
+            self.add("orphan", self.today, 0, "没有负责业代, 需分配", occasion="unassigned")
 
     def risk(self) -> None:
         if self.s.get("status") != "active":
@@ -752,7 +759,7 @@ class CustomerRules:
                      for a in self.f.get("acks", ()))
         self.risks.append((mark, message, hidden))
         if not hidden:
-            self.add("risk", due, 0, message)
+            self.add("risk", due, 0, message, occasion=mark)
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.

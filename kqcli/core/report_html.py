@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 Rows = list[tuple[dict[str, Any], dict[str, Any]]]
 NOBODY = "(无业代)"
+NARROW = "52em"
+"""Below this width tables are laid out row by row: the 12-month table needs about this much."""
 
 
 def _items(settings: Settings) -> dict[str, tuple[str, int]]:
@@ -80,14 +82,27 @@ def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
     }
 
 
-STYLE = """
-body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#222;line-height:1.4}
-h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.2em .6em}
-th{background:#f4f4f4;text-align:left}td.n{text-align:right}
-section.rep,section.customer{margin:1em 0;padding:.5em 1em;border:1px solid #eee}
-.up{color:#2a7d2a}.down{color:#d62728}.muted{color:#999}figure{margin:.5em 0}
+STYLE = f"""
+body{{font-family:{svg.FONT_FAMILY};margin:2em auto;padding:0 1em;max-width:60em;color:#222;
+line-height:1.4;overflow-wrap:anywhere}}
+h1{{font-size:1.5em}}h2{{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}}
+table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ddd;padding:.2em .6em}}
+th{{background:#f4f4f4;text-align:left}}td.n{{text-align:right;white-space:nowrap}}
+section.rep,section.customer{{margin:1em 0;padding:.5em 1em;border:1px solid #eee}}
+.up{{color:#2a7d2a}}.down{{color:#d62728}}.muted{{color:#999}}figure{{margin:.5em 0}}
+figure svg{{max-width:100%;height:auto}}
+@media (max-width:{NARROW}){{
+body{{margin:1em auto;padding:0 .5em}}section.rep,section.customer{{padding:.5em}}
+table,tbody,td{{display:block}}thead{{display:none}}
+tr{{display:flex;flex-wrap:wrap;border:1px solid #ddd;margin:.4em 0;padding:.2em 0}}
+td{{border:0;padding:.1em .5em}}td.n{{text-align:left}}
+td:first-child{{flex-basis:100%;font-weight:bold}}
+td[data-label]:not(:first-child)::before{{content:attr(data-label) " ";color:#999}}
+}}
 """
+"""The page's style: a sans-serif that draws Chinese on Windows, macOS and Linux; charts that
+shrink with the screen; on a narrow one (a phone), each table row a block of its cells, each
+cell with its column's name, so that no table is wider than the screen."""
 
 
 def _e(value: Any) -> str:
@@ -104,10 +119,13 @@ def _change(value: float) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    """Each cell carries its column's name (``data-label``), which a narrow screen shows."""
     numeric = numeric or set()
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{cell}</td>'
-                                    for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    labels = [f' data-label="{_e(h)}"' if h else "" for h in headers]
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}{labels[i]}>{cell}'
+                                    "</td>" for i, cell in enumerate(row)) + "</tr>"
+                   for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -120,6 +138,7 @@ def page(report: dict[str, Any]) -> str:
     """The whole HTML page, every chart an inline ``<svg>``."""
     month = report["month"]
     out = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+           '<meta name="viewport" content="width=device-width, initial-scale=1">'
            f"<title>客情月报 {_e(month)}</title><style>{STYLE}</style></head><body>",
            f"<h1>客情月报 {_e(month)}</h1>",
            f'<p class="muted">kq report, {_e(report["today"])}: 每位业代的客情考核, 逾期提醒, '

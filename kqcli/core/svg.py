@@ -12,7 +12,10 @@ from typing import Any
 
 from .amounts import amount
 
-FONT = "font-family:sans-serif;font-size:12px"
+FONT_FAMILY = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
+"""Chinese on any screen: the CJK fonts of Windows, macOS and Linux (Debian: fonts-noto-cjk,
+fonts-wqy-microhei), before a sans-serif that may have no Chinese at all."""
+FONT = f"font-family:{FONT_FAMILY};font-size:12px"
 BAR = "#3b7dd8"
 RISK = "#d62728"
 MUTED = "#999"

@@ -11,7 +11,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .enums import InteractionKind
-from .types import Day, DayPair, check_most, check_pair
+from .types import Clock, Day, DayPair, check_most, check_pair
 
 FESTIVAL_KEYS = ("new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
                  "mid_autumn", "national_day", "double_ninth", "winter_solstice")
@@ -413,6 +413,15 @@ class Pool(Section):
         return check_most(days)
 
 
+class Calendar(Section):
+    """kq calendar: when the phone's alarms ring."""
+
+    travel_minutes: int = Field(30, ge=0, le=24 * 60, description="a route visit's alarm rings "
+                                "this many minutes before it: time to get there")
+    alarm_time: Clock = Field("09:00", description="an all-day event's alarm rings at this time "
+                              "on the day its lead time begins (kq calendar --alarm-at wins)")
+
+
 class Git(Section):
     autocommit: bool = Field(True, description="commit every write kq makes")
 
@@ -441,8 +450,24 @@ class Settings(Section):
     alerts: list[Alert] = Field([], description="area alerts: a daily call while each lasts "
                                                  "(kq alert)")
     pool: Pool | None = Field(None, description="the customer pool (公海); absent: no pool")
+    calendar: Calendar = Calendar()
+    timezone: str = Field("Asia/Shanghai", description="time zone of the timed events kq "
+                          "calendar writes (an IANA name, e.g. Asia/Urumqi)")
     git: Git = Git()
     check: Check = Check()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        """A zone the time-zone database knows, so a typo stops here and not on the phone."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
+            raise ValueError(f"{name!r} is not a time zone; write an IANA name such as "
+                             "Asia/Shanghai") from None
+        return name
 
     def departed(self) -> dict[str, dt.date]:
         """Reps who left, and when: their customers are orphans."""

@@ -83,6 +83,10 @@ def settings_yaml() -> str:
         if name in ("reps", "alerts", "pool"):
             continue
         section = getattr(defaults, name)
+        if not isinstance(section, BaseModel):  # a setting of its own (timezone)
+            note = Settings.model_fields[name].description
+            out.append((f"# {note}\n" if note else "") + f"{name}: {_flow(section)}\n")
+            continue
         doc = (type(section).__doc__ or "").strip().splitlines()
         out.append("\n".join([*(f"# {line.strip()}" for line in doc if line.strip()),
                               f"{name}:", *_block(section, "  ")]) + "\n")

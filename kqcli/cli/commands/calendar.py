@@ -25,25 +25,33 @@ def run(
         min=0, max=3660,
         help="Reminders due from today to this many days ahead (overdue ones go on today).")
     ] = 60,
-    alarm_at: Annotated[str, typer.Option(
-        metavar="HH:MM", help="Time of day an all-day event's alarm rings.")] = "09:00",
+    alarm_at: Annotated[str | None, typer.Option(
+        metavar="HH:MM", help="Time of day an all-day event's alarm rings "
+        "(default: kq.yaml calendar.alarm_time, 09:00).")] = None,
 ) -> None:
     """The reminders due in the next days as calendar events, with alarms and stable UIDs.
 
-    Subscribe to the file where it syncs, or import it again: each event keeps its UID.
+    Subscribe to the file where it syncs, or import it again: each event keeps its UID. A route
+    visit is timed in kq.yaml's timezone (Asia/Shanghai) and rings calendar.travel_minutes (30)
+    before it; all-day events ring at calendar.alarm_time on the day they start to show.
 
     Example: kq --repo examples --today 2026-11-24 calendar --owner 李明 --days 30 -o 李明.ics
     """
+    from zoneinfo import ZoneInfo
+
     from ...core.calendar import calendar_events
     from ...core.reasons import LABELS
     from ..render import warn
     from .due import check_owner, full_list, warn_estimated
 
-    at = _clock(alarm_at)
+    at = _clock(alarm_at) if alarm_at is not None else None
     target = None if output == "-" else Path(output)
     if target is not None and not target.parent.is_dir():
         raise KqError(f"--output: folder {str(target.parent)!r} does not exist")
     repo = open_repo(ctx)
+    cfg = repo.settings.calendar
+    if at is None:
+        at = dt.time.fromisoformat(cfg.alarm_time)
     reminders, covered, owners = full_list(repo, days)
     if owner:
         check_owner(owner, owners, repo.settings)
@@ -51,15 +59,17 @@ def run(
         warn_estimated(reminders)
     if owner:
         reminders = [r for r in reminders if r.owner == owner]
-    events = calendar_events(reminders, repo.today, days, LABELS, at)
-    data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq")
+    events = calendar_events(reminders, repo.today, days, LABELS, at,
+                             zone=ZoneInfo(repo.settings.timezone),
+                             travel=dt.timedelta(minutes=cfg.travel_minutes))
+    last = repo.today + dt.timedelta(days=days)
+    data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq", (repo.today, last))
     code = report_skipped(repo)
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         _write(target, data)
-        last = repo.today + dt.timedelta(days=days)
         warn(f"kq: {len(events)} event{'' if len(events) == 1 else 's'} "
              f"({repo.today.isoformat()} to {last.isoformat()}) written to {target}")
     raise typer.Exit(code)
@@ -72,8 +82,9 @@ def _clock(text: str) -> dt.time:
         raise KqError(f"--alarm-at: {text!r} is not a time of day; write HH:MM") from None
 
 
-def to_ical(events: list[dict[str, Any]], name: str) -> bytes:
-    """RFC 5545 text: the library folds long lines, escapes text and writes durations."""
+def to_ical(events: list[dict[str, Any]], name: str, window: tuple[dt.date, dt.date]) -> bytes:
+    """RFC 5545 text: the library folds long lines, escapes text and writes durations, and
+    describes each time zone a timed event names (VTIMEZONE) over the ``window`` of days."""
     import icalendar
 
     cal = icalendar.Calendar()
@@ -99,6 +110,9 @@ def to_ical(events: list[dict[str, Any]], name: str) -> bytes:
         alarm.add("trigger", e["alarm"])
         event.add_component(alarm)
         cal.add_component(event)
+    # A day either side: an alarm rings before its event, a visit may end after midnight.
+    cal.add_missing_timezones(first_date=window[0] - dt.timedelta(days=1),
+                              last_date=window[1] + dt.timedelta(days=2))
     return cal.to_ical()
 
 

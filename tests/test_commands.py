@@ -434,6 +434,14 @@ def test_show_table_is_a_card_with_name_and_id(make_repo, kq):
     assert "推新品陈列" in result.stdout
 
 
+def test_show_card_has_the_stores_own_phone(make_repo, kq):
+    root = make_repo({"hx": 'name: 华信大药房\nphone: "0871-65123456"\n'})
+    result = kq("--repo", root, "--today", "2026-11-24", "show", "hx")
+    assert result.exit_code == 0, result.stderr
+    assert "电话 phone" in result.stdout
+    assert "0871-65123456" in result.stdout
+
+
 def test_route_on_a_day_kq_cannot_compute_with_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": "name: 华信\nroute: {weekday: tue}\n"})
     result = kq("--repo", root, "route", "9999-12-31")

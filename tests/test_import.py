@@ -282,12 +282,54 @@ def test_a_name_twice_in_the_sheet_is_imported_once(make_repo, kq, tmp_path):
                                    "is imported"]
 
 
-def test_a_phone_without_a_contact_name_is_a_problem(make_repo, kq, tmp_path):
-    sheet = _xlsx(tmp_path / "c.xlsx", [["客户名称", "电话"], ["健民药房", "13987160235"]],
-                  title=None)
-    rows = _json(kq("--repo", make_repo({}), "import", "customers", sheet, "--format", "json"))
-    assert rows[0]["problems"] == [f"{sheet}:2:联系人: a phone, WeChat or birthday needs the "
-                                   "contact's name"]
+def _store_phone(tmp_path: Path, phone: object = "0871-65123456") -> Path:
+    return _xlsx(tmp_path / "c.xlsx", [["客户名称", "电话"], ["健民药房", phone]], title=None)
+
+
+def test_a_phone_without_a_contact_name_is_the_new_customers_own_phone(make_repo, kq, tmp_path):
+    sheet = _store_phone(tmp_path)
+    rows = _json(kq("--repo", make_repo({}), "--today", "2026-11-24", "import", "customers",
+                    sheet, "--format", "json"))
+    assert [(r["action"], r["fields"], r["problems"]) for r in rows] == [
+        ("create", ["name", "phone"], [])]
+
+
+@needs_git
+def test_a_store_phone_is_written_as_the_customers_phone_in_quotes(git_repo, kq, tmp_path):
+    root = git_repo({})
+    result = kq("--repo", root, "--today", "2026-11-24", "import", "customers",
+                _store_phone(tmp_path, 13987160235), "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "customers" / "jmyf.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../.kq/schema.json\n"
+        "name: 健民药房\n"
+        'phone: "13987160235"\n')
+    assert kq("--repo", root, "--today", "2026-11-24", "check").exit_code == 0
+
+
+def test_a_store_phone_updates_the_phone_of_a_customer_already_there(make_repo, kq, tmp_path):
+    root = make_repo({"jmyf": "name: 健民药房\nphone: \"0871-11111111\"\n"})
+    result = kq("--repo", root, "--today", "2026-11-24", "import", "customers",
+                _store_phone(tmp_path), "--apply", "--format", "json")
+    assert [(r["action"], r["fields"]) for r in _json(result)] == [("update", ["phone"])]
+    assert (root / "customers" / "jmyf.yaml").read_text(encoding="utf-8") == (
+        "name: 健民药房\nphone: 0871-65123456\n")
+
+
+def test_the_import_summary_says_a_phone_became_the_stores_phone(make_repo, kq, tmp_path):
+    result = kq("--repo", make_repo({}), "--today", "2026-11-24", "import", "customers",
+                _store_phone(tmp_path))
+    assert ("1 to create, 0 to update, 0 skipped; 1 phone with no contact's name kept as the "
+            "store's phone (门店电话); dry run") in result.stdout
+
+
+def test_a_wechat_without_a_contact_name_is_still_a_problem(make_repo, kq, tmp_path):
+    sheet = _xlsx(tmp_path / "c.xlsx", [["客户名称", "电话", "微信"],
+                                        ["健民药房", "13987160235", "jmyf88"]], title=None)
+    rows = _json(kq("--repo", make_repo({}), "--today", "2026-11-24", "import", "customers",
+                    sheet, "--format", "json"))
+    assert rows[0]["problems"] == [f"{sheet}:2:联系人: a WeChat, birthday, role or gender needs "
+                                   "the contact's name"]
 
 
 def test_grade_that_does_not_fit_the_status_is_reported_at_its_column(make_repo, kq, tmp_path):
@@ -453,17 +495,11 @@ def test_list_as_xlsx_has_chinese_headers_and_reads_back(make_repo, kq, tmp_path
     result = kq("--repo", make_repo(SHOPS), "list", "--format", "xlsx", "--output", out)
     assert result.exit_code == 0, result.stderr
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
-    assert rows[0][:6] == ["id", "名称", "类型", "状态", "级", "分层"]
+    assert rows[0][:6] == ["编号", "名称", "类型", "状态", "级", "分层"]
     assert rows[0][-2:] == ["联系人数", "互动次数"]
     assert rows[1][:6] == ["hx-renmin", "华信大药房(人民路店)", "终端", "", "", "重点"]
     assert rows[1][-2:] == [1, 0]
     assert rows[2][rows[0].index("标签")] == "连锁,医保"
-
-
-def test_xlsx_without_output_is_a_usage_error(make_repo, kq):
-    result = kq("--repo", make_repo(SHOPS), "list", "--format", "xlsx")
-    assert result.exit_code == 2
-    assert result.stderr == "kq: --format xlsx writes a file; add --output FILE.xlsx\n"
 
 
 def test_csv_bom_starts_stdout_with_the_utf8_byte_order_mark(make_repo, kq):

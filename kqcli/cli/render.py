@@ -1,6 +1,6 @@
 """Output in one place: a :class:`~kqcli.cli.report.Report` becomes a Rich table for people; json,
-csv and tsv for programs; an xlsx sheet with Chinese headers for a manager (openpyxl writes it;
-imported only for --format xlsx).
+csv and tsv for programs; an xlsx workbook for a manager, with Chinese headers and labels and
+typed cells (:func:`kinds`; openpyxl writes it, imported only for --format xlsx).
 
 Tables fit the terminal: ids, dates, phone numbers, numbers and short labels are never broken
 (``Column.token``); text wraps at spaces, and Chinese between characters; when even that does
@@ -59,8 +59,56 @@ HEADERS = {
     "commit": "提交", "date": "日期", "author": "作者", "old": "原值", "new": "新值",
     "subject": "说明", "stop": "类别", "time": "时间", "due": "日期", "overdue_days": "逾期天数",
     "urgency": "急", "message": "说明", "row": "行", "action": "动作", "fields": "字段",
-    "problems": "问题", "weekday": "星期", "estimated": "估算",
+    "problems": "问题", "weekday": "星期", "estimated": "估算", "unchecked_keys": "未核对代码",
+    "phone": "电话", "notes": "备注", "contacts": "联系人", "reported": "上报日期",
+    # a customer's card (kq show --format xlsx)
+    "seasons": "订货月份", "categories": "品类", "main_line": "主线", "annual_revenue": "营业额",
+    "consumers": "消费者", "strength": "经济实力", "management": "经营水平", "brands": "品牌",
+    "carrier": "承运", "contact": "联系人", "price": "价格", "turnaround_days": "到货天数",
+    "reliability": "可靠性", "role": "职务", "gender": "性别", "wechat": "微信",
+    "birthday": "生日", "lunar_birthday": "农历生日", "style": "决策风格",
+    "familiarity": "熟悉度", "function": "职能", "level": "层级", "hobbies": "爱好",
+    "personality": "性格", "family": "家庭", "events": "家庭大事", "brand": "品牌",
+    "competitor": "竞品", "for": "问候", "goal": "目标", "outcome": "结果", "done": "完成",
+    "next": "下一步", "next.date": "下一步.日期", "next.action": "下一步.事项",
+    "next.done_on": "下一步.完成日期", "next.note": "下一步.备注", "note": "备注",
+    "stockout": "断货", "waived": "免报", "amount": "金额", "purpose": "用途",
+    "recipient": "对象", "applied": "申请日期", "advance": "借支", "claim": "信息",
+    "dismissed": "否定日期", "on": "确认日期", "until": "有效至", "seen": "已确认",
+    "from": "原业代", "to": "新业代", "at": "时间", "minutes": "分钟", "business": "经营",
+    "network": "网络", "logistics": "物流", "changes": "经营变化",
 }
+
+
+def kinds() -> dict[str, Any]:
+    """What a field's values are, for a sheet (a column's ``kind`` wins; a dotted field looks
+    up its whole name, then its last part, then its first): ``date`` a day (yyyy-mm-dd),
+    ``time`` a time of day, ``money`` a figure with thousands separators, ``share`` a
+    percentage, ``bool`` 是/否, ``field`` a customer field, ``keys`` keys named by their
+    headers; an enum or a {value: 中文} table gives the values' labels. A core message is
+    always worded in the sheet's language; any other number stays a number, the rest is text."""
+    from ..core.reasons import LABELS as REASONS
+    from ..schema import enums
+
+    return {
+        **dict.fromkeys(("date", "due", "since", "anniversary", "last_visit", "last_contact",
+                         "last_in_person", "reported", "deadline", "birthday", "done_on",
+                         "applied", "dismissed", "waived", "on", "until"), "date"),
+        **dict.fromkeys(("time", "at"), "time"),
+        **dict.fromkeys(("collections", "shipments", "inventory", "sell_out", "movement",
+                         "expenses", "advances", "annual_revenue", "amount", "price"), "money"),
+        **dict.fromkeys(("share", "visited_share"), "share"),
+        **dict.fromkeys(("estimated", "on_time", "changes_reported", "figures_reported",
+                         "closed", "competitor", "advance", "stockout"), "bool"),
+        **dict.fromkeys(("missing", "unassessed"), "keys"),
+        "kind": enums.Kind, "status": enums.Status, "grade": enums.Grade, "tier": enums.Tier,
+        "relationship": enums.Relationship, "stage": enums.Stage,
+        "route.weekday": enums.Weekday, "reason": REASONS, "stop": REASONS, "for": REASONS,
+        "gender": enums.Gender, "style": enums.Style, "function": enums.Function,
+        "level": enums.Level, "done": enums.Done,
+        "sources": {"derived": "推算", "assessment": "主管评分", "unassessed": "未评",
+                    "missing": "无数据"},
+    }
 
 
 def console(stderr: bool = False) -> Any:
@@ -105,7 +153,8 @@ def cell(value: Any) -> str:
 def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
          title: str | None = None, caption: str | None = None,
          row_style: Callable[[dict[str, Any]], str | None] | None = None,
-         fields: Sequence[str] = (), output: Path | None = None, bom: bool = False) -> None:
+         fields: Sequence[str] = (), output: Path | None = None, bom: bool = False,
+         sheet: tuple[str, str] | None = None) -> None:
     """Rows and columns without a report (``kq alert --list``): the fields are ``fields``, else
     every key of the rows, else the columns'."""
     keys: dict[str, None] = dict.fromkeys(fields)
@@ -115,7 +164,7 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column],
     if not keys:
         keys = dict.fromkeys(c.key for c in columns)
     emit_report(Report(list(rows), list(keys), columns, title=title, caption=caption,
-                       row_style=row_style), fmt, output=output, bom=bom)
+                       row_style=row_style, sheet=sheet), fmt, output=output, bom=bom)
 
 
 def emit_report(report: Report, fmt: Format, output: Path | None = None,
@@ -129,9 +178,9 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
     if bom and fmt not in (Format.csv, Format.tsv):
         raise KqError("--bom is for --format csv (or tsv)")
     if fmt is Format.xlsx:
-        if output is None:
+        if output is None and stdout_is_a_terminal():
             raise KqError("--format xlsx writes a file; add --output FILE.xlsx")
-        _write_sheet(output, report)
+        _write_book(output, [report, *report.more_sheets])
         return
     if fmt is Format.table:
         if output is not None:
@@ -146,6 +195,11 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
         output.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
     except OSError as e:
         raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
+
+
+def stdout_is_a_terminal() -> bool:
+    """Whether stdout is a terminal (a workbook's bytes are for a file or a pipe)."""
+    return sys.stdout.isatty()
 
 
 def text_of(report: Report, fmt: Format) -> str:
@@ -174,43 +228,196 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[Col
                fields: Sequence[str] = (), title: str | None = None) -> None:
     """One sheet of ``rows``; a mapping (``items``) is spread over one column per key
     (``items.feedback``), since a cell of JSON helps no one."""
+    _write_book(path, [Report(list(rows), spread(rows, columns, fields), columns, title=title)])
+
+
+def spread(rows: Sequence[dict[str, Any]], columns: Sequence[Column] = (),
+           fields: Sequence[str] = ()) -> list[str]:
+    """The fields of a sheet of ``rows``: ``fields``, then every key of the rows, a mapping
+    spread over one column per key (``next.date``) unless its column shows or kinds it."""
     keys: list[str] = []
     by_key = {c.key: c for c in columns}
     top: dict[str, None] = dict.fromkeys(fields)
     for row in rows:
         top.update(dict.fromkeys(row))
     for key in top:
-        inner = dict.fromkeys(k for row in rows if isinstance(row.get(key), dict)
-                              and not (key in by_key and by_key[key].show) for k in row[key])
+        whole = key in by_key and (by_key[key].show or by_key[key].kind)
+        inner = dict.fromkeys(k for row in rows if isinstance(row.get(key), dict) and not whole
+                              for k in row[key])
         keys += [f"{key}.{k}" for k in inner] if inner else [key]
-    _write_sheet(path, Report(list(rows), keys, columns, title=title))
+    return keys
 
 
-def _write_sheet(path: Path, report: Report) -> None:
-    """One sheet a manager can open: Chinese headers, numbers as numbers, the header frozen."""
+def _write_book(path: Path | None, reports: Sequence[Report]) -> None:
+    """A workbook a manager can open, a sheet per report (``path``, else stdout when it is not
+    a terminal)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     from ..store.errors import KqError
 
+    book = Workbook()
+    found = kinds()
+    titles: set[str] = set()
+    for n, report in enumerate(reports):
+        sheet = book.active if n == 0 else book.create_sheet()
+        title = _sheet_title(report)
+        while title.lower() in titles:  # Excel wants each name once, whatever the case
+            title = sheet_name(f"{title[:SHEET_NAME_MOST - 3]} {n + 1}")
+        titles.add(title.lower())
+        sheet.title = title
+        _fill_sheet(sheet, report, found)
+    try:
+        if path is not None:
+            book.save(path)
+            return
+        data = io.BytesIO()
+        book.save(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data.getvalue())
+        sys.stdout.flush()
+    except OSError as e:
+        raise KqError(f"{path or 'stdout'}: cannot write: {e.strerror}", code=1) from None
+
+
+def _fill_sheet(sheet: Any, report: Report, found: dict[str, Any]) -> None:
+    """One sheet: Chinese headers and labels, dates as dates, money with thousands separators,
+    shares as percentages, 是/否 (:func:`kinds`); a filter on the header row, which stays in
+    view."""
+    from openpyxl.styles import Font
+
     by_key = {c.key: c for c in report.columns}
     keys = list(report.fields)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", report.title or "kq")[:31].strip() or "kq"
+    kind_of = [_kind(k, by_key, found) for k in keys]
     sheet.append([_header(k, by_key, report.labels) for k in keys])
     for c in sheet[1]:
         c.font = Font(bold=True)
     for row in report.rows:
-        sheet.append([_xlsx_value(row, k, by_key) for k in keys])
+        sheet.append([_sheet_value(lookup(row, k), kind, row, by_key.get(k), report.labels)
+                      for k, kind in zip(keys, kind_of, strict=True)])
+    if report.rows:
+        for column, kind in zip(sheet.iter_cols(min_row=2, max_col=len(keys)), kind_of,
+                                strict=True):
+            _format_column(column, kind)
     sheet.freeze_panes = "A2"
+    if keys:
+        sheet.auto_filter.ref = f"A1:{sheet.cell(1, len(keys)).column_letter}{len(report.rows) + 1}"
     for column in sheet.iter_cols(max_row=min(len(report.rows), 200) + 1):  # a sample is enough
-        widest = max(len(str(c.value or "")) for c in column)
+        widest = max(len(_as_shown(c.value)) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + widest * 2)
-    try:
-        book.save(path)
-    except OSError as e:
-        raise KqError(f"{path}: cannot write: {e.strerror}", code=1) from None
+
+
+SHEET_NAME_MOST = 31  # what Excel allows
+
+
+def sheet_name(text: str) -> str:
+    """``text`` as a sheet's name: without the characters Excel refuses, and at most 31
+    characters, cut where a word ends (a space or punctuation), never inside one."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip().strip("'")
+    if len(name) <= SHEET_NAME_MOST:
+        return name or "kq"
+    ends = [m.start() for m in re.finditer(r"(?<=[;,，；、。])|\s|(?=[(（])", name)
+            if 0 < m.start() <= SHEET_NAME_MOST]
+    return name[:max(ends) if ends else SHEET_NAME_MOST].rstrip(" ;,，；、") or "kq"
+
+
+def _sheet_title(report: Report) -> str:
+    from .labels import english
+
+    if report.sheet:
+        return sheet_name(report.sheet[1 if english() else 0])
+    return sheet_name(report.title or "kq")
+
+
+def _kind(key: str, by_key: dict[str, Column], found: dict[str, Any]) -> Any:
+    """A field's kind: its column's, else by its whole name, its last part, its first."""
+    column = by_key.get(key)
+    if column is not None and column.kind is not None:
+        return column.kind
+    first, dot, _ = key.partition(".")
+    names = (key, key.rpartition(".")[2], first) if dot else (key,)
+    return next((found[n] for n in names if n in found), None)
+
+
+def _sheet_value(value: Any, kind: Any, row: dict[str, Any], column: Column | None = None,
+                 labels: dict[str, tuple[str, str]] | None = None) -> Any:
+    """One cell of a sheet: ``value`` as its kind says (see :func:`kinds`)."""
+    import datetime as dt
+
+    from .labels import english, enum_label, field_label, message_text, text_label, yes_no
+
+    if callable(kind) and not isinstance(kind, type):
+        return _sheet_value(kind(value, row), None, row)
+    if value is None or value == [] or value == {}:
+        return None
+    if isinstance(value, Message):
+        return message_text(value)
+    if isinstance(value, list) and all(isinstance(v, Message) for v in value):
+        return "\n".join(message_text(v) for v in value)
+    if isinstance(value, list) and kind is not None:
+        return "、".join(str(_sheet_value(v, kind, row, None, labels)) for v in value)
+    if kind in ("date", "time") and isinstance(value, str):
+        try:
+            value = (dt.time.fromisoformat(value) if kind == "time" else
+                     dt.date.fromisoformat(value) if len(value) == 10 else
+                     dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, dt.date | dt.time):
+        return value
+    if kind == "bool" or isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int | float):
+        return value
+    if kind == "keys":
+        named = (labels or {}).get(str(value))
+        return (named[1 if english() else 0] if named else
+                str(value) if english() else HEADERS.get(str(value), str(value)))
+    if kind == "field":
+        return field_label(value)
+    if isinstance(kind, type):
+        return enum_label(kind, value)
+    if isinstance(kind, dict):
+        return text_label(kind, value)
+    if column is not None and column.show is not None:
+        return _plain(column.show(value)) or None
+    return cell(value)
+
+
+def _format_column(cells: Sequence[Any], kind: Any) -> None:
+    """The number format a column's kind calls for: yyyy-mm-dd, hh:mm, #,##0 (#,##0.00 when a
+    figure has cents), 0% (0.0% when a share needs a tenth of a per cent)."""
+    import datetime as dt
+
+    numbers = [c.value for c in cells
+               if isinstance(c.value, int | float) and not isinstance(c.value, bool)]
+    number_format = None
+    if kind == "money":
+        number_format = "#,##0" if all(float(v).is_integer() for v in numbers) else "#,##0.00"
+    elif kind == "share":
+        number_format = ("0%" if all(round(v * 100, 6).is_integer() for v in numbers)
+                         else "0.0%")
+    for c in cells:
+        if isinstance(c.value, dt.datetime):
+            c.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(c.value, dt.date):
+            c.number_format = "yyyy-mm-dd"
+        elif isinstance(c.value, dt.time):
+            c.number_format = "hh:mm"
+        elif number_format and isinstance(c.value, int | float):
+            c.number_format = number_format
+        elif c.data_type == "f":
+            c.data_type = "s"  # text that starts with '=' stays text, never a formula
+
+
+def _as_shown(value: Any) -> str:
+    """What a column's width is measured on: a date as its format shows it."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
 
 
 def _header(key: str, by_key: dict[str, Column],
@@ -221,26 +428,14 @@ def _header(key: str, by_key: dict[str, Column],
         return labels[key][1 if english() else 0]
     if english():
         return key
-    if key in by_key:
-        return by_key[key].header
+    if key in by_key and not (by_key[key].header.isascii() and key in HEADERS):
+        return by_key[key].header  # a table's ASCII header (id) gives way to the Chinese one
     if key in HEADERS:
         return HEADERS[key]
     parent, _, inner = key.rpartition(".")
     if parent:
         return f"{_header(parent, by_key, labels)}.{HEADERS.get(inner, inner)}"
     return key
-
-
-def _xlsx_value(row: dict[str, Any], key: str, by_key: dict[str, Column]) -> Any:
-    value = lookup(row, key)
-    column = by_key.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    if column is not None and column.show is not None and value is not None:
-        return _plain(column.show(value)) or None
-    if value is None or isinstance(value, bool):
-        return cell(value) or None
-    return cell(value)
 
 
 def print_report(report: Report) -> None:

@@ -22,6 +22,9 @@ class Column:
     ``token`` values are never broken across lines (ids, dates, phone numbers, short labels,
     numbers: right-justified columns are tokens too); ``drop`` > 0 columns are hidden, highest
     first, when the table would not otherwise fit the terminal.
+
+    ``kind`` says what the values are, for a sheet, where the field's name alone does not
+    (``kqcli.cli.render.KINDS`` has the kinds by field name, and what each becomes).
     """
 
     key: str
@@ -34,6 +37,7 @@ class Column:
     token: bool = False
     drop: int = 0
     min_width: int | None = None
+    kind: Any = None
 
     def title(self, english: bool) -> str:
         return (self.en or self.key.replace("_", " ")) if english else self.header
@@ -75,6 +79,8 @@ class Report:
     notes: list[str] = field(default_factory=list)  # lines after the tables
     row_style: RowStyle | None = None
     compact: bool = False  # one space between columns (a scorecard's ten narrow items)
+    sheet: tuple[str, str] | None = None  # an xlsx sheet's name (中文, English); else the title's
+    more_sheets: list[Report] = field(default_factory=list)  # the workbook's next sheets (xlsx)
 
     def keys(self) -> list[str]:
         """The top-level keys of every JSON object, in order."""

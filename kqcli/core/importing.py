@@ -62,7 +62,7 @@ _ENUMS = {"kind": Kind, "status": Status, "grade": Grade, "tier": Tier,
 _DATES = {"since", "anniversary", "contact.birthday", "reported"}
 # The order of a new file's keys: the schema's order.
 _ORDER = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner", "region",
-          "address", "tags", "since", "anniversary", "notes")
+          "address", "phone", "tags", "since", "anniversary", "notes")
 _CONTACT_ORDER = ("name", "role", "gender", "phone", "wechat", "birthday", "lunar_birthday")
 SCHEMA_LINE = "# yaml-language-server: $schema=../.kq/schema.json"
 
@@ -429,6 +429,14 @@ def _planned_rows(sheet: Sheet, mapping: Mapping[int, str],
         yield plan, row, f"{sheet.path}:{number}"
 
 
+def store_phone(row: _Row) -> None:
+    """A phone with no contact's name on its row is the store's own (门店电话): it becomes
+    the customer's ``phone``, its problems still pointing at its column."""
+    if "contact.phone" in row.values:
+        row.values["phone"] = row.values.pop("contact.phone")
+        row.columns["phone"] = row.columns["contact.phone"]
+
+
 def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, list[str]],
                    ids: set[str], read: Callable[[str], bytes],
                    slug: Callable[[str], str]) -> list[Planned]:
@@ -448,10 +456,12 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
                                  "only the first is imported")
             continue
         seen[name] = plan.row
+        if "contact.name" not in row.values:
+            store_phone(row)
         if any(k.startswith("contact.") for k in row.values) and "contact.name" not in row.values:
             column = row.columns.get("contact.name", "联系人")
-            plan.problems.append(f"{where}:{column}: a phone, WeChat or birthday needs the "
-                                 "contact's name")
+            plan.problems.append(f"{where}:{column}: a WeChat, birthday, role or gender needs "
+                                 "the contact's name")
         matches = [wanted] if wanted in ids else names.get(name, [])
         if wanted and wanted not in ids and not valid_id(str(wanted)):
             plan.problems.append(f"{where}:{row.columns['id']}: {wanted!r} cannot be a file "

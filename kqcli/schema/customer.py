@@ -272,6 +272,8 @@ class Customer(Strict):
                                       "{from, date}; read as the last entry of owners")
     region: str | None = None
     address: str | None = None
+    phone: PhoneText | None = Field(None, description="the store's own phone (门店电话), "
+                                    "not a contact's")
     tags: list[str] = []
     since: Day | None = Field(None, description="cooperation / contract start")
     anniversary: Day | None = Field(None, description="store opening date (店庆)")

@@ -17,9 +17,10 @@ from ..render import Format
 F = TypeVar("F", bound=Callable[..., Any])
 
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="table for people; json, csv, tsv for programs; xlsx with --output.")]
+    "--format", "-f",
+    help="table for people; json, csv, tsv for programs; xlsx for Excel (--output, or a pipe).")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (--format xlsx needs it).")]
+    "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (a terminal gets no xlsx).")]
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
 ScoreMonthOption = Annotated[str | None, typer.Option(

@@ -9,7 +9,7 @@ import typer
 
 from ...store.errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo
 
 FIELDS = ("region", "from", "to", "note", "state")
 
@@ -30,6 +30,8 @@ def run(
                                              help="End this region's running alerts today.")
                     ] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Area alerts (flood, typhoon, epidemic, water cut): while one lasts, `kq due` lists a
     daily `alert` call (关心客户安全) for every active customer in the region, until a call
@@ -43,7 +45,7 @@ def run(
     if sum((listing, stop is not None, region is not None)) != 1:
         raise KqError("give a REGION with --to, or --list, or --end REGION")
     if listing:
-        _list(repo.settings.alerts, repo.today, fmt)
+        _list(repo.settings.alerts, repo.today, fmt, output, bom)
         return
     if stop is not None:
         _end(repo, stop)
@@ -68,14 +70,20 @@ def state_of(alert: Any, today: dt.date) -> str:
     return "upcoming" if alert.start > today else "active"
 
 
-def _list(alerts: list[Any], today: dt.date, fmt: Format) -> None:
+STATES = {"ended": "已结束", "active": "进行中", "upcoming": "未开始"}
+
+
+def _list(alerts: list[Any], today: dt.date, fmt: Format, output: Any = None,
+          bom: bool = False) -> None:
     from ..render import Column, emit
 
     rows = [{"region": a.region, "from": a.start.isoformat(), "to": a.end.isoformat(),
              "note": a.note, "state": state_of(a, today)} for a in alerts]
-    emit(rows, fmt, [Column("region", "区域"), Column("from", "开始"), Column("to", "结束"),
-                     Column("note", "事件"), Column("state", "状态")],
-         title="区域预警 alerts", fields=FIELDS)
+    emit(rows, fmt, [Column("region", "区域"), Column("from", "开始", kind="date"),
+                     Column("to", "结束", kind="date"), Column("note", "事件"),
+                     Column("state", "状态", kind=STATES)],
+         title="区域预警 alerts", fields=FIELDS, output=output, bom=bom,
+         sheet=("区域预警", "alerts"))
 
 
 def _end(repo: Any, region: str) -> None:

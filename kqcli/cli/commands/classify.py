@@ -75,15 +75,22 @@ def report(found: list[dict[str, Any]], applied: bool) -> Any:
               "suggested": _value(r["field"], r["suggested"])} for r in rows]
     columns = [Column("customer", "id", token=True, drop=1), Column("name", "客户", min_width=10),
                Column("owner", "业代", token=True, drop=2),
-               Column("field", "字段", field_label, token=True),
-               Column("current", "现在", token=True), Column("suggested", "建议", token=True),
+               Column("field", "字段", field_label, token=True, kind="field"),
+               Column("current", "现在", token=True, kind=_cell),
+               Column("suggested", "建议", token=True, kind=_cell),
                Column("abc", "ABC", token=True, drop=3, en="ABC"),
                Column("reason", "原因", message_text, min_width=16)]
     caption = (f"{len(rows)} suggestion{'s' if len(rows) != 1 else ''}"
                + ("" if applied or not rows else "; kq classify --apply writes them"))
     from ..render import Section
 
-    return Report(rows, FIELDS, columns, sections=[Section(None, shown, caption=caption)])
+    return Report(rows, FIELDS, columns, sections=[Section(None, shown, caption=caption)],
+                  sheet=("分类建议", "classify"))
+
+
+def _cell(value: Any, row: dict[str, Any]) -> str:
+    """A sheet's cell of ``current`` or ``suggested``: the value of the row's field, labelled."""
+    return _value(row["field"], value)
 
 
 def _value(field: str, value: Any) -> str:

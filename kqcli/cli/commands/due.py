@@ -7,7 +7,7 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
           "region", "time", "estimated")
@@ -42,6 +42,8 @@ def run(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also say on stderr which missed greetings dropped off.")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """What needs doing today, most urgent first: visits, calls, greetings, reports, risks.
 
@@ -53,6 +55,8 @@ def run(
     for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.
 
     Example: kq --repo examples --today 2026-11-24 due --within 7 --owner 李明
+
+    Example: kq --repo examples --today 2026-11-24 due -f xlsx -o 待办.xlsx
     """
     import sys
 
@@ -60,6 +64,8 @@ def run(
 
     if fail_on not in (None, "overdue"):
         raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
+    if fmt is Format.table and (output or bom):
+        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
     if reason:
         from ...core.reasons import REASONS
 
@@ -80,7 +86,8 @@ def run(
                                           owners={s["owner"] for s, _ in rows if s.get("owner")})
         if not covered:
             warn_estimated(reminders)
-        _explain([r for r in reminders if r.customer == match.id], repo.today, closed, fmt)
+        _explain([r for r in reminders if r.customer == match.id], repo.today, closed, fmt,
+                 output, bom)
         code = report_skipped(repo)
         answered()
         raise typer.Exit(code)
@@ -97,7 +104,7 @@ def run(
     for line in listing.dropped:
         warn(f"kq: dropped {line}")
     code = report_skipped(repo)
-    if fmt is Format.json and not sys.stdout.isatty():
+    if fmt is Format.json and output is None and not bom and not sys.stdout.isatty():
         sys.stdout.flush()
         out = getattr(sys.stdout, "buffer", None)  # bytes as SQLite built them, when it can
         if out is None:
@@ -111,7 +118,8 @@ def run(
     else:
         from ..render import Report, emit_report
 
-        emit_report(Report(listing.rows(), FIELDS), fmt)
+        emit_report(Report(listing.rows(), FIELDS, sheet=("待办", "due")), fmt, output=output,
+                    bom=bom)
     if fail_on == "overdue" and listing.overdue:
         code = 1
     answered()  # the whole answer is printed: kqcli.store.warm may keep it
@@ -253,14 +261,14 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
 
 
 def _explain(reminders: list[Any], today: Any, closed: list[Any] | None = None,
-             fmt: Format = Format.table) -> None:
+             fmt: Format = Format.table, output: Any = None, bom: bool = False) -> None:
     from ..render import emit_report, print_report
 
     report = explain_report(reminders, today, closed)
     if fmt is Format.table:
         print_report(report)
     else:
-        emit_report(report, fmt)
+        emit_report(report, fmt, output=output, bom=bom)
 
 
 def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = None) -> Any:

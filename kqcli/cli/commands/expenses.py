@@ -96,7 +96,8 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                    Column("spot_check", "抽查", listed, drop=1), Column("violations", "违规",
                                                                      messages_text, min_width=16)]
         return Report(rows, REP_FIELDS, columns, title=f"{month} 客情费 by rep; {dates_line}",
-                      caption=f"{len(rows)} reps")
+                      caption=f"{len(rows)} reps",
+                      sheet=(f"{month} 客情费 按业代", f"{month} expenses by rep"))
     columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True, drop=2),
                Column("collections", "回款", money, justify="right"),
                Column("expenses", "客情费", money, justify="right"),
@@ -104,4 +105,5 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                Column("violations", "违规", messages_text, min_width=16)]
     return Report(rows, LINE_FIELDS, columns,
                   title=f"{month} 月客户采购及客情费统计表; {dates_line}",
-                  caption=f"{len(rows)} customers")
+                  caption=f"{len(rows)} customers",
+                  sheet=(f"{month} 客户采购及客情费统计表", f"{month} expenses"))

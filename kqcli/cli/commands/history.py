@@ -6,7 +6,7 @@ import typer
 
 from ...store.errors import KqError
 from ..render import Format
-from . import FormatOption, OptionalCustomerArgument, friendly, open_repo
+from . import BomOption, FormatOption, OptionalCustomerArgument, OutputOption, friendly, open_repo
 
 
 @friendly
@@ -18,6 +18,8 @@ def run(
         help="Only fields starting with this, e.g. grade, contacts.")] = None,
     limit: Annotated[int, typer.Option(help="Commits to read when no customer is named.")] = 30,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Field-level changes from git, newest first: grade: B → A, visits: +1 (2026-11-24 visit).
 
@@ -65,7 +67,7 @@ def run(
                          "change": str(c), "subject": v["subject"]})
     from ..render import emit_report
 
-    emit_report(report(rows, whole=not customer), fmt)
+    emit_report(report(rows, whole=not customer), fmt, output=output, bom=bom)
 
 
 FIELDS = ("commit", "date", "author", "customer", "field", "old", "new", "change", "subject")
@@ -80,16 +82,38 @@ def report(rows: list[dict[str, Any]], whole: bool) -> Any:
                *([Column("customer", "客户", token=True)] if whole else []),
                Column("shown", "变更", min_width=20, en="change")]
     shown = [{**r, "shown": _labelled(r)} for r in rows]
-    return Report(rows, FIELDS, columns,
-                  sections=[Section(None, shown, caption=f"{len(rows)} changes")])
+    # A sheet labels enum values as the table does.
+    sheet = [*columns, Column("old", "原值", kind=_label), Column("new", "新值", kind=_label),
+             Column("change", "变更", kind=lambda _, row: _labelled(row))]
+    return Report(rows, FIELDS, sheet,
+                  sections=[Section(None, shown, columns, caption=f"{len(rows)} changes")],
+                  sheet=("变更历史", "history"))
+
+
+def _label(value: Any, row: dict[str, Any]) -> Any:
+    """An old or new value as a sheet shows it: an enum value labelled."""
+    from ..labels import enum_label
+
+    enum = _enum_of(row)
+    return enum_label(enum, value) if enum is not None and isinstance(value, str) else value
 
 
 def _labelled(row: dict[str, Any]) -> str:
     """``tier: normal → key`` as ``tier: 非重点 → 重点``: enum values with their labels."""
+    from ..labels import enum_label
+
+    enum = _enum_of(row)
+    if enum is None or not all(isinstance(v, str | None) for v in (row["old"], row["new"])):
+        return row["change"]
+    old, new = (enum_label(enum, v) if v is not None else "∅" for v in (row["old"], row["new"]))
+    return f"{row['field']}: {old} → {new}"
+
+
+def _enum_of(row: dict[str, Any]) -> Any:
+    """The enum of the changed field's values, if it has one."""
     import re
 
     from ...schema import enums
-    from ..labels import enum_label
 
     by_field = {"kind": enums.Kind, "status": enums.Status, "grade": enums.Grade,
                 "tier": enums.Tier, "relationship": enums.Relationship, "stage": enums.Stage,
@@ -97,8 +121,4 @@ def _labelled(row: dict[str, Any]) -> str:
     path = re.sub(r"\[[^]]*\]", "", row["field"]).split(".")
     enum = enums.ProductStage if path[0] == "products" and path[-1] == "stage" else \
         by_field.get(path[-1])
-    if enum is None or path[0] == "contacts" and path[-1] == "role" or not all(
-            isinstance(v, str | None) for v in (row["old"], row["new"])):
-        return row["change"]
-    old, new = (enum_label(enum, v) if v is not None else "∅" for v in (row["old"], row["new"]))
-    return f"{row['field']}: {old} → {new}"
+    return None if path[0] == "contacts" and path[-1] == "role" else enum

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..render import Format
-from . import FormatOption, friendly, open_repo, parse_month, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
 app = typer.Typer(help="Import customers or the monthly sales sheet from Excel (.xlsx, .xls) "
                        "or CSV (UTF-8 or GBK).", no_args_is_help=True)
@@ -30,7 +30,8 @@ ACTIONS = {"create": "新建", "update": "更新", "skip": "跳过"}
 @friendly
 def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
               apply: ApplyOption = False, sheet: SheetOption = None,
-              fmt: FormatOption = Format.table) -> None:
+              fmt: FormatOption = Format.table, output: OutputOption = None,
+              bom: BomOption = False) -> None:
     """Create or update customers from a sheet, one row per customer; a dry run unless --apply.
 
     Columns are found by header, Chinese or English: 客户名称/name, 类型, 状态, 等级, 分类,
@@ -49,7 +50,7 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
         raise _no_column("the customer's name", "客户名称, 名称, name", "name")
     names, ids = _known(repo)
     plans = plan_customers(data, mapping, names, ids, _reader(repo), _slug)
-    _show([p.report() for p in plans], fmt, file, apply)
+    _show([p.report() for p in plans], fmt, file, apply, output=output, bom=bom)
     code = report_skipped(repo)
     if apply:
         creates = [p for p in plans if p.action == "create"]
@@ -71,7 +72,8 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
 def figures(ctx: typer.Context, file: FileArgument,
             month: Annotated[str, typer.Option(metavar="YYYY-MM", help="The month of the sheet.")],
             map_: MapOption = None, apply: ApplyOption = False, sheet: SheetOption = None,
-            fmt: FormatOption = Format.table) -> None:
+            fmt: FormatOption = Format.table, output: OutputOption = None,
+            bom: BomOption = False) -> None:
     """Put the monthly sales sheet into each customer's months: entry; a dry run unless --apply.
 
     Rows are matched by 客户编码 (the customer's id) or by exact 客户名称; the figures are 回款
@@ -92,7 +94,7 @@ def figures(ctx: typer.Context, file: FileArgument,
         raise _no_column("any figure", "回款, 出货, 发货, 库存, 出销, 动销", "collections")
     names, ids = _known(repo)
     plans = plan_figures(data, mapping, names, ids, _reader(repo), month, repo.today)
-    _show([p.report(month) for p in plans], fmt, file, apply, month)
+    _show([p.report(month) for p in plans], fmt, file, apply, month, output, bom)
     code = report_skipped(repo)
     if apply:
         done = [p for p in plans if p.action != "skip"]
@@ -278,10 +280,11 @@ def _done(what: str, sha: str | None, wrote: bool) -> None:
 
 
 def _show(rows: list[dict[str, Any]], fmt: Format, file: Path, apply: bool,
-          month: str | None = None) -> None:
+          month: str | None = None, output: Path | None = None, bom: bool = False) -> None:
     from ..render import emit_report
 
-    emit_report(report(rows, file, apply, month, table=fmt is Format.table), fmt)
+    emit_report(report(rows, file, apply, month, table=fmt is Format.table), fmt,
+                output=output, bom=bom)
 
 
 def report(rows: list[dict[str, Any]], file: Path, apply: bool, month: str | None = None,
@@ -303,15 +306,22 @@ def report(rows: list[dict[str, Any]], file: Path, apply: bool, month: str | Non
         unchanged = sum(r["action"] == "skip" and not r["problems"] for r in rows)
         caption += (f" ({unchanged} unchanged)" if unchanged else "") + (
             f"; {hidden} more changes not shown (--format csv lists every row)" if hidden else "")
+    phones = sum(r["action"] != "skip" and "phone" in r["fields"] for r in rows)
+    if phones and month is None:
+        caption += (f"; {phones} phone{'s' if phones > 1 else ''} with no contact's name kept as "
+                    "the store's phone (门店电话)")
     caption += "" if apply else "; dry run, --apply writes them"
     columns = [Column("row", "行", justify="right", en="row"),
                Column("action", "动作", lambda a: text_label(ACTIONS, a), token=True),
                Column("customer", "id", style="cyan", token=True, drop=1),
                Column("name", "名称", min_width=10),
                *([Column("month", "月份", token=True)] if month else []),
-               Column("fields", "字段", lambda f: ", ".join(f or []), drop=2),
+               Column("fields", "字段", lambda f: ", ".join(f or []), drop=2, kind="keys"),
                Column("problems", "问题", lambda p: "\n".join(p or []), style="red",
-                      min_width=16)]
+                      min_width=16, kind=lambda p, _: "\n".join(p or []) or None)]
     keys = ("row", "action", "customer", "name", *(("month",) if month else ()), "fields",
             "problems")
-    return Report(rows, keys, columns, sections=[Section(None, shown, caption=caption)])
+    sheet = (f"导入月报 {month}", f"import figures {month}") if month else (
+        "导入客户", "import customers")
+    return Report(rows, keys, columns, sections=[Section(None, shown, caption=caption)],
+                  sheet=sheet)

@@ -38,7 +38,8 @@ def report(rows: list[dict[str, Any]]) -> Any:
     ]
     # A route is {weekday, time}: two named columns in CSV, one object in JSON.
     fields = [g for f in FIELDS for g in (("route.weekday", "route.time") if f == "route" else (f,))]
-    return Report(rows, fields, columns, caption=f"{len(rows)} customers")
+    return Report(rows, fields, columns, caption=f"{len(rows)} customers",
+                  sheet=("客户", "customers"))
 
 
 @friendly

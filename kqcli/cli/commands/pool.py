@@ -6,11 +6,12 @@ import typer
 
 from ...store.warm import answered
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 @friendly
-def run(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def run(ctx: typer.Context, fmt: FormatOption = Format.table, output: OutputOption = None,
+        bom: BomOption = False) -> None:
     """Customers in the pool (公海): active customers of the pool's kinds nobody met in person
     for pool.after_days, or whose rep left more than pool.departed_days ago. Any rep may take
     one with `kq claim`. Off until kq.yaml has `pool: {after_days: 90, kinds: [terminal]}`.
@@ -29,6 +30,7 @@ def run(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
          [Column("customer", "id"), Column("name", "客户"), Column("owner", "原业代"),
           Column("last_in_person", "上次见面"), Column("days", "天数", justify="right")],
          title="公海 pool", caption=f"{len(entries)} customer{'s' if len(entries) != 1 else ''}"
-         + ("; kq claim CUSTOMER --as REP takes one" if entries else ""), fields=FIELDS)
+         + ("; kq claim CUSTOMER --as REP takes one" if entries else ""), fields=FIELDS,
+         output=output, bom=bom, sheet=("公海", "pool"))
     answered()  # the whole answer is printed: kqcli.store.warm may keep it
     raise typer.Exit(code)

@@ -11,7 +11,7 @@ import typer
 from ...store.errors import KqError
 from ...store.writer import text_change
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:
@@ -38,6 +38,8 @@ def run(
     apply: Annotated[bool, typer.Option("--apply", help="Write the move (one commit); without "
                                         "it, only show what would move.")] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Move FROM's customers (a departed rep's orphans, or a territory) to the rep --to.
 
@@ -82,7 +84,9 @@ def run(
                       Column("to", "新业代")],
          title=f"reassign {source} → {target}",
          caption=f"{len(found)} customer{'s' if len(found) != 1 else ''}"
-         + ("" if apply or not found else "; --apply moves them"), fields=FIELDS)
+         + ("" if apply or not found else "; --apply moves them"), fields=FIELDS,
+         output=output, bom=bom,
+         sheet=(f"交接 {source} → {target}", f"reassign {source} → {target}"))
     if apply and found:
         from ...store.writer import update_many
 

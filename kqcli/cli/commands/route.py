@@ -8,7 +8,7 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import FormatOption, friendly, open_repo, report_skipped
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 @friendly
@@ -18,6 +18,8 @@ def run(
         help="A weekday (tue, 周二) or a date; default today.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """The day's route: fixed-route customers in time order, then due visits grouped by region.
 
@@ -39,7 +41,7 @@ def run(
     code = report_skipped(repo)
     from ..render import emit_report
 
-    emit_report(report(stops, when), fmt)
+    emit_report(report(stops, when), fmt, output=output, bom=bom)
     answered()  # the whole answer is printed: kqcli.store.warm may keep it
     raise typer.Exit(code)
 
@@ -74,4 +76,5 @@ def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
             Column("name", "客户", min_width=12), Column("state", "状态", token=True),
             Column("address", "地址", drop=1), Column("message", "说明")]))
     return Report(stops, FIELDS, sections=sections,
-                  empty=f"{when.isoformat()}: no route stops and no visits due")
+                  empty=f"{when.isoformat()}: no route stops and no visits due",
+                  sheet=(f"路线 {when.isoformat()}", f"route {when.isoformat()}"))

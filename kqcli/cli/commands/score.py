@@ -109,8 +109,32 @@ def report(data: list[dict[str, Any]], month: str, settings: Any, by_owner: bool
         return Report(rows, keys, _owner_columns(),
                       sections=[Section(f"{month} scores by rep (average per customer)"
                                         if english() else f"{month} 业代客情得分 (客户平均)", shown)],
-                      title=f"{month} 业代客情得分", empty=f"{month}: no customers to score")
-    return _customers(rows, keys, month, settings)
+                      title=f"{month} 业代客情得分", empty=f"{month}: no customers to score",
+                      labels=sheet_labels(settings),
+                      sheet=(f"{month} 业代客情得分", f"{month} scores by rep"))
+    found = _customers(rows, keys, month, settings)
+    found.labels, found.sheet = sheet_labels(settings), (f"{month} 客情关系量化考核",
+                                                         f"{month} scorecards")
+    return found
+
+
+def sheet_labels(settings: Any) -> dict[str, tuple[str, str]]:
+    """Headers of a sheet's item and factor columns: kq.yaml's label of each item not named
+    in kqcli.cli.render.HEADERS (a card of one's own), and of each Synergy factor."""
+    from ..render import HEADERS
+
+    out: dict[str, tuple[str, str]] = {}
+    for card in settings.score.cards.values():
+        for item in card:
+            name = HEADERS.get(item.key, item.label)
+            out[item.key] = (name, item.key)  # the item named in missing, unassessed
+            out[f"items.{item.key}"] = (name, f"items.{item.key}")
+            out[f"sources.{item.key}"] = (f"来源.{name}", f"sources.{item.key}")
+    for factor in settings.score.synergy:
+        out[factor.key] = (factor.label, factor.key)  # named in synergy.missing
+        out[f"synergy.factors.{factor.key}"] = (f"Synergy.{factor.label}",
+                                                f"synergy.factors.{factor.key}")
+    return out
 
 
 def _short(key: str) -> tuple[str, str]:

@@ -5,8 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from ...core.amounts import amount
+from ...store.errors import KqError
 from ..render import Column, Format, Report, Section, cell
-from . import CustomerArgument, FormatOption, friendly, open_repo
+from . import BomOption, CustomerArgument, FormatOption, OutputOption, friendly, open_repo
 
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
 FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
@@ -18,6 +19,8 @@ def run(
     customer: CustomerArgument,
     visits: Annotated[int, typer.Option(help="How many of the latest interactions to show.")] = 8,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """One customer's card: profile, contacts, products, latest visits, monthly figures.
 
@@ -30,8 +33,15 @@ def run(
     if fmt is not Format.table:
         from ..render import emit
 
-        emit([data], fmt, [])
+        if fmt is Format.xlsx:
+            from ..render import emit_report
+
+            emit_report(book(data), fmt, output=output)
+            return
+        emit([data], fmt, [], output=output, bom=bom)
         return
+    if output or bom:
+        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
     from ..render import print_report
 
     print_report(card(data, visits, repo.settings.risk))
@@ -70,7 +80,8 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
         ("关系 relationship", enum_label(enums.Relationship, c.get("relationship"))),
         ("阶段 stage", enum_label(enums.Stage, c.get("stage"))),
         ("业代 owner", c.get("owner")), ("区域 region", c.get("region")),
-        ("地址 address", c.get("address")), ("标签 tags", c.get("tags")),
+        ("地址 address", c.get("address")), ("电话 phone", c.get("phone")),
+        ("标签 tags", c.get("tags")),
         ("合作 since", c.get("since")), ("店庆 anniversary", c.get("anniversary")),
         ("固定拜访 route", f"{enum_label(enums.Weekday, route['weekday'])} "
                           f"{route.get('time', '')}".strip() if route else None),
@@ -165,3 +176,51 @@ def sparklines(months: dict[str, Any], risk: Any) -> Section:
             rows.append({"line": "        " + "".join("^" if f else " " for f in line["risk"])})
     return Section(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})", rows,
                    [Column("line", "")], layout="lines")
+
+
+# A card as a workbook: the customer's own fields on one row, then a sheet per list in the file.
+PARTS = (("contacts", "联系人", "contacts"), ("products", "产品", "products"),
+         ("visits", "往来", "interactions"), ("months", "月度", "months"),
+         ("assessments", "主管评分", "assessments"), ("synergy", "Synergy", "synergy"),
+         ("expenses", "客情费", "expenses"), ("intel", "情报", "intel"),
+         ("owners", "业代变更", "owners"), ("acks", "已确认", "acks"))
+
+
+def book(c: dict[str, Any]) -> Report:
+    """``kq show --format xlsx``: the profile (a mapping spread over named columns, business.
+    annual_revenue), then a sheet per part of the file that has rows; a month's mapping is a
+    row per month."""
+    from ...schema import enums
+    from ..labels import english, enum_label
+    from ..render import spread
+
+    def events(value: Any, _: dict[str, Any]) -> str:
+        return "; ".join(f"{e['date']} {enum_label(enums.EventKind, e['kind'])} "
+                         f"{e.get('note', '')}".strip() for e in value or [])
+
+    def brands(value: Any, _: dict[str, Any]) -> str:
+        return ", ".join(f"{k} {v:.0%}" for k, v in (value or {}).items())
+
+    columns = {
+        "contacts": [Column("name", "姓名"), Column("events", "家庭大事", kind=events)],
+        "products": [Column("name", "产品"),
+                     Column("role", "角色", kind=enums.ProductRole),
+                     Column("stage", "生命周期", kind=enums.ProductStage),
+                     Column("since", "上架日期")],
+        "visits": [Column("kind", "方式", kind=enums.InteractionKind)],
+        "months": [Column("month", "月份")],
+        "expenses": [Column("kind", "类型", kind=enums.ExpenseKind)],
+        "intel": [Column("sources", "信源")],
+    }
+    profile = {k: v for k, v in c.items() if k not in dict.fromkeys(p for p, *_ in PARTS)}
+    own = [Column("name", "客户"), Column("business.brands", "品牌", kind=brands)]
+    sheets = []
+    for part, zh, en in PARTS:
+        value = c.get(part)
+        rows = ([{"month": m, **v} for m, v in sorted(value.items())]
+                if isinstance(value, dict) else value or [])
+        if rows:
+            sheets.append(Report(rows, spread(rows, columns.get(part, ())),
+                                 columns.get(part, ()), sheet=(zh, en)))
+    name = c["name"] if not english() else c["id"]
+    return Report([profile], spread([profile]), own, sheet=(name, name), more_sheets=sheets)

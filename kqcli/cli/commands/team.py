@@ -9,7 +9,16 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import FormatOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
+from . import (
+    BomOption,
+    FormatOption,
+    OutputOption,
+    ScoreMonthOption,
+    friendly,
+    open_repo,
+    parse_month,
+    report_skipped,
+)
 
 
 @friendly
@@ -19,6 +28,8 @@ def run(
     fail_on: Annotated[str | None, typer.Option(
         help="'overdue': exit 1 when any rep has an overdue reminder.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """One row per rep: customers (重点/次重点/非重点), reminders overdue today by reason, the
     share of key and secondary customers met within their cadence, the month's average
@@ -44,14 +55,15 @@ def run(
     data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
     code = report_skipped(repo)
-    _emit(data, fmt, month, repo.settings.departed())
+    _emit(data, fmt, month, repo.settings.departed(), output, bom)
     if fail_on == "overdue" and any(r["overdue"]["total"] for r in data):
         code = 1
     answered()  # the whole answer is printed: kqcli.store.warm may keep it
     raise typer.Exit(code)
 
 
-def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, Any]) -> None:
+def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, Any],
+          output: Any = None, bom: bool = False) -> None:
     from ...core.reasons import LABELS
     from ...core.team import FIELDS
     from ..render import Column, Report, emit_report
@@ -81,4 +93,26 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
                Column("pool", "公海", justify="right"),
                Column("unassigned", "待交接", justify="right")]
     emit_report(Report(rows, FIELDS, columns, title=f"团队 team ({month})",
-                       empty="kq.yaml lists no reps and no customer has an owner"), fmt)
+                       empty="kq.yaml lists no reps and no customer has an owner",
+                       labels=sheet_labels(), sheet=(f"团队 {month}", f"team {month}")), fmt,
+                output=output, bom=bom)
+
+
+def sheet_labels() -> dict[str, tuple[str, str]]:
+    """Headers of the nested counts, for a sheet: 客户数.重点, 逾期.拜访."""
+    from ...core.reasons import LABELS
+    from ...core.team import FIELDS
+    from ...schema.enums import Tier
+    from ..labels import ENUM_LABELS
+
+    tiers = {**ENUM_LABELS[Tier], "total": "合计", "untiered": "未分层"}
+    parts = {"customers": ("客户数", tiers), "overdue": ("逾期", {**LABELS, "total": "合计"})}
+    out = {}
+    for key in FIELDS:
+        parent, _, inner = key.partition(".")
+        if parent in parts:
+            header, names = parts[parent]
+            out[key] = (f"{header}.{names.get(inner, inner)}", key)
+    return {**out, "rep": ("业代", "rep"), "visited_share": ("按周期拜访", "visited_share"),
+            "score_avg": ("客情分", "score_avg"), "score_change": ("客情分变化", "score_change"),
+            "pool": ("公海", "pool"), "unassigned": ("待交接", "unassigned")}

@@ -104,7 +104,7 @@ MO = PO.with_suffix(".mo")
 def texts() -> dict[str, set[str]]:
     """Every text kq shows a person that the catalogue must hold, with where it comes from:
     the help of every command and option (from the click commands as typer builds them), the
-    top-level help, and each ``_("…")`` call in the code (Babel's extractor)."""
+    top-level help, and each ``_("…")`` or ``N_("…")`` call in the code (Babel's extractor)."""
     from babel.messages.extract import extract_from_dir
 
     found: dict[str, set[str]] = {}
@@ -115,7 +115,7 @@ def texts() -> dict[str, set[str]]:
 
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(LOCALE.parent), method_map=[("**.py", "python")],
-            keywords={"_": None, "ngettext": (1, 2)}):
+            keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
         for text in message if isinstance(message, tuple) else (message,):
             add(text, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))
     from . import usage

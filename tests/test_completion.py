@@ -117,8 +117,13 @@ def test_help_of_a_command_starts_with_its_usage(kq):
     assert result.stdout.splitlines()[0] == "kq log [OPTIONS] [customer]"  # none with --due
 
 
+def test_help_of_a_command_starts_with_its_usage_after_a_help_page(kq):
+    assert "用法: kq due" in kq("due", "--help").stdout
+    assert kq("help", "log").stdout.splitlines()[0] == "kq log [OPTIONS] [customer]"
+
+
 def test_help_of_a_command_lists_each_option_with_its_help(kq):
-    lines = kq("help", "log").stdout.splitlines()
+    lines = kq("--lang", "en", "help", "log").stdout.splitlines()
     at = lines.index("    --closes-next")
     assert lines[at + 1] == "        This interaction did the oldest open next step: close it too."
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kqcli.cli.i18n import set_flag as set_lang
+from kqcli.cli.i18n import set_flag
 from kqcli.cli.labels import enum_label, signed, urgency
 from kqcli.core.messages import TEMPLATES, Message
 from kqcli.schema.enums import EventKind, Grade, ProductRole, ProductStage, Status, Tier
@@ -121,9 +121,9 @@ def test_a_terminal_scorecard_has_null_synergy_in_json(kq):
 
 @pytest.fixture
 def chinese():
-    set_lang("zh")
+    set_flag("zh")
     yield
-    set_lang(None)
+    set_flag(None)
 
 
 def test_enum_labels_come_from_the_chinese_aliases(chinese):
@@ -135,11 +135,11 @@ def test_enum_labels_come_from_the_chinese_aliases(chinese):
 
 
 def test_english_labels_are_the_values():
-    set_lang("en")
+    set_flag("en")
     try:
         assert enum_label(Tier, "secondary") == "secondary"
     finally:
-        set_lang(None)
+        set_flag(None)
 
 
 def test_urgency_never_prints_minus_zero():

@@ -176,7 +176,7 @@ def test_figures_commit_with_a_message_that_says_what_was_set(git_repo, kq):
 
 def test_figures_help_has_an_example(kq):
     result = kq("figures", "--help")
-    assert "Example: kq figures hxdyf 2026-11 --collections 118000" in result.stdout
+    assert "示例: kq figures hxdyf 2026-11 --collections 118000" in result.stdout
 
 
 # --- kq expense --------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def test_expense_commits_with_a_message_that_says_what_was_spent(git_repo, kq):
 
 
 def test_expense_help_has_an_example(kq):
-    assert "Example: kq expense hxdyf 300 --purpose" in kq("expense", "--help").stdout
+    assert "示例: kq expense hxdyf 300 --purpose" in kq("expense", "--help").stdout
 
 
 # --- kq intel ----------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ def test_intel_commits_with_a_message_that_says_what_was_added(git_repo, kq):
 
 
 def test_intel_help_has_an_example(kq):
-    assert 'Example: kq intel dist-qjkr "康润往昭通低价走货"' in kq("intel", "--help").stdout
+    assert '示例: kq intel dist-qjkr "康润往昭通低价走货"' in kq("intel", "--help").stdout
 
 
 def test_claims_that_differ_in_spacing_case_and_final_stop_are_the_same():

@@ -55,11 +55,25 @@ def translate(command: Any) -> None:
         return option
 
     command.get_help_option = help_option
+    if getattr(command, "no_args_is_help", False):
+        parse = command.parse_args
+
+        def parse_args(ctx: Any, args: list[str]) -> Any:
+            """A group run without its command prints its help (while click raises
+            NoArgsIsHelpError): typer's words in the user's language first."""
+            if not args and not ctx.resilient_parsing:
+                help_words()
+            return parse(ctx, args)
+
+        command.parse_args = parse_args
 
 
 def help_words() -> None:
     """typer's words in a command's help, and click's "Usage:", in the user's language: set
-    only when a help page is printed (``typer.rich_utils`` imports Rich)."""
+    only when a help page is printed (``typer.rich_utils`` imports Rich). "Usage:" is looked up
+    each time it is written (one process may print help in both languages: the tests, the
+    server), and help texts fold where Rich would cut them with "…": a Chinese sentence has no
+    spaces, so to Rich it is one word, wider than an option's column."""
     from typer import rich_utils
     from typer._click import formatting
 
@@ -67,14 +81,23 @@ def help_words() -> None:
 
     for name, text in TYPER_WORDS.items():
         setattr(rich_utils, name, _(text))
-    usage = _("Usage:") + " "
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "kq", False):
         def translated(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            write_usage(self, prog, args, usage if prefix is None else prefix)
+            write_usage(self, prog, args, _("Usage:") + " " if prefix is None else prefix)
 
         translated.kq = True  # type: ignore[attr-defined]
         formatting.HelpFormatter.write_usage = translated
+    make_text = rich_utils._make_rich_text
+    if not getattr(make_text, "kq", False):
+        def folded(**kwargs: Any) -> Any:
+            text = make_text(**kwargs)
+            if getattr(text, "overflow", "") is None:
+                text.overflow = "fold"
+            return text
+
+        folded.kq = True  # type: ignore[attr-defined]
+        rich_utils._make_rich_text = folded
 
 
 def _build(name: str) -> Any:
@@ -149,6 +172,7 @@ class LazyGroup(TyperGroup):
         import sys
 
         from typer._click import exceptions as x
+        from typer.exceptions import Abort
 
         from ..store.root import command_line
         from .i18n import LangError, set_flag
@@ -170,7 +194,7 @@ class LazyGroup(TyperGroup):
 
             sys.stderr.write(line(e) + "\n")
             sys.exit(e.exit_code)
-        except x.Abort:
+        except Abort:
             from .i18n import _
 
             sys.stderr.write(_("Aborted.") + "\n")

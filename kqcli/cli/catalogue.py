@@ -15,23 +15,22 @@ PO = Path(LOCALE) / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 
 
-def texts() -> dict[str, set[str]]:
+def texts() -> dict[str | tuple[str, ...], set[str]]:
     """Every text kq shows a person that the catalogue must hold, with where it comes from:
     the help of every command and option (from the click commands as typer builds them), the
-    top-level help, and each ``_("…")`` call in the code (Babel's extractor)."""
+    top-level help, and each ``_("…")`` or ``N_("…")`` call in the code (Babel's extractor)."""
     from babel.messages.extract import extract_from_dir
 
-    found: dict[str, set[str]] = {}
+    found: dict[str | tuple[str, ...], set[str]] = {}
 
-    def add(text: str | None, where: str) -> None:
-        if text and text.strip():
+    def add(text: str | tuple[str, ...] | None, where: str) -> None:
+        if text and (isinstance(text, tuple) or text.strip()):
             found.setdefault(text, set()).add(where)
 
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(Path(LOCALE).parent), method_map=[("**.py", "python")],
-            keywords={"_": None, "ngettext": (1, 2)}):
-        for text in message if isinstance(message, tuple) else (message,):
-            add(text, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))
+            keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+        add(message, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))  # a plural: a tuple
     from . import usage
 
     for text in usage.words():
@@ -65,7 +64,7 @@ def update() -> int:
     with open(PO, "rb") as f:
         catalog = read_po(f, locale="zh_CN", domain=DOMAIN)
     template = Catalog(locale="zh_CN", domain=DOMAIN)
-    for text, places in sorted(texts().items()):
+    for text, places in sorted(texts().items(), key=lambda item: str(item[0])):
         template.add(text, locations=[(p, None) for p in sorted(places)])
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
@@ -73,7 +72,7 @@ def update() -> int:
         write_po(f, catalog, width=96, sort_output=True, include_previous=False)
     with open(MO, "wb") as f:
         write_mo(f, catalog)
-    left = [m.id for m in catalog if m.id and not m.string]
+    left = [m.id for m in catalog if m.id and not (all(m.string) if m.pluralizable else m.string)]
     sys.stderr.write(f"{PO}: {len(catalog)} texts, {len(left)} to translate\n")
     return 0
 

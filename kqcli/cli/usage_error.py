@@ -11,9 +11,16 @@ from typing import Any
 
 from .i18n import _
 
-TYPES = {"integer": "an integer", "int": "an integer", "integer range": "an integer",
-         "int range": "an integer", "float": "a number", "float range": "a number",
-         "boolean": "yes or no", "UUID": "a UUID"}
+
+def N_(text: str) -> str:
+    """A text for the catalogue (:func:`kqcli.cli.i18n.texts` extracts it), translated where
+    it is shown."""
+    return text
+
+
+TYPES = {"integer": N_("an integer"), "int": N_("an integer"), "integer range": N_("an integer"),
+         "int range": N_("an integer"), "float": N_("a number"), "float range": N_("a number"),
+         "boolean": N_("yes or no"), "UUID": N_("a UUID")}
 """click's type names (``ParamType.name``) as the user reads them."""
 
 

@@ -91,7 +91,9 @@ def pages(root: Any, only: list[str] | None = None) -> list[Page]:
 
 
 def _page(command: Any, ctx: Any, name: str) -> Page:
-    usage = command.get_usage(ctx).removeprefix("Usage: ").strip()
+    # click's pieces, not its formatter's "Usage: …" (in the run's language once a help page
+    # was printed: kqcli.cli.app.help_words)
+    usage = " ".join([ctx.command_path, *command.collect_usage_pieces(ctx)])
     page = Page(name, re.sub(r"\s+", " ", usage), (command.help or "").strip())
     for param in command.params:
         record = param.get_help_record(ctx)

@@ -30,7 +30,7 @@ import sys
 
 from . import clock
 from .files import signature, unchanged
-from .root import command_line, iso_day, locate
+from .root import command_line, iso_day, linked, locate
 from .stamp import code_stamp
 
 TYPE_CHECKING = False
@@ -300,8 +300,8 @@ def question(argv: list[str]) -> Question | None:
         return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
     root = locate(given.get("--repo"))
-    if today is None or root is None:
-        return None
+    if today is None or root is None or linked(root):
+        return None  # (the full command says what is wrong)
     return Question(argv, root, today, argv[n], rest)
 
 

@@ -6,7 +6,16 @@ answer it replays."""
 
 from __future__ import annotations
 
-from helpers import probe_kq
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import probe_argv, probe_environment, probe_kq
 
 DAY = ("--today", "2026-11-24")
 HX = "name: 华信大药房\nkind: terminal\ntier: key\n"
@@ -105,3 +114,106 @@ def test_a_repository_found_from_a_folder_inside_it_is_refused_too(make_repo, kq
     result = kq(*DAY, "list")
     assert result.exit_code == 1
     assert result.stderr.startswith("kq: .kq is a symbolic link")
+
+
+# -- no worker process outlives kq ---------------------------------------------------------------
+
+SLOW = """
+import time
+import {module} as _module
+_real = _module.{function}
+def _slow(*args, **kwargs):  # a big repository on a slow disk: the pool works for seconds
+    time.sleep(0.05)
+    return _real(*args, **kwargs)
+_module.{function} = _slow
+"""
+
+
+@pytest.fixture
+def many(make_repo) -> Path:
+    """More customers than a process pool is used from (index.PARALLEL_FROM)."""
+    from kqcli.store import agenda, index
+
+    count = max(index.PARALLEL_FROM, agenda.PARALLEL_FROM) + 40
+    return make_repo({f"c{n:03}": f"name: 店{n}\nkind: terminal\ntier: key\nowner: 李明\n"
+                      for n in range(count)}, kq_yaml="reps: [{name: 李明}]\n")
+
+
+def _children(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is ``pid``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                    state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
+            except OSError:
+                continue
+            if int(ppid) == pid and state != "Z":
+                found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _stopped_mid_pool(root: Path, hook: str, signum: int, *args: str) -> tuple[int, set[int]]:
+    """Run kq, send ``signum`` once its pool's workers have been working for a moment; its
+    exit status and the workers still alive two seconds later."""
+    process = subprocess.Popen([*probe_argv(hook), "--repo", str(root), *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=probe_environment())
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+            workers = _children(process.pid)
+            time.sleep(0.02)
+        assert len(workers) >= 2, "no process pool started"
+        time.sleep(0.5)
+        process.send_signal(signum)
+        code = process.wait(timeout=30)
+        deadline = time.monotonic() + 2
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return code, {pid for pid in workers if _alive(pid)}
+    finally:
+        for pid in workers:  # what the test leaves behind, if kq did
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()
+        process.wait()
+
+
+pool_test = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                               reason="needs Linux's /proc and two cores (a process pool)")
+
+
+@pool_test
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_stop_during_the_first_index_leaves_no_worker_behind(many, signum, code):
+    hook = SLOW.format(module="kqcli.store.index", function="parse_file")
+    assert _stopped_mid_pool(many, hook, signum, *DAY, "list") == (code, set())
+
+
+@pool_test
+def test_a_stop_while_the_agenda_is_worked_out_leaves_no_worker_behind(many):
+    assert probe_kq(many, *DAY, "list", "--format", "json").code == 0  # the index, built
+    hook = SLOW.format(module="kqcli.store.agenda", function="_evaluate")
+    assert _stopped_mid_pool(many, hook, signal.SIGTERM, *DAY, "due") == (143, set())
+
+
+@pool_test
+def test_a_kill_9_during_check_full_leaves_no_worker_behind(many):
+    """Nothing runs in a parent killed with -9: the workers die because the kernel kills
+    them with it (PR_SET_PDEATHSIG)."""
+    probe_kq(many, *DAY, "list", "--format", "json")
+    hook = SLOW.format(module="kqcli.store.index", function="parse_file")
+    assert _stopped_mid_pool(many, hook, signal.SIGKILL, *DAY, "check", "--full") == (-9, set())

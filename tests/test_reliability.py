@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import probe_argv, probe_environment, probe_kq
+from helpers import git, needs_git, probe_argv, probe_environment, probe_kq
 
 DAY = ("--today", "2026-11-24")
 HX = "name: 华信大药房\nkind: terminal\ntier: key\n"
@@ -217,3 +217,24 @@ def test_a_kill_9_during_check_full_leaves_no_worker_behind(many):
     probe_kq(many, *DAY, "list", "--format", "json")
     hook = SLOW.format(module="kqcli.store.index", function="parse_file")
     assert _stopped_mid_pool(many, hook, signal.SIGKILL, *DAY, "check", "--full") == (-9, set())
+
+
+# -- a kq killed while it writes leaves nothing in git status -------------------------------------
+
+KILLED_WRITING = """
+import os, signal
+import kqcli.store.writer as _writer
+def _killed(*args, **kwargs):  # kill -9 between keeping the old file and replacing it
+    os.kill(os.getpid(), signal.SIGKILL)
+_writer.replace_atomically = _killed
+"""
+
+
+@needs_git
+def test_a_kq_log_killed_mid_write_leaves_git_status_clean(git_repo):
+    root = git_repo({"hx": HX}, kq_yaml="reps: [{name: 李明}]\n")
+    killed = probe_kq(root, *DAY, "log", "hx", "--kind", "call", hook=KILLED_WRITING)
+    assert killed.code == -signal.SIGKILL
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+    assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
+

@@ -238,3 +238,63 @@ def test_a_kq_log_killed_mid_write_leaves_git_status_clean(git_repo):
     assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
     assert (root / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
 
+
+
+# -- output that cannot be written: one line, exit 1 (130 for Ctrl-C) ---------------------------
+
+def _warm(root: Path, *args: str) -> None:
+    """Ask until the answer is one kept."""
+    for _ in range(3):
+        run = probe_kq(root, *args)
+    assert run.path == "warm", run.stderr
+
+
+def _to_full_disk(root: Path, *args: str, **kw):
+    with open("/dev/full", "wb") as full:
+        return probe_kq(root, *args, stdout=full, **kw)
+
+
+full_disk = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+
+
+@full_disk
+def test_a_kept_answer_written_to_a_full_disk_is_one_line_and_exit_1(examples_copy):
+    args = [*DAY, "score", "--format", "json"]
+    _warm(examples_copy, *args)
+    run = _to_full_disk(examples_copy, *args)
+    assert (run.code, run.stderr, run.path) == (1, "kq: No space left on device\n", "warm")
+
+
+@full_disk
+def test_the_version_written_to_a_full_disk_is_one_line_and_exit_1():
+    run = _to_full_disk(None, "--version")
+    assert (run.code, run.stderr) == (1, "kq: No space left on device\n")
+
+
+INTERRUPTED_READING = """
+import kqcli.store.warm as _warm
+def _interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+_warm._kept = _interrupted
+"""
+
+INTERRUPTED_STARTING = """
+import kqcli.store.warm as _warm
+class _Interrupted:
+    def __init__(self, *args, **kwargs):
+        raise KeyboardInterrupt
+_warm.Recorder = _Interrupted
+"""
+
+
+def test_ctrl_c_on_the_kept_answers_path_is_exit_130_without_a_traceback(examples_copy):
+    args = [*DAY, "score", "--format", "json"]
+    _warm(examples_copy, *args)
+    run = probe_kq(examples_copy, *args, hook=INTERRUPTED_READING)
+    assert (run.code, run.stdout, run.stderr) == (130, b"", "")
+
+
+def test_ctrl_c_as_the_full_command_starts_is_exit_130_without_a_traceback(examples_copy):
+    probe_kq(examples_copy, *DAY, "list")  # an index: the run is recorded, to be kept
+    run = probe_kq(examples_copy, *DAY, "score", "--format", "json", hook=INTERRUPTED_STARTING)
+    assert (run.code, run.stdout, run.stderr) == (130, b"", "")

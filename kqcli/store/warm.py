@@ -406,7 +406,7 @@ Answer = tuple[bytes, bytes, int]
 
 def answer(q: Question) -> int | None:
     """Print the answer to ``q`` and return its exit code; None when the full command must
-    run."""
+    run. Output that cannot be written raises, for kqcli.cli.run's guard of every output."""
     if not os.path.isfile(q.index):
         return None
     try:
@@ -423,16 +423,11 @@ def answer(q: Question) -> int | None:
     if found is None:
         return None
     out, err, code = found
-    try:
-        if err:
-            sys.stderr.buffer.write(err)
-            sys.stderr.flush()
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `kq score | head -1`: exit 1 quietly, as the full command does
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # nothing left to fail at exit
-        return 1
+    if err:
+        sys.stderr.buffer.write(err)
+        sys.stderr.flush()
+    sys.stdout.buffer.write(out)
+    sys.stdout.flush()
     return code
 
 

@@ -298,3 +298,47 @@ def test_ctrl_c_as_the_full_command_starts_is_exit_130_without_a_traceback(examp
     probe_kq(examples_copy, *DAY, "list")  # an index: the run is recorded, to be kept
     run = probe_kq(examples_copy, *DAY, "score", "--format", "json", hook=INTERRUPTED_STARTING)
     assert (run.code, run.stdout, run.stderr) == (130, b"", "")
+
+
+# -- a progress bar is never kept in an answer ----------------------------------------------------
+
+SHOWN_AT_ONCE = """
+import kqcli.store.progress as _progress
+_progress.SHOW_AFTER = 0  # a big repository: the bar shows
+"""
+
+
+def _terminal_stderr(root: Path, *args: str) -> tuple[bytes, str]:
+    """kq with stderr a pseudo-terminal and stdout a pipe: (stderr, the path that answered)."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run([*probe_argv(SHOWN_AT_ONCE), "--repo", str(root), *args],
+                       stdout=subprocess.PIPE, stderr=follower, env=probe_environment(),
+                       check=False, timeout=120)
+    finally:
+        os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # drained: the other side is closed
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    text, _, path = err.rpartition(b"\r\npath: ")
+    return text, path.decode().split(" ")[0]
+
+
+def test_the_progress_bar_is_not_kept_in_the_answer(examples_copy):
+    args = [*DAY, "score", "--format", "json"]
+    assert probe_kq(examples_copy, *DAY, "list").code == 0  # an index: the next run is kept
+    for path in (examples_copy / "customers").glob("*.yaml"):
+        with path.open("a", encoding="utf-8") as f:
+            f.write("# 改过\n")  # every file to read again: the bar shows while indexing
+    drawn, first = _terminal_stderr(examples_copy, *args)
+    assert first == "full" and b"\x1b[" in drawn
+    replayed, second = _terminal_stderr(examples_copy, *args)
+    assert (second, replayed) == ("warm", b"")

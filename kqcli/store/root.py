@@ -80,7 +80,7 @@ def linked(root: str) -> str | None:
     """Why kq will not work on ``root``: its ``.kq`` or ``customers`` is a symbolic link (a
     link committed to git), through which kq would write its index, locks and customer files
     wherever it points, and delete what it took for a corrupt cache there. None when neither
-    is. One ``lstat`` each, as for every customer file."""
+    is."""
     for name, what_to_do in FOLDERS.items():
         path = os.path.join(root, name)
         try:

@@ -4,9 +4,11 @@ kq new writes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -419,3 +421,103 @@ def test_editing_a_crlf_file_changes_only_the_edited_line(repo, kq, editor):
     kq("--repo", repo, "edit", "hx")
 
     assert _file(repo).read_bytes() == HX.replace("grade: B", "grade: A").replace("\n", "\r\n").encode()
+
+
+# --- a write that git would refuse ---------------------------------------------------------------
+
+
+def _stale_lock(root: Path) -> Path:
+    """``.git/index.lock`` left an hour ago by a git that crashed."""
+    lock = root / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    os.utime(lock, (time.time() - 3600, time.time() - 3600))
+    return lock
+
+
+STALE_LOCK = 'touch -d "1 hour ago" "{lock}"\n'
+
+
+@needs_git
+def test_edit_with_a_git_lock_in_the_way_refuses_before_the_editor_opens(repo, kq, editor,
+                                                                         tmp_path):
+    _stale_lock(repo)
+    editor(f'touch "{tmp_path / "opened"}"\n')
+
+    result = kq("--repo", repo, "edit", "hx")
+
+    assert result.exit_code == 1
+    assert ".git/index.lock exists" in result.stderr
+    assert not (tmp_path / "opened").exists()
+
+
+@needs_git
+def test_edit_mid_rebase_refuses_before_the_editor_opens(repo, kq, editor, tmp_path):
+    (repo / ".git" / "rebase-merge").mkdir()
+    editor(f'touch "{tmp_path / "opened"}"\n')
+
+    result = kq("--repo", repo, "edit", "hx")
+
+    assert result.exit_code == 1
+    assert "a git rebase is in progress" in result.stderr
+    assert not (tmp_path / "opened").exists()
+
+
+@needs_git
+def test_new_with_a_git_lock_in_the_way_refuses_before_the_editor_opens(repo, kq, editor,
+                                                                        tmp_path):
+    _stale_lock(repo)
+    editor(f'touch "{tmp_path / "opened"}"\n')
+
+    result = kq("--repo", repo, "new", "华兴大药房")
+
+    assert result.exit_code == 1
+    assert not (tmp_path / "opened").exists()
+    assert not _new_file(repo).exists()
+
+
+@needs_git
+def test_edit_refused_after_the_editor_keeps_the_text_in_rejected(repo, kq, editor):
+    lock = repo / ".git" / "index.lock"
+    editor(STALE_LOCK.format(lock=lock) + "sed -i 's/^grade: B/grade: A/' \"$1\"\n")
+
+    result = kq("--repo", repo, "edit", "hx")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kq: .git/index.lock exists")
+    assert result.stderr.endswith("; your text is kept in customers/hx.yaml.rejected\n")
+    assert _file(repo).read_text(encoding="utf-8") == HX
+    kept = repo / "customers" / "hx.yaml.rejected"
+    assert kept.read_text(encoding="utf-8") == HX.replace("grade: B", "grade: A")
+
+
+@needs_git
+def test_new_refused_after_the_editor_keeps_the_text_in_rejected(repo, kq, editor):
+    lock = repo / ".git" / "index.lock"
+    editor(STALE_LOCK.format(lock=lock) + "sed -i 's/^# tier: normal .*/tier: key/' \"$1\"\n")
+
+    result = kq("--repo", repo, "new", "华兴大药房")
+
+    assert result.exit_code == 1
+    assert "your text is kept in customers/hxdyf.yaml.rejected" in result.stderr
+    assert not _new_file(repo).exists()
+    kept = repo / "customers" / "hxdyf.yaml.rejected"
+    assert "\ntier: key\n" in kept.read_text(encoding="utf-8")
+
+
+@needs_git
+def test_text_that_cannot_be_kept_beside_the_file_is_kept_in_the_temporary_folder(
+        repo, kq, editor, tmp_path, monkeypatch):
+    import re
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (repo / "customers" / "hx.yaml.rejected").mkdir()  # in the way: cannot be written
+    lock = repo / ".git" / "index.lock"
+    editor(STALE_LOCK.format(lock=lock) + "sed -i 's/^grade: B/grade: A/' \"$1\"\n")
+
+    result = kq("--repo", repo, "edit", "hx")
+
+    assert result.exit_code == 1
+    kept = re.search(r"your text is kept in (\S+)\n$", result.stderr)
+    assert kept and Path(kept[1]).parent == tmp_path, result.stderr
+    assert Path(kept[1]).read_text(encoding="utf-8") == HX.replace("grade: B", "grade: A")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .run import local
+from .run import guarded, local
 
 SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
           "check", "calendar")
@@ -25,15 +25,15 @@ def main() -> None:
     if args in (["--version"], ["-V"]):
         from .. import __version__
 
-        sys.stdout.write(f"kq {__version__}\n")
+        guarded(lambda: sys.stdout.write(f"kq {__version__}\n"))
         return
     if args in (["--help"], ["-h"], []):
         from .usage import help_text
 
         if args:
-            sys.stdout.write(help_text())
+            guarded(lambda: sys.stdout.write(help_text()))
             return
-        sys.stderr.write(help_text())  # a bare `kq` is a usage error (click's no_args_is_help)
+        guarded(lambda: sys.stderr.write(help_text()))  # a usage error (click's no_args_is_help)
         sys.exit(2)
     if any(name in args for name in SERVED):
         from ..serve import server

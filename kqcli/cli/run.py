@@ -4,16 +4,87 @@ of kq's server (:mod:`kqcli.serve.server`) both run it."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool")
 """kqcli.store.warm.CACHED, checked before importing it (tests/test_warm.py checks they agree)."""
 
+UNWRITABLE = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG,
+                        getattr(errno, "EDQUOT", errno.ENOSPC)})
+"""Why the output cannot be written: the reader left (``kq due | head``), the disk or the
+quota is full (``> /dev/full``), the file grew too big, the device failed."""
+
+
+def guarded(work: Callable[[], object]) -> None:
+    """Run ``work``, which prints kq's output (an answer kept, the command line, the console
+    script's own text), and flush it. Output that cannot be written (:data:`UNWRITABLE`) ends
+    the run with one line and exit 1, or silently for a closed pipe, whose reader has gone;
+    Ctrl-C ends it with 130; never a traceback, and never the interpreter's own complaint when
+    it flushes what is left at exit."""
+    try:
+        try:
+            work()
+        except SystemExit:
+            _flush()
+            raise
+        _flush()
+    except KeyboardInterrupt:
+        try:
+            _flush()
+        except OSError:
+            _discard(sys.stdout)
+        raise SystemExit(130) from None
+    except OSError as e:
+        if e.errno not in UNWRITABLE:
+            raise
+        _discard(sys.stdout)
+        if e.errno != errno.EPIPE:
+            from ..store.errors import failure
+
+            known = failure(e)
+            try:
+                sys.stderr.write(f"kq: {known.message if known else e}\n")
+                sys.stderr.flush()
+            except (OSError, ValueError, AttributeError):  # stderr cannot be written either
+                _discard(sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+
+
+def _discard(stream: object) -> None:
+    """Send the rest of ``stream`` (what is buffered, and what the interpreter flushes at
+    exit) to the null device."""
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):  # no file descriptor: a test's capture
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
 
 def local(args: list[str]) -> None:
     """``kq ARGS`` in this process: an answer kept or built from the agenda (kqcli.store.warm),
-    else the command line."""
+    else the command line; its output through :func:`guarded`."""
+    guarded(lambda: _local(args))
+
+
+def _local(args: list[str]) -> None:
     question = None
     if any(name in args for name in CACHED):
         from ..store import warm

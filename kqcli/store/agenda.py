@@ -123,11 +123,9 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
         if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
             return [_ticked(tick, n, len(stale), _evaluate(item))
                     for n, item in enumerate(stale, 1)]
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from .pool import workers
 
-        with ProcessPoolExecutor(max_workers=jobs,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with workers(jobs, "fork") as pool:
             found = pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16)))
             return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
 

@@ -219,12 +219,10 @@ def _parse_many(paths: list[str], jobs: int, known: dict[str, tuple[str, str]],
         for path in paths:
             yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from .pool import workers
 
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     work = partial(parse_file, known=None, max_bytes=max_bytes)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with workers(jobs, "fork" if os.name == "posix" else "spawn") as pool:
         yield from pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 16)))
 
 

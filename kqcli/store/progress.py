@@ -1,8 +1,11 @@
-"""The indexing progress bar: on stderr, only in a terminal, only when indexing is slow."""
+"""The indexing progress bar: on stderr, only in a terminal, only when indexing is slow; never
+in an answer kept (it goes to the process's own stderr, not to the stream a run's answer is
+recorded from: kqcli.store.warm.Recorder), which would replay it later."""
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 SHOW_AFTER = 1.0  # seconds; a quick refresh draws nothing
@@ -26,7 +29,8 @@ class progress:  # noqa: N801 - used like a function: ``with progress("indexing"
                 from rich.console import Console
                 from rich.progress import Progress
 
-                self.bar = Progress(console=Console(stderr=True), transient=True)
+                terminal = sys.__stderr__ or sys.stderr  # not the recorded sys.stderr
+                self.bar = Progress(console=Console(file=terminal), transient=True)
                 self.bar.start()
                 self.task = self.bar.add_task(self.label, total=total)
             self.bar.update(self.task, completed=done)

@@ -7,8 +7,10 @@ questions before anything heavy is imported, with :func:`locate` and :func:`iso_
 from __future__ import annotations
 
 import os
+import stat
 
-from .errors import KqError
+from .errors import PROBLEMS, KqError
+from .files import shown
 
 TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
 if TYPE_CHECKING:
@@ -65,12 +67,44 @@ def locate(explicit: str | None, cwd: str | None = None,
         folder = parent
 
 
+FOLDERS = {
+    ".kq": "kq keeps its cache only in a folder of its own: remove the link (rm .kq) and kq "
+           "makes the folder",
+    "customers": "kq reads and writes customer files only in a folder inside the repository: "
+                 "put the folder itself here",
+}
+"""The folders kq writes in, and what to do when one is a symbolic link."""
+
+
+def linked(root: str) -> str | None:
+    """Why kq will not work on ``root``: its ``.kq`` or ``customers`` is a symbolic link (a
+    link committed to git), through which kq would write its index, locks and customer files
+    wherever it points, and delete what it took for a corrupt cache there. None when neither
+    is."""
+    for name, what_to_do in FOLDERS.items():
+        path = os.path.join(root, name)
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                continue
+        except OSError:
+            continue
+        try:
+            target = shown(os.readlink(path))
+        except OSError:
+            target = "?"
+        return f"{name} is a symbolic link to '{target}'; {what_to_do}"
+    return None
+
+
 def find_root(explicit: str | None) -> Path:
-    """:func:`locate`, or a one-line error saying what to do."""
+    """:func:`locate`, or a one-line error saying what to do; refused when :func:`linked`."""
     from pathlib import Path
 
     found = locate(explicit)
     if found is not None:
+        why = linked(found)
+        if why:
+            raise KqError(why, code=PROBLEMS)
         return Path(found)
     given = explicit or os.environ.get("KQ_REPO")
     if given:

@@ -30,7 +30,7 @@ import sys
 
 from . import clock
 from .files import signature, unchanged
-from .root import command_line, iso_day, locate
+from .root import command_line, iso_day, linked, locate
 from .stamp import code_stamp
 
 TYPE_CHECKING = False
@@ -307,8 +307,8 @@ def question(argv: list[str]) -> Question | None:
         return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
     root = locate(given.get("--repo"))
-    if today is None or root is None:
-        return None
+    if today is None or root is None or linked(root):
+        return None  # (the full command says what is wrong)
     return Question(argv, root, today, argv[n], rest)
 
 
@@ -413,7 +413,7 @@ Answer = tuple[bytes, bytes, int]
 
 def answer(q: Question) -> int | None:
     """Print the answer to ``q`` and return its exit code; None when the full command must
-    run."""
+    run. Output that cannot be written raises, for kqcli.cli.run's guard of every output."""
     if not os.path.isfile(q.index):
         return None
     try:
@@ -430,16 +430,11 @@ def answer(q: Question) -> int | None:
     if found is None:
         return None
     out, err, code = found
-    try:
-        if err:
-            sys.stderr.buffer.write(err)
-            sys.stderr.flush()
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `kq score | head -1`: exit 1 quietly, as the full command does
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # nothing left to fail at exit
-        return 1
+    if err:
+        sys.stderr.buffer.write(err)
+        sys.stderr.flush()
+    sys.stdout.buffer.write(out)
+    sys.stdout.flush()
     return code
 
 

@@ -213,12 +213,19 @@ def _commit(root: Path, paths: list[Path], message: str) -> str | None:
     raise KqError(f"git commit failed: {lines[-1] if lines else '?'}", code=PROBLEMS)
 
 
-def _keep(path: Path) -> Path | None:
-    """A second name for the file's current content, so putting it back needs no free space."""
+def _keep(root: Path, path: Path) -> Path | None:
+    """A second name for the file's current content, so putting it back needs no free space.
+    It lives in ``.kq/keep`` (ignored by git, as ``.kq`` is), so one that a ``kill -9`` left
+    behind never shows in ``git status``; none where ``.kq`` cannot be written."""
     if not path.exists():
         return None
-    keep = path.with_name(f".{path.name}.{os.getpid()}.kq-keep")
     try:
+        shown = path.relative_to(root).as_posix().replace("/", "%")
+    except ValueError:
+        shown = path.name
+    keep = root / ".kq" / "keep" / f"{shown}.{os.getpid()}"
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             keep.unlink()
         os.link(path, keep)
@@ -239,7 +246,7 @@ def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]]
         written: list[tuple[Path, bytes | None, bytes, Path | None]] = []
         try:
             for path, before, after in planned:
-                keep = _keep(path)
+                keep = _keep(root, path)
                 try:
                     replace_atomically(path, after, before)
                 except BaseException as e:

@@ -33,23 +33,44 @@ def run(
 
 
 def edit_file(repo: Any, path: Path, original: bytes, shown: str) -> bytes | None:
+    """The editor's valid text (None: unchanged), once a write is known to be possible: a
+    rebase stopped on a conflict or a git lock in the way refuses before the user types."""
     from ...store.errors import KqError
+    from ...store.writer import preflight
     from ..editing import GaveUp, edit_until_valid
 
+    preflight(repo.root, repo.settings.git.autocommit)
     try:
         return edit_until_valid(original, shown)
     except GaveUp as e:
-        kept = path.with_name(path.name + ".rejected")
-        kept.write_text(e.text, encoding="utf-8")
-        raise KqError(f"{shown} not changed ({e.message}); your text is kept in "
-                      f"customers/{kept.name}", code=1) from None
+        kept = keep_rejected(path, e.text.encode("utf-8"))
+        raise KqError(f"{shown} not changed ({e.message}); your text is kept in {kept}",
+                      code=1) from None
+
+
+def keep_rejected(path: Path, text: bytes) -> str:
+    """Keep what the user typed as ``customers/<id>.yaml.rejected`` (in the temporary folder
+    when customers/ cannot be written); where it is, as the user would type it."""
+    import os
+    import tempfile
+
+    kept = path.with_name(path.name + ".rejected")
+    try:
+        kept.write_bytes(text)
+        return f"customers/{kept.name}"
+    except OSError:
+        fd, elsewhere = tempfile.mkstemp(prefix=f"kq-{path.stem}-", suffix=".yaml.rejected")
+        with os.fdopen(fd, "wb") as f:
+            f.write(text)
+        return elsewhere
 
 
 def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str, name: str) -> None:
     """Write what the editor left through the writer (refused mid-rebase, rolled back when the
-    commit fails); a file changed on disk meanwhile keeps the user's text in ``.rejected``."""
+    commit fails); whatever refuses it (the file changed on disk meanwhile, a rebase or a git
+    lock since the editor opened, a failed commit) keeps the user's text in ``.rejected``."""
     from ...core.diff import changes, summary
-    from ...store.errors import KqError
+    from ...store.errors import KqError, failure
     from ...store.writer import customer_locked, write_and_commit
     from ...store.yamlread import load
 
@@ -59,10 +80,17 @@ def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str
     with customer_locked(repo.root, path.stem):
         current = path.read_bytes() if path.exists() else None
         if current != original:
-            kept = path.with_name(path.name + ".rejected")
-            kept.write_bytes(edited)
+            kept = keep_rejected(path, edited)
             raise KqError(f"customers/{path.name} changed on disk while you edited it; your text "
-                          f"is kept in customers/{kept.name}", code=1)
-        sha = write_and_commit(repo.root, [(path, original, edited)], message,
-                               repo.settings.git.autocommit)
+                          f"is kept in {kept}", code=1)
+        try:
+            sha = write_and_commit(repo.root, [(path, original, edited)], message,
+                                   repo.settings.git.autocommit)
+        except Exception as e:
+            refused = e if isinstance(e, KqError) else failure(e)
+            if refused is None:
+                raise
+            kept = keep_rejected(path, edited)
+            raise KqError(f"{refused.message}; your text is kept in {kept}",
+                          code=refused.code) from None
     typer.echo(f"saved customers/{path.name}" + (f" (commit {sha})" if sha else ""))

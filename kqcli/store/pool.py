@@ -1,0 +1,95 @@
+"""The process pool of a big refresh (the first index, ``kq check --full``, the agenda after a
+change to kq.yaml), whose workers never outlive kq.
+
+A worker blocks on the pool's queue, which it also holds open (forked), so it would wait there
+forever once kq is gone. So: on Linux each worker asks the kernel to kill it when its parent
+dies (``PR_SET_PDEATHSIG``), whatever kills the parent (``kill -9`` included); and while the
+pool works, SIGTERM and SIGHUP kill the workers and end kq with 143 and 129 (128 + the
+signal, as a shell reports it), as Ctrl-C does with 130. Workers ignore Ctrl-C: the parent
+stops them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+STOPS = ("SIGTERM", "SIGHUP")
+"""The signals that end kq while a pool works: a service manager's stop, a closed terminal."""
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _started(parent: int) -> None:
+    """A worker's first act: die with ``parent``; leave Ctrl-C and the stops to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in STOPS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def workers(jobs: int, start_method: str) -> Iterator[Any]:
+    """A ``ProcessPoolExecutor`` of ``jobs`` workers that die with this process; any way out
+    but the pool's work done (an error, Ctrl-C, SIGTERM, SIGHUP) kills them first."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    parent = os.getpid()
+    pool = ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context(start_method),
+                               initializer=_started, initargs=(parent,))
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != parent:  # a worker, forked before it reset the handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        _kill(pool)
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for name in STOPS:
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            previous[number] = signal.signal(number, stop)
+        except ValueError:  # not the main thread: the workers still die with the process
+            break
+    try:
+        yield pool
+    except BaseException:
+        _kill(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _kill(pool: Any) -> None:
+    """Kill the workers (their work is only reading: nothing is left half-done) and let the
+    pool go without waiting for what was queued."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(1)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .run import local
+from ..store.root import COMPLETE_VAR
+from .run import full, local
 
 SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
           "check", "calendar")
@@ -22,6 +23,9 @@ def main() -> None:
         if sys.stderr is not None:
             sys.stderr.write("kq: standard output is closed; nothing done\n")
         sys.exit(1)
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions: click answers, from
+        full(args)                   # the words in other variables (the command line is empty)
+        return
     if args in (["--version"], ["-V"]):
         from .. import __version__
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import sys
 
+from ..store.root import COMPLETE_VAR
+
 CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool")
 """kqcli.store.warm.CACHED, checked before importing it (tests/test_warm.py checks they agree)."""
 
@@ -15,7 +17,7 @@ def local(args: list[str]) -> None:
     """``kq ARGS`` in this process: an answer kept or built from the agenda (kqcli.store.warm),
     else the command line."""
     question = None
-    if any(name in args for name in CACHED):
+    if any(name in args for name in CACHED) and not os.environ.get(COMPLETE_VAR):
         from ..store import warm
 
         question = warm.question(args)

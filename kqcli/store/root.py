@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 GLOBAL = ("--repo", "--today", "--lang")
 """The global options that take a value (``--no-pager`` takes none)."""
+COMPLETE_VAR = "_KQ_COMPLETE"
+"""Set by the scripts ``kq completion SHELL`` prints: the shell asks for completions (click reads
+the words from other variables; the command line is empty)."""
 
 
 def command_line(argv: list[str]) -> tuple[dict[str, str], int] | None:

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ...store.root import COMPLETE_VAR
+
 PROG = "kq"
-COMPLETE_VAR = "_KQ_COMPLETE"
 
 
 class Shell(StrEnum):
@@ -45,3 +46,4 @@ def customers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         return completions(incomplete, repo.index.names())
     except Exception:  # noqa: BLE001 - completion must stay silent, whatever went wrong
         return []
+

@@ -199,6 +199,22 @@ def test_bash_completes_pinyin_initials_to_the_id(team):
 
 
 @_needs("bash")
+def test_bash_offers_the_team_and_the_owners_for_owner(team):
+    assert in_bash(team, "kq", "due", "--owner", "") == ["张强", "李明", "王强", "陈静"]
+
+
+@_needs("bash")
+def test_bash_completes_a_reps_pinyin_initials(team):
+    assert in_bash(team, "kq", "list", "--owner", "lm") == ["李明"]
+
+
+@_needs("bash")
+def test_bash_offers_reps_for_reassign_and_its_to(team):
+    assert (in_bash(team, "kq", "reassign", "张"), in_bash(team, "kq", "reassign", "张强", "--to", "w")
+            ) == (["张强"], ["王强"])
+
+
+@_needs("bash")
 def test_bash_outside_a_repository_offers_no_customer_and_prints_no_error(tmp_path):
     assert in_bash(tmp_path, "kq", "show", "hx") == []
 
@@ -212,6 +228,11 @@ def test_zsh_completes_a_command_name_with_its_summary(team):
 @_needs("zsh")
 def test_zsh_completes_a_customer_id_with_its_name(team):
     assert in_zsh(team, "kq", "show", "hx-r") == ["*: :((\"hx-renmin\":\"华信大药房(人民路店)\"))"]
+
+
+@_needs("zsh")
+def test_zsh_offers_the_reps_for_owner(team):
+    assert in_zsh(team, "kq", "due", "--owner", "王") == ["*: :((\"王强\"))"]
 
 
 @_needs("fish")
@@ -228,6 +249,20 @@ def test_fish_completes_a_customer_id_with_its_name(team):
 @_needs("fish")
 def test_fish_completes_an_option(team):
     assert in_fish(team, "kq due --wi") == ["--within\tAlso list what falls due in the next N days."]
+
+
+@_needs("fish")
+def test_fish_offers_the_reps_for_owner(team):
+    assert in_fish(team, "kq due --owner ") == ["张强", "李明", "王强", "陈静"]
+
+
+def test_reps_are_offered_by_the_start_of_the_name_then_by_pinyin_initials():
+    from kqcli.store.names import rep_completions
+
+    reps = ["李明", "林立", "lm-temp", "王强", "李明"]
+    assert rep_completions("l", reps) == ["lm-temp", "李明", "林立"]
+    assert rep_completions("李", reps) == ["李明"]
+    assert rep_completions("wq", reps) == ["王强"]
 
 
 def test_a_completion_request_is_never_answered_from_the_answers_kept(team):

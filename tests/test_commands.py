@@ -250,6 +250,57 @@ def test_good_today_is_accepted(make_repo, kq):
     assert [row["id"] for row in listed(kq, "--repo", root, "--today", "2026-11-24")] == ["hx"]
 
 
+# --- global options after the command (as hledger's general options) -------------------------
+
+
+def test_repo_after_the_command_names_the_repository(make_repo, kq):
+    root = make_repo({"hx": "name: 华信大药房\n"})
+    result = kq("list", "--repo", root, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [row["id"] for row in json.loads(result.stdout)] == ["hx"]
+
+
+def test_today_after_the_command_is_the_day(make_repo, kq):
+    root = make_repo({"hx": "name: 华信大药房\nkind: terminal\ntier: key\nvisits:\n"
+                            "  - {date: 2026-11-18, kind: visit}\n"})
+    after = kq("due", "--format", "json", "--today", "2026-11-24", "--repo", root)
+    before = kq("--today", "2026-11-24", "--repo", root, "due", "--format", "json")
+    assert after.exit_code == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert json.loads(after.stdout)[0]["overdue_days"] == 1
+
+
+def test_lang_and_no_pager_after_the_command_are_the_global_options(make_repo, kq):
+    root = make_repo(TWO_SHOPS)
+    result = kq("list", "--lang", "en", "--no-pager", "--repo=" + str(root))
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "hx-renmin" in line)
+    assert row.split() == ["hx-renmin", "华信大药房(人民路店)", "terminal", "key"]
+
+
+def test_the_console_script_reads_global_options_after_the_command(make_repo):
+    root = make_repo({"hx": "name: 华信大药房\n"})
+    done = subprocess.run([str(KQ), "list", "--format", "json", "--repo", str(root)],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "KQ_SERVER": "0"})
+    assert (done.returncode, [row["id"] for row in json.loads(done.stdout)]) == (0, ["hx"])
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["due", "--today", "D", "-w", "7"], ["--today", "D", "due", "-w", "7"]),
+    (["--repo", "R", "log", "hx", "--lang=en", "--goal", "g"],
+     ["--repo", "R", "--lang=en", "log", "hx", "--goal", "g"]),
+    (["import", "figures", "f.csv", "--no-pager"], ["--no-pager", "import", "figures", "f.csv"]),
+    (["log", "hx", "--", "--today", "x"], ["log", "hx", "--", "--today", "x"]),
+    (["due", "--today"], ["due", "--today"]),
+    (["--today"], ["--today"]),
+])
+def test_global_options_after_the_command_move_in_front_of_it(argv, expected):
+    from kqcli.store.root import hoisted
+
+    assert hoisted(argv) == expected
+
+
 # --- output formats --------------------------------------------------------------------------
 
 TWO_SHOPS = {

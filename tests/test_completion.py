@@ -215,6 +215,11 @@ def test_bash_offers_reps_for_reassign_and_its_to(team):
 
 
 @_needs("bash")
+def test_bash_finds_the_repository_from_repo_after_the_command(team, tmp_path):
+    assert in_bash(tmp_path, "kq", "show", "--repo", str(team), "hx-r") == ["hx-renmin"]
+
+
+@_needs("bash")
 def test_bash_outside_a_repository_offers_no_customer_and_prints_no_error(tmp_path):
     assert in_bash(tmp_path, "kq", "show", "hx") == []
 

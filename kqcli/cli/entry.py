@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..store.root import COMPLETE_VAR
+from ..store.root import COMPLETE_VAR, hoisted
 from .run import full, local
 
 SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
@@ -18,7 +18,7 @@ SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    args = hoisted(sys.argv[1:])  # `kq due --today D`: the global options before the command
     if sys.stdout is None:  # `kq ... >&-`: Python has no stdout to write to
         if sys.stderr is not None:
             sys.stderr.write("kq: standard output is closed; nothing done\n")

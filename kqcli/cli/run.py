@@ -42,7 +42,7 @@ def full(args: list[str], question: object = None) -> None:
     from .app import command
 
     try:
-        command()(prog_name="kq")
+        command()(args=args, prog_name="kq")
     except SystemExit as e:
         if recorder is not None:
             recorder.finish(e.code)

@@ -405,7 +405,7 @@ def in_terminal(repo: Path, answer: str, *args: str) -> tuple[int, str]:
         if not chunk:
             break
         seen += chunk
-        if not answered and seen.rstrip().endswith(b"[y/N]:"):
+        if not answered and seen.endswith(b"[y/N]: "):  # the prompt, its space included
             os.write(leader, answer.encode() + b"\n")
             answered = True
     os.close(leader)

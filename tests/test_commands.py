@@ -65,7 +65,77 @@ def test_init_keeps_an_existing_gitignore(tmp_path, kq, own_git_config):
 def test_init_says_what_it_created_on_stderr(tmp_path, kq, own_git_config):
     result = kq("init", tmp_path / "r")
     assert result.stdout == ""
-    assert result.stderr == f"kq: created {tmp_path / 'r'}/kq.yaml and {tmp_path / 'r'}/customers/\n"
+    assert result.stderr.splitlines()[0] == (f"kq: created {tmp_path / 'r'}/kq.yaml and "
+                                             f"{tmp_path / 'r'}/customers/")
+
+
+def test_init_prints_the_next_two_steps_in_chinese(tmp_path, kq, own_git_config, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = kq("init", "客情")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "下一步:",
+        "  cd 客情",
+        "  kq new 客户名称   新建客户档案, 在编辑器里填写",
+        "  kq due            今天该拜访、打电话、问候谁",
+    ]
+
+
+def test_init_here_prints_the_steps_without_a_cd(tmp_path, kq, own_git_config, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = kq("init")
+    assert result.stderr.splitlines()[1:] == [
+        "下一步:",
+        "  kq new 客户名称   新建客户档案, 在编辑器里填写",
+        "  kq due            今天该拜访、打电话、问候谁",
+    ]
+
+
+def test_init_prints_the_next_steps_in_english_with_lang_en(tmp_path, kq, own_git_config, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = kq("--lang", "en", "init", "my customers")
+    assert result.stderr.splitlines()[1:] == [
+        "Next:",
+        "  cd 'my customers'",
+        "  kq new NAME   a customer's file, filled in in your editor",
+        "  kq due        whom to visit, call or greet today",
+    ]
+
+
+@needs_git
+def test_init_commits_what_it_creates_in_one_commit(tmp_path, kq, own_git_config):
+    kq("init", tmp_path / "r")
+    root = tmp_path / "r"
+    assert git(root, "log", "--format=%s").stdout == "init: kq.yaml, .gitignore, .gitattributes\n"
+    assert git(root, "show", "--format=", "--name-only", "HEAD").stdout.split() == [
+        ".gitattributes", ".gitignore", "kq.yaml"]
+    assert git(root, "status", "--porcelain").stdout == ""
+
+
+@needs_git
+def test_init_inside_a_git_work_tree_commits_only_its_files(tmp_path, kq, own_git_config):
+    git(tmp_path, "init", "-q")
+    (tmp_path / "notes.txt").write_text("草稿\n", encoding="utf-8")
+    git(tmp_path, "add", "notes.txt")
+    kq("init", tmp_path / "r")
+    assert git(tmp_path, "show", "--format=", "--name-only", "HEAD").stdout.split() == [
+        "r/.gitattributes", "r/.gitignore", "r/kq.yaml"]
+    assert git(tmp_path, "status", "--porcelain").stdout == "A  notes.txt\n"  # still staged
+
+
+@needs_git
+def test_init_without_a_git_identity_keeps_the_repository_and_says_how_to_commit(
+        tmp_path, kq, own_git_config, monkeypatch):
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "gitconfig").write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = kq("init", "r")
+    assert result.exit_code == 1
+    line = result.stderr.splitlines()[1]
+    assert line.startswith("kq: 未提交 (git commit failed: ")
+    assert line.endswith("); 请自己提交: git add kq.yaml .gitignore .gitattributes && git commit")
+    assert (tmp_path / "r" / "kq.yaml").is_file()
 
 
 @needs_git
@@ -119,7 +189,7 @@ def test_hook_lets_a_valid_customer_be_committed(git_repo):
     git(git_repo, "add", "-A")
     result = git(git_repo, "commit", "-m", "华信")
     assert result.returncode == 0, result.stderr
-    assert git(git_repo, "log", "--format=%s").stdout == "华信\n"
+    assert git(git_repo, "log", "--format=%s").stdout == "华信\ninit: kq.yaml, .gitignore, .gitattributes\n"
 
 
 @needs_git
@@ -130,7 +200,7 @@ def test_hook_refuses_to_commit_an_invalid_customer(git_repo):
     assert result.returncode != 0
     assert ("customers/hx.yaml:2:1: grde: unknown key 'grde'; did you mean 'grade'?"
             in result.stdout + result.stderr)
-    assert git(git_repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0
+    assert git(git_repo, "log", "--format=%s").stdout == "init: kq.yaml, .gitignore, .gitattributes\n"
 
 
 @needs_git
@@ -151,7 +221,7 @@ def test_hook_refuses_an_invalid_staged_version_fixed_only_in_the_working_tree(g
     customer.write_text("name: 华信大药房\ngrade: A\n", encoding="utf-8")
     result = git(git_repo, "commit", "-m", "华信")
     assert result.returncode != 0
-    assert git(git_repo, "rev-parse", "--verify", "-q", "HEAD").returncode != 0
+    assert git(git_repo, "log", "--format=%s").stdout == "init: kq.yaml, .gitignore, .gitattributes\n"
 
 
 # --- kq schema -------------------------------------------------------------------------------
@@ -248,6 +318,57 @@ def test_bad_kq_today_exits_2_naming_the_variable(make_repo, kq, monkeypatch):
 def test_good_today_is_accepted(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"})
     assert [row["id"] for row in listed(kq, "--repo", root, "--today", "2026-11-24")] == ["hx"]
+
+
+# --- global options after the command (as hledger's general options) -------------------------
+
+
+def test_repo_after_the_command_names_the_repository(make_repo, kq):
+    root = make_repo({"hx": "name: 华信大药房\n"})
+    result = kq("list", "--repo", root, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [row["id"] for row in json.loads(result.stdout)] == ["hx"]
+
+
+def test_today_after_the_command_is_the_day(make_repo, kq):
+    root = make_repo({"hx": "name: 华信大药房\nkind: terminal\ntier: key\nvisits:\n"
+                            "  - {date: 2026-11-18, kind: visit}\n"})
+    after = kq("due", "--format", "json", "--today", "2026-11-24", "--repo", root)
+    before = kq("--today", "2026-11-24", "--repo", root, "due", "--format", "json")
+    assert after.exit_code == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert json.loads(after.stdout)[0]["overdue_days"] == 1
+
+
+def test_lang_and_no_pager_after_the_command_are_the_global_options(make_repo, kq):
+    root = make_repo(TWO_SHOPS)
+    result = kq("list", "--lang", "en", "--no-pager", "--repo=" + str(root))
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "hx-renmin" in line)
+    assert row.split() == ["hx-renmin", "华信大药房(人民路店)", "terminal", "key"]
+
+
+def test_the_console_script_reads_global_options_after_the_command(make_repo):
+    root = make_repo({"hx": "name: 华信大药房\n"})
+    done = subprocess.run([str(KQ), "list", "--format", "json", "--repo", str(root)],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "KQ_SERVER": "0"})
+    assert (done.returncode, [row["id"] for row in json.loads(done.stdout)]) == (0, ["hx"])
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["due", "--today", "D", "-w", "7"], ["--today", "D", "due", "-w", "7"]),
+    (["--repo", "R", "log", "hx", "--lang=en", "--goal", "g"],
+     ["--repo", "R", "--lang=en", "log", "hx", "--goal", "g"]),
+    (["import", "figures", "f.csv", "--no-pager"], ["--no-pager", "import", "figures", "f.csv"]),
+    (["log", "hx", "--", "--today", "x"], ["log", "hx", "--", "--today", "x"]),
+    (["due", "--today"], ["due", "--today"]),
+    (["--today"], ["--today"]),
+])
+def test_global_options_after_the_command_move_in_front_of_it(argv, expected):
+    from kqcli.store.root import hoisted
+
+    assert hoisted(argv) == expected
 
 
 # --- output formats --------------------------------------------------------------------------

@@ -4,6 +4,12 @@ drives it: ``_KQ_COMPLETE`` with ``COMP_WORDS`` or ``_TYPER_COMPLETE_ARGS``), th
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -106,6 +112,184 @@ def test_kq_completion_prints_the_script_for_the_shell(kq, shell, line):
 def test_kq_completion_refuses_a_shell_it_does_not_know(kq):
     result = kq("completion", "tcsh")
     assert result.exit_code == 2
+
+
+# --- through a real shell: the script `kq completion SHELL` prints, the console script it runs --
+
+BIN = Path(sys.executable).parent
+"""Where the console script ``kq`` is: beside the Python running the tests (the venv's bin)."""
+TEAM = "reps:\n  - {name: 李明}\n  - {name: 王强}\n  - {name: 张强, left: 2026-10-31}\n"
+OWNED = "name: 曾氏药店\nowner: 陈静\n"
+
+
+def _needs(shell: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(shutil.which(shell) is None or not (BIN / "kq").exists(),
+                              reason=f"{shell} is not installed (.ci/run installs it from Debian), "
+                                     f"or no kq console script beside {sys.executable}")
+
+
+@pytest.fixture
+def team(make_repo):
+    return make_repo({"hx-renmin": RENMIN, "hx-beijing": BEIJING, "zeng": OWNED}, kq_yaml=TEAM)
+
+
+def _run_shell(argv: list[str], cwd: Path) -> list[str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout.splitlines()
+
+
+def in_bash(cwd: Path, *words: str) -> list[str]:
+    """COMPREPLY after TAB on ``words`` (the last one being typed) in bash, with the script
+    ``kq completion bash`` prints sourced: bash calls its function as it does on TAB."""
+    program = ('source <(kq completion bash)\n'
+               'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))\n'
+               '_kq_completion kq\n'
+               'for word in "${COMPREPLY[@]}"; do printf "%s\\n" "$word"; done\n')
+    return _run_shell(["bash", "--norc", "--noprofile", "-c", program, "bash", *words], cwd)
+
+
+def in_zsh(cwd: Path, *words: str) -> list[str]:
+    """What ``kq completion zsh``'s function hands zsh's ``_arguments`` (stubbed to print it)."""
+    program = ('compdef() { : }\n_arguments() { print -r -- "$@" }\n'
+               'source <(kq completion zsh)\n'
+               'words=("$@"); CURRENT=$#\n'
+               '_kq_completion\n')
+    return _run_shell(["zsh", "-f", "-c", program, "zsh", *words], cwd)
+
+
+def in_fish(cwd: Path, line: str) -> list[str]:
+    """What fish offers after ``line`` (``complete -C``), with ``kq completion fish`` sourced."""
+    program = "kq completion fish | source; complete -C $argv[1]"
+    return _run_shell(["fish", "--no-config", "-c", program, line], cwd)
+
+
+@_needs("bash")
+def test_bash_offers_the_commands_after_kq_not_the_help(team):
+    from kqcli.cli.usage import COMMANDS, HIDDEN
+
+    assert in_bash(team, "kq", "") == [name for name in COMMANDS if name not in HIDDEN]
+
+
+@_needs("bash")
+def test_bash_completes_a_command_name(team):
+    assert in_bash(team, "kq", "sh") == ["show"]
+
+
+@_needs("bash")
+def test_bash_completes_an_option_name(team):
+    assert in_bash(team, "kq", "due", "--wi") == ["--within"]
+
+
+@_needs("bash")
+def test_bash_completes_a_customer_id_prefix(team):
+    assert in_bash(team, "kq", "show", "hx") == ["hx-beijing", "hx-renmin"]
+
+
+@_needs("bash")
+def test_bash_completes_part_of_a_name_to_the_id(team):
+    assert in_bash(team, "kq", "show", "北京") == ["hx-beijing"]
+
+
+@_needs("bash")
+def test_bash_completes_pinyin_initials_to_the_id(team):
+    assert in_bash(team, "kq", "log", "zsyd") == ["zeng"]
+
+
+@_needs("bash")
+def test_bash_offers_the_team_and_the_owners_for_owner(team):
+    assert in_bash(team, "kq", "due", "--owner", "") == ["张强", "李明", "王强", "陈静"]
+
+
+@_needs("bash")
+def test_bash_completes_a_reps_pinyin_initials(team):
+    assert in_bash(team, "kq", "list", "--owner", "lm") == ["李明"]
+
+
+@_needs("bash")
+def test_bash_offers_reps_for_reassign_and_its_to(team):
+    assert (in_bash(team, "kq", "reassign", "张"), in_bash(team, "kq", "reassign", "张强", "--to", "w")
+            ) == (["张强"], ["王强"])
+
+
+@_needs("bash")
+def test_bash_finds_the_repository_from_repo_after_the_command(team, tmp_path):
+    assert in_bash(tmp_path, "kq", "show", "--repo", str(team), "hx-r") == ["hx-renmin"]
+
+
+@_needs("bash")
+def test_bash_outside_a_repository_offers_no_customer_and_prints_no_error(tmp_path):
+    assert in_bash(tmp_path, "kq", "show", "hx") == []
+
+
+@_needs("zsh")
+def test_zsh_completes_a_command_name_with_its_summary(team):
+    out = in_zsh(team, "kq", "sh")
+    assert out == [r'*: :(("show":"客户卡片\\: 档案、联系人、产品、最近拜访、月度数据"))']  # in Chinese
+
+
+@_needs("zsh")
+def test_zsh_completes_a_customer_id_with_its_name(team):
+    assert in_zsh(team, "kq", "show", "hx-r") == ["*: :((\"hx-renmin\":\"华信大药房(人民路店)\"))"]
+
+
+@_needs("zsh")
+def test_zsh_offers_the_reps_for_owner(team):
+    assert in_zsh(team, "kq", "due", "--owner", "王") == ["*: :((\"王强\"))"]
+
+
+@_needs("fish")
+def test_fish_completes_a_command_name(team):
+    assert in_fish(team, "kq sh") == ["show\t客户卡片: 档案、联系人、产品、最近拜访、月度数据"]
+
+
+@_needs("fish")
+def test_fish_completes_a_customer_id_with_its_name(team):
+    assert in_fish(team, "kq show hx") == ["hx-beijing\t华信大药房(北京路店)",
+                                           "hx-renmin\t华信大药房(人民路店)"]
+
+
+@_needs("fish")
+def test_fish_completes_an_option(team):
+    assert in_fish(team, "kq due --wi") == ["--within\t同时列出未来 N 天内到期的事项"]
+
+
+@_needs("fish")
+def test_fish_offers_the_reps_for_owner(team):
+    assert in_fish(team, "kq due --owner ") == ["张强", "李明", "王强", "陈静"]
+
+
+def test_reps_are_offered_by_the_start_of_the_name_then_by_pinyin_initials():
+    from kqcli.store.names import rep_completions
+
+    reps = ["李明", "林立", "lm-temp", "王强", "李明"]
+    assert rep_completions("l", reps) == ["lm-temp", "李明", "林立"]
+    assert rep_completions("李", reps) == ["李明"]
+    assert rep_completions("wq", reps) == ["王强"]
+
+
+def test_a_completion_request_is_never_answered_from_the_answers_kept(team):
+    """A kept answer of ``kq due --format json`` exists; the same words with the completion
+    variable set are the shell asking: click completes them, the kept answer is not printed."""
+    from helpers import probe_kq
+
+    args = ["--today", "2026-11-24", "due", "--format", "json"]
+    runs = [probe_kq(team, *args) for _ in range(3)]
+    assert runs[-1].path == "warm"
+    asked = probe_kq(team, *args, env={"_KQ_COMPLETE": "complete_bash",
+                                       "COMP_WORDS": "kq due --fo", "COMP_CWORD": "2"})
+    assert (asked.code, asked.stdout, asked.path) == (0, b"--format\n", "full")
+
+
+def test_the_console_script_hands_an_empty_command_line_with_the_variable_to_click(team):
+    """The shell's script runs ``kq`` with no arguments: completions, not the help."""
+    from helpers import probe_kq
+
+    asked = probe_kq(None, env={"_KQ_COMPLETE": "complete_bash", "COMP_WORDS": "kq sh",
+                                "COMP_CWORD": "1"}, cwd=team)
+    assert (asked.code, asked.stdout, asked.stderr) == (0, b"show\n", "")
 
 
 # --- kq help: the manual --------------------------------------------------------------------

@@ -134,8 +134,9 @@ def test_command_ends_in_a_message_not_a_traceback(place, scenario, path, comman
         assert result.stderr.splitlines()[-1].startswith("kq: "), result.stderr
 
 
-def test_history_right_after_init_is_one_line_and_exit_1(tmp_path, kq):
-    root = _init(tmp_path)
+def test_history_in_a_repository_without_commits_is_one_line_and_exit_1(tmp_path, kq, monkeypatch):
+    root = not_under_git(tmp_path, monkeypatch)
+    _git(root, "init", "-q")  # kq init commits what it creates: git init alone has no commit
     result = kq("--repo", root, "history")
     assert result.exit_code == 1
     assert result.stderr.startswith("kq: git log failed: ")

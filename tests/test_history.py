@@ -254,7 +254,7 @@ def test_undo_reverts_the_last_kq_commit(repo, kq, as_rep):
     kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") != HX
 
-    result = kq("--repo", repo, "undo")
+    result = kq("--repo", repo, "undo", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("undone: log: 华信大药房 visit 2026-11-24")
@@ -275,7 +275,8 @@ def test_undo_waits_for_a_kq_write_in_progress(repo, kq, as_rep):
     as_rep("李明", "2026-11-24")
     kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
     with customer_locked(repo, "jm"):  # another kq writing jm
-        undo = subprocess.Popen([sys.executable, "-m", "kqcli", "--repo", str(repo), "undo"],
+        undo = subprocess.Popen([sys.executable, "-m", "kqcli", "--repo", str(repo), "undo",
+                                 "--yes"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "KQ_SERVER": "0"})
         time.sleep(1.0)
@@ -290,7 +291,7 @@ def test_undo_is_a_new_commit_on_top(repo, kq, as_rep):
     kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
     logged = git(repo, "rev-parse", "HEAD")
 
-    kq("--repo", repo, "undo")
+    kq("--repo", repo, "undo", "--yes")
 
     assert git(repo, "rev-parse", "HEAD~1") == logged
     assert git(repo, "rev-list", "--count", "HEAD") == "3\n"
@@ -300,7 +301,7 @@ def test_undo_reverts_an_edit(repo, kq, editor):
     editor("s/^grade: B/grade: A/")
     kq("--repo", repo, "edit", "hx")
 
-    assert kq("--repo", repo, "undo").exit_code == 0
+    assert kq("--repo", repo, "undo", "--yes").exit_code == 0
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
 
 
@@ -313,20 +314,125 @@ def test_undo_refuses_when_the_last_commit_is_not_kqs(repo, kq):
     result = kq("--repo", repo, "undo")
 
     assert result.exit_code == 2
-    assert "not made by kq" in result.stderr
-    assert "手工改了金马的等级" in result.stderr
+    assert result.stderr == "kq: 最近的提交不是 kq 做的 ('手工改了金马的等级'); 未撤销\n"
     assert git(repo, "rev-parse", "HEAD") == head
     assert "grade: B" in (repo / "customers" / "jm.yaml").read_text(encoding="utf-8")
 
 
 def test_undo_twice_does_not_undo_the_undo(repo, kq):
     kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
-    kq("--repo", repo, "undo")
+    kq("--repo", repo, "undo", "--yes")
+    head = git(repo, "rev-parse", "HEAD")
+
+    result = kq("--repo", repo, "undo", "--yes")
+
+    assert result.exit_code == 2
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_second_undo_says_in_one_line_that_the_last_commit_already_undid_it(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    kq("--repo", repo, "undo", "--yes")
+
+    result = kq("--repo", repo, "undo")
+
+    assert (result.exit_code, result.stderr) == (2, (
+        "kq: 最近的提交已经撤销了 'log: 华信大药房 visit 2026-11-24'; kq undo 只撤销 kq 最近的一次"
+        "提交, 没有别的可撤销\n"))
+
+
+def test_a_second_undo_explains_in_english_with_lang_en(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    kq("--repo", repo, "undo", "--yes")
+
+    result = kq("--repo", repo, "--lang", "en", "undo")
+
+    assert result.stderr == ("kq: the latest commit already undid 'log: 华信大药房 visit "
+                             "2026-11-24'; kq undo reverts only kq's latest commit, so nothing "
+                             "more to undo\n")
+
+
+def test_undo_without_a_terminal_and_without_yes_refuses_in_one_line_naming_yes(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
     head = git(repo, "rev-parse", "HEAD")
 
     result = kq("--repo", repo, "undo")
 
     assert result.exit_code == 2
+    assert result.stderr == (f"kq: kq undo 要确认才撤销 {head[:7]} 'log: 华信大药房 visit 2026-11-24', "
+                             "这里没有终端可问; 确定要撤销就加 --yes\n")
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_undo_right_after_kq_init_says_there_is_nothing_to_undo(tmp_path, kq):
+    kq("init", tmp_path / "new")
+
+    result = kq("--repo", tmp_path / "new", "undo", "--yes")
+
+    assert (result.exit_code, result.stderr) == (2, "kq: 最近的提交是 kq init 建仓库的提交; 没有可撤销的\n")
+    assert (tmp_path / "new" / "kq.yaml").is_file()
+
+
+def test_undo_in_a_repository_without_commits_says_there_is_nothing_to_undo(make_repo, kq):
+    root = make_repo({"hx": HX})
+    git(root, "init", "-q")
+
+    result = kq("--repo", root, "undo")
+
+    assert (result.exit_code, result.stderr) == (2, "kq: 没有可撤销的: 这个仓库还没有提交\n")
+
+
+def in_terminal(repo: Path, answer: str, *args: str) -> tuple[int, str]:
+    """``kq --repo REPO undo ARGS`` with a terminal (a pty) for its streams: what it wrote
+    there, answering ``answer`` once it asks."""
+    import pty
+    import select
+    import sys
+
+    leader, follower = pty.openpty()
+    run = subprocess.Popen([sys.executable, "-m", "kqcli", "--repo", str(repo), "undo", *args],
+                           stdin=follower, stdout=follower, stderr=follower, close_fds=True,
+                           env={**os.environ, "KQ_SERVER": "0", "COLUMNS": "100"})
+    os.close(follower)
+    seen, answered = b"", False
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        assert ready, seen.decode("utf-8", "replace")
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child ended: the terminal is gone
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and seen.endswith(b"[y/N]: "):  # the prompt, its space included
+            os.write(leader, answer.encode() + b"\n")
+            answered = True
+    os.close(leader)
+    return run.wait(timeout=60), seen.decode("utf-8").replace("\r\n", "\n")
+
+
+def test_undo_in_a_terminal_shows_the_commit_and_its_files_and_reverts_on_y(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    head = git(repo, "rev-parse", "HEAD")
+
+    code, screen = in_terminal(repo, "y")
+
+    assert code == 0, screen
+    assert screen == (f"将撤销 {head[:7]} log: 华信大药房 visit 2026-11-24\n"
+                      "  customers/hx.yaml\n"
+                      "撤销它? [y/N]: y\n"
+                      "undone: log: 华信大药房 visit 2026-11-24\n")
+    assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
+
+
+def test_undo_in_a_terminal_reverts_nothing_on_enter(repo, kq):
+    kq("--repo", repo, "--today", "2026-11-24", "log", "hx")
+    head = git(repo, "rev-parse", "HEAD")
+
+    code, screen = in_terminal(repo, "")
+
+    assert (code, screen.splitlines()[-1]) == (1, "kq: 未撤销")
     assert git(repo, "rev-parse", "HEAD") == head
 
 

@@ -159,6 +159,13 @@ def test_a_question_asked_again_is_answered_from_the_answers_kept(repo, args):
     assert runs[0].stdout
 
 
+def test_global_options_after_the_command_ask_the_same_question(repo):
+    """``kq due --today D`` is ``kq --today D due``: kept once, answered for either."""
+    before = [kq(repo, *DAY, "due", "--format", "json") for _ in range(2)]
+    after = kq(None, "due", "--format", "json", "--repo", str(repo), *DAY)
+    assert (after.path, after.stdout) == ("warm", before[0].stdout)
+
+
 def test_an_answer_is_kept_for_its_environment(repo):
     args = [*DAY, "due"]
     kq(repo, *args)

@@ -156,6 +156,13 @@ class LazyGroup(TyperGroup):
         self.commands = Commands()  # type: ignore[assignment]
         self.listing = False
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The global options given after the command count as given before it (as in the
+        console script, for the shell's completion and for the app run in-process)."""
+        from ..store.root import hoisted
+
+        return super().parse_args(ctx, hoisted(args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)
 

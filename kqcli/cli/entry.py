@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .run import guarded, local
+from ..store.root import COMPLETE_VAR, hoisted
+from .run import full, guarded, local
 
 SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
           "check", "calendar")
@@ -17,11 +18,14 @@ SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    args = hoisted(sys.argv[1:])  # `kq due --today D`: the global options before the command
     if sys.stdout is None:  # `kq ... >&-`: Python has no stdout to write to
         if sys.stderr is not None:
             sys.stderr.write("kq: standard output is closed; nothing done\n")
         sys.exit(1)
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions: click answers, from
+        full(args)                   # the words in other variables (the command line is empty)
+        return
     if args in (["--version"], ["-V"]):
         from .. import __version__
 

@@ -8,6 +8,8 @@ import errno
 import os
 import sys
 
+from ..store.root import COMPLETE_VAR
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,7 +88,7 @@ def local(args: list[str]) -> None:
 
 def _local(args: list[str]) -> None:
     question = None
-    if any(name in args for name in CACHED):
+    if any(name in args for name in CACHED) and not os.environ.get(COMPLETE_VAR):
         from ..store import warm
 
         question = warm.question(args)
@@ -111,7 +113,7 @@ def full(args: list[str], question: object = None) -> None:
     from .app import command
 
     try:
-        command()(prog_name="kq")
+        command()(args=args, prog_name="kq")
     except SystemExit as e:
         if recorder is not None:
             recorder.finish(e.code)

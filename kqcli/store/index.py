@@ -527,5 +527,11 @@ class Index:
             "select id, json_extract(summary, '$.name'), initials from files where ok = 1")
         return [(i, name, json.loads(letters)) for i, name, letters in rows]
 
+    def owners(self) -> list[str]:
+        """The owners the valid customer files name."""
+        rows = self.db.execute("select distinct json_extract(summary, '$.owner') from files "
+                               "where ok = 1")
+        return [owner for (owner,) in rows if owner]
+
     def invalid_ids(self) -> list[str]:
         return [i for (i,) in self.db.execute("select id from files where ok = 0 order by id")]

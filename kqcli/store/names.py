@@ -83,3 +83,16 @@ def completions(incomplete: str, names: Names) -> list[tuple[str, str]]:
     by_name = sorted((i, n) for i, n, letters in names if i not in taken
                      and (q in n.lower() or (initials and matches(q, letters))))
     return by_id + by_name
+
+
+def rep_completions(incomplete: str, reps: Sequence[str]) -> list[str]:
+    """Reps a shell may offer for what was typed: names starting with it, then names whose
+    pinyin initials start with it (``lm``: 李明)."""
+    q = incomplete.strip().lower()
+    found = sorted(r for r in set(reps) if r.lower().startswith(q))
+    if q.isascii() and q.isalnum():
+        from ..core.pinyin import initials, matches
+
+        found += sorted(r for r in set(reps) if r not in found
+                        and matches(q, initials(r), prefix_only=True))
+    return found

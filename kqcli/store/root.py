@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 GLOBAL = ("--repo", "--today", "--lang")
 """The global options that take a value (``--no-pager`` takes none)."""
+COMPLETE_VAR = "_KQ_COMPLETE"
+"""Set by the scripts ``kq completion SHELL`` prints: the shell asks for completions (click reads
+the words from other variables; the command line is empty)."""
 
 
 def command_line(argv: list[str]) -> tuple[dict[str, str], int] | None:
@@ -43,6 +46,34 @@ def command_line(argv: list[str]) -> tuple[dict[str, str], int] | None:
         given[name] = value
         n += 1
     return given, n
+
+
+def hoisted(argv: list[str]) -> list[str]:
+    """``argv`` with the global options given after the command moved in front of it, as
+    hledger does with its general options: ``kq due --today D`` is ``kq --today D due``
+    (click reads them only before the command). Nothing after ``--`` moves; a global option
+    missing its value stays where it is."""
+    found = command_line(argv)
+    if found is None or found[1] >= len(argv):
+        return argv
+    n = found[1]
+    front: list[str] = []
+    rest: list[str] = []
+    i = n + 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--no-pager" or (arg.partition("=")[0] in GLOBAL and "=" in arg):
+            front.append(arg)
+        elif arg in GLOBAL and i + 1 < len(argv):
+            front += argv[i:i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return [*argv[:n], *front, argv[n], *rest] if front else argv
 
 
 def locate(explicit: str | None, cwd: str | None = None,

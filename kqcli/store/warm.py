@@ -30,7 +30,7 @@ import sys
 
 from . import clock
 from .files import signature, unchanged
-from .root import command_line, iso_day, linked, locate
+from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
 
 TYPE_CHECKING = False
@@ -293,7 +293,7 @@ class Question:
 def question(argv: list[str]) -> Question | None:
     """The question ``argv`` asks, when its answer can be kept or found; else None."""
     found = command_line(argv)
-    if found is None:
+    if found is None or os.environ.get(COMPLETE_VAR):  # a shell asking for completions
         return None
     given, n = found
     if n == len(argv) or argv[n] not in CACHED or given.get("--lang", "zh") not in ("zh", "en"):

@@ -44,6 +44,24 @@ class _Customer(ParamType):
         return [CompletionItem(i, help=n) for i, n in customers(ctx, incomplete)]
 
 
+class _Rep(ParamType):
+    """A rep's name as typed, offered by the shell: kq.yaml's team and the customers' owners,
+    by the start of the name or its pinyin initials (``lm``: 李明)."""
+
+    name = "rep"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return value
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        from .completion import reps
+
+        return [CompletionItem(name) for name in reps(ctx, incomplete)]
+
+
+REP = _Rep()
+"""``click_type=REP``: an option or argument naming a rep (``--owner``, ``--to``, ``--as``)."""
+
 CUSTOMER_HELP = "Id, id prefix, part of the name, or pinyin initials."
 CustomerArgument = Annotated[str, typer.Argument(
     help=CUSTOMER_HELP, click_type=_Customer())]

@@ -7,14 +7,15 @@ from typing import Annotated
 import typer
 
 from ...store.errors import PROBLEMS, KqError
-from . import CustomerArgument, friendly, open_repo
+from . import REP, CustomerArgument, friendly, open_repo
 
 
 @friendly
 def run(
     ctx: typer.Context,
     customer: CustomerArgument,
-    rep: Annotated[str | None, typer.Option("--as", metavar="REP", help="The rep who takes it. "
+    rep: Annotated[str | None, typer.Option("--as", metavar="REP", click_type=REP,
+                                            help="The rep who takes it. "
                                             "Default: git's user.name, when that is a rep.")
                    ] = None,
 ) -> None:

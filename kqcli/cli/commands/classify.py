@@ -6,7 +6,7 @@ import typer
 
 from ...store.warm import answered
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 @friendly
@@ -15,7 +15,7 @@ def run(
     apply: Annotated[bool, typer.Option("--apply", help="Write the suggestions (one commit).")] = False,
     field: Annotated[list[str] | None, typer.Option(
         help="Only these fields (repeat): tier, grade, status, relationship, route.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,

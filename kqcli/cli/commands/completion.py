@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ...store.root import COMPLETE_VAR
+
 PROG = "kq"
-COMPLETE_VAR = "_KQ_COMPLETE"
 
 
 class Shell(StrEnum):
@@ -43,5 +44,22 @@ def customers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         given: Any = ctx.find_root().params.get("repo")
         repo = Repo(find_root(given), today())
         return completions(incomplete, repo.index.names())
+    except Exception:  # noqa: BLE001 - completion must stay silent, whatever went wrong
+        return []
+
+
+def reps(ctx: Any, incomplete: str) -> list[str]:
+    """Rep names for the shell: kq.yaml's team and the owners the files name; nothing (never an
+    error) where there is no repository or it cannot be read."""
+    try:
+        from ...store.clock import today
+        from ...store.names import rep_completions
+        from ...store.repo import Repo
+        from ...store.root import find_root
+
+        given: Any = ctx.find_root().params.get("repo")
+        repo = Repo(find_root(given), today())
+        team = [r.name for r in repo.settings.reps]
+        return rep_completions(incomplete, [*team, *repo.index.owners()])
     except Exception:  # noqa: BLE001 - completion must stay silent, whatever went wrong
         return []

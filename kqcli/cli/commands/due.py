@@ -7,7 +7,7 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
           "region", "time", "estimated")
@@ -28,7 +28,7 @@ def run(
     ctx: typer.Context,
     within: Annotated[int | None, typer.Option(
         "--within", "-w", min=0, help="Also list what falls due in the next N days.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
     reason: Annotated[list[str] | None, typer.Option(
         help="Only these reasons (repeat): visit, route, care_call, follow_up, birthday, …")] = None,
     explain: Annotated[str | None, typer.Option(

@@ -6,7 +6,7 @@ import typer
 
 from ...store.warm import answered
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
 
 @friendly
@@ -14,7 +14,8 @@ def run(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Default: last month.")] = None,
     by: Annotated[str | None, typer.Option(help="'owner': one line per rep.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only the customers this rep owned that month.")] = None,
+    owner: Annotated[str | None, typer.Option(
+        click_type=REP, help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,

@@ -6,7 +6,7 @@ import typer
 
 from ...store.warm import answered
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 def _route(value: Any) -> str:
@@ -52,7 +52,7 @@ def run(
     status: Annotated[str | None, typer.Option(help="active | prospect | potential | terminated")] = None,
     grade: Annotated[str | None, typer.Option(help="A | B | C | near | later")] = None,
     tier: Annotated[str | None, typer.Option(help="key | secondary | normal (重点…)")] = None,
-    owner: Annotated[str | None, typer.Option(help="The rep who owns the customer.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help="The rep who owns the customer.")] = None,
     region: Annotated[str | None, typer.Option(help="Region or its start: 昆明 matches 昆明/五华区.")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Has this tag (repeat for all of several).")] = None,
     fmt: FormatOption = Format.table,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from . import CUSTOMER_HELP, _Customer, friendly, open_repo
+from . import CUSTOMER_HELP, REP, _Customer, friendly, open_repo
 
 DESK_KINDS = ("call", "wechat", "care_call")
 """Greetings a rep sends many customers from the desk: ``--due``'s default kind is the first of
@@ -44,7 +44,8 @@ def run(
     due: Annotated[bool, typer.Option(
         "--due", help="No customer: log one greeting --for the occasion to every customer whose "
                       "row of it is due today (or overdue) for --owner, in one commit.")] = False,
-    owner: Annotated[str | None, typer.Option(help="With --due: the rep whose customers.")] = None,
+    owner: Annotated[str | None, typer.Option(
+        click_type=REP, help="With --due: the rep whose customers.")] = None,
 ) -> None:
     """Append one interaction to a customer's log, validate, write atomically and commit.
 

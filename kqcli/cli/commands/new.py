@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from . import friendly, open_repo
+from . import REP, friendly, open_repo
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../.kq/schema.json
@@ -40,7 +40,7 @@ def run(
     name: Annotated[str, typer.Argument(help="The customer's name, e.g. 华信大药房(人民路店).")],
     id: Annotated[str | None, typer.Option("--id", help="File name; default: pinyin initials.")] = None,
     kind: Annotated[str | None, typer.Option(help="distributor | terminal | key_account")] = None,
-    owner: Annotated[str | None, typer.Option(help="The rep who owns it.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help="The rep who owns it.")] = None,
     edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
     force: Annotated[bool, typer.Option(
         "--force", help="Create it even when a customer of that name exists.")] = False,

@@ -11,7 +11,7 @@ import typer
 from ...store.errors import KqError
 from ...store.writer import text_change
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:
@@ -23,12 +23,13 @@ def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], 
 @friendly
 def run(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(metavar="FROM", help="The rep whose customers move.")],
+    source: Annotated[str, typer.Argument(metavar="FROM", click_type=REP,
+                                          help="The rep whose customers move.")],
     customers: Annotated[list[str] | None, typer.Argument(
         metavar="[CUSTOMER]...", help="Only these customers (id, name part, pinyin initials).",
         show_default=False)] = None,
-    to: Annotated[str, typer.Option("--to", metavar="REP", help="The current rep who takes "
-                                    "them over.")] = "",
+    to: Annotated[str, typer.Option("--to", metavar="REP", click_type=REP,
+                                    help="The current rep who takes them over.")] = "",
     region: Annotated[str | None, typer.Option(help="Only this region or its start: 昆明 "
                                                "matches 昆明/五华区.")] = None,
     tier: Annotated[str | None, typer.Option(help="Only this tier: key | secondary | normal.")

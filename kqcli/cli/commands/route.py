@@ -8,7 +8,7 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 
 @friendly
@@ -16,7 +16,7 @@ def run(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Argument(
         help="A weekday (tue, 周二) or a date; default today.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,

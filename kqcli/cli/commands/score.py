@@ -9,6 +9,7 @@ from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
 from . import (
+    REP,
     BomOption,
     FormatOption,
     OutputOption,
@@ -43,7 +44,8 @@ def run(
     ctx: typer.Context,
     month: ScoreMonthOption = None,
     by: Annotated[str | None, typer.Option(help="'owner': one scorecard per rep.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only the customers this rep owned that month.")] = None,
+    owner: Annotated[str | None, typer.Option(
+        click_type=REP, help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,

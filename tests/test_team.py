@@ -130,8 +130,8 @@ def test_csv_flattens_customers_and_overdue_into_named_columns(kq, three_reps):
     header, first = result.stdout.splitlines()[:2]
     assert header.startswith("rep,customers.total,customers.key,customers.secondary,"
                              "customers.normal,customers.untiered,overdue.total,overdue.visit,")
-    assert header.endswith(",overdue.handover,overdue.pool,overdue.coverage,visited_share,score_avg,"
-                           "score_change,pool,unassigned")
+    assert header.endswith(",overdue.handover,overdue.pool,overdue.coverage,overdue.issue,"
+                           "visited_share,score_avg,score_change,pool,unassigned")
     assert first.startswith("李明,3,1,1,1,0,1,1,")
 
 

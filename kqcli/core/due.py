@@ -25,6 +25,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
             "other": "大事"}
+ISSUE_CN = {"complaint": "投诉", "return": "退货", "quality": "质量问题", "price": "价格问题",
+            "dumping": "冲货"}
 STYLE_ADVICE = {
     "leader": ("领导型", "目标导向, 决策快: 简单直接地讲清产品价值"),
     "influencer": ("施加影响型", "与几位部门负责人一起决策: 同时和他们建立关系"),
@@ -210,6 +212,7 @@ class CustomerRules:
             self.risk()
             self.coverage()
         self.next_action()  # after-termination work is still work (终止后的收尾)
+        self.issue()
         self.intel()
         self.orphan()
         return self.out
@@ -491,6 +494,16 @@ class CustomerRules:
         for step in self.f.get("next_steps", ()):
             self.add("next_action", _d(step["date"]), self.cfg.leads.next_action,
                      f"{step['action']} (约定于 {step['from']})")
+
+    def issue(self) -> None:
+        """Every open complaint or return (客诉), shown from the day it was opened and due
+        ``due.issue_days`` later, until ``kq issue CUSTOMER --close N`` writes ``closed:``."""
+        days = self.cfg.due.issue_days
+        for item in self.f.get("issues", ()):
+            opened = _d(item["opened"])
+            self.add("issue", opened + dt.timedelta(days=days), days,
+                     f"{ISSUE_CN[item['kind']]} #{item['n']}: {item['text']} "
+                     f"({opened.isoformat()} 受理, {days} 天内处理)")
 
     def occasions(self) -> None:
         leads = self.cfg.leads

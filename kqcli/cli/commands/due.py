@@ -47,10 +47,11 @@ def run(
 
     Reasons: visit, route, deep_visit, care_call, follow_up, next_action, birthday,
     anniversary, opening, holiday, event, alert, report_missing, expense_statement,
-    expense_check, intel_unconfirmed, orphan, risk, handover, pool.
+    expense_check, intel_unconfirmed, orphan, risk, handover, pool, issue.
 
     Nothing closes unless done: a next step until `kq done`, a missed greeting stays overdue
-    for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.
+    for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`, a
+    complaint until `kq issue --close`.
 
     Example: kq --repo examples --today 2026-11-24 due --within 7 --owner 李明
     """

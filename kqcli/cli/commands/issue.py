@@ -9,7 +9,7 @@ import typer
 
 from ...store.errors import KqError
 from ..render import Format
-from . import CustomerArgument, FormatOption, friendly, open_repo
+from . import BomOption, CustomerArgument, FormatOption, OutputOption, friendly, open_repo
 
 FIELDS = ("customer", "n", "opened", "kind", "text", "due", "closed", "note")
 
@@ -38,6 +38,8 @@ def run(
         "--date", "-d", metavar="YYYY-MM-DD",
         help="The day it was raised, or settled with --close. Default: today.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Open or close a customer's complaint or return (客诉): kq due lists each open one
     (issue) until it is closed.
@@ -47,9 +49,9 @@ def run(
     closed: and note: into issue N, as kq show numbers them. Without TEXT or --close, lists
     the customer's issues, open and closed. One commit per change.
 
-    Example: kq issue hxdyf "变质退货 12 箱" --kind return
+    Example: kq issue bct "变质退货 12 箱" --kind return
 
-    Example: kq issue hxdyf --close 1 --note 已换货, 店长满意
+    Example: kq issue bct --close 1 --note 批号已查, 整批换货, 店长满意
     """
     from ...core.interaction import parse_day
 
@@ -66,7 +68,7 @@ def run(
     elif text is not None:
         _open(repo, match, model, text, kind, parse_day(date, "--date", repo.today), days)
     else:
-        _list(match, model, days, fmt)
+        _list(match, model, days, fmt, output, bom)
 
 
 def _open(repo: Any, match: Any, model: Any, text: str, kind: str, day: dt.date,
@@ -127,7 +129,7 @@ def _close(repo: Any, match: Any, model: Any, n: int, note: str | None, day: dt.
          f"closed issue {n} ({kind}) of {match.name}: {item.text} — {note.strip()}{commit}")
 
 
-def _list(match: Any, model: Any, days: int, fmt: Format) -> None:
+def _list(match: Any, model: Any, days: int, fmt: Format, output: Any, bom: bool) -> None:
     from ...schema.enums import IssueKind
     from ..labels import shows
     from ..render import Column, emit
@@ -141,4 +143,4 @@ def _list(match: Any, model: Any, days: int, fmt: Format) -> None:
                      Column("kind", "类型", shows(IssueKind), token=True),
                      Column("text", "内容"), Column("due", "期限", token=True),
                      Column("closed", "结案", token=True), Column("note", "处理")],
-         title=f"客诉 issues: {match.name}", fields=FIELDS)
+         title=f"客诉 issues: {match.name}", fields=FIELDS, output=output, bom=bom)

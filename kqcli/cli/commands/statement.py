@@ -9,7 +9,7 @@ import typer
 
 from ...store.errors import KqError
 from ..render import Format
-from . import FormatOption, friendly, open_repo, parse_month
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month
 
 app = typer.Typer(help="The monthly expense statement (月客户采购及客情费统计表) of each rep: "
                        "submit, sign, list.", no_args_is_help=True)
@@ -67,11 +67,12 @@ def submit(
                           "handed in with it.")] = False,
     date: DateOption = None,
 ) -> None:
-    """Record a rep's monthly statement as handed in: kq due stops listing it
-    (expense_statement), and its check (expense_check) waits for the three sign-offs.
+    """Record a rep's monthly statement as handed in: kq due stops listing it.
 
-    Writes submitted: (and special: with --special) under the rep in
-    statements/YYYY-MM.yaml, the file of the month the statement covers; one commit.
+    The statement (expense_statement) is closed; its check (expense_check) stays listed until
+    the sales clerk, the sales manager and finance have signed (kq statement sign). Writes
+    submitted: (and special: with --special) under the rep in statements/YYYY-MM.yaml, the
+    file of the month the statement covers; one commit.
 
     Example: kq statement submit --month 2026-11 --owner 李明 --special
     """
@@ -129,12 +130,12 @@ def sign(
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who signs.")],
     date: DateOption = None,
 ) -> None:
-    """Sign a rep's monthly statement off as the sales clerk, the sales manager or finance:
-    once all three have, kq due stops listing its check (expense_check) and payment may
-    start on the pay working day (expenses.pay_working_day, the 9th).
+    """Sign a rep's monthly statement off as the sales clerk, the sales manager or finance.
 
-    Writes {by, date} under the role in statements/YYYY-MM.yaml; one commit. The statement
-    must have been submitted (kq statement submit).
+    Once all three have signed, kq due stops listing its check (expense_check) and payment
+    may start on the pay working day (expenses.pay_working_day, the 9th). Writes {by, date}
+    under the role in statements/YYYY-MM.yaml; one commit. The statement must have been
+    submitted (kq statement submit).
 
     Example: kq statement sign --month 2026-11 --rep 李明 --as manager --by 赵经理
     """
@@ -202,9 +203,13 @@ def listing(
     owner: Annotated[str | None, typer.Option("--owner", metavar="REP",
                                               help="Only this rep's.")] = None,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    bom: BomOption = False,
 ) -> None:
-    """The monthly statements: submitted when, signed by whom, who has not signed, and the
-    day payment may start (only once all three have signed).
+    """The monthly statements: when handed in, who signed, and the day payment may start.
+
+    The pay day (pay_from) is given only once all three have signed. Without --month: every
+    statement kq due follows (not handed in or not signed off) and each rep's next one.
 
     Example: kq --repo examples --today 2026-12-08 statement list
     """
@@ -227,7 +232,7 @@ def listing(
         *(Column(f"{role}_shown", st.ROLE_CN[role], en=role) for role in st.ROLES),
         Column("pay_from", "支付", token=True),
         Column("state", "状态", lambda v: text_label(STATES, v), token=True)],
-        title="客户采购及客情费统计表 statements", fields=FIELDS)
+        title="客户采购及客情费统计表 statements", fields=FIELDS, output=output, bom=bom)
 
 
 def _calendar(repo: Any) -> Any:

@@ -273,3 +273,24 @@ def test_a_statement_written_after_an_answer_was_kept_is_seen(make_repo):
     again = probe_kq(root, *args)
     assert [r["reason"] for r in json.loads(again.stdout)] == ["expense_check"]
     assert probe_kq(root, *args).stdout == again.stdout
+
+
+@needs_git
+def test_two_reps_statements_written_on_two_clones_merge_without_a_conflict(git_repo, kq):
+    from kqcli.store.gitlog import register_merge_driver
+
+    root = git_repo({}, kq_yaml="reps: [{name: 李明}, {name: 王强}]\n")
+    register_merge_driver(root)
+    _run(kq, root, "2026-12-02", "submit", "--month", "2026-11", "--owner", "李明")
+    git(root, "add", ".gitattributes")
+    git(root, "commit", "-q", "-m", "attributes")
+    git(root, "branch", "other")
+    _run(kq, root, "2026-12-04", "sign", "--month", "2026-11", "--rep", "李明", "--as", "clerk",
+         "--by", "周敏")
+    git(root, "checkout", "-q", "other")
+    _run(kq, root, "2026-12-03", "submit", "--month", "2026-11", "--owner", "王强")
+    git(root, "checkout", "-q", "-")
+    git(root, "merge", "-q", "--no-edit", "other")
+    assert _statements(root) == HEADER + ("李明:\n  submitted: 2026-12-02\n"
+                                          "  clerk: {by: 周敏, date: 2026-12-04}\n"
+                                          "王强:\n  submitted: 2026-12-03\n")

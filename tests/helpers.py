@@ -145,3 +145,15 @@ def probe_argv(hook: str = "", racy_off: bool = True) -> list[str]:
     import sys
 
     return [sys.executable, "-c", _PROBE.replace("RACY_OFF", str(racy_off)).replace("HOOK", hook)]
+
+
+def statements_done(root, month: str, *reps: str) -> None:
+    """``statements/MONTH.yaml``: each rep's statement of that month handed in and signed off
+    by all three, so that the team owes no statement or check until the next one falls due
+    (kq statement)."""
+    sign = "{by: 周敏, date: 2026-01-05}"
+    folder = root / "statements"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{month}.yaml").write_text("".join(
+        f"{rep}:\n  submitted: 2026-01-01\n  clerk: {sign}\n  manager: {sign}\n"
+        f"  finance: {sign}\n" for rep in reps), encoding="utf-8")

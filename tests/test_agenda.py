@@ -40,7 +40,8 @@ def full(root: Path, today: dt.date, within: int | None) -> tuple[str, list[int]
     dropped: list[str] = []
     found = customer_reminders(rows, repo.settings, today, within, dropped=dropped)
     owners = {s["owner"] for s, _ in rows if s.get("owner")}
-    listed, _ = morning_list([], repo.settings, today, within, found=found, owners=owners)
+    listed, _ = morning_list([], repo.settings, today, within, found=found, owners=owners,
+                             statements=repo.statements)
     years = sorted({r.due.year for r in listed if r.estimated})
     return (json.dumps([r.to_json(today) for r in listed], ensure_ascii=False), years, dropped)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
+from helpers import statements_done
 
 from kqcli.core.calendar import calendar_events, uid_key
 from kqcli.core.due import Reminder
@@ -58,7 +59,9 @@ def by_summary(found: list[icalendar.Event]) -> dict[str, icalendar.Event]:
 
 @pytest.fixture
 def repo(make_repo) -> Path:
-    return make_repo(CUSTOMERS, KQ_YAML)
+    root = make_repo(CUSTOMERS, KQ_YAML)
+    statements_done(root, "2026-10", "李明", "张强")  # November's are the ones due
+    return root
 
 
 # --- through the CLI ----------------------------------------------------------------------------
@@ -248,6 +251,7 @@ def test_a_folder_as_output_is_a_problem_not_a_traceback(kq, repo):
 
 def test_an_invalid_customer_file_is_skipped_named_and_exits_1(kq, make_repo):
     root = make_repo({**CUSTOMERS, "bad": "name: [不对\n"}, KQ_YAML)
+    statements_done(root, "2026-10", "李明", "张强")
     out = root.parent / "kq.ics"
     result = kq("--repo", root, "--today", "2026-11-24", "calendar", "-o", out)
     assert result.exit_code == 1

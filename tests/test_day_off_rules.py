@@ -180,7 +180,9 @@ def test_third_working_day_of_october_2027_is_the_eighth():
 
 @ESTIMATED_2027
 def test_expense_statement_of_may_2027_is_due_on_the_seventh_and_estimated():
-    found, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2027, 5, 4))
+    march = {"2027-03": {"李明": {"submitted": "2027-04-02"}}}  # April's is the one due
+    found, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2027, 5, 4),
+                                  statements=march)
     statement = [r for r in found if r.reason == "expense_statement"]
     assert [(r.due, r.estimated) for r in statement] == [(dt.date(2027, 5, 7), True)]
     assert not covered

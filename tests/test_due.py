@@ -12,6 +12,14 @@ from helpers import daily_row as customer
 
 from kqcli.core.due import care_call_interval, morning_list
 
+SIGNED = {"submitted": "2000-01-01", **{role: {"by": "周敏", "date": "2000-01-01"}
+                                        for role in ("clerk", "manager", "finance")}}
+
+
+def done(*months: str, rep: str = "李明") -> dict:
+    """Statements of these months submitted and signed off (statements/YYYY-MM.yaml)."""
+    return {month: {rep: SIGNED} for month in months}
+
 KEY_TERMINAL = textwrap.dedent("""
     name: 华信大药房
     kind: terminal
@@ -215,7 +223,7 @@ def test_expense_statement_due_third_working_day_with_adjusted_days():
     # October 2026: the National Day holiday runs to the 7th; the 10th (a Saturday) is a
     # working day, so the 3rd working day is Saturday the 10th.
     reminders, covered = morning_list([], settings("reps: [{name: 李明}]"),
-                                      dt.date(2026, 10, 8), within=5)
+                                      dt.date(2026, 10, 8), within=5, statements=done("2026-08"))
     statement = [r for r in reminders if r.reason == "expense_statement"]
     assert [(r.name, r.due.isoformat()) for r in statement] == [("李明", "2026-10-10")]
     assert covered
@@ -223,7 +231,7 @@ def test_expense_statement_due_third_working_day_with_adjusted_days():
 
 def test_expense_statement_falls_back_to_weekdays_for_uncovered_years():
     reminders, covered = morning_list([], settings("reps: [{name: 李明}]"),
-                                      dt.date(2030, 1, 1), within=10)
+                                      dt.date(2030, 1, 1), within=10, statements=done("2029-11"))
     statement = [r for r in reminders if r.reason == "expense_statement"]
     # 元旦 Tue 1 is a statutory day off; Wed 2, Thu 3, Fri 4.
     assert statement[0].due == dt.date(2030, 1, 4)
@@ -233,7 +241,8 @@ def test_expense_statement_falls_back_to_weekdays_for_uncovered_years():
 
 def test_extra_days_off_in_kq_yaml_move_the_deadline():
     kq_yaml = "reps: [{name: 李明}]\ndue: {extra_days_off: [2030-01-02]}\n"
-    reminders, _ = morning_list([], settings(kq_yaml), dt.date(2030, 1, 1), within=10)
+    reminders, _ = morning_list([], settings(kq_yaml), dt.date(2030, 1, 1), within=10,
+                                statements=done("2029-11"))
     # 元旦 Tue 1 and the team's Wed 2 off: Thu 3, Fri 4, Mon 7.
     assert [r.due for r in reminders if r.reason == "expense_statement"] == [dt.date(2030, 1, 7)]
 
@@ -424,9 +433,11 @@ def test_statutory_days_off_estimate_years_the_calendar_lacks():
 
 
 def test_estimated_year_is_flagged_only_when_a_listed_date_falls_in_it():
-    reminders, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2026, 12, 4))
+    reminders, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2026, 12, 4),
+                                      statements=done("2026-11"))
     assert covered  # January 2027's statement is not listed yet
-    reminders, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2027, 1, 4))
+    reminders, covered = morning_list([], settings("reps: [{name: 李明}]"), dt.date(2027, 1, 4),
+                                      statements=done("2026-11"))
     assert [r.due for r in reminders] == [dt.date(2027, 1, 6)]  # 元旦 Fri 1 off: Mon 4, Tue 5, Wed 6
     assert not covered
 

@@ -41,7 +41,7 @@ def _values(folder: Path) -> dict[str, str]:
         "name": "新开药店", "output": str(folder / "out.ics"), "file": str(folder / "sheet.csv"),
         "base": str(folder / "base.yaml"), "ours": str(folder / "ours.yaml"),
         "theirs": str(folder / "theirs.yaml"), "source": "李明", "to": "张强", "shell": "bash",
-        "reason": "risk",
+        "reason": "risk", "rep": "李明", "role": "clerk", "by": "周敏",
     }
 
 

@@ -196,8 +196,10 @@ def test_terminals_are_not_judged_for_dumping():
 
 # The expense check (8th working day)
 
-def check_rows(kq_yaml: str, today: dt.date = TODAY, within: int | None = None) -> list:
-    reminders, _ = morning_list([], settings(kq_yaml), today, within, found=[], owners=set())
+def check_rows(kq_yaml: str, today: dt.date = TODAY, within: int | None = None,
+               statements: dict | None = None) -> list:
+    reminders, _ = morning_list([], settings(kq_yaml), today, within, found=[], owners=set(),
+                                statements=statements)
     return [(r.name, r.owner, r.due.isoformat(), r.message) for r in reminders
             if r.reason == "expense_check"]
 
@@ -205,7 +207,8 @@ def check_rows(kq_yaml: str, today: dt.date = TODAY, within: int | None = None) 
 def test_manager_checks_each_statement_on_the_eighth_working_day():
     assert check_rows("reps: [{name: 李明}]\n", today=dt.date(2026, 12, 7)) == [
         ("李明", None, "2026-12-10", "审核 李明 2026-11 客户采购及客情费统计表, 第 8 个工作日 "
-                                     "2026-12-10 前 (第 9 个工作日 2026-12-11 起支付)")]
+                                     "2026-12-10 前 (三方签齐后第 9 个工作日 2026-12-11 起支付); "
+                                     "未提交")]
 
 
 def test_expense_check_shows_three_days_ahead():
@@ -215,7 +218,11 @@ def test_expense_check_shows_three_days_ahead():
 def test_a_rep_who_left_during_the_month_still_has_a_statement_to_check():
     kq_yaml = ("reps: [{name: 李明}, {name: 张强, left: 2026-11-15}, "
                "{name: 赵六, left: 2026-10-31}]\n")
-    assert [row[0] for row in check_rows(kq_yaml, within=30)] == ["张强", "李明"]
+    signed = {"submitted": "2026-11-02", **{role: {"by": "周敏", "date": "2026-11-05"}
+                                            for role in ("clerk", "manager", "finance")}}
+    october = {"2026-10": {rep: signed for rep in ("李明", "张强", "赵六")}}
+    assert [row[0] for row in check_rows(kq_yaml, within=30, statements=october)] == [
+        "张强", "李明"]
 
 
 # Area alerts

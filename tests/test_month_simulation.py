@@ -2,9 +2,11 @@
 
 Each working day from 2026-11-24 to 2026-12-31 the rep does what `kq due` lists (visits the
 customers it says to visit, calls whom it says to call, greets each occasion with a call
-logged for it, closes steps, chases reports and intel), in memory through the same core that
-`kq due` uses. Afterwards every birthday, festival greeting and next step that fell due in the
-month must have been listed, each greeting acted on once, and nothing may be left overdue.
+logged for it, closes steps, chases reports and intel, settles complaints, hands in the
+monthly statement, which the clerk, the manager and finance then sign), in memory through the
+same core that `kq due` uses. Afterwards every birthday, festival greeting and next step that
+fell due in the month must have been listed, each greeting acted on once, and nothing may be
+left overdue.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from kqcli.core.reasons import OCCASIONS
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.schema.customer import Interaction, Month
+from kqcli.schema.statement import StatementMonth
 from kqcli.store.validate import validate, validate_customer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REP = "李明"
 START, END = dt.date(2026, 11, 24), dt.date(2026, 12, 31)
-NOT_OWED = {"risk", "orphan", "expense_statement"}  # signals and paperwork, not customer work
+NOT_OWED = {"risk", "orphan"}  # signals, not work a command closes
+PAPERWORK = {"expense_statement", "expense_check"}  # the rep's own statement, not a customer's
 
 
 def _load() -> tuple[Settings, dict]:
@@ -38,6 +42,34 @@ def _load() -> tuple[Settings, dict]:
         if model.owner == REP:
             customers[path.stem] = model
     return settings, customers
+
+
+def _statements() -> dict:
+    """statements/ of examples/ as kq reads it (core.statements' plain data)."""
+    found = {}
+    for path in sorted((EXAMPLES / "statements").glob("*.yaml")):
+        model, problems = validate(path.read_bytes(), path.name, StatementMonth)
+        assert not problems, problems
+        found[path.stem] = {rep: e.model_dump(mode="json", exclude_none=True)
+                            for rep, e in model.root.items()}
+    return found
+
+
+def _mine(reminder) -> bool:
+    """A row of the rep's: one of his customers', or his statement and its check."""
+    return reminder.reason not in NOT_OWED and (
+        reminder.customer is not None or reminder.name == REP)
+
+
+def _paperwork(reminder, statements: dict, day: dt.date) -> None:
+    """The rep hands the statement in; the clerk, the manager and finance sign it."""
+    period = reminder.message.split(" ")[0 if reminder.reason == "expense_statement" else 2]
+    entry = statements.setdefault(period, {}).setdefault(REP, {})
+    if reminder.reason == "expense_statement":
+        entry["submitted"] = day.isoformat()
+    elif entry.get("submitted"):  # kq statement sign refuses a statement not handed in
+        for role, name in (("clerk", "周敏"), ("manager", "赵建华"), ("finance", "钱丽")):
+            entry[role] = {"by": name, "date": day.isoformat()}
 
 
 def _rows(customers: dict) -> list:
@@ -77,29 +109,38 @@ def _act(reminder, customer, day: dt.date) -> None:
         for item in customer.intel:
             if item.claim in reminder.message and item.dismissed is None:
                 item.sources.append(f"第二信源{day.isoformat()}")
+    elif reminder.reason == "issue":
+        number = int(reminder.message.split("#", 1)[1].split(":", 1)[0])  # as kq show numbers it
+        customer.issues[number - 1].closed = day
+        customer.issues[number - 1].note = "已处理"
 
 
 def _simulate(acted: Counter | None = None):
-    """The month acted on; ``acted`` counts the days each (customer, reason, due) was acted on."""
+    """The month acted on; ``acted`` counts the days each (customer, reason, due) was acted on
+    (the rep's statement and its check under the customer None)."""
     settings, customers = _load()
+    statements = _statements()
     calendar = WorkCalendar.of(settings.due.extra_days_off, settings.due.extra_working_days)
-    seen: set[tuple[str, str, dt.date]] = set()
+    seen: set[tuple[str | None, str, dt.date]] = set()
     day = START
     while day <= END:
         if calendar.is_working_day(day)[0]:
-            listed, _ = morning_list(_rows(customers), settings, day)
+            listed, _ = morning_list(_rows(customers), settings, day, statements=statements)
             for r in listed:
-                if r.customer in customers and r.reason not in NOT_OWED:
+                if (r.customer in customers or r.customer is None) and _mine(r):
                     seen.add((r.customer, r.reason, r.due))
                     if acted is not None:
                         acted[(r.customer, r.reason, r.due)] += 1
-                    _act(r, customers[r.customer], day)
+                    if r.reason in PAPERWORK:
+                        _paperwork(r, statements, day)
+                    else:
+                        _act(r, customers[r.customer], day)
         day += dt.timedelta(days=1)
-    return settings, customers, seen
+    return settings, customers, seen, statements
 
 
 def test_a_month_of_acting_on_the_list_leaves_nothing_owed():
-    settings, customers, seen = _simulate()
+    settings, customers, seen, statements = _simulate()
     # The weekend lunar birthday of 福寿堂's owner (十月二十 = Sat 2026-11-28) was listed.
     fushou = next(cid for cid, m in customers.items() if m.name.startswith("福寿堂"))
     assert (fushou, "birthday", dt.date(2026, 11, 28)) in seen
@@ -110,17 +151,22 @@ def test_a_month_of_acting_on_the_list_leaves_nothing_owed():
     assert greeted
     assert {cid for cid, reason, due in seen
             if reason == "holiday" and due == dt.date(2026, 12, 22)} == greeted
-    # At the end of the month nothing owed is overdue.
-    listed, _ = morning_list(_rows(customers), settings, END)
+    # The complaint, November's statement and its check were listed and acted on.
+    bct = "bct-xichang"
+    assert (bct, "issue", dt.date(2026, 11, 26)) in seen
+    assert {(None, "expense_statement", dt.date(2026, 12, 3)),
+            (None, "expense_check", dt.date(2026, 12, 10))} <= seen
+    # At the end of the month nothing owed is overdue, statements and complaints included.
+    listed, _ = morning_list(_rows(customers), settings, END, statements=statements)
     late = [(r.name, r.reason, r.due.isoformat()) for r in listed
-            if r.customer in customers and r.reason not in NOT_OWED and r.due < END]
+            if (r.customer in customers or r.customer is None) and _mine(r) and r.due < END]
     assert late == []
 
 
 def test_every_birthday_in_the_month_was_listed():
     from kqcli.core.dates import next_lunar, next_solar
 
-    _, customers, seen = _simulate()
+    _, customers, seen, _ = _simulate()
     expected = set()
     for cid, m in customers.items():
         if m.status and m.status.value == "terminated":

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import statements_done
 
 from kqcli.cli.i18n import set_flag
 from kqcli.cli.labels import enum_label, signed, urgency
@@ -46,13 +47,14 @@ LISTINGS = [
 
 @pytest.fixture(scope="module")
 def empty(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A kq repository with no customers, committed (kq history needs a commit), and the two
-    import sheets with headers and no rows."""
+    """A kq repository with no customers and nothing owed, committed (kq history needs a
+    commit), and the two import sheets with headers and no rows."""
     root = tmp_path_factory.mktemp("empty")
     (root / "customers").mkdir()
     (root / "customers" / ".keep").write_text("")
     (root / "kq.yaml").write_text("reps: [{name: 李明}, {name: 张强}]\n"
                                   "pool: {after_days: 90, kinds: [terminal]}\n", encoding="utf-8")
+    statements_done(root, "2026-10", "李明", "张强")  # nothing owed on 2026-11-24
     env = ["-c", "user.name=测试", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     subprocess.run(["git", *env, "-C", str(root), "add", "."], check=True)
@@ -309,7 +311,9 @@ ENGLISH = ("terminal", "prospect", "secondary", "near", "lead", "mature", "false
 
 @pytest.fixture
 def shops(make_repo) -> Path:
-    return make_repo({"bct-xichang": BAICAO, "hx-renmin": RENMIN}, kq_yaml="reps: [{name: 李明}]")
+    root = make_repo({"bct-xichang": BAICAO, "hx-renmin": RENMIN}, kq_yaml="reps: [{name: 李明}]")
+    statements_done(root, "2026-10", "李明")
+    return root
 
 
 @pytest.fixture

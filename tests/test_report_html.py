@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import statements_done
 
 from kqcli.core.svg import hbars, month_columns
 
@@ -75,6 +76,7 @@ class Charts(HTMLParser):
 @pytest.fixture
 def report(kq, make_repo, tmp_path) -> Path:
     root = make_repo({"hx": FALLING, "tj": ASSESSED}, kq_yaml=KQ_YAML)
+    statements_done(root, "2026-10", "李明", "王强")  # no statement owed on the overdue chart
     out = tmp_path / "report.html"
     result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-10",
                 "--output", out)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from helpers import daily_row, settings
+from helpers import daily_row, settings, statements_done
 
 from kqcli.core.team import reps_of, visited_in_cadence
 
@@ -42,7 +42,7 @@ def assessed(score: int, month: str) -> str:
 
 @pytest.fixture
 def three_reps(make_repo):
-    return make_repo({
+    root = make_repo({
         # 李明: a key shop seen 2 days ago and assessed 8s (October) after 7s (September); a
         # secondary shop 23 days unseen (visit overdue since 11-11); a normal shop unseen since
         # August (in the pool).
@@ -56,6 +56,8 @@ def three_reps(make_repo):
         "zq-dist": "name: 众源医药\nkind: distributor\nstatus: active\nowner: 张强\n" + REPORTED
                    + "visits:\n  - {date: 2026-10-20, kind: visit}\n",
     }, kq_yaml=KQ_YAML)
+    statements_done(root, "2026-10", "李明", "王强", "张强")  # no statement owed either
+    return root
 
 
 def rows(kq, root, *args: str) -> dict[str, dict]:
@@ -130,8 +132,8 @@ def test_csv_flattens_customers_and_overdue_into_named_columns(kq, three_reps):
     header, first = result.stdout.splitlines()[:2]
     assert header.startswith("rep,customers.total,customers.key,customers.secondary,"
                              "customers.normal,customers.untiered,overdue.total,overdue.visit,")
-    assert header.endswith(",overdue.handover,overdue.pool,overdue.coverage,visited_share,score_avg,"
-                           "score_change,pool,unassigned")
+    assert header.endswith(",overdue.handover,overdue.pool,overdue.coverage,overdue.issue,"
+                           "visited_share,score_avg,score_change,pool,unassigned")
     assert first.startswith("李明,3,1,1,1,0,1,1,")
 
 

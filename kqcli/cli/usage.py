@@ -73,6 +73,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Acknowledge a customer's risk rows: kq due hides them until --until has passed or "
              'the\n'
              'figures they were computed from change.'),
+    "issue": ("issue",
+             "Open or close a customer's complaint or return (客诉): kq due lists each open "
+             'one\n'
+             '(issue) until it is closed.'),
+    "statement": ("statement",
+             'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
+             'sign, list.'),
     "history": ("history",
              'Field-level changes from git, newest first: grade: B → A, visits: +1 '
              '(2026-11-24 visit).'),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
+    from .statements import Statements
 from . import dates
 from .amounts import amount
 from .messages import Message
@@ -25,6 +26,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
             "other": "大事"}
+ISSUE_CN = {"complaint": "投诉", "return": "退货", "quality": "质量问题", "price": "价格问题",
+            "dumping": "冲货"}
 STYLE_ADVICE = {
     "leader": ("领导型", "目标导向, 决策快: 简单直接地讲清产品价值"),
     "influencer": ("施加影响型", "与几位部门负责人一起决策: 同时和他们建立关系"),
@@ -214,6 +217,7 @@ class CustomerRules:
             self.risk()
             self.coverage()
         self.next_action()  # after-termination work is still work (终止后的收尾)
+        self.issue()
         self.intel()
         self.orphan()
         return self.out
@@ -498,6 +502,16 @@ class CustomerRules:
         for step in self.f.get("next_steps", ()):
             self.add("next_action", _d(step["date"]), self.cfg.leads.next_action,
                      f"{step['action']} (约定于 {step['from']})")
+
+    def issue(self) -> None:
+        """Every open complaint or return (客诉), shown from the day it was opened and due
+        ``due.issue_days`` later, until ``kq issue CUSTOMER --close N`` writes ``closed:``."""
+        days = self.cfg.due.issue_days
+        for item in self.f.get("issues", ()):
+            opened = _d(item["opened"])
+            self.add("issue", opened + dt.timedelta(days=days), days,
+                     f"{ISSUE_CN[item['kind']]} #{item['n']}: {item['text']} "
+                     f"({opened.isoformat()} 受理, {days} 天内处理)")
 
     def occasions(self) -> None:
         leads = self.cfg.leads
@@ -828,47 +842,62 @@ def work_calendar(settings: Settings) -> dates.WorkCalendar:
 
 
 def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
-                        ) -> list[Reminder]:
-    """The monthly expense statement of each rep, due on the n-th working day of the month."""
+                        statements: Statements | None = None) -> list[Reminder]:
+    """The monthly expense statement of each rep, due on the n-th working day of the month
+    after it: every month not submitted (``statements/YYYY-MM.yaml``) stays listed, overdue
+    once its day has passed, until ``kq statement submit``."""
+    from . import statements as st
+
     calendar = work_calendar(settings)
     n = settings.expenses.statement_working_day
-    deadline, covered = calendar.nth_working_day(today.year, today.month, n)
-    month_start = today.replace(day=1)
-    if deadline < today:
-        month_start = dates.add_months(month_start, 1)
-        deadline, covered = calendar.nth_working_day(month_start.year, month_start.month, n)
-    period = dates.add_months(month_start, -1).strftime("%Y-%m")
     lead = settings.leads.expense_statement
-    return [Reminder(None, rep, "expense_statement", deadline,
-                     deadline - dt.timedelta(days=lead),
-                     f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline.isoformat()} 前提交",
-                     owner=rep, estimated=not covered) for rep in owners]
+    latest = st.current(calendar, today, n)
+    out = []
+    for rep in owners:
+        start = st.first_owed(statements, rep, latest)
+        for period in st.open_periods(statements, rep, start, latest, st.submitted):
+            deadline, covered = st.deadline(calendar, period, n)
+            out.append(Reminder(None, rep, "expense_statement", deadline,
+                                deadline - dt.timedelta(days=lead),
+                                f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 "
+                                f"{deadline.isoformat()} 前提交",
+                                owner=rep, estimated=not covered))
+    return out
 
 
-def check_reminders(settings: Settings, owners: list[str], today: dt.date) -> list[Reminder]:
-    """The manager's check of each rep's statement of last month (sales clerk, sales manager
-    and finance), due on ``expenses.check_working_day``; payment starts on the pay day.
+def check_reminders(settings: Settings, owners: list[str], today: dt.date,
+                    statements: Statements | None = None) -> list[Reminder]:
+    """The manager's check of each rep's statement (sales clerk, sales manager and finance
+    sign it off), due on ``expenses.check_working_day`` of the month after it: listed until
+    all three have signed (``kq statement sign``), naming who has not; payment starts on the
+    pay day only then.
 
     A rep who left during that month still has a statement to check.
     """
+    from . import statements as st
+
     calendar = work_calendar(settings)
     cfg = settings.expenses
-    deadline, covered = calendar.nth_working_day(today.year, today.month, cfg.check_working_day)
-    month_start = today.replace(day=1)
-    if deadline < today:
-        month_start = dates.add_months(month_start, 1)
-        deadline, covered = calendar.nth_working_day(month_start.year, month_start.month,
-                                                     cfg.check_working_day)
-    pay, _ = calendar.nth_working_day(month_start.year, month_start.month, cfg.pay_working_day)
-    period_start = dates.add_months(month_start, -1)
-    period = period_start.strftime("%Y-%m")
-    reps = [r.name for r in settings.reps if r.left is None or r.left >= period_start]
+    latest = st.current(calendar, today, cfg.check_working_day)
+    newest = st.current(calendar, today, cfg.statement_working_day)
     lead = settings.leads.expense_check
-    return [Reminder(None, rep, "expense_check", deadline, deadline - dt.timedelta(days=lead),
-                     f"审核 {rep} {period} 客户采购及客情费统计表, 第 {cfg.check_working_day} "
-                     f"个工作日 {deadline.isoformat()} 前 (第 {cfg.pay_working_day} 个工作日 "
-                     f"{pay.isoformat()} 起支付)", estimated=not covered)
-            for rep in (reps if settings.reps else owners)]
+    out = []
+    for rep in [r.name for r in settings.reps] if settings.reps else owners:
+        start = st.first_owed(statements, rep, newest)
+        for period in st.open_periods(statements, rep, start, latest, st.signed):
+            if not st.active_in(settings, rep, period):
+                continue
+            deadline, covered = st.deadline(calendar, period, cfg.check_working_day)
+            pay, _ = st.deadline(calendar, period, cfg.pay_working_day)
+            found = st.entry(statements, period, rep)
+            out.append(Reminder(None, rep, "expense_check", deadline,
+                                deadline - dt.timedelta(days=lead),
+                                f"审核 {rep} {period} 客户采购及客情费统计表, 第 "
+                                f"{cfg.check_working_day} 个工作日 {deadline.isoformat()} 前 "
+                                f"(三方签齐后第 {cfg.pay_working_day} 个工作日 "
+                                f"{pay.isoformat()} 起支付); {st.missing_text(found)}",
+                                estimated=not covered))
+    return out
 
 
 def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings,
@@ -939,19 +968,21 @@ def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settin
 def morning_list(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
                  today: dt.date, within: int | None = None, explain: bool = False,
                  found: list[Reminder] | None = None,
-                 owners: set[str] | None = None) -> tuple[list[Reminder], bool]:
+                 owners: set[str] | None = None,
+                 statements: Statements | None = None) -> tuple[list[Reminder], bool]:
     """Every listed reminder, most urgent first; and whether every listed date came from the
     official calendar (False: some year's days off were estimated).
 
     ``found`` and ``owners`` let a caller that evaluated the customers already pass their
-    reminders in instead of ``rows``.
+    reminders in instead of ``rows``; ``statements``: the expense statements submitted and
+    signed (``statements/``), None as none.
     """
     if found is None:
         found = customer_reminders(rows, settings, today, within, explain)
         owners = {s["owner"] for s, _ in rows if s.get("owner")}
     reps = [r.name for r in settings.reps if r.left is None or r.left > today]
-    for r in [*statement_reminders(settings, reps or sorted(owners or ()), today),
-              *check_reminders(settings, sorted(owners or ()), today)]:
+    for r in [*statement_reminders(settings, reps or sorted(owners or ()), today, statements),
+              *check_reminders(settings, sorted(owners or ()), today, statements)]:
         if visible(r, today, within):
             score(r, None, settings, today, explain)
             found.append(r)

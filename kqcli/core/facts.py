@@ -89,6 +89,9 @@ def extract(customer: Customer) -> dict[str, Any]:
                            for c in customer.contacts],
         "acks": [{"reason": a.reason.value, "on": _iso(a.on), "until": _iso(a.until),
                   "seen": list(a.seen)} for a in customer.acks],
+        # open complaints and returns, numbered as in the file (kq issue --close N)
+        "issues": [{"n": n, "opened": _iso(i.opened), "kind": i.kind.value, "text": i.text}
+                   for n, i in enumerate(customer.issues, 1) if i.closed is None],
     }
 
 

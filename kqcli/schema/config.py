@@ -168,6 +168,8 @@ class Due(Section):
                                       "a monthly reminder while no contact has a decision level")
     decision_levels: list[str] = Field(["manager", "executive"],
                                        description="contact levels that count as decision makers")
+    issue_days: int = Field(3, ge=0, le=366, description="a complaint or return (kq issue) "
+                            "is overdue this many days after it was opened")
 
     @field_validator("deep_visit_days")
     @classmethod
@@ -210,7 +212,7 @@ class Urgency(Section):
         "next_action": 6.0, "visit": 5.0, "expense_statement": 5.0, "birthday": 4.0,
         "report_missing": 4.0, "anniversary": 3.0, "opening": 4.0, "holiday": 3.0, "care_call": 2.0,
         "intel_unconfirmed": 1.0, "deep_visit": 4.0, "alert": 12.0, "expense_check": 5.0,
-        "pool": 6.0, "handover": 8.0, "coverage": 3.0,
+        "pool": 6.0, "handover": 8.0, "coverage": 3.0, "issue": 10.0,
     }
     misfortune: float = Field(20.0, description="added for illness and bereavement: call at once")
     overdue_per_day: float = 0.5

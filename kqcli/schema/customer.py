@@ -16,6 +16,7 @@ from .enums import (
     Gender,
     Grade,
     InteractionKind,
+    IssueKind,
     Kind,
     Level,
     ProductRole,
@@ -222,6 +223,24 @@ class Ack(Strict):
         return self
 
 
+class Issue(Strict):
+    """A complaint, return or other problem the customer raised (客诉): listed in kq due until
+    it is closed (``kq issue CUSTOMER --close N --note T``)."""
+
+    opened: Day = Field(description="the day it was raised")
+    kind: Aliased(IssueKind) = IssueKind.complaint
+    text: str = Field(min_length=1, description="what the customer said: 变质退货 12 箱")
+    closed: Day | None = Field(None, description="the day it was settled")
+    note: str | None = Field(None, description="how it was settled")
+
+    @model_validator(mode="after")
+    def _closed_after_opened(self) -> Issue:
+        if self.closed is not None and self.closed < self.opened:
+            raise ValueError(f"closed {self.closed.isoformat()} is before opened "
+                             f"{self.opened.isoformat()}")
+        return self
+
+
 class Handover(Strict):
     """The last change of owner as kq v2 wrote it; read as the last entry of ``owners`` (kq
     reassign and kq claim now append to ``owners`` instead)."""
@@ -298,6 +317,8 @@ class Customer(Strict):
     expenses: list[Expense] = []
     intel: list[Intel] = []
     acks: list[Ack] = Field([], description="acknowledged risks (kq ack)")
+    issues: list[Issue] = Field([], description="complaints and returns (客诉), open until "
+                                                "closed (kq issue)")
 
     @field_validator("grade")
     @classmethod

@@ -145,6 +145,24 @@ class AckReason(StrEnum):
     risk = "risk"
 
 
+class IssueKind(StrEnum):
+    """What a customer's open item (客诉) is about (``kq issue``)."""
+
+    complaint = "complaint"
+    return_ = "return"
+    quality = "quality"
+    price = "price"
+    dumping = "dumping"
+
+
+class SignOffRole(StrEnum):
+    """Who signs a rep's monthly statement off: the sales clerk, the sales manager, finance."""
+
+    clerk = "clerk"
+    manager = "manager"
+    finance = "finance"
+
+
 # Chinese (and common English) spellings accepted on input, per enum.
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
     Kind: {"经销商": "distributor", "终端": "terminal", "大客户": "key_account", "ka": "key_account"},
@@ -183,6 +201,10 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
               "sunday": "sun"},
     ExpenseKind: {"常规": "regular", "专项": "special", "新客户专项": "special"},
     AckReason: {"风险": "risk"},
+    IssueKind: {"投诉": "complaint", "客诉": "complaint", "退货": "return", "质量": "quality",
+                "质量问题": "quality", "价格": "price", "冲货": "dumping", "窜货": "dumping"},
+    SignOffRole: {"内勤": "clerk", "销售内勤": "clerk", "经理": "manager", "销售经理": "manager",
+                  "财务": "finance"},
 }
 
 

@@ -137,11 +137,13 @@ def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,
           owner: str | None = None, reasons: list[str] | None = None,
-          dropped: bool = False) -> Listing:
+          dropped: bool = False, statements: tuple[str | None, Any] = (None, None),
+          ) -> Listing:
     """The morning list, most urgent first, as ``morning_list`` and ``Reminder.to_json`` make
-    it (the agenda must be up to date for ``today``)."""
+    it (the agenda must be up to date for ``today``); ``statements``: the signature of
+    ``statements/`` ("racy" or None: not to be kept) and what it holds."""
     owners = owners_of(index.db)
-    everyone, years = _reps_rows(index, settings, today, within, owners)
+    everyone, years = _reps_rows(index, settings, today, within, owners, statements)
     out = listing(index.db, urgency_of(settings), today, within, owners, everyone, years,
                   owner, reasons)
     if dropped:
@@ -158,20 +160,25 @@ def urgency_of(settings: Any) -> dict[str, float]:
 
 
 def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
-               owners: set[str]) -> tuple[list[list[Any]], list[int]]:
+               owners: set[str], statements: tuple[str | None, Any] = (None, None),
+               ) -> tuple[list[list[Any]], list[int]]:
     """The rep-level reminders (expense statement and check) as agenda rows, and the years they
-    estimated; computed by ``morning_list`` once a day (and window, and team)."""
-    key = [today.toordinal(), within, sorted(owners), index.get_meta("agenda")]
+    estimated; computed by ``morning_list`` once a day (and window, team and ``statements/``,
+    whose signature is ``statements[0]``: "racy" or None, not kept)."""
+    sig, submitted = statements
+    key = [today.toordinal(), within, sorted(owners), index.get_meta("agenda"), sig]
     cached = index.get_meta("agenda_reps")
     if isinstance(cached, dict) and cached.get("key") == key:
         return cached["rows"], cached["years"]
     from ..core.agenda import row
     from ..core.due import morning_list
 
-    found, _ = morning_list([], settings, today, within=within, found=[], owners=owners)
+    found, _ = morning_list([], settings, today, within=within, found=[], owners=owners,
+                            statements=submitted)
     rows = [list(row(r, seq, None, settings)) for seq, r in enumerate(found)]
     years = sorted({r.due.year for r in found if r.estimated})
-    index.set_meta("agenda_reps", {"key": key, "rows": rows, "years": years})
+    if sig is not None and sig != "racy":
+        index.set_meta("agenda_reps", {"key": key, "rows": rows, "years": years})
     return rows, years
 
 
@@ -185,7 +192,9 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
     settings, text = light_settings(repo)
     index = repo.index
     bring_up_to_date(index, settings, text, repo.today)
-    out = query(index, settings, repo.today, within, owner, reasons, dropped)
+    submitted = repo.statements  # its problems, if any, are the repository's: nothing kept
+    statements = (repo.statements_signature if not repo.problems else None, submitted)
+    out = query(index, settings, repo.today, within, owner, reasons, dropped, statements)
     if not index.fallback and not repo.problems:
         kept = due_record(stamp, kq_yaml, index.get_meta("agenda"), repo.max_file_bytes(),
                           urgency_of(settings), sorted(r.name for r in settings.reps))

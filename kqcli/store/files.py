@@ -143,3 +143,25 @@ def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:
         return True
     _HANDED = (folder, max_bytes, time.monotonic_ns(), found)
     return False
+
+
+def folder_signature(folder: str) -> str:
+    """The ``.yaml`` files of ``folder`` (``statements/``), each name with its signature: what an
+    answer resting on them was made from. "" when there are none; "racy" when one changed just
+    now (never trusted)."""
+    now = time.time_ns()
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".yaml") and not entry.name.startswith("."):
+                    try:
+                        sig = _signature(entry.path, entry.stat(follow_symlinks=False), 0, now)
+                    except OSError:
+                        sig = "gone"
+                    if sig == "racy":
+                        return "racy"
+                    found.append(f"{shown(entry.name)}={sig}")
+    except OSError:
+        return ""
+    return "|".join(sorted(found))

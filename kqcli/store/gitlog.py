@@ -179,10 +179,14 @@ def read_blobs(root: Path, blobs: set[str]) -> dict[str, bytes]:
 
 
 ATTRIBUTES_LINE = "customers/*.yaml merge=kq"
+STATEMENTS_LINE = "statements/*.yaml merge=kq"
+"""The monthly statements (kq statement): two reps' statements, or two sign-offs, written on
+two clones merge key by key instead of conflicting at the end of the month's file."""
 
 
 def register_merge_driver(root: Path) -> None:
-    """Tell git to merge customer files with ``kq merge-driver`` (.gitattributes + git config)."""
+    """Tell git to merge customer files (and the monthly statements) with ``kq merge-driver``
+    (.gitattributes + git config)."""
     import sys
 
     attributes = root / ".gitattributes"
@@ -193,6 +197,12 @@ def register_merge_driver(root: Path) -> None:
                 f.write("\n")
             f.write(f"# kq merges customer files by meaning (see `kq sync --help`)\n"
                     f"{ATTRIBUTES_LINE}\n")
+    current = attributes.read_text(encoding="utf-8")
+    if STATEMENTS_LINE not in current.splitlines():
+        with attributes.open("a", encoding="utf-8") as f:
+            if current and not current.endswith("\n"):
+                f.write("\n")
+            f.write(f"{STATEMENTS_LINE}\n")
     run(root, "config", "merge.kq.name", "kq semantic merge of customer files")
     run(root, "config", "merge.kq.driver", f'"{sys.executable}" -m kqcli merge-driver %O %A %B %P')
 

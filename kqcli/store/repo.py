@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.ids import ID_RULE, SAFE_ID, valid_id
 from . import names
@@ -32,6 +32,7 @@ class Repo:
     today: dt.date
     problems: list[Problem] = field(default_factory=list)
     full: bool = False  # re-read every file, trusting nothing in the cache (kq check --full)
+    statements_signature: str = ""  # of statements/ when it was read (repo.statements)
 
     @property
     def customers_dir(self) -> Path:
@@ -74,6 +75,19 @@ class Repo:
 
             schema_file.keep(self.root, index)
         return index
+
+    @cached_property
+    def statements(self) -> dict[str, dict[str, Any]]:
+        """The expense statements (``statements/YYYY-MM.yaml``) as plain data
+        (``core.statements``); an invalid file joins the repository's problems, skipped like
+        an invalid customer file."""
+        from . import statements
+
+        index = self.index  # sets the customer files' problems, which these join
+        data, problems, self.statements_signature = statements.load(
+            self.root, index, self.max_file_bytes())
+        self.problems = [*self.problems, *problems]
+        return data
 
     def path_of(self, customer_id: str) -> Path:
         """The file of a customer id; never a path outside ``customers/``."""

@@ -3,7 +3,8 @@
 or rules).
 
 **Answers kept.** ``kq due``, ``kq score`` and ``kq classify`` (without ``--apply`` or
-``--output``) rest only on the customer files, ``kq.yaml``, kq itself, the day and a few
+``--output``) rest only on the customer files, ``kq.yaml``, the expense statements
+(``statements/``, whose signature is part of the question), kq itself, the day and a few
 environment variables. When one of them runs with stdout not a terminal, what it printed
 (stdout, stderr, exit code) is kept in the index under its arguments, the day, those
 variables and whether stderr is a terminal (:class:`Question`), if nothing changed in the
@@ -29,7 +30,7 @@ import sqlite3
 import sys
 
 from . import clock
-from .files import signature, unchanged
+from .files import folder_signature, signature, unchanged
 from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
 
@@ -279,10 +280,14 @@ class Question:
     """One run of a command in :data:`CACHED`: where, on which day, and its key."""
 
     def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
-                 rest: list[str]) -> None:
+                 rest: list[str], statements: str = "") -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
+        self.statements = statements  # statements/'s signature: the answer rests on it too
+        # ("racy": one was written just now and its times could repeat: nothing is answered
+        # from what was kept, nor kept)
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
-                         sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal()))
+                         sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal(),
+                         statements))
         self.index = os.path.join(root, ".kq", "index.sqlite")
         self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
@@ -309,7 +314,8 @@ def question(argv: list[str]) -> Question | None:
     root = locate(given.get("--repo"))
     if today is None or root is None or linked(root):
         return None  # (the full command says what is wrong)
-    return Question(argv, root, today, argv[n], rest)
+    statements = folder_signature(os.path.join(root, "statements"))
+    return Question(argv, root, today, argv[n], rest, statements)
 
 
 class DueRequest:
@@ -439,6 +445,8 @@ def answer(q: Question) -> int | None:
 
 
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
+    if q.statements == "racy":
+        return None
     row = db.execute("""select code, kq_yaml from answers where key = ? and generation =
                             (select value from meta where key = 'generation')""",
                      (q.key,)).fetchone()
@@ -522,7 +530,8 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     owners = owners_of(db)
     within = int(request.within) if request.within is not None else None
     reps = _meta(db, "agenda_reps")
-    if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"]]:
+    if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"],
+                                                     q.statements]:
         return None
     if request.owner and request.owner not in owners and request.owner not in kept["reps"]:
         return None  # the full command names the closest reps
@@ -603,13 +612,14 @@ class Recorder:
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
                 line_buffering=stream.line_buffering, write_through=True))
 
-    def _state(self) -> tuple[str | None, str, str] | None:
+    def _state(self) -> tuple[str | None, str, str, str] | None:
         if not os.path.isfile(self.q.index):
             return None
         try:
             db = _connect(self.q.index)
             try:
-                return _raw(db, "generation"), code_stamp(), self.q.kq_yaml()
+                return (_raw(db, "generation"), code_stamp(), self.q.kq_yaml(),
+                        folder_signature(os.path.join(self.q.root, "statements")))
             finally:
                 db.close()
         except (OSError, sqlite3.Error, ValueError):
@@ -629,12 +639,13 @@ class Recorder:
         sys.stdout, sys.stderr = self.streams
         code = 0 if exit_code is None else exit_code
         if (not flushed or not _ANSWERED or code not in (0, 1) or self.start is None
-                or self.start[2] == "racy"):
+                or "racy" in (self.start[2], self.q.statements)
+                or self.start[3] != self.q.statements):
             return
         now = self._state()
         if now is None or now[1:] != self.start[1:] or (
                 now[0] != self.start[0] and now[0] != RENEWED):
-            return  # kq, kq.yaml or the index changed, the index not by this run alone
+            return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees
         later(lambda: keep(self.q, now[0], now[1], now[2],
                            (b"".join(out.kept), b"".join(err.kept), code)))

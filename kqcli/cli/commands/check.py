@@ -63,7 +63,8 @@ def run(
 ) -> None:
     """Validate kq.yaml and every customer file; print path:line:col: field: message per problem.
 
-    Also reports files a sync left unresolved in git. Exits 1 when any file has a problem.
+    Also checks the expense statements (statements/YYYY-MM.yaml) and reports files a sync
+    left unresolved in git. Exits 1 when any file has a problem.
 
     Example: kq --repo examples check --full
     """
@@ -115,7 +116,10 @@ def run(
         index = repo.index
         for note in index.skipped:
             warn(f"kq: skipped {note}")
-        problems += index.problems() + _unresolved(repo.root)
+        from ...store import statements
+
+        problems += (index.problems() + statements.read(repo.root, cap)[1]
+                     + _unresolved(repo.root))
         count = index.count()
     for problem in problems:
         if problem is not None:

@@ -49,10 +49,12 @@ def run(
 
     Reasons: visit, route, deep_visit, care_call, follow_up, next_action, birthday,
     anniversary, opening, holiday, event, alert, report_missing, expense_statement,
-    expense_check, intel_unconfirmed, orphan, risk, handover, pool, coverage.
+    expense_check, intel_unconfirmed, orphan, risk, handover, pool, coverage, issue.
 
     Nothing closes unless done: a next step until `kq done`, a missed greeting stays overdue
-    for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`.
+    for due.greeting_grace_days, unconfirmed intel until a second source or `dismissed:`, a
+    complaint until `kq issue --close`, a statement until `kq statement submit` and its check
+    until `kq statement sign` by all three.
 
     Example: kq --repo examples --today 2026-11-24 due --within 7 --owner 李明
 
@@ -83,7 +85,8 @@ def run(
                                    closed=closed)
         reminders, covered = morning_list([], repo.settings, repo.today, within=3650,
                                           explain=True, found=found,
-                                          owners={s["owner"] for s, _ in rows if s.get("owner")})
+                                          owners={s["owner"] for s, _ in rows if s.get("owner")},
+                                          statements=repo.statements)
         if not covered:
             warn_estimated(reminders)
         _explain([r for r in reminders if r.customer == match.id], repo.today, closed, fmt,
@@ -136,7 +139,7 @@ def full_list(repo: Any, within: int | None = None) -> tuple[list[Any], bool, se
     owners = {s["owner"] for s, _ in rows if s.get("owner")}
     found = customer_reminders(rows, repo.settings, repo.today, within)
     reminders, covered = morning_list([], repo.settings, repo.today, within=within,
-                                      found=found, owners=owners)
+                                      found=found, owners=owners, statements=repo.statements)
     return reminders, covered, owners
 
 

@@ -149,6 +149,12 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
         sections.append(_table(c["intel"][-6:], [
             Column("date", "日期", token=True), Column("claim", "信息"),
             Column("sources", "信源")], "情报 intel"))
+    issues = [{"n": n, **i} for n, i in enumerate(c.get("issues", []), 1) if not i.get("closed")]
+    if issues:
+        sections.append(_table(issues, [
+            Column("n", "#", token=True, justify="right"), Column("opened", "受理", token=True),
+            Column("kind", "类型", shows(enums.IssueKind), token=True), Column("text", "内容")],
+            f"未结客诉 open issues ({len(issues)}; kq issue {c['id']} --close N --note …)"))
     if months:
         sections.append(sparklines(c["months"], risk))
     return Report([c], [], sections=sections)

@@ -105,7 +105,8 @@ def ledger(customer: Customer) -> dict[str, Any]:
         "contacts": [{"name": c.name, "role": c.role,
                       "function": c.function.value if c.function else None,
                       "level": c.level.value if c.level else None} for c in customer.contacts],
-        "assessments": customer.assessments,
+        "assessments": {month: a.model_dump(mode="json")
+                        for month, a in customer.assessments.items()},
         "synergy": customer.synergy,
         "business": customer.business.model_dump(
             mode="json", include={"annual_revenue", "consumers", "strength", "management"})

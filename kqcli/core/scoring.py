@@ -13,6 +13,8 @@ How each default item is derived from the month's data (a manager's assessment a
 - regular_communication: interactions of any kind against the target, halved when a gap in
   the month was longer than the cadence;
 - first_recommendation, product_knowledge, and any item a team adds: assessments only.
+A manager's assessment of the month (``assessments:``) also says who assessed it, when and why:
+``assessed_by``, ``assessed_on``, ``assessment_note`` (None where not said).
 A card's ``owner`` is the customer's owner at the end of the month (core.owners), so a month
 stays with the rep who did its work after a reassignment. A derived item with no data scores
 0 and is listed in ``missing``. An assessment-only item the
@@ -87,7 +89,8 @@ def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str,
 def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
               month: str) -> dict[str, Any]:
     """One customer's card for ``month``: items, total, max, missing, and where each came from."""
-    assessed = (facts.get("assessments") or {}).get(month, {})
+    assessment = (facts.get("assessments") or {}).get(month) or {}
+    assessed = assessment.get("items") or {}
     items: dict[str, float | None] = {}
     sources: dict[str, str] = {}
     missing: list[str] = []
@@ -114,6 +117,8 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         "total": round(sum(v for v in items.values() if v is not None), 1),
         "max": sum(i.points for i in card if items[i.key] is not None), "missing": missing,
         "unassessed": unassessed, "sources": sources,
+        "assessed_by": assessment.get("by"), "assessed_on": assessment.get("on"),
+        "assessment_note": assessment.get("note"),
     }
     if summary.get("kind") == "distributor":
         row["synergy"] = synergy(facts, settings, month)

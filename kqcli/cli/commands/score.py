@@ -89,6 +89,7 @@ def fields(settings: Any, by_owner: bool) -> tuple[str, ...]:
     factors = [f.key for f in settings.score.synergy]
     return ("customer", "name", "owner", "month", *nested("items", items), "total", "max",
             "missing", "unassessed", *nested("sources", items), "previous", "change",
+            "assessed_by", "assessed_on", "assessment_note",
             *nested("synergy.factors", factors),
             *nested("synergy", ["supplier", "distributor", "total", "max", "missing"]),
             *nested("information", ["changes_reported", "figures_reported", "on_time",
@@ -166,7 +167,7 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
                "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
     shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
     sections = [Section(f"{month} relationship scorecards" if en else f"{month} 客情关系量化考核",
-                        shown, caption=caption)]
+                        shown, caption=caption, notes=_assessors(rows, en))]
     distributors = [c for c in rows if c.get("synergy")]
     if distributors:
         table = [{"name": c["name"],
@@ -186,6 +187,22 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
             Column("missing", "未评", justify="right", en="n/a")]))
     return Report(rows, keys, columns, sections=sections, compact=True,
                   empty=f"{month}: no customers to score")
+
+
+def _assessors(rows: list[dict[str, Any]], en: bool) -> list[str]:
+    """One line per card a manager assessed with a name, a day or a note: the assessor's
+    signature and date of the manual's form."""
+    lines = []
+    for c in rows:
+        by, on, note = c.get("assessed_by"), c.get("assessed_on"), c.get("assessment_note")
+        if en:
+            said = [f"by {by}" if by else None, f"on {on}" if on else None, note]
+            line = f"assessed {c['name']}: {', '.join(filter(None, said))}"
+        else:
+            line = f"主管评分 {c['name']}: {' '.join(filter(None, (by, on, note)))}"
+        if by or on or note:
+            lines.append(line)
+    return lines
 
 
 def _on_time(information: dict[str, Any], en: bool) -> str:

@@ -144,6 +144,8 @@ class Interaction(Strict):
     done: list[Aliased(Done)] = []
     next: NextStep | None = None
     note: str | None = None
+    planned: bool = Field(False, description="planned ahead (kq log --planned): not done, so "
+                          "not counted by the rules; log it again once it is done")
 
     @field_validator("for_", mode="before")
     @classmethod

@@ -60,6 +60,9 @@ HEADERS = {
     "subject": "说明", "stop": "类别", "time": "时间", "due": "日期", "overdue_days": "逾期天数",
     "urgency": "急", "message": "说明", "row": "行", "action": "动作", "fields": "字段",
     "problems": "问题", "weekday": "星期", "estimated": "估算",
+    "levels": "层级覆盖", "functions": "职能覆盖", "figures_on_time": "按时上报", "role": "角色",
+    "card": "考核表", "assessed_by": "评分人", "assessed_on": "评分日期",
+    "assessment_note": "评分备注",
 }
 
 

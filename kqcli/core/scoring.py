@@ -151,10 +151,8 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         value: float | None
         if item.key in assessed:
             value, source = float(min(assessed[item.key], item.points)), "assessment"
-        elif item.key == "synergy":
-            table = synergy(facts, settings, month)
-            scored = len(table["missing"]) < len(settings.score.synergy)
-            value = item.points * table["total"] / table["max"] if scored and table["max"] else None
+        elif item.key == "synergy":  # the manager's Synergy scores: unknown until given
+            value = _synergy_points(item, facts, settings, month)
             source = "derived" if value is not None else "unassessed"
             if value is None:
                 unassessed.append(item.key)
@@ -183,6 +181,15 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         row["synergy"] = synergy(facts, settings, month)
         row["information"] = information(facts, settings, month)
     return row
+
+
+def _synergy_points(item: ScoreItem, facts: dict[str, Any], settings: Settings,
+                    month: str) -> float | None:
+    """The Synergy table's total scaled to the item's points; None while no factor is scored."""
+    table = synergy(facts, settings, month)
+    if len(table["missing"]) == len(settings.score.synergy) or not table["max"]:
+        return None
+    return item.points * table["total"] / table["max"]
 
 
 def synergy(facts: dict[str, Any], settings: Settings, month: str) -> dict[str, Any]:

@@ -234,7 +234,8 @@ class ScoreItem(Section):
     key: str
     label: str
     points: int = Field(10, ge=1)
-    target: float | None = Field(None, description="monthly count that earns full points")
+    target: float | None = Field(None, description="count that earns full points (a month's "
+                                 "feedback or contacts; levels or functions spanned)")
 
 
 DEFAULT_CARD = [

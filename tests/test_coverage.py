@@ -99,3 +99,10 @@ def test_kq_due_lists_and_filters_coverage_rows(make_repo, kq):
         ("dwcs", "coverage", "2026-12-01", 9)]
     table = kq("--repo", root, "--today", "2026-12-10", "due", "--reason", "coverage").stdout
     assert "决策人" in table
+
+
+def test_the_examples_distributors_bosses_are_executives_so_no_coverage_row(kq, examples_copy):
+    # Each example distributor's 老板 is its decision maker (level: executive).
+    rows = json.loads(kq("--repo", examples_copy, "--today", "2026-12-01", "due", "--reason",
+                         "coverage", "--format", "json").stdout)
+    assert [r["customer"] for r in rows if r["customer"].startswith("dist-")] == []

@@ -98,11 +98,12 @@ def test_visited_share_is_over_key_and_secondary_customers(kq, three_reps):
 
 
 def test_score_is_the_months_average_total_and_its_change(kq, three_reps):
-    # 李明: (80 + 0 + 0) / 3 and (+10 + 0 + 0) / 3; 张强: one October visit without a goal
-    # is 1.2 points of regular communication (1 of 8 contacts).
+    # 李明: (80 + 0 + 0) / 3 and (+10 + 0 + 0) / 3; 张强: his distributor is scored on the
+    # distributor card: October's figures reported on time (10), no business changes (0), no
+    # Synergy scores (未评); September had no figures (0).
     found = rows(kq, three_reps)
     assert [(found[r]["score_avg"], found[r]["score_change"]) for r in ("李明", "王强", "张强")] \
-        == [(26.7, 3.3), (0.0, 0.0), (1.2, 1.2)]
+        == [(26.7, 3.3), (0.0, 0.0), (10.0, 10.0)]
 
 
 def test_pool_counts_each_reps_customers_in_the_pool(kq, three_reps):

@@ -21,6 +21,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "Status": {"terminated": "已终止"},
     "EventKind": {"bereavement": "丧事", "other": "大事"},
     "Done": {"pop": "POP"},
+    "RepRole": {"province_manager": "省区经理"},
 }
 
 

@@ -77,6 +77,9 @@ HEADERS = {
     "dismissed": "否定日期", "on": "确认日期", "until": "有效至", "seen": "已确认",
     "from": "原业代", "to": "新业代", "at": "时间", "minutes": "分钟", "business": "经营",
     "network": "网络", "logistics": "物流", "changes": "经营变化",
+    "levels": "层级覆盖", "functions": "职能覆盖", "figures_on_time": "按时上报",
+    "card": "考核表", "assessed_by": "评分人", "assessed_on": "评分日期",
+    "assessment_note": "评分备注",
 }
 
 

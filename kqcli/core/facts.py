@@ -25,8 +25,14 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _done(customer: Customer) -> list[Any]:
+    """The interactions that happened, by date: a planned one (``planned: true``) is not done
+    until it is logged again without it."""
+    return sorted((v for v in customer.visits if not v.planned), key=lambda v: v.date)
+
+
 def extract(customer: Customer) -> dict[str, Any]:
-    visits = sorted(customer.visits, key=lambda v: v.date)
+    visits = _done(customer)
     in_person = [v.date for v in visits if v.kind.value in IN_PERSON]
     care_calls = [v.date for v in visits if v.kind.value == "care_call"]
     deliveries = [v.date for v in visits if v.kind.value == "delivery"]
@@ -97,7 +103,7 @@ def extract(customer: Customer) -> dict[str, Any]:
 
 def ledger(customer: Customer) -> dict[str, Any]:
     """What month-end commands need: every month's figures, scorecard counts, expenses."""
-    visits = sorted(customer.visits, key=lambda v: v.date)
+    visits = _done(customer)
     return {
         "months": _months(customer),
         "expenses": [{"date": _iso(e.date), "amount": e.amount, "kind": e.kind.value,
@@ -108,7 +114,8 @@ def ledger(customer: Customer) -> dict[str, Any]:
         "contacts": [{"name": c.name, "role": c.role,
                       "function": c.function.value if c.function else None,
                       "level": c.level.value if c.level else None} for c in customer.contacts],
-        "assessments": customer.assessments,
+        "assessments": {month: a.model_dump(mode="json")
+                        for month, a in customer.assessments.items()},
         "synergy": customer.synergy,
         "business": customer.business.model_dump(
             mode="json", include={"annual_revenue", "consumers", "strength", "management"})

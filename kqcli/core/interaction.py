@@ -36,9 +36,11 @@ def parse_day(value: str | None, field: str,
 def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
                       contact: str | None, goal: str | None, outcome: str | None,
                       done: str | None, next_date: str | None, next_action: str | None,
-                      note: str | None, occasions: list[str] | None = None) -> dict[str, Any]:
+                      note: str | None, occasions: list[str] | None = None,
+                      planned: bool = False) -> dict[str, Any]:
     """The mapping to append under ``visits:``, in the schema's key order. ``occasions`` are
-    the reasons it greets (``for:``), as keys, Chinese labels or comma-separated."""
+    the reasons it greets (``for:``), as keys, Chinese labels or comma-separated; ``planned``
+    marks an interaction planned ahead, not done yet."""
     try:
         kind_value = parse_enum(InteractionKind, kind).value
     except ValueError as e:
@@ -72,6 +74,8 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
         item["next"] = {"date": parse_day(next_date, "next_date"), "action": next_action}
     if note:
         item["note"] = note
+    if planned:
+        item["planned"] = True
     return item
 
 

@@ -43,8 +43,9 @@ def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
     rep and reason; each customer at risk (a ``risk`` reminder today) with its 12 months up
     to ``month``; the tiers kq classify suggests; the month's expense statement per rep."""
     labels = _items(settings)
+    cards = scorecards(ledgers, settings, month)
     reps = []
-    for card in by_owner(scorecards(ledgers, settings, month)):
+    for card in by_owner(cards):
         reps.append({
             "rep": card["owner"], "customers": card["customers"], "total": card["total"],
             "max": card["max"], "change": card["change"],
@@ -74,12 +75,27 @@ def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
     lines = statement(ledgers, settings, month)
     return {
         "month": month, "today": today.isoformat(), "reps": reps,
+        "assessments": assessments(cards, labels),
         "overdue": dict(sorted(overdue.items())),
         "team_overdue": dict(sorted(team.items(), key=lambda kv: (-kv[1], kv[0]))),
         "at_risk": at_risk,
         "tiers": [s for s in classify(ledgers, settings, today) if s["field"] == "tier"],
         "expenses": per_rep(lines, settings, month),
     }
+
+
+def assessments(cards: list[dict[str, Any]], labels: dict[str, tuple[str, int]]
+                ) -> list[dict[str, Any]]:
+    """The month's cards a manager assessed: the items scored, by whom, on which day, why."""
+    out = []
+    for c in cards:
+        items = [(labels.get(k, (k, 10))[0], c["items"][k]) for k, source in c["sources"].items()
+                 if source == "assessment"]
+        if items or c.get("assessed_by") or c.get("assessed_on") or c.get("assessment_note"):
+            out.append({"customer": c["customer"], "name": c["name"], "owner": c["owner"],
+                        "items": items, "by": c.get("assessed_by"), "on": c.get("assessed_on"),
+                        "note": c.get("assessment_note")})
+    return sorted(out, key=lambda a: (a["owner"] or "~", a["customer"]))
 
 
 STYLE = f"""
@@ -158,6 +174,15 @@ def page(report: dict[str, Any]) -> str:
             out.append("<p>逾期提醒: " + ", ".join(f"{_e(LABELS.get(r, r))} {n}"
                                                 for r, n in sorted(counts.items())) + "</p>")
         out.append("</section>")
+    out.append("<h2>主管评分 assessments</h2>")
+    if report["assessments"]:
+        out.append(_table(["客户", "业代", "评分项", "评分人", "日期", "备注"],
+                          [[_e(a["name"]), _e(a["owner"] or NOBODY),
+                            _e(", ".join(f"{label} {value:g}" for label, value in a["items"])),
+                            _e(a["by"] or "—"), _e(a["on"] or "—"), _e(a["note"] or "")]
+                           for a in report["assessments"]]))
+    else:
+        out.append('<p class="muted">本月没有主管评分</p>')
     out.append("<h2>逾期提醒 overdue reminders</h2>")
     team = report["team_overdue"]
     if team:

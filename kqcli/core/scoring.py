@@ -1,7 +1,12 @@
-"""Month-end scorecards (``kq score``): the terminal relationship card, the distributor
-Synergy table and the information-work indicators. Pure functions over index facts.
+"""Month-end scorecards (``kq score``): the terminal relationship card, the key-account card,
+the distributor card (the Synergy table and the information work), and the cards a team keys
+by its reps' roles. Pure functions over index facts.
 
-How each default item is derived from the month's data (a manager's assessment always wins):
+Which card: the owner's role (kq.yaml ``reps[].role``, ``rep`` for an owner it does not list)
+and the customer's kind pick ``score.cards``' ``ROLE.KIND``, else ``ROLE``, else ``KIND``, else
+``default``; a card row says which (``role``, ``card``).
+
+How each item is derived from the month's data (a manager's assessment always wins):
 
 - relationship_cards: share of contacts whose card is complete (name, role, phone or WeChat,
   birthday, hobbies or personality);
@@ -12,7 +17,16 @@ How each default item is derived from the month's data (a manager's assessment a
 - feedback: clerk feedback items (done: feedback) against the item's monthly target;
 - regular_communication: interactions of any kind against the target, halved when a gap in
   the month was longer than the cadence;
+- levels / functions: share of the levels (staff, manager, executive) / functions (purchasing,
+  finance, logistics, ...) the contacts span, against the item's target (3 / 4: strategic);
+- changes_reported: full points when the month's figures tell of changes in the business;
+  figures_on_time: full points when they were reported by ``due.report_day`` (missing when
+  the month has no figures);
+- synergy: the Synergy table's total (weight x score 1-4), scaled to the item's points (the
+  table's maximum by default); unknown (未评) while no factor is scored;
 - first_recommendation, product_knowledge, and any item a team adds: assessments only.
+A manager's assessment of the month (``assessments:``) also says who assessed it, when and why:
+``assessed_by``, ``assessed_on``, ``assessment_note`` (None where not said).
 A card's ``owner`` is the customer's owner at the end of the month (core.owners), so a month
 stays with the rep who did its work after a reassignment. A derived item with no data scores
 0 and is listed in ``missing``. An assessment-only item the
@@ -28,22 +42,47 @@ import math
 from typing import Any
 
 from ..schema.config import ScoreItem, Settings
+from ..schema.enums import Function, Level
 from .dates import add_months, month_key
 from .due import cadence_of
 from .owners import month_owner
 
 DERIVED = frozenset({"relationship_cards", "mutual_recognition", "mutual_familiarity",
                      "visit_frequency", "favour", "pop_display", "feedback",
-                     "regular_communication"})  # the items _derive computes from the data
+                     "regular_communication", "levels", "functions", "changes_reported",
+                     "figures_on_time"})  # the items _derive computes from the data
 
 
 def previous_month(month: str) -> str:
     return month_key(add_months(dt.date.fromisoformat(f"{month}-01"), -1))
 
 
-def card_for(summary: dict[str, Any], settings: Settings) -> list[ScoreItem]:
+def role_of(owner: str | None, settings: Settings) -> str | None:
+    """A rep's role (kq.yaml ``reps[].role``); an owner kq.yaml does not list is a rep."""
+    if not owner:
+        return None
+    return next((r.role.value for r in settings.reps if r.name == owner), "rep")
+
+
+def card_for(summary: dict[str, Any], settings: Settings,
+             role: str | None = None) -> tuple[str, list[ScoreItem]]:
+    """The card a customer is scored on, with its key in ``score.cards``: its owner's role's
+    card for its kind (``ROLE.KIND``), else the role's card, else its kind's, else ``default``."""
     cards = settings.score.cards
-    return cards.get(summary.get("kind") or "", cards.get("default", []))
+    kind = summary.get("kind") or ""
+    for key in (f"{role}.{kind}" if role and kind else None, role, kind):
+        if key and key in cards:
+            return key, cards[key]
+    return "default", cards.get("default", [])
+
+
+def all_items(settings: Settings) -> list[ScoreItem]:
+    """Every item of every card, each key once (as the first card to use it has it)."""
+    found: dict[str, ScoreItem] = {}
+    for card in settings.score.cards.values():
+        for item in card:
+            found.setdefault(item.key, item)
+    return list(found.values())
 
 
 def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str, Any],
@@ -65,6 +104,18 @@ def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str,
         if not m or not m["in_person"]:
             return 0.0
         return points * min(1.0, m["in_person"] / required) * m["planned"] / m["in_person"]
+    if key in ("levels", "functions"):
+        spanned = stats.get(key) or []
+        if not spanned:
+            return None
+        target = item.target or len(Level if key == "levels" else Function)
+        return points * min(1.0, len(spanned) / target)
+    if key in ("changes_reported", "figures_on_time"):
+        if month not in (facts.get("months") or {}):
+            return None
+        told = information(facts, settings, month)
+        return float(points) if told["changes_reported" if key == "changes_reported"
+                                      else "on_time"] else 0.0
     if key == "favour":
         return float(points) if m and m["help"] else 0.0
     if key == "pop_display":
@@ -87,16 +138,25 @@ def _derive(key: str, item: ScoreItem, facts: dict[str, Any], summary: dict[str,
 def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
               month: str) -> dict[str, Any]:
     """One customer's card for ``month``: items, total, max, missing, and where each came from."""
-    assessed = (facts.get("assessments") or {}).get(month, {})
+    assessment = (facts.get("assessments") or {}).get(month) or {}
+    assessed = assessment.get("items") or {}
     items: dict[str, float | None] = {}
     sources: dict[str, str] = {}
     missing: list[str] = []
     unassessed: list[str] = []
-    card = card_for(summary, settings)
+    owner = month_owner(summary, month)
+    role = role_of(owner, settings)
+    name, card = card_for(summary, settings, role)
     for item in card:
         value: float | None
         if item.key in assessed:
             value, source = float(min(assessed[item.key], item.points)), "assessment"
+        elif item.key == "synergy":  # the manager's Synergy scores: unknown until given
+            value = _synergy_points(item, facts, settings, month)
+            source = "derived" if value is not None else "unassessed"
+            if value is None:
+                unassessed.append(item.key)
+                missing.append(item.key)
         elif item.key not in DERIVED:
             value, source = None, "unassessed"
             unassessed.append(item.key)
@@ -110,15 +170,26 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         sources[item.key] = source
     row = {
         "customer": summary["id"], "name": summary["name"],
-        "owner": month_owner(summary, month), "month": month, "items": items,
+        "owner": owner, "role": role, "card": name, "month": month, "items": items,
         "total": round(sum(v for v in items.values() if v is not None), 1),
         "max": sum(i.points for i in card if items[i.key] is not None), "missing": missing,
         "unassessed": unassessed, "sources": sources,
+        "assessed_by": assessment.get("by"), "assessed_on": assessment.get("on"),
+        "assessment_note": assessment.get("note"),
     }
     if summary.get("kind") == "distributor":
         row["synergy"] = synergy(facts, settings, month)
         row["information"] = information(facts, settings, month)
     return row
+
+
+def _synergy_points(item: ScoreItem, facts: dict[str, Any], settings: Settings,
+                    month: str) -> float | None:
+    """The Synergy table's total scaled to the item's points; None while no factor is scored."""
+    table = synergy(facts, settings, month)
+    if len(table["missing"]) == len(settings.score.synergy) or not table["max"]:
+        return None
+    return item.points * table["total"] / table["max"]
 
 
 def synergy(facts: dict[str, Any], settings: Settings, month: str) -> dict[str, Any]:
@@ -198,7 +269,8 @@ def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         keys = list(dict.fromkeys(k for c in group for k in c["items"]))
         n = len(group)
         out.append({
-            "owner": owner, "month": group[0]["month"], "customers": n,
+            "owner": owner, "role": group[0].get("role"), "month": group[0]["month"],
+            "customers": n,
             "items": {k: _average([c["items"].get(k) for c in group]) for k in keys},
             "total": round(sum(c["total"] for c in group) / n, 1),
             "max": round(sum(c["max"] for c in group) / n, 1),

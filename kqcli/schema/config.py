@@ -10,8 +10,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .enums import InteractionKind
-from .types import Clock, Day, DayPair, check_most, check_pair
+from .enums import InteractionKind, Kind, RepRole
+from .types import Aliased, Clock, Day, DayPair, check_most, check_pair
 
 FESTIVAL_KEYS = ("new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
                  "mid_autumn", "national_day", "double_ninth", "winter_solstice")
@@ -23,11 +23,14 @@ class Section(BaseModel):
 
 
 class Rep(Section):
-    """A member of the team; ``left`` marks a rep who left, whose customers become orphans."""
+    """A member of the team; ``left`` marks a rep who left, whose customers become orphans;
+    ``role`` picks the scorecards of the customers they own (``score.cards``)."""
 
     name: str
     left: Day | None = None
     region: str | None = None
+    role: Aliased(RepRole) = Field(RepRole.rep, description="rep (业务代表) | terminal_supervisor "
+                                   "| business_supervisor | province_manager | terminal_staff")
 
 
 class Cadences(Section):
@@ -233,7 +236,8 @@ class ScoreItem(Section):
     key: str
     label: str
     points: int = Field(10, ge=1)
-    target: float | None = Field(None, description="monthly count that earns full points")
+    target: float | None = Field(None, description="count that earns full points (a month's "
+                                 "feedback or contacts; levels or functions spanned)")
 
 
 DEFAULT_CARD = [
@@ -247,6 +251,28 @@ DEFAULT_CARD = [
     ScoreItem(key="product_knowledge", label="店员产品知识熟悉程度"),
     ScoreItem(key="feedback", label="店员信息反馈数量质量", target=4),
     ScoreItem(key="regular_communication", label="与店员沟通定期定量", target=8),
+]
+
+
+KEY_ACCOUNT_CARD = [
+    ScoreItem(key="relationship_cards", label="关系卡建立与记忆度"),
+    ScoreItem(key="levels", label="层级覆盖 (从员工到高层)", target=3),
+    ScoreItem(key="functions", label="职能覆盖 (采购、财务、物流、销售…)", target=4),
+    ScoreItem(key="mutual_familiarity", label="双向熟悉"),
+    ScoreItem(key="visit_frequency", label="拜访频率与拜访目标达成"),
+    ScoreItem(key="regular_communication", label="定期定量沟通", target=8),
+    ScoreItem(key="favour", label="帮客户忙一件事"),
+    ScoreItem(key="feedback", label="信息反馈数量质量", target=4),
+    ScoreItem(key="changes_reported", label="经营变化反馈"),
+    ScoreItem(key="figures_on_time", label="出销、库存、动销按时上报"),
+]
+"""The key-account card (大客户): how far the relationship reaches into the account (levels
+and functions: ordinary, partner, strategic), the visits and communication, and the
+information work (changes reported, figures reported on time)."""
+
+DISTRIBUTOR_INFORMATION = [
+    ScoreItem(key="changes_reported", label="经营变化反馈"),
+    ScoreItem(key="figures_on_time", label="出销、库存、动销按时上报"),
 ]
 
 
@@ -269,12 +295,52 @@ DEFAULT_SYNERGY = [
 ]
 
 
+CARD_KINDS = ("default", *(k.value for k in Kind))
+
+
+def distributor_card(synergy: list[SynergyFactor]) -> list[ScoreItem]:
+    """The distributor card: the Synergy table (its points: the table's maximum, weight x 4
+    summed) and the information work."""
+    points = max(1, round(sum(f.weight * 4 for f in synergy)))
+    return [ScoreItem(key="synergy", label="Synergy 合作分析", points=points),
+            *DISTRIBUTOR_INFORMATION]
+
+
 class Score(Section):
+    """Month-end scorecards, keyed by the owner's role and the customer's kind. A customer is
+    scored on ``ROLE.KIND`` (its owner's role, its kind), else ``ROLE``, else ``KIND``, else
+    ``default`` (the clerk card 店员关系卡, for terminals). Key accounts and distributors have
+    cards of their own unless kq.yaml gives them one."""
+
     cards: dict[str, list[ScoreItem]] = Field(
         {"default": DEFAULT_CARD},
-        description="scorecard per role or customer kind; 'default' applies to the rest",
+        description="scorecards by customer kind ('default': the rest), by the owner's role "
+                    "(reps[].role), or by both (province_manager.distributor)",
     )
     synergy: list[SynergyFactor] = DEFAULT_SYNERGY
+
+    @field_validator("cards")
+    @classmethod
+    def _known_keys(cls, cards: dict[str, list[ScoreItem]]) -> dict[str, list[ScoreItem]]:
+        roles = [r.value for r in RepRole]
+        for key in cards:
+            role, dot, kind = key.partition(".")
+            if dot and (role not in roles or kind not in CARD_KINDS[1:]):
+                raise ValueError(f"{key!r}: a role's card for a kind is ROLE.KIND, e.g. "
+                                 f"province_manager.distributor (roles: {', '.join(roles)}; "
+                                 f"kinds: {', '.join(CARD_KINDS[1:])})")
+            if not dot and key not in CARD_KINDS and key not in roles:
+                raise ValueError(f"{key!r}: not a customer kind or a rep role (use "
+                                 f"{', '.join(CARD_KINDS)}, {', '.join(roles)}, or ROLE.KIND)")
+        return cards
+
+    @model_validator(mode="after")
+    def _own_cards(self) -> Score:
+        """Key accounts and distributors are not scored on the clerk card: each has its own
+        unless kq.yaml names one (a kq.yaml that lists only ``default`` gets them too)."""
+        own = {"key_account": KEY_ACCOUNT_CARD, "distributor": distributor_card(self.synergy)}
+        self.cards = {**self.cards, **{k: v for k, v in own.items() if k not in self.cards}}
+        return self
 
 
 class Qualified(Section):

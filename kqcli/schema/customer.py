@@ -145,6 +145,8 @@ class Interaction(Strict):
     done: list[Aliased(Done)] = []
     next: NextStep | None = None
     note: str | None = None
+    planned: bool = Field(False, description="planned ahead (kq log --planned): not done, so "
+                          "not counted by the rules; log it again once it is done")
 
     @field_validator("for_", mode="before")
     @classmethod
@@ -274,6 +276,34 @@ def _monthly_scores_within(value: dict[str, dict[str, int]], low: int,
     return value
 
 
+ASSESSMENT_KEYS = frozenset({"items", "by", "on", "note"})
+
+
+class Assessment(Strict):
+    """A manager's assessment of one month: the scorecard items scored (0-10), who assessed
+    (``by``), when (``on``) and a remark (``note``), the assessor's signature and date of the
+    manual's form. A v2 flat mapping of items (``2026-10: {feedback: 8}``) is read as ``items``."""
+
+    items: dict[str, int] = Field({}, description="scorecard item -> points, 0-10")
+    by: str | None = Field(None, description="who assessed (评分人)")
+    on: Day | None = Field(None, description="the day of the assessment")
+    note: str | None = Field(None, description="the assessor's remark")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_items(cls, value: Any) -> Any:
+        if isinstance(value, dict) and not ASSESSMENT_KEYS & set(value):
+            return {"items": value}  # v2: the month's items themselves
+        return value
+
+    @model_validator(mode="after")
+    def _scores_in_range(self) -> Assessment:
+        for item, score in self.items.items():
+            if not 0 <= score <= 10:
+                raise ValueError(f"{item}: {score} is outside 0-10")  # a manager's points
+        return self
+
+
 class Customer(Strict):
     """One customer file (客户档案). Only ``name`` is required."""
 
@@ -308,8 +338,9 @@ class Customer(Strict):
     products: list[Product] = []
     visits: list[Interaction] = Field([], description="the interaction log, oldest first")
     months: dict[YearMonth, Month] = {}
-    assessments: dict[YearMonth, dict[str, int]] = Field(
-        {}, description="a manager's scores per scorecard item, 0-10"
+    assessments: dict[YearMonth, Assessment] = Field(
+        {}, description="a manager's assessment per month: {items: {item: 0-10}, by, on, note} "
+                        "(a flat mapping of items is read as items)"
     )
     synergy: dict[YearMonth, dict[str, int]] = Field(
         {}, description="distributor Synergy factor scores, 1-4"
@@ -347,11 +378,6 @@ class Customer(Strict):
         if wrong:
             raise ValueError(f"{', '.join(map(str, wrong))}: a season is a month, 1-12")
         return months
-
-    @field_validator("assessments")
-    @classmethod
-    def _scores_in_range(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-        return _monthly_scores_within(value, 0, 10)  # a manager's scorecard points
 
     @field_validator("synergy")
     @classmethod

@@ -139,6 +139,16 @@ class ExpenseKind(StrEnum):
     special = "special"
 
 
+class RepRole(StrEnum):
+    """A team member's role (kq.yaml ``reps[].role``): each role may have scorecards of its own."""
+
+    rep = "rep"
+    terminal_supervisor = "terminal_supervisor"
+    business_supervisor = "business_supervisor"
+    province_manager = "province_manager"
+    terminal_staff = "terminal_staff"
+
+
 class AckReason(StrEnum):
     """The reminders ``kq ack`` can acknowledge."""
 
@@ -205,6 +215,10 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
                 "质量问题": "quality", "价格": "price", "冲货": "dumping", "窜货": "dumping"},
     SignOffRole: {"内勤": "clerk", "销售内勤": "clerk", "经理": "manager", "销售经理": "manager",
                   "财务": "finance"},
+    RepRole: {"业代": "rep", "业务代表": "rep", "客户经理": "rep", "终端主管": "terminal_supervisor",
+              "商务主管": "business_supervisor", "商业主管": "business_supervisor",
+              "省区经理": "province_manager", "省经理": "province_manager",
+              "终端人员": "terminal_staff", "终端员工": "terminal_staff"},
 }
 
 

@@ -17,9 +17,12 @@ HEADER = """\
 
 REPS = """\
 # The team. A rep who leaves gets `left: YYYY-MM-DD`; their customers become orphans (孤儿客户)
-# in `kq due` until reassigned. Example:
+# in `kq due` until reassigned. `role` picks the scorecards of the customers they own
+# (score.cards): rep (业务代表, the default), terminal_supervisor, business_supervisor,
+# province_manager, terminal_staff. Example:
 #   reps:
 #     - {name: 李明}
+#     - {name: 王经理, role: province_manager}
 #     - {name: 张强, left: 2026-10-31}
 reps: []
 """

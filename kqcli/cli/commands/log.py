@@ -9,6 +9,8 @@ import typer
 from ...store.errors import KqError
 from . import CUSTOMER_HELP, REP, _Customer, friendly, open_repo
 
+VISIT_KINDS = ("visit", "deep_visit")
+"""Visits, which take a plan out and bring a report back (goal and outcome)."""
 DESK_KINDS = ("call", "wechat", "care_call")
 """Greetings a rep sends many customers from the desk: ``--due``'s default kind is the first of
 ``due.greeting_kinds`` among these."""
@@ -46,6 +48,10 @@ def run(
                       "row of it is due today (or overdue) for --owner, in one commit.")] = False,
     owner: Annotated[str | None, typer.Option(
         click_type=REP, help="With --due: the rep whose customers.")] = None,
+    planned: Annotated[bool, typer.Option(
+        "--planned", help="Planned ahead, not done yet (planned: true): a visit dated after "
+                          "today needs it; it counts for nothing until logged again without "
+                          "it.")] = False,
 ) -> None:
     """Append one interaction to a customer's log, validate, write atomically and commit.
 
@@ -53,9 +59,11 @@ def run(
     A birthday, anniversary, opening, festival or happy event is closed by a greeting
     (due.greeting_kinds) logged --for it from its lead-time start, or on or after its day.
 
-    Example: kq log hxdyf --contact 王芳 --goal 推新品陈列 --outcome 同意端架两周 --done pop,display
+    Example: kq log hx-dongfeng --contact 王芳 --goal 推新品陈列 --outcome 同意端架两周 --done pop,display
 
-    Example: kq log hxdyf --kind visit --outcome 端架物料已送到 --closes-next
+    Example: kq log hx-dongfeng --kind visit --outcome 端架物料已送到 --closes-next
+
+    Example: kq log hx-dongfeng --date 2026-11-27 --goal 送陈列物料 --planned
 
     Example: kq log fst --kind call --contact 赵德明 --for birthday
 
@@ -73,7 +81,7 @@ def run(
         given = [option for option, value in (
             ("--date", date), ("--contact", contact), ("--goal", goal), ("--outcome", outcome),
             ("--done", done), ("--next-date", next_date), ("--next-action", next_action),
-            ("--closes-next", closes_next)) if value]
+            ("--closes-next", closes_next), ("--planned", planned)) if value]
         if given:
             raise KqError(f"--due logs one greeting today with --kind and --note only; "
                           f"{', '.join(given)} do not go with it")
@@ -91,9 +99,14 @@ def run(
     if sys.stdin.isatty() and sys.stdout.isatty() and not any(
             (date, contact, goal, outcome, done, next_date, next_action, note, occasions)):
         fields = _prompt(fields, model, repo.today)
-    item = build_interaction(model, repo.today, **fields, occasions=occasions)
+    item = build_interaction(model, repo.today, **fields, occasions=occasions, planned=planned)
+    _check_when(item, repo.today)
     _warn_not_greeting(item, repo.settings)
+    _warn_plan_and_report(item)
     closing = None
+    if closes_next and planned:
+        raise KqError("--closes-next: a planned visit has done nothing yet; close the step when "
+                      "you log the visit done")
     if closes_next:
         try:
             closing = step_to_close(model)
@@ -101,6 +114,8 @@ def run(
             raise KqError(f"--closes-next: {e}", code=1) from None
 
     message = f"log: {match.name} {item['kind']} {item['date'].isoformat()}"
+    if planned:
+        message += " (planned)"
     if item.get("for"):
         message += f" for {', '.join(item['for'])}"
     if closing is not None:
@@ -108,7 +123,8 @@ def run(
     after, sha = update_customer(repo.root, repo.path_of(match.id),
                                  _appending(match.id, item, closing.visit if closing else None),
                                  message, autocommit=repo.settings.git.autocommit)
-    typer.echo(f"logged {item['kind']} {item['date'].isoformat()} for {match.name}"
+    typer.echo(f"{'planned' if planned else 'logged'} {item['kind']} "
+               f"{item['date'].isoformat()} for {match.name}"
                + (f", done: {closing.step.action}" if closing else "")
                + (f" (commit {sha})" if sha else ""))
 
@@ -133,6 +149,42 @@ def _appending(customer_id: str, item: dict[str, Any], closing: int | None = Non
         return after
 
     return change
+
+
+def _check_when(item: dict[str, Any], today: dt.date) -> None:
+    """An in-person interaction after today has not happened: it is logged only as planned
+    (--planned); a planned one is for today or later."""
+    from ...core.facts import IN_PERSON
+
+    day = item["date"]
+    if item.get("planned") and day < today:
+        raise KqError(f"--planned: {day.isoformat()} is before today ({today.isoformat()}); "
+                      "log what was done without --planned")
+    if not item.get("planned") and day > today and item["kind"] in IN_PERSON:
+        raise KqError(f"--date: {day.isoformat()} is after today ({today.isoformat()}): log "
+                      f"the {item['kind']} once it is done, or plan it with --planned")
+
+
+def _warn_plan_and_report(item: dict[str, Any]) -> None:
+    """A visit without a goal or an outcome is logged, with a word that the manual asks for
+    both (带一个方案出去, 带一个报告回来); a planned one has no outcome yet."""
+    from ..labels import english
+    from ..render import warn
+
+    if item["kind"] not in VISIT_KINDS:
+        return
+    wanted = ["goal"] if item.get("planned") else ["goal", "outcome"]
+    lacking = [key for key in wanted if not item.get(key)]
+    if not lacking:
+        return
+    options = ", ".join(f"--{key}" for key in lacking)
+    if english():
+        what = " and no ".join(lacking)
+        warn(f"kq: the {item['kind']} has no {what} ({options}): the manual asks to take a "
+             "plan out and bring a report back")
+    else:
+        what = "和".join({"goal": "目标", "outcome": "结果"}[key] for key in lacking)
+        warn(f"kq: 这次拜访没写{what} ({options}): 手册要求带一个方案出去, 带一个报告回来")
 
 
 def _warn_not_greeting(item: dict[str, Any], settings: Any) -> None:

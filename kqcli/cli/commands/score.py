@@ -23,11 +23,26 @@ from . import (
 SHORT = {"relationship_cards": "卡", "mutual_recognition": "认", "mutual_familiarity": "熟",
          "visit_frequency": "访", "favour": "忙", "first_recommendation": "荐",
          "pop_display": "陈", "product_knowledge": "知", "feedback": "馈",
-         "regular_communication": "通"}
+         "regular_communication": "通", "levels": "层", "functions": "职", "synergy": "合",
+         "changes_reported": "变", "figures_on_time": "报"}
 SHORT_EN = {"relationship_cards": "crd", "mutual_recognition": "rec", "mutual_familiarity": "fam",
             "visit_frequency": "vis", "favour": "fav", "first_recommendation": "1st",
             "pop_display": "pop", "product_knowledge": "knw", "feedback": "fbk",
-            "regular_communication": "com"}
+            "regular_communication": "com", "levels": "lvl", "functions": "fun",
+            "synergy": "syn", "changes_reported": "biz", "figures_on_time": "rpt"}
+WORDS = {"relationship_cards": ("关系卡", "cards"), "mutual_recognition": ("双向认识", "recognition"),
+         "mutual_familiarity": ("双向熟悉", "familiarity"), "visit_frequency": ("拜访", "visits"),
+         "favour": ("帮忙", "favour"), "first_recommendation": ("首荐", "first recommendation"),
+         "pop_display": ("POP/陈列", "POP/display"), "product_knowledge": ("产品知识", "knowledge"),
+         "feedback": ("反馈", "feedback"), "regular_communication": ("沟通", "communication"),
+         "levels": ("层级覆盖", "levels"), "functions": ("职能覆盖", "functions"),
+         "synergy": ("Synergy 合作", "Synergy"), "changes_reported": ("经营变化", "business changes"),
+         "figures_on_time": ("按时上报", "figures on time")}
+"""What a column's short header stands for, in a card's caption (Chinese, English)."""
+CARD_TITLES = {"default": ("客情关系量化考核", "relationship scorecards"),
+               "terminal": ("客情关系量化考核", "relationship scorecards"),
+               "key_account": ("大客户客情考核", "key-account scorecards"),
+               "distributor": ("经销商客情考核", "distributor scorecards")}
 
 
 def default_month(today: dt.date) -> str:
@@ -52,11 +67,13 @@ def run(
 ) -> None:
     """Month-end relationship scorecards (10 items x 10 points by default), with the change.
 
+    Terminals are scored on the clerk card (店员), key accounts on the key-account card,
+    distributors on the Synergy table and the information work; kq.yaml's score.cards may
+    give a rep's role (reps[].role) cards of its own: one table per card.
     Items come from the month's data (cards, familiarity, visits with goal and outcome,
     help/POP/feedback marks, contact rhythm); a manager's assessment always wins; an item
     with no data scores 0 and is listed as missing. An item only a manager can judge that has
     no assessment is 未评 (null in JSON), left out of the total and the maximum.
-    Distributors also get the Synergy table and the information-work indicators.
 
     Example: kq --repo examples score --month 2026-10 --by owner
     """
@@ -82,15 +99,17 @@ def run(
 def fields(settings: Any, by_owner: bool) -> tuple[str, ...]:
     """Every column of a scorecard, whatever the rows: each item of every card, and for
     distributors the Synergy factors and the information-work indicators (null for others)."""
+    from ...core.scoring import all_items
     from ..report import nested
 
-    items = list(dict.fromkeys(i.key for card in settings.score.cards.values() for i in card))
+    items = [i.key for i in all_items(settings)]
     if by_owner:
         return ("owner", "month", "customers", *nested("items", items), "total", "max",
-                "previous", "change", "missing")
+                "previous", "change", "role", "missing")
     factors = [f.key for f in settings.score.synergy]
     return ("customer", "name", "owner", "month", *nested("items", items), "total", "max",
-            "missing", "unassessed", *nested("sources", items), "previous", "change",
+            "missing", "unassessed", *nested("sources", items), "previous", "change", "role",
+            "card", "assessed_by", "assessed_on", "assessment_note",
             *nested("synergy.factors", factors),
             *nested("synergy", ["supplier", "distributor", "total", "max", "missing"]),
             *nested("information", ["changes_reported", "figures_reported", "on_time",
@@ -172,27 +191,17 @@ def _change(value: Any) -> Any:
 
 def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
                settings: Any) -> Any:
+    """One table per card (the clerk card, the key-account card, the distributor card, a
+    role's cards), each with its own items; distributors' Synergy table after them."""
     from ..labels import english, yes_no
     from ..render import Column, Report, Section
 
     en = english()
-    items = list(dict.fromkeys(k for c in rows for k in c["items"]))
-    points = {i.key: i.points for card in settings.score.cards.values() for i in card}
-    columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True),
-               *(Column(f"items.{k}", _short(k)[0], _mark(points.get(k, 10)), justify="right",
-                        en=_short(k)[1]) for k in items),
-               Column("score", "总分", justify="right", en="total"),
-               Column("change", "变化", _change, justify="right", en="chg"),
-               Column("missing", "缺", lambda m: str(len(m)) if m else "", justify="right",
-                      en="miss", drop=1)]
-    caption = ("crd cards rec recognition fam familiarity vis visits fav favour\n"
-               "1st first recommendation pop POP/display knw knowledge fbk feedback\n"
-               "com communication; red: below half; n/a: not assessed, not in the total" if en else
-               "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列\n"
-               "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
-    shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
-    sections = [Section(f"{month} relationship scorecards" if en else f"{month} 客情关系量化考核",
-                        shown, caption=caption)]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in rows:
+        groups.setdefault(c.get("card") or "default", []).append(c)
+    sections = [_card_section(name, groups[name], month, settings, en)
+                for name in sorted(groups, key=_card_order)]
     distributors = [c for c in rows if c.get("synergy")]
     if distributors:
         table = [{"name": c["name"],
@@ -210,8 +219,101 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
             Column("changes", "经营变化", token=True, en="changes"),
             Column("on_time", "数据上报", token=True, en="figures"),
             Column("missing", "未评", justify="right", en="n/a")]))
-    return Report(rows, keys, columns, sections=sections, compact=True,
+    columns = {c.key: c for s in sections[:len(groups)] for c in s.columns or ()}
+    return Report(rows, keys, list(columns.values()), sections=sections, compact=True,
                   empty=f"{month}: no customers to score")
+
+
+KIND_ORDER = ("default", "terminal", "key_account", "distributor")
+
+
+def _card_order(name: str) -> tuple[int, int]:
+    """Cards without a role first, then by role; within each, by kind (default first)."""
+    from ...schema.enums import RepRole
+
+    roles = [r.value for r in RepRole]
+    role, dot, kind = name.partition(".")
+    if not dot:
+        role, kind = (name, "default") if name in roles else ("", name)
+    return (roles.index(role) + 1 if role in roles else 0,
+            KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER))
+
+
+def _card_title(name: str, month: str, en: bool) -> str:
+    from ...schema.enums import Kind, RepRole
+    from ..labels import enum_label
+
+    if name in CARD_TITLES:
+        return f"{month} {CARD_TITLES[name][1 if en else 0]}"
+    role, _, kind = name.partition(".")
+    if en:
+        return f"{month} scorecards of a {role.replace('_', ' ')}" + (
+            f" ({kind.replace('_', ' ')})" if kind else "")
+    return f"{month} 客情考核: {enum_label(RepRole, role)}" + (
+        f" ({enum_label(Kind, kind)})" if kind else "")
+
+
+def _caption(items: list[str], en: bool) -> str:
+    """What each short header stands for, then the colours, in lines of at most 80 cells,
+    never breaking a pair."""
+    from ..tabletext import width
+
+    pairs = [f"{_short(k)[1 if en else 0]} {WORDS.get(k, (k, k.replace('_', ' ')))[1 if en else 0]}"
+             for k in items]
+    pairs[-1] += ";"
+    pairs += (["red: below half;", "n/a: not assessed, not in the total"] if en else
+              ["红: 低于一半;", "未评: 主管未打分, 不计入总分"])
+    lines = [pairs[0]]
+    for pair in pairs[1:]:
+        if width(f"{lines[-1]} {pair}") <= 80:
+            lines[-1] += f" {pair}"
+        else:
+            lines.append(pair)
+    return "\n".join(lines)
+
+
+def _card_section(name: str, rows: list[dict[str, Any]], month: str, settings: Any,
+                  en: bool) -> Any:
+    from ..render import Column, Section
+
+    card = dict(settings.score.cards).get(name, [])
+    points = {i.key: i.points for i in card}
+    items = list(dict.fromkeys([*(i.key for i in card), *(k for c in rows for k in c["items"])]))
+    columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True),
+               *(Column(f"items.{k}", _short(k)[0], _mark(points.get(k, 10)), justify="right",
+                        en=_short(k)[1]) for k in items),
+               Column("score", "总分", justify="right", en="total"),
+               Column("change", "变化", _change, justify="right", en="chg"),
+               Column("missing", "缺", lambda m: str(len(m)) if m else "", justify="right",
+                      en="miss", drop=1)]
+    if name in ("default", "terminal"):  # the manual's clerk card
+        caption = ("crd cards rec recognition fam familiarity vis visits fav favour\n"
+                   "1st first recommendation pop POP/display knw knowledge fbk feedback\n"
+                   "com communication; red: below half; n/a: not assessed, not in the total"
+                   if en else
+                   "卡 关系卡 认 双向认识 熟 双向熟悉 访 拜访 忙 帮忙 荐 首荐 陈 POP/陈列\n"
+                   "知 产品知识 馈 反馈 通 沟通; 红: 低于一半; 未评: 主管未打分, 不计入总分")
+    else:
+        caption = _caption(items, en)
+    shown = [{**c, "score": f"{c['total']:g}/{c['max']}"} for c in rows]
+    return Section(_card_title(name, month, en), shown, columns, caption=caption,
+                   notes=_assessors(rows, en))
+
+
+def _assessors(rows: list[dict[str, Any]], en: bool) -> list[str]:
+    """One line per card a manager assessed with a name, a day or a note: the assessor's
+    signature and date of the manual's form."""
+    lines = []
+    for c in rows:
+        by, on, note = c.get("assessed_by"), c.get("assessed_on"), c.get("assessment_note")
+        if en:
+            said = [f"by {by}" if by else None, f"on {on}" if on else None, note]
+            line = f"assessed {c['name']}: {', '.join(filter(None, said))}"
+        else:
+            line = f"主管评分 {c['name']}: {' '.join(filter(None, (by, on, note)))}"
+        if by or on or note:
+            lines.append(line)
+    return lines
 
 
 def _on_time(information: dict[str, Any], en: bool) -> str:

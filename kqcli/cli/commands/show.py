@@ -122,8 +122,10 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
             "产品 products"))
     recent = c.get("visits", [])[-last:][::-1]
     if recent:
+        plan = "(planned)" if english() else "(计划)"  # not done yet: no outcome to show
         rows = [{**v, "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next")
-                 else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", []))}
+                 else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", [])),
+                 "outcome": plan if v.get("planned") else v.get("outcome")}
                 for v in recent]
         sections.append(_table(rows, [
             Column("date", "日期", token=True),

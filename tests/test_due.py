@@ -485,7 +485,7 @@ def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_man
     _table(data, LABELS, page=30)
     out = capsys.readouterr().out
     assert "客户0 " in out and "客户39 " not in out and "客户40 " in out
-    assert out.rstrip().endswith("more — kq due --all")
+    assert out.rstrip().endswith(" 条 — kq due --all") and "还有 " in out.splitlines()[-1]
     _table(data, LABELS, page=None)
     everything = capsys.readouterr().out
     assert "客户39 " in everything and "kq due --all" not in everything

@@ -89,5 +89,11 @@ def _(text: str) -> str:
     return translation().gettext(text) if text else text  # type: ignore[attr-defined]
 
 
+def N_(text: str) -> str:
+    """A text for the catalogue (``python -m kqcli.cli.catalogue update`` extracts it),
+    translated where it is shown."""
+    return text
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation().ngettext(singular, plural, n)  # type: ignore[attr-defined]

@@ -9,14 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .i18n import _
-
-
-def N_(text: str) -> str:
-    """A text for the catalogue (:func:`kqcli.cli.i18n.texts` extracts it), translated where
-    it is shown."""
-    return text
-
+from .i18n import N_, _
 
 TYPES = {"integer": N_("an integer"), "int": N_("an integer"), "integer range": N_("an integer"),
          "int range": N_("an integer"), "float": N_("a number"), "float range": N_("a number"),

@@ -6,13 +6,14 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
+from ..i18n import N_
 from ..render import Format
 from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
           "region", "time", "estimated")
-SECTIONS = (("route", "今日固定拜访 today's route"), ("overdue", "逾期 overdue"),
-            ("today", "今天 due today"), ("ahead", "即将 coming up"))
+SECTIONS = (("route", N_("today's route")), ("overdue", N_("overdue")),
+            ("today", N_("due today")), ("ahead", N_("coming up")))
 
 
 def section_of(row: dict[str, Any]) -> str:
@@ -232,6 +233,7 @@ def _table(data: list[dict[str, Any]], labels: dict[str, str], page: int | None 
 def table_report(data: list[dict[str, Any]], labels: dict[str, str],
                  page: int | None = None) -> Any:
     """The morning list for people: route, overdue, today, coming up; festivals grouped."""
+    from ..i18n import _
     from ..labels import text_label, urgency
     from ..render import Column, Report, Section
 
@@ -255,10 +257,11 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
             rows = rows[:fits]
         if key == "route":
             rows.sort(key=lambda d: d.get("time") or "")
-        more = f" — {len(group) - len(rows)} more" if len(rows) < len(group) else ""
-        sections.append(Section(f"{title} ({len(group)}){more}", rows))
-    return Report(data, FIELDS, columns, sections=sections, empty="今天没有待办 nothing due",
-                  notes=[f"{hidden} more — kq due --all"] if hidden else [],
+        more = (_(" — {count} more").format(count=len(group) - len(rows))
+                if len(rows) < len(group) else "")
+        sections.append(Section(f"{_(title)} ({len(group)}){more}", rows))
+    return Report(data, FIELDS, columns, sections=sections, empty=_("nothing due today"),
+                  notes=[_("{count} more — kq due --all").format(count=hidden)] if hidden else [],
                   row_style=lambda d: "bold red" if d["overdue_days"] > 0 and
                   d["urgency"] >= 20 else None)
 

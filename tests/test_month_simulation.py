@@ -1,12 +1,15 @@
 """A month as 李明 on examples/, acting on the list every working day: nothing owed slips away.
 
-Each working day from 2026-11-24 to 2026-12-31 the rep does what `kq due` lists (visits the
+Each working day from 2026-11-24 to 2027-01-08 the rep does what `kq due` lists (visits the
 customers it says to visit, calls whom it says to call, greets each occasion with a call
-logged for it, closes steps, chases reports and intel, settles complaints, hands in the
+logged for it, closes steps, chases reports and intel, settles complaints, acknowledges risks
+as `kq ack` does, takes over the departed 张强's orphans as `kq reassign` does, hands in the
 monthly statement, which the clerk, the manager and finance then sign), in memory through the
 same core that `kq due` uses. Afterwards every birthday, festival greeting and next step that
 fell due in the month must have been listed, each greeting acted on once, and nothing may be
-left overdue.
+left overdue: every row kq due lists is one a command clears. Issue 23's six wrong cases are
+checked on the month's records: greetings closed only by greetings, cadences that never
+stretch, history with who did it, grades by the standard, 客情费使用范围, and 补假.
 """
 
 from __future__ import annotations
@@ -15,20 +18,25 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from kqcli.core.dates import WorkCalendar
-from kqcli.core.due import morning_list
+from kqcli.core.due import CustomerRules, morning_list
 from kqcli.core.facts import extract
 from kqcli.core.reasons import OCCASIONS
+from kqcli.core.reassign import check_rep, handover_edit
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
-from kqcli.schema.customer import Interaction, Month
+from kqcli.schema.customer import Ack, Interaction, Month, OwnerChange
 from kqcli.schema.statement import StatementMonth
 from kqcli.store.validate import validate, validate_customer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REP = "李明"
-START, END = dt.date(2026, 11, 24), dt.date(2026, 12, 31)
-NOT_OWED = {"risk", "orphan"}  # signals, not work a command closes
+GONE = "张强"  # left on 2026-10-31: his customers are orphans until reassigned
+START, END = dt.date(2026, 11, 24), dt.date(2027, 1, 8)  # into 2027, whose days off are estimated
+NOT_OWED: set[str] = set()  # every row is work a command closes (a risk: kq ack; an orphan:
+# kq reassign or kq claim)
 PAPERWORK = {"expense_statement", "expense_check"}  # the rep's own statement, not a customer's
 
 
@@ -39,7 +47,7 @@ def _load() -> tuple[Settings, dict]:
     for path in sorted((EXAMPLES / "customers").glob("*.yaml")):
         model, problems = validate_customer(path.read_bytes(), path.name)
         assert not problems, problems
-        if model.owner == REP:
+        if model.owner in (REP, GONE):  # 张强's orphans come to 李明 when listed
             customers[path.stem] = model
     return settings, customers
 
@@ -76,12 +84,35 @@ def _rows(customers: dict) -> list:
     return [(summarize(cid, m), extract(m)) for cid, m in customers.items()]
 
 
-def _act(reminder, customer, day: dt.date) -> None:
-    """What a diligent rep does about one listed reminder."""
+def _ack(cid: str, customer, settings: Settings, day: dt.date) -> None:
+    """kq ack CUSTOMER risk: an ack of every risk listed today (their fingerprints seen)."""
+    if any(a.on == day for a in customer.acks):
+        return  # one ack a day covers all the customer's risks listed that day
+    rules = CustomerRules(summarize(cid, customer), extract(customer), settings, day)
+    rules.all()
+    assert rules.risks  # kq ack refuses a customer with no risk listed
+    customer.acks.append(Ack(reason="risk", on=day, seen=[mark for mark, _, _ in rules.risks]))
+
+
+def _reassign(customer, settings: Settings, day: dt.date, to: str = REP) -> None:
+    """kq reassign FROM CUSTOMER --to REP --apply: owner and owners: as its text edit writes them."""
+    owners = {m.owner for m in (customer,) if m.owner}
+    target = check_rep(to, settings, owners, day, "--to")
+    before = customer.model_dump(mode="json", by_alias=True, exclude_none=True,
+                                 include={"owner", "owners", "handover"})
+    edited = yaml.safe_load(handover_edit(yaml.safe_dump(before, allow_unicode=True),
+                                          target, customer.owner, day))
+    customer.owner = edited["owner"]
+    customer.owners = [OwnerChange.model_validate(e) for e in edited["owners"]]
+    customer.handover = None
+
+
+def _act(reminder, customer, day: dt.date, settings: Settings | None = None) -> None:
+    """What a diligent rep (and, for an orphan, the manager) does about one listed reminder."""
     def log(kind: str, *occasions: str) -> None:
         customer.visits.append(Interaction(date=day, kind=kind, for_=list(occasions)))
 
-    if reminder.reason in ("visit", "route", "coverage"):
+    if reminder.reason in ("visit", "route", "coverage", "handover"):
         log("visit")
     elif reminder.reason == "next_action":
         log("visit")
@@ -113,6 +144,10 @@ def _act(reminder, customer, day: dt.date) -> None:
         number = int(reminder.message.split("#", 1)[1].split(":", 1)[0])  # as kq show numbers it
         customer.issues[number - 1].closed = day
         customer.issues[number - 1].note = "已处理"
+    elif reminder.reason == "risk":
+        _ack(reminder.customer, customer, settings, day)
+    elif reminder.reason == "orphan":
+        _reassign(customer, settings, day)
 
 
 def _simulate(acted: Counter | None = None):
@@ -134,7 +169,7 @@ def _simulate(acted: Counter | None = None):
                     if r.reason in PAPERWORK:
                         _paperwork(r, statements, day)
                     else:
-                        _act(r, customers[r.customer], day)
+                        _act(r, customers[r.customer], day, settings)
         day += dt.timedelta(days=1)
     return settings, customers, seen, statements
 

@@ -95,29 +95,47 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation().ngettext(singular, plural, n)  # type: ignore[attr-defined]
 
 
+def translated(text: object, stream: object = None) -> str:
+    """A message of the store (:class:`kqcli.store.errors.Text`: an English msgid and its
+    values, kept apart because the store cannot reach the catalogue) in this run's language,
+    its values too; any other text as it is. In English when ``stream`` cannot print the
+    translation (a latin-1 terminal): a message read as ``\\u5ba2`` helps nobody."""
+    msgid = getattr(text, "msgid", None)
+    if msgid is None:
+        return str(text)
+    values = {k: translated(v) if hasattr(v, "msgid") else v
+              for k, v in text.values.items()}  # type: ignore[attr-defined]
+    said = _(msgid).format(**values) if values else _(msgid)
+    try:
+        said.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return str(text)
+    return said
+
+
 # -- keeping the catalogue (development only) --------------------------------------------------
 
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 
 
-def texts() -> dict[str, set[str]]:
+def texts() -> dict[str | tuple[str, str], set[str]]:
     """Every text kq shows a person that the catalogue must hold, with where it comes from:
     the help of every command and option (from the click commands as typer builds them), the
-    top-level help, and each ``_("…")`` call in the code (Babel's extractor)."""
+    top-level help, and each ``_("…")`` call in the code (Babel's extractor); a
+    ``ngettext("…", "…", n)`` call is one entry, its (singular, plural)."""
     from babel.messages.extract import extract_from_dir
 
-    found: dict[str, set[str]] = {}
+    found: dict[str | tuple[str, str], set[str]] = {}
 
-    def add(text: str | None, where: str) -> None:
-        if text and text.strip():
+    def add(text: str | tuple[str, str] | None, where: str) -> None:
+        if text and (text[0] if isinstance(text, tuple) else text).strip():
             found.setdefault(text, set()).add(where)
 
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(LOCALE.parent), method_map=[("**.py", "python")],
             keywords={"_": None, "ngettext": (1, 2)}):
-        for text in message if isinstance(message, tuple) else (message,):
-            add(text, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))
+        add(message, f"kqcli/{filename}:{lineno}".replace(os.sep, "/"))
     from . import usage
 
     for text in usage.words():
@@ -151,7 +169,7 @@ def update() -> int:
     with open(PO, "rb") as f:
         catalog = read_po(f, locale="zh_CN", domain=DOMAIN)
     template = Catalog(locale="zh_CN", domain=DOMAIN)
-    for text, places in sorted(texts().items()):
+    for text, places in sorted(texts().items(), key=lambda item: str(item[0])):
         template.add(text, locations=[(p, None) for p in sorted(places)])
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
@@ -159,7 +177,8 @@ def update() -> int:
         write_po(f, catalog, width=96, sort_output=True, include_previous=False)
     with open(MO, "wb") as f:
         write_mo(f, catalog)
-    left = [m.id for m in catalog if m.id and not m.string]
+    left = [m.id for m in catalog if m.id and not (
+        m.string if isinstance(m.string, str) else m.string and all(m.string))]
     sys.stderr.write(f"{PO}: {len(catalog)} texts, {len(left)} to translate\n")
     return 0
 

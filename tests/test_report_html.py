@@ -136,7 +136,7 @@ def test_without_output_the_page_goes_to_stdout(kq, make_repo):
 
 def test_a_bad_month_is_a_usage_error(kq, make_repo):
     root = make_repo({"hx": FALLING}, kq_yaml=KQ_YAML)
-    result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-13")
+    result = kq("--repo", root, "--today", TODAY, "--lang", "en", "report", "--month", "2026-13")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --month: '2026-13' is not a month; write YYYY-MM\n")
 

@@ -29,6 +29,11 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # The language follows the locale (en_* is English): the suite's default is Chinese, as a
     # rep's, whatever the machine running it says.
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # --lang and kq.yaml's lang hold in this process until the next run: never into the next test.
+    from kqcli.cli import i18n
+
+    monkeypatch.setattr(i18n, "_flag", None)
+    monkeypatch.setattr(i18n, "_repo", None)
     # .ci/run runs the tests that read the wall clock again as if on other days (see
     # kqcli/store/clock.py): no test may depend on the day it runs.
     if os.environ.get("KQ_TEST_CLOCK"):

@@ -209,7 +209,7 @@ def test_an_agenda_row_without_its_text_is_a_damaged_index_not_a_shorter_list(ex
                           capture_output=True, text=True, env={**os.environ, "KQ_SERVER": "0"})
     assert (done.returncode, done.stdout) == (1, "")
     assert "reminder(s) of the agenda without their text" in done.stderr
-    assert "delete the .kq folder" in done.stderr
+    assert "删除 .kq 文件夹" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -74,7 +74,8 @@ def test_check_reports_a_bad_scalar_in_a_list_for_that_file_only(repo_with_bad, 
 
 @pytest.mark.parametrize(("line", "problem"), BAD_LIST_ITEMS)
 def test_list_serves_the_others_beside_a_bad_scalar_in_a_list(repo_with_bad, kq, line, problem):
-    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "list", "--format", "json")
+    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "--lang", "en", "list", "--format",
+                "json")
     no_traceback(result)
     assert result.exit_code == 1
     assert [row["id"] for row in json.loads(result.stdout)] == ["hx"]
@@ -151,7 +152,7 @@ def test_date_or_number_kq_cannot_compute_with_is_a_located_problem(line, proble
 
 @pytest.mark.parametrize(("line", "problem"), OUT_OF_RANGE)
 def test_due_serves_the_others_beside_a_date_out_of_range(repo_with_bad, kq, line, problem):
-    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "--today", TODAY,
+    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "--today", TODAY, "--lang", "en",
                 "due", "--format", "json")
     no_traceback(result)
     assert result.exit_code == 1
@@ -210,7 +211,8 @@ def test_log_refuses_a_date_outside_the_range_and_writes_nothing(make_repo, kq, 
 
 @pytest.mark.parametrize("month", ["9999-01", "1899-12", "2200-01"])
 def test_score_month_outside_the_range_is_a_usage_error(make_repo, kq, month):
-    result = kq("--repo", make_repo({"hx": GOOD}), "--today", TODAY, "score", "--month", month)
+    result = kq("--repo", make_repo({"hx": GOOD}), "--today", TODAY, "--lang", "en", "score",
+                "--month", month)
     no_traceback(result)
     assert result.exit_code == 2
     assert result.stderr == (f"kq: --month: '{month}' is outside the months kq works with "
@@ -218,7 +220,8 @@ def test_score_month_outside_the_range_is_a_usage_error(make_repo, kq, month):
 
 
 def test_score_month_in_another_shape_is_not_a_month(make_repo, kq):
-    result = kq("--repo", make_repo({"hx": GOOD}), "--today", TODAY, "score", "--month", "2026-1")
+    result = kq("--repo", make_repo({"hx": GOOD}), "--today", TODAY, "--lang", "en", "score",
+                "--month", "2026-1")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --month: '2026-1' is not a month; write YYYY-MM\n")
 

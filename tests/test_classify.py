@@ -416,8 +416,8 @@ def test_classify_says_which_months_are_missing(make_repo, kq):
     root = make_repo({"old": OLD_SHOP + collected(0, "2026-08")})
     result = kq("--repo", root, "--today", "2027-02-10", "classify", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
-    assert result.stderr == ("kq: figures missing for 2026-10, 2026-11, 2026-12: 老店; not graded "
-                             "(kq figures records them)\n")
+    assert result.stderr == ("kq: 缺少 2026-10, 2026-11, 2026-12 的数据: 老店; 未评级 "
+                             "(kq figures 可以录入)\n")
 
 
 def test_classify_notes_missing_months_only_for_the_owner_asked(make_repo, kq):
@@ -574,7 +574,7 @@ def test_apply_changes_only_the_suggested_values(repo, kq):
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX.replace(
         "grade: B   # 等级", "grade: A   # 等级").replace("tier: normal  # 分级", "tier: key  # 分级")
     assert (repo / "customers" / "other.yaml").read_text(encoding="utf-8") == OTHER
-    assert "applied 2 changes to 1 customers" in result.stderr
+    assert "已对 1 个客户写入 2 处修改" in result.stderr
 
 
 def test_apply_then_nothing_is_left_to_suggest(repo, kq):

@@ -40,7 +40,7 @@ def test_done_closes_the_oldest_open_step_and_changes_only_that_line(make_repo, 
     root = make_repo({"hx": HX})
     result = kq("--repo", root, "--today", "2026-12-06", "done", "hx", "--date", "2026-12-01")
     assert result.exit_code == 0, result.stderr
-    assert "done: 送端架物料" in result.stdout
+    assert "已完成: 送端架物料" in result.stdout
     text = (root / "customers" / "hx.yaml").read_text(encoding="utf-8")
     assert text == HX.replace("action: 送端架物料}", "action: 送端架物料, done_on: 2026-12-01}")
     assert _steps(kq, root) == ["寄样品 (约定于 2026-11-22)"]
@@ -115,7 +115,7 @@ def test_upgrade_closes_what_v1_counted_as_done_in_one_write(make_repo, kq):
     root = make_repo({"bct": V1, "hx": HX})
     result = kq("--repo", root, "--today", "2026-12-06", "done", "--upgrade")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("closed 3 steps of 2 customers")
+    assert result.stdout.startswith("已关闭 2 个客户的 3 个步骤")
     text = (root / "customers" / "bct.yaml").read_text(encoding="utf-8")
     assert text == V1.replace("action: 送样品}", "action: 送样品, done_on: 2026-11-08}")
     hx = (root / "customers" / "hx.yaml").read_text(encoding="utf-8")
@@ -124,11 +124,11 @@ def test_upgrade_closes_what_v1_counted_as_done_in_one_write(make_repo, kq):
     steps = _steps(kq, root)
     assert steps == ["补货 (约定于 2026-11-20)"]  # the last step stays open
     again = kq("--repo", root, "--today", "2026-12-06", "done", "--upgrade")
-    assert again.stdout.startswith("no step to close")
+    assert again.stdout.startswith("没有要关闭的步骤")
 
 
 def test_done_without_a_customer_or_upgrade_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": HX})
     result = kq("--repo", root, "done")
     assert result.exit_code == 2
-    assert "say whose step is done" in result.stderr
+    assert "请说明是哪个客户的步骤完成了" in result.stderr

@@ -151,7 +151,7 @@ def test_a_git_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq, mo
                                             stderr="fatal: unsafe repository\n")
 
     monkeypatch.setattr(gitlog, "is_work_tree", broken)
-    result = kq("--repo", make_repo({"hx": HX}), "history")
+    result = kq("--repo", make_repo({"hx": HX}), "--lang", "en", "history")
     assert (result.exit_code, result.stderr) == (1, "kq: git rev-parse failed: fatal: unsafe repository\n")
 
 
@@ -164,7 +164,7 @@ def test_an_index_failure_inside_a_command_is_one_line_and_exit_1(make_repo, kq,
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(Index, "names", locked)
-    result = kq("--repo", make_repo({"hx": HX}), "show", "hx")
+    result = kq("--repo", make_repo({"hx": HX}), "--lang", "en", "show", "hx")
     assert (result.exit_code, result.stderr) == (
         1, "kq: the index in .kq failed (database is locked); try again, or delete the .kq folder "
            "and kq rebuilds it\n")

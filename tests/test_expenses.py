@@ -226,14 +226,14 @@ UNREPORTED = shop(None, "{date: 2026-10-15, amount: 200, recipient: 小张}", na
 def test_title_names_the_statement_deadline(make_repo, kq):
     root = make_repo({"hx": CLEAN})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
-    assert "2026-10 月客户采购及客情费统计表; statement due 2026-11-04" in result.stdout
-    assert "(past)" not in result.stdout
+    assert "2026-10 月客户采购及客情费统计表; 统计表 2026-11-04 前交," in result.stdout
+    assert "(已过)" not in result.stdout
 
 
 def test_title_says_when_the_deadline_is_past(make_repo, kq):
     root = make_repo({"hx": CLEAN})
     result = kq("--repo", root, "--today", "2026-11-05", "expenses", "--month", "2026-10")
-    assert "statement due 2026-11-04 (past)" in result.stdout
+    assert "统计表 2026-11-04 前交 (已过)" in result.stdout
 
 
 def test_default_month_is_last_month(make_repo, kq):
@@ -266,8 +266,8 @@ def test_unreported_collections_exit_zero(make_repo, kq):
 def test_unreported_collections_are_named_on_stderr(make_repo, kq):
     root = make_repo({"hx": CLEAN, "cc": UNREPORTED})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
-    assert result.stderr == ("kq: collections for 2026-10 not reported for 1 customer (春城药店): "
-                             "先回款后支付 not checked for them (kq figures records them)\n")
+    assert result.stderr == ("kq: 1 个客户 2026-10 的回款未报 (春城药店): 未核对先回款后支付 "
+                             "(kq figures 可以录入)\n")
 
 
 def test_unreported_collections_are_null_in_json(make_repo, kq):
@@ -296,7 +296,7 @@ def test_by_owner_table_title_names_the_deadline(make_repo, kq):
     root = make_repo({"hx": CLEAN})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
                 "--by", "owner")
-    assert "2026-10 客情费 by rep; statement due 2026-11-04" in result.stdout
+    assert "2026-10 客情费 (按业代); 统计表 2026-11-04 前交" in result.stdout
 
 
 def test_owner_filter_keeps_the_exit_code_to_that_rep(make_repo, kq):
@@ -350,8 +350,7 @@ def test_title_names_the_three_dates_of_the_expense_calendar(make_repo, kq):
     # November 2026: Mon 2, Tue 3, Wed 4 (3rd working day), … Wed 11 (8th), Thu 12 (9th).
     root = make_repo({"hx": CLEAN})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10")
-    assert ("statement due 2026-11-04, checked by 2026-11-11, paid from 2026-11-12"
-            in result.stdout)
+    assert "统计表 2026-11-04 前交, 2026-11-11 前核对, 2026-11-12 起支付" in result.stdout
 
 
 def test_expense_calendar_follows_the_working_days_in_kq_yaml():

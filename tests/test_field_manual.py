@@ -301,7 +301,7 @@ def test_kq_alert_without_an_end_day_is_a_usage_error(make_repo, kq):
     root = make_repo({}, kq_yaml="")
     result = kq("--repo", root, "--today", "2026-11-24", "alert", "昆明")
     assert result.exit_code == 2
-    assert "--to: a new alert needs its last day" in result.output
+    assert "--to: 新预警需要结束日期" in result.output
     assert (root / "kq.yaml").read_text(encoding="utf-8") == ""
 
 

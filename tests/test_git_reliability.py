@@ -144,7 +144,8 @@ def test_a_file_deleted_here_and_changed_remotely_is_named_as_deleted_by_you(tea
         "customers/jm.yaml")
 
 
-def test_conflict_lines_name_each_unsettled_file_and_skip_settled_ones():
+def test_conflict_lines_name_each_unsettled_file_and_skip_settled_ones(monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")
     assert describe_conflicts([("M ", "customers/a.yaml"), ("UU", "customers/b.yaml"),
                                ("DU", "customers/c.yaml")], "team") == [
         "customers/b.yaml: both versions are kept between <<<<<<< and >>>>>>> markers; keep one "
@@ -504,7 +505,7 @@ def test_log_outside_git_without_git_says_nothing_about_git(make_repo):
 @needs_git
 @pytest.mark.parametrize("command", [["history", "hx"], ["undo"], ["sync"]])
 def test_history_commands_without_git_say_git_is_missing(git_repo, command):
-    result = _without_git(git_repo, *command)
+    result = _without_git(git_repo, "--lang", "en", *command)
 
     assert result.returncode == 2
     assert result.stderr.startswith(f"kq: kq {command[0]} needs git, which is not installed (not "

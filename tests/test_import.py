@@ -478,7 +478,8 @@ def test_figures_for_a_month_already_there_update_only_the_given_keys(make_repo,
 
 
 def test_figures_month_must_be_a_month(make_repo, kq, tmp_path):
-    result = kq("--repo", make_repo({}), "import", "figures", _figures(tmp_path), "--month", "11月")
+    result = kq("--repo", make_repo({}), "--lang", "en", "import", "figures", _figures(tmp_path),
+                "--month", "11月")
     assert result.exit_code == 2
     assert result.stderr == "kq: --month: '11月' is not a month; write YYYY-MM\n"
 

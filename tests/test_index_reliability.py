@@ -65,7 +65,7 @@ def test_symlink_to_dev_zero_is_a_located_problem_not_read(make_repo, kq):
 def test_fifo_is_a_located_problem_and_list_does_not_hang(make_repo):
     root = make_repo({"hx": "name: 华信大药房\n"})
     os.mkfifo(root / "customers" / "pipe.yaml")
-    result = run_kq(root, "list", "--format", "json", timeout=20)
+    result = run_kq(root, "--lang", "en", "list", "--format", "json", timeout=20)
     assert (result.returncode, ids(result)) == (1, ["hx"])
     assert result.stderr.startswith(
         "skipped customers/pipe.yaml:1:1: cannot read: a named pipe (FIFO), not a regular file\n")

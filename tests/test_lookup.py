@@ -188,7 +188,7 @@ def test_check_reports_a_file_name_that_is_not_a_customer_id(make_repo, kq, odd)
 @pytest.mark.parametrize("odd", ODD_NAMES)
 def test_list_skips_a_file_name_that_is_not_a_customer_id_and_exits_1(make_repo, kq, odd):
     root = make_repo({"zeng": ZENG, odd: "name: 怪名药店\n"})
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--repo", root, "--lang", "en", "list", "--format", "json")
     assert result.exit_code == 1
     assert [row["id"] for row in json.loads(result.stdout)] == ["zeng"]
     assert result.stderr.startswith(f"skipped customers/{odd}.yaml:1:1: '{odd}' {ID_REFUSED}\n")

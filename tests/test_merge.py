@@ -522,7 +522,7 @@ def test_driver_exits_1_and_names_the_field_on_a_conflict(tmp_path):
                            BASE.replace("grade: B", "grade: C").encode())
 
     assert done.returncode == 1
-    assert "customers/hx.yaml: conflicting changes to grade" in done.stderr
+    assert "customers/hx.yaml: grade 的改动有冲突" in done.stderr
     assert b"<<<<<<< ours\n" in result
 
 

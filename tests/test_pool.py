@@ -175,8 +175,8 @@ def test_claim_sets_the_owner_and_appends_to_owners_in_one_commit(kq, pooled):
 def test_claim_of_a_customer_outside_the_pool_exits_1(kq, pooled):
     result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-new", "--as", "王强")
     assert result.exit_code == 1
-    assert result.stderr == ("kq: 华信大药房 is not in the pool (owner 李明, last met 2026-11-20); "
-                             "kq reassign moves a customer between reps\n")
+    assert result.stderr == ("kq: 华信大药房 不在公海 (业代 李明, 上次见面 2026-11-20); "
+                             "kq reassign 在业代之间移交客户\n")
 
 
 def test_claim_by_a_departed_rep_is_refused(kq, pooled):
@@ -203,14 +203,14 @@ def test_claim_without_as_takes_gits_user_name(kq, pooled):
     commit_all(pooled)
     git(pooled, "config", "user.name", "王强")
     result = kq("--repo", pooled, "--today", TODAY, "claim", "hx-old")
-    assert result.stdout.startswith("王强 claimed 华信大药房 from the pool (was 李明) (commit ")
+    assert result.stdout.startswith("王强 从公海认领了 华信大药房 (原业代 李明) (提交 ")
 
 
 def test_claim_when_the_pool_is_off_exits_1(kq, make_repo):
     root = make_repo({"hx": terminal("2026-01-20")}, kq_yaml="reps:\n  - {name: 王强}\n")
     result = kq("--repo", root, "--today", TODAY, "claim", "hx", "--as", "王强")
     assert (result.exit_code, result.stderr) == (
-        1, "kq: the pool is off; add to kq.yaml: pool: {after_days: 90, kinds: [terminal]}\n")
+        1, "kq: 公海未开启; 在 kq.yaml 中加上: pool: {after_days: 90, kinds: [terminal]}\n")
 
 
 def test_kq_init_writes_the_pool_as_a_commented_example_and_leaves_it_off():

@@ -472,7 +472,7 @@ def test_list_serves_the_valid_customers_and_names_the_skipped_file(make_repo, k
         "hx-renmin": "name: 华信大药房(人民路店)\ntier: key\n",
         "zeng": "name: 曾氏药店\ngrde: A\n",
     })
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--repo", root, "--lang", "en", "list", "--format", "json")
     assert result.exit_code == 1
     assert [row["id"] for row in json.loads(result.stdout)] == ["hx-renmin"]
     assert result.stderr.splitlines() == [

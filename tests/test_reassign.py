@@ -65,7 +65,7 @@ def test_named_customers_only(kq, team):
 
 def test_a_named_customer_of_someone_else_is_refused(kq, team):
     result = kq("--repo", team, "--today", TODAY, "reassign", "张强", "hx", "--to", "王强")
-    assert (result.exit_code, result.stderr) == (2, "kq: hx is not 张强's customer (owner: 李明)\n")
+    assert (result.exit_code, result.stderr) == (2, "kq: hx 不是 张强 的客户 (业代: 李明)\n")
 
 
 def test_to_a_departed_rep_is_refused(kq, team):
@@ -105,7 +105,7 @@ def test_apply_changes_only_the_owner_and_appends_to_owners(kq, team):
 def test_apply_with_nothing_to_move_says_so(kq, team):
     result = kq("--repo", team, "--today", TODAY, "reassign", "王强", "--to", "李明", "--apply")
     assert result.exit_code == 0
-    assert "kq: 王强 has no customers that match; nothing to move" in result.stderr
+    assert "kq: 王强 没有符合条件的客户; 无需移交" in result.stderr
 
 
 def test_an_unknown_from_is_a_usage_error(kq, team):

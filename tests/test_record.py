@@ -117,7 +117,7 @@ def test_figures_create_months_in_a_file_without_them(make_repo, kq):
 def test_figures_say_what_they_recorded(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "figures", "hx", "2026-11", "--collections", "118000")
-    assert result.stdout == "added 2026-11 for 华信大药房(人民路店): collections 118,000\n"
+    assert result.stdout == "已添加 华信大药房(人民路店) 2026-11 的数据: collections 118,000\n"
 
 
 def test_figures_without_any_figure_are_a_usage_error(make_repo, kq):
@@ -131,8 +131,7 @@ def test_figures_refuse_what_is_not_an_amount(make_repo, kq, amount):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "figures", "hx", "2026-11", "--collections", amount)
     assert result.exit_code == 2
-    assert result.stderr == f"kq: --collections: {amount!r} is not an amount; write a number " \
-                            "like 120000\n"
+    assert result.stderr == f"kq: --collections: {amount!r} 不是金额; 请写数字, 如 120000\n"
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "11"])
@@ -263,15 +262,14 @@ def test_expense_from_the_cash_advance_counts_the_reps_other_customers(make_repo
 def test_expense_says_what_it_recorded(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "300", "--purpose", "礼品")
-    assert result.stdout.splitlines()[0] == \
-        "recorded expense 300 (礼品) for 华信大药房(人民路店) on 2026-12-03"
+    assert result.stdout.splitlines()[0] == "已记录 华信大药房(人民路店) 2026-12-03 的客情费 300 (礼品)"
 
 
 def test_expense_to_someone_not_a_contact_is_recorded_with_a_warning(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "expense", "hx", "300", "--purpose", "礼品", "--recipient", "赵六")
     assert result.exit_code == 0
-    assert result.stderr == "kq: 赵六 is not a contact of 华信大药房(人民路店) (contacts: 王芳)\n"
+    assert result.stderr == "kq: 赵六 不是 华信大药房(人民路店) 的联系人 (联系人: 王芳)\n"
 
 
 @pytest.mark.parametrize("args", [["0", "--purpose", "礼品"], ["abc", "--purpose", "礼品"],
@@ -304,7 +302,7 @@ def test_intel_adds_a_new_claim_after_the_last(make_repo, kq):
     assert result.exit_code == 0, result.stderr
     assert _file(root).read_text(encoding="utf-8") == SHOP + (
         "  - date: 2026-12-03\n    claim: 老板想换批发商\n    sources: [店员小李]\n")
-    assert result.stdout == "added claim 2 for 华信大药房(人民路店): 老板想换批发商 (1 source of 2)\n"
+    assert result.stdout == "已为 华信大药房(人民路店) 添加第 2 条信息: 老板想换批发商 (信源 1/2)\n"
 
 
 def test_intel_adds_a_source_to_the_same_claim(make_repo, kq):
@@ -312,8 +310,8 @@ def test_intel_adds_a_source_to_the_same_claim(make_repo, kq):
     result = _run(kq, root, "intel", "hx", "准备接手竞品乙", "--source", "竞品乙业务员")
     assert _file(root).read_text(encoding="utf-8") == SHOP.replace(
         "sources: [店员小张]", "sources: [店员小张, 竞品乙业务员]")
-    assert result.stdout == ("added source 竞品乙业务员 to claim 1 (准备接手竞品乙) of "
-                             "华信大药房(人民路店): 2 sources, trusted\n")
+    assert result.stdout == ("已为 华信大药房(人民路店) 的第 1 条信息 (准备接手竞品乙) 添加信源 "
+                             "竞品乙业务员: 共 2 个信源, 可信\n")
 
 
 def test_intel_matches_a_claim_despite_spacing_and_final_punctuation(make_repo, kq):
@@ -326,8 +324,8 @@ def test_intel_counts_the_same_source_once_and_writes_nothing(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "intel", "hx", "准备接手竞品乙", "--source", "店员小张")
     assert result.exit_code == 0
-    assert result.stdout == ("店员小张 is already a source of claim 1 (准备接手竞品乙); the same "
-                             "source counts once: still 1 of 2; nothing written\n")
+    assert result.stdout == ("店员小张 已经是第 1 条信息 (准备接手竞品乙) 的信源; 同一信源只算"
+                             "一次: 仍是 1/2; 没有写入\n")
     assert _file(root).read_text(encoding="utf-8") == SHOP
 
 
@@ -342,7 +340,7 @@ def test_intel_dismiss_writes_the_day_on_that_claim(make_repo, kq):
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "intel", "hx", "--dismiss", "1")
     assert _file(root).read_text(encoding="utf-8") == SHOP + "    dismissed: 2026-12-03\n"
-    assert result.stdout == "dismissed claim 1 (准备接手竞品乙) of 华信大药房(人民路店)\n"
+    assert result.stdout == "已排除 华信大药房(人民路店) 的第 1 条信息 (准备接手竞品乙)\n"
 
 
 def test_intel_dismiss_takes_a_date(make_repo, kq):
@@ -363,8 +361,7 @@ def test_intel_dismissing_twice_writes_nothing(make_repo, kq):
     text = SHOP + "    dismissed: 2026-11-30\n"
     root = make_repo({"hx": text})
     result = _run(kq, root, "intel", "hx", "--dismiss", "1")
-    assert result.stdout == "claim 1 (准备接手竞品乙) was already dismissed on 2026-11-30; " \
-                            "nothing written\n"
+    assert result.stdout == "第 1 条信息 (准备接手竞品乙) 已于 2026-11-30 排除; 没有写入\n"
     assert _file(root).read_text(encoding="utf-8") == text
 
 
@@ -381,7 +378,7 @@ def test_intel_dismiss_of_a_claim_that_does_not_exist_is_a_usage_error(make_repo
     root = make_repo({"hx": SHOP})
     result = _run(kq, root, "intel", "hx", "--dismiss", n)
     assert result.exit_code == 2
-    assert result.stderr == "kq: --dismiss: 华信大药房(人民路店) has 1 claim; N is 1 to 1\n"
+    assert result.stderr == "kq: --dismiss: 华信大药房(人民路店) 有 1 条信息; N 为 1 到 1\n"
 
 
 @pytest.mark.parametrize("args", [["准备接手竞品乙"], ["--source", "老刘"],

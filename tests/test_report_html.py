@@ -166,7 +166,7 @@ def test_each_table_cell_names_its_column_for_a_narrow_screen(report):
 
 def test_a_bad_month_is_a_usage_error(kq, make_repo):
     root = make_repo({"hx": FALLING}, kq_yaml=KQ_YAML)
-    result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-13")
+    result = kq("--repo", root, "--today", TODAY, "--lang", "en", "report", "--month", "2026-13")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --month: '2026-13' is not a month; write YYYY-MM\n")
 

@@ -92,7 +92,7 @@ def test_kq_figures_waive_writes_waived_today_and_the_note(git_repo, kq):
     result = kq("--repo", root, "--today", "2026-12-10", "figures", "wjh", "2026-10", "--waive",
                 "--note", "总部系统故障")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("waived 2026-10 for 万家惠超市(翠湖店): 总部系统故障; no longer owed")
+    assert result.stdout.startswith("已免报 万家惠超市(翠湖店) 2026-10: 总部系统故障; 不再催报")
     assert (root / "customers" / "wjh.yaml").read_text(encoding="utf-8") == WANJIAHUI + \
         "  2026-10: {waived: 2026-12-10, note: 总部系统故障}\n"
     assert git(root, "log", "-1", "--format=%s") == \
@@ -116,7 +116,7 @@ def test_kq_figures_waive_needs_a_note(make_repo, kq):
     root = make_repo({"wjh": WANJIAHUI})
     result = kq("--repo", root, "--today", "2026-12-10", "figures", "wjh", "2026-10", "--waive")
     assert (result.exit_code, result.stderr) == (
-        2, "kq: --waive needs --note: say why the month will never be reported\n")
+        2, "kq: --waive 需要 --note: 说明该月为何永远不会上报\n")
 
 
 def test_kq_figures_waive_takes_no_figures(make_repo, kq):
@@ -124,14 +124,14 @@ def test_kq_figures_waive_takes_no_figures(make_repo, kq):
     result = kq("--repo", root, "figures", "wjh", "2026-10", "--waive", "--note", "x",
                 "--collections", "100")
     assert (result.exit_code, result.stderr) == (
-        2, "kq: --waive: a waived month has no figures; leave out --collections\n")
+        2, "kq: --waive: 免报的月份没有数据; 去掉 --collections\n")
 
 
 def test_kq_figures_refuses_to_waive_a_reported_month(make_repo, kq):
     root = make_repo({"wjh": WANJIAHUI})
     result = kq("--repo", root, "figures", "wjh", "2026-09", "--waive", "--note", "x")
     assert (result.exit_code, result.stderr) == (
-        1, "kq: 2026-09 of 万家惠超市(翠湖店) was reported on 2026-10-10: nothing to waive\n")
+        1, "kq: 万家惠超市(翠湖店) 2026-09 的数据已于 2026-10-10 上报: 无需免报\n")
 
 
 def test_the_daily_facts_count_a_waived_month_as_closed():

@@ -85,7 +85,7 @@ def test_kq_ack_appends_the_ack_with_a_fingerprint_of_each_risk(git_repo, kq):
     root = git_repo({"qjkr": FALLING})
     result = _ack(kq, root, "2026-11-24", "--until", "2026-12-31", "--note", "已约老板对账")
     assert result.stdout.splitlines() == [
-        f"acknowledged 1 risk of 曲靖康润医药 until 2026-12-31 (commit {_head(root)})",
+        f"已确认 曲靖康润医药 的 1 项风险, 2026-12-31 (含) 前不再提醒 (提交 {_head(root)})",
         f"  {DECLINE}"]
     mark = risk_fingerprint("collections", ["2026-08", "2026-09", "2026-10",
                                             820000, 610000, 430000])
@@ -174,7 +174,7 @@ def test_kq_ack_with_no_risk_listed_exits_1(make_repo, kq):
     root = make_repo({"qjkr": SLIPPING})
     result = kq("--repo", root, "--today", "2026-11-24", "ack", "qjkr", "risk")
     assert (result.exit_code, result.stderr) == (
-        1, "kq: no risk is listed for 曲靖康润医药 on 2026-11-24: nothing to acknowledge\n")
+        1, "kq: 曲靖康润医药 在 2026-11-24 没有列出风险: 无需确认\n")
 
 
 def test_kq_ack_acknowledges_risks_only(make_repo, kq):
@@ -189,7 +189,7 @@ def test_kq_ack_until_before_today_is_refused(make_repo, kq):
     result = kq("--repo", root, "--today", "2026-11-24", "ack", "qjkr", "risk", "--until",
                 "2026-11-01")
     assert (result.exit_code, result.stderr) == (
-        2, "kq: --until: 2026-11-01 is before today (2026-11-24)\n")
+        2, "kq: --until: 2026-11-01 早于今天 (2026-11-24)\n")
 
 
 def test_an_ack_until_before_its_day_is_an_error_in_the_file(make_repo, kq):

@@ -50,7 +50,8 @@ contacts:
 
 @dataclass
 class Rep:
-    """One rep's clone; every git and kq process runs as that rep."""
+    """One rep's clone; every git and kq process runs as that rep. kq speaks English here:
+    these tests read what it says (tests/test_messages.py checks that it says it in Chinese)."""
 
     name: str
     email: str
@@ -59,7 +60,8 @@ class Rep:
     @property
     def env(self) -> dict[str, str]:
         return {**os.environ, "GIT_AUTHOR_NAME": self.name, "GIT_AUTHOR_EMAIL": self.email,
-                "GIT_COMMITTER_NAME": self.name, "GIT_COMMITTER_EMAIL": self.email}
+                "GIT_COMMITTER_NAME": self.name, "GIT_COMMITTER_EMAIL": self.email,
+                "KQ_LANG": "en"}
 
     def git(self, *args: str, check: bool = True) -> str:
         done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,

@@ -97,3 +97,21 @@ def N_(text: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation().ngettext(singular, plural, n)  # type: ignore[attr-defined]
+
+
+def translated(text: object, stream: object = None) -> str:
+    """A message of the store (:class:`kqcli.store.errors.Text`: an English msgid and its
+    values, kept apart because the store cannot reach the catalogue) in this run's language,
+    its values too; any other text as it is. In English when ``stream`` cannot print the
+    translation (a latin-1 terminal): a message read as ``\\u5ba2`` helps nobody."""
+    msgid = getattr(text, "msgid", None)
+    if msgid is None:
+        return str(text)
+    values = {k: translated(v) if hasattr(v, "msgid") else v
+              for k, v in text.values.items()}  # type: ignore[attr-defined]
+    said = _(msgid).format(**values) if values else _(msgid)
+    try:
+        said.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return str(text)
+    return said

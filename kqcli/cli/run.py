@@ -122,9 +122,10 @@ def full(args: list[str], question: object = None) -> None:
         sys.exit(130)  # Ctrl-C: what a shell expects, without a traceback
     except Exception as e:
         from ..store.errors import failure
+        from .i18n import translated
 
         known = failure(e)
         if known is None:
             raise
-        sys.stderr.write(f"kq: {known.message}\n")
+        sys.stderr.write(f"kq: {translated(known.message, sys.stderr)}\n")
         sys.exit(known.code)

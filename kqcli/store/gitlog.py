@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .errors import _, reason
+
 
 def available() -> bool:
     return shutil.which("git") is not None
@@ -20,9 +22,13 @@ def has_dot_git(root: Path) -> bool:
 def missing_message(root: Path, command: str) -> str:
     """Why ``command`` cannot use git here: git not installed, or no repository."""
     if not available():
-        return (f"{command} needs git, which is not installed (not found on PATH)"
-                + (", although this folder is a git repository" if has_dot_git(root) else ""))
-    return f"{command} needs a git repository; this one is not under git"
+        if has_dot_git(root):
+            return _("{command} needs git, which is not installed (not found on PATH), "
+                     "although this folder is a git repository").format(command=command)
+        return _("{command} needs git, which is not installed (not found on PATH)").format(
+            command=command)
+    return _("{command} needs a git repository; this one is not under git").format(
+        command=command)
 
 
 def git_path(root: Path, name: str) -> Path:
@@ -41,7 +47,7 @@ def in_progress(root: Path) -> str | None:
     names = [name for name, _ in IN_PROGRESS]
     args = [a for name in names for a in ("--git-path", name)]
     out = run(root, "rev-parse", *args, check=False).stdout.splitlines()
-    for found, (_, operation) in zip(out, IN_PROGRESS, strict=False):
+    for found, (_name, operation) in zip(out, IN_PROGRESS, strict=False):
         path = Path(found)
         if (path if path.is_absolute() else root / path).exists():
             return operation
@@ -61,8 +67,9 @@ def unwritable(root: Path) -> str | None:
             read_only_fs = False
             with contextlib.suppress(OSError):
                 read_only_fs = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-            why = os.strerror(errno.EROFS if read_only_fs else errno.EACCES)
-            return f"{relative(root, path)} is not writable ({why})"
+            code = errno.EROFS if read_only_fs else errno.EACCES
+            return _("{path} is not writable ({reason})").format(
+                path=relative(root, path), reason=reason(code, os.strerror(code)))
     return None
 
 
@@ -130,10 +137,11 @@ def log_versions(root: Path, paths: list[str], follow: bool = False, since: str 
         args.append(f"-n{limit}")
     out = run(root, *args, "--", *paths, check=False)
     if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "git log failed")
+        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip()
+                           else _("git log failed"))
     changes = []
     for record in out.stdout.split("\x1e")[1:]:
-        header, _, raw = record.partition("\n")
+        header, _sep, raw = record.partition("\n")
         full, author, date, subject = header.strip("\x00").split("\x1f")
         short = full[:7]
         fields = [f for f in raw.strip("\n\x00").split("\x00")]

@@ -12,6 +12,7 @@ from typer._click.shell_completion import CompletionItem  # typer 0.28 vendors c
 from typer._click.types import ParamType
 
 from ...store.errors import KqError
+from ..i18n import _, ngettext
 from ..render import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,12 +87,20 @@ def report_skipped(repo: Any) -> int:
     from ..render import warn
 
     for problem in repo.problems:
-        warn(f"skipped {problem}")
+        warn(_("skipped {problem}").format(problem=problem))
     if repo.problems:
         files = len({p.path for p in repo.problems})
-        warn(f"kq: {files} invalid file{'s' if files > 1 else ''} skipped; run 'kq check'")
+        warn("kq: " + ngettext("{n} invalid file skipped; run {command}",
+                               "{n} invalid files skipped; run {command}", files).format(
+            n=files, command="'kq check'"))
         return 1
     return 0
+
+
+def committed(sha: str | None) -> str:
+    """`` (commit abc1234)`` at the end of a confirmation, in the user's language; nothing
+    when no commit was made."""
+    return _(" (commit {sha})").format(sha=sha) if sha else ""
 
 
 def option_for(field: str) -> str:
@@ -130,9 +139,12 @@ def friendly(func: F) -> F:
 
 
 def _fail(message: str, code: int) -> None:
+    import sys
+
+    from ..i18n import translated
     from ..render import warn
 
-    warn(f"kq: {message}")
+    warn(f"kq: {translated(message, sys.stderr)}")
     raise typer.Exit(code) from None
 
 
@@ -148,10 +160,12 @@ def parse_month(text: str) -> str:
             raise ValueError
         first = dt.date.fromisoformat(f"{text}-01")
     except ValueError:
-        raise KqError(f"--month: {text!r} is not a month; write YYYY-MM") from None
+        raise KqError(_("{option}: {value} is not a month; write YYYY-MM").format(
+            option="--month", value=repr(text))) from None
     if not FIRST_DAY <= first <= LAST_DAY:
-        raise KqError(f"--month: {text!r} is outside the months kq works with "
-                      f"({FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m})")
+        raise KqError(_("{option}: {value} is outside the months kq works with ({first} to "
+                        "{last})").format(option="--month", value=repr(text),
+                                          first=f"{FIRST_DAY:%Y-%m}", last=f"{LAST_DAY:%Y-%m}"))
     return text
 
 

@@ -5,7 +5,8 @@ from typing import Annotated
 import typer
 
 from ...store.errors import PROBLEMS, KqError
-from . import CustomerArgument, friendly, open_repo
+from ..i18n import _, ngettext
+from . import CustomerArgument, committed, friendly, open_repo
 
 
 @friendly
@@ -46,24 +47,31 @@ def run(
     repo = open_repo(ctx)
     end = parse_day(until, "--until") if until else None
     if end is not None and end < repo.today:
-        raise KqError(f"--until: {end.isoformat()} is before today ({repo.today.isoformat()})")
+        raise KqError(_("{option}: {day} is before today ({today})").format(
+            option="--until", day=end.isoformat(), today=repo.today.isoformat()))
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
     rules = CustomerRules(summarize(match.id, model), extract(model), repo.settings, repo.today)
     rules.all()
     if not rules.risks:
-        raise KqError(f"no risk is listed for {match.name} on {repo.today.isoformat()}: "
-                      "nothing to acknowledge", PROBLEMS)
+        raise KqError(_("no risk is listed for {name} on {day}: nothing to acknowledge").format(
+            name=match.name, day=repo.today.isoformat()), PROBLEMS)
     item = {"reason": kind.value, "on": repo.today, "until": end,
             "note": note.strip() if note and note.strip() else None,
-            "seen": [mark for mark, _, _ in rules.risks]}
+            "seen": [risk[0] for risk in rules.risks]}
     item = {k: v for k, v in item.items() if v is not None}
     shown = f" until {end.isoformat()}" if end else " until the figures change"
     sha = edit_customer(repo, match.id, lambda text: append_item(text, "acks", item),
                         f"ack: {match.name} risk{shown}" + (f": {item['note']}" if "note" in item
                                                              else ""))
     count = len(rules.risks)
-    typer.echo(f"acknowledged {count} risk{'s' if count > 1 else ''} of {match.name}{shown}"
-               + (f" (commit {sha})" if sha else ""))
-    for _, message, _ in rules.risks:
+    if end:
+        said = ngettext("acknowledged {n} risk of {name} until {day}",
+                        "acknowledged {n} risks of {name} until {day}", count)
+    else:
+        said = ngettext("acknowledged {n} risk of {name} until the figures change",
+                        "acknowledged {n} risks of {name} until the figures change", count)
+    typer.echo(said.format(n=count, name=match.name, day=end.isoformat() if end else "")
+               + committed(sha))
+    for _mark, message, _seen in rules.risks:
         typer.echo(f"  {message}")

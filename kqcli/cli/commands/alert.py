@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo
+from . import BomOption, FormatOption, OutputOption, committed, friendly, open_repo
 
 FIELDS = ("region", "from", "to", "note", "state")
 
@@ -43,7 +44,7 @@ def run(
 
     repo = open_repo(ctx)
     if sum((listing, stop is not None, region is not None)) != 1:
-        raise KqError("give a REGION with --to, or --list, or --end REGION")
+        raise KqError(_("give a REGION with --to, or --list, or --end REGION"))
     if listing:
         _list(repo.settings.alerts, repo.today, fmt, output, bom)
         return
@@ -53,15 +54,18 @@ def run(
     first = parse_day(start, "--from", repo.today)
     last = parse_day(end, "--to")
     if last is None:
-        raise KqError("--to: a new alert needs its last day (YYYY-MM-DD)")
+        raise KqError(_("{option}: a new alert needs its last day (YYYY-MM-DD)").format(
+            option="--to"))
     if last < first:
-        raise KqError(f"--to: {last.isoformat()} is before --from {first.isoformat()}")
+        raise KqError(_("{option}: {day} is before --from {first}").format(
+            option="--to", day=last.isoformat(), first=first.isoformat()))
     item = {"region": region.strip(), "from": first, "to": last, **({"note": note} if note else {})}
     sha = _write(repo, lambda text: _append(text, item),
                  f"alert: {item['region']} {first.isoformat()}..{last.isoformat()}"
                  + (f" {note}" if note else ""))
-    typer.echo(f"alert: {item['region']} {first.isoformat()} 至 {last.isoformat()}"
-               + (f" {note}" if note else "") + (f" (commit {sha})" if sha else ""))
+    typer.echo(_("alert: {region} {first} to {last}").format(
+        region=item["region"], first=first.isoformat(), last=last.isoformat())
+        + (f" {note}" if note else "") + committed(sha))
 
 
 def state_of(alert: Any, today: dt.date) -> str:
@@ -79,10 +83,11 @@ def _list(alerts: list[Any], today: dt.date, fmt: Format, output: Any = None,
 
     rows = [{"region": a.region, "from": a.start.isoformat(), "to": a.end.isoformat(),
              "note": a.note, "state": state_of(a, today)} for a in alerts]
+    states = {"ended": _("ended"), "upcoming": _("upcoming"), "active": _("active")}
     emit(rows, fmt, [Column("region", "区域"), Column("from", "开始", kind="date"),
                      Column("to", "结束", kind="date"), Column("note", "事件"),
-                     Column("state", "状态", kind=STATES)],
-         title="区域预警 alerts", fields=FIELDS, output=output, bom=bom,
+                     Column("state", "状态", lambda value: states.get(value, value), kind=STATES)],
+         title=_("area alerts"), fields=FIELDS, output=output, bom=bom,
          sheet=("区域预警", "alerts"))
 
 
@@ -94,7 +99,8 @@ def _end(repo: Any, region: str) -> None:
     running = [i for i, a in enumerate(repo.settings.alerts)
                if a.region == region.strip() and state_of(a, today) == "active"]
     if not running:
-        raise KqError(f"--end: no running alert for {region!r} (see kq alert --list)", code=1)
+        raise KqError(_("{option}: no running alert for {region} (see {command})").format(
+            option="--end", region=repr(region), command="kq alert --list"), code=1)
     alerts = repo.settings.alerts
     ends = {i: max(today - dt.timedelta(days=1), alerts[i].start) for i in running}
 
@@ -104,8 +110,8 @@ def _end(repo: Any, region: str) -> None:
         return text
 
     sha = _write(repo, change, f"alert: end {region.strip()} {today.isoformat()}")
-    typer.echo(f"alert ended: {region.strip()} ({len(running)})" + (f" (commit {sha})" if sha
-                                                                   else ""))
+    typer.echo(_("alert ended: {region} ({n})").format(region=region.strip(), n=len(running))
+               + committed(sha))
 
 
 def _append(text: str, item: dict[str, Any]) -> str:
@@ -129,9 +135,10 @@ def _write(repo: Any, change: Any, message: str) -> str | None:
             after = bom + change(before.decode("utf-8-sig")).encode("utf-8")
         except EditError as e:
             raise KqError(f"kq.yaml: {e}", code=1) from None
-        _, problems = validate(after, "kq.yaml", Settings)
+        _model, problems = validate(after, "kq.yaml", Settings)
         if problems:
-            raise KqError("the change would make kq.yaml invalid; nothing was written: "
-                          + "; ".join(str(p) for p in problems), code=1)
+            raise KqError(_("the change would make kq.yaml invalid; nothing was written: "
+                            "{problems}").format(problems="; ".join(str(p) for p in problems)),
+                          code=1)
         return write_and_commit(repo.root, [(path, before, after)], message,
                                 autocommit=repo.settings.git.autocommit)

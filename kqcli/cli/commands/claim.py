@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from ...store.errors import PROBLEMS, KqError
-from . import REP, CustomerArgument, friendly, open_repo
+from ..i18n import _
+from . import REP, CustomerArgument, committed, friendly, open_repo
 
 
 @friendly
@@ -34,27 +35,28 @@ def run(
 
     repo = open_repo(ctx)
     if repo.settings.pool is None:
-        raise KqError("the pool is off; add to kq.yaml: pool: {after_days: 90, kinds: "
-                      "[terminal]}", code=PROBLEMS)
+        raise KqError(_("the pool is off; add to kq.yaml: {setting}").format(
+            setting="pool: {after_days: 90, kinds: [terminal]}"), code=PROBLEMS)
     match = repo.resolve(customer)
     rows = repo.index.facts()
     summary, facts = next((s, f) for s, f in rows if s["id"] == match.id)
-    owners = {s["owner"] for s, _ in rows if s.get("owner")}
+    owners = {s["owner"] for s, _facts in rows if s.get("owner")}
     name = check_rep(rep or _git_user(repo.root), repo.settings, owners, repo.today, "--as")
     entry = pool_entry(summary, facts, repo.settings, repo.today)
     if entry is None:
-        raise KqError(f"{match.name} is not in the pool (owner {summary.get('owner') or 'nobody'}"
-                      f", last met {facts.get('last_in_person') or 'never'}); kq reassign moves "
-                      "a customer between reps", code=PROBLEMS)
+        raise KqError(_("{name} is not in the pool (owner {owner}, last met {day}); kq reassign "
+                        "moves a customer between reps").format(
+            name=match.name, owner=summary.get("owner") or _("nobody"),
+            day=facts.get("last_in_person") or _("never")), code=PROBLEMS)
     previous = summary.get("owner")
     path = repo.path_of(match.id)
-    _, sha = update_customer(
+    _written, sha = update_customer(
         repo.root, path, text_change(handover(name, previous, repo.today),
                                      f"customers/{match.id}.yaml"),
         f"claim: {match.name} → {name} (公海, from {previous or 'nobody'})",
         autocommit=repo.settings.git.autocommit)
-    typer.echo(f"{name} claimed {match.name} from the pool (was {previous or 'nobody'})"
-               + (f" (commit {sha})" if sha else ""))
+    typer.echo(_("{rep} claimed {name} from the pool (was {previous})").format(
+        rep=name, name=match.name, previous=previous or _("nobody")) + committed(sha))
 
 
 def _git_user(root: object) -> str:
@@ -66,5 +68,6 @@ def _git_user(root: object) -> str:
     except OSError:
         name = ""
     if not name:
-        raise KqError("--as: say which rep takes the customer (--as REP)")
+        raise KqError(_("{option}: say which rep takes the customer (--as REP)").format(
+            option="--as"))
     return name

@@ -5,8 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from ...store.warm import answered
+from ..i18n import _, ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, committed, friendly, open_repo, report_skipped
 
 
 @friendly
@@ -36,7 +37,8 @@ def run(
 
     for name in field or []:
         if name not in FIELDS:
-            raise KqError(f"--field: {name!r} is not one of {', '.join(FIELDS)}")
+            raise KqError(_("{option}: {value} is not one of {choices}").format(
+                option="--field", value=repr(name), choices=", ".join(FIELDS)))
     repo = open_repo(ctx)
     # Rank over the whole repository (ABC is per kind across reps), then filter.
     rows = repo.index.ledgers(LEDGER_KEYS)
@@ -80,8 +82,9 @@ def report(found: list[dict[str, Any]], applied: bool) -> Any:
                Column("suggested", "建议", token=True, kind=_cell),
                Column("abc", "ABC", token=True, drop=3, en="ABC"),
                Column("reason", "原因", message_text, min_width=16)]
-    caption = (f"{len(rows)} suggestion{'s' if len(rows) != 1 else ''}"
-               + ("" if applied or not rows else "; kq classify --apply writes them"))
+    caption = (ngettext("{n} suggestion", "{n} suggestions", len(rows)).format(n=len(rows))
+               + ("" if applied or not rows else
+                  _("; {command} writes them").format(command="kq classify --apply")))
     from ..render import Section
 
     return Report(rows, FIELDS, columns, sections=[Section(None, shown, caption=caption)],
@@ -96,10 +99,10 @@ def _cell(value: Any, row: dict[str, Any]) -> str:
 def _value(field: str, value: Any) -> str:
     """A suggested or current value as a person reads it: 重点, 伙伴, 周二 09:30, 无."""
     from ...schema import enums
-    from ..labels import english, enum_label
+    from ..labels import enum_label
 
     if value is None:
-        return "none" if english() else "无"
+        return _("none")
     if isinstance(value, dict):  # a route
         return f"{enum_label(enums.Weekday, value.get('weekday'))} {value.get('time') or ''}".strip()
     by_field = {"tier": enums.Tier, "grade": enums.Grade, "status": enums.Status,
@@ -113,8 +116,9 @@ def missing_notes(missing: list[dict[str, Any]], owner: str | None) -> list[str]
     for m in missing:
         if not owner or m["owner"] == owner:
             groups.setdefault(tuple(m["months"]), []).append(m["name"])
-    return [f"kq: figures missing for {', '.join(months)}: {', '.join(names)}; "
-            "not graded (kq figures records them)"
+    return ["kq: " + _("figures missing for {months}: {names}; not graded ({command} records "
+                       "them)").format(months=", ".join(months), names=", ".join(names),
+                                       command="kq figures")
             for months, names in sorted(groups.items())]
 
 
@@ -144,5 +148,7 @@ def _apply(repo: Any, found: list[dict[str, Any]]) -> None:
              for r in found]
     message = f"classify: {len(found)} changes to {len(changes)} customers\n\n" + "\n".join(lines)
     sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)
-    warn(f"kq: applied {len(found)} changes to {len(changes)} customers"
-         + (f" (commit {sha})" if sha else ""))
+    customers = ngettext("{n} customer", "{n} customers", len(changes)).format(n=len(changes))
+    warn("kq: " + ngettext("applied {n} change to {customers}", "applied {n} changes to "
+                           "{customers}", len(found)).format(n=len(found), customers=customers)
+         + committed(sha))

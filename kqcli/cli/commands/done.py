@@ -6,7 +6,8 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from . import OptionalCustomerArgument, friendly, open_repo
+from ..i18n import _, ngettext
+from . import OptionalCustomerArgument, committed, friendly, open_repo
 
 
 @friendly
@@ -38,22 +39,25 @@ def run(
     repo = open_repo(ctx)
     if upgrade:
         if customer or date or note or action:
-            raise KqError("--upgrade works on the whole repository; give it alone")
+            raise KqError(_("{option} works on the whole repository; give it alone").format(
+                option="--upgrade"))
         _upgrade(repo)
         return
     if customer is None:
-        raise KqError("CUSTOMER: say whose step is done (or --upgrade for the whole repository)")
+        raise KqError(_("{argument}: say whose step is done (or --upgrade for the whole "
+                        "repository)").format(argument="CUSTOMER"))
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
     day = parse_day(date, "--date", repo.today)
     chosen = step_to_close(model, action)  # a StepError is reported by friendly(), exit 1
     if day < model.visits[chosen.visit].date:
-        raise KqError(f"--date: {day.isoformat()} is before the step was agreed "
-                      f"({model.visits[chosen.visit].date.isoformat()})")
+        raise KqError(_("{option}: {day} is before the step was agreed ({agreed})").format(
+            option="--date", day=day.isoformat(),
+            agreed=model.visits[chosen.visit].date.isoformat()))
     sha = close_step(repo, match, chosen.visit, day, note,
                      f"done: {match.name} {chosen.step.action} {day.isoformat()}")
-    typer.echo(f"done: {chosen.step.action} ({match.name}, {day.isoformat()})"
-               + (f" (commit {sha})" if sha else ""))
+    typer.echo(_("done: {action} ({name}, {day})").format(
+        action=chosen.step.action, name=match.name, day=day.isoformat()) + committed(sha))
 
 
 def _upgrade(repo: Any) -> None:
@@ -64,7 +68,7 @@ def _upgrade(repo: Any) -> None:
 
     changes, steps = {}, 0
     for customer_id in sorted(s["id"] for s in repo.index.summaries()):
-        model, _ = repo.load(customer_id)
+        model, _text = repo.load(customer_id)
         found = closed_by_v1(model)
         if not found:
             continue
@@ -77,12 +81,14 @@ def _upgrade(repo: Any) -> None:
         changes[repo.path_of(customer_id)] = text_change(edit, f"customers/{customer_id}.yaml")
         steps += len(found)
     if not changes:
-        typer.echo("no step to close: every open step is still open after the last interaction")
+        typer.echo(_("no step to close: every open step is still open after the last "
+                     "interaction"))
         return
     sha = update_many(repo.root, changes, f"done: {steps} steps kq v1 counted as done "
                       f"({len(changes)} customers)", autocommit=repo.settings.git.autocommit)
-    typer.echo(f"closed {steps} steps of {len(changes)} customers"
-               + (f" (commit {sha})" if sha else ""))
+    customers = ngettext("{n} customer", "{n} customers", len(changes)).format(n=len(changes))
+    typer.echo(ngettext("closed {n} step of {customers}", "closed {n} steps of {customers}",
+                        steps).format(n=steps, customers=customers) + committed(sha))
 
 
 def mark_done(text: str, visit: int, day: dt.date, note: str | None) -> str:

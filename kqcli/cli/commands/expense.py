@@ -5,20 +5,24 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from . import CustomerArgument, friendly, open_repo
+from ..i18n import _
+from . import CustomerArgument, committed, friendly, open_repo
 
-# A check's result as the line starts: (English, 中文).
-MARKS = {"ok": ("ok", "通过"), "broken": ("BROKEN", "违规"), "unchecked": ("not checked", "未核对")}
+
+def marks() -> dict[str, str]:
+    """A check's result as the line starts, in the user's language."""
+    return {"ok": _("ok"), "broken": _("BROKEN"), "unchecked": _("not checked")}
 
 
 def check_line(check: dict[str, Any]) -> str:
     """``  BROKEN      expense 100 on …`` (``  违规   …`` in Chinese): the mark in an aligned
     column, then the core's message in the same language."""
-    from ..labels import english, message_text
+    from ..labels import message_text
+    from ..usage import cells
 
-    en = english()
-    mark = MARKS[check["result"]][0 if en else 1]
-    pad = " " * ((11 - len(mark)) if en else (6 - 2 * len(mark)))  # a Chinese character: 2 cells
+    shown = marks()
+    mark = shown[check["result"]]
+    pad = " " * (max(cells(m) for m in shown.values()) - cells(mark))  # 未核对: 6 cells
     return f"  {mark}{pad} {message_text(check['message'])}"
 
 
@@ -28,13 +32,15 @@ def build_expense(amount: int | float, purpose: str, *, date: Any, recipient: st
     from ...schema.enums import ExpenseKind, parse_enum
 
     if not purpose.strip():
-        raise KqError("--purpose: say what the money was for (礼品, 宴请, …)")
+        raise KqError(_("{option}: say what the money was for (礼品, 宴请, …)").format(
+            option="--purpose"))
     try:
         kind_value = parse_enum(ExpenseKind, kind).value
     except ValueError as e:
         raise KqError(f"--kind: {e}") from None
     if applied is not None and kind_value != "special":
-        raise KqError("--applied is for special expenses (--kind special)")
+        raise KqError(_("{option} is for special expenses (--kind special)").format(
+            option="--applied"))
     item: dict[str, Any] = {"date": date, "amount": amount, "purpose": purpose.strip()}
     if recipient:
         item["recipient"] = recipient.strip()
@@ -88,25 +94,26 @@ def run(
 
     value = parse_amount(amount, "AMOUNT")
     if not value:
-        raise KqError("AMOUNT: an expense is more than 0")
+        raise KqError(_("{argument}: an expense is more than 0").format(argument="AMOUNT"))
     repo = open_repo(ctx)
     item = build_expense(value, purpose, date=parse_day(date, "--date", repo.today),
                          recipient=recipient, kind=kind,
                          applied=parse_day(applied, "--applied"), advance=advance, note=note)
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
     names = [c.name for c in model.contacts]
     if item.get("recipient") and names and item["recipient"] not in names:
         from ..render import warn
 
-        warn(f"kq: {item['recipient']} is not a contact of {match.name} "
-             f"(contacts: {', '.join(names)})")
+        warn("kq: " + _("{recipient} is not a contact of {name} (contacts: {contacts})").format(
+            recipient=item["recipient"], name=match.name, contacts=", ".join(names)))
     message = f"expense: {match.name} {money(value)} {item['purpose']} {item['date'].isoformat()}"
     sha = edit_customer(repo, match.id, lambda text: append_item(text, "expenses", item), message)
-    typer.echo(f"recorded expense {money(value)} ({item['purpose']}) for {match.name} on "
-               f"{item['date'].isoformat()}" + (f" (commit {sha})" if sha else ""))
+    typer.echo(_("recorded expense {amount} ({purpose}) for {name} on {day}").format(
+        amount=money(value), purpose=item["purpose"], name=match.name,
+        day=item["date"].isoformat()) + committed(sha))
 
-    after, _ = repo.load(match.id)
+    after, _text = repo.load(match.id)
     summary, facts = summarize(match.id, after), ledger(after)
     month = item["date"].isoformat()[:7]
     drawn = 0.0

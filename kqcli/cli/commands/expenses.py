@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.warm import answered
+from ..i18n import _, ngettext
 from ..render import Format
 from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
 
@@ -35,7 +36,8 @@ def run(
     from ..render import emit_report, warn
 
     if by not in (None, "owner"):
-        raise KqError(f"--by: {by!r} is not supported; use 'owner'")
+        raise KqError(_("{option}: {value} is not supported; use {choice}").format(
+            option="--by", value=repr(by), choice="'owner'"))
     repo = open_repo(ctx)
     month = parse_month(month) if month else month_key(add_months(repo.today, -1))
     lines = [line for line in statement(repo.index.ledgers(), repo.settings, month)
@@ -43,17 +45,21 @@ def run(
     reps = per_rep(lines, repo.settings, month)
     (deadline, checked, paid), covered = expense_calendar(repo.settings, month)
     if not covered:
-        warn("kq: the official holiday calendar does not cover that year yet; its days off are "
-             "estimated from the statutory holidays")
+        warn("kq: " + _("the official holiday calendar does not cover that year yet; its days "
+                        "off are estimated from the statutory holidays"))
     code = report_skipped(repo)
     unchecked = [line["name"] for line in lines if line["unchecked"]]
     if unchecked:
-        warn(f"kq: collections for {month} not reported for {len(unchecked)} customer"
-             f"{'s' if len(unchecked) > 1 else ''} ({', '.join(unchecked)}): "
-             "先回款后支付 not checked for them (kq figures records them)")
-    late = "" if repo.today <= deadline else " (past)"
-    dates_line = (f"statement due {deadline.isoformat()}{late}, checked by {checked.isoformat()}, "
-                  f"paid from {paid.isoformat()}")
+        warn("kq: " + ngettext(
+            "collections for {month} not reported for {n} customer ({names}): 先回款后支付 not "
+            "checked for them ({command} records them)",
+            "collections for {month} not reported for {n} customers ({names}): 先回款后支付 not "
+            "checked for them ({command} records them)", len(unchecked)).format(
+            month=month, n=len(unchecked), names=", ".join(unchecked), command="kq figures"))
+    dates_line = (_("statement due {due}, checked by {checked}, paid from {paid}")
+                  if repo.today <= deadline else
+                  _("statement due {due} (past), checked by {checked}, paid from {paid}")).format(
+        due=deadline.isoformat(), checked=checked.isoformat(), paid=paid.isoformat())
     emit_report(report(reps if by else lines, month, dates_line, bool(by)), fmt, output=output,
                 bom=bom)
     if any(r["violations"] for r in reps):
@@ -75,7 +81,7 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
     core's messages); per customer, the rules that could not be checked the same way
     (``unchecked``, ``unchecked_keys``; per rep, ``unchecked`` names those customers)."""
     from ...core.amounts import amount
-    from ..labels import english, messages_text
+    from ..labels import messages_text
     from ..render import Column, Report
 
     rows = [{**r, "violation_keys": [m.key for m in r["violations"]]} for r in rows]
@@ -84,7 +90,7 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
 
     def money(value: Any) -> str:
         if value is None:
-            return "not reported" if english() else "未报"
+            return _("not reported")
         return amount(value)
 
     listed = ",".join
@@ -96,8 +102,10 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                    Column("advances", "借支", money, justify="right"),
                    Column("spot_check", "抽查", listed, drop=1), Column("violations", "违规",
                                                                      messages_text, min_width=16)]
-        return Report(rows, REP_FIELDS, columns, title=f"{month} 客情费 by rep; {dates_line}",
-                      caption=f"{len(rows)} reps",
+        return Report(rows, REP_FIELDS, columns,
+                      title=_("{month} 客情费 by rep; {dates}").format(month=month,
+                                                                      dates=dates_line),
+                      caption=ngettext("{n} rep", "{n} reps", len(rows)).format(n=len(rows)),
                       sheet=(f"{month} 客情费 按业代", f"{month} expenses by rep"))
     columns = [Column("name", "客户", min_width=10), Column("owner", "业代", token=True, drop=2),
                Column("collections", "回款", money, justify="right"),
@@ -106,5 +114,5 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                Column("violations", "违规", messages_text, min_width=16)]
     return Report(rows, LINE_FIELDS, columns,
                   title=f"{month} 月客户采购及客情费统计表; {dates_line}",
-                  caption=f"{len(rows)} customers",
+                  caption=ngettext("{n} customer", "{n} customers", len(rows)).format(n=len(rows)),
                   sheet=(f"{month} 客户采购及客情费统计表", f"{month} expenses"))

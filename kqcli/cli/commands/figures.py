@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from . import CustomerArgument, friendly, open_repo, parse_month
+from ..i18n import _
+from . import CustomerArgument, committed, friendly, open_repo, parse_month
 
 FIGURES = ("collections", "shipments", "inventory", "sell_out", "movement")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -19,12 +20,14 @@ def parse_amount(text: str | None, option: str) -> int | float | None:
         return None
     cleaned = text.strip().replace(",", "").replace("，", "")
     if not _NUMBER.fullmatch(cleaned):
-        raise KqError(f"{option}: {text!r} is not an amount; write a number like 120000")
+        raise KqError(_("{option}: {value} is not an amount; write a number like 120000").format(
+            option=option, value=repr(text)))
     from ...schema.types import MAX_AMOUNT
 
     value = float(cleaned)
     if value > MAX_AMOUNT:
-        raise KqError(f"{option}: {text} is above {MAX_AMOUNT:,} (a typo?)")
+        raise KqError(_("{option}: {value} is above {most} (a typo?)").format(
+            option=option, value=text, most=f"{MAX_AMOUNT:,}"))
     return int(value) if value.is_integer() else value
 
 
@@ -83,28 +86,30 @@ def run(
                "sell_out": parse_amount(sell_out, "--sell-out"),
                "movement": parse_amount(movement, "--movement")}
     if all(v is None for v in amounts.values()) and changes is None:
-        raise KqError("give at least one figure (--collections, --shipments, --inventory, "
-                      "--sell-out, --movement) or --changes")
+        raise KqError(_("give at least one figure ({options}) or {changes}").format(
+            options="--collections, --shipments, --inventory, --sell-out, --movement",
+            changes="--changes"))
     repo = open_repo(ctx)
     entry = month_entry({**amounts, "changes": changes or None},
                         parse_day(reported, "--reported", repo.today))
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
 
     def edit(text: str) -> str:
         from ...store.validate import validate_customer
 
-        current, _ = validate_customer(text.encode("utf-8"), match.id)
+        current, _problems = validate_customer(text.encode("utf-8"), match.id)
         if current is None or month not in current.months:
             return set_in(text, ("months", month), entry)
         for key, value in entry.items():
             text = set_in(text, ("months", month, key), value)
         return text
 
-    verb = "updated" if month in model.months else "added"
+    said = (_("updated {month} for {name}: {figures}") if month in model.months
+            else _("added {month} for {name}: {figures}"))
     shown = ", ".join(f"{k} {amount(v)}" for k, v in entry.items() if k != "reported")
     sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} {shown}")
-    typer.echo(f"{verb} {month} for {match.name}: {shown}" + (f" (commit {sha})" if sha else ""))
+    typer.echo(said.format(month=month, name=match.name, figures=shown) + committed(sha))
 
 
 
@@ -115,25 +120,26 @@ def _waive(ctx: typer.Context, customer: str, month: str, waive: bool, note: str
     from ...store.yamledit import set_in
 
     if not waive:
-        raise KqError("--note goes with --waive (why a month will never be reported); "
-                      "a change in the customer's business goes in --changes")
+        raise KqError(_("--note goes with --waive (why a month will never be reported); a "
+                        "change in the customer's business goes in --changes"))
     if given:
-        raise KqError(f"--waive: a waived month has no figures; leave out {', '.join(given)}")
+        raise KqError(_("{option}: a waived month has no figures; leave out {options}").format(
+            option="--waive", options=", ".join(given)))
     if not note or not note.strip():
-        raise KqError("--waive needs --note: say why the month will never be reported")
+        raise KqError(_("--waive needs --note: say why the month will never be reported"))
     repo = open_repo(ctx)
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
     current = model.months.get(month)
     if current is not None and current.reported is not None:
-        raise KqError(f"{month} of {match.name} was reported on {current.reported.isoformat()}: "
-                      "nothing to waive", 1)
+        raise KqError(_("{month} of {name} was reported on {day}: nothing to waive").format(
+            month=month, name=match.name, day=current.reported.isoformat()), 1)
     entry = {"waived": repo.today, "note": note.strip()}
 
     def edit(text: str) -> str:
         from ...store.validate import validate_customer
 
-        now, _ = validate_customer(text.encode("utf-8"), match.id)
+        now, _problems = validate_customer(text.encode("utf-8"), match.id)
         if now is None or month not in now.months:
             return set_in(text, ("months", month), entry)
         for key, value in entry.items():
@@ -141,5 +147,5 @@ def _waive(ctx: typer.Context, customer: str, month: str, waive: bool, note: str
         return text
 
     sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} waived: {entry['note']}")
-    typer.echo(f"waived {month} for {match.name}: {entry['note']}; no longer owed"
-               + (f" (commit {sha})" if sha else ""))
+    typer.echo(_("waived {month} for {name}: {note}; no longer owed").format(
+        month=month, name=match.name, note=entry["note"]) + committed(sha))

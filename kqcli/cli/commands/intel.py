@@ -6,7 +6,8 @@ import typer
 
 from ...core.intel import find_claim, has_source
 from ...store.errors import KqError
-from . import CustomerArgument, friendly, open_repo
+from ..i18n import _, ngettext
+from . import CustomerArgument, committed, friendly, open_repo
 
 
 @friendly
@@ -34,29 +35,32 @@ def run(
     from ...store.yamledit import append_in, append_item, set_in
 
     if dismiss is not None and (claim is not None or source is not None):
-        raise KqError("--dismiss N goes alone; to add a source, give CLAIM and --source")
+        raise KqError(_("--dismiss N goes alone; to add a source, give CLAIM and --source"))
     if dismiss is None and (claim is None or not claim.strip() or not source or not source.strip()):
-        raise KqError('give CLAIM and --source (kq intel CUSTOMER "CLAIM" --source NAME), '
-                      "or --dismiss N")
+        raise KqError(_("give CLAIM and --source ({example}), or --dismiss N").format(
+            example='kq intel CUSTOMER "CLAIM" --source NAME'))
     repo = open_repo(ctx)
     day = parse_day(date, "--date", repo.today)
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _text = repo.load(match.id)
     if dismiss is not None:
         if not 1 <= dismiss <= len(model.intel):
-            raise KqError(f"--dismiss: {match.name} has {len(model.intel)} claim"
-                          f"{'s' if len(model.intel) != 1 else ''}; N is 1 to {len(model.intel)}"
-                          if model.intel else f"--dismiss: {match.name} has no intel")
+            count = len(model.intel)
+            raise KqError((ngettext("{option}: {name} has {n} claim; N is 1 to {n}",
+                                    "{option}: {name} has {n} claims; N is 1 to {n}", count)
+                           if count else _("{option}: {name} has no intel")).format(
+                option="--dismiss", name=match.name, n=count))
         item = model.intel[dismiss - 1]
         if item.dismissed is not None:
-            typer.echo(f"claim {dismiss} ({item.claim}) was already dismissed on "
-                       f"{item.dismissed.isoformat()}; nothing written")
+            typer.echo(_("claim {n} ({claim}) was already dismissed on {day}; nothing "
+                         "written").format(n=dismiss, claim=item.claim,
+                                           day=item.dismissed.isoformat()))
             return
         sha = edit_customer(repo, match.id,
                          lambda text: set_in(text, ("intel", dismiss - 1, "dismissed"), day),
                          f"intel: {match.name} dismissed: {item.claim}")
-        typer.echo(f"dismissed claim {dismiss} ({item.claim}) of {match.name}"
-                   + (f" (commit {sha})" if sha else ""))
+        typer.echo(_("dismissed claim {n} ({claim}) of {name}").format(
+            n=dismiss, claim=item.claim, name=match.name) + committed(sha))
         return
     assert claim is not None and source is not None
     claim, source = claim.strip(), source.strip()
@@ -64,12 +68,14 @@ def run(
     found = find_claim(model.intel, claim)
     if found is not None and has_source(model.intel[found].sources, source):
         count = len(set(model.intel[found].sources))
-        typer.echo(f"{source} is already a source of claim {found + 1} ({model.intel[found].claim});"
-                   f" the same source counts once: still {count} of {needed}; nothing written")
+        typer.echo(_("{source} is already a source of claim {n} ({claim}); the same source "
+                     "counts once: still {count} of {needed}; nothing written").format(
+            source=source, n=found + 1, claim=model.intel[found].claim, count=count,
+            needed=needed))
         return
 
     def edit(text: str) -> str:
-        current, _ = validate_customer(text.encode("utf-8"), match.id)
+        current, _problems = validate_customer(text.encode("utf-8"), match.id)
         at = find_claim(current.intel, claim) if current is not None else None
         if at is None:
             return append_item(text, "intel", {"date": day, "claim": claim, "sources": [source]})
@@ -77,12 +83,16 @@ def run(
 
     if found is None:
         sha = edit_customer(repo, match.id, edit, f"intel: {match.name} new claim: {claim}")
-        typer.echo(f"added claim {len(model.intel) + 1} for {match.name}: {claim} "
-                   f"(1 source of {needed})" + (f" (commit {sha})" if sha else ""))
+        typer.echo(_("added claim {n} for {name}: {claim} (1 source of {needed})").format(
+            n=len(model.intel) + 1, name=match.name, claim=claim, needed=needed)
+            + committed(sha))
         return
     count = len(set(model.intel[found].sources)) + 1
     sha = edit_customer(repo, match.id, edit,
                      f"intel: {match.name} claim {found + 1} +source {source}")
-    trusted = "trusted" if count >= needed else f"{count} of {needed}"
-    typer.echo(f"added source {source} to claim {found + 1} ({model.intel[found].claim}) of "
-               f"{match.name}: {count} sources, {trusted}" + (f" (commit {sha})" if sha else ""))
+    said = (_("added source {source} to claim {n} ({claim}) of {name}: {count} sources, "
+              "trusted") if count >= needed else
+            _("added source {source} to claim {n} ({claim}) of {name}: {count} sources, {count} "
+              "of {needed}"))
+    typer.echo(said.format(source=source, n=found + 1, claim=model.intel[found].claim,
+                           name=match.name, count=count, needed=needed) + committed(sha))

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.warm import answered
+from ..i18n import ngettext
 from ..render import Format
 from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
 
@@ -38,7 +39,8 @@ def report(rows: list[dict[str, Any]]) -> Any:
     ]
     # A route is {weekday, time}: two named columns in CSV, one object in JSON.
     fields = [g for f in FIELDS for g in (("route.weekday", "route.time") if f == "route" else (f,))]
-    return Report(rows, fields, columns, caption=f"{len(rows)} customers",
+    return Report(rows, fields, columns, caption=ngettext(
+        "{n} customer", "{n} customers", len(rows)).format(n=len(rows)),
                   sheet=("客户", "customers"))
 
 

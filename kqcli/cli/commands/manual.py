@@ -14,45 +14,62 @@ from typing import Annotated, Any
 
 import typer
 
+from ..i18n import _
 from . import friendly
 
 SYNOPSIS = "kq [--repo PATH] [--today YYYY-MM-DD] [--no-pager] COMMAND [ARGS] [OPTIONS]"
-DESCRIPTION = """\
+
+
+def description() -> str:
+    return _("""\
 kq keeps a field sales rep's customers as one YAML file per customer in a git repository, and
 says each day whom to visit, call or greet (kq due).
 
 The global options come before the command; --format and the filters belong to the command.
 A customer is named by its id, a unique id prefix, a unique part of its name, or unique pinyin
-initials (hxdyf)."""
-ENVIRONMENT = [
-    ("KQ_REPO", "The repository when --repo is not given."),
-    ("KQ_TODAY", "Pretend today is this day (YYYY-MM-DD) when --today is not given."),
-    ("KQ_CLOCK", "Move the wall clock itself to this day (YYYY-MM-DD or YYYY-MM-DDTHH:MM), below "
-                 "--today and KQ_TODAY; the test suite runs on other days this way."),
-    ("KQ_PAGER, PAGER", "The pager for tables taller than the terminal (default less, with "
-                        "LESS=FRX); an empty KQ_PAGER or --no-pager turns it off."),
-    ("VISUAL, EDITOR", "The editor of kq edit and kq new."),
-    ("KQ_SERVER", "Unset: a command that only reads (due, show, list, score, ...) runs in a "
-                  "child of kq's server when one was started with kq server start; none is "
-                  "started otherwise. 1 or on: the first such run starts one in the background "
-                  "(it exits after 15 idle minutes). 0 or off: never use one."),
-    ("KQ_SERVER_DIR", "The folder of the server's socket (default $XDG_RUNTIME_DIR/kq, else "
-                      "/tmp/kq-UID); it must be yours and closed to others."),
-    ("NO_COLOR", "Print tables without colour."),
-]
-EXIT_STATUS = [
-    ("0", "Success."),
-    ("1", "The command ran and found problems: invalid files, --fail-on conditions, git or "
-          "the file system failing."),
-    ("2", "Usage error, unknown or ambiguous customer."),
-]
-FILES = [
-    ("kq.yaml", "The repository's settings (cadences, scorecard, reminder lead times, reps)."),
-    ("customers/ID.yaml", "One file per customer; the file's stem is the customer's id."),
-    (".kq/", "Generated: the index (with kq due's agenda, the scorecards and the answers "
-             "kept for a question asked again) and schema.json for editors; never the only "
-             "copy of anything, safe to delete."),
-]
+initials (hxdyf).""")
+
+
+def environment() -> list[tuple[str, str]]:
+    return [
+        ("KQ_REPO", _("The repository when --repo is not given.")),
+        ("KQ_TODAY", _("Pretend today is this day (YYYY-MM-DD) when --today is not given.")),
+        ("KQ_CLOCK", _("Move the wall clock itself to this day (YYYY-MM-DD or "
+                       "YYYY-MM-DDTHH:MM), below --today and KQ_TODAY; the test suite runs on "
+                       "other days this way.")),
+        ("KQ_PAGER, PAGER", _("The pager for tables taller than the terminal (default less, with "
+                              "LESS=FRX); an empty KQ_PAGER or --no-pager turns it off.")),
+        ("VISUAL, EDITOR", _("The editor of kq edit and kq new.")),
+        ("KQ_SERVER", _("Unset: a command that only reads (due, show, list, score, ...) runs in "
+                        "a child of kq's server when one was started with kq server start; none "
+                        "is started otherwise. 1 or on: the first such run starts one in the "
+                        "background (it exits after 15 idle minutes). 0 or off: never use one.")),
+        ("KQ_SERVER_DIR", _("The folder of the server's socket (default $XDG_RUNTIME_DIR/kq, "
+                            "else /tmp/kq-UID); it must be yours and closed to others.")),
+        ("KQ_LANG", _("The language of what kq says when --lang is not given: zh or en (else "
+                      "kq.yaml's lang, else the locale: LC_ALL, LC_MESSAGES, LANG).")),
+        ("NO_COLOR", _("Print tables without colour.")),
+    ]
+
+
+def exit_status() -> list[tuple[str, str]]:
+    return [
+        ("0", _("Success.")),
+        ("1", _("The command ran and found problems: invalid files, --fail-on conditions, git or "
+                "the file system failing.")),
+        ("2", _("Usage error, unknown or ambiguous customer.")),
+    ]
+
+
+def files() -> list[tuple[str, str]]:
+    return [
+        ("kq.yaml", _("The repository's settings (cadences, scorecard, reminder lead times, "
+                      "reps).")),
+        ("customers/ID.yaml", _("One file per customer; the file's stem is the customer's id.")),
+        (".kq/", _("Generated: the index (with kq due's agenda, the scorecards and the answers "
+                   "kept for a question asked again) and schema.json for editors; never the "
+                   "only copy of anything, safe to delete.")),
+    ]
 
 
 @dataclass
@@ -86,7 +103,8 @@ def pages(root: Any, only: list[str] | None = None) -> list[Page]:
     if not chosen:
         from ...store.errors import KqError
 
-        raise KqError(f"no command '{' '.join(only)}'; 'kq help' lists them all")
+        raise KqError(_("no command {name}; {command} lists them all").format(
+            name=repr(" ".join(only)), command="'kq help'"))
     return chosen
 
 
@@ -118,19 +136,19 @@ def text(manual: list[Page], whole: bool) -> str:
         out.append("")
 
     if whole:
-        out += [SYNOPSIS, *(f"    {line}".rstrip() for line in DESCRIPTION.splitlines()), ""]
+        out += [SYNOPSIS, *(f"    {line}".rstrip() for line in description().splitlines()), ""]
     for page in manual:
         out.append(page.usage)
         out.extend(f"    {line}".rstrip() for line in page.help.splitlines())
         out.append("")
         if page.arguments:
-            section("  Arguments:", page.arguments)
+            section("  " + _("Arguments") + ":", page.arguments)
         if page.options:
-            section("  Options:", page.options)
+            section("  " + _("Options") + ":", page.options)
     if whole:
-        section("ENVIRONMENT", ENVIRONMENT)
-        section("EXIT STATUS", EXIT_STATUS)
-        section("FILES", FILES)
+        section(_("ENVIRONMENT"), environment())
+        section(_("EXIT STATUS"), exit_status())
+        section(_("FILES"), files())
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -145,7 +163,7 @@ def roff(manual: list[Page], version: str) -> str:
     out = [f'.TH KQ 1 "" "kq {version}" "kq manual"', ".SH NAME",
            _roff(f"kq - {first.help.splitlines()[0] if first.help else 'kq'}"),
            ".SH SYNOPSIS", _roff(SYNOPSIS), ".SH DESCRIPTION"]
-    out += [_roff(line) if line.strip() else ".PP" for line in DESCRIPTION.splitlines()]
+    out += [_roff(line) if line.strip() else ".PP" for line in description().splitlines()]
 
     def items(pairs: list[tuple[str, str]]) -> None:
         for term, meaning in pairs:
@@ -158,8 +176,8 @@ def roff(manual: list[Page], version: str) -> str:
         out += [".SS " + _roff(page.name.removeprefix("kq ")), _roff(page.usage), ".PP"]
         out += [_roff(line) if line.strip() else ".PP" for line in page.help.splitlines()]
         items(page.arguments + page.options)
-    for title, pairs in (("ENVIRONMENT", ENVIRONMENT), ("EXIT STATUS", EXIT_STATUS),
-                         ("FILES", FILES)):
+    for title, pairs in (("ENVIRONMENT", environment()), ("EXIT STATUS", exit_status()),
+                         ("FILES", files())):
         out.append(f".SH {title}")
         items(pairs)
     return "\n".join(out) + "\n"

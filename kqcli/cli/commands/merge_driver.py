@@ -44,7 +44,10 @@ def run(
         text = text.replace("\n", "\r\n")
     ours.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     if conflicts:
-        typer.echo(f"kq: {path or ours}: conflicting changes to {', '.join(conflicts)}", err=True)
+        from ..i18n import _
+
+        typer.echo("kq: " + _("{path}: conflicting changes to {fields}").format(
+            path=path or ours, fields=", ".join(conflicts)), err=True)
         raise typer.Exit(1)
 
 

@@ -10,8 +10,9 @@ import typer
 
 from ...store.errors import KqError
 from ...store.writer import text_change
+from ..i18n import _, ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, OutputOption, committed, friendly, open_repo, report_skipped
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:
@@ -56,7 +57,8 @@ def run(
     from ..render import Column, emit, warn
 
     if not to:
-        raise KqError("--to: say which rep takes the customers over (--to REP)")
+        raise KqError(_("{option}: say which rep takes the customers over (--to REP)").format(
+            option="--to"))
     tier = _enum(tier, Tier, "--tier")
     kind = _enum(kind, Kind, "--kind")
     repo = open_repo(ctx)
@@ -72,21 +74,23 @@ def run(
         except KqError as e:
             raise KqError(e.message.replace("--owner: ", "FROM: ", 1)) from None
     if source == target:
-        raise KqError(f"--to: {target} already owns {source}'s customers")
+        raise KqError(_("{option}: {rep} already owns {source}'s customers").format(
+            option="--to", rep=target, source=source))
     only = {repo.resolve(c).id for c in customers} if customers else None
     found = moves(summaries, source, target, region, tier, kind, only)
     if only:
         named = {m["customer"] for m in found}
         for cid in sorted(only - named):
             owner = next((s.get("owner") for s in summaries if s["id"] == cid), None)
-            raise KqError(f"{cid} is not {source}'s customer (owner: {owner or 'nobody'})")
+            raise KqError(_("{id} is not {source}'s customer (owner: {owner})").format(
+                id=cid, source=source, owner=owner or _("nobody")))
     code = report_skipped(repo)
     emit(found, fmt, [Column("customer", "id"), Column("name", "客户"), Column("from", "原业代"),
                       Column("to", "新业代")],
-         title=f"reassign {source} → {target}",
-         caption=f"{len(found)} customer{'s' if len(found) != 1 else ''}"
-         + ("" if apply or not found else "; --apply moves them"), fields=FIELDS,
-         output=output, bom=bom,
+         title=_("reassign {source} → {rep}").format(source=source, rep=target),
+         caption=ngettext("{n} customer", "{n} customers", len(found)).format(n=len(found))
+         + ("" if apply or not found else _("; {option} moves them").format(option="--apply")),
+         fields=FIELDS, output=output, bom=bom,
          sheet=(f"交接 {source} → {target}", f"reassign {source} → {target}"))
     if apply and found:
         from ...store.writer import update_many
@@ -98,10 +102,12 @@ def run(
         message = (f"reassign: {source} → {target}, {n} customer{'s' if n != 1 else ''}\n\n"
                    + "\n".join(f"{m['name']} ({m['customer']})" for m in found))
         sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)
-        warn(f"kq: moved {n} customer{'s' if n != 1 else ''} from {source} to {target}"
-             + (f" (commit {sha})" if sha else ""))
+        warn("kq: " + ngettext("moved {n} customer from {source} to {rep}",
+                               "moved {n} customers from {source} to {rep}", n).format(
+            n=n, source=source, rep=target) + committed(sha))
     elif apply:
-        warn(f"kq: {source} has no customers that match; nothing to move")
+        warn("kq: " + _("{source} has no customers that match; nothing to move").format(
+            source=source))
     raise typer.Exit(code)
 
 

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..labels import english
+from ..i18n import _
+from ..usage import cells
 from . import friendly
 
 app = typer.Typer(help="The optional background server: start, stop, status (off unless started).",
@@ -18,12 +19,8 @@ WORKDAY = 8 * 3600.0
 """How long a server started by hand waits for the next request before it exits."""
 
 
-def _say(zh: str, en: str) -> None:
-    typer.echo(en if english() else zh)
-
-
-def _fail(zh: str, en: str) -> None:
-    typer.echo(f"kq: {en if english() else zh}", err=True)
+def _fail(message: str) -> None:
+    typer.echo(f"kq: {message}", err=True)
     raise typer.Exit(1)
 
 
@@ -31,10 +28,9 @@ def _supported() -> None:
     from ...serve import server
 
     if os.name != "posix" or not hasattr(os, "fork"):
-        _fail("后台服务需要 fork 和 Unix 套接字 (Linux、macOS); 没有它 kq 照常工作",
-              "the server needs fork and Unix sockets (Linux, macOS); kq works without it")
+        _fail(_("the server needs fork and Unix sockets (Linux, macOS); kq works without it"))
     if os.environ.get("KQ_SERVER", "").strip().lower() in server.OFF:
-        _fail("KQ_SERVER=0 关闭了服务; 去掉它再试", "KQ_SERVER=0 turns the server off; unset it first")
+        _fail(_("{setting} turns the server off; unset it first").format(setting="KQ_SERVER=0"))
 
 
 @app.command("start")
@@ -52,21 +48,21 @@ def start(idle: Annotated[float, typer.Option(
     path = server.socket_path(make=True)
     if path is None:
         problem = server.folder_problem(server.place())
-        _fail(f"不能启动服务: {problem}", f"cannot start the server: {problem}")
+        _fail(_("cannot start the server: {problem}").format(problem=problem))
     running = server.status(path)
     if running is not None:
-        _say(f"服务已在运行 (pid {running['pid']})", f"the server is already running (pid {running['pid']})")
+        typer.echo(_("the server is already running (pid {pid})").format(pid=running["pid"]))
         return
     os.environ["KQ_SERVER_IDLE"] = f"{idle:g}"
     server.start(path)
-    for _ in range(200):
+    for _tick in range(200):
         running = server.status(path)
         if running is not None and os.path.exists(path):
-            _say(f"服务已启动 (pid {running['pid']}); kq server stop 停止",
-                 f"server started (pid {running['pid']}); kq server stop stops it")
+            typer.echo(_("server started (pid {pid}); {command} stops it").format(
+                pid=running["pid"], command="kq server stop"))
             return
         time.sleep(0.05)
-    _fail("服务没有启动 (10 秒内没有应答)", "the server did not start (no answer within 10 s)")
+    _fail(_("the server did not start (no answer within 10 s)"))
 
 
 @app.command("stop")
@@ -84,16 +80,15 @@ def stop() -> None:
     path = server.socket_path()
     running = server.status(path) if path else None
     if running is None:
-        _say("没有在运行的服务", "no server is running")
+        typer.echo(_("no server is running"))
         return
     os.kill(running["pid"], signal.SIGTERM)
-    for _ in range(200):
+    for _tick in range(200):
         if server.status(path) is None:
-            _say(f"服务已停止 (pid {running['pid']})", f"server stopped (pid {running['pid']})")
+            typer.echo(_("server stopped (pid {pid})").format(pid=running["pid"]))
             return
         time.sleep(0.05)
-    pid = running["pid"]
-    _fail(f"服务 (pid {pid}) 10 秒内没有停止", f"the server (pid {pid}) did not stop within 10 s")
+    _fail(_("the server (pid {pid}) did not stop within 10 s").format(pid=running["pid"]))
 
 
 @app.command("status")
@@ -112,19 +107,18 @@ def status() -> None:
     if running is None:
         if path is None and os.path.exists(server.place()):
             problem = server.folder_problem(server.place())
-            _say(f"没有在运行的服务 ({problem})", f"no server is running ({problem})")
+            typer.echo(_("no server is running ({problem})").format(problem=problem))
         else:
-            _say("没有在运行的服务; kq server start 启动", "no server is running; kq server start starts one")
+            typer.echo(_("no server is running; {command} starts one").format(
+                command="kq server start"))
         raise typer.Exit(3)
     memory = running["memory_kb"]
     left = int(running["idle_left"])
-    rows = [("运行中", "running", f"pid {running['pid']}"),
-            ("套接字", "socket", running["socket"]),
-            ("内存", "memory", f"{memory / 1024:.0f} MB" if memory is not None else "?"),
-            ("已处理请求", "requests", str(running["requests"])),
-            ("空闲退出剩余", "idle time left", f"{left // 60}:{left % 60:02d}")]
-    width = max(len(en if english() else zh) * (1 if english() else 2) for zh, en, _ in rows)
-    for zh, en, value in rows:
-        label = en if english() else zh
-        pad = width - len(label) * (1 if english() else 2)
-        typer.echo(f"{label}{' ' * pad}  {value}")
+    rows = [(_("running"), f"pid {running['pid']}"),
+            (_("socket"), running["socket"]),
+            (_("memory"), f"{memory / 1024:.0f} MB" if memory is not None else "?"),
+            (_("requests"), str(running["requests"])),
+            (_("idle time left"), f"{left // 60}:{left % 60:02d}")]
+    width = max(cells(label) for label, _value in rows)
+    for label, value in rows:
+        typer.echo(f"{label}{' ' * (width - cells(label))}  {value}")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _, ngettext, translated
 from . import friendly, open_repo
 
 EXEC_MARK = "kqcli.cli.commands.sync"  # in the todo of every rebase kq sync starts
@@ -32,27 +33,31 @@ def run(
     repo = open_repo(ctx)
     root = repo.root
     if not gitlog.available() or not gitlog.is_work_tree(root):
-        raise KqError(gitlog.missing_message(root, "kq sync") + " with a remote")
+        raise KqError(_("{problem} with a remote").format(
+            problem=translated(gitlog.missing_message(root, "kq sync"))))
     target = gitlog.upstream(root)
     if target is None:
-        raise KqError("no remote to sync with; add one: git remote add origin URL")
+        raise KqError(_("no remote to sync with; add one: {command}").format(
+            command="git remote add origin URL"))
     remote, branch = target
     labels = {"KQ_MERGE_LABELS": f"{remote} (already shared),yours"}
     why = _unwritable(root)
     if why:
-        raise KqError(f"cannot sync: {why}; nothing was changed", code=1)
+        raise KqError(_("cannot sync: {reason}; nothing was changed").format(
+            reason=translated(why)), code=1)
     before = None
     operation = gitlog.in_progress(root)
     if operation == "rebase" and _started_by_kq(root):
         before = _continue(root, remote, labels)
     elif operation:
-        raise KqError(f"a git {operation} you started is in progress; finish it or abort it "
-                      f"(git {operation} --continue / --abort), then kq sync", code=1)
+        raise KqError(_("a git {operation} you started is in progress; finish it or abort it "
+                        "(git {operation} --continue / --abort), then kq sync").format(
+            operation=operation), code=1)
     gitlog.register_merge_driver(root)
     dirty = _uncommitted(root)
     if dirty:
-        raise KqError("uncommitted changes to customer files; commit them (or kq edit/log "
-                      "them) before syncing:\n" + "\n".join(dirty), code=1)
+        raise KqError(_("uncommitted changes to customer files; commit them (or kq edit/log "
+                        "them) before syncing:") + "\n" + "\n".join(dirty), code=1)
     if gitlog.run(root, "status", "--porcelain", "--", ".gitattributes").stdout.strip():
         gitlog.run(root, "add", ".gitattributes")
         gitlog.run(root, "commit", "-q", "-m", "kq: merge customer files by meaning",
@@ -62,7 +67,8 @@ def run(
     for attempt in range(retries + 1):
         fetched = gitlog.run(root, "fetch", "-q", remote, check=False)
         if fetched.returncode != 0:
-            raise KqError(f"git fetch {remote} failed: {_last(fetched.stderr)}", code=1)
+            raise KqError(_("{command} failed: {reason}").format(
+                command=f"git fetch {remote}", reason=_last(fetched.stderr)), code=1)
         has_remote_branch = gitlog.run(root, "rev-parse", "-q", "--verify",
                                        f"refs/remotes/{remote}/{branch}", check=False).returncode == 0
         if has_remote_branch:
@@ -79,8 +85,10 @@ def run(
             break
         if attempt == retries or not any(w in pushed.stderr for w in
                                           ("fetch first", "non-fast-forward", "rejected")):
-            raise KqError(f"git push failed: {_last(pushed.stderr)}", code=1)
-        typer.echo(f"the remote moved; trying again ({attempt + 1}/{retries})", err=True)
+            raise KqError(_("{command} failed: {reason}").format(
+                command="git push", reason=_last(pushed.stderr)), code=1)
+        typer.echo(_("the remote moved; trying again ({n}/{retries})").format(
+            n=attempt + 1, retries=retries), err=True)
     _report(root, before, incoming)
 
 
@@ -113,7 +121,8 @@ def _unwritable(root: Path) -> str | None:
 
     for folder in (root, root / "customers"):
         if folder.is_dir() and not os.access(folder, os.W_OK):
-            return f"{gitlog.relative(root, folder) if folder != root else root} is read-only"
+            return _("{path} is read-only").format(
+                path=gitlog.relative(root, folder) if folder != root else root)
     return gitlog.unwritable(root)
 
 
@@ -143,8 +152,9 @@ def _continue(root: Path, remote: str, labels: dict[str, str]) -> str | None:
         marked = next((n for n, ln in enumerate(lines, 1)
                        if ln.startswith(("<<<<<<< ", ">>>>>>> "))), None)
         if marked:
-            raise KqError(f"{name}:{marked}: still has conflict markers; keep one version, "
-                          f"then git add {name} && kq sync", code=1)
+            raise KqError(_("{path}:{line}: still has conflict markers; keep one version, then "
+                            "{command}").format(path=name, line=marked,
+                                                command=f"git add {name} && kq sync"), code=1)
     orig = gitlog.git_path(root, "rebase-merge/orig-head")
     before = orig.read_text(encoding="utf-8").strip() if orig.exists() else None
     done = gitlog.run(root, "rebase", "--continue", check=False,
@@ -159,18 +169,20 @@ def _stopped(root: Path, remote: str, stderr: str) -> None:
     from ...store import gitlog
 
     if gitlog.in_progress(root) != "rebase":
-        raise KqError(f"git rebase failed: {_last(stderr)}; nothing was changed", code=1)
+        raise KqError(_("{command} failed: {reason}; nothing was changed").format(
+            command="git rebase", reason=_last(stderr)), code=1)
     out = gitlog.run(root, "status", "--porcelain=v1", "-z", "--", ".").stdout
     entries = [(e[:2], e[3:]) for e in out.split("\0") if len(e) > 3]
     lines = describe_conflicts(entries, remote)
     if not lines:
-        lines = [f"git stopped: {_last(stderr)}"]
+        lines = [_("git stopped: {reason}").format(reason=_last(stderr))]
     raise KqError(
-        "sync stopped; only you can settle this (nothing was pushed, your commits are safe, and "
-        "kq writes nothing until it is settled):\n"
-        + "\n".join(f"  {line}" for line in lines)
-        + "\nthen run kq sync again to finish.\nto give up this sync instead: git rebase --abort "
-        "(your branch goes back to your commits as they were before kq sync)", code=1)
+        _("sync stopped; only you can settle this (nothing was pushed, your commits are safe, "
+          "and kq writes nothing until it is settled):") + "\n"
+        + "\n".join(f"  {line}" for line in lines) + "\n"
+        + _("then run kq sync again to finish.") + "\n"
+        + _("to give up this sync instead: {command} (your branch goes back to your commits as "
+            "they were before kq sync)").format(command="git rebase --abort"), code=1)
 
 
 UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
@@ -180,22 +192,23 @@ def describe_conflicts(entries: list[tuple[str, str]], remote: str) -> list[str]
     """One line per unsettled file from ``git status --porcelain`` codes during kq sync's
     rebase, where git's "us" is the remote and "them" is your commit being replayed."""
     lines = []
-    shared = f"{remote} (already shared)"
+    shared = _("{remote} (already shared)").format(remote=remote)
     for code, path in entries:
         if code not in UNMERGED:
             continue
         if code == "DU":
-            lines.append(f"{path}: deleted on {shared}, changed by you; there are no markers. "
-                         f"Keep your version: git add {path}; or let it go: git rm {path}")
+            line = _("{path}: deleted on {shared}, changed by you; there are no markers. Keep "
+                     "your version: git add {path}; or let it go: git rm {path}")
         elif code == "UD":
-            lines.append(f"{path}: deleted by you, changed on {shared}; there are no markers. "
-                         f"Keep their version: git add {path}; or delete it: git rm {path}")
+            line = _("{path}: deleted by you, changed on {shared}; there are no markers. Keep "
+                     "their version: git add {path}; or delete it: git rm {path}")
         elif code in ("UU", "AA"):
-            lines.append(f"{path}: both versions are kept between <<<<<<< and >>>>>>> markers; "
-                         f"keep one (kq check shows where), then: git add {path}")
+            line = _("{path}: both versions are kept between <<<<<<< and >>>>>>> markers; keep "
+                     "one (kq check shows where), then: git add {path}")
         else:
-            lines.append(f"{path}: added or deleted on both sides ({code}); keep it: "
-                         f"git add {path}; or delete it: git rm {path}")
+            line = _("{path}: added or deleted on both sides ({code}); keep it: git add {path}; "
+                     "or delete it: git rm {path}")
+        lines.append(line.format(path=path, shared=shared, code=code))
     return lines
 
 
@@ -285,11 +298,11 @@ def _report(root: Path, before: str | None, incoming: str | None) -> None:
     from ...store import gitlog
 
     if incoming is None:
-        typer.echo("pushed; nothing came in")
+        typer.echo(_("pushed; nothing came in"))
         return
     span = f"{before}..{incoming}" if before else incoming
     if not gitlog.run(root, "rev-list", span).stdout.strip():
-        typer.echo("up to date; nothing came in")
+        typer.echo(_("up to date; nothing came in"))
         return
     authors: dict[str, set[str]] = {}
     out = gitlog.run(root, "log", "--format=%x1e%an", "--name-only", span,
@@ -298,6 +311,7 @@ def _report(root: Path, before: str | None, incoming: str | None) -> None:
         author, *files = [ln for ln in record.splitlines() if ln.strip()]
         authors.setdefault(author, set()).update(files)
     if not authors:
-        typer.echo("synced; no customer changes came in")
+        typer.echo(_("synced; no customer changes came in"))
     for author, files in sorted(authors.items()):
-        typer.echo(f"{len(files)} customer{'s' if len(files) != 1 else ''} changed by {author}")
+        typer.echo(ngettext("{n} customer changed by {author}", "{n} customers changed by {author}",
+                            len(files)).format(n=len(files), author=author))

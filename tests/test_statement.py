@@ -241,7 +241,7 @@ def test_an_invalid_statements_file_is_named_and_skipped(make_repo, kq):
         "李明:\n  submited: 2026-12-02\n", encoding="utf-8")
     result = kq("--repo", root, "--today", "2026-12-07", "due", "--format", "json")
     assert result.exit_code == 1
-    assert "skipped statements/2026-11.yaml:2:3: 李明.submited: unknown key 'submited'" \
+    assert "已跳过 statements/2026-11.yaml:2:3: 李明.submited: unknown key 'submited'" \
         in result.stderr
     assert [r["reason"] for r in json.loads(result.stdout)] == ["expense_statement",
                                                                 "expense_check"]

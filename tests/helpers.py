@@ -157,3 +157,30 @@ def statements_done(root, month: str, *reps: str) -> None:
     (folder / f"{month}.yaml").write_text("".join(
         f"{rep}:\n  submitted: 2026-01-01\n  clerk: {sign}\n  manager: {sign}\n"
         f"  finance: {sign}\n" for rep in reps), encoding="utf-8")
+
+
+def probe_with_terminal_stderr(root, *args: str, hook: str = "") -> tuple[bytes, str, bytes]:
+    """kq (as :func:`probe_kq`) with stderr a pseudo-terminal and stdout a pipe: (stderr as the
+    terminal got it, "\\r\\n" kept; the path that answered; stdout)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([*probe_argv(hook), "--repo", str(root), *args],
+                              stdout=subprocess.PIPE, stderr=follower,
+                              env=probe_environment(), check=False, timeout=120)
+    finally:
+        os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # drained: the other side is closed
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    text, _, path = err.rpartition(b"\r\npath: ")
+    return text, path.decode().split(" ")[0], done.stdout

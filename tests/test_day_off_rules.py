@@ -8,12 +8,10 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import subprocess
 import textwrap
 
 import pytest
-from helpers import daily_row, due, probe_argv, probe_environment, settings
+from helpers import daily_row, due, probe_with_terminal_stderr, settings
 
 from kqcli.core.dates import WorkCalendar, statutory_days_off
 from kqcli.core.due import morning_list
@@ -300,26 +298,9 @@ def test_an_estimated_calendar_event_says_so_in_its_description(kq, estimated_re
 def _with_terminal_stderr(root, *args: str) -> tuple[str, str, bytes]:
     """kq in a fresh process with stderr a pseudo-terminal and stdout a pipe: (stderr, the
     path that answered, stdout)."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([*probe_argv(), "--repo", str(root), *args],
-                              stdout=subprocess.PIPE, stderr=follower,
-                              env=probe_environment(), check=False, timeout=120)
-    finally:
-        os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # drained: the other side is closed
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(leader)
-    text, path = err.decode().replace("\r\n", "\n").split("\npath: ")
-    return text, path.split(" ")[0], done.stdout
+    pytest.importorskip("pty")
+    text, path, out = probe_with_terminal_stderr(root, *args)
+    return text.decode().replace("\r\n", "\n"), path, out
 
 
 @ESTIMATED_2027

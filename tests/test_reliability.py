@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import git, needs_git, probe_argv, probe_environment, probe_kq
+from helpers import git, needs_git, probe_argv, probe_environment, probe_kq, probe_with_terminal_stderr
 
 DAY = ("--today", "2026-11-24")
 HX = "name: 华信大药房\nkind: terminal\ntier: key\n"
@@ -310,26 +310,9 @@ _progress.SHOW_AFTER = 0  # a big repository: the bar shows
 
 def _terminal_stderr(root: Path, *args: str) -> tuple[bytes, str]:
     """kq with stderr a pseudo-terminal and stdout a pipe: (stderr, the path that answered)."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
-    try:
-        subprocess.run([*probe_argv(SHOWN_AT_ONCE), "--repo", str(root), *args],
-                       stdout=subprocess.PIPE, stderr=follower, env=probe_environment(),
-                       check=False, timeout=120)
-    finally:
-        os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # drained: the other side is closed
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(leader)
-    text, _, path = err.rpartition(b"\r\npath: ")
-    return text, path.decode().split(" ")[0]
+    pytest.importorskip("pty")
+    text, path, _ = probe_with_terminal_stderr(root, *args, hook=SHOWN_AT_ONCE)
+    return text, path
 
 
 def test_the_progress_bar_is_not_kept_in_the_answer(examples_copy):

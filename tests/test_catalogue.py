@@ -212,3 +212,10 @@ def test_aborted_command_says_so_in_chinese(kq, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr("kqcli.cli.commands.schema.run", run)
     result = kq("schema")
     assert (result.exit_code, result.stderr) == (1, "已中止\n")
+
+
+def test_lang_after_the_command_chooses_the_language_of_its_help(kq) -> None:
+    """--help is answered while click parses the options, before the group's callback: the
+    language comes from the command line as the console script hoists it."""
+    result = kq("due", "--help", "--lang", "en")
+    assert "Usage: kq due" in result.stdout and "用法" not in result.stdout

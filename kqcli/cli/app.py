@@ -181,10 +181,11 @@ class LazyGroup(TyperGroup):
         from typer._click import exceptions as x
         from typer.exceptions import Abort
 
-        from ..store.root import command_line
+        from ..store.root import command_line, hoisted
         from .i18n import LangError, set_flag
 
-        given = command_line(list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]))
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        given = command_line(hoisted(argv))  # --lang after the command too, as parse_args takes it
         try:  # before click: --help is answered while the options are parsed
             set_flag((given or ({}, 0))[0].get("--lang"))
         except LangError:

@@ -290,15 +290,16 @@ def test_a_risk_counting_days_is_evaluated_again_the_next_day():
 # -- the warm path and the command line --------------------------------------------------------
 
 def test_a_warm_kq_due_imports_no_typer_pydantic_yaml_or_command(examples_copy):
-    """The second run finds nothing changed: kqcli.store.warm answers from the index alone. The
-    files were just copied: the probe trusts them as a run two seconds later would."""
+    """The second run finds nothing changed: kqcli.store.warm answers from the index alone,
+    without even typing (~8 ms). The files were just copied: the probe trusts them as a run two
+    seconds later would."""
     root = examples_copy
     probe = ("import sys\nimport kqcli.store.files\nkqcli.store.files.RACY_NS = 0\n"
              f"sys.argv = ['kq', '--repo', {str(root)!r}, '--today', '2026-11-24', 'due', "
              "'--format', 'json']\n"
              "from kqcli.cli.entry import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "loaded = [m for m in sys.modules if m in ('pydantic', 'typer', 'yaml')\n"
+             "loaded = [m for m in sys.modules if m in ('pydantic', 'typer', 'yaml', 'typing')\n"
              "          or m.startswith('kqcli.cli.commands.')]\n"
              "sys.stderr.write(repr(sorted(loaded)))\n")
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)

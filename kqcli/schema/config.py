@@ -490,6 +490,53 @@ class Calendar(Section):
                               "on the day its lead time begins (kq calendar --alarm-at wins)")
 
 
+class Plan(Section):
+    """kq plan: the working day, how long a visit takes, how fast the rep travels."""
+
+    day: tuple[Clock, Clock] = Field(("08:30", "17:30"), description="the working day, "
+                                     "[start, end]")
+    minutes: dict[str, int] = Field(
+        {"distributor": 60, "terminal": 30, "key": 45, "squat": 90, "other": 30},
+        description="a visit's expected length by kind (distributor, terminal), 'key' for a key "
+                    "account or tier-A terminal, 'squat' for 蹲点, 'other' for the rest")
+    speed_kmh: float = Field(25, gt=0, le=200, description="travel speed between located "
+                             "customers, km/h, as the crow flies")
+    same_region_minutes: int = Field(15, ge=0, le=24 * 60, description="travel between "
+                                     "customers without a location, same region")
+    other_region_minutes: int = Field(40, ge=0, le=24 * 60, description="travel between "
+                                      "customers without a location, different regions")
+
+    @field_validator("day")
+    @classmethod
+    def _ordered(cls, day: tuple[str, str]) -> tuple[str, str]:
+        if day[0] >= day[1]:
+            raise ValueError(f"the day ends ({day[1]}) before it starts ({day[0]})")
+        return day
+
+    @field_validator("minutes")
+    @classmethod
+    def _lengths(cls, minutes: dict[str, int]) -> dict[str, int]:
+        wrong = [k for k, v in minutes.items() if not 1 <= v <= 24 * 60]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: a visit takes 1-1440 minutes")
+        return minutes
+
+
+class Product(Section):
+    """A product (SKU) the shelf check knows: its price band and minimum facings."""
+
+    price: tuple[float, float] | None = Field(None, description="[lowest, highest] suggested "
+                                              "shelf price, yuan")
+    facings: int | None = Field(None, ge=0, le=10_000, description="minimum facings (排面)")
+
+    @field_validator("price")
+    @classmethod
+    def _band(cls, band: tuple[float, float] | None) -> tuple[float, float] | None:
+        if band is not None and not 0 <= band[0] <= band[1]:
+            raise ValueError(f"[{band[0]}, {band[1]}] is not a price band [lowest, highest]")
+        return band
+
+
 class Git(Section):
     autocommit: bool = Field(True, description="commit every write kq makes")
 
@@ -519,6 +566,9 @@ class Settings(Section):
                                                  "(kq alert)")
     pool: Pool | None = Field(None, description="the customer pool (公海); absent: no pool")
     calendar: Calendar = Calendar()
+    plan: Plan = Plan()
+    products: dict[str, Product] = Field({}, description="SKU -> {price: [lo, hi], facings: N}: "
+                                         "what kq shelf checks against")
     timezone: str = Field("Asia/Shanghai", description="time zone of the timed events kq "
                           "calendar writes (an IANA name, e.g. Asia/Urumqi)")
     git: Git = Git()

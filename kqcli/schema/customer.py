@@ -129,6 +129,17 @@ class NextStep(Strict):
     note: str | None = None
 
 
+class ShelfCheck(Strict):
+    """One product checked on the shelf at a visit (铺货 / 陈列 / 价格 / 库存): ``kq shelf``."""
+
+    sku: str = Field(min_length=1, description="the product, as kq.yaml products names it")
+    facings: int | None = Field(None, ge=0, le=10_000, description="facings on the shelf (排面); "
+                                "0: not on the shelf")
+    price: Amount | None = Field(None, description="the shelf price, yuan")
+    stock: int | None = Field(None, ge=0, le=10_000_000, description="units in stock (库存)")
+    pop: bool | None = Field(None, description="POP or display material up (陈列/POP)")
+
+
 class Interaction(Strict):
     """One entry of the communication log: a visit, call, WeChat, delivery, ..."""
 
@@ -147,6 +158,12 @@ class Interaction(Strict):
     note: str | None = None
     planned: bool = Field(False, description="planned ahead (kq log --planned): not done, so "
                           "not counted by the rules; log it again once it is done")
+    at: Clock | None = Field(None, description='when it began, "HH:MM" (kq checkin, --at)')
+    minutes: int | None = Field(None, ge=1, le=24 * 60, description="how long it took "
+                                "(kq checkout, --minutes)")
+    photos: list[str] = Field([], description="pictures kept in the repository, "
+                              "media/ID/DATE-N.jpg (--photo)")
+    shelf: list[ShelfCheck] = Field([], description="products checked on the shelf (kq shelf)")
 
     @field_validator("for_", mode="before")
     @classmethod
@@ -321,6 +338,8 @@ class Customer(Strict):
                                       "{from, date}; read as the last entry of owners")
     region: str | None = None
     address: str | None = None
+    location: tuple[float, float] | None = Field(None, description="[latitude, longitude] of "
+                                                 "the store, degrees (WGS-84): kq plan's travel")
     phone: PhoneText | None = Field(None, description="the store's own phone (门店电话), "
                                     "not a contact's")
     tags: list[str] = []
@@ -370,6 +389,14 @@ class Customer(Strict):
     @classmethod
     def _cadence_ordered(cls, pair: tuple[int, int] | None) -> tuple[int, int] | None:
         return check_pair(pair)
+
+    @field_validator("location")
+    @classmethod
+    def _on_earth(cls, point: tuple[float, float] | None) -> tuple[float, float] | None:
+        if point is not None and not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+            raise ValueError(f"[{point[0]}, {point[1]}] is not [latitude, longitude]: a latitude "
+                             "is -90..90, a longitude -180..180")
+        return point
 
     @field_validator("seasons")
     @classmethod

@@ -82,6 +82,19 @@ def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
     return repo
 
 
+ALL_OWNERS = ("all", "全部")
+"""``--owner all``: the whole team, whatever the default owner is."""
+
+
+def owner_of(repo: Any, given: str | None) -> str | None:
+    """The rep a command is for: ``--owner``, else this clone's default owner (``KQ_OWNER``,
+    ``.kq/local.yaml`` ``me``, git ``user.name`` when it names a rep); None for ``--owner all``
+    or when no default is known: the whole team."""
+    if given in ALL_OWNERS:
+        return None
+    return given
+
+
 def report_skipped(repo: Any) -> int:
     """Name each invalid file on stderr; the exit code the command should end with."""
     from ..render import warn

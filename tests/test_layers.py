@@ -201,3 +201,29 @@ def test_the_global_finder_finds_a_hand_over(tmp_path):
     assert any(isinstance(n, ast.Global) for n in ast.walk(tree))
     assert any(isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Attribute)
                for n in ast.walk(tree))
+
+
+GETTEXT = {"_"}  # the catalogue's function, named as gettext names it everywhere
+
+
+def test_no_private_name_of_kq_is_used_outside_its_module():
+    """``from .new import _slug`` or ``index._code_stamp``: a module's private names stay its
+    own (typer's and the standard library's are theirs to keep)."""
+    reached = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        own = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (
+                    node.level > 0 or (node.module or "").startswith("kqcli")):
+                for alias in node.names:
+                    own.add(alias.asname or alias.name)
+                    if alias.name.startswith("_") and alias.name not in GETTEXT | {"__version__"}:
+                        reached.add((module, alias.name))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in own and node.attr.startswith("_")
+                    and not node.attr.startswith("__")):
+                reached.add((module, f"{node.value.id}.{node.attr}"))
+    assert reached == set()

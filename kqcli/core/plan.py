@@ -324,12 +324,12 @@ def plan_day(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settin
         t = seg.start
         if seg.begin is not None:
             stops.append(_timed(seg.begin, seg.begin.at, here, travel))  # type: ignore[arg-type]
-            km += stops[-1].km
+            km += travel.km(here, seg.begin) or 0.0 if here is not None else 0.0
             here = seg.begin
         for p in seg.places:
             t += travel.leg(here, p)[0]
             stops.append(_timed(p, t, here, travel))
-            km += stops[-1].km
+            km += travel.km(here, p) or 0.0 if here is not None else 0.0
             t += p.stop.minutes
             here = p
     desk.sort(key=lambda r: (-r.urgency, r.due, r.name, r.reason))

@@ -255,3 +255,49 @@ ROUTE_YAML = """\
     visits:
       - {date: 2026-11-17, kind: visit}
     """
+
+
+# --- kq import customers: 纬度/经度 become the location ---------------------------------------
+
+
+def test_import_writes_latitude_and_longitude_columns_as_the_location(make_repo, kq, tmp_path):
+    path = tmp_path / "客户.csv"
+    path.write_text("客户名称,区域,纬度,经度\n健民药房,昆明/西山区,25.0406,102.7123\n",
+                    encoding="utf-8")
+    root = make_repo({})
+    result = kq("--repo", root, "import", "customers", path, "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "customers" / "jmyf.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../.kq/schema.json\n"
+        "name: 健民药房\n"
+        "region: 昆明/西山区\n"
+        "location: [25.0406, 102.7123]\n")
+
+
+def test_import_reads_lat_lon_and_longitude_latitude_headers(make_repo, kq, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("name,lat,lon\n甲药房,25.04,102.71\n", encoding="utf-8")
+    other = tmp_path / "d.csv"
+    other.write_text("name,longitude,latitude\n乙药房,102.71,25.04\n", encoding="utf-8")
+    root = make_repo({})
+    for sheet in (path, other):
+        result = kq("--repo", root, "import", "customers", sheet, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)[0]["fields"] == ["name", "location"]
+
+
+def test_import_a_latitude_without_its_longitude_is_a_problem(make_repo, kq, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("客户名称,纬度\n健民药房,25.04\n", encoding="utf-8")
+    result = kq("--repo", make_repo({}), "import", "customers", path, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)[0]["problems"] == [
+        f"{path}:2:纬度: a location needs both the latitude (纬度) and the longitude (经度)"]
+
+
+def test_import_a_longitude_out_of_range_is_a_problem(make_repo, kq, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("客户名称,纬度,经度\n健民药房,25.04,202.7\n", encoding="utf-8")
+    result = kq("--repo", make_repo({}), "import", "customers", path, "--format", "json")
+    assert json.loads(result.stdout)[0]["problems"] == [
+        f"{path}:2:经度: 202.7 is not within -180..180 degrees"]

@@ -127,8 +127,8 @@ def report(plan: Any) -> Any:
                 end=plan.end), stops, [
                 Column("time", "时间", token=True), Column("name", "客户", min_width=12),
                 Column("why", "事由", token=True, en="why"),
-                Column("way", "路程", token=True, en="travel", drop=2),
-                contact, Column("address", "地址", drop=1), Column("phone", "电话", token=True)],
+                Column("way", "路程", token=True, en="travel", drop=1),
+                contact, Column("address", "地址", drop=2), Column("phone", "电话", token=True)],
             caption=_("about {km} km between located customers").format(km=f"{plan.km:g}")
             if plan.km else None))
     if desk:

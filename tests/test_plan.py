@@ -301,3 +301,24 @@ def test_import_a_longitude_out_of_range_is_a_problem(make_repo, kq, tmp_path):
     result = kq("--repo", make_repo({}), "import", "customers", path, "--format", "json")
     assert json.loads(result.stdout)[0]["problems"] == [
         f"{path}:2:经度: 202.7 is not within -180..180 degrees"]
+
+
+def test_kq_plan_date_plans_that_day_a_missed_route_fitted_in_the_day_after(kq, make_repo):
+    root = make_repo({"route": ROUTE_YAML}, kq_yaml=NO_CARE_CALLS)
+    tuesday = kq("--repo", root, "--today", "2026-11-23", "plan", "--date", "周二", "-f", "json")
+    wednesday = kq("--repo", root, "--today", "2026-11-23", "plan", "--date", "2026-11-25",
+                   "-f", "json")
+    assert [(r["time"], r["customer"]) for r in json.loads(tuesday.stdout)] == [("09:30", "route")]
+    # Tuesday's route not logged: on Wednesday it is overdue, fitted in from the day's start
+    assert [(r["time"], r["customer"], r["reason"]) for r in json.loads(wednesday.stdout)] == [
+        ("08:30", "route", "route")]
+
+
+def test_kq_plan_ics_output_writes_the_file_and_says_so(kq, make_repo, tmp_path):
+    root = make_repo({"route": ROUTE_YAML}, kq_yaml=NO_CARE_CALLS)
+    target = tmp_path / "plan.ics"
+    result = kq("--repo", root, "--today", "2026-11-24", "plan", "-f", "ics", "-o", target)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "DTSTART;TZID=Asia/Shanghai:20261124T093000" in target.read_text(encoding="utf-8")
+    assert result.stderr == f"kq: 2026-11-24 的 1 个拜访已写入 {target}\n"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .due import ACTIVE_WORK, STYLE_ADVICE, WEEKDAYS, Reminder, customer_reminders
@@ -86,7 +86,6 @@ class _Place:
     urgency: float = 0.0
     last: str | None = None  # last in-person day, for the on-the-way order
     at: int | None = None  # a fixed stop's minute of the day
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def haversine_km(a: Sequence[float], b: Sequence[float]) -> float:

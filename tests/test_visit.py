@@ -260,3 +260,82 @@ def test_show_lists_the_photos_of_each_interaction(git_repo, kq, tmp_path):
     result = kq("--repo", root, "--today", TODAY, "show", "hx")
     assert "media/hx/2026-11-24-1.jpg" in result.stdout
     assert "09:40" in result.stdout
+
+
+# --- kq score ----------------------------------------------------------------------------------
+
+
+SCORED = HX + """\
+  - {date: 2026-11-03, kind: visit, goal: 查端架, outcome: 到位, at: "09:40", minutes: 50}
+  - {date: 2026-11-10, kind: deep_visit, goal: 蹲点, outcome: 卖了 12 盒, minutes: 95}
+  - {date: 2026-11-12, kind: call, minutes: 15}
+  - {date: 2026-12-01, kind: visit, minutes: 30}
+"""
+
+
+def test_score_json_reports_the_months_minutes_in_person(make_repo, kq):
+    root = make_repo({"hx": SCORED, "yk": "name: 云康\nkind: terminal\nowner: 李明\n"})
+    result = kq("--repo", root, "--today", "2026-12-05", "score", "--month", "2026-11",
+                "--format", "json")
+    import json
+
+    rows = {c["customer"]: c for c in json.loads(result.stdout)}
+    assert rows["hx"]["visit_minutes"] == 145  # the call's 15 are not in person
+    assert rows["yk"]["visit_minutes"] is None
+
+
+def test_minutes_leave_the_visit_frequency_score_as_it_was(make_repo, kq):
+    import json
+
+    timed = make_repo({"hx": SCORED})
+    untimed = make_repo({"hx": SCORED.replace(', at: "09:40"', "").replace(", minutes: 50", "")
+                         .replace(", minutes: 95", "")}, root=timed.parent / "untimed")
+    cards = [json.loads(kq("--repo", root, "--today", "2026-12-05", "score", "--month", "2026-11",
+                           "--format", "json").stdout)[0] for root in (timed, untimed)]
+    assert cards[0]["items"] == cards[1]["items"]
+    assert (cards[0]["visit_minutes"], cards[1]["visit_minutes"]) == (145, None)
+
+
+def test_score_by_owner_sums_the_reps_minutes(make_repo, kq):
+    import json
+
+    root = make_repo({"hx": SCORED, "yk": SCORED.replace("华信大药房", "云康")})
+    result = kq("--repo", root, "--today", "2026-12-05", "score", "--month", "2026-11",
+                "--by", "owner", "--format", "json")
+    assert [(r["owner"], r["visit_minutes"]) for r in json.loads(result.stdout)] == [("李明", 290)]
+
+
+# --- kq report ---------------------------------------------------------------------------------
+
+
+def test_report_embeds_the_months_photos_as_small_thumbnails(git_repo, kq, tmp_path):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    root = git_repo({"hx": HX}, kq_yaml="reps:\n  - {name: 李明}\n")
+    kq("--repo", root, "--today", TODAY, "log", "hx", "--goal", "查端架", "--outcome", "到位",
+       "--photo", _picture(tmp_path / "big.jpg", size=(2000, 1500)))
+    result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-11")
+    assert result.exit_code == 0, result.output
+    sources = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)"', result.stdout)
+    assert len(sources) == 1
+    with Image.open(io.BytesIO(base64.b64decode(sources[0]))) as thumb:
+        assert thumb.size == (240, 180)
+    assert 'data-photos="hx"' in result.stdout
+    assert "media/hx" not in re.sub(r'alt="[^"]*"', "", result.stdout)  # not linked: embedded
+
+
+def test_report_skips_a_photo_it_cannot_read_with_a_note(git_repo, kq, tmp_path):
+    root = git_repo({"hx": HX + "  - {date: 2026-11-23, kind: visit, photos: [media/hx/gone.jpg,"
+                           " media/hx/2026-11-23-1.jpg]}\n"})
+    (root / "media" / "hx").mkdir(parents=True)
+    (root / "media" / "hx" / "2026-11-23-1.jpg").write_bytes(b"not a picture")
+    result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-11")
+    assert result.exit_code == 0
+    assert "<img" not in result.stdout
+    assert "media/hx/gone.jpg: 无法读取, 已跳过 (missing)" in result.stdout
+    assert "media/hx/2026-11-23-1.jpg: 无法读取, 已跳过" in result.stdout
+    assert result.stderr.count("\n") == 2 and "media/hx/gone.jpg" in result.stderr

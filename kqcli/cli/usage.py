@@ -120,9 +120,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
              'scorecard items as bars and the change; overdue reminders by reason; each '
              'customer at\n'
              'risk with a chart of its last 12 months; suggested tier changes; the expense '
-             'statement.\n'
-             'Charts are inline SVG: the file needs nothing else. Without --output, the page '
-             'goes to\n'
+             'statement;\n'
+             "the month's photos per customer as thumbnails. Charts are inline SVG and "
+             'thumbnails\n'
+             'data: URIs: the file needs nothing else. Without --output, the page goes to\n'
              'stdout.'),
     "new": ("new",
              'Create a customer from a commented template, open it in $EDITOR, validate, and '

@@ -134,3 +134,27 @@ def thumbnail(path: Path, size: int = THUMBNAIL) -> str:
     except (SyntaxError, Image.DecompressionBombError) as e:
         raise ValueError(str(e)) from None
     return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+def month_photos(root: Path, ledgers: list[tuple[dict, dict]], month: str
+                 ) -> dict[str, list[dict[str, str | None]]]:
+    """The photos of ``month`` per customer id, in the log's order, each ``{day, path, src,
+    problem}``: ``src`` the thumbnail's ``data:`` URI, or None with ``problem`` saying why the
+    picture could not be read (missing, not a picture), so that the page notes it and goes on."""
+    out: dict[str, list[dict[str, str | None]]] = {}
+    for summary, facts in ledgers:
+        taken = ((facts.get("monthly") or {}).get(month) or {}).get("photos") or []
+        for day, path in taken:
+            shown: dict[str, str | None] = {"day": day, "path": path, "src": None,
+                                            "problem": None}
+            picture = (root / path).resolve()
+            try:
+                if root.resolve() not in picture.parents:
+                    raise ValueError("outside the repository")
+                shown["src"] = thumbnail(picture)
+            except FileNotFoundError:
+                shown["problem"] = "missing"
+            except (OSError, ValueError) as e:
+                shown["problem"] = str(e) or type(e).__name__
+            out.setdefault(summary["id"], []).append(shown)
+    return out

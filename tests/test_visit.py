@@ -131,7 +131,7 @@ def test_checkout_does_not_close_yesterdays_checkin(git_repo, kq, monkeypatch):
     kq("--repo", root, "--today", "2026-11-23", "checkin", "hx")
     result = _kq_at(kq, monkeypatch, root, "2026-11-24T09:00", "checkout", "hx")
     assert result.exit_code == 2
-    assert _visits(root)[-1].minutes is None
+    assert (_visits(root)[-1].at, _visits(root)[-1].minutes) == ("16:00", None)
 
 
 def test_a_second_checkin_while_one_is_open_is_refused(git_repo, kq, monkeypatch):
@@ -249,7 +249,7 @@ def test_checkout_with_a_bad_photo_leaves_the_checkin_open(git_repo, kq, monkeyp
     result = _kq_at(kq, monkeypatch, root, "2026-11-24T10:00", "checkout", "hx",
                     "--photo", tmp_path / "none.jpg")
     assert result.exit_code == 2
-    assert _visits(root)[-1].minutes is None
+    assert (_visits(root)[-1].at, _visits(root)[-1].minutes) == ("09:40", None)
     assert not (root / "media").exists()
 
 

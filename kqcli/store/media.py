@@ -110,12 +110,23 @@ def plan_photos(root: Path, customer_id: str, day: dt.date, files: list[Path],
     return out
 
 
+def _heif() -> None:
+    """HEIC (an iPhone's photos) where pillow-heif is installed; Pillow alone cannot read it,
+    and the report then notes such a photo instead of showing it."""
+    try:
+        import pillow_heif  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    pillow_heif.register_heif_opener()
+
+
 def thumbnail(path: Path, size: int = THUMBNAIL) -> str:
     """The picture at ``path`` shrunk to ``size`` pixels on its longest side, as a ``data:`` URI
     (JPEG, or PNG for a picture with transparency), so that a page keeps it without the file.
     Raises OSError or ValueError when it cannot be read."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    _heif()
     try:
         with Image.open(path) as picture:
             picture = ImageOps.exif_transpose(picture)

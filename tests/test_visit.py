@@ -339,3 +339,27 @@ def test_report_skips_a_photo_it_cannot_read_with_a_note(git_repo, kq, tmp_path)
     assert "media/hx/gone.jpg: 无法读取, 已跳过 (missing)" in result.stdout
     assert "media/hx/2026-11-23-1.jpg: 无法读取, 已跳过" in result.stdout
     assert result.stderr.count("\n") == 2 and "media/hx/gone.jpg" in result.stderr
+
+
+def test_a_planned_visit_takes_no_photo(git_repo, kq, tmp_path):
+    root = git_repo({"hx": HX})
+    result = kq("--repo", root, "--today", TODAY, "log", "hx", "--date", "2026-11-27",
+                "--planned", "--goal", "送物料", "--photo", _picture(tmp_path / "a.jpg"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kq: --photo: 计划中的拜访还没发生")
+    assert not (root / "media").exists()
+
+
+def test_checkin_is_for_an_in_person_kind(git_repo, kq, monkeypatch):
+    root = git_repo({"hx": HX})
+    result = _kq_at(kq, monkeypatch, root, "2026-11-24T09:40", "checkin", "hx", "--kind", "call")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kq: --kind: 只有当面拜访才签到")
+
+
+def test_checkin_of_a_deep_visit_is_closed_by_checkout(git_repo, kq, monkeypatch):
+    root = git_repo({"hx": HX})
+    _kq_at(kq, monkeypatch, root, "2026-11-24T09:00", "checkin", "hx", "--kind", "蹲点")
+    _kq_at(kq, monkeypatch, root, "2026-11-24T10:30", "checkout", "hx")
+    last = _visits(root)[-1]
+    assert (last.kind.value, last.at, last.minutes) == ("deep_visit", "09:00", 90)

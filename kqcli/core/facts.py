@@ -191,18 +191,23 @@ def _months(customer: Customer) -> dict[str, dict[str, Any]]:
 
 
 def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
-    """Per month of the log: the counts the scorecard needs."""
+    """Per month of the log: the counts the scorecard needs; the minutes spent in person
+    (None while no in-person interaction of the month says how long it took) and the photos
+    kept, as [day, path], for the month report."""
     out: dict[str, dict[str, Any]] = {}
     for v in visits:
         m = out.setdefault(v.date.strftime("%Y-%m"), {
             "in_person": 0, "planned": 0, "help": 0, "pop_display": 0, "feedback": 0,
-            "all": 0, "days": []})
+            "all": 0, "days": [], "minutes": None, "photos": []})
         done = {d.value for d in v.done}
         m["all"] += 1
         m["days"].append(v.date.day)
+        m["photos"].extend([_iso(v.date), path] for path in v.photos)
         if v.kind.value in IN_PERSON:
             m["in_person"] += 1
             m["planned"] += bool(v.goal and v.outcome)
+            if v.minutes is not None:
+                m["minutes"] = (m["minutes"] or 0) + v.minutes
         m["help"] += "help" in done
         m["pop_display"] += bool(done & {"pop", "display"})
         m["feedback"] += "feedback" in done

@@ -176,6 +176,7 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         "unassessed": unassessed, "sources": sources,
         "assessed_by": assessment.get("by"), "assessed_on": assessment.get("on"),
         "assessment_note": assessment.get("note"),
+        "visit_minutes": ((facts.get("monthly") or {}).get(month) or {}).get("minutes"),
     }
     if summary.get("kind") == "distributor":
         row["synergy"] = synergy(facts, settings, month)
@@ -258,6 +259,11 @@ def _average(values: list[float | None]) -> float | None:
     return round(sum(known) / len(known), 1) if known else None
 
 
+def _sum(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A rep's scorecard: the average of each item over the rep's customers where it is known
     (None where it is known for none), and the totals."""
@@ -277,6 +283,7 @@ def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "previous": round(sum(c["previous"] for c in group) / n, 1),
             "change": round(sum(c["change"] for c in group) / n, 1),
             "missing": sorted({k for c in group for k in c["missing"]}),
+            "visit_minutes": _sum([c.get("visit_minutes") for c in group]),
         })
     out.sort(key=lambda r: -r["total"])
     return out

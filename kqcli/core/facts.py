@@ -98,7 +98,17 @@ def extract(customer: Customer) -> dict[str, Any]:
         # open complaints and returns, numbered as in the file (kq issue --close N)
         "issues": [{"n": n, "opened": _iso(i.opened), "kind": i.kind.value, "text": i.text}
                    for n, i in enumerate(customer.issues, 1) if i.closed is None],
+        "shelf": _latest_shelf(visits),
     }
+
+
+def _latest_shelf(visits: list[Any]) -> dict[str, list[Any]]:
+    """Each product's latest shelf check (kq shelf): ``{sku: [day, facings, price, stock]}``."""
+    out: dict[str, list[Any]] = {}
+    for v in visits:
+        for c in v.shelf:
+            out[c.sku] = [_iso(v.date), c.facings, c.price, c.stock]
+    return out
 
 
 def ledger(customer: Customer) -> dict[str, Any]:
@@ -179,7 +189,7 @@ def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
     for v in visits:
         m = out.setdefault(v.date.strftime("%Y-%m"), {
             "in_person": 0, "planned": 0, "help": 0, "pop_display": 0, "feedback": 0,
-            "all": 0, "days": []})
+            "all": 0, "days": [], "shelf": []})
         done = {d.value for d in v.done}
         m["all"] += 1
         m["days"].append(v.date.day)
@@ -189,6 +199,7 @@ def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
         m["help"] += "help" in done
         m["pop_display"] += bool(done & {"pop", "display"})
         m["feedback"] += "feedback" in done
+        m["shelf"].extend([c.sku, c.facings, c.pop] for c in v.shelf)
     return out
 
 

@@ -257,3 +257,18 @@ def test_kq_score_json_says_pop_display_came_from_the_shelf_checks(git_repo, kq)
                          "--format", "json").stdout)
     assert rows[0]["items"]["pop_display"] == 10.0
     assert rows[0]["sources"]["pop_display"] == "shelf"
+
+
+# -- examples/ ------------------------------------------------------------------------------------
+
+def test_on_the_examples_a_price_out_of_band_is_the_next_mornings_risk(examples_copy, kq):
+    from helpers import commit_all
+
+    commit_all(examples_copy)
+    before = _risks(kq, examples_copy, "2026-11-25")
+    result = kq("--repo", examples_copy, "--today", "2026-11-24", "shelf", "hx-dongfeng",
+                "--sku", "维C泡腾片", "--facings", "5", "--price", "23.5", "--pop", "yes")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # a product examples/kq.yaml knows
+    assert sorted(set(_risks(kq, examples_copy, "2026-11-25")) - set(before)) == [
+        "维C泡腾片 价格 23.5 高于 18-22 (11-24 货架检查)"]

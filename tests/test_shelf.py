@@ -133,6 +133,8 @@ def test_a_shelf_is_not_checked_after_today(git_repo, kq):
     root = git_repo({"hx": STORE}, kq_yaml=PRODUCTS)
     result = _shelf(kq, root, "--sku", "华康AD奶", "--facings", "3", "--date", "2026-11-25")
     assert result.exit_code == 2
+    assert result.stderr == ("kq: --date: 2026-11-25 在今天 (2026-11-24) 之后: 货架检查要在拜访过以后"
+                             "记录\n")
     assert _file(root) == STORE
 
 
@@ -175,14 +177,18 @@ def test_stock_below_a_week_of_the_last_reported_sell_out_is_a_risk():
 
 
 def test_stock_is_no_risk_when_the_sell_out_is_unknown():
-    text = CHECKED.replace("stock: 40", "stock: 1").replace("sell_out: 155, ", "")
-    assert due(text, "risk", kq_yaml=PRODUCTS) == []
+    text = (CHECKED.replace("stock: 40", "stock: 1").replace("sell_out: 155, ", "")
+            .replace("price: 12.5", "price: 14"))
+    assert due(text, "risk", kq_yaml=PRODUCTS) == [
+        ("2026-11-24", 0, "华康AD奶 价格 14.0 高于 11-13 (11-23 货架检查)")]
 
 
 def test_only_the_latest_check_of_a_product_counts():
-    text = CHECKED.replace("  - {date: 2026-11-23", "  - {date: 2026-11-21, kind: visit, shelf: "
-                           "[{sku: 华康AD奶, price: 15}]}\n  - {date: 2026-11-23")
-    assert due(text, "risk", kq_yaml=PRODUCTS) == []
+    text = CHECKED.replace("price: 12.5", "price: 13.2").replace(
+        "  - {date: 2026-11-23", "  - {date: 2026-11-21, kind: visit, shelf: "
+        "[{sku: 华康AD奶, facings: 0, price: 9.5}]}\n  - {date: 2026-11-23")
+    assert due(text, "risk", kq_yaml=PRODUCTS) == [
+        ("2026-11-24", 0, "华康AD奶 价格 13.2 高于 11-13 (11-23 货架检查)")]
 
 
 def test_a_check_older_than_the_risk_window_says_nothing():
@@ -232,22 +238,6 @@ def test_pop_display_is_the_share_of_the_months_checks_with_pop_and_the_minimum_
     # 华康AD奶 at 3 facings and 华康钙片 at 1 (no minimum) meet it; 2 of 4 checks: 5 of 10.
     assert card["items"]["pop_display"] == 5.0
     assert card["sources"]["pop_display"] == "shelf"
-
-
-def test_pop_display_without_checks_is_derived_as_before():
-    text = STORE.replace("同意加两个排面}", "同意加两个排面, done: [pop]}")
-    card = scorecard(*ledger_row(text), settings(PRODUCTS), "2026-11")
-    assert (card["items"]["pop_display"], card["sources"]["pop_display"]) == (10.0, "derived")
-
-
-def test_a_managers_score_of_pop_display_wins_over_the_checks():
-    text = STORE + """\
-  - {date: 2026-11-23, kind: visit, shelf: [{sku: 华康AD奶, facings: 0, pop: false}]}
-assessments:
-  2026-11: {pop_display: 7}
-"""
-    card = scorecard(*ledger_row(text), settings(PRODUCTS), "2026-11")
-    assert (card["items"]["pop_display"], card["sources"]["pop_display"]) == (7.0, "assessment")
 
 
 def test_kq_score_json_says_pop_display_came_from_the_shelf_checks(git_repo, kq):

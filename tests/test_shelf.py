@@ -262,3 +262,15 @@ def test_on_the_examples_a_price_out_of_band_is_the_next_mornings_risk(examples_
     assert result.stderr == ""  # a product examples/kq.yaml knows
     assert sorted(set(_risks(kq, examples_copy, "2026-11-25")) - set(before)) == [
         "维C泡腾片 价格 23.5 高于 18-22 (11-24 货架检查)"]
+
+
+def test_a_shelf_list_written_by_hand_in_block_style_keeps_its_style(git_repo, kq):
+    text = STORE + ("  - date: 2026-11-24\n    kind: visit\n    shelf:\n"
+                    "      - sku: 华康AD奶\n        facings: 2\n        price: 14\n")
+    root = git_repo({"hx": text}, kq_yaml=PRODUCTS)
+    assert _shelf(kq, root, "--sku", "华康AD奶", "--facings", "4", "--price", "12.5").exit_code == 0
+    assert _shelf(kq, root, "--sku", "华康钙片", "--price", "42").exit_code == 0
+    assert _file(root) == STORE + (
+        "  - date: 2026-11-24\n    kind: visit\n    shelf:\n"
+        "      - sku: 华康AD奶\n        facings: 4\n        price: 12.5\n"
+        "      - sku: 华康钙片\n        price: 42\n")

@@ -51,7 +51,7 @@ def run(
     from ...core.interaction import parse_day
     from ...core.shelf import BadCell, check_of, merged, unknown
     from ...store.writer import edit_customer
-    from ...store.yamledit import append_item, set_in
+    from ...store.yamledit import append_item
     from ..render import warn
 
     given = {"facings": facings, "price": price, "stock": stock, "pop": pop}
@@ -92,7 +92,7 @@ def run(
         after = merged(before, checks)
 
         def edit(text: str) -> str:
-            return set_in(text, ("visits", at, "shelf"), after)
+            return _set_shelf(text, at, before, after)
     names = list(dict.fromkeys(c["sku"] for c in checks))
     sha = edit_customer(repo, match.id, edit,
                         f"shelf: {match.name} {day.isoformat()} {', '.join(names)}")
@@ -100,6 +100,30 @@ def run(
                         "checked {n} products of {name} on {day}: {skus}", len(names)).format(
         n=len(names), name=match.name, day=day.isoformat(), skus=", ".join(names))
         + committed(sha))
+
+
+def _set_shelf(text: str, at: int, before: list[dict[str, Any]],
+               after: list[dict[str, Any]]) -> str:
+    """The visit's ``shelf:`` made ``after``: rewritten as one flow list when it is one (as kq
+    writes it), else, in a block list written by hand, each changed value set in its item and
+    each new product appended."""
+    from ...core.shelf import FIELDS
+    from ...store.yamledit import EditError, append_in, set_in
+
+    path = ("visits", at, "shelf")
+    try:
+        return set_in(text, path, after)
+    except EditError:
+        if not before:
+            raise
+    for n, check in enumerate(after):
+        if n >= len(before):
+            text = append_in(text, path, check)
+            continue
+        for key in FIELDS[1:]:
+            if before[n].get(key) != check.get(key):
+                text = set_in(text, (*path, n, key), check.get(key))
+    return text
 
 
 def _visit_of(model: Any, day: dt.date) -> int | None:

@@ -107,7 +107,7 @@ def test_a_csv_row_with_a_bad_number_is_one_line_naming_file_row_and_column(git_
     sheet.write_text("商品,排面,价格\n华康AD奶,4,12.5\n华康钙片,两个,40\n", encoding="utf-8")
     result = _shelf(kq, root, "--from", str(sheet))
     assert result.exit_code == 2
-    assert result.stderr == f"kq: {sheet}: 第 3 行, 列 排面: '两个' is not a number\n"
+    assert result.stderr == f"kq: {sheet}: 第 3 行, 列 排面: '两个' 不是数字\n"
     assert _file(root) == STORE
 
 
@@ -115,7 +115,7 @@ def test_an_unknown_pop_value_is_one_line_naming_the_option(git_repo, kq):
     root = git_repo({"hx": STORE}, kq_yaml=PRODUCTS)
     result = _shelf(kq, root, "--sku", "华康AD奶", "--pop", "maybe")
     assert result.exit_code == 2
-    assert result.stderr == "kq: --pop: 'maybe' is not yes or no\n"
+    assert result.stderr == "kq: --pop: 'maybe' 不是 yes 或 no\n"
     assert _file(root) == STORE
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .errors import InvalidValue
+from .messages import Message
 
 FIELDS = ("sku", "facings", "price", "stock", "pop")
 """A check's keys, in the order they are written."""
@@ -25,7 +26,12 @@ MOST = {"facings": 10_000, "stock": 10_000_000, "price": 1_000_000_000}
 
 
 class BadCell(InvalidValue):
-    """A value of a check that does not parse; ``field`` is the check's key."""
+    """A value of a check that does not parse; ``field`` is the check's key, ``said`` the
+    message as a value (in the reader's language where printed)."""
+
+    def __init__(self, key: str, field: str | None, **params: Any) -> None:
+        self.said = Message(key, params)
+        super().__init__(self.said.text(), field)
 
 
 def parse_value(key: str, text: Any) -> Any:
@@ -40,21 +46,21 @@ def parse_value(key: str, text: Any) -> Any:
             return True
         if word in NO:
             return False
-        raise BadCell(f"{text!r} is not yes or no", key)
+        raise BadCell("shelf_not_yes_no", key, value=text)
     shown = str(text).strip()
     if isinstance(text, float) and text.is_integer():
         shown = str(int(text))  # a spreadsheet's 4.0
     if not _NUMBER.fullmatch(shown):
-        raise BadCell(f"{text!r} is not a number", key)
+        raise BadCell("shelf_not_number", key, value=text)
     if key != "price":
         if "." in shown:
-            raise BadCell(f"{text!r} is not a whole number", key)
+            raise BadCell("shelf_not_whole", key, value=text)
         value: int | float = int(shown)
     else:
         value = float(shown)
         value = int(value) if value.is_integer() else value
     if value > MOST[key]:
-        raise BadCell(f"{text!r} is more than {MOST[key]:,}", key)
+        raise BadCell("shelf_too_much", key, value=text, most=MOST[key])
     return value
 
 
@@ -63,19 +69,19 @@ def check_of(values: dict[str, Any]) -> dict[str, Any]:
     customer file keeps it: ``{sku, facings, price, stock, pop}`` with the empty ones left out."""
     check = {key: parse_value(key, values.get(key)) for key in FIELDS}
     if not check["sku"]:
-        raise BadCell("name the product (sku)", "sku")
+        raise BadCell("shelf_no_sku", "sku")
     if all(check[key] is None for key in FIELDS[1:]):
-        raise BadCell("nothing checked: give facings, price, stock or pop", "sku")
+        raise BadCell("shelf_nothing", "sku")
     return {k: v for k, v in check.items() if v is not None}
 
 
 class BadRow(InvalidValue):
     """A sheet's row that is not a check: ``row`` (1-based, as Excel numbers it) and the header
-    of its ``column`` as the sheet spells it (None: the row as a whole)."""
+    of its ``column`` as the sheet spells it (None: the row as a whole); ``said`` the message."""
 
-    def __init__(self, message: str, row: int, column: str | None) -> None:
-        super().__init__(message, None)
-        self.row, self.column = row, column
+    def __init__(self, said: Message, row: int, column: str | None) -> None:
+        super().__init__(said.text(), None)
+        self.said, self.row, self.column = said, row, column
 
 
 def checks_of_rows(cells: list[list[Any]]) -> list[dict[str, Any]]:
@@ -84,8 +90,7 @@ def checks_of_rows(cells: list[list[Any]]) -> list[dict[str, Any]]:
     rows = [(n, row) for n, row in enumerate(cells, 1)
             if any(str(c).strip() for c in row if c is not None)]
     if not rows:
-        raise BadRow("the sheet is empty: a header row (sku, facings, price, stock, pop) "
-                     "and a row per product", 1, None)
+        raise BadRow(Message("shelf_empty"), 1, None)
     header_row, header = rows[0]
     columns: dict[int, str] = {}
     for at, cell in enumerate(header):
@@ -93,8 +98,7 @@ def checks_of_rows(cells: list[list[Any]]) -> list[dict[str, Any]]:
         if key is not None:
             columns[at] = key
     if "sku" not in columns.values():
-        raise BadRow("no sku (商品) column in the header row; the columns are sku/商品, "
-                     "facings/排面, price/价格, stock/库存, pop", header_row, None)
+        raise BadRow(Message("shelf_no_sku_column"), header_row, None)
     named = {at: str(header[at]).strip().lstrip("\ufeff") for at in columns}
     out = []
     for n, row in rows[1:]:
@@ -103,9 +107,9 @@ def checks_of_rows(cells: list[list[Any]]) -> list[dict[str, Any]]:
             out.append(check_of(values))
         except BadCell as e:
             at = next(a for a, k in columns.items() if k == e.field)
-            raise BadRow(e.message, n, named[at]) from None
+            raise BadRow(e.said, n, named[at]) from None
     if not out:
-        raise BadRow("no product rows under the header", header_row, None)
+        raise BadRow(Message("shelf_no_rows"), header_row, None)
     return out
 
 

@@ -65,7 +65,7 @@ def run(
         try:
             checks = [check_of({"sku": sku, **given})]
         except BadCell as e:
-            raise KqError(f"--{e.field}: {e.message}") from None
+            raise KqError(f"--{e.field}: {_said(e.said)}") from None
     repo = open_repo(ctx)
     day = parse_day(date, "--date", repo.today)
     if day > repo.today:
@@ -143,4 +143,11 @@ def _read(path: Path) -> list[dict[str, Any]]:
     except BadRow as e:
         where = (_("{file}: row {row}, column {column}") if e.column
                  else _("{file}: row {row}")).format(file=path, row=e.row, column=e.column)
-        raise KqError(f"{where}: {e.message}") from None
+        raise KqError(f"{where}: {_said(e.said)}") from None
+
+
+def _said(message: Any) -> str:
+    """A core message in the reader's language."""
+    from ..labels import english
+
+    return message.text("en" if english() else "zh")

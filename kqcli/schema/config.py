@@ -116,8 +116,7 @@ class Risk(Section):
                                  "shipments less sell-out and inventory increase above this "
                                  "share of shipments")
     shelf_days: int = Field(30, ge=1, description="a product's latest shelf check (kq shelf) "
-                            "tells its risks for N days: a price outside products' band, off "
-                            "the shelf or below its facings, stock below a week of sell-out")
+                            "tells its risks for N days")
 
     @field_validator("falling_months", "competitor_new_days", "untouched_factor", "shelf_days")
     @classmethod

@@ -110,7 +110,7 @@ def kinds() -> dict[str, Any]:
         "gender": enums.Gender, "style": enums.Style, "function": enums.Function,
         "level": enums.Level, "done": enums.Done,
         "sources": {"derived": "推算", "assessment": "主管评分", "unassessed": "未评",
-                    "missing": "无数据"},
+                    "missing": "无数据", "shelf": "货架检查"},
     }
 
 

@@ -88,6 +88,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Open or close a customer's complaint or return (客诉): kq due lists each open "
              'one\n'
              '(issue) until it is closed.'),
+    "shelf": ("shelf",
+             "Record shelf checks (铺货, 陈列, 价格, 库存) in the day's visit of a customer."),
     "statement": ("statement",
              'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
              'sign, list.'),

@@ -102,6 +102,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "location": list(customer.location) if customer.location else None,
         "phone": customer.phone,
         "whom": _whom(customer),
+        "shelf": _latest_shelf(visits),
     }
 
 
@@ -116,6 +117,15 @@ def _whom(customer: Customer) -> list[Any] | None:
     if chosen is None:
         return None
     return [chosen.name, chosen.role, chosen.phone, chosen.style.value if chosen.style else None]
+
+
+def _latest_shelf(visits: list[Any]) -> dict[str, list[Any]]:
+    """Each product's latest shelf check (kq shelf): ``{sku: [day, facings, price, stock]}``."""
+    out: dict[str, list[Any]] = {}
+    for v in visits:
+        for c in v.shelf:
+            out[c.sku] = [_iso(v.date), c.facings, c.price, c.stock]
+    return out
 
 
 def ledger(customer: Customer) -> dict[str, Any]:
@@ -198,7 +208,7 @@ def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
     for v in visits:
         m = out.setdefault(v.date.strftime("%Y-%m"), {
             "in_person": 0, "planned": 0, "help": 0, "pop_display": 0, "feedback": 0,
-            "all": 0, "days": [], "minutes": None, "photos": []})
+            "all": 0, "days": [], "minutes": None, "photos": [], "shelf": []})
         done = {d.value for d in v.done}
         m["all"] += 1
         m["days"].append(v.date.day)
@@ -211,6 +221,7 @@ def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
         m["help"] += "help" in done
         m["pop_display"] += bool(done & {"pop", "display"})
         m["feedback"] += "feedback" in done
+        m["shelf"].extend([c.sku, c.facings, c.pop] for c in v.shelf)
     return out
 
 

@@ -71,8 +71,8 @@ def test_a_store_message_is_english_text_translated_when_shown():
 
 MINE = [f"cli/commands/{name}.py" for name in (
     "__init__", "ack", "alert", "claim", "classify", "done", "expense", "expenses", "figures",
-    "intel", "listing", "reassign", "schema", "sync", "server", "manual", "merge_driver")] + [
-    "store/errors.py", "store/gitlog.py"]
+    "intel", "listing", "reassign", "schema", "sync", "server", "manual", "merge_driver",
+    "config", "contact")] + ["store/errors.py", "store/gitlog.py", "store/local.py"]
 HELP_WORDS = {"Arguments", "Options"}
 """typer's panel words, which the manual's sections reuse: translated with the help."""
 

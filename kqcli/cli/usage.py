@@ -137,6 +137,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "help": ("manual",
              'The full manual: every command and option, environment, exit status; --roff: a '
              'man page.'),
+    "config": ("config",
+             "This clone's own settings (.kq/local.yaml, never committed): list them, print "
+             'one, set one.'),
     "server": ("server",
              'The optional background server: start, stop, status (off unless started).'),
     "import": ("import_",

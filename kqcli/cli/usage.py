@@ -40,6 +40,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("log",
              "Append one interaction to a customer's log, validate, write atomically and "
              'commit.'),
+    "contact": ("contact",
+             'Add a contact met at a customer, or change only the given fields of one on the '
+             'card.'),
     "done": ("done",
              "Close a customer's next step: writes done_on (and --note) into that `next:` "
              'mapping.'),

@@ -339,3 +339,40 @@ def test_kq_config_completes_rep_names_for_me(team, monkeypatch):
     monkeypatch.setenv("COMP_CWORD", "5")
     result = CliRunner().invoke(app, [], prog_name="kq")
     assert result.stdout == "李明\n"
+
+
+# -- the other commands a rep runs for themselves ----------------------------------------------
+
+def test_kq_due_pool_lists_the_pool_whatever_the_default_owner(kq, make_repo):
+    root = make_repo({"hx-old": POOLED},
+                     kq_yaml="pool: {after_days: 90, kinds: [terminal]}\n" + TEAM)
+    me_file(root, "me: 王强\n")
+    result = kq("--repo", root, "--today", TODAY, "due", "--pool", "--format", "json")
+    assert [r["customer"] for r in json.loads(result.stdout)] == ["hx-old"]
+
+
+def test_statement_submit_is_mine_by_default(kq, make_repo):
+    root = make_repo({}, kq_yaml=TEAM)
+    me_file(root, "me: 王强\n")
+    result = kq("--repo", root, "--today", "2026-12-02", "statement", "submit", "--month",
+                "2026-11")
+    assert result.exit_code == 0, result.output
+    assert "王强:\n  submitted: 2026-12-02\n" in (
+        root / "statements" / "2026-11.yaml").read_text(encoding="utf-8")
+
+
+def test_log_due_greets_my_customers_by_default(kq, make_repo, monkeypatch):
+    holiday = shop("华信大药房", "李明") + "contacts:\n  - {name: 王芳, role: 老板}\n"
+    root = make_repo({"hx": holiday, "km": holiday.replace("李明", "王强")}, kq_yaml=TEAM)
+    monkeypatch.setenv("KQ_OWNER", "王强")
+    result = kq("--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due")
+    assert result.exit_code == 0, result.output
+    assert "for: [holiday]" in (root / "customers" / "km.yaml").read_text(encoding="utf-8")
+    assert "for: [holiday]" not in (root / "customers" / "hx.yaml").read_text(encoding="utf-8")
+
+
+def test_kq_new_is_owned_by_me_by_default(kq, team):
+    me_file(team, "me: 王强\n")
+    result = kq("--repo", team, "new", "福寿堂", "--no-edit", "--kind", "terminal")
+    assert result.exit_code == 0, result.output
+    assert "owner: 王强\n" in (team / "customers" / "fst.yaml").read_text(encoding="utf-8")

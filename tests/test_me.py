@@ -376,3 +376,17 @@ def test_kq_new_is_owned_by_me_by_default(kq, team):
     result = kq("--repo", team, "new", "福寿堂", "--no-edit", "--kind", "terminal")
     assert result.exit_code == 0, result.output
     assert "owner: 王强\n" in (team / "customers" / "fst.yaml").read_text(encoding="utf-8")
+
+
+@needs_git
+def test_kq_due_from_the_agenda_does_not_use_a_default_found_under_another_kq_yaml(team):
+    """git's user.name becomes a rep: the default owner found before no longer holds, even
+    when a run with --owner has since recorded the new kq.yaml for the agenda."""
+    commit_all(team)
+    git(team, "config", "user.name", "陈静")  # not a rep yet: the whole team
+    probe_kq(team, "--today", TODAY, "due", "--format", "json")
+    (team / "kq.yaml").write_text(TEAM + "  - {name: 陈静}\n", encoding="utf-8")
+    (team / "customers" / "km.yaml").write_text(shop("康明药房", "陈静"), encoding="utf-8")
+    probe_kq(team, "--today", TODAY, "due", "--format", "json", "--owner", "李明")
+    after = probe_kq(team, "--today", TODAY, "due", "--format", "json", "--fail-on", "overdue")
+    assert {r["owner"] for r in json.loads(after.stdout)} == {"陈静"}

@@ -538,7 +538,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     owner = None if request.owner in ALL else request.owner
     if request.owner is None and not request.pool:  # the default owner, as the full run found it
         me = _meta(db, "me")
-        if not isinstance(me, dict) or me.get("inputs") != q.me:
+        if not isinstance(me, dict) or me.get("inputs") != q.me or me.get("kq_yaml") != kq_yaml:
             return None
         owner = me.get("owner")
     if owner and owner not in owners and owner not in kept["reps"]:

@@ -319,7 +319,7 @@ def test_help_of_an_unknown_command_exits_2(kq):
 
 def test_the_whole_manual_ends_with_the_files_kq_uses(kq):
     lines = kq("--lang", "en", "help").stdout.splitlines()
-    assert lines[-7:] == [
+    assert lines[-9:] == [
         "FILES",
         "    kq.yaml",
         "        The repository's settings (cadences, scorecard, reminder lead times, reps).",
@@ -329,6 +329,9 @@ def test_the_whole_manual_ends_with_the_files_kq_uses(kq):
         "        Generated: the index (with kq due's agenda, the scorecards and the answers kept "
         "for a question asked again) and schema.json for editors; never the only copy of "
         "anything, safe to delete.",
+        "    .kq/local.yaml",
+        "        This clone's own settings, never committed (kq config): me, the rep kq is for by "
+        "default, and server; deleting .kq/ forgets them.",
     ]
 
 

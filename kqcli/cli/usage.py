@@ -48,6 +48,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "End today's open check-in of the customer now: writes minutes: (the time since "
              'at:, at\n'
              'least 1) and the given goal, outcome, note and photos, one commit.'),
+    "contact": ("contact",
+             'Add a contact met at a customer, or change only the given fields of one on the '
+             'card.'),
     "done": ("done",
              "Close a customer's next step: writes done_on (and --note) into that `next:` "
              'mapping.'),
@@ -151,6 +154,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "help": ("manual",
              'The full manual: every command and option, environment, exit status; --roff: a '
              'man page.'),
+    "config": ("config",
+             "This clone's own settings (.kq/local.yaml, never committed): list them, print "
+             'one, set one.'),
     "server": ("server",
              'The optional background server: start, stop, status (off unless started).'),
     "import": ("import_",

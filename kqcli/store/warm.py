@@ -32,6 +32,7 @@ import sys
 from . import clock
 from .context import current
 from .files import folder_signature, signature, unchanged
+from .local import ALL, owner_inputs
 from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
 
@@ -274,11 +275,12 @@ class Question:
                  rest: list[str], statements: str = "") -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
         self.statements = statements  # statements/'s signature: the answer rests on it too
+        self.me = owner_inputs(root)  # what the default --owner rests on (kqcli.store.local)
         # ("racy": one was written just now and its times could repeat: nothing is answered
         # from what was kept, nor kept)
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
                          sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal(),
-                         statements))
+                         statements, self.me))
         self.index = os.path.join(root, ".kq", "index.sqlite")
         self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
@@ -511,10 +513,16 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"],
                                                      q.statements]:
         return None
-    if request.owner and request.owner not in owners and request.owner not in kept["reps"]:
+    owner = None if request.owner in ALL else request.owner
+    if request.owner is None and not request.pool:  # the default owner, as the full run found it
+        me = _meta(db, "me")
+        if not isinstance(me, dict) or me.get("inputs") != q.me or me.get("kq_yaml") != kq_yaml:
+            return None
+        owner = me.get("owner")
+    if owner and owner not in owners and owner not in kept["reps"]:
         return None  # the full command names the closest reps
     out = listing(db, kept["urgency"], q.today, within, owners, reps["rows"], reps["years"],
-                  request.owner, ["pool"] if request.pool else request.reason)
+                  owner, ["pool"] if request.pool else request.reason)
     warning = (estimated_warning(out.estimated_years) + "\n"
                if out.estimated_years and stderr_is_a_terminal() else "")
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")

@@ -84,6 +84,8 @@ def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
     return repo
 
 
+OWNER_HELP = ("Only this rep's customers. Default: you (KQ_OWNER, else kq config me, else git's "
+              "user.name when it is a rep); 'all': the whole team.")
 ALL_OWNERS = ("all", "全部")
 """``--owner all``: the whole team, whatever the default owner is."""
 
@@ -94,7 +96,18 @@ def owner_of(repo: Any, given: str | None) -> str | None:
     or when no default is known: the whole team."""
     if given in ALL_OWNERS:
         return None
-    return given
+    if given:
+        return given
+    return default_owner(repo)[0]
+
+
+def default_owner(repo: Any, settings: Any = None) -> tuple[str | None, str | None]:
+    """This clone's rep and where it comes from (``KQ_OWNER``, ``.kq/local.yaml``, ``git
+    user.name``); (None, None) when none is known. ``settings``: kq.yaml as already read
+    (else ``repo.settings``), whose reps are read only for git's user.name."""
+    from ...store.local import default_owner as found
+
+    return found(repo.root, lambda: [r.name for r in (settings or repo.settings).reps])
 
 
 def report_skipped(repo: Any) -> int:

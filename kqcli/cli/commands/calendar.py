@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import PROBLEMS, KqError
-from . import REP, friendly, open_repo, report_skipped
+from . import OWNER_HELP, REP, friendly, open_repo, owner_of, report_skipped
 
 REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar should fetch the file again
 
@@ -20,7 +20,7 @@ def run(
     ctx: typer.Context,
     output: Annotated[str, typer.Option(
         "--output", "-o", metavar="FILE.ics", help="Where to write the calendar; '-' for stdout.")],
-    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's reminders.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help=OWNER_HELP)] = None,
     days: Annotated[int, typer.Option(
         min=0, max=3660,
         help="Reminders due from today to this many days ahead (overdue ones go on today).")
@@ -52,8 +52,10 @@ def run(
     cfg = repo.settings.calendar
     if at is None:
         at = dt.time.fromisoformat(cfg.alarm_time)
+    given = owner
+    owner = owner_of(repo, owner)
     reminders, covered, owners = full_list(repo, days)
-    if owner:
+    if owner and given:
         check_owner(owner, owners, repo.settings)
     if not covered:
         warn_estimated(reminders)

@@ -8,7 +8,7 @@ import typer
 
 from ...store.errors import PROBLEMS, KqError
 from ..i18n import _
-from . import REP, CustomerArgument, committed, friendly, open_repo
+from . import REP, CustomerArgument, committed, friendly, open_repo, owner_of
 
 
 @friendly
@@ -16,8 +16,8 @@ def run(
     ctx: typer.Context,
     customer: CustomerArgument,
     rep: Annotated[str | None, typer.Option("--as", metavar="REP", click_type=REP,
-                                            help="The rep who takes it. "
-                                            "Default: git's user.name, when that is a rep.")
+                                            help="The rep who takes it. Default: you "
+                                            "(KQ_OWNER, kq config me, git's user.name).")
                    ] = None,
 ) -> None:
     """Take a customer from the pool (公海): sets its owner and records the handover (one
@@ -41,7 +41,8 @@ def run(
     rows = repo.index.facts()
     summary, facts = next((s, f) for s, f in rows if s["id"] == match.id)
     owners = {s["owner"] for s, _facts in rows if s.get("owner")}
-    name = check_rep(rep or _git_user(repo.root), repo.settings, owners, repo.today, "--as")
+    name = check_rep(owner_of(repo, rep) or _no_rep(), repo.settings, owners, repo.today,
+                     "--as")
     entry = pool_entry(summary, facts, repo.settings, repo.today)
     if entry is None:
         raise KqError(_("{name} is not in the pool (owner {owner}, last met {day}); kq reassign "
@@ -59,15 +60,7 @@ def run(
         rep=name, name=match.name, previous=previous or _("nobody")) + committed(sha))
 
 
-def _git_user(root: object) -> str:
-    """git's user.name, the default rep for --as; a usage error when there is none."""
-    from ...store import gitlog
-
-    try:
-        name = gitlog.run(root, "config", "user.name", check=False).stdout.strip()  # type: ignore[arg-type]
-    except OSError:
-        name = ""
-    if not name:
-        raise KqError(_("{option}: say which rep takes the customer (--as REP)").format(
-            option="--as"))
-    return name
+def _no_rep() -> str:
+    """No --as and no default owner: a usage error."""
+    raise KqError(_("{option}: say which rep takes the customer (--as REP)").format(
+        option="--as"))

@@ -8,7 +8,17 @@ from ...store.errors import KqError
 from ...store.warm import answered
 from ..i18n import N_
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import (
+    OWNER_HELP,
+    REP,
+    BomOption,
+    FormatOption,
+    OutputOption,
+    friendly,
+    open_repo,
+    owner_of,
+    report_skipped,
+)
 
 FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
           "region", "time", "estimated")
@@ -29,7 +39,7 @@ def run(
     ctx: typer.Context,
     within: Annotated[int | None, typer.Option(
         "--within", "-w", min=0, help="Also list what falls due in the next N days.")] = None,
-    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help=OWNER_HELP)] = None,
     reason: Annotated[list[str] | None, typer.Option(
         help="Only these reasons (repeat): visit, route, care_call, follow_up, birthday, …")] = None,
     explain: Annotated[str | None, typer.Option(
@@ -98,11 +108,17 @@ def run(
     # The agenda kept in the index (kqcli.store.agenda): the same rows as a full evaluation.
     from ...store.agenda import morning
 
+    option = "--owner"
     if pool:
         reason = ["pool"]  # a customer in the pool has no owner: only --pool lists it
+        owner = owner_of(repo, owner) if owner else None
+    elif owner is None:
+        owner, option = remember_owner(repo)
+    else:
+        owner = owner_of(repo, owner)
     listing, settings = morning(repo, within, owner, reason, dropped=verbose)
     if owner:
-        check_owner(owner, listing.owners, settings)
+        check_owner(owner, listing.owners, settings, option)
     if listing.estimated_years:
         warn_estimated([], listing.estimated_years)
     for line in listing.dropped:
@@ -118,7 +134,9 @@ def run(
     elif fmt is Format.table:
         from ...core.reasons import LABELS
 
-        _table(listing.rows(), LABELS, None if show_all else _page_rows())
+        rows = listing.rows()
+        _table(rows, LABELS, None if show_all else _page_rows(), team=owner is None and len(
+            {r["owner"] for r in rows} - {None}) > 1)
     else:
         from ..render import Report, emit_report
 
@@ -155,7 +173,24 @@ def warn_estimated(reminders: list[Any], years: list[int] | None = None) -> None
     warn(estimated_warning(years or sorted({r.due.year for r in reminders if r.estimated})))
 
 
-def check_owner(owner: str, owners: set[str], settings: Any) -> None:
+def remember_owner(repo: Any) -> tuple[str | None, str]:
+    """The default owner (``owner_of``) and where it came from; kept in the index with what it
+    rests on, for kqcli.store.warm to answer ``kq due --format json`` without the command line."""
+    from ...store.agenda import light_settings
+    from ...store.files import signature
+    from ...store.local import owner_inputs
+    from . import default_owner
+
+    inputs = owner_inputs(str(repo.root))  # before reading them
+    kq_yaml = signature(str(repo.root / "kq.yaml"), 0)
+    owner, source = default_owner(repo, light_settings(repo)[0])  # no pydantic: kq.yaml as kept
+    record = {"inputs": inputs, "kq_yaml": kq_yaml, "owner": owner}
+    if kq_yaml != "racy" and not repo.index.fallback and repo.index.get_meta("me") != record:
+        repo.index.set_meta("me", record)
+    return owner, source or "--owner"
+
+
+def check_owner(owner: str, owners: set[str], settings: Any, option: str = "--owner") -> None:
     """An owner that is neither a rep nor owns a customer is a typo: say the closest names."""
     import difflib
 
@@ -165,7 +200,7 @@ def check_owner(owner: str, owners: set[str], settings: Any) -> None:
     close = difflib.get_close_matches(owner, sorted(known), 3, 0.3)
     hint = f"; did you mean {', '.join(close)}?" if close else (
         f"; reps: {', '.join(sorted(known))}" if known else "")
-    raise KqError(f"--owner: {owner} is not a rep and owns no customer{hint}")
+    raise KqError(f"{option}: {owner} is not a rep and owns no customer{hint}")
 
 
 def _when(row: dict[str, Any]) -> str:
@@ -223,16 +258,18 @@ def _page_rows() -> int | None:
     return max(shutil.get_terminal_size().lines - 2, 12)
 
 
-def _table(data: list[dict[str, Any]], labels: dict[str, str], page: int | None = None) -> None:
+def _table(data: list[dict[str, Any]], labels: dict[str, str], page: int | None = None,
+           team: bool = False) -> None:
     """The sections; with ``page``, the most urgent rows of each that fit one screen."""
     from ..render import print_report
 
-    print_report(table_report(data, labels, page))
+    print_report(table_report(data, labels, page, team))
 
 
 def table_report(data: list[dict[str, Any]], labels: dict[str, str],
-                 page: int | None = None) -> Any:
-    """The morning list for people: route, overdue, today, coming up; festivals grouped."""
+                 page: int | None = None, team: bool = False) -> Any:
+    """The morning list for people: route, overdue, today, coming up; festivals grouped;
+    ``team``: the whole team's (of more than one rep), with the rep (业代) of each row."""
     from ..i18n import _
     from ..labels import text_label, urgency
     from ..render import Column, Report, Section
@@ -242,6 +279,8 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
                Column("name", "客户", max_width=20, min_width=12),
                Column("date", "日期", token=True, en="due"),
                Column("when", "状态", token=True), Column("message", "说明", min_width=16)]
+    if team:
+        columns.insert(3, Column("owner", "业代", token=True, en="rep", drop=1))
     grouped = _grouped_greetings(data)
     found = [(key, title, [d for d in grouped if section_of(d) == key]) for key, title in SECTIONS]
     found = [(key, title, rows) for key, title, rows in found if rows]

@@ -9,7 +9,7 @@ import typer
 
 from ...store.errors import KqError
 from ..i18n import _
-from . import CUSTOMER, CUSTOMER_HELP, REP, friendly, open_repo
+from . import CUSTOMER, CUSTOMER_HELP, REP, friendly, open_repo, owner_of
 
 VISIT_KINDS = ("visit", "deep_visit")
 """Visits, which take a plan out and bring a report back (goal and outcome)."""
@@ -49,7 +49,8 @@ def run(
         "--due", help="No customer: log one greeting --for the occasion to every customer whose "
                       "row of it is due today (or overdue) for --owner, in one commit.")] = False,
     owner: Annotated[str | None, typer.Option(
-        click_type=REP, help="With --due: the rep whose customers.")] = None,
+        click_type=REP, help="With --due: the rep whose customers. Default: you (KQ_OWNER, "
+                             "kq config me, git's user.name).")] = None,
     planned: Annotated[bool, typer.Option(
         "--planned", help="Planned ahead, not done yet (planned: true): a visit dated after "
                           "today needs it; it counts for nothing until logged again without "
@@ -98,7 +99,7 @@ def run(
         if given:
             raise KqError(f"--due logs one greeting today with --kind and --note only; "
                           f"{', '.join(given)} do not go with it")
-        _greet_due(repo, occasions or [], owner, kind, note)
+        _greet_due(repo, occasions or [], owner_of(repo, owner), kind, note)  # default: me
         return
     if customer is None:
         raise KqError("which customer? kq log CUSTOMER … (or --for REASON --due --owner REP)")

@@ -46,6 +46,9 @@ def environment() -> list[tuple[str, str]]:
                         "background (it exits after 15 idle minutes). 0 or off: never use one.")),
         ("KQ_SERVER_DIR", _("The folder of the server's socket (default $XDG_RUNTIME_DIR/kq, "
                             "else /tmp/kq-UID); it must be yours and closed to others.")),
+        ("KQ_OWNER", _("The rep kq due, route, calendar, claim and the others are for when "
+                       "--owner is not given (before .kq/local.yaml's me and git's user.name); "
+                       "all: the whole team.")),
         ("KQ_LANG", _("The language of what kq says when --lang is not given: zh or en (else "
                       "kq.yaml's lang, else the locale: LC_ALL, LC_MESSAGES, LANG).")),
         ("NO_COLOR", _("Print tables without colour.")),
@@ -69,6 +72,8 @@ def files() -> list[tuple[str, str]]:
         (".kq/", _("Generated: the index (with kq due's agenda, the scorecards and the answers "
                    "kept for a question asked again) and schema.json for editors; never the "
                    "only copy of anything, safe to delete.")),
+        (".kq/local.yaml", _("This clone's own settings, never committed (kq config): me, the "
+                             "rep kq is for by default, and server; deleting .kq/ forgets them.")),
     ]
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ...core.ids import slug
-from . import REP, friendly, open_repo
+from . import REP, friendly, open_repo, owner_of
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../.kq/schema.json
@@ -41,7 +41,9 @@ def run(
     name: Annotated[str, typer.Argument(help="The customer's name, e.g. 华信大药房(人民路店).")],
     id: Annotated[str | None, typer.Option("--id", help="File name; default: pinyin initials.")] = None,
     kind: Annotated[str | None, typer.Option(help="distributor | terminal | key_account")] = None,
-    owner: Annotated[str | None, typer.Option(click_type=REP, help="The rep who owns it.")] = None,
+    owner: Annotated[str | None, typer.Option(
+        click_type=REP, help="The rep who owns it. Default: you (KQ_OWNER, kq config me, git's "
+                             "user.name); all: nobody yet.")] = None,
     edit: Annotated[bool, typer.Option("--edit/--no-edit", help="Open it in $EDITOR.")] = True,
     force: Annotated[bool, typer.Option(
         "--force", help="Create it even when a customer of that name exists.")] = False,
@@ -75,6 +77,7 @@ def run(
             raise KqError(f"customers/{id}.yaml already exists")
         customer_id, n = f"{base}-{n}", n + 1
     path = repo.path_of(customer_id)
+    owner = owner_of(repo, owner)  # default: me
     fields = "".join(f"{k}: {scalar(v)}\n" for k, v in (("kind", kind), ("owner", owner)) if v)
     text = TEMPLATE.format(name=scalar(name), fields=fields).encode()
     repo.customers_dir.mkdir(exist_ok=True)

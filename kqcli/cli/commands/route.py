@@ -8,7 +8,17 @@ import typer
 from ...store.errors import KqError
 from ...store.warm import answered
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import (
+    OWNER_HELP,
+    REP,
+    BomOption,
+    FormatOption,
+    OutputOption,
+    friendly,
+    open_repo,
+    owner_of,
+    report_skipped,
+)
 
 
 @friendly
@@ -16,7 +26,7 @@ def run(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Argument(
         help="A weekday (tue, 周二) or a date; default today.")] = None,
-    owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
+    owner: Annotated[str | None, typer.Option(click_type=REP, help=OWNER_HELP)] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,
@@ -36,12 +46,17 @@ def run(
         day_in_range(when)
     except ValueError as e:
         raise KqError(f"DAY: {e}") from None
+    owner = owner_of(repo, owner)
     rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
     stops = plan(rows, repo.settings, when)
+    if owner is None:  # the whole team's: whose each stop is
+        owners = {s["id"]: s.get("owner") for s, _f in rows}
+        stops = [{**s, "owner": owners.get(s["customer"])} for s in stops]
     code = report_skipped(repo)
     from ..render import emit_report
 
-    emit_report(report(stops, when), fmt, output=output, bom=bom)
+    team = owner is None and len({s["owner"] for s in stops} - {None}) > 1
+    emit_report(report(stops, when, team=team), fmt, output=output, bom=bom)
     answered()  # the whole answer is printed: kqcli.store.warm may keep it
     raise typer.Exit(code)
 
@@ -50,8 +65,9 @@ FIELDS = ("customer", "name", "stop", "time", "region", "address", "due", "overd
           "message", "estimated")
 
 
-def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
-    """The fixed route in time order, then one table per region of the visits due."""
+def report(stops: list[dict[str, Any]], when: dt.date, team: bool = False) -> Any:
+    """The fixed route in time order, then one table per region of the visits due; ``team``:
+    the whole team's, with the rep (业代) of each stop."""
     from ..labels import english
     from ..render import Column, Report, Section
 
@@ -60,11 +76,12 @@ def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
             return f"{days}d late" if days > 0 else ("today" if days == 0 else f"in {-days}d")
         return f"逾{days}天" if days > 0 else ("今天" if days == 0 else f"{-days}天后")
 
+    rep = [Column("owner", "业代", token=True, en="rep", drop=1)] if team else []
     sections = []
     fixed = [s for s in stops if s["stop"] == "route"]
     if fixed:
         sections.append(Section(f"{when.isoformat()} 固定路线 fixed route", fixed, [
-            Column("time", "时间", token=True), Column("name", "客户", min_width=12),
+            Column("time", "时间", token=True), Column("name", "客户", min_width=12), *rep,
             Column("region", "区域", drop=1), Column("address", "地址")]))
     regions: dict[str, list[dict[str, Any]]] = {}
     for s in stops:
@@ -73,7 +90,7 @@ def report(stops: list[dict[str, Any]], when: dt.date) -> Any:
     for region, group in regions.items():
         sections.append(Section(f"{region} ({len(group)})", [
             {**s, "state": state(s["overdue_days"])} for s in group], [
-            Column("name", "客户", min_width=12), Column("state", "状态", token=True),
+            Column("name", "客户", min_width=12), *rep, Column("state", "状态", token=True),
             Column("address", "地址", drop=1), Column("message", "说明")]))
     return Report(stops, FIELDS, sections=sections,
                   empty=f"{when.isoformat()}: no route stops and no visits due",

@@ -9,7 +9,7 @@ import typer
 
 from ...store.errors import KqError
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month
+from . import BomOption, FormatOption, OutputOption, friendly, open_repo, owner_of, parse_month
 
 app = typer.Typer(help="The monthly expense statement (月客户采购及客情费统计表) of each rep: "
                        "submit, sign, list.", no_args_is_help=True)
@@ -60,7 +60,8 @@ def submit(
         help="The month the statement covers. Default: this month in its last week, else "
              "last month.")] = None,
     owner: Annotated[str | None, typer.Option(
-        "--owner", metavar="REP", help="Whose statement. Default: the only rep on the "
+        "--owner", metavar="REP", help="Whose statement. Default: you (KQ_OWNER, kq "
+                                       "config me, git's user.name), else the only rep on the "
                                        "team.")] = None,
     special: Annotated[bool, typer.Option(
         "--special", help="The 新客户特殊费用汇总表 (special expenses of new customers) was "
@@ -82,7 +83,7 @@ def submit(
 
     repo = open_repo(ctx)
     period = _month(month, repo)
-    rep = _rep(repo, owner, "--owner")
+    rep = _rep(repo, owner_of(repo, owner), "--owner")  # default: me, else the only rep
     day = parse_day(date, "--date", repo.today)
     found = st.entry(repo.statements, period, rep)
     keys = {k: day for k in ("submitted", "special")

@@ -46,8 +46,10 @@ served = False
 def enabled() -> bool:
     """Whether a command may go to a server: one started with ``kq server start`` is used;
     none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Only where
-    there are Unix sockets and fork (not on Windows)."""
-    return (os.name == "posix" and hasattr(os, "fork")
+    there are Unix sockets and fork (not on Windows, nor with ``KQ_PORTABLE=1``)."""
+    from ..store.platform import server_possible
+
+    return (server_possible()
             and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF)
 
 

@@ -128,7 +128,8 @@ def probe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
     import os
 
     found = {k: v for k, v in os.environ.items()
-             if not k.startswith("KQ_") or k in ("KQ_CLOCK", "KQ_CLOCK_LOG")}  # the suite's clock
+             if not k.startswith("KQ_") or k in ("KQ_CLOCK", "KQ_CLOCK_LOG",  # the suite's clock
+                                                 "KQ_PORTABLE")}  # and platform (conftest)
     found["KQ_SERVER"] = "0"
     found.update(env or {})
     return found

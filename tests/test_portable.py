@@ -124,3 +124,27 @@ def test_there_is_no_server_under_kq_portable(monkeypatch, kq, portable):
     assert not server.enabled()
     result = kq("server", "start")
     assert result.exit_code == 1
+
+
+def test_a_portable_first_index_of_many_files_lists_what_a_forked_one_lists(make_repo, tmp_path,
+                                                                            monkeypatch):
+    """The big refresh's process pool spawns its workers under KQ_PORTABLE (as on Windows):
+    kq list of 210 customers in a fresh process says what the forked pool says."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = make_repo({f"c{n:03d}": f"name: 客户{n}\nkind: terminal\nowner: 李明\n"
+                      for n in range(210)})
+    other = tmp_path / "other"
+    shutil.copytree(root, other)
+    outputs = []
+    for where, portable_mode in ((root, "1"), (other, "0")):
+        done = subprocess.run([sys.executable, "-m", "kqcli", "--repo", str(where), "--today",
+                               "2026-11-24", "list", "--format", "json"],
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "KQ_PORTABLE": portable_mode})
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count('"c2') == 10

@@ -491,7 +491,7 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(env)
         time.tzset()
-        sys.stdin = sys.__stdin__ = io.TextIOWrapper(open(0, "rb", closefd=False))
+        sys.stdin = sys.__stdin__ = io.TextIOWrapper(open(0, "rb", closefd=False), encoding="locale")
         sys.stdout = sys.__stdout__ = io.TextIOWrapper(
             open(1, "wb", closefd=False), encoding=out_enc, errors=out_err,
             line_buffering=os.isatty(1))

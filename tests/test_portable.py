@@ -148,3 +148,17 @@ def test_a_portable_first_index_of_many_files_lists_what_a_forked_one_lists(make
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0].count('"c2') == 10
+
+
+def test_windows_gets_kq_exe_from_a_console_script_and_posix_the_launcher():
+    """pip makes kq.exe only for a console script; elsewhere the launcher bin/kq is kept (the
+    console script's wrapper imports re first)."""
+    import runpy
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parents[1]
+    kq_command = runpy.run_path(str(project / "setup.py"), run_name="kq_setup")["kq_command"]
+    assert kq_command(windows=True) == {
+        "entry_points": {"console_scripts": ["kq = kqcli.cli.entry:main"]}}
+    assert kq_command(windows=False) == {"scripts": ["bin/kq"]}
+    assert (project / "bin" / "kq").read_text(encoding="utf-8").startswith("#!python\n")

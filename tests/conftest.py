@@ -46,6 +46,51 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
 
 
+PORTABLE_TOO: dict[str, tuple[str, ...] | str] = {
+    "test_log": ("test_log_changes_only_the_appended_lines", "test_crlf_file_keeps_crlf_on_every_line",
+                 "test_log_commit_touches_only_the_customer_file",
+                 "test_concurrent_logs_on_one_customer_all_land_and_commit",
+                 "test_concurrent_logs_land_while_git_commits_another_file",
+                 "test_log_waits_for_a_locked_index"),
+    "test_due": ("test_due_json_keys_and_fail_on_overdue",
+                 "test_festival_rows_are_grouped_per_rep_in_the_table"),
+    "test_edit": ("test_valid_edit_is_committed_naming_the_customer_and_the_field",
+                  "test_editing_a_crlf_file_changes_only_the_edited_line",
+                  "test_file_changed_on_disk_while_editing_is_not_overwritten",
+                  "test_new_customer_is_committed"),
+    "test_done": ("test_done_closes_the_oldest_open_step_and_changes_only_that_line",),
+    "test_sync": ("test_changes_to_different_customers_reach_both_clones",
+                  "test_same_field_changed_two_ways_stops_sync_with_exit_1"),
+    "test_import": ("test_apply_writes_every_good_row_in_one_commit",
+                    "test_apply_updates_an_existing_customer_byte_preserving"),
+    "test_commands": ("test_a_new_repository_checks_clean", "test_check_with_files_checks_only_those"),
+    "test_locks": "all",
+    "test_history": ("test_undo_waits_for_a_kq_write_in_progress",),
+}
+"""The CLI tests that run twice, as on Linux and under ``KQ_PORTABLE=1`` (as on Windows, see
+kqcli/store/platform.py): a representative subset of log, due, edit, done, sync, import and
+check, and every lock test. ``KQ_TEST_PORTABLE=1`` runs the whole suite portable instead."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "kq_platform" not in metafunc.fixturenames or os.environ.get("KQ_TEST_PORTABLE"):
+        return
+    chosen = PORTABLE_TOO.get(metafunc.module.__name__.rpartition(".")[2], ())
+    if chosen == "all" or metafunc.function.__name__ in chosen:
+        metafunc.parametrize("kq_platform", ["native", "portable"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def kq_platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``native`` or ``portable`` (KQ_PORTABLE=1, inherited by the kq processes a test starts)."""
+    mode = getattr(request, "param", "portable" if os.environ.get("KQ_TEST_PORTABLE") else "native")
+    if mode == "portable":
+        monkeypatch.setenv("KQ_PORTABLE", "1")
+    else:
+        monkeypatch.delenv("KQ_PORTABLE", raising=False)
+    return mode
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """``make_repo({"hx": "name: 华信"}, kq_yaml="reps: []")`` -> the repository's root."""

@@ -75,6 +75,11 @@ def commit_all(root) -> None:
 
 # -- kq in a fresh process, as the console script runs it (kqcli.store.warm) ---------------------
 
+RACY_ENV = {"KQ_TEST_RACY_MS": "200"}
+"""The environment of a kq whose racy window (kqcli.store.files.RACY_NS) is 0.2 s, not 2 s: a
+test that waits for a file to be trusted waits :data:`RACY_WAIT`, not two seconds."""
+RACY_WAIT = 0.25
+
 _PROBE = """
 import sys
 import kqcli.store.files
@@ -124,7 +129,8 @@ def probe_environment(env: dict[str, str] | None = None) -> dict[str, str]:
     import os
 
     found = {k: v for k, v in os.environ.items()
-             if not k.startswith("KQ_") or k in ("KQ_CLOCK", "KQ_CLOCK_LOG")}  # the suite's clock
+             if not k.startswith("KQ_") or k in ("KQ_CLOCK", "KQ_CLOCK_LOG",  # the suite's clock
+                                                 "KQ_PORTABLE")}  # and platform (conftest)
     found["KQ_SERVER"] = "0"
     found.update(env or {})
     return found

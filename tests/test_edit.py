@@ -521,3 +521,29 @@ def test_text_that_cannot_be_kept_beside_the_file_is_kept_in_the_temporary_folde
     kept = re.search(r"your text is kept in (\S+)\n$", result.stderr)
     assert kept and Path(kept[1]).parent == tmp_path, result.stderr
     assert Path(kept[1]).read_text(encoding="utf-8") == HX.replace("grade: B", "grade: A")
+
+
+def test_without_visual_or_editor_windows_opens_notepad(monkeypatch):
+    from kqcli.cli import editing
+    from kqcli.store import platform
+
+    monkeypatch.setattr(platform, "windows", lambda: True)
+    assert editing.editor_command() == ["notepad"]
+
+
+def test_a_windows_editor_path_keeps_its_backslashes_and_spaces(monkeypatch):
+    from kqcli.cli import editing
+    from kqcli.store import platform
+
+    monkeypatch.setattr(platform, "windows", lambda: True)
+    monkeypatch.setenv("EDITOR", r'"C:\Program Files\Notepad++\notepad++.exe" -multiInst')
+    assert editing.editor_command() == [r"C:\Program Files\Notepad++\notepad++.exe", "-multiInst"]
+
+
+def test_without_visual_or_editor_elsewhere_the_fallback_is_not_notepad(monkeypatch):
+    from kqcli.cli import editing
+    from kqcli.store import platform
+
+    monkeypatch.setattr(platform, "windows", lambda: False)
+    monkeypatch.setattr("shutil.which", lambda name: name if name == "vi" else None)
+    assert editing.editor_command() == ["vi"]

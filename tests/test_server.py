@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import probe_kq
+from helpers import RACY_ENV, RACY_WAIT, probe_kq
 
 from kqcli.serve import server
 
@@ -65,8 +65,8 @@ def touch(root: Path, n: int = 0) -> None:
         f.write(f"# 改动 {n} {time.monotonic_ns()}\n")
 
 
-def started(repo: Path, sockets: str) -> None:
-    first = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
+def started(repo: Path, sockets: str, **more: str) -> None:
+    first = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets, **more))
     assert first.code == 0 and first.path == "full", first.stderr
     wait_for_server(sockets)
 
@@ -104,11 +104,11 @@ def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
     kept, and no log is left for the next run to checkpoint."""
     import sqlite3
 
-    started(repo, sockets)
+    started(repo, sockets, **RACY_ENV)
     touch(repo)
-    time.sleep(2.1)  # the changed file is no longer racy: its answer can be kept
+    time.sleep(RACY_WAIT)  # the changed file is no longer racy: its answer can be kept
     index = repo / ".kq" / "index.sqlite"
-    served = probe_kq(repo, *DAY, "score", "--format", "json", env=on(sockets))
+    served = probe_kq(repo, *DAY, "score", "--format", "json", env=on(sockets, **RACY_ENV))
     assert served.code == 0 and served.path == "served", served.stderr
     for _ in range(200):
         if not index.with_name("index.sqlite-wal").exists():
@@ -156,10 +156,10 @@ def test_a_file_written_through_a_link_made_later_or_while_the_repository_was_aw
     hour_ago = time.time_ns() - 3600 * 10**9
     for path in (repo / "customers").iterdir():  # none racy: their signatures are trusted
         os.utime(path, ns=(hour_ago, hour_ago))
-    time.sleep(2.1)  # their ctimes too
-    started(repo, sockets)
+    time.sleep(RACY_WAIT)  # their ctimes too
+    started(repo, sockets, **RACY_ENV)
     args = [*DAY, "list", "--format", "json"]
-    assert probe_kq(repo, *args, env=on(sockets)).path == "served"
+    assert probe_kq(repo, *args, env=on(sockets, **RACY_ENV)).path == "served"
     os.link(repo / "customers" / "hx-renmin.yaml", tmp_path / "link.yaml")
     text = (tmp_path / "link.yaml").read_text(encoding="utf-8")
     with open(tmp_path / "link.yaml", "r+", encoding="utf-8") as f:
@@ -172,9 +172,9 @@ def test_a_file_written_through_a_link_made_later_or_while_the_repository_was_aw
         changed.write_text(text.replace("name: ", "name: 搬走时改的", 1), encoding="utf-8")
     finally:
         away.rename(repo)
-    served = probe_kq(repo, *args, env=on(sockets))
+    served = probe_kq(repo, *args, env=on(sockets, **RACY_ENV))
     assert served.path == "served", served.stderr
-    alone = probe_kq(repo, *args, env={"KQ_SERVER": "0"})
+    alone = probe_kq(repo, *args, env={"KQ_SERVER": "0", **RACY_ENV})
     assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout,
                                                            alone.stderr)
     assert "链接改的".encode() in served.stdout and "搬走时改的".encode() in served.stdout

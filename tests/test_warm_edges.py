@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ProbeRun, probe_argv, probe_environment, probe_kq
+from helpers import RACY_ENV, RACY_WAIT, ProbeRun, probe_argv, probe_environment, probe_kq
 
 from kqcli.store import clock
 
@@ -59,13 +59,14 @@ DAY = ("--today", "2026-11-24")
 
 @pytest.fixture(scope="module")
 def aged_copies(tmp_path_factory):
-    """Copies of examples/ whose files are more than two seconds old (not racy): made once."""
+    """Copies of examples/ whose files are older than the racy window of a kq run with
+    ``RACY_ENV`` (not racy): made once."""
     base = tmp_path_factory.mktemp("aged")
     copies = []
     for n in range(3):
         shutil.copytree(EXAMPLES, base / f"repo{n}", ignore=shutil.ignore_patterns(".kq"))
         copies.append(base / f"repo{n}")
-    time.sleep(2.1)
+    time.sleep(RACY_WAIT)
     return copies
 
 
@@ -157,7 +158,7 @@ def _edited(*args, **kwargs):  # someone saves kq.yaml after kq read it (a git p
         text = f.read()
     with open(path, "w", encoding="utf-8") as f:
         f.write(text.replace("    visit: 5\\n", "    visit: 50\\n", 1))
-    time.sleep(2.1)  # a big repository: the run goes on for two more seconds
+    time.sleep({wait})  # a big repository: the run goes on past the racy window
     return _bring(*args, **kwargs)
 _agenda.bring_up_to_date = _edited
 """
@@ -170,7 +171,8 @@ def test_kq_yaml_saved_during_a_full_due_is_not_trusted_by_the_agenda_path(aged_
     the old one (visits weighed 5 instead of 50)."""
     repo = aged_copies[0]  # files no longer racy
     args = [*DAY, "due", "--format", "json"]
-    kq(repo, *args, racy_off=False, hook=EDIT_KQ_YAML.format(path=str(repo / "kq.yaml")))
+    kq(repo, *args, racy_off=False, env=RACY_ENV,
+       hook=EDIT_KQ_YAML.format(path=str(repo / "kq.yaml"), wait=RACY_WAIT))
     assert "visit: 50" in (repo / "kq.yaml").read_text(encoding="utf-8")
     import sqlite3
 
@@ -180,7 +182,7 @@ def test_kq_yaml_saved_during_a_full_due_is_not_trusted_by_the_agenda_path(aged_
                              (select value from meta where key = 'generation')""").fetchone()[0] == 0
     finally:
         db.close()
-    after = kq(repo, *args, racy_off=False)
+    after = kq(repo, *args, racy_off=False, env=RACY_ENV)
     truth = fresh_answer(repo, tmp_path, *args)
     assert json.loads(after.stdout) == json.loads(truth.stdout), after.path
 
@@ -200,7 +202,7 @@ def _slow(*args, **kwargs):
             text = f.read()
         with open(path, "w", encoding="utf-8") as f:
             f.write(text.replace("name: ", "name: 改名", 1))
-        time.sleep(2.1)  # not racy any more
+        time.sleep({wait})  # not racy any more
         other = subprocess.run([sys.executable, "-m", "kqcli", *sys.argv[1:]],
                                capture_output=True)  # a second kq: indexes the new text
         assert "改名" in other.stdout.decode(), other.stderr
@@ -214,7 +216,8 @@ def _raced(repo: Path, tmp_path: Path, args: list[str], hook: str
     """Run ``args`` while a second kq re-indexes hx-renmin.yaml edited meanwhile (``hook``);
     then what the next run prints, and what a fresh copy prints (the truth)."""
     path = repo / "customers" / "hx-renmin.yaml"
-    first = kq(repo, *args, racy_off=False, hook=hook.format(path=str(path)))
+    first = kq(repo, *args, racy_off=False, env=RACY_ENV,
+               hook=hook.format(path=str(path), wait=RACY_WAIT))
     assert first.code == 0, first.stderr
     return plain(repo, *args), fresh_answer(repo, tmp_path, *args)
 

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..store import platform
 from ..store.errors import PROBLEMS, KqError
 from ..store.problems import Problem
 
@@ -21,13 +22,24 @@ def editor_command() -> list[str]:
     for name in ("VISUAL", "EDITOR"):
         value = os.environ.get(name, "").strip()
         if value:
-            return shlex.split(value)
+            return _split(value)
+    if platform.windows():  # always there, and what a Windows user expects
+        return ["notepad"]
     for fallback in ("sensible-editor", "editor", "nano", "vi"):
         from shutil import which
 
         if which(fallback):
             return [fallback]
     raise KqError("no editor: set $VISUAL or $EDITOR")
+
+
+def _split(value: str) -> list[str]:
+    """A command line as the shell of this system reads it: on Windows backslashes are path
+    separators and only double quotes group (``"C:\\Program Files\\...\\notepad++.exe" -multiInst``)."""
+    if not platform.windows():
+        return shlex.split(value)
+    return [part[1:-1] if len(part) > 1 and part[0] == part[-1] == '"' else part
+            for part in shlex.split(value, posix=False)]
 
 
 def with_problems(text: str, problems: list[Problem], newline: str = "\n") -> str:

@@ -16,6 +16,21 @@ SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool
           "check", "calendar")
 """kqcli.serve.server.SERVED, checked before importing it (tests/test_server.py checks they agree)."""
 
+CHINESE_CODECS = ("gbk", "gb2312", "gb18030", "cp936", "big5", "cp950", "big5hkscs")
+"""The encodings of a Chinese console or file (Windows' chcp 936 when kq's output goes to a file
+or a pipe): they show Chinese, but not every character."""
+
+
+def replace_what_chinese_output_cannot_show() -> None:
+    """On a GBK stream a character GBK lacks (an emoji in a customer's name) becomes '?' rather
+    than stopping the run: the rest is readable. A stream that cannot show Chinese at all
+    (cp1252, ASCII) keeps the strict encoding, whose failure is one line saying what to set."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if (encoding in CHINESE_CODECS and getattr(stream, "errors", None) == "strict"
+                and hasattr(stream, "reconfigure")):
+            stream.reconfigure(errors="replace")
+
 
 def main() -> None:
     args = hoisted(sys.argv[1:])  # `kq due --today D`: the global options before the command
@@ -23,6 +38,7 @@ def main() -> None:
         if sys.stderr is not None:
             sys.stderr.write("kq: standard output is closed; nothing done\n")
         sys.exit(1)
+    replace_what_chinese_output_cannot_show()
     if os.environ.get(COMPLETE_VAR):  # the shell asks for completions: click answers, from
         full(args)                   # the words in other variables (the command line is empty)
         return

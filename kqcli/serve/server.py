@@ -44,8 +44,10 @@ PROTOCOL = b"kq-server 1"
 def enabled() -> bool:
     """Whether a command may go to a server: one started with ``kq server start`` is used;
     none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Only where
-    there are Unix sockets and fork (not on Windows)."""
-    return (os.name == "posix" and hasattr(os, "fork")
+    there are Unix sockets and fork (not on Windows, nor with ``KQ_PORTABLE=1``)."""
+    from ..store.platform import server_possible
+
+    return (server_possible()
             and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF)
 
 
@@ -489,7 +491,7 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(env)
         time.tzset()
-        sys.stdin = sys.__stdin__ = io.TextIOWrapper(open(0, "rb", closefd=False))
+        sys.stdin = sys.__stdin__ = io.TextIOWrapper(open(0, "rb", closefd=False), encoding="locale")
         sys.stdout = sys.__stdout__ = io.TextIOWrapper(
             open(1, "wb", closefd=False), encoding=out_enc, errors=out_err,
             line_buffering=os.isatty(1))

@@ -113,11 +113,12 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
     """:func:`_evaluate` over ``stale``, in order, with a progress bar when it takes long; on
     every core when there are many (after a change to kq.yaml or kq itself, every
     customer)."""
+    from .platform import can_fork
     from .progress import progress
 
     jobs = os.cpu_count() or 1
     with progress("working out reminders") as tick:
-        if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
+        if len(stale) < PARALLEL_FROM or jobs < 2 or not can_fork():
             return [_ticked(tick, n, len(stale), _evaluate(work, item))
                     for n, item in enumerate(stale, 1)]
         from .pool import workers

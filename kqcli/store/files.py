@@ -14,9 +14,20 @@ import time
 
 from .context import current
 
-RACY_NS = 2_000_000_000
+
+def _racy_ns() -> int:
+    try:
+        return int(os.environ.get("KQ_TEST_RACY_MS") or 2000) * 1_000_000
+    except ValueError:
+        return 2_000_000_000
+
+
+RACY_NS = _racy_ns()
 """A file changed this recently is not trusted next time: its times could repeat within the
-file system's granularity (git's racy index)."""
+file system's granularity (git's racy index). Two seconds (FAT's granularity, a Windows USB
+stick's); ``KQ_TEST_RACY_MS`` shortens it for the tests only (tests/helpers.py ``RACY_ENV``), so
+that the suite does not wait two seconds for a file to be trusted: anywhere else a window
+shorter than the file system's granularity would let a changed file pass for unchanged."""
 
 
 def shown(name: str) -> str:

@@ -98,8 +98,13 @@ def run(root: Path, *args: str, check: bool = True, input: str | None = None,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args],
-                          capture_output=True, text=True, check=check, input=input,
+    from .platform import windows
+
+    argv: list[str] | list[bytes] = ["git", "-c", "core.quotePath=false", "-C", str(root), *args]
+    if not windows():  # git's text is UTF-8 (a commit message with 华信), whatever the locale
+        argv = [a.encode("utf-8", "surrogateescape") for a in argv]
+    return subprocess.run(argv, capture_output=True, text=True, check=check, input=input,
+                          encoding="utf-8", errors="surrogateescape",
                           env={**os.environ, **env} if env else None)
 
 

@@ -224,10 +224,11 @@ def _parse_many(paths: list[str], jobs: int, known: dict[str, tuple[str, str]],
         for path in paths:
             yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes)
         return
+    from .platform import can_fork
     from .pool import workers
 
     work = partial(parse_file, known=None, max_bytes=max_bytes)
-    with workers(jobs, "fork" if os.name == "posix" else "spawn") as pool:
+    with workers(jobs, "fork" if can_fork() else "spawn") as pool:
         yield from pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 16)))
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from typing import Any
+
+from .platform import parent_death_signal
 
 STOPS = ("SIGTERM", "SIGHUP")
 """The signals that end kq while a pool works: a service manager's stop, a closed terminal."""
@@ -29,7 +30,7 @@ def _started(parent: int) -> None:
     for name in STOPS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
+    if parent_death_signal():
         try:
             import ctypes
 

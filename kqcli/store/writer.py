@@ -53,30 +53,24 @@ def locked(root: Path, name: str, shared: bool = False) -> Iterator[None]:
     The locks live in ``.kq/locks``; where that cannot be written (``.kq`` is a file, a read-only
     tree) they live in the temporary folder, under a name derived from the repository's path.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: best effort without a lock
-        yield
-        return
-    handle = None
+    from .locks import held
+
     fallback = Path(tempfile.gettempdir()) / ("kq-locks-" + hashlib.sha1(
         str(root.resolve()).encode()).hexdigest()[:16])
     for folder in (root / ".kq" / "locks", fallback):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handle = open(folder / f"{name}.lock", "a+b")  # noqa: SIM115 - closed below
+            lock = held(folder / f"{name}.lock", shared)
+            lock.__enter__()
             break
         except OSError:
             continue
-    if handle is None:  # nowhere to lock: the write itself will say why it cannot happen
+    else:  # nowhere to lock: the write itself will say why it cannot happen
         yield
         return
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with contextlib.ExitStack() as stack:
+        stack.push(lock)
+        yield
 
 
 def _shown(path: Path) -> str:

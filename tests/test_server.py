@@ -343,8 +343,134 @@ def test_a_socket_folder_others_can_open_is_said_in_one_line(repo, tmp_path):
     assert begun.stderr == f"kq: 不能启动服务: {place} may be opened by others (mode 777; chmod 700 it)\n"
 
 
-def test_the_console_script_knows_the_served_commands():
-    """entry.SERVED is checked before kqcli.serve.server is imported: the two lists agree."""
-    from kqcli.cli import entry
 
-    assert set(entry.SERVED) == server.SERVED
+# -- issue 26: who is served, what, where ---------------------------------------------------------
+
+STRANGER = 65534  # nobody
+"""Another user: the uid a second user's process runs as in these tests."""
+
+
+def as_another_user(*argv: str) -> list[str]:
+    """``argv`` run as uid :data:`STRANGER` that can still open root's 0700 folders (as a
+    second user could reach a socket through a folder opened later): only the uid differs."""
+    if os.getuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and setpriv to run a process as a second user")
+    caps = "+dac_override,+dac_read_search"
+    return ["setpriv", f"--reuid={STRANGER}", f"--regid={STRANGER}", "--clear-groups",
+            f"--inh-caps={caps}", f"--ambient-caps={caps}", *argv]
+
+
+def socket_of(sockets: str) -> Path:
+    return next(p for p in Path(sockets).iterdir() if p.suffix == ".sock")
+
+
+RAW_CLIENT = """
+import socket, sys
+from kqcli.serve import server
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.connect(sys.argv[1])
+try:
+    server._send(sock, sys.argv[2:])
+    sock.settimeout(20)
+    print(repr(server._Replies(sock).line()))
+except OSError:  # closed before the request was all sent
+    print(None)
+"""
+
+
+def raw_request(path: Path, *argv: str, user: list[str] | None = None) -> str:
+    """What a client that skips kq's checks reads first after sending ``kq ARGV``: "b'pid N'"
+    when a child runs it, "None" when the server closed the connection."""
+    done = subprocess.run([*(user or []), sys.executable, "-c", RAW_CLIENT, str(path), *argv],
+                          capture_output=True, text=True, timeout=60, check=False,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_peer_of_another_user_is_not_served(repo, sockets):
+    started(repo, sockets)
+    path = socket_of(sockets)
+    args = ["--repo", str(repo), *DAY, "due", "--format", "json"]
+    assert raw_request(path, *args, user=as_another_user()) == "None"
+    assert raw_request(path, *args).startswith("b'pid ")  # the server's own user is
+
+
+def test_the_client_sends_nothing_to_a_server_of_another_user(repo, sockets, tmp_path):
+    """A socket in the folder that another user listens on (its file given to this user):
+    the client checks who listens (SO_PEERCRED) before it sends a byte, and runs the command
+    itself."""
+    got = tmp_path / "got"
+    path = Path(sockets) / "fake.sock"
+    listen = ("import os, socket, sys\n"
+              "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+              f"s.bind({str(path)!r}); s.listen(1)\n"
+              "print('ready', flush=True)\n"
+              "c, _ = s.accept(); c.settimeout(5)\n"
+              "try:\n    data = c.recv(65536)\nexcept OSError:\n    data = b''\n"
+              f"open({str(got)!r}, 'wb').write(data)\n")
+    fake = subprocess.Popen(as_another_user(sys.executable, "-c", listen), stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert fake.stdout.readline() == "ready\n"
+        os.chown(path, os.getuid(), os.getgid())  # the file looks like ours
+        os.chmod(path, 0o600)
+        real = server.socket_path
+        hook = f"import kqcli.serve.server as s; s.socket_path = lambda make=False: {str(path)!r}"
+        run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets), hook=hook)
+        fake.wait(timeout=20)
+    finally:
+        fake.kill()
+    assert run.code == 0 and run.path == "full", run.stderr
+    assert got.read_bytes() == b""  # not our environment, not our descriptors
+    assert f"the server runs as uid {STRANGER}" in run.stderr
+    assert real is server.socket_path
+
+
+def test_a_raw_request_for_a_command_that_writes_is_refused(repo, sockets):
+    """Whatever a client sends, the server runs only the commands that read: `log`, `edit`
+    (with an editor of the client's choosing), `classify --apply`, `calendar -o FILE` get the
+    connection closed, and kq's own client then runs them itself."""
+    started(repo, sockets)
+    path = socket_of(sockets)
+    customer = repo / "customers" / "hx-renmin.yaml"
+    before = customer.read_bytes()
+    for argv in (["log", "hx-renmin", "visit", "--note", "来自服务"], ["edit", "hx-renmin"],
+                 ["classify", "--apply"], ["calendar", "-o", str(repo / "x.ics")],
+                 ["sync"]):
+        assert raw_request(path, "--repo", str(repo), *DAY, *argv) == "None", argv
+    assert customer.read_bytes() == before and not (repo / "x.ics").exists()
+    assert raw_request(path, "--repo", str(repo), *DAY, "calendar", "-o", "-").startswith("b'pid ")
+
+
+def test_an_output_file_is_never_written_by_a_server():
+    assert not server.wanted(["due", "-o", "due.xlsx"])
+    assert not server.wanted(["list", "--output=list.csv"])
+    assert not server.wanted(["show", "hx", "-ox.txt"])
+    assert server.wanted(["calendar", "--output", "-"])
+    assert server.wanted(["history", "hx-renmin"])
+
+
+def test_the_socket_is_for_its_user_alone_whatever_the_umask(repo, sockets):
+    run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets),
+                   preexec=lambda: os.umask(0))
+    assert run.code == 0
+    wait_for_server(sockets)
+    assert stat.S_IMODE(os.stat(socket_of(sockets)).st_mode) == 0o600
+
+
+def test_a_socket_folder_opened_to_others_after_the_start_is_not_served_from(repo, sockets):
+    """The server checks its folder on every request: opened to others, it stops serving (a
+    client that skips its own check included), and its socket goes."""
+    started(repo, sockets)
+    path = socket_of(sockets)
+    os.chmod(sockets, 0o755)
+    assert raw_request(path, "--repo", str(repo), *DAY, "due", "--format", "json") == "None"
+    touch(repo)
+    run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
+    assert run.code == 0 and run.path == "full", run.stderr
+    for _ in range(100):
+        if not path.exists():
+            break
+        time.sleep(0.05)
+    assert not path.exists()

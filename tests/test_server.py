@@ -31,6 +31,26 @@ def sockets():
     place = tempfile.mkdtemp(prefix="kqs-", dir="/tmp")
     os.chmod(place, 0o700)
     yield place
+    stop_all(place)
+
+
+@pytest.fixture(scope="module")
+def serving(tmp_path_factory):
+    """(repository, sockets) with a server running: one for the tests that only need one
+    (each touches a customer file, so no kept answer is used)."""
+    place = tempfile.mkdtemp(prefix="kqs-", dir="/tmp")
+    os.chmod(place, 0o700)
+    root = tmp_path_factory.mktemp("serving") / "repo"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", root,
+                    ignore=shutil.ignore_patterns(".kq"))
+    try:
+        started(root, place)
+        yield root, place
+    finally:
+        stop_all(place)
+
+
+def stop_all(place: str) -> None:
     for lock in Path(place).glob("*.lock"):
         try:
             pid = int((lock.read_text().split() or ["0"])[0])
@@ -388,8 +408,8 @@ def raw_request(path: Path, *argv: str, user: list[str] | None = None) -> str:
     return done.stdout.strip()
 
 
-def test_a_peer_of_another_user_is_not_served(repo, sockets):
-    started(repo, sockets)
+def test_a_peer_of_another_user_is_not_served(serving):
+    repo, sockets = serving
     path = socket_of(sockets)
     args = ["--repo", str(repo), *DAY, "due", "--format", "json"]
     assert raw_request(path, *args, user=as_another_user()) == "None"
@@ -427,11 +447,11 @@ def test_the_client_sends_nothing_to_a_server_of_another_user(repo, sockets, tmp
     assert real is server.socket_path
 
 
-def test_a_raw_request_for_a_command_that_writes_is_refused(repo, sockets):
+def test_a_raw_request_for_a_command_that_writes_is_refused(serving):
     """Whatever a client sends, the server runs only the commands that read: `log`, `edit`
     (with an editor of the client's choosing), `classify --apply`, `calendar -o FILE` get the
     connection closed, and kq's own client then runs them itself."""
-    started(repo, sockets)
+    repo, sockets = serving
     path = socket_of(sockets)
     customer = repo / "customers" / "hx-renmin.yaml"
     before = customer.read_bytes()
@@ -474,3 +494,162 @@ def test_a_socket_folder_opened_to_others_after_the_start_is_not_served_from(rep
             break
         time.sleep(0.05)
     assert not path.exists()
+
+
+def test_another_mount_namespace_is_not_answered_from_the_servers_files(serving, tmp_path):
+    """A client whose repository path shows other files (a container, a sandbox sharing the
+    socket folder: here ``unshare -m`` and a bind mount over the path) is not served by the
+    server outside: it gets its own files' answer."""
+    repo, sockets = serving
+    if os.getuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("needs root and unshare for a mount namespace")
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False).returncode:
+        pytest.skip("unshare -m is not allowed here (a container without CAP_SYS_ADMIN)")
+    other = tmp_path / "other"
+    shutil.copytree(repo, other, ignore=shutil.ignore_patterns(".kq"))
+    customer = other / "customers" / "hx-renmin.yaml"
+    customer.write_text(customer.read_text(encoding="utf-8").replace("name: ", "name: 另一边的", 1),
+                        encoding="utf-8")
+    from helpers import ProbeRun, probe_argv, probe_environment
+
+    args = [*DAY, "list", "--format", "json"]
+    inside = ProbeRun(subprocess.run(
+        ["unshare", "-m", "sh", "-c", 'mount --bind "$0" "$1" && shift && exec "$@"',
+         str(other), str(repo), *probe_argv(), "--repo", str(repo), *args],
+        capture_output=True, env=probe_environment(on(sockets, KQ_SERVER="")), check=False,
+        timeout=60))
+    assert inside.code == 0 and inside.path != "served", inside.stderr
+    assert "另一边的".encode() in inside.stdout
+
+
+def test_the_server_keeps_no_descriptor_or_folder_of_the_client_that_started_it(repo, sockets):
+    """A descriptor the first client inherited (a cron script's pipe or flock on fd 9) is not
+    held by the server, nor the client's working folder (umount: target is busy)."""
+    import select
+
+    from helpers import probe_argv, probe_environment
+
+    reader, writer = os.pipe()
+    try:
+        done = subprocess.run([*probe_argv(), "--repo", str(repo), *DAY, "due", "--format", "json"],
+                              capture_output=True, env=probe_environment(on(sockets)), cwd=repo,
+                              pass_fds=(writer,), check=False, timeout=60)
+        assert done.returncode == 0, done.stderr
+        os.close(writer)
+        writer = -1
+        wait_for_server(sockets)
+        assert select.select([reader], [], [], 10)[0] and os.read(reader, 10) == b""  # its end
+    finally:
+        os.close(reader)
+        if writer >= 0:
+            os.close(writer)
+    pid = int(Path(str(socket_of(sockets)) + ".lock").read_text().split()[0])
+    assert os.readlink(f"/proc/{pid}/cwd") == "/"
+    held = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    assert not [path for path in held if path.startswith(str(repo))]
+
+
+def paged_run(repo: Path, sockets: str | None, pager: str, preexec=None):
+    """``kq list`` with stdout a terminal five lines high, so that it goes through ``pager``;
+    served when ``sockets`` is given, else run in its own process."""
+    leader, follower = pty.openpty()
+    try:
+        env = {"KQ_PAGER": pager, "LINES": "5", "COLUMNS": "120", "TERM": "dumb"}
+        return probe_kq(repo, *DAY, "list", env=on(sockets, **env) if sockets else env,
+                        stdout=follower, preexec=preexec)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
+def test_sigterm_during_a_served_run_ends_it_as_it_ends_a_run_in_its_own_process(serving):
+    """kq killed by SIGTERM (timeout, systemctl stop) while the child waits: the client ends
+    by SIGTERM as the command run in its own process does (143 in a shell), not with 1."""
+    repo, sockets = serving
+    pager = "sh -c 'cat >/dev/null; kill -TERM $PPID; sleep 0.5'"
+    touch(repo)
+    served = paged_run(repo, sockets, pager)
+    alone = paged_run(repo, None, pager)
+    assert alone.code == served.code == -signal.SIGTERM, served.stderr
+
+
+def test_nohup_holds_for_a_served_run(serving):
+    """A run that ignores SIGHUP (nohup) goes on when its terminal closes, served too: the
+    client does not pass on a signal it ignores, and the child ignores it as the client does."""
+    repo, sockets = serving
+    pager = "sh -c 'cat >/dev/null; kill -HUP $PPID; sleep 0.3'"
+
+    def nohup() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    touch(repo)
+    served = paged_run(repo, sockets, pager, preexec=nohup)
+    alone = paged_run(repo, None, pager, preexec=nohup)
+    assert served.path == "served"
+    assert served.code == alone.code == 0, served.stderr
+
+
+def test_ctrl_c_in_the_pager_then_q_ends_a_served_run_as_a_run_in_its_own_process(serving):
+    """Ctrl-C is the pager's while it runs: no Ctrl-C passed on to the child, no
+    BrokenPipeError, the exit status of the command run in its own process."""
+    repo, sockets = serving
+    pager = "sh -c 'cat >/dev/null; kill -INT $PPID; sleep 0.2'"
+    touch(repo)
+    served = paged_run(repo, sockets, pager)
+    alone = paged_run(repo, None, pager)
+    assert served.path == "served"
+    assert (served.code, served.stderr) == (alone.code, alone.stderr) == (0, "")
+
+
+def without_locale(env: dict[str, str]) -> dict[str, str]:
+    from helpers import probe_environment
+
+    return {k: v for k, v in probe_environment(env).items()
+            if not k.startswith(("LC_", "LANG", "PYTHONUTF8", "PYTHONIOENCODING"))}
+
+
+def test_without_a_locale_the_server_started_serves_the_next_run(repo, sockets):
+    """cron, ``env -i``: Python coerces the C locale (UTF-8 mode) in the client; the server it
+    starts runs in the same mode, so it serves instead of exiting after its imports."""
+    from helpers import ProbeRun, probe_argv
+
+    env = without_locale(on(sockets))
+    runs = []
+    for n in range(40):
+        touch(repo, n)
+        runs.append(ProbeRun(subprocess.run(
+            [*probe_argv(), "--repo", str(repo), *DAY, "due", "--format", "json"],
+            capture_output=True, env=env, check=False, timeout=60)))
+        if runs[-1].path == "served":
+            break
+        time.sleep(0.1)
+    assert runs[-1].path == "served", [r.path for r in runs]
+    assert runs[-1].stdout == runs[0].stdout
+
+
+def test_an_empty_pythonpath_entry_gives_one_server_for_every_folder(repo, sockets):
+    """``PYTHONPATH=:`` puts the working folder on sys.path: the socket's name does not change
+    with it, so a run from another folder is served by the same server."""
+    env = on(sockets, PYTHONPATH=os.pathsep)
+    first = probe_kq(repo, *DAY, "due", "--format", "json", env=env, cwd=repo)
+    assert first.code == 0
+    wait_for_server(sockets)
+    touch(repo)
+    elsewhere = probe_kq(repo, *DAY, "due", "--format", "json", env=env, cwd=repo / "customers")
+    assert elsewhere.path == "served", elsewhere.stderr
+    assert len([p for p in Path(sockets).iterdir() if p.suffix == ".sock"]) == 1
+
+
+def test_the_socket_goes_when_the_server_is_stopped_by_another_signal(repo, sockets):
+    for number in (signal.SIGQUIT,):
+        touch(repo, number)
+        started(repo, sockets)
+        sock = socket_of(sockets)
+        pid = int(Path(str(sock) + ".lock").read_text().split()[0])
+        os.kill(pid, number)
+        for _ in range(200):
+            if server.status(str(sock)) is None:
+                break
+            time.sleep(0.05)
+        assert server.status(str(sock)) is None
+        assert not sock.exists(), signal.Signals(number).name

@@ -137,7 +137,7 @@ def socket_path(make: bool = False) -> str | None:
     place = folder(make)
     if place is None:
         return None
-    what = repr((sys.executable, stamp.search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
+    what = repr((sys.executable, _search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
                  sys.flags.utf8_mode, sys.flags.optimize, _where())).encode("utf-8", "surrogateescape")
     try:
         from _sha1 import sha1
@@ -145,6 +145,19 @@ def socket_path(make: bool = False) -> str | None:
         from hashlib import sha1
     path = os.path.join(place, sha1(what).hexdigest()[:24] + ".sock")
     return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
+
+
+def _search_path() -> list[str]:
+    """``sys.path`` as kq's code is found (:func:`kqcli.store.stamp.search_path`), the working
+    folder that an empty ``PYTHONPATH`` entry puts there named as that entry: one server for
+    every folder, not one per folder."""
+    from ..store import stamp
+
+    found = stamp.search_path()
+    if "" in os.environ.get("PYTHONPATH", "-").split(os.pathsep):
+        here = os.getcwd()
+        found = ["" if entry == here else entry for entry in found]
+    return found
 
 
 def _where() -> tuple:

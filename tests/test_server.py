@@ -5,6 +5,7 @@ nothing; a changed kq gets another socket."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import shutil
@@ -653,3 +654,65 @@ def test_the_socket_goes_when_the_server_is_stopped_by_another_signal(repo, sock
             time.sleep(0.05)
         assert server.status(str(sock)) is None
         assert not sock.exists(), signal.Signals(number).name
+
+
+@contextlib.contextmanager
+def a_child_paging(repo: Path, sockets: str, tmp_path: Path, preexec=None):
+    """A served ``kq list`` whose child waits while the client's pager runs; yields the
+    server's pid and its children's."""
+    from helpers import probe_argv, probe_environment
+
+    paging, done = tmp_path / "paging", tmp_path / "done"
+    pager = f"sh -c 'cat >/dev/null; touch {paging}; while [ ! -e {done} ]; do sleep 0.05; done'"
+    env = probe_environment(on(sockets, KQ_PAGER=pager, LINES="5", COLUMNS="120", TERM="dumb"))
+    leader, follower = pty.openpty()
+    touch(repo)
+    client = subprocess.Popen([*probe_argv(), "--repo", str(repo), *DAY, "list"], stdout=follower,
+                              stderr=subprocess.DEVNULL, env=env, preexec_fn=preexec)
+    try:
+        for _ in range(600):
+            if paging.exists():
+                break
+            time.sleep(0.05)
+        assert paging.exists()
+        pid = int(Path(str(socket_of(sockets)) + ".lock").read_text().split()[0])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        yield pid, [int(c) for c in children]
+    finally:
+        done.touch()
+        client.wait(timeout=60)
+        os.close(follower)
+        os.close(leader)
+
+
+def test_a_server_killed_while_a_child_runs_leaves_its_lock_free(repo, sockets, tmp_path):
+    """kill -9 of the server while a child runs: the child does not hold the server's lock, so
+    the next server can start at once."""
+    started(repo, sockets)
+    path = str(socket_of(sockets))
+    with a_child_paging(repo, sockets, tmp_path) as (pid, children):
+        assert children
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(100):
+            if server.status(path) is None:
+                break
+            time.sleep(0.05)
+        assert server.status(path) is None  # while the child still runs
+
+
+def test_a_served_child_takes_the_clients_niceness_and_limits(serving, tmp_path):
+    import resource
+
+    repo, sockets = serving
+
+    def humble() -> None:
+        os.nice(7)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (100, 200))
+
+    with a_child_paging(repo, sockets, tmp_path, preexec=humble) as (_pid, children):
+        (child,) = children
+        nice = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        limits = next(line for line in Path(f"/proc/{child}/limits").read_text().splitlines()
+                      if line.startswith("Max open files"))
+    assert nice == os.getpriority(os.PRIO_PROCESS, 0) + 7
+    assert limits.split()[3:5] == ["100", "200"]

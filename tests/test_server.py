@@ -716,3 +716,49 @@ def test_a_served_child_takes_the_clients_niceness_and_limits(serving, tmp_path)
                       if line.startswith("Max open files"))
     assert nice == os.getpriority(os.PRIO_PROCESS, 0) + 7
     assert limits.split()[3:5] == ["100", "200"]
+
+
+QUESTIONS = [["due", "--format", "json"], ["due", "--within", "14"], ["due", "--all"],
+             ["list", "--format", "csv"], ["show", "hx-renmin"], ["score", "--by", "owner"],
+             ["classify", "--format", "json"], ["team"], ["expenses"], ["pool"], ["check"]]
+
+
+def change_at_random(rng, root: Path, n: int) -> None:
+    """One of: a name changed, a file added (a copy under a new id), a file removed, a comment
+    appended, nothing."""
+    files = sorted((root / "customers").glob("*.yaml"))
+    path = rng.choice(files)
+    what = rng.randrange(5)
+    if what == 0:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("name: ", f"name: 改{n}", 1), encoding="utf-8")
+    elif what == 1:
+        shutil.copyfile(path, path.with_name(f"zz-new{n}.yaml"))
+    elif what == 2 and len(files) > 5:
+        path.unlink()
+    elif what == 3:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"# {n}\n")
+
+
+def test_served_local_and_fresh_answers_agree_on_random_questions(serving, examples_copy, tmp_path):
+    """A few seeded rounds of bench-style fuzzing: a random change to the repository, then a
+    random question asked of the server, of kq in its own process, and of a fresh copy of the
+    repository (no index, no kept answers): the same answer each time."""
+    import random
+
+    _repo, sockets = serving
+    rng = random.Random(26)
+    for n in range(3):  # a fixed seed, three rounds: a few seconds of the suite
+        change_at_random(rng, examples_copy, n)
+        today = rng.choice(["2026-11-24", "2026-12-31", "2027-02-01"])
+        args = ["--today", today, *rng.choice([[], ["--lang", "en"]]), *rng.choice(QUESTIONS)]
+        served = probe_kq(examples_copy, *args, env=on(sockets, KQ_SERVER=""))
+        alone = probe_kq(examples_copy, *args, env={"KQ_SERVER": "0"})
+        fresh_root = tmp_path / f"fresh{n}"
+        shutil.copytree(examples_copy, fresh_root, ignore=shutil.ignore_patterns(".kq"))
+        fresh = probe_kq(fresh_root, *args, env={"KQ_SERVER": "0"})
+        assert served.path == "served", (args, served.stderr)
+        assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout,
+                                                               alone.stderr), args
+        assert (served.code, served.stdout) == (fresh.code, fresh.stdout), args

@@ -563,15 +563,18 @@ def paged_run(repo: Path, sockets: str | None, pager: str, preexec=None):
         os.close(leader)
 
 
-def test_sigterm_during_a_served_run_ends_it_as_it_ends_a_run_in_its_own_process(serving):
-    """kq killed by SIGTERM (timeout, systemctl stop) while the child waits: the client ends
-    by SIGTERM as the command run in its own process does (143 in a shell), not with 1."""
+@pytest.mark.parametrize("stop", ["TERM", "HUP"])
+def test_a_stop_signal_during_a_served_run_ends_it_as_it_ends_a_run_in_its_own_process(
+        serving, stop):
+    """kq stopped by SIGTERM (timeout, systemctl stop) or SIGHUP (a closed terminal) while the
+    child waits: the client ends by that signal as the command run in its own process does
+    (143 or 129 in a shell), not with 1."""
     repo, sockets = serving
-    pager = "sh -c 'cat >/dev/null; kill -TERM $PPID; sleep 0.5'"
+    pager = f"sh -c 'cat >/dev/null; kill -{stop} $PPID; sleep 0.5'"
     touch(repo)
     served = paged_run(repo, sockets, pager)
     alone = paged_run(repo, None, pager)
-    assert alone.code == served.code == -signal.SIGTERM, served.stderr
+    assert alone.code == served.code == -getattr(signal, f"SIG{stop}"), served.stderr
 
 
 def test_nohup_holds_for_a_served_run(serving):

@@ -765,3 +765,43 @@ def test_served_local_and_fresh_answers_agree_on_random_questions(serving, examp
         assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout,
                                                                alone.stderr), args
         assert (served.code, served.stdout) == (fresh.code, fresh.stdout), args
+
+
+def test_sigterm_while_a_served_run_uses_the_pool_ends_the_client(serving, examples_copy):
+    """The first index of 240 customers goes through the process pool, in the child: SIGTERM
+    to the client ends it as it ends kq in its own process (143), at once, with no worker
+    left behind."""
+    from helpers import probe_argv, probe_environment
+
+    source = sorted((examples_copy / "customers").glob("*.yaml"))
+    for n in range(240):
+        shutil.copyfile(source[n % len(source)], examples_copy / "customers" / f"zz-{n:03d}.yaml")
+    _repo, sockets = serving
+    pid = int(Path(str(socket_of(sockets)) + ".lock").read_text().split()[0])
+
+    def workers_of(parent: int) -> list[int]:
+        try:
+            return [int(c) for c in
+                    Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        except OSError:
+            return []
+
+    client = subprocess.Popen([*probe_argv(), "--repo", str(examples_copy), *DAY, "list",
+                               "--format", "json"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=probe_environment(on(sockets, KQ_SERVER="")))
+    pool: list[int] = []
+    try:
+        for _ in range(600):
+            pool = [w for child in workers_of(pid) for w in workers_of(child)]
+            if pool or client.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert pool, "the index was built before the pool was seen"
+        client.send_signal(signal.SIGTERM)
+        client.wait(timeout=15)
+    finally:
+        client.kill()
+    assert client.returncode == 143, client.stderr.read()
+    time.sleep(0.5)
+    assert not [w for w in pool if Path(f"/proc/{w}").exists()
+                and Path(f"/proc/{w}/stat").read_text().split(")")[1].split()[0] != "Z"]

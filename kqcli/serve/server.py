@@ -87,7 +87,7 @@ def wanted(argv: list[str]) -> bool:
             if rest[n + 1:n + 2] != ["-"]:
                 return False
         elif arg.startswith("--output") or (arg.startswith("-o") and not arg.startswith("--")):
-            if arg not in ("--output=-", "-o-", "-o=-"):
+            if arg not in ("--output=-", "-o-"):
                 return False  # --output=FILE, -oFILE
     return True
 
@@ -754,12 +754,12 @@ def _child(conn, asked: dict, fds: list[int], lock: int) -> None:
 
 
 def _take_on(asked: dict) -> None:
-    """The client's niceness (if not less nice than the server: only root may lower it) and
-    resource limits (a hard limit only lowered, a soft one up to the hard one)."""
+    """The client's niceness (a user other than root can only raise it: a client less nice
+    than the server gets the server's) and resource limits (a hard limit only lowered, a soft
+    one up to the hard one)."""
     if asked["nice"] is not None:
         try:
-            mine = os.getpriority(os.PRIO_PROCESS, 0)
-            if asked["nice"] > mine:
+            if asked["nice"] != os.getpriority(os.PRIO_PROCESS, 0):
                 os.setpriority(os.PRIO_PROCESS, 0, asked["nice"])
         except OSError:
             pass

@@ -12,10 +12,6 @@ import sys
 from ..store.root import COMPLETE_VAR, hoisted
 from .run import full, guarded, local
 
-SERVED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool", "show",
-          "check", "calendar")
-"""kqcli.serve.server.SERVED, checked before importing it (tests/test_server.py checks they agree)."""
-
 CHINESE_CODECS = ("gbk", "gb2312", "gb18030", "cp936", "big5", "cp950", "big5hkscs")
 """The encodings of a Chinese console or file (Windows' chcp 936 when kq's output goes to a file
 or a pipe): they show Chinese, but not every character."""
@@ -55,13 +51,12 @@ def main() -> None:
             return
         guarded(lambda: sys.stderr.write(help_text()))  # a usage error (click's no_args_is_help)
         sys.exit(2)
-    if any(name in args for name in SERVED):
-        from ..serve import server
+    from ..serve import server  # imports nothing more (os, sys); the one list of what it serves
 
-        if server.enabled() and server.wanted(args):
-            code = server.call(args)  # kq's server runs it all, the kept answers included
-            if code is not None:
-                leave(code)
+    if server.enabled() and server.wanted(args):
+        code = server.call(args)  # kq's server runs it all, the kept answers included
+        if code is not None:
+            leave(code)
     local(args)
 
 

@@ -15,10 +15,19 @@ state: nothing a command does outlives it.
 
 The socket's name is a digest of what a child's behaviour rests on besides the request — the
 interpreter, ``sys.path``, kq's code stamp (kq's code, Python's version, packages installed),
-the file system encoding and UTF-8 mode — so a changed kq or Python talks to a new server. A
-server exits after :data:`IDLE` seconds without a request. ``KQ_SERVER=0`` turns it off.
-Commands that write customer files, run an editor, prompt or push never go through it
-(:data:`SERVED`).
+the file system encoding and UTF-8 mode — so a changed kq or Python talks to a new server;
+and of where the client is — its mount and pid namespaces and its root folder — so a
+container, sandbox or chroot that shares the socket folder is never answered from another
+one's files. A server exits after :data:`IDLE` seconds without a request. ``KQ_SERVER=0``
+turns it off.
+
+Only the user who runs the server is served: the server checks each peer's uid
+(``SO_PEERCRED``) and that its socket folder is still that user's alone, and the client checks
+that the socket and the process listening on it are its own user's before it sends its
+environment and descriptors. Only the commands that read (:data:`SERVED`, without an option
+that writes: :func:`wanted`) are served, whatever a client asks: a command that writes
+customer files, runs an editor, prompts, pushes or writes an output file runs in the client's
+own process. Linux only (:func:`supported`).
 
 The client half runs before anything heavy is imported, so it uses the C modules (``_socket``,
 ``_signal``) directly: ``socket`` and ``signal`` import ``enum`` (~5 ms).
@@ -30,10 +39,14 @@ import os
 import sys
 
 SERVED = frozenset({"due", "score", "classify", "list", "expenses", "team", "route", "pool",
-                    "show", "check", "calendar"})
-"""Commands that only read the repository (and the index, which any command refreshes)."""
+                    "show", "check", "calendar", "history"})
+"""Commands that only read the repository (and the index, which any command refreshes): the
+one list of what a server runs (the console script asks :func:`wanted`; the server asks it
+again of every request)."""
 NOT_SERVED = frozenset({"--apply", "--help", "-h"})
 """Options that make a served command write customer files, or need no repository."""
+OUTPUT = ("--output", "-o")
+"""The option that writes a file (``-o FILE``); served only as ``-o -`` (stdout)."""
 IDLE = 900.0
 """Seconds a server waits for the next request before it exits."""
 OFF = ("0", "off", "no", "false")
@@ -41,14 +54,18 @@ ON = ("1", "on", "yes", "true")
 PROTOCOL = b"kq-server 1"
 
 
-def enabled() -> bool:
-    """Whether a command may go to a server: one started with ``kq server start`` is used;
-    none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Only where
-    there are Unix sockets and fork (not on Windows, nor with ``KQ_PORTABLE=1``)."""
+def supported() -> bool:
+    """Linux: Unix sockets, fork, and the peer's credentials (``SO_PEERCRED``); never with
+    ``KQ_PORTABLE=1``, which runs kq as on Windows."""
     from ..store.platform import server_possible
 
-    return (server_possible()
-            and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF)
+    return sys.platform.startswith("linux") and server_possible()
+
+
+def enabled() -> bool:
+    """Whether a command may go to a server: one started with ``kq server start`` is used;
+    none is started unless ``KQ_SERVER=1``. ``KQ_SERVER=0`` never uses one. Linux only."""
+    return supported() and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF
 
 
 def starts() -> bool:
@@ -63,7 +80,17 @@ def wanted(argv: list[str]) -> bool:
     found = command_line(argv)
     if found is None or found[1] >= len(argv) or argv[found[1]] not in SERVED:
         return False
-    return not any(a in NOT_SERVED for a in argv[found[1] + 1:])
+    rest = argv[found[1] + 1:]
+    for n, arg in enumerate(rest):
+        if arg in NOT_SERVED:
+            return False
+        if arg in OUTPUT:
+            if rest[n + 1:n + 2] != ["-"]:
+                return False
+        elif arg.startswith("--output") or (arg.startswith("-o") and not arg.startswith("--")):
+            if arg not in ("--output=-", "-o-"):
+                return False  # --output=FILE, -oFILE
+    return True
 
 
 def place() -> str:
@@ -111,14 +138,64 @@ def socket_path(make: bool = False) -> str | None:
     place = folder(make)
     if place is None:
         return None
-    what = repr((sys.executable, stamp.search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
-                 sys.flags.utf8_mode, sys.flags.optimize)).encode("utf-8", "surrogateescape")
+    what = repr((sys.executable, _search_path(), stamp.code_stamp(), sys.getfilesystemencoding(),
+                 sys.flags.utf8_mode, sys.flags.optimize, _where())).encode("utf-8", "surrogateescape")
     try:
         from _sha1 import sha1
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import sha1
     path = os.path.join(place, sha1(what).hexdigest()[:24] + ".sock")
     return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
+
+
+def _search_path() -> list[str]:
+    """``sys.path`` as kq's code is found (:func:`kqcli.store.stamp.search_path`), the working
+    folder that an empty ``PYTHONPATH`` entry puts there named as that entry: one server for
+    every folder, not one per folder."""
+    from ..store import stamp
+
+    found = stamp.search_path()
+    if "" in os.environ.get("PYTHONPATH", "-").split(os.pathsep):
+        here = os.getcwd()
+        found = ["" if entry == here else entry for entry in found]
+    return found
+
+
+def _where() -> tuple:
+    """The mount and pid namespaces and the root folder this process sees: a client in a
+    container, a sandbox (bwrap, flatpak, toolbox) or a chroot has its own server, since a path
+    (the working folder, ``--repo``) and a pid name other things there."""
+    found: list[object] = []
+    for name in ("mnt", "pid"):
+        try:
+            found.append(os.readlink(f"/proc/self/ns/{name}"))
+        except OSError:
+            found.append(None)
+    root = os.stat("/")
+    return (*found, root.st_dev, root.st_ino)
+
+
+def _peer(sock) -> tuple[int, int]:
+    """The pid and uid of the process at the other end of ``sock`` (``SO_PEERCRED``: when it
+    connected, or listened)."""
+    import _socket
+
+    creds = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+    return (int.from_bytes(creds[0:4], sys.byteorder, signed=True),
+            int.from_bytes(creds[4:8], sys.byteorder))
+
+
+def _stranger(sock, path: str) -> str | None:
+    """Why the server on ``sock`` (at ``path``) is not this user's own, or None."""
+    uid = os.getuid()
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return e.strerror
+    if st.st_mode & 0o170000 != 0o140000 or st.st_uid != uid:
+        return f"the socket belongs to uid {st.st_uid}"
+    peer = _peer(sock)[1]
+    return None if peer == uid else f"the server runs as uid {peer}"
 
 
 # -- the client --------------------------------------------------------------------------------
@@ -137,13 +214,22 @@ def call(argv: list[str]) -> int | None:
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.connect(path)
+    except OSError:
+        sock.close()
+        if starts():
+            start(path)
+        return None
+    try:
+        stranger = _stranger(sock, path)
+        if stranger is not None:  # not a word of ours to another user's process
+            sock.close()
+            sys.stderr.write(f"kq: not using the server at {path}: {stranger}\n")
+            return None
         _send(sock, argv)
         replies = _Replies(sock)
         first = replies.line()
     except OSError:
         sock.close()
-        if starts():
-            start(path)
         return None
     if first is None or not first.startswith(b"pid "):
         sock.close()
@@ -163,7 +249,7 @@ def _send(sock, argv: list[str]) -> None:
     streams = (out.encoding, out.errors, *((err.encoding, err.errors) if err is not None
                                            else ("utf-8", "backslashreplace")))
     fields = [PROTOCOL, os.fsencode(os.getcwd()), str(umask).encode(),
-              *(s.encode() for s in streams),
+              *(s.encode() for s in streams), *_conditions(),
               str(len(argv)).encode(), *(os.fsencode(a) for a in argv),
               *(os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items())]
     fds = []
@@ -186,14 +272,64 @@ def _send(sock, argv: list[str]) -> None:
         rest = rest[sock.send(rest):]
 
 
+FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+
+LIMITS = ("RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
+          "RLIMIT_NOFILE", "RLIMIT_AS", "RLIMIT_MEMLOCK")
+"""The client's resource limits a child takes on (as far as it may: a hard limit only lowers)."""
+
+
+def _conditions() -> list[bytes]:
+    """What a child takes on besides the request: the signals the client ignores (``nohup``,
+    an ignored Ctrl-C), its niceness, its resource limits."""
+    import _signal
+
+    ignored = [str(getattr(_signal, name)) for name in FORWARDED
+               if _signal.getsignal(getattr(_signal, name)) == _signal.SIG_IGN]
+    try:
+        nice = str(os.getpriority(os.PRIO_PROCESS, 0))
+    except (OSError, AttributeError):
+        nice = ""
+    limits = []
+    try:
+        import resource
+
+        for name in LIMITS:
+            number = getattr(resource, name, None)
+            if number is not None:
+                soft, hard = resource.getrlimit(number)
+                limits.append(f"{number}:{soft}:{hard}")
+    except (ImportError, OSError, ValueError):
+        pass
+    return [",".join(ignored).encode(), nice.encode(), ",".join(limits).encode()]
+
+
 class _Replies:
-    """Lines (and counted blocks) read from the socket."""
+    """Lines (and counted blocks) read from the socket; once the child has exited (its
+    ``pidfd``), only what it had sent: a process it left behind may hold the socket open."""
 
     def __init__(self, sock) -> None:
         self.sock, self.buffer = sock, b""
+        self.pidfd: int | None = None
+        self.gone = False
 
     def _more(self) -> bool:
-        chunk = self.sock.recv(65536)
+        if self.pidfd is not None and not self.gone:
+            import select
+
+            ready = select.select([self.sock, self.pidfd], [], [])[0]
+            if self.pidfd in ready:
+                self.gone = True
+        if self.gone:
+            self.sock.setblocking(False)
+            try:
+                chunk = self.sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                chunk = b""
+            finally:
+                self.sock.setblocking(True)
+        else:
+            chunk = self.sock.recv(65536)
         self.buffer += chunk
         return bool(chunk)
 
@@ -212,25 +348,38 @@ class _Replies:
         return block
 
 
-FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
-
-
 def _follow(sock, replies: _Replies, pid: int) -> int:
-    """Wait for the child's exit status, passing it the signals this process gets and running
-    the pager for it."""
+    """Wait for the child's exit status, passing it the signals this process gets (not those
+    it ignores, as ``nohup`` has it; not Ctrl-C while the pager, which has it, runs) and running
+    the pager for it. A child killed by a signal passed on ends this process by the same
+    signal, as the command run here would have ended (143 for SIGTERM, 129 for SIGHUP)."""
     import _signal
 
+    got: list[int] = []
+    paging = [False]
+
     def forward(signum, frame) -> None:
+        if paging[0] and signum == _signal.SIGINT:
+            return  # the pager's (kqcli.cli.pager.show ignores it too)
+        got.append(signum)
         try:
             os.kill(pid, signum)
         except OSError:
             pass
 
     for name in FORWARDED:
-        _signal.signal(getattr(_signal, name), forward)
+        number = getattr(_signal, name)
+        if _signal.getsignal(number) != _signal.SIG_IGN:
+            _signal.signal(number, forward)
+    try:
+        replies.pidfd = os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        pass  # an old kernel: the socket's end is the child's
     while True:
         line = replies.line()
         if line is None:
+            if got:
+                return _end_by(got[-1])
             sys.stderr.write("kq: the kq server's child stopped before it finished "
                              "(KQ_SERVER=0 runs kq without the server)\n")
             return 1
@@ -240,8 +389,32 @@ def _follow(sock, replies: _Replies, pid: int) -> int:
             text = replies.block(int(line[5:]))
             if text is None:
                 continue
-            _page(text)
-            sock.sendall(b"paged\n")
+            paging[0] = True
+            try:
+                _page(text)
+            finally:
+                paging[0] = False
+            try:
+                sock.sendall(b"paged\n")
+            except OSError:
+                pass  # the child is gone: its end is read next
+
+
+def _end_by(signum: int) -> int:
+    """End this process by ``signum``, as the child was (130 for Ctrl-C, as kq's own handler
+    has it)."""
+    import _signal
+
+    if signum == _signal.SIGINT:
+        return 130
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    _signal.signal(signum, _signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    return 128 + signum
 
 
 def _page(text: bytes) -> None:
@@ -268,7 +441,9 @@ def start(path: str) -> None:
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         try:
-            os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "kqcli.serve.server", path],
+            flags = ["-X", f"utf8={sys.flags.utf8_mode}", *["-O"] * sys.flags.optimize]
+            os.posix_spawn(sys.executable, [sys.executable, "-P", *flags, "-m", "kqcli.serve.server",
+                                            path],
                            os.environ, setsid=True,
                            file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0),
                                          (os.POSIX_SPAWN_DUP2, devnull, 1),
@@ -289,7 +464,8 @@ def preload() -> None:
                    "kqcli.cli.commands.classify", "kqcli.cli.commands.listing",
                    "kqcli.cli.commands.expenses", "kqcli.cli.commands.team", "kqcli.cli.commands.route",
                    "kqcli.cli.commands.pool", "kqcli.cli.commands.show", "kqcli.cli.commands.check",
-                   "kqcli.cli.commands.calendar", "kqcli.store.agenda", "kqcli.store.cards",
+                   "kqcli.cli.commands.calendar", "kqcli.cli.commands.history", "kqcli.store.agenda",
+                   "kqcli.store.cards",
                    "kqcli.store.index", "kqcli.store.validate", "kqcli.schema.customer",
                    "kqcli.schema.settings", "kqcli.core.due", "kqcli.core.dates", "kqcli.core.scoring",
                    "kqcli.core.classify", "kqcli.cli.render", "kqcli.cli.pager", "kqcli.store.yamlread",
@@ -338,18 +514,26 @@ def serve(path: str, idle: float = IDLE) -> int:
     gc.freeze()  # the children's collections leave these objects (and their pages) alone
     if socket_path() != path:
         return 0  # kq or Python changed while we imported: the next client starts a new one
+    os.chdir("/")  # no client's folder kept busy (umount) between requests
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
+    place = os.path.dirname(path)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
+    mask = os.umask(0o177)
+    try:
+        listener.bind(path)
+    finally:
+        os.umask(mask)
+    os.chmod(path, 0o600)  # whatever the umask of the client that started it
     bound = os.stat(path).st_ino  # a socket's own fstat is not its file's
     listener.listen(32)
     listener.settimeout(idle)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)  # kq server stop: the socket is removed on the way out
+    for name in STOPS:  # kq server stop and the like: the socket is removed on the way out
+        signal.signal(getattr(signal, name), _stop)
     requests = 0
     try:
         while True:
@@ -357,6 +541,16 @@ def serve(path: str, idle: float = IDLE) -> int:
                 conn, _ = listener.accept()
             except TimeoutError:
                 return 0
+            if folder_problem(place) is not None:  # no longer this user's alone: stop serving
+                conn.close()
+                return 0
+            try:
+                peer = _peer(conn)[1]
+            except OSError:
+                peer = -1
+            if peer != os.getuid():  # another user's process: not a byte read from it
+                conn.close()
+                continue
             requests += 1
             _note(lock, started, requests, time.time(), idle)
             try:
@@ -366,12 +560,21 @@ def serve(path: str, idle: float = IDLE) -> int:
                 conn.close()
                 continue
             try:
+                asked = _request(request)
+            except (ValueError, IndexError, UnicodeError):
+                asked = None
+            if asked is None or not wanted(asked["argv"]):  # a write: the client runs it
+                conn.close()
+                for fd in fds:
+                    os.close(fd)
+                continue
+            try:
                 pid = os.fork()
             except OSError:  # no processes left: the client sees the socket close, runs it
                 pid = -1
             if pid == 0:
                 listener.close()
-                _child(conn, request, fds)  # does not return
+                _child(conn, asked, fds, lock)  # does not return
             conn.close()
             for fd in fds:
                 os.close(fd)
@@ -382,6 +585,10 @@ def serve(path: str, idle: float = IDLE) -> int:
         except OSError:
             pass
         listener.close()
+
+
+STOPS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+"""Signals that end a server the way it can tidy up after (its socket removed)."""
 
 
 def _stop(signum, frame) -> None:
@@ -453,15 +660,26 @@ def _receive(conn) -> tuple[list[bytes], list[int]]:
     return fields, list(fds)
 
 
-def _request(fields: list[bytes]) -> tuple[str, list[str], dict[str, str]]:
-    """A request's folder, arguments and environment."""
-    count = int(fields[8])
-    argv = [os.fsdecode(a) for a in fields[9:9 + count]]
-    env = dict(os.fsdecode(kv).partition("=")[::2] for kv in fields[9 + count:])
-    return os.fsdecode(fields[2]), argv, env
+def _request(fields: list[bytes]) -> dict:
+    """A request's parts (:func:`_send`): the descriptors' slots, folder, umask, streams'
+    encodings, ignored signals, niceness, limits, arguments and environment."""
+    count = int(fields[11])
+    if len(fields) < 12 + count:
+        raise ValueError("short request")
+    return {
+        "slots": [int(n) for n in fields[1].split(b",")],
+        "cwd": os.fsdecode(fields[2]),
+        "umask": int(fields[3]),
+        "streams": [f.decode() for f in fields[4:8]],
+        "ignored": [int(n) for n in fields[8].split(b",") if n],
+        "nice": int(fields[9]) if fields[9] else None,
+        "limits": [tuple(int(n) for n in item.split(b":")) for item in fields[10].split(b",") if item],
+        "argv": [os.fsdecode(a) for a in fields[12:12 + count]],
+        "env": dict(os.fsdecode(kv).partition("=")[::2] for kv in fields[12 + count:]),
+    }
 
 
-def _child(conn, fields: list[bytes], fds: list[int]) -> None:
+def _child(conn, asked: dict, fds: list[int], lock: int) -> None:
     """Become the client's ``kq ARGV`` and run it; report the exit status; never return."""
     import atexit
     import io
@@ -471,15 +689,20 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
     code = 1
     run = None
     try:
+        os.close(lock)  # the server's alone: a killed server's lock is free for the next one
+        for name in STOPS:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for name in FORWARDED:  # as the client has them: ignored ones (nohup) stay ignored
+            number = getattr(signal, name)
+            signal.signal(number, signal.SIG_IGN if number in asked["ignored"]
+                          else signal.default_int_handler if number == signal.SIGINT
+                          else signal.SIG_DFL)
+        _take_on(asked)
         conn.settimeout(None)
-        slots = [int(n) for n in fields[1].split(b",")]
-        cwd, argv, env = _request(fields)
-        umask = int(fields[3])
-        out_enc, out_err, err_enc, err_err = (f.decode() for f in fields[4:8])
+        slots, cwd, argv, env = asked["slots"], asked["cwd"], asked["argv"], asked["env"]
+        umask = asked["umask"]
+        out_enc, out_err, err_enc, err_err = asked["streams"]
         given = iter(fds)
         for target, slot in enumerate(slots):
             fd = next(given) if slot >= 0 else os.open(os.devnull, os.O_RDWR)
@@ -533,6 +756,32 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
             os._exit(0)
 
 
+def _take_on(asked: dict) -> None:
+    """The client's niceness (a user other than root can only raise it: a client less nice
+    than the server gets the server's) and resource limits (a hard limit only lowered, a soft
+    one up to the hard one)."""
+    if asked["nice"] is not None:
+        try:
+            if asked["nice"] != os.getpriority(os.PRIO_PROCESS, 0):
+                os.setpriority(os.PRIO_PROCESS, 0, asked["nice"])
+        except OSError:
+            pass
+    if asked["limits"]:
+        import resource
+
+        for number, soft, hard in asked["limits"]:
+            try:
+                resource.setrlimit(number, (soft, hard))
+            except (OSError, ValueError):
+                try:
+                    now = resource.getrlimit(number)[1]
+                    capped = soft if now == resource.RLIM_INFINITY or (
+                        soft != resource.RLIM_INFINITY and soft <= now) else now
+                    resource.setrlimit(number, (capped, now))
+                except (OSError, ValueError):
+                    pass
+
+
 def _release() -> None:
     """Let go of the client's stdin, stdout and stderr (a pipe they write to ends for its
     reader when the client exits, not when this child does)."""
@@ -570,12 +819,28 @@ def _ask_to_page(conn, text: bytes) -> None:
         reply += chunk
 
 
+def _close_inherited() -> None:
+    """Close every descriptor above 2 the server got from the client that started it (a cron
+    script's ``flock`` on fd 9, a pipe whose reader waits for its end)."""
+    try:
+        fds = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 1024))
+    for fd in fds:
+        if fd > 2:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         sys.stderr.write("usage: python -m kqcli.serve.server SOCKET (kq starts it; KQ_SERVER=0 "
                          "turns it off)\n")
         return 2
+    _close_inherited()
     return serve(args[0], float(os.environ.get("KQ_SERVER_IDLE") or IDLE))
 
 

@@ -53,12 +53,20 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
                                mp_context=multiprocessing.get_context(start_method),
                                initializer=_started, initargs=(parent,))
 
+    stopped: list[int] = []
+
     def stop(signum: int, frame: object) -> None:
         if os.getpid() != parent:  # a worker, forked before it reset the handler
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        _kill(pool)
+        # The workers now; the pool let go of on the way out (below), not here: the signal may
+        # have come while the pool held its lock (submit), which shutdown takes again. And the
+        # exit said again below: raised in os.fork's after-fork hooks, it is only printed.
+        stopped.append(signum)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                process.kill()
         raise SystemExit(128 + signum)
 
     previous = {}
@@ -74,9 +82,13 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
         yield pool
     except BaseException:
         _kill(pool)
+        if stopped:
+            raise SystemExit(128 + stopped[0]) from None
         raise
     else:
         pool.shutdown(wait=True)
+        if stopped:
+            raise SystemExit(128 + stopped[0])
     finally:
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)

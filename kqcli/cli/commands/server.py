@@ -26,10 +26,10 @@ def _fail(message: str) -> None:
 
 def _supported() -> None:
     from ...serve import server
-    from ...store.platform import server_possible
 
-    if not server_possible():
-        _fail(_("the server needs fork and Unix sockets (Linux, macOS); kq works without it"))
+    if not server.supported():
+        _fail(_("the server needs Linux (fork, Unix sockets, the peer's credentials); kq works "
+                "without it"))
     if os.environ.get("KQ_SERVER", "").strip().lower() in server.OFF:
         _fail(_("{setting} turns the server off; unset it first").format(setting="KQ_SERVER=0"))
 

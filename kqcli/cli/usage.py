@@ -77,6 +77,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Open or close a customer's complaint or return (客诉): kq due lists each open "
              'one\n'
              '(issue) until it is closed.'),
+    "skip": ("skip",
+             "Move a planned visit: kq due does not list the customer's visit from --date "
+             'until\n'
+             '--to, and kq day says why.'),
     "statement": ("statement",
              'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
              'sign, list.'),

@@ -163,3 +163,24 @@ def test_kq_due_hides_the_skipped_visit_that_day_and_lists_it_the_next(make_repo
                 if r["reason"] == "visit"]
 
     assert (visits("2026-11-24"), visits("2026-11-25")) == ([], [("2026-11-24", 1)])
+
+
+def test_the_agenda_and_a_full_evaluation_agree_through_a_skip(examples_copy, monkeypatch):
+    """Each day a skip starts, lasts and ends, kq due read from the agenda kept in the index
+    says what every rule over every customer says (tests/test_agenda.py)."""
+    from test_agenda import full, kept
+
+    from kqcli.store import files as index_module
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    root = examples_copy
+    path = root / "customers" / "hx-dongfeng.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "skips:\n  - {date: 2026-11-25, reason: 店主不在, to: 2026-11-28}\n"), encoding="utf-8")
+    seen = []
+    for today in [dt.date(2026, 11, 22) + dt.timedelta(days=n) for n in range(10)]:
+        listed = kept(root, today, None)
+        assert listed == full(root, today, None), today
+        seen.append(any(r["customer"] == "hx-dongfeng" and r["reason"] == "visit"
+                        for r in json.loads(listed[0])))
+    assert seen == [True, True, True, False, False, False, True, True, True, True]

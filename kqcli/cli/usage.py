@@ -81,6 +81,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Move a planned visit: kq due does not list the customer's visit from --date "
              'until\n'
              '--to, and kq day says why.'),
+    "day": ("day",
+             "A rep's day written up (工作写实): what was planned, done and skipped, with "
+             'times,\n'
+             'photos, shelf checks, expenses and the kilometres by the plan.'),
     "statement": ("statement",
              'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
              'sign, list.'),

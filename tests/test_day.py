@@ -287,3 +287,35 @@ def test_kq_day_html_is_one_offline_page_with_the_photos_in_it(kq, root):
 def test_kq_day_on_a_day_without_records_says_so(kq, root):
     result = kq("--repo", root, "--today", "2026-11-25", "day", "--owner", "李明")
     assert (result.exit_code, result.stdout.splitlines()[0]) == (0, "2026-11-25 没有记录")
+
+
+# -- kq team --day -------------------------------------------------------------------------------
+
+
+def test_kq_team_day_gives_each_reps_day_in_one_row(kq, root):
+    result = kq("--repo", root, "--today", "2026-11-25", "team", "--day", "2026-11-24",
+                "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {"rep": "李明", "date": "2026-11-24", "planned": 1, "done": 2, "skipped": 1,
+         "missed": 1, "visits": 2, "minutes": 85, "photos": 2, "expenses": 300, "km": 1.5,
+         "planned_km": 0.0},
+        {"rep": "王强", "date": "2026-11-24", "planned": 0, "done": 1, "skipped": 0,
+         "missed": 0, "visits": 1, "minutes": 20, "photos": 0, "expenses": 0, "km": 0.0,
+         "planned_km": 0.0}]
+
+
+def test_kq_team_day_table_in_chinese(kq, root):
+    result = kq("--repo", root, "--today", "2026-11-25", "team", "--day", "2026-11-24")
+    lines = result.stdout.splitlines()
+    assert (lines[0], lines[2].split(), lines[4].split()) == (
+        "团队的一天: 2026-11-24",
+        ["业代", "计划", "完成", "改期", "未去", "拜访", "分钟", "照片", "客情费", "公里"],
+        ["李明", "1", "2", "1", "1", "2", "85", "2", "300", "1.5"])
+
+
+def test_kq_team_day_goes_without_month(kq, root):
+    result = kq("--repo", root, "--today", "2026-11-25", "team", "--day", "2026-11-24",
+                "--month", "2026-10")
+    assert (result.exit_code, result.stderr) == (
+        2, "kq: --day 只能单独用: 它看的是团队的一天, 不是一个月\n")

@@ -215,3 +215,24 @@ def _travelled(rows: list[dict[str, Any]], located: dict[str, tuple[float, float
             total += row["km"]
         before = here
     return round(total, 1)
+
+
+def team_day(customers: Iterable[tuple[str, Customer]], day: dt.date, reps: Sequence[str],
+             settings: Settings, plans: dict[str, tuple[Sequence[PlannedStop], float]] | None = None,
+             ) -> list[dict[str, Any]]:
+    """One row of totals per rep (``kq team --day``): ``reps`` in their order, then anyone
+    else who owned a customer recording something that day; ``plans``: each rep's morning
+    plan and its km."""
+    by_rep: dict[str | None, list[tuple[str, Customer]]] = {rep: [] for rep in reps}
+    for cid, c in customers:
+        rep = owner_on(c.model_dump(mode="json", by_alias=True,
+                                    include={"owner", "owners", "handover"}), day)
+        by_rep.setdefault(rep, []).append((cid, c))
+    plans = plans or {}
+    for rep in plans:
+        by_rep.setdefault(rep, [])
+    rows = []
+    for rep, files in by_rep.items():
+        plan, km = plans.get(rep or "", ((), 0.0))
+        rows.append(written_day(files, day, rep, settings, plan, km).totals)
+    return rows

@@ -109,8 +109,8 @@ def notes(row: dict[str, Any]) -> list[str]:
         out.append(_("planned for: {reason}").format(
             reason=row["reason"] if english() else LABELS.get(row["reason"], row["reason"])))
     out.extend(_("intel: {claim}").format(claim=c) for c in row["intel"])
-    out.extend(_("{kind} opened: {text}").format(kind=enum_label(IssueKind, i["kind"]),
-                                                 text=i["text"]) for i in row["issues"])
+    out.extend(_("{kind} opened: {text}").format(kind=issue_kind(i["kind"]), text=i["text"])
+               for i in row["issues"])
     if row["next"]:
         out.append(_("next: {date} {action}").format(**row["next"]))
     if row["note"]:
@@ -120,6 +120,13 @@ def notes(row: dict[str, Any]) -> list[str]:
 
 def nothing(day: WrittenDay) -> str:
     return _("nothing recorded on {date}").format(date=day.day.isoformat())
+
+
+def issue_kind(kind: str) -> str:
+    """投诉, 退货, 质量问题 … as kq due and kq issue say them; the key in English."""
+    from ..core.due import ISSUE_CN
+
+    return kind if english() else ISSUE_CN.get(kind, enum_label(IssueKind, kind))
 
 
 def markdown(day: WrittenDay) -> str:

@@ -319,3 +319,15 @@ def test_kq_team_day_goes_without_month(kq, root):
                 "--month", "2026-10")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --day 只能单独用: 它看的是团队的一天, 不是一个月\n")
+
+
+# -- the plan as it stood that morning ---------------------------------------------------------
+
+
+def test_the_mornings_rows_leave_out_the_days_visits_and_skips(root):
+    from kqcli.store.repo import Repo
+    from kqcli.store.workday import morning_rows
+
+    rows = {s["id"]: (s, f) for s, f in morning_rows(Repo(root, DAY), DAY)}
+    assert (rows["hx"][1]["last_in_person"], rows["hx"][0]["last_visit"], rows["dz"][1]["skips"],
+            rows["wq"][1]["last_in_person"]) == ("2026-11-20", "2026-11-20", [], None)

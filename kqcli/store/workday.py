@@ -27,6 +27,26 @@ def day_files(repo: Any, day: dt.date, owner: str | None) -> list[tuple[str, Cus
     return found
 
 
+def morning_rows(repo: Any, day: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(summary, daily facts) of every valid customer as the files stood on the morning of
+    ``day``: a file recording something on ``day`` or later is read again without those
+    entries (:func:`kqcli.core.day.as_of_morning`); the others are the index's rows."""
+    from ..core.day import as_of_morning
+    from ..core.facts import extract
+    from ..core.summary import summarize
+
+    text = day.isoformat()
+    later = {summary["id"] for summary, ledger in repo.index.ledgers(("days",))
+             if any(d >= text for d in ((ledger or {}).get("days") or ()))}
+    rows = []
+    for summary, facts in repo.index.facts():
+        if summary["id"] in later:
+            model = as_of_morning(repo.load(summary["id"])[0], day)
+            summary, facts = summarize(summary["id"], model), extract(model)
+        rows.append((summary, facts))
+    return rows
+
+
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".webp": "image/webp"}
 MAX_PHOTO_BYTES = 2_000_000

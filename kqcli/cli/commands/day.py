@@ -110,10 +110,10 @@ def _columns() -> list[Any]:
         Column("contact", "见谁", en="contact", drop=2),
         Column("goal_outcome", "目标 → 结果", en="goal → outcome"),
         Column("photos", "照片", lambda v: str(len(v)) if v else "", justify="right",
-               en="photos"),
+               en="photos", drop=1),
         Column("shelf", "货架", lambda v: "\n".join(daytext.shelf_check(c) for c in v),
-               en="shelf", drop=1),
+               en="shelf", drop=3),
         Column("expenses", "客情费", lambda v: "\n".join(daytext.expense(e) for e in v),
                en="expenses"),
-        Column("notes", "备注", en="notes", drop=3),
+        Column("notes", "备注", en="notes"),
     ]

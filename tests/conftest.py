@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kqcli.cli.app import app
+from kqcli.store.context import begin
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +30,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # The language follows the locale (en_* is English): the suite's default is Chinese, as a
     # rep's, whatever the machine running it says.
     monkeypatch.setenv("LANG", "C.UTF-8")
-    # --lang and kq.yaml's lang hold in this process until the next run: never into the next test.
-    from kqcli.cli import i18n
-
-    monkeypatch.setattr(i18n, "_flag", None)
-    monkeypatch.setattr(i18n, "_repo", None)
+    # Each test starts a run of its own: nothing of another test's (--lang, kq.yaml's lang, a
+    # scan handed on) leaks into it.
+    begin()
     # .ci/run runs the tests that read the wall clock again as if on other days (see
     # kqcli/store/clock.py): no test may depend on the day it runs.
     if os.environ.get("KQ_TEST_CLOCK"):
@@ -72,6 +71,7 @@ def kq() -> Callable[..., object]:
     runner = CliRunner()
 
     def invoke(*args: object, input: str | None = None) -> object:
+        begin()  # a run of its own, as a console script's is
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke

@@ -96,7 +96,8 @@ if sys.stdout is not None:
     except BrokenPipeError:
         pass
 full = any(m.startswith("kqcli.cli.commands.") for m in sys.modules)
-served = getattr(sys.modules.get("kqcli.serve.server"), "served", False)
+from kqcli.store.context import current
+served = current().served
 if sys.stderr is not None:
     sys.stderr.write("\\npath: " + ("full" if full else "served" if served else "warm")
                      + (" pydantic" if "pydantic" in sys.modules else ""))

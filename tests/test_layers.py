@@ -162,3 +162,68 @@ def test_the_agenda_is_the_same_whatever_language_built_it(examples_copy):
     chinese_fresh = probe_kq(examples_copy, *args, env={"KQ_LANG": "zh"})
     assert english_first.code == chinese_after.code == chinese_fresh.code == 0
     assert english_first.stdout == chinese_after.stdout == chinese_fresh.stdout
+
+
+KEPT_GLOBALS = {
+    ("kqcli.store.context", "_run"),  # the run in progress: begin() replaces it
+    ("kqcli.store.stamp", "_PACKAGE_STAMP"),  # caches of what the code on disk is, per process
+    ("kqcli.store.stamp", "_CODE_STAMP"),
+}
+
+
+def test_a_run_hands_nothing_over_through_a_module_global():
+    """What one part of a run tells another goes through the run context
+    (kqcli/store/context.py): no module rebinds a global of its own (``global X``) but the
+    context itself and the stamp's caches, and none sets another module's variable
+    (``pager.through = …``) of kq's own."""
+    rebound, set_elsewhere = set(), set()
+    for path in PACKAGE.rglob("*.py"):
+        module = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.asname or alias.name for node in ast.walk(tree)  # kq's own modules
+                    if isinstance(node, ast.ImportFrom)
+                    and (node.level > 0 or (node.module or "").startswith("kqcli"))
+                    for alias in node.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                rebound.update((module, name) for name in node.names)
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                for target in getattr(node, "targets", None) or [node.target]:
+                    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                            and target.value.id in imported):
+                        set_elsewhere.add((module, f"{target.value.id}.{target.attr}"))
+    assert rebound == KEPT_GLOBALS
+    assert set_elsewhere == set()
+
+
+def test_the_global_finder_finds_a_hand_over(tmp_path):
+    tree = ast.parse("from . import pager\ndef f():\n    global X\n    pager.through = 1\n")
+    assert any(isinstance(n, ast.Global) for n in ast.walk(tree))
+    assert any(isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Attribute)
+               for n in ast.walk(tree))
+
+
+GETTEXT = {"_"}  # the catalogue's function, named as gettext names it everywhere
+
+
+def test_no_private_name_of_kq_is_used_outside_its_module():
+    """``from .new import _slug`` or ``index._code_stamp``: a module's private names stay its
+    own (typer's and the standard library's are theirs to keep)."""
+    reached = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        own = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (
+                    node.level > 0 or (node.module or "").startswith("kqcli")):
+                for alias in node.names:
+                    own.add(alias.asname or alias.name)
+                    if alias.name.startswith("_") and alias.name not in GETTEXT | {"__version__"}:
+                        reached.add((module, alias.name))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in own and node.attr.startswith("_")
+                    and not node.attr.startswith("__")):
+                reached.add((module, f"{node.value.id}.{node.attr}"))
+    assert reached == set()

@@ -100,7 +100,7 @@ def test_a_served_command_prints_what_the_command_prints(repo, sockets, args):
 
 def test_the_child_keeps_the_answer_after_the_client_has_it(repo, sockets):
     """Keeping the answer and closing the index (which checkpoints its write-ahead log) wait
-    until the client has its exit status (kqcli.store.warm.LATER), and then happen: the answer is
+    until the client has its exit status (kqcli.store.context.Run.later), and then happen: the answer is
     kept, and no log is left for the next run to checkpoint."""
     import sqlite3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -226,19 +227,14 @@ app = typer.Typer(
 )
 
 
-_COMMAND: Any = None
-
-
+@functools.cache
 def command() -> Any:
     """The click group of :data:`app`, built once in a process (``app()`` builds it on every
     call): kq's server builds it, with the commands it serves, before it forks a child per
     run."""
-    global _COMMAND
-    if _COMMAND is None:
-        from typer.main import get_command
+    from typer.main import get_command
 
-        _COMMAND = get_command(app)
-    return _COMMAND
+    return get_command(app)
 
 
 @dataclass

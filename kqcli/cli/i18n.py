@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import os
 
+from ..store.context import current
+
 LANGS = ("zh", "en")
 DOMAIN = "kq"
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locale")
 LOCALES = {"zh": "zh_CN"}
 """The catalogue of each language that is not English, the source language."""
 
-_flag: str | None = None  # --lang, for this run
-_repo: str | None = None  # kq.yaml's lang, once the repository is open
 _translations: dict[str, object] = {}
 
 
@@ -35,27 +35,26 @@ class LangError(ValueError):
 
 def set_flag(value: str | None) -> None:
     """``--lang`` for this run (None: not given)."""
-    global _flag
     if value is not None and value not in LANGS:
         raise LangError(f"--lang: {value!r} is not one of {', '.join(LANGS)}")
-    _flag = value
+    current().lang = value
 
 
 def set_repository(value: str | None) -> None:
     """``kq.yaml``'s ``lang``, once the repository is open (None: not set)."""
-    global _repo
-    _repo = value if value in LANGS else None
+    current().repo_lang = value if value in LANGS else None
 
 
 def lang() -> str:
     """The language of this run: zh or en."""
-    if _flag:
-        return _flag
+    run = current()
+    if run.lang:
+        return run.lang
     chosen = os.environ.get("KQ_LANG", "").strip().lower()[:2]
     if chosen in LANGS:
         return chosen
-    if _repo:
-        return _repo
+    if run.repo_lang:
+        return run.repo_lang
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:

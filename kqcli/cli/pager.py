@@ -16,21 +16,19 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-_switch = {"enabled": True}
-through: Callable[[bytes], None] | None = None
-"""Set in a child of kq's server (:mod:`kqcli.serve.server`): pages the text in the client."""
+from ..store.context import current
 
 
 def configure(enabled: bool) -> None:
     """Set by the global ``--no-pager`` option on every run (also in-process, in tests)."""
-    _switch["enabled"] = enabled
+    current().paging = enabled
 
 
 def enabled() -> bool:
-    return _switch["enabled"]
+    return current().paging
 
 
 def should_page(lines: int, *, terminal: bool, height: int) -> bool:
@@ -101,8 +99,9 @@ def show(text: str, stream: io.TextIOBase | None = None) -> None:
     argv, env = pager
     out.flush()
     encoding = getattr(out, "encoding", None) or "utf-8"
-    if through is not None:  # a child of kq's server: the client has the terminal
-        through(text.encode(encoding, "replace"))
+    page = current().page
+    if page is not None:  # a child of kq's server: the client has the terminal
+        page(text.encode(encoding, "replace"))
         return
     try:
         subprocess.run(argv, input=text.encode(encoding, "replace"), env=env, check=False)

@@ -8,11 +8,14 @@ import errno
 import os
 import sys
 
+from ..store.context import begin
 from ..store.root import COMPLETE_VAR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from ..store.context import Run
 
 CACHED = ("due", "score", "classify", "list", "expenses", "team", "route", "pool")
 """kqcli.store.warm.CACHED, checked before importing it (tests/test_warm.py checks they agree)."""
@@ -80,9 +83,11 @@ def _discard(stream: object) -> None:
         os.close(null)
 
 
-def local(args: list[str]) -> None:
-    """``kq ARGS`` in this process: an answer kept or built from the agenda (kqcli.store.warm),
-    else the command line; its output through :func:`guarded`."""
+def local(args: list[str], context: Run | None = None) -> None:
+    """``kq ARGS`` in this process, a run of its own (in ``context`` when given: a child of kq's
+    server gives one): an answer kept or built from the agenda (kqcli.store.warm), else the
+    command line; its output through :func:`guarded`."""
+    begin(context)
     guarded(lambda: _local(args))
 
 

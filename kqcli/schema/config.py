@@ -7,6 +7,7 @@ needs the keys it changes.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -569,6 +570,9 @@ class Settings(Section):
     plan: Plan = Plan()
     products: dict[str, Product] = Field({}, description="SKU -> {price: [lo, hi], facings: N}: "
                                          "what kq shelf checks against")
+    lang: Literal["zh", "en"] | None = Field(None, description="the language kq speaks in "
+                                             "this repository (zh | en); --lang, KQ_LANG win, "
+                                             "and it wins over the locale")
     timezone: str = Field("Asia/Shanghai", description="time zone of the timed events kq "
                           "calendar writes (an IANA name, e.g. Asia/Urumqi)")
     git: Git = Git()

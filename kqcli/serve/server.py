@@ -39,8 +39,6 @@ IDLE = 900.0
 OFF = ("0", "off", "no", "false")
 ON = ("1", "on", "yes", "true")
 PROTOCOL = b"kq-server 1"
-served = False
-"""Whether this process had its command run by a server (for tests)."""
 
 
 def enabled() -> bool:
@@ -148,8 +146,9 @@ def call(argv: list[str]) -> int | None:
     if first is None or not first.startswith(b"pid "):
         sock.close()
         return None  # the server stopped or refused before a child started
-    global served
-    served = True
+    from ..store.context import current
+
+    current().served = True
     return _follow(sock, replies, int(first[4:]))
 
 
@@ -468,6 +467,7 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
     import time
 
     code = 1
+    run = None
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
@@ -497,15 +497,13 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
             open(2, "wb", closefd=False), encoding=err_enc, errors=err_err,
             line_buffering=True)
         conn.sendall(f"pid {os.getpid()}\n".encode())
-        from ..cli import pager
-
-        pager.through = lambda text: _ask_to_page(conn, text)
         sys.argv = ["kq", *argv]
-        from ..store import index, warm
+        from ..store.context import Run
 
-        warm.LATER = []  # keeping the answer waits until the client has its exit status
-        index.OPEN = []  # and so does closing the index (a checkpoint of its log)
-        code = _run(argv)
+        # The client pages; keeping the answer waits until the client has its exit status,
+        # and so does closing the index (a checkpoint of its log).
+        run = Run(page=lambda text: _ask_to_page(conn, text), later=[], connections=[])
+        code = _run(argv, run)
     except BaseException:  # noqa: BLE001 - whatever happens, the client gets a status
         import traceback
 
@@ -519,37 +517,36 @@ def _child(conn, fields: list[bytes], fds: list[int]) -> None:
                     stream.flush()
                 except (OSError, ValueError):
                     pass
-            later = _release()
+            _release()
             conn.sendall(f"exit {code}\n".encode())
             conn.close()
-            for work in later:
-                work()
-            index = sys.modules.get("kqcli.store.index")
-            if index is not None:
-                index.close_all()
+            if run is not None:
+                for work in run.later:
+                    work()
+                if run.connections:
+                    from ..store.index import close_all
+
+                    close_all(run.connections)
         finally:
             os._exit(0)
 
 
-def _release() -> list:
+def _release() -> None:
     """Let go of the client's stdin, stdout and stderr (a pipe they write to ends for its
-    reader when the client exits, not when this child does); what the command left to do
-    later (:data:`kqcli.store.warm.LATER`)."""
+    reader when the client exits, not when this child does)."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
-    warm = sys.modules.get("kqcli.store.warm")
-    return list(getattr(warm, "LATER", None) or [])
 
 
-def _run(argv: list[str]) -> int:
-    """What the console script runs in its own process, with the interpreter's handling of
-    SystemExit."""
+def _run(argv: list[str], context: object) -> int:
+    """What the console script runs in its own process, in the run ``context``, with the
+    interpreter's handling of SystemExit."""
     from ..cli import run
 
     try:
-        run.local(argv)
+        run.local(argv, context)
     except SystemExit as e:
         if e.code is None:
             return 0

@@ -13,6 +13,7 @@ The query is :mod:`kqcli.store.warm`'s, which also answers a run that finds noth
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -91,16 +92,14 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
 PARALLEL_FROM = 200
 """Customers; evaluating fewer in a process pool costs more than it saves."""
-_WORK: tuple[Any, ...] = ()
-"""(settings, today, departed, calendar) for :func:`_evaluate`, inherited by forked workers."""
-
-
-def _evaluate(item: tuple[str, str, str]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
-    """One customer's agenda rows and state (runs in worker processes)."""
+def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
+              ) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """One customer's agenda rows and state, by ``work``: (settings, today, departed,
+    calendar) (runs in worker processes)."""
     from ..core.agenda import candidates, horizon, row
 
     customer_id, summary_text, facts_text = item
-    settings, today, departed, calendar = _WORK
+    settings, today, departed, calendar = work
     summary = json.loads(summary_text)
     found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
                                          departed, calendar, horizon(customer_id, today))
@@ -116,17 +115,16 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
     customer)."""
     from .progress import progress
 
-    global _WORK
-    _WORK = work
     jobs = os.cpu_count() or 1
     with progress("working out reminders") as tick:
         if len(stale) < PARALLEL_FROM or jobs < 2 or os.name != "posix":
-            return [_ticked(tick, n, len(stale), _evaluate(item))
+            return [_ticked(tick, n, len(stale), _evaluate(work, item))
                     for n, item in enumerate(stale, 1)]
         from .pool import workers
 
         with workers(jobs, "fork") as pool:
-            found = pool.map(_evaluate, stale, chunksize=max(8, len(stale) // (jobs * 16)))
+            found = pool.map(functools.partial(_evaluate, work), stale,
+                             chunksize=max(8, len(stale) // (jobs * 16)))
             return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
 
 

@@ -12,6 +12,8 @@ import os
 import stat
 import time
 
+from .context import current
+
 RACY_NS = 2_000_000_000
 """A file changed this recently is not trusted next time: its times could repeat within the
 file system's granularity (git's racy index)."""
@@ -67,20 +69,15 @@ def skipped_note(name: str) -> str | None:
     return None
 
 
-_HANDED: tuple[str, int, int, tuple[dict[str, tuple[str, str]], list[str]]] | None = None
-"""The scan :func:`unchanged` made (folder, size cap, when, the scan), for the next
-:func:`scan` of the same folder in this process within :data:`HANDED_NS`: a warm check that
-found a file changed hands its scan to the index's refresh, which would otherwise make it again
-(one lstat per file is most of a warm run). A file changed in between is seen by the next run,
-as one changed just after this run would be."""
 HANDED_NS = 1_000_000_000
+"""How long a scan handed on in a run stays good (see :func:`unchanged`)."""
 
 def scan(folder: str, max_bytes: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """The customer files in ``folder``: id -> (path, signature); and a note on each name that
     looks like a customer file but is not read, in name order. A missing folder has none.
     One ``lstat`` per file: a warm ``kq due`` runs this over every file."""
-    global _HANDED
-    handed, _HANDED = _HANDED, None
+    run = current()
+    handed, run.scan = run.scan, None
     if (handed is not None and handed[:2] == (folder, max_bytes)
             and time.monotonic_ns() - handed[2] < HANDED_NS):
         return handed[3]
@@ -134,14 +131,16 @@ def _one_of_two(on_disk: dict[str, tuple[str, str]], skipped: list[str], i: str,
 def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:
     """Whether the customer files in ``folder`` are exactly those of ``stored`` (id ->
     signature), each with its signature (a file read while racy is stored as "racy": never
-    trusted). When not, the scan is handed to the next :func:`scan` of the folder."""
-    global _HANDED
+    trusted). When not, the scan is handed to the next :func:`scan` of the folder in this run
+    (within :data:`HANDED_NS`): the index's refresh would otherwise make it again (one lstat
+    per file is most of a warm run). A file changed in between is seen by the next run, as one
+    changed just after this run would be."""
     found = _scan(folder, max_bytes)
     on_disk = found[0]
     if len(on_disk) == len(stored) and all(
             sig != "racy" and stored.get(i) == sig for i, (_, sig) in on_disk.items()):
         return True
-    _HANDED = (folder, max_bytes, time.monotonic_ns(), found)
+    current().scan = (folder, max_bytes, time.monotonic_ns(), found)
     return False
 
 

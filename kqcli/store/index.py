@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .context import current
 from .files import scan, shown, signature
 from .problems import Problem
 from .stamp import code_stamp
@@ -234,16 +235,13 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-OPEN: list[sqlite3.Connection] | None = None
-"""In a child of kq's server, the on-disk indexes it opened: it closes them (which checkpoints
-the write-ahead log into the index) after the client has its answer, instead of leaving that
-to the next run. None elsewhere: a connection closes with its Index."""
-
-
-def close_all() -> None:
-    while OPEN:
+def close_all(connections: list[sqlite3.Connection]) -> None:
+    """Close the on-disk indexes a run opened (which checkpoints the write-ahead log into the
+    index): a child of kq's server does it after its client has the answer, instead of leaving
+    that to the next run (:attr:`kqcli.store.context.Run.connections`)."""
+    while connections:
         try:
-            OPEN.pop().close()
+            connections.pop().close()
         except sqlite3.Error:
             pass
 
@@ -309,8 +307,9 @@ class Index:
         except BaseException:
             db.close()
             raise
-        if OPEN is not None:
-            OPEN.append(db)
+        opened = current().connections
+        if opened is not None:
+            opened.append(db)
         return db
 
     def _to_memory(self, error: BaseException) -> None:

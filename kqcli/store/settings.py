@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .context import current
 from .errors import PROBLEMS, KqError
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ def load(root: Path) -> Settings:
 
 
 def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: bool) -> int:
-    """kq.yaml's ``check.max_file_bytes``, validating kq.yaml only when its stat changed.
+    """kq.yaml's ``check.max_file_bytes``, validating kq.yaml only when its stat changed; its
+    ``lang`` goes to the run context.
 
     Not ``strict`` (kq check, which reports kq.yaml itself): an invalid kq.yaml gives the
     default cap instead of stopping the command.
@@ -44,18 +46,20 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     except OSError as e:
         raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
     sig = signature(str(root / "kq.yaml"), 0)
-    cap = cached_cap(root, store, sig)
-    if cap is not None:
-        return cap
+    cached = _cached(root, store, sig)
+    if cached is not None:
+        current().repo_lang = cached.get("lang")
+        return cached["max_file_bytes"]
     try:
-        cap = settings().check.max_file_bytes  # validates; KqError with the problems
+        valid = settings()  # validates; KqError with the problems
     except KqError:
         if strict:
             raise
         from ..schema.config import Check
 
         return Check().max_file_bytes
-    store.set_meta("settings", {"signature": sig, "max_file_bytes": cap})
+    cap, current().repo_lang = valid.check.max_file_bytes, valid.lang
+    store.set_meta("settings", {"signature": sig, "max_file_bytes": cap, "lang": valid.lang})
     return cap
 
 
@@ -63,11 +67,17 @@ def cached_cap(root: Path, store: Index, sig: str | None = None) -> int | None:
     """``check.max_file_bytes`` as the last validation of the present kq.yaml (whose signature
     is ``sig``, when known) found it; None when kq.yaml changed since (only a command that
     validates it may say)."""
+    cached = _cached(root, store, sig)
+    return None if cached is None else cached["max_file_bytes"]
+
+
+def _cached(root: Path, store: Index, sig: str | None = None) -> dict[str, Any] | None:
+    """What the last validation of the present kq.yaml found (``max_file_bytes``, ``lang``)."""
     from .index import signature
 
     sig = sig or signature(str(root / "kq.yaml"), 0)
     cached = store.get_meta("settings")
-    if sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig:
-        cap = cached.get("max_file_bytes")
-        return cap if isinstance(cap, int) else None
+    if (sig != "racy" and isinstance(cached, dict) and cached.get("signature") == sig
+            and isinstance(cached.get("max_file_bytes"), int)):
+        return cached
     return None

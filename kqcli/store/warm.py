@@ -30,13 +30,10 @@ import sqlite3
 import sys
 
 from . import clock
+from .context import current
 from .files import folder_signature, signature, unchanged
 from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # not imported on the warm path
-    from collections.abc import Callable
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -85,17 +82,11 @@ KEEP_BYTES = 16 * 1024 * 1024
 """And at most this many bytes of them (at 10,000 customers one answer was 8.5 MB); an answer
 larger than this alone is not kept."""
 
-RENEWED: str | None = None
-"""The generation this process last gave the index (as stored, JSON): a full run that brought
-the index up to date itself keeps its answer when no other process changed it since."""
-
-
 def forget(db: sqlite3.Connection) -> None:
     """Renew the generation, which makes every answer kept stale (inside the caller's
     transaction, run with every change to the files, the settings or the agenda)."""
-    global RENEWED
-    RENEWED = f'"{os.urandom(8).hex()}"'
-    db.execute("insert or replace into meta values ('generation', ?)", (RENEWED,))
+    generation = current().generation = f'"{os.urandom(8).hex()}"'
+    db.execute("insert or replace into meta values ('generation', ?)", (generation,))
 
 
 STALE = """select f.id from files f left join agenda_state a on a.id = f.id
@@ -494,19 +485,6 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         db.close()
 
 
-LATER: list[Callable[[], None]] | None = None
-"""Work that need not delay the answer (keeping it for next time): kq's server sets a list
-here and runs it once the client has the exit status and the output streams are closed;
-elsewhere (None) :func:`later` does it at once."""
-
-
-def later(work: Callable[[], None]) -> None:
-    if LATER is None:
-        work()
-    else:
-        LATER.append(work)
-
-
 def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     """``kq due --format json`` from the agenda, when the last full run's record holds."""
     from ..core.reasons import REASONS
@@ -542,7 +520,7 @@ def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
     found = (b"[" + out.body + b"]\n", err,
              1 if request.fail_on == "overdue" and out.overdue else 0)
-    later(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
+    current().after(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
     return found
 
 
@@ -583,15 +561,11 @@ class _Tee(io.BufferedIOBase):
         return self.target.fileno()
 
 
-_ANSWERED = False
-
-
 def answered() -> None:
     """Said by a command in :data:`CACHED` when it has printed its whole answer: only such a
     run is kept (not one that a closed pipe, a full disk or Ctrl-C ended with the same exit
     code)."""
-    global _ANSWERED
-    _ANSWERED = True
+    current().answered = True
 
 
 class Recorder:
@@ -599,6 +573,7 @@ class Recorder:
 
     def __init__(self, q: Question) -> None:
         self.q = q
+        self.run = current()
         self.start = self._state()
         self.streams = (sys.stdout, sys.stderr)
         self.tees: list[_Tee] = []
@@ -638,14 +613,14 @@ class Recorder:
                 flushed = False  # a closed pipe: the answer was not printed whole
         sys.stdout, sys.stderr = self.streams
         code = 0 if exit_code is None else exit_code
-        if (not flushed or not _ANSWERED or code not in (0, 1) or self.start is None
+        if (not flushed or not self.run.answered or code not in (0, 1) or self.start is None
                 or "racy" in (self.start[2], self.q.statements)
                 or self.start[3] != self.q.statements):
             return
         now = self._state()
         if now is None or now[1:] != self.start[1:] or (
-                now[0] != self.start[0] and now[0] != RENEWED):
+                now[0] != self.start[0] and now[0] != self.run.generation):
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees
-        later(lambda: keep(self.q, now[0], now[1], now[2],
+        self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
                            (b"".join(out.kept), b"".join(err.kept), code)))

@@ -64,10 +64,12 @@ REP = _Rep()
 """``click_type=REP``: an option or argument naming a rep (``--owner``, ``--to``, ``--as``)."""
 
 CUSTOMER_HELP = "Id, id prefix, part of the name, or pinyin initials."
+CUSTOMER = _Customer()
+"""``click_type=CUSTOMER``: an argument naming a customer (completes ids, names, pinyin)."""
 CustomerArgument = Annotated[str, typer.Argument(
-    help=CUSTOMER_HELP, click_type=_Customer())]
+    help=CUSTOMER_HELP, click_type=CUSTOMER)]
 OptionalCustomerArgument = Annotated[str | None, typer.Argument(
-    help=f"{CUSTOMER_HELP[:-1]}; none: the whole repository.", click_type=_Customer())]
+    help=f"{CUSTOMER_HELP[:-1]}; none: the whole repository.", click_type=CUSTOMER)]
 
 
 def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:

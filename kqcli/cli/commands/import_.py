@@ -41,15 +41,15 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
 
     Example: kq --repo examples import customers examples/import/customers.xlsx
     """
+    from ...core.ids import slug  # the same ids as kq new
     from ...core.importing import CUSTOMER_HEADERS, plan_customers, update_text
-    from .new import _slug  # the same ids as kq new (lead: make it public as new.slug)
 
     repo = open_repo(ctx)
     data, mapping = _read(file, sheet, map_, CUSTOMER_HEADERS)
     if "name" not in mapping.values():
         raise _no_column("the customer's name", "客户名称, 名称, name", "name")
     names, ids = _known(repo)
-    plans = plan_customers(data, mapping, names, ids, _reader(repo), _slug)
+    plans = plan_customers(data, mapping, names, ids, _reader(repo), slug)
     _show([p.report() for p in plans], fmt, file, apply, output=output, bom=bom)
     code = report_skipped(repo)
     if apply:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from . import CUSTOMER_HELP, REP, _Customer, friendly, open_repo
+from . import CUSTOMER, CUSTOMER_HELP, REP, friendly, open_repo
 
 VISIT_KINDS = ("visit", "deep_visit")
 """Visits, which take a plan out and bring a report back (goal and outcome)."""
@@ -20,7 +20,7 @@ DESK_KINDS = ("call", "wechat", "care_call")
 def run(
     ctx: typer.Context,
     customer: Annotated[str | None, typer.Argument(
-        help=f"{CUSTOMER_HELP[:-1]}; none with --due.", click_type=_Customer())] = None,
+        help=f"{CUSTOMER_HELP[:-1]}; none with --due.", click_type=CUSTOMER)] = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", "-k",
         help="visit | call | care_call | wechat | delivery | training | event | deep_visit | gift "

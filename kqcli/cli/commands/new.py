@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ...core.ids import slug
 from . import REP, friendly, open_repo
 
 TEMPLATE = """\
@@ -67,7 +68,7 @@ def run(
             kind = parse_enum(Kind, kind).value
         except ValueError as e:
             raise KqError(f"--kind: {e}") from None
-    base = id or _slug(name)
+    base = id or slug(name)
     customer_id, n = base, 2
     while (repo.customers_dir / f"{customer_id}.yaml").exists():
         if id:
@@ -81,22 +82,3 @@ def run(
         edited = edit_file(repo, path, text, f"customers/{path.name}")
         text = edited if edited is not None else text
     save(repo, path, None, text, "new", name)
-
-
-SURNAMES = {"曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p",
-            "乐": "y", "缪": "m", "覃": "q", "盖": "g", "召": "s"}
-"""Surnames read otherwise than their character mostly is (曾 zēng, not céng; 单 shàn, not
-dān), and their initial: taken where a name starts with one and 氏, 记 or 家 follows (a family's
-shop: 曾氏药房, 单记粮油)."""
-FAMILY = "氏记家"
-
-
-def _slug(name: str) -> str:
-    """Pinyin initials of the name as read in context (曾氏药房 -> zsyf), ASCII letters and
-    digits only."""
-    from pypinyin import Style, lazy_pinyin
-
-    letters = [p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")]
-    if len(name) > 1 and name[0] in SURNAMES and name[1] in FAMILY:
-        letters[0] = SURNAMES[name[0]]
-    return "".join(c for c in "".join(letters).lower() if c.isascii() and c.isalnum()) or "customer"

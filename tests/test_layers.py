@@ -21,11 +21,6 @@ KNOWN_CORE_REACHES = {
     ("kqcli.core.importing", "kqcli.store.validate"),
     ("kqcli.core.importing", "kqcli.store.yamledit"),
     ("kqcli.core.importing", "kqcli.store.yamlread"),
-    ("kqcli.core.merge", "kqcli.store.yamledit"),
-    ("kqcli.core.merge", "kqcli.store.yamlread"),
-    ("kqcli.core.reassign", "kqcli.store.errors"),
-    ("kqcli.core.reassign", "kqcli.store.yamledit"),
-    ("kqcli.core.reassign", "kqcli.store.yamlread"),
     ("kqcli.core.report_html", "kqcli.cli.labels"),
 }
 KNOWN_STORE_REACHES = {

@@ -1,4 +1,4 @@
-"""The three-way merge of one customer file (kqcli.core.merge.merge, behind the git merge driver):
+"""The three-way merge of one customer file (kqcli.store.merge.merge, behind the git merge driver):
 logs are unions copied from their text, fields changed on one side win, mappings and contacts
 merge key by key, and only the same field changed two ways is left between markers."""
 
@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from kqcli.core.merge import merge, restore_appended
+from kqcli.store.merge import merge, restore_appended
 from kqcli.store.validate import validate_customer
 from kqcli.store.yamlread import load
 

@@ -1,5 +1,6 @@
 """Moving customers between reps (``kq reassign``, ``kq claim``): who may take them, which
-customers move, and the text edit that records the move. Pure: no file or git access."""
+customers move (the text edit that records a move is :mod:`kqcli.store.handover`). Pure: no
+file or git access."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import difflib
 from typing import Any
 
 from ..schema.config import Settings
-from ..store.errors import KqError
+from .errors import InvalidValue
 
 FIELDS = ("customer", "name", "from", "to")
 
@@ -30,13 +31,13 @@ def check_rep(name: str, settings: Settings, owners: set[str], today: dt.date,
         return name
     gone = settings.departed()
     if name in gone:
-        raise KqError(f"{option}: {name} left on {gone[name].isoformat()}; give the customers "
-                      f"to a current rep: {', '.join(current) or '(none listed)'}")
+        raise InvalidValue(f"{name} left on {gone[name].isoformat()}; give the customers "
+                      f"to a current rep: {', '.join(current) or '(none listed)'}", option)
     close = difflib.get_close_matches(name, current, 3, 0.3)
     hint = (f"; did you mean {', '.join(close)}?" if close
             else f"; current reps: {', '.join(current)}" if current else "")
     known = " and owns no customer" if name not in owners else " (only owns customers)"
-    raise KqError(f"{option}: {name} is not a current rep in kq.yaml reps{known}{hint}")
+    raise InvalidValue(f"{name} is not a current rep in kq.yaml reps{known}{hint}", option)
 
 
 def moves(summaries: list[dict[str, Any]], source: str, target: str,
@@ -54,46 +55,3 @@ def moves(summaries: list[dict[str, Any]], source: str, target: str,
             continue
         out.append({"customer": s["id"], "name": s["name"], "from": source, "to": target})
     return out
-
-
-def handover_edit(text: str, owner: str, previous: str | None, day: dt.date) -> str:
-    """Set ``owner`` and append ``{from, to, date}`` to ``owners:``, changing nothing else.
-
-    A v2 ``handover: {from, date}`` becomes the entry before the new one (its ``to`` the owner
-    until now) and the key goes: the file keeps one history of owners."""
-    from ..store.yamledit import EditError, append_in, flow, remove_key, set_value, top_level
-
-    entries = []
-    if top_level(text, "handover") is not None:
-        old = _mapping(text).get("handover")
-        if isinstance(old, dict) and old.get("date"):
-            entries.append(_change(old.get("from"), previous, old["date"]))
-        text = remove_key(text, "handover")
-    entries.append(_change(previous, owner, day))
-    text = set_value(text, "owner", owner)
-    if top_level(text, "owners") is None:  # a block list of one-line entries
-        nl = "\r\n" if "\r\n" in text else "\n"
-        body = text if not text or text.endswith(("\n", "\r")) else text + nl
-        return body + f"owners:{nl}" + "".join(f"  - {flow(e)}{nl}" for e in entries)
-    for entry in entries:
-        try:
-            text = append_in(text, ("owners",), entry)
-        except EditError as e:
-            raise EditError(f"owners: {e}") from None
-    return text
-
-
-def _change(previous: str | None, owner: str | None, day: Any) -> dict[str, Any]:
-    """An ``owners`` entry; ``from`` and ``to`` only where known."""
-    entry: dict[str, Any] = {"from": previous} if previous else {}
-    if owner:
-        entry["to"] = owner
-    entry["date"] = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-    return entry
-
-
-def _mapping(text: str) -> dict[str, Any]:
-    from ..store import yamlread
-
-    data, _ = yamlread.load(text.encode("utf-8"), "")
-    return data if isinstance(data, dict) else {}

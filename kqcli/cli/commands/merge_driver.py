@@ -20,7 +20,7 @@ def run(
     """
     import os
 
-    from ...core.merge import merge
+    from ...store.merge import merge
 
     raw = [p.read_bytes() if p.exists() else b"" for p in (base, ours, theirs)]
     bom = raw[1].startswith(b"\xef\xbb\xbf")

@@ -16,7 +16,7 @@ from . import REP, BomOption, FormatOption, OutputOption, committed, friendly, o
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:
-    from ...core.reassign import handover_edit
+    from ...store.handover import handover_edit
 
     return lambda text: handover_edit(text, owner, previous, day)
 

@@ -227,8 +227,8 @@ def replay_fixup() -> None:
     replayed commit itself (amended). A file the merge driver merged is left as it is: its
     entries are kept once per side, and what the user removed while settling a conflict in it
     stays removed. A replay left empty is dropped, as git would."""
-    from ...core.merge import restore_appended
     from ...store import gitlog
+    from ...store.merge import restore_appended
     from .merge_driver import MERGED
 
     root = Path.cwd()

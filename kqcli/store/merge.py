@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from yaml.nodes import Node, SequenceNode
 
-from ..store import yamlread
-from ..store.yamledit import key_span, line_after, remove_key, top_level
+from . import yamlread
+from .yamledit import key_span, line_after, remove_key, top_level
 
 UNION = ("visits", "expenses", "intel")
 MISSING = object()

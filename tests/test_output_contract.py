@@ -26,6 +26,8 @@ LISTINGS = [
     ("list", ["list"], ["list"]),
     ("due", ["--today", "2026-11-24", "due"], ["--today", "2026-11-24", "due"]),
     ("route", ["--today", "2026-11-24", "route"], ["--today", "2026-11-24", "route"]),
+    ("plan", ["--today", "2026-11-24", "plan", "--owner", "李明"],
+     ["--today", "2026-11-24", "plan", "--owner", "李明"]),
     ("score", ["score", "--month", "2026-10"], ["score", "--month", "2026-10"]),
     ("score --by owner", ["score", "--month", "2026-10", "--by", "owner"],
      ["score", "--month", "2026-10", "--by", "owner"]),
@@ -368,7 +370,8 @@ def test_chinese_tables_show_no_english_enum_value(kq, shops, at_80, command):
 @pytest.mark.parametrize("command", [["list"], ["--today", "2026-11-24", "due", "--all"],
                                      ["score", "--month", "2026-10"], ["show", "hx-renmin"],
                                      ["--today", "2026-11-30", "classify"],
-                                     ["expenses", "--month", "2026-10"], ["history", "hx-renmin"]])
+                                     ["expenses", "--month", "2026-10"], ["history", "hx-renmin"],
+                                     ["plan", "--owner", "李明"]])
 def test_no_table_line_of_the_examples_is_wider_than_80_columns(kq, at_80, command):
     from rich.cells import cell_len
 

@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "route": ("route",
              "The day's route: fixed-route customers in time order, then due visits grouped "
              'by region.'),
+    "plan": ("plan",
+             "The day planned: fixed-route visits at their times, then due visits fitted in, "
+             'shortest way.'),
     "score": ("score",
              'Month-end relationship scorecards (10 items x 10 points by default), with the '
              'change.'),

@@ -98,9 +98,26 @@ def extract(customer: Customer) -> dict[str, Any]:
         # open complaints and returns, numbered as in the file (kq issue --close N)
         "issues": [{"n": n, "opened": _iso(i.opened), "kind": i.kind.value, "text": i.text}
                    for n, i in enumerate(customer.issues, 1) if i.closed is None],
+        # where the store is and whom to see there (kq plan)
+        "location": list(customer.location) if customer.location else None,
+        "phone": customer.phone,
+        "whom": _whom(customer),
         # planned visits moved (kq skip): [date, to], to None for the next working day
         "skips": sorted([_iso(s.date), _iso(s.to)] for s in customer.skips),
     }
+
+
+def _whom(customer: Customer) -> list[Any] | None:
+    """``[name, role, phone, style]`` of the contact a visit is for: the first with a decision
+    style (as kq due's "见 …"), else the first decision maker (manager, executive), else the
+    first contact; None without contacts."""
+    contacts = customer.contacts
+    chosen = (next((c for c in contacts if c.style), None)
+              or next((c for c in contacts if c.level and c.level.value != "staff"), None)
+              or (contacts[0] if contacts else None))
+    if chosen is None:
+        return None
+    return [chosen.name, chosen.role, chosen.phone, chosen.style.value if chosen.style else None]
 
 
 def ledger(customer: Customer) -> dict[str, Any]:

@@ -31,6 +31,8 @@ CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
     "owner": ("owner", "业代", "业务员", "业务代表", "客户经理", "负责人"),
     "region": ("region", "区域", "片区", "地区", "所属区域"),
     "address": ("address", "地址", "详细地址", "门店地址"),
+    "latitude": ("latitude", "lat", "纬度"),
+    "longitude": ("longitude", "lon", "lng", "经度"),
     "tags": ("tags", "标签"),
     "since": ("since", "合作日期", "合作开始", "签约日期", "合作时间"),
     "anniversary": ("anniversary", "开业日期", "店庆", "店庆日", "开业时间"),
@@ -62,7 +64,8 @@ _ENUMS = {"kind": Kind, "status": Status, "grade": Grade, "tier": Tier,
 _DATES = {"since", "anniversary", "contact.birthday", "reported"}
 # The order of a new file's keys: the schema's order.
 _ORDER = ("name", "kind", "status", "grade", "tier", "relationship", "stage", "owner", "region",
-          "address", "phone", "tags", "since", "anniversary", "notes")
+          "address", "location", "phone", "tags", "since", "anniversary", "notes")
+_DEGREES = {"latitude": 90, "longitude": 180}
 _CONTACT_ORDER = ("name", "role", "gender", "phone", "wechat", "birthday", "lunar_birthday")
 SCHEMA_LINE = "# yaml-language-server: $schema=../.kq/schema.json"
 
@@ -273,6 +276,35 @@ def to_amount(value: Any) -> int | float:
     return int(number) if float(number).is_integer() else number
 
 
+def to_degrees(value: Any, most: int) -> float:
+    """A latitude (``most`` 90) or longitude (180) in decimal degrees: 25.0406, "102.7123"."""
+    text = _text(value) or ""
+    try:
+        number = float(value) if isinstance(value, int | float) else float(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of degrees (25.0406)") from None
+    if not -most <= number <= most:
+        raise ValueError(f"{number:g} is not within -{most}..{most} degrees")
+    return number
+
+
+def located(row: _Row) -> str | None:
+    """纬度 and 经度 (latitude, longitude) become the customer's ``location: [lat, lon]``;
+    the problem when only one of them is given."""
+    lat, lon = row.values.pop("latitude", None), row.values.pop("longitude", None)
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        given, other = ("latitude", "longitude") if lon is None else ("longitude", "latitude")
+        if other in row.columns and any(f":{row.columns[other]}: " in p for p in row.problems):
+            return None  # given, but not as degrees: said already
+        return (f"{row.columns[given]}: a location needs both the latitude (纬度) and the "
+                "longitude (经度)")
+    row.values["location"] = [lat, lon]
+    row.columns["location"] = row.columns["latitude"]
+    return None
+
+
 def convert(target: str, value: Any) -> Any:
     """One cell as the value ``target`` takes in the customer file; ValueError says why not."""
     if target in _ENUMS:
@@ -285,6 +317,8 @@ def convert(target: str, value: Any) -> Any:
         return to_lunar(value)
     if target in FIGURES:
         return to_amount(value)
+    if target in _DEGREES:
+        return to_degrees(value, _DEGREES[target])
     if target == "tags":
         return [t for t in re.split(r"[,，、;；/\s]+", _text(value) or "") if t]
     return _text(value)
@@ -458,6 +492,9 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
         seen[name] = plan.row
         if "contact.name" not in row.values:
             store_phone(row)
+        half = located(row)
+        if half:
+            plan.problems.append(f"{where}:{half}")
         if any(k.startswith("contact.") for k in row.values) and "contact.name" not in row.values:
             column = row.columns.get("contact.name", "联系人")
             plan.problems.append(f"{where}:{column}: a WeChat, birthday, role or gender needs "

@@ -35,9 +35,10 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
     """Create or update customers from a sheet, one row per customer; a dry run unless --apply.
 
     Columns are found by header, Chinese or English: 客户名称/name, 类型, 状态, 等级, 分类,
-    业代, 区域, 地址, 标签, 合作日期, 开业日期, 备注, and one contact per row: 联系人, 职务,
-    性别, 电话/手机, 微信, 生日, 农历生日. A row whose name is already a customer's updates
-    only its non-empty cells; a row with a problem is skipped and reported as FILE:ROW:COLUMN.
+    业代, 区域, 地址, 纬度/经度 (the location), 标签, 合作日期, 开业日期, 备注, and one contact
+    per row: 联系人, 职务, 性别, 电话/手机, 微信, 生日, 农历生日. A row whose name is already a
+    customer's updates only its non-empty cells; a row with a problem is skipped and reported
+    as FILE:ROW:COLUMN.
 
     Example: kq --repo examples import customers examples/import/customers.xlsx
     """

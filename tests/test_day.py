@@ -224,8 +224,8 @@ def test_kq_day_owner_all_is_the_whole_team(kq, root):
 def test_kq_day_markdown_to_paste_into_a_chat(kq, root):
     result = _kq_day(kq, root, "--owner", "李明", "--format", "md")
     assert result.exit_code == 0, result.stderr
-    totals = ("计划 1 家, 完成 2, 改期 1, 未去 1; 共 85 分钟, 照片 2 张, 客情费 ¥300; "
-              "按计划估算约 1.5 公里 (计划 0 公里)")
+    totals = ("计划 4 家, 完成 2, 改期 1, 未去 1; 共 85 分钟, 照片 2 张, 客情费 ¥300; "
+              "按计划估算约 1.5 公里 (计划 1.5 公里)")
     assert result.stdout == textwrap.dedent("""\
         **工作写实: 李明 2026-11-24 周二**
 
@@ -248,7 +248,8 @@ def test_kq_day_markdown_to_paste_into_a_chat(kq, root):
           - 改到 2026-11-26: 店主不在
 
         **计划了未去**
-        - 平安药房(北京路)
+        - 12:24 · 平安药房(北京路)
+          - 计划事由: 拜访
         """).replace("TOTALS", totals)
 
 
@@ -260,15 +261,15 @@ def test_kq_day_table_in_chinese_ends_with_the_totals(kq, root):
     assert lines[2].split() == ["时间", "客户", "事项", "分钟", "见谁", "目标", "→", "结果",
                                 "照片", "货架", "客情费", "备注"]
     assert "改到 2026-11-26: 店主不在" in result.stdout and "未去" in result.stdout
-    assert lines[-1].startswith("计划 1 家, 完成 2, 改期 1, 未去 1; 共 85 分钟")
+    assert lines[-1].startswith("计划 4 家, 完成 2, 改期 1, 未去 1; 共 85 分钟")
 
 
 def test_kq_day_in_english(kq, root):
     result = _kq_day(kq, root, "--owner", "李明", "--lang", "en", "--format", "md")
     assert result.stdout.splitlines()[:3] == [
         "**Day report (工作写实): 李明 2026-11-24 Tue**", "",
-        "planned 1, done 2, skipped 1, not visited 1; 85 min, photos 2, expenses ¥300; about "
-        "1.5 km by the plan's estimate (planned 0 km)"]
+        "planned 4, done 2, skipped 1, not visited 1; 85 min, photos 2, expenses ¥300; about "
+        "1.5 km by the plan's estimate (planned 1.5 km)"]
 
 
 def test_kq_day_html_is_one_offline_page_with_the_photos_in_it(kq, root):
@@ -285,7 +286,7 @@ def test_kq_day_html_is_one_offline_page_with_the_photos_in_it(kq, root):
 
 
 def test_kq_day_on_a_day_without_records_says_so(kq, root):
-    result = kq("--repo", root, "--today", "2026-11-25", "day", "--owner", "李明")
+    result = kq("--repo", root, "--today", "2026-11-25", "day", "--owner", "王强")
     assert (result.exit_code, result.stdout.splitlines()[0]) == (0, "2026-11-25 没有记录")
 
 
@@ -297,10 +298,10 @@ def test_kq_team_day_gives_each_reps_day_in_one_row(kq, root):
                 "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == [
-        {"rep": "李明", "date": "2026-11-24", "planned": 1, "done": 2, "skipped": 1,
+        {"rep": "李明", "date": "2026-11-24", "planned": 4, "done": 2, "skipped": 1,
          "missed": 1, "visits": 2, "minutes": 85, "photos": 2, "expenses": 300, "km": 1.5,
-         "planned_km": 0.0},
-        {"rep": "王强", "date": "2026-11-24", "planned": 0, "done": 1, "skipped": 0,
+         "planned_km": 1.5},
+        {"rep": "王强", "date": "2026-11-24", "planned": 1, "done": 1, "skipped": 0,
          "missed": 0, "visits": 1, "minutes": 20, "photos": 0, "expenses": 0, "km": 0.0,
          "planned_km": 0.0}]
 
@@ -311,7 +312,7 @@ def test_kq_team_day_table_in_chinese(kq, root):
     assert (lines[0], lines[2].split(), lines[4].split()) == (
         "团队的一天: 2026-11-24",
         ["业代", "计划", "完成", "改期", "未去", "拜访", "分钟", "照片", "客情费", "公里"],
-        ["李明", "1", "2", "1", "1", "2", "85", "2", "300", "1.5"])
+        ["李明", "4", "2", "1", "1", "2", "85", "2", "300", "1.5"])
 
 
 def test_kq_team_day_goes_without_month(kq, root):
@@ -331,3 +332,49 @@ def test_the_mornings_rows_leave_out_the_days_visits_and_skips(root):
     rows = {s["id"]: (s, f) for s, f in morning_rows(Repo(root, DAY), DAY)}
     assert (rows["hx"][1]["last_in_person"], rows["hx"][0]["last_visit"], rows["dz"][1]["skips"],
             rows["wq"][1]["last_in_person"]) == ("2026-11-20", "2026-11-20", [], None)
+
+
+ROUTE = """\
+name: 春城大药房连锁(总部)
+kind: key_account
+status: active
+owner: 李明
+location: [25.06, 102.70]
+route: {weekday: tue, time: "09:30"}
+visits:
+  - {date: 2026-11-17, kind: visit}
+"""
+
+
+@pytest.fixture
+def planned_root(make_repo):
+    """hx overdue (last visit 2026-11-18) and visited on the day, dz never visited and skipped
+    on the day, rt on its Tuesday route and not visited."""
+    return make_repo({"hx": HX.replace("2026-11-20", "2026-11-18"), "dz": DZ, "rt": ROUTE},
+                     kq_yaml=KQ_YAML)
+
+
+def test_kq_day_compares_the_day_with_the_plan_made_that_morning(kq, planned_root):
+    result = _kq_day(kq, planned_root, "--owner", "李明", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["customer"], r["state"], r["planned"], r["reason"], r["time"])
+            for r in json.loads(result.stdout)] == [
+        ("hx", "done", True, "deep_visit", "09:40"), ("dz", "skipped", True, "visit", None),
+        ("rt", "missed", True, "route", "09:30")]
+
+
+def test_kq_team_day_counts_the_plan_and_its_km(kq, planned_root):
+    rows = json.loads(kq("--repo", planned_root, "--today", "2026-11-25", "team", "--day",
+                         "2026-11-24", "--format", "json").stdout)
+    assert {k: rows[0][k] for k in ("rep", "planned", "done", "skipped", "missed",
+                                    "planned_km")} == {
+        "rep": "李明", "planned": 3, "done": 1, "skipped": 1, "missed": 1, "planned_km": 2.4}
+
+
+def test_a_planned_customer_not_visited_keeps_the_days_expense_on_its_one_row():
+    text = PL.replace("visits:\n  - {date: 2026-11-24, kind: visit, goal: 送陈列物料, planned: true}\n",
+                      "expenses:\n  - {date: 2026-11-24, amount: 50, purpose: 茶点}\n")
+    day = written_day([("pl", _model(text))], DAY, "李明", settings(KQ_YAML),
+                      [PlannedStop("pl", "平安药房(北京路)", "visit", "14:00")])
+    assert [(r["state"], r["time"], [e["amount"] for e in r["expenses"]]) for r in day.rows] == [
+        ("missed", "14:00", [50])]

@@ -70,7 +70,7 @@ def test_kq_day_lists_the_visits_the_skip_the_photo_the_shelf_check_and_the_rest
                 "--format", "json")
     assert result.exit_code == 0, result.stderr
     rows = {(r["customer"], r["state"]): r for r in json.loads(result.stdout)}
-    assert sorted(rows) == [("hx-dongfeng", "done"), ("hx-renmin", "other"),
+    assert sorted(rows) == [("hx-dongfeng", "done"), ("hx-renmin", "missed"),
                             ("ka-chuncheng", "done"), ("ka-kmbh", "skipped")]
     route = rows["ka-chuncheng", "done"]
     assert (route["time"], route["minutes"], route["photos"]) == (
@@ -80,7 +80,7 @@ def test_kq_day_lists_the_visits_the_skip_the_photo_the_shelf_check_and_the_rest
     visit = rows["hx-dongfeng", "done"]
     assert (visit["goal"], visit["outcome"], visit["next"]) == (
         "查陈列", "端架缺货, 已补", {"date": "2026-11-26", "action": "送陈列物料"})
-    assert (rows["hx-renmin", "other"]["issues"], rows["hx-renmin", "other"]["expenses"]) == (
+    assert (rows["hx-renmin", "missed"]["issues"], rows["hx-renmin", "missed"]["expenses"]) == (
         [{"kind": "quality", "text": "店员反映钙铁锌有沉淀"}],
         [{"amount": 200, "purpose": "店员培训茶点", "recipient": "王芳", "kind": "regular"}])
     assert rows["ka-kmbh", "skipped"]["skipped"] == {"reason": "采购经理出差",

@@ -52,6 +52,13 @@ class PlannedStop:
     time: str | None = None
     km: float = 0.0
     optional: bool = False
+    owner: str | None = None
+
+
+def planned_stop(stop: Any, owner: str | None) -> PlannedStop:
+    """kq plan's ``Stop`` of ``owner``'s plan as the day report keeps it."""
+    return PlannedStop(stop.customer, stop.name, stop.reason, stop.time, stop.km,
+                       stop.optional, owner)
 
 
 @dataclass
@@ -109,15 +116,15 @@ def written_day(customers: Iterable[tuple[str, Customer]], day: dt.date, owner: 
                 planned_km: float = 0.0) -> WrittenDay:
     """The day's rows, done ones by time (untimed after), then skipped and missed ones; and
     its totals. ``customers``: the files of the customers ``owner`` had that day (any may
-    record nothing that day); ``plan``: the morning's stops."""
+    record nothing that day); ``plan``: the morning's stops (:func:`planned_stop`)."""
     products = settings.products
     rows: list[dict[str, Any]] = []
     located: dict[str, tuple[float, float]] = {}
     done_ids: set[str] = set()
     skipped_ids: set[str] = set()
-    planned: dict[str, dict[str, Any]] = {s.customer: {"name": s.name, "reason": s.reason,
-                                                        "time": s.time, "km": s.km}
-                                          for s in plan if not s.optional}
+    planned: dict[str, dict[str, Any]] = {
+        s.customer: {"name": s.name, "reason": s.reason, "time": s.time, "km": s.km,
+                     "owner": s.owner or owner} for s in plan if not s.optional}
     for cid, c in customers:
         if c.location is not None:
             located[cid] = c.location
@@ -155,8 +162,11 @@ def written_day(customers: Iterable[tuple[str, Customer]], day: dt.date, owner: 
             for key, value in extras.items():
                 mine[0][key] = value
         rows.extend(mine)
+    others = {r["customer"]: r for r in rows if r["state"] == "other"}
     for cid, stop in planned.items():
-        if cid not in done_ids and cid not in skipped_ids:
+        if cid in others and cid not in done_ids and cid not in skipped_ids:
+            others[cid].update(state="missed", time=stop["time"])  # expenses, intel, issues
+        elif cid not in done_ids and cid not in skipped_ids:
             rows.append({"customer": cid, "name": stop["name"],
                          "owner": stop.get("owner") or owner, **_empty(),
                          "state": "missed", "time": stop["time"]})
@@ -218,7 +228,7 @@ def _travelled(rows: list[dict[str, Any]], located: dict[str, tuple[float, float
 
 
 def team_day(customers: Iterable[tuple[str, Customer]], day: dt.date, reps: Sequence[str],
-             settings: Settings, plans: dict[str, tuple[Sequence[PlannedStop], float]] | None = None,
+             settings: Settings, plans: dict[str, tuple[Sequence[Any], float]] | None = None,
              ) -> list[dict[str, Any]]:
     """One row of totals per rep (``kq team --day``): ``reps`` in their order, then anyone
     else who owned a customer recording something that day; ``plans``: each rep's morning
@@ -233,6 +243,7 @@ def team_day(customers: Iterable[tuple[str, Customer]], day: dt.date, reps: Sequ
         by_rep.setdefault(rep, [])
     rows = []
     for rep, files in by_rep.items():
-        plan, km = plans.get(rep or "", ((), 0.0))
-        rows.append(written_day(files, day, rep, settings, plan, km).totals)
+        stops, km = plans.get(rep or "", ((), 0.0))
+        rows.append(written_day(files, day, rep, settings,
+                                [planned_stop(s, rep) for s in stops], km).totals)
     return rows

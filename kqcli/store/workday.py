@@ -47,6 +47,23 @@ def morning_rows(repo: Any, day: dt.date) -> list[tuple[dict[str, Any], dict[str
     return rows
 
 
+def morning_plans(repo: Any, day: dt.date, owners: list[str]
+                  ) -> dict[str, tuple[tuple[Any, ...], float]]:
+    """Each rep's plan of ``day`` as ``kq plan`` made it that morning (:func:`morning_rows`):
+    rep -> (the stops, :class:`kqcli.core.plan.Stop`, and the planned km)."""
+    from ..core.due import customer_reminders
+    from ..core.plan import plan_day
+
+    rows = morning_rows(repo, day)
+    mine = [(s, f) for s, f in rows if s.get("owner") in owners]
+    reminders = customer_reminders(mine, repo.settings, day)
+    plans = {}
+    for owner in owners:
+        plan = plan_day(mine, repo.settings, day, owner, reminders)
+        plans[owner] = (plan.stops, plan.km)
+    return plans
+
+
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".webp": "image/webp"}
 MAX_PHOTO_BYTES = 2_000_000

@@ -44,14 +44,20 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 day --owner 李明 --format md
     """
-    from ...core.day import written_day
+    from ...core.day import planned_stop, written_day
     from ...core.interaction import parse_day
-    from ...store.workday import day_files
+    from ...store.workday import day_files, morning_plans
 
     repo = open_repo(ctx)
     day = parse_day(date, "--date", repo.today)
     rep = owner_of(repo, owner)
-    written = written_day(day_files(repo, day, rep), day, rep, repo.settings)
+    reps = [rep] if rep is not None else [
+        r.name for r in repo.settings.reps if r.left is None or r.left > day]
+    plans = morning_plans(repo, day, reps)
+    written = written_day(day_files(repo, day, rep), day, rep, repo.settings,
+                          [planned_stop(stop, who) for who, (stops, _km) in plans.items()
+                           for stop in stops],
+                          sum(km for _stops, km in plans.values()))
     code = report_skipped(repo)
     _emit(repo, written, fmt, output)
     raise typer.Exit(code)

@@ -138,12 +138,13 @@ def _team_day(repo: Any, text: str, fmt: Format, output: Any, bom: bool) -> None
     """``--day D``: every rep's day written up, one row each (core.day's totals)."""
     from ...core.day import TOTALS, team_day
     from ...core.interaction import parse_day
-    from ...store.workday import day_files
+    from ...store.workday import day_files, morning_plans
     from ..render import Column, Report, emit_report
 
     day = parse_day(text, "--day")
     reps = [r.name for r in repo.settings.reps if r.left is None or r.left > day]
-    rows = team_day(day_files(repo, day, None), day, reps, repo.settings)
+    rows = team_day(day_files(repo, day, None), day, reps, repo.settings,
+                    morning_plans(repo, day, reps))
     code = report_skipped(repo)
     columns = [Column("rep", "业代", token=True, en="rep"),
                Column("planned", "计划", justify="right", en="planned"),

@@ -16,13 +16,13 @@ it stood that morning in; rows and totals out, labels left to the command line.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .facts import IN_PERSON
 from .owners import owner_on
+from .plan import haversine_km
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
@@ -38,7 +38,6 @@ neither visited nor skipped; expenses, intel or an issue without an interaction.
 TOTALS = ("rep", "date", "planned", "done", "skipped", "missed", "visits", "minutes", "photos",
           "expenses", "km", "planned_km")
 """The keys of a day's totals (``kq team --day``'s row)."""
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -67,14 +66,6 @@ class WrittenDay:
     owner: str | None
     rows: list[dict[str, Any]] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
-
-
-def great_circle_km(a: Sequence[float], b: Sequence[float]) -> float:
-    """The distance between two [latitude, longitude] points along the earth, km."""
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = (math.sin((la2 - la1) / 2) ** 2
-         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def shelf_findings(check: Any, products: dict[str, Any]) -> list[dict[str, Any]]:
@@ -221,7 +212,7 @@ def _travelled(rows: list[dict[str, Any]], located: dict[str, tuple[float, float
         if here is None:
             continue
         if before is not None and before != here:
-            row["km"] = round(great_circle_km(before, here), 1)
+            row["km"] = round(haversine_km(before, here), 1)
             total += row["km"]
         before = here
     return round(total, 1)

@@ -25,7 +25,7 @@ def own_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("KQ_REPO", "KQ_TODAY", "VISUAL", "EDITOR", "KQ_SERVER_DIR", "KQ_CLOCK", "KQ_LANG",
-                 "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+                 "LC_ALL", "LC_MESSAGES", "LANGUAGE", "COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
     # The language follows the locale (en_* is English): the suite's default is Chinese, as a
     # rep's, whatever the machine running it says.

@@ -46,7 +46,7 @@ def typer_shell(shell: str, words: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_a_command_is_completed(monkeypatch):
-    assert bash("kq sh", monkeypatch) == "show\n"
+    assert bash("kq sho", monkeypatch) == "show\n"
 
 
 def test_an_option_of_a_command_is_completed(shops, monkeypatch):
@@ -175,7 +175,7 @@ def test_bash_offers_the_commands_after_kq_not_the_help(team):
 
 @_needs("bash")
 def test_bash_completes_a_command_name(team):
-    assert in_bash(team, "kq", "sh") == ["show"]
+    assert in_bash(team, "kq", "sho") == ["show"]
 
 
 @_needs("bash")
@@ -226,7 +226,7 @@ def test_bash_outside_a_repository_offers_no_customer_and_prints_no_error(tmp_pa
 
 @_needs("zsh")
 def test_zsh_completes_a_command_name_with_its_summary(team):
-    out = in_zsh(team, "kq", "sh")
+    out = in_zsh(team, "kq", "sho")
     assert out == [r'*: :(("show":"客户卡片\\: 档案、联系人、产品、最近拜访、月度数据"))']  # in Chinese
 
 
@@ -242,7 +242,7 @@ def test_zsh_offers_the_reps_for_owner(team):
 
 @_needs("fish")
 def test_fish_completes_a_command_name(team):
-    assert in_fish(team, "kq sh") == ["show\t客户卡片: 档案、联系人、产品、最近拜访、月度数据"]
+    assert in_fish(team, "kq sho") == ["show\t客户卡片: 档案、联系人、产品、最近拜访、月度数据"]
 
 
 @_needs("fish")
@@ -287,7 +287,7 @@ def test_the_console_script_hands_an_empty_command_line_with_the_variable_to_cli
     """The shell's script runs ``kq`` with no arguments: completions, not the help."""
     from helpers import probe_kq
 
-    asked = probe_kq(None, env={"_KQ_COMPLETE": "complete_bash", "COMP_WORDS": "kq sh",
+    asked = probe_kq(None, env={"_KQ_COMPLETE": "complete_bash", "COMP_WORDS": "kq sho",
                                 "COMP_CWORD": "1"}, cwd=team)
     assert (asked.code, asked.stdout, asked.stderr) == (0, b"show\n", "")
 

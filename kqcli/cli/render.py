@@ -79,7 +79,7 @@ HEADERS = {
     "network": "网络", "logistics": "物流", "changes": "经营变化",
     "levels": "层级覆盖", "functions": "职能覆盖", "figures_on_time": "按时上报",
     "card": "考核表", "assessed_by": "评分人", "assessed_on": "评分日期",
-    "assessment_note": "评分备注",
+    "assessment_note": "评分备注", "visit_minutes": "拜访分钟",
 }
 
 
@@ -110,7 +110,7 @@ def kinds() -> dict[str, Any]:
         "gender": enums.Gender, "style": enums.Style, "function": enums.Function,
         "level": enums.Level, "done": enums.Done,
         "sources": {"derived": "推算", "assessment": "主管评分", "unassessed": "未评",
-                    "missing": "无数据"},
+                    "missing": "无数据", "shelf": "货架检查"},
     }
 
 

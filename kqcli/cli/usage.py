@@ -40,6 +40,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("log",
              "Append one interaction to a customer's log, validate, write atomically and "
              'commit.'),
+    "checkin": ("checkin",
+             "Start a visit now: today's visit with at: the current time, one commit; kq "
+             'checkout\n'
+             'writes how long it took.'),
+    "checkout": ("checkout",
+             "End today's open check-in of the customer now: writes minutes: (the time since "
+             'at:, at\n'
+             'least 1) and the given goal, outcome, note and photos, one commit.'),
     "done": ("done",
              "Close a customer's next step: writes done_on (and --note) into that `next:` "
              'mapping.'),
@@ -88,6 +96,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "A rep's day written up (工作写实): what was planned, done and skipped, with "
              'times,\n'
              'photos, shelf checks, expenses and the kilometres by the plan.'),
+    "shelf": ("shelf",
+             "Record shelf checks (铺货, 陈列, 价格, 库存) in the day's visit of a customer."),
     "statement": ("statement",
              'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
              'sign, list.'),
@@ -123,9 +133,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
              'scorecard items as bars and the change; overdue reminders by reason; each '
              'customer at\n'
              'risk with a chart of its last 12 months; suggested tier changes; the expense '
-             'statement.\n'
-             'Charts are inline SVG: the file needs nothing else. Without --output, the page '
-             'goes to\n'
+             'statement;\n'
+             "the month's photos per customer as thumbnails. Charts are inline SVG and "
+             'thumbnails\n'
+             'data: URIs: the file needs nothing else. Without --output, the page goes to\n'
              'stdout.'),
     "new": ("new",
              'Create a customer from a commented template, open it in $EDITOR, validate, and '

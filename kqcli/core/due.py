@@ -766,6 +766,7 @@ class CustomerRules:
                               f"新进竞品 {name} ({since_text})")
         if self.s.get("kind") == "distributor":
             self.dumping(months, keys)
+        self.shelf(months)
         declining = self.f.get("profit_chain")
         if declining:
             self.risk_row("profit_chain", declining, self.today, f"利润链断裂: "
@@ -791,6 +792,40 @@ class CustomerRules:
         self.risks.append((mark, message, hidden))
         if not hidden:
             self.add("risk", due, 0, message, occasion=mark)
+
+    def shelf(self, months: dict[str, Any]) -> None:
+        """What each product's latest shelf check (kq shelf) within ``risk.shelf_days`` says: a
+        price outside kq.yaml ``products``' band, off the shelf or below its facings, stock
+        below a week of the last reported month's sell-out (same units; skipped when unknown)."""
+        from .shelf import week_of_sell_out, yuan
+
+        checks = self.f.get("shelf")
+        if not checks:
+            return
+        window = self.cfg.risk.shelf_days
+        products = self.cfg.products
+        week = week_of_sell_out(months)
+        for sku, (day, facings, price, stock) in sorted(checks.items()):
+            if not 0 <= (self.today - _d(day)).days <= window:  # type: ignore[operator]
+                continue
+            product = products.get(sku)
+            band = getattr(product, "price", None)
+            if price is not None and band is not None and not band[0] <= price <= band[1]:
+                side = "高于" if price > band[1] else "低于"
+                self.risk_row("shelf_price", [sku, day, price, *band], self.today,
+                              f"{sku} 价格 {yuan(price)} {side} {band[0]:g}-{band[1]:g} "
+                              f"({day[5:]} 货架检查)")
+            least = getattr(product, "facings", None)
+            if facings == 0:
+                self.risk_row("shelf_off", [sku, day, facings], self.today,
+                              f"{sku} 不在货架上 (排面 0, {day[5:]} 货架检查)")
+            elif facings is not None and least is not None and facings < least:
+                self.risk_row("shelf_off", [sku, day, facings, least], self.today,
+                              f"{sku} 排面 {facings} 少于 {least} ({day[5:]} 货架检查)")
+            if stock is not None and week is not None and stock < week[2]:
+                self.risk_row("shelf_stock", [sku, day, stock, week[0], week[1]], self.today,
+                              f"{sku} 库存 {stock} 不足一周出销 {week[2]:.1f} ({week[0]} 出销 "
+                              f"{amount(week[1])}, {day[5:]} 货架检查)")
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.

@@ -102,6 +102,7 @@ def extract(customer: Customer) -> dict[str, Any]:
         "location": list(customer.location) if customer.location else None,
         "phone": customer.phone,
         "whom": _whom(customer),
+        "shelf": _latest_shelf(visits),
         # planned visits moved (kq skip): [date, to], to None for the next working day
         "skips": sorted([_iso(s.date), _iso(s.to)] for s in customer.skips),
     }
@@ -118,6 +119,15 @@ def _whom(customer: Customer) -> list[Any] | None:
     if chosen is None:
         return None
     return [chosen.name, chosen.role, chosen.phone, chosen.style.value if chosen.style else None]
+
+
+def _latest_shelf(visits: list[Any]) -> dict[str, list[Any]]:
+    """Each product's latest shelf check (kq shelf): ``{sku: [day, facings, price, stock]}``."""
+    out: dict[str, list[Any]] = {}
+    for v in visits:
+        for c in v.shelf:
+            out[c.sku] = [_iso(v.date), c.facings, c.price, c.stock]
+    return out
 
 
 def ledger(customer: Customer) -> dict[str, Any]:
@@ -207,21 +217,27 @@ def _months(customer: Customer) -> dict[str, dict[str, Any]]:
 
 
 def _monthly(visits: list[Any]) -> dict[str, dict[str, Any]]:
-    """Per month of the log: the counts the scorecard needs."""
+    """Per month of the log: the counts the scorecard needs; the minutes spent in person
+    (None while no in-person interaction of the month says how long it took) and the photos
+    kept, as [day, path], for the month report."""
     out: dict[str, dict[str, Any]] = {}
     for v in visits:
         m = out.setdefault(v.date.strftime("%Y-%m"), {
             "in_person": 0, "planned": 0, "help": 0, "pop_display": 0, "feedback": 0,
-            "all": 0, "days": []})
+            "all": 0, "days": [], "minutes": None, "photos": [], "shelf": []})
         done = {d.value for d in v.done}
         m["all"] += 1
         m["days"].append(v.date.day)
+        m["photos"].extend([_iso(v.date), path] for path in v.photos)
         if v.kind.value in IN_PERSON:
             m["in_person"] += 1
             m["planned"] += bool(v.goal and v.outcome)
+            if v.minutes is not None:
+                m["minutes"] = (m["minutes"] or 0) + v.minutes
         m["help"] += "help" in done
         m["pop_display"] += bool(done & {"pop", "display"})
         m["feedback"] += "feedback" in done
+        m["shelf"].extend([c.sku, c.facings, c.pop] for c in v.shelf)
     return out
 
 

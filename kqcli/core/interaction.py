@@ -14,6 +14,9 @@ from .errors import GoTogether, InvalidValue, UnknownName
 from .reasons import reason_key, unknown_reason
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+MAX_MINUTES = 24 * 60
+"""The longest an interaction can last (the schema's bound of ``minutes``)."""
 
 
 def parse_day(value: str | None, field: str,
@@ -33,14 +36,34 @@ def parse_day(value: str | None, field: str,
         raise InvalidValue(str(e), field) from None
 
 
+def parse_clock(value: str | None, field: str) -> str | None:
+    """A time of day the user typed for ``field``: H:MM or HH:MM, as "HH:MM"."""
+    if value is None:
+        return None
+    m = _CLOCK.fullmatch(value.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise InvalidValue(f"{value!r} is not a time of day; write HH:MM (09:40)", field)
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def check_minutes(value: int | None, field: str) -> int | None:
+    """How long it took, in whole minutes: 1 to a day."""
+    if value is not None and not 1 <= value <= MAX_MINUTES:
+        raise InvalidValue(f"{value} is not a length of time; give 1 to {MAX_MINUTES} minutes",
+                           field)
+    return value
+
+
 def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: str | None,
                       contact: str | None, goal: str | None, outcome: str | None,
                       done: str | None, next_date: str | None, next_action: str | None,
                       note: str | None, occasions: list[str] | None = None,
-                      planned: bool = False) -> dict[str, Any]:
+                      planned: bool = False, at: str | None = None, minutes: int | None = None,
+                      photos: list[str] | None = None) -> dict[str, Any]:
     """The mapping to append under ``visits:``, in the schema's key order. ``occasions`` are
     the reasons it greets (``for:``), as keys, Chinese labels or comma-separated; ``planned``
-    marks an interaction planned ahead, not done yet."""
+    marks an interaction planned ahead, not done yet; ``at`` is when it began (HH:MM),
+    ``minutes`` how long it took, ``photos`` the repository paths of its pictures."""
     try:
         kind_value = parse_enum(InteractionKind, kind).value
     except ValueError as e:
@@ -76,6 +99,13 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
         item["note"] = note
     if planned:
         item["planned"] = True
+    clock = parse_clock(at, "at")
+    if clock is not None:
+        item["at"] = clock
+    if check_minutes(minutes, "minutes") is not None:
+        item["minutes"] = minutes
+    if photos:
+        item["photos"] = list(photos)
     return item
 
 

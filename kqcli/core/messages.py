@@ -35,6 +35,22 @@ class Message:
 # Message renders in the same language; a list joins its items with ", " (、 in Chinese);
 # ``{x:amount}`` writes an amount of money as kq writes every amount (1,244,000).
 TEMPLATES: dict[str, tuple[str, str]] = {
+    # a shelf check that does not read (kq shelf)
+    "shelf_not_yes_no": ("{value!r} is not yes or no", "{value!r} 不是 yes 或 no"),
+    "shelf_not_number": ("{value!r} is not a number", "{value!r} 不是数字"),
+    "shelf_not_whole": ("{value!r} is not a whole number", "{value!r} 不是整数"),
+    "shelf_too_much": ("{value!r} is more than {most:,}", "{value!r} 超过 {most:,}"),
+    "shelf_no_sku": ("name the product (sku)", "要写明商品 (sku)"),
+    "shelf_nothing": ("nothing checked: give facings, price, stock or pop",
+                      "什么也没查: 要给出 facings, price, stock 或 pop"),
+    "shelf_empty": ("the sheet is empty: a header row (sku, facings, price, stock, pop) and a "
+                    "row per product", "表是空的: 要一行表头 (sku, facings, price, stock, pop), "
+                    "每个商品一行"),
+    "shelf_no_sku_column": ("no sku (商品) column in the header row; the columns are sku/商品, "
+                            "facings/排面, price/价格, stock/库存, pop",
+                            "表头里没有 sku (商品) 列; 列名是 sku/商品, facings/排面, price/价格, "
+                            "stock/库存, pop"),
+    "shelf_no_rows": ("no product rows under the header", "表头下面没有商品行"),
     # classify reasons
     "tier_rank": ("rank {rank} of {count} terminals of {owner}",
                   "在 {owner} 的 {count} 家终端中排第 {rank}"),

@@ -38,10 +38,13 @@ def _items(settings: Settings) -> dict[str, tuple[str, int]]:
 
 
 def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
-                 today: dt.date, month: str) -> dict[str, Any]:
+                 today: dt.date, month: str,
+                 photos: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """What the page shows: per rep the scorecard items and the change; overdue reminders by
     rep and reason; each customer at risk (a ``risk`` reminder today) with its 12 months up
-    to ``month``; the tiers kq classify suggests; the month's expense statement per rep."""
+    to ``month``; the tiers kq classify suggests; the month's expense statement per rep; the
+    month's photos per customer (``photos``: customer id -> ``{day, path, src, problem}``,
+    the thumbnails already made)."""
     labels = _items(settings)
     cards = scorecards(ledgers, settings, month)
     reps = []
@@ -81,6 +84,9 @@ def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
         "at_risk": at_risk,
         "tiers": [s for s in classify(ledgers, settings, today) if s["field"] == "tier"],
         "expenses": per_rep(lines, settings, month),
+        "photos": [{"customer": cid, "name": ledger_of[cid][0]["name"],
+                    "owner": ledger_of[cid][0].get("owner"), "photos": shown}
+                   for cid, shown in sorted((photos or {}).items()) if cid in ledger_of],
     }
 
 
@@ -107,6 +113,7 @@ th{{background:#f4f4f4;text-align:left}}td.n{{text-align:right;white-space:nowra
 section.rep,section.customer{{margin:1em 0;padding:.5em 1em;border:1px solid #eee}}
 .up{{color:#2a7d2a}}.down{{color:#d62728}}.muted{{color:#999}}figure{{margin:.5em 0}}
 figure svg{{max-width:100%;height:auto}}
+div.photos{{display:flex;flex-wrap:wrap;gap:.5em}}figure.photo img{{max-width:100%;height:auto}}
 @media (max-width:{NARROW}){{
 body{{margin:1em auto;padding:0 .5em}}section.rep,section.customer{{padding:.5em}}
 table,tbody,td{{display:block}}thead{{display:none}}
@@ -233,5 +240,26 @@ def page(report: dict[str, Any]) -> str:
                           {1, 2, 3, 4}))
     else:
         out.append('<p class="muted">本月没有回款或客情费记录</p>')
+    out.append("<h2>陈列照片 photos</h2>")
+    if not report.get("photos"):
+        out.append('<p class="muted">本月没有照片</p>')
+    for c in report.get("photos", []):
+        out.append(f'<section class="customer" data-photos="{_e(c["customer"])}">'
+                   f'<h3>{_e(c["name"])} <span class="muted">{_e(c["customer"])} · '
+                   f'{_e(c["owner"] or NOBODY)}</span></h3><div class="photos">')
+        skipped = []
+        for p in c["photos"]:
+            if p["src"] is None:
+                skipped.append(p)
+                continue
+            out.append(f'<figure class="photo"><img src="{_e(p["src"])}" alt="{_e(p["path"])}" '
+                       f'loading="lazy"><figcaption class="muted">{_e(p["day"])}</figcaption>'
+                       "</figure>")
+        out.append("</div>")
+        if skipped:
+            out.append('<ul class="muted">' + "".join(
+                f"<li>{_e(p['path'])}: 无法读取, 已跳过 ({_e(p['problem'])})</li>"
+                for p in skipped) + "</ul>")
+        out.append("</section>")
     out.append("</body></html>\n")
     return "\n".join(out)

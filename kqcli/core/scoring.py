@@ -14,6 +14,9 @@ How each item is derived from the month's data (a manager's assessment always wi
 - visit_frequency: in-person visits against what the cadence asks in a month (capped at 1),
   times the share of those visits that had both a goal and an outcome;
 - favour, pop_display: full points when the month has at least one (done: help; pop/display);
+  pop_display, in a month with shelf checks (kq shelf), is instead the share of its checks with
+  POP up (pop: yes) and at least the product's minimum facings (kq.yaml ``products``; 1 where
+  none is given), its source ``shelf``;
 - feedback: clerk feedback items (done: feedback) against the item's monthly target;
 - regular_communication: interactions of any kind against the target, halved when a gap in
   the month was longer than the cadence;
@@ -157,6 +160,8 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
             if value is None:
                 unassessed.append(item.key)
                 missing.append(item.key)
+        elif item.key == "pop_display" and _shelf_checks(facts, month):
+            value, source = _display_share(item, facts, month, settings), "shelf"
         elif item.key not in DERIVED:
             value, source = None, "unassessed"
             unassessed.append(item.key)
@@ -176,11 +181,27 @@ def scorecard(summary: dict[str, Any], facts: dict[str, Any], settings: Settings
         "unassessed": unassessed, "sources": sources,
         "assessed_by": assessment.get("by"), "assessed_on": assessment.get("on"),
         "assessment_note": assessment.get("note"),
+        "visit_minutes": ((facts.get("monthly") or {}).get(month) or {}).get("minutes"),
     }
     if summary.get("kind") == "distributor":
         row["synergy"] = synergy(facts, settings, month)
         row["information"] = information(facts, settings, month)
     return row
+
+
+def _shelf_checks(facts: dict[str, Any], month: str) -> list[list[Any]]:
+    """The month's shelf checks: ``[sku, facings, pop]`` each."""
+    return ((facts.get("monthly") or {}).get(month) or {}).get("shelf") or []
+
+
+def _display_share(item: ScoreItem, facts: dict[str, Any], month: str,
+                   settings: Settings) -> float:
+    """POP/陈列 from the month's shelf checks: the points times the share of checks that meet
+    the display (POP up and at least the minimum facings)."""
+    from .shelf import meets_display
+
+    checks = _shelf_checks(facts, month)
+    return item.points * sum(meets_display(c, settings.products) for c in checks) / len(checks)
 
 
 def _synergy_points(item: ScoreItem, facts: dict[str, Any], settings: Settings,
@@ -258,6 +279,11 @@ def _average(values: list[float | None]) -> float | None:
     return round(sum(known) / len(known), 1) if known else None
 
 
+def _sum(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A rep's scorecard: the average of each item over the rep's customers where it is known
     (None where it is known for none), and the totals."""
@@ -277,6 +303,7 @@ def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "previous": round(sum(c["previous"] for c in group) / n, 1),
             "change": round(sum(c["change"] for c in group) / n, 1),
             "missing": sorted({k for c in group for k in c["missing"]}),
+            "visit_minutes": _sum([c.get("visit_minutes") for c in group]),
         })
     out.sort(key=lambda r: -r["total"])
     return out

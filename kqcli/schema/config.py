@@ -116,8 +116,10 @@ class Risk(Section):
     dumping_share: float = Field(0.3, gt=0, le=1, description="cross-region dumping (冲货): "
                                  "shipments less sell-out and inventory increase above this "
                                  "share of shipments")
+    shelf_days: int = Field(30, ge=1, description="a product's latest shelf check (kq shelf) "
+                            "tells its risks for N days")
 
-    @field_validator("falling_months", "competitor_new_days", "untouched_factor")
+    @field_validator("falling_months", "competitor_new_days", "untouched_factor", "shelf_days")
     @classmethod
     def _bounded(cls, value: float, info: ValidationInfo) -> float:
         return check_most(value, {"falling_months": 120, "untouched_factor": 100}.get(

@@ -321,8 +321,11 @@ def _put_back(written: list[tuple[Path, bytes | None, bytes, Path | None]]) -> l
 
 
 def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], message: str,
-                    autocommit: bool = True) -> tuple[bytes, str | None]:
-    """Read, change, validate and atomically replace one customer file, then commit it."""
+                    autocommit: bool = True, new_files: dict[Path, bytes] | None = None
+                    ) -> tuple[bytes, str | None]:
+    """Read, change, validate and atomically replace one customer file, then commit it, with
+    ``new_files`` (files that must not exist yet, such as photos) written and committed in the
+    same commit: all of it, or none."""
     from .validate import validate_customer
 
     shown = f"customers/{path.name}"
@@ -340,7 +343,15 @@ def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], me
         if problems:
             raise KqError("the change would make the file invalid; nothing was written:\n"
                           + "\n".join(str(p) for p in problems), code=PROBLEMS)
-        sha = write_and_commit(root, [(path, before, after)], message, autocommit)
+        planned: list[tuple[Path, bytes | None, bytes]] = [(path, before, after)]
+        for extra, data in (new_files or {}).items():
+            try:
+                extra.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise KqError(f"cannot write {_shown(extra)}: {e.strerror}; nothing was written",
+                              code=PROBLEMS) from None
+            planned.append((extra, None, data))
+        sha = write_and_commit(root, planned, message, autocommit)
     return after, sha
 
 

@@ -69,7 +69,7 @@ def run(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        _write(target, data)
+        write_ics(target, data)
         warn(f"kq: {len(events)} event{'' if len(events) == 1 else 's'} "
              f"({repo.today.isoformat()} to {last.isoformat()}) written to {target}")
     raise typer.Exit(code)
@@ -116,7 +116,7 @@ def to_ical(events: list[dict[str, Any]], name: str, window: tuple[dt.date, dt.d
     return cal.to_ical()
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_ics(path: Path, data: bytes) -> None:
     """Through a temporary file and a rename, so a syncing app never picks up half a file."""
     import os
     import tempfile

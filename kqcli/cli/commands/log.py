@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _
 from . import CUSTOMER, CUSTOMER_HELP, REP, friendly, open_repo
 
 VISIT_KINDS = ("visit", "deep_visit")
@@ -52,6 +54,14 @@ def run(
         "--planned", help="Planned ahead, not done yet (planned: true): a visit dated after "
                           "today needs it; it counts for nothing until logged again without "
                           "it.")] = False,
+    at: Annotated[str | None, typer.Option(
+        "--at", metavar="HH:MM", help="When it began (at:), e.g. 09:40.")] = None,
+    minutes: Annotated[int | None, typer.Option(
+        "--minutes", metavar="N", help="How long it took, in minutes (minutes:).")] = None,
+    photos: Annotated[list[Path] | None, typer.Option(
+        "--photo", metavar="FILE",
+        help="A picture to keep (the shelf, the display): copied to media/CUSTOMER/DATE-N.jpg "
+             "and committed with the log; repeat for several.")] = None,
 ) -> None:
     """Append one interaction to a customer's log, validate, write atomically and commit.
 
@@ -64,6 +74,8 @@ def run(
     Example: kq log hx-dongfeng --kind visit --outcome 端架物料已送到 --closes-next
 
     Example: kq log hx-dongfeng --date 2026-11-27 --goal 送陈列物料 --planned
+
+    Example: kq log hx-dongfeng --at 09:40 --minutes 50 --goal 查端架 --outcome 端架已到位
 
     Example: kq log fst --kind call --contact 赵德明 --for birthday
 
@@ -81,7 +93,8 @@ def run(
         given = [option for option, value in (
             ("--date", date), ("--contact", contact), ("--goal", goal), ("--outcome", outcome),
             ("--done", done), ("--next-date", next_date), ("--next-action", next_action),
-            ("--closes-next", closes_next), ("--planned", planned)) if value]
+            ("--closes-next", closes_next), ("--planned", planned), ("--at", at),
+            ("--minutes", minutes), ("--photo", photos)) if value]
         if given:
             raise KqError(f"--due logs one greeting today with --kind and --note only; "
                           f"{', '.join(given)} do not go with it")
@@ -92,17 +105,23 @@ def run(
     if owner is not None:
         raise KqError("--owner goes with --due")
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model = repo.load(match.id)[0]
     fields: dict[str, Any] = dict(kind=kind or "visit", date=date, contact=contact, goal=goal,
                                   outcome=outcome, done=done, next_date=next_date,
                                   next_action=next_action, note=note)
     if sys.stdin.isatty() and sys.stdout.isatty() and not any(
-            (date, contact, goal, outcome, done, next_date, next_action, note, occasions)):
+            (date, contact, goal, outcome, done, next_date, next_action, note, occasions, at,
+             minutes, photos)):
         fields = _prompt(fields, model, repo.today)
-    item = build_interaction(model, repo.today, **fields, occasions=occasions, planned=planned)
+    item = build_interaction(model, repo.today, **fields, occasions=occasions, planned=planned,
+                             at=at, minutes=minutes)
     _check_when(item, repo.today)
+    if photos and planned:
+        raise KqError(_("{option}: a planned visit has not happened yet; keep its pictures when "
+                        "you log it done").format(option="--photo"))
+    new_files = take_photos(repo, match.id, model, item, photos or [])
     _warn_not_greeting(item, repo.settings)
-    _warn_plan_and_report(item)
+    warn_plan_and_report(item)
     closing = None
     if closes_next and planned:
         raise KqError("--closes-next: a planned visit has done nothing yet; close the step when "
@@ -120,16 +139,42 @@ def run(
         message += f" for {', '.join(item['for'])}"
     if closing is not None:
         message += f", done: {closing.step.action}"
+    if new_files:
+        message += f", {len(new_files)} photo{'s' if len(new_files) != 1 else ''}"
     after, sha = update_customer(repo.root, repo.path_of(match.id),
-                                 _appending(match.id, item, closing.visit if closing else None),
-                                 message, autocommit=repo.settings.git.autocommit)
+                                 appending(match.id, item, closing.visit if closing else None),
+                                 message, autocommit=repo.settings.git.autocommit,
+                                 new_files=new_files)
     typer.echo(f"{'planned' if planned else 'logged'} {item['kind']} "
                f"{item['date'].isoformat()} for {match.name}"
                + (f", done: {closing.step.action}" if closing else "")
                + (f" (commit {sha})" if sha else ""))
+    said_photos(item.get("photos", []))
 
 
-def _appending(customer_id: str, item: dict[str, Any], closing: int | None = None) -> Any:
+def take_photos(repo: Any, customer_id: str, model: Any, item: dict[str, Any],
+                files: list[Path]) -> dict[Path, bytes]:
+    """``--photo FILE…``: each picture checked and named ``media/ID/DATE-N.EXT`` (the next free
+    N of the interaction's day), listed in ``item``'s ``photos``; the files to write with the
+    customer's file, in its commit. A missing file or one that is no picture stops the command
+    before anything is written."""
+    from ...store.media import plan_photos
+
+    if not files:
+        return {}
+    listed = [p for v in model.visits for p in v.photos]
+    planned = plan_photos(repo.root, customer_id, item["date"], files, listed)
+    item["photos"] = [*item.get("photos", []), *(path for path, _data in planned)]
+    return {repo.root / path: data for path, data in planned}
+
+
+def said_photos(paths: list[str]) -> None:
+    """Where each picture was kept, one line each."""
+    for path in paths:
+        typer.echo(_("photo kept: {path}").format(path=path))
+
+
+def appending(customer_id: str, item: dict[str, Any], closing: int | None = None) -> Any:
     """The writer's change: ``item`` appended to the log (and the step ``closing`` closed),
     checked to read back as exactly that."""
     from ...store.yamledit import EditError, append_item
@@ -165,7 +210,7 @@ def _check_when(item: dict[str, Any], today: dt.date) -> None:
                       f"the {item['kind']} once it is done, or plan it with --planned")
 
 
-def _warn_plan_and_report(item: dict[str, Any]) -> None:
+def warn_plan_and_report(item: dict[str, Any]) -> None:
     """A visit without a goal or an outcome is logged, with a word that the manual asks for
     both (带一个方案出去, 带一个报告回来); a planned one has no outcome yet."""
     from ..labels import english
@@ -247,7 +292,7 @@ def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | N
     item: dict[str, Any] = {"date": repo.today, "kind": kind_value, "for": reasons}
     if note:
         item["note"] = note
-    changes = {repo.path_of(cid): _appending(cid, item) for cid in names}
+    changes = {repo.path_of(cid): appending(cid, item) for cid in names}
     n = len(names)
     message = (f"log: {kind_value} {repo.today.isoformat()} for {', '.join(reasons)} to {n} "
                f"customer{'s' if n != 1 else ''} of {owner}\n\n"

@@ -175,7 +175,7 @@ def _write_ics(plan: Any, repo: Any, output: Path | None) -> None:
     from zoneinfo import ZoneInfo
 
     from ..render import warn
-    from .calendar import _write, to_ical
+    from .calendar import to_ical, write_ics
 
     events = ics_events(plan, ZoneInfo(repo.settings.timezone),
                         dt.timedelta(minutes=repo.settings.calendar.travel_minutes), repo.today)
@@ -185,6 +185,6 @@ def _write_ics(plan: Any, repo: Any, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _write(output, data)
+    write_ics(output, data)
     warn(_("kq: {n} stops of {date} written to {path}").format(
         n=len(events), date=plan.day.isoformat(), path=output))

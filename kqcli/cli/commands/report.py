@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..i18n import _
 from . import OutputOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
@@ -15,14 +16,16 @@ def run(
 ) -> None:
     """The month as one HTML page a manager opens in any browser, offline: per rep the
     scorecard items as bars and the change; overdue reminders by reason; each customer at
-    risk with a chart of its last 12 months; suggested tier changes; the expense statement.
-    Charts are inline SVG: the file needs nothing else. Without --output, the page goes to
+    risk with a chart of its last 12 months; suggested tier changes; the expense statement;
+    the month's photos per customer as thumbnails. Charts are inline SVG and thumbnails
+    data: URIs: the file needs nothing else. Without --output, the page goes to
     stdout.
 
     Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
     """
     from ...core.report_html import month_report, page
     from ...store.errors import KqError
+    from ...store.media import month_photos
     from ...store.writer import replace_atomically
     from ..render import warn
     from .due import full_list
@@ -30,8 +33,15 @@ def run(
 
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
-    reminders, _, _ = full_list(repo)
-    html = page(month_report(repo.index.ledgers(), reminders, repo.settings, repo.today, month))
+    reminders = full_list(repo)[0]
+    ledgers = repo.index.ledgers()
+    photos = month_photos(repo.root, ledgers, month)
+    for cid, shown in photos.items():
+        for p in shown:
+            if p["src"] is None:
+                warn(_("kq: {path} ({customer}): cannot read the photo, left out of the "
+                       "report: {why}").format(path=p["path"], customer=cid, why=p["problem"]))
+    html = page(month_report(ledgers, reminders, repo.settings, repo.today, month, photos))
     code = report_skipped(repo)
     if output is None:
         typer.echo(html, nl=False)

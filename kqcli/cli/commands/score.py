@@ -105,11 +105,11 @@ def fields(settings: Any, by_owner: bool) -> tuple[str, ...]:
     items = [i.key for i in all_items(settings)]
     if by_owner:
         return ("owner", "month", "customers", *nested("items", items), "total", "max",
-                "previous", "change", "role", "missing")
+                "previous", "change", "role", "missing", "visit_minutes")
     factors = [f.key for f in settings.score.synergy]
     return ("customer", "name", "owner", "month", *nested("items", items), "total", "max",
             "missing", "unassessed", *nested("sources", items), "previous", "change", "role",
-            "card", "assessed_by", "assessed_on", "assessment_note",
+            "card", "assessed_by", "assessed_on", "assessment_note", "visit_minutes",
             *nested("synergy.factors", factors),
             *nested("synergy", ["supplier", "distributor", "total", "max", "missing"]),
             *nested("information", ["changes_reported", "figures_reported", "on_time",

@@ -125,13 +125,16 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
         plan = "(planned)" if english() else "(计划)"  # not done yet: no outcome to show
         rows = [{**v, "next": f"{v['next']['date']} {v['next']['action']}" if v.get("next")
                  else "", "done": ",".join(enum_label(enums.Done, d) for d in v.get("done", [])),
-                 "outcome": plan if v.get("planned") else v.get("outcome")}
+                 "outcome": plan if v.get("planned") else v.get("outcome"),
+                 "photos": "\n".join(v.get("photos", []))}
                 for v in recent]
         sections.append(_table(rows, [
-            Column("date", "日期", token=True),
+            Column("date", "日期", token=True), Column("at", "时间", token=True),
+            Column("minutes", "分钟", justify="right"),
             Column("kind", "方式", shows(enums.InteractionKind), token=True),
             Column("contact", "联系人", token=True), Column("goal", "目标"),
-            Column("outcome", "结果"), Column("done", "完成", drop=1), Column("next", "下一步")],
+            Column("outcome", "结果"), Column("done", "完成", drop=1), Column("next", "下一步"),
+            Column("photos", "照片", token=True)],
             f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})"))
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
     if months:

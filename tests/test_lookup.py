@@ -106,7 +106,7 @@ def test_show_card_carries_the_customer_fields_plus_id(shop_repo, kq):
         "id": "liangfang", "name": "良方医药", "kind": "distributor", "owner": "张强",
         "owners": [], "region": "曲靖", "tags": [], "seasons": [], "contacts": [], "products": [],
         "visits": [], "months": {}, "assessments": {}, "synergy": {}, "expenses": [], "intel": [],
-        "acks": [], "issues": [],
+        "acks": [], "issues": [], "skips": [],
     }]
 
 

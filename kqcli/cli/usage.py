@@ -91,6 +91,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "Open or close a customer's complaint or return (客诉): kq due lists each open "
              'one\n'
              '(issue) until it is closed.'),
+    "skip": ("skip",
+             "Move a planned visit: kq due does not list the customer's visit from --date "
+             'until\n'
+             '--to, and kq day says why.'),
+    "day": ("day",
+             "A rep's day written up (工作写实): what was planned, done and skipped, with "
+             'times,\n'
+             'photos, shelf checks, expenses and the kilometres by the plan.'),
     "shelf": ("shelf",
              "Record shelf checks (铺货, 陈列, 价格, 库存) in the day's visit of a customer."),
     "statement": ("statement",

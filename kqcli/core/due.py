@@ -38,6 +38,8 @@ STYLE_ADVICE = {
 MISFORTUNE = frozenset({"illness", "bereavement"})
 ACTIVE_WORK = frozenset({"active", "prospect", None})
 ONE_DAY = dt.timedelta(days=1)
+SKIPPABLE = frozenset({"visit", "route", "deep_visit", "handover"})
+"""The reasons of a planned visit: what ``kq skip`` moves (``skips:``) off the days skipped."""
 
 
 @dataclass
@@ -220,7 +222,22 @@ class CustomerRules:
         self.issue()
         self.intel()
         self.orphan()
+        if self.f.get("skips") and self.skipped():
+            self.out = [r for r in self.out if r.reason not in SKIPPABLE]
         return self.out
+
+    def skipped(self) -> bool:
+        """Is today inside a skipped visit's days (kq skip): from its ``date`` until the day
+        before its ``to``, by default the next working day after ``date``?"""
+        today = self.today.isoformat()
+        for day, to in self.f["skips"]:
+            if day > today:
+                break  # sorted by date: the rest start later
+            if to is None:
+                to = self.calendar.next_working_day(_d(day) + ONE_DAY)[0].isoformat()
+            if today < to:
+                return True
+        return False
 
     def log_since(self, since: dt.date) -> list[Logged]:
         """The customer's interactions on or after ``since``, oldest first: parsed from there

@@ -103,6 +103,8 @@ def extract(customer: Customer) -> dict[str, Any]:
         "phone": customer.phone,
         "whom": _whom(customer),
         "shelf": _latest_shelf(visits),
+        # planned visits moved (kq skip): [date, to], to None for the next working day
+        "skips": sorted([_iso(s.date), _iso(s.to)] for s in customer.skips),
     }
 
 
@@ -147,7 +149,21 @@ def ledger(customer: Customer) -> dict[str, Any]:
         "business": customer.business.model_dump(
             mode="json", include={"annual_revenue", "consumers", "strength", "management"})
         if customer.business else {},
+        "days": active_days(customer),
     }
+
+
+def active_days(customer: Customer) -> list[str]:
+    """Every day the file records something done or decided on (kq day reads these customers'
+    files): interactions, planned ones included, expenses, intel, issues opened or closed,
+    skipped visits."""
+    found = {v.date for v in customer.visits}
+    found.update(e.date for e in customer.expenses)
+    found.update(i.date for i in customer.intel)
+    found.update(i.opened for i in customer.issues)
+    found.update(i.closed for i in customer.issues if i.closed is not None)
+    found.update(s.date for s in customer.skips)
+    return sorted(day.isoformat() for day in found)
 
 
 def _profit_chain(customer: Customer) -> list[str]:

@@ -260,6 +260,23 @@ class Issue(Strict):
         return self
 
 
+class Skip(Strict):
+    """A planned visit moved (kq skip): the visit is not listed in kq due from ``date`` until
+    ``to``, and the day's report (kq day) says why."""
+
+    date: Day = Field(description="the day the visit was planned and not made")
+    reason: str = Field(min_length=1, description="why: 店主不在, 下雨路断")
+    to: Day | None = Field(None, description="the day it is listed again (none: the next "
+                                             "working day after date)")
+
+    @model_validator(mode="after")
+    def _to_after_date(self) -> Skip:
+        if self.to is not None and self.to <= self.date:
+            raise ValueError(f"to {self.to.isoformat()} is not after date "
+                             f"{self.date.isoformat()}")
+        return self
+
+
 class Handover(Strict):
     """The last change of owner as kq v2 wrote it; read as the last entry of ``owners`` (kq
     reassign and kq claim now append to ``owners`` instead)."""
@@ -369,6 +386,8 @@ class Customer(Strict):
     acks: list[Ack] = Field([], description="acknowledged risks (kq ack)")
     issues: list[Issue] = Field([], description="complaints and returns (客诉), open until "
                                                 "closed (kq issue)")
+    skips: list[Skip] = Field([], description="planned visits moved, {date, reason, to} "
+                                              "(kq skip)")
 
     @field_validator("grade")
     @classmethod

@@ -8,6 +8,7 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
+from ..i18n import _
 from ..render import Format
 from . import (
     BomOption,
@@ -27,6 +28,10 @@ def run(
     month: ScoreMonthOption = None,
     fail_on: Annotated[str | None, typer.Option(
         help="'overdue': exit 1 when any rep has an overdue reminder.")] = None,
+    day: Annotated[str | None, typer.Option(
+        "--day", metavar="YYYY-MM-DD",
+        help="Every rep's day instead (kq day): planned, done, skipped, minutes, photos, "
+             "km.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     bom: BomOption = False,
@@ -36,7 +41,12 @@ def run(
     scorecard total and its change, customers in the pool (公海), and for a rep who left the
     customers not yet reassigned (kq reassign).
 
+    With --day D: one row per rep of the day written up (kq day): customers planned, done,
+    skipped and planned but not visited, visits, minutes, photos, expenses and kilometres.
+
     Example: kq --repo examples --today 2026-11-24 team --month 2026-10
+
+    Example: kq --repo examples --today 2026-11-24 team --day 2026-11-20
     """
     from ...core.pool import pool
     from ...core.scoring import by_owner
@@ -48,9 +58,15 @@ def run(
     if fail_on not in (None, "overdue"):
         raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
     repo = open_repo(ctx)
+    if day is not None:
+        if month is not None or fail_on is not None:
+            raise KqError(_("{option} goes alone: it is the team's day, not its month").format(
+                option="--day"))
+        _team_day(repo, day, fmt, output, bom)
+        return
     month = parse_month(month) if month else default_month(repo.today)
     rows = repo.index.facts()
-    reminders, _, _ = full_list(repo)
+    reminders = full_list(repo)[0]
     cards = by_owner(scorecards(repo, month))
     data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
@@ -116,3 +132,33 @@ def sheet_labels() -> dict[str, tuple[str, str]]:
     return {**out, "rep": ("业代", "rep"), "visited_share": ("按周期拜访", "visited_share"),
             "score_avg": ("客情分", "score_avg"), "score_change": ("客情分变化", "score_change"),
             "pool": ("公海", "pool"), "unassigned": ("待交接", "unassigned")}
+
+
+def _team_day(repo: Any, text: str, fmt: Format, output: Any, bom: bool) -> None:
+    """``--day D``: every rep's day written up, one row each (core.day's totals)."""
+    from ...core.day import TOTALS, team_day
+    from ...core.interaction import parse_day
+    from ...store.workday import day_files, morning_plans
+    from ..render import Column, Report, emit_report
+
+    day = parse_day(text, "--day")
+    reps = [r.name for r in repo.settings.reps if r.left is None or r.left > day]
+    rows = team_day(day_files(repo, day, None), day, reps, repo.settings,
+                    morning_plans(repo, day, reps))
+    code = report_skipped(repo)
+    columns = [Column("rep", "业代", token=True, en="rep"),
+               Column("planned", "计划", justify="right", en="planned"),
+               Column("done", "完成", justify="right", en="done"),
+               Column("skipped", "改期", justify="right", en="skipped"),
+               Column("missed", "未去", justify="right", en="not visited"),
+               Column("visits", "拜访", justify="right", en="visits"),
+               Column("minutes", "分钟", justify="right", en="minutes"),
+               Column("photos", "照片", justify="right", en="photos"),
+               Column("expenses", "客情费", justify="right", en="expenses"),
+               Column("km", "公里", lambda v: f"{v:g}", justify="right", en="km")]
+    emit_report(Report(rows, TOTALS, columns,
+                       title=_("The team's day: {date}").format(date=day.isoformat()),
+                       empty=_("nothing recorded on {date}").format(date=day.isoformat()),
+                       sheet=(f"团队 {day.isoformat()}", f"team {day.isoformat()}")), fmt,
+                output=output, bom=bom)
+    raise typer.Exit(code)

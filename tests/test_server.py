@@ -813,3 +813,23 @@ def test_sigterm_while_a_served_run_uses_the_pool_ends_the_client(serving, examp
     time.sleep(0.5)
     assert not [w for w in pool if Path(f"/proc/{w}").exists()
                 and Path(f"/proc/{w}/stat").read_text().split(")")[1].split()[0] != "Z"]
+
+
+def test_server_on_in_local_yaml_starts_one_as_kq_server_1_does(repo, sockets):
+    (repo / ".kq").mkdir(exist_ok=True)
+    (repo / ".kq" / "local.yaml").write_text("me: 李明\nserver: on\n", encoding="utf-8")
+    env = {"KQ_SERVER": "", "KQ_SERVER_DIR": sockets, "KQ_SERVER_IDLE": "60"}
+    first = probe_kq(repo, *DAY, "due", "--format", "json", env=env)
+    assert first.code == 0, first.stderr
+    wait_for_server(sockets)
+    touch(repo, 1)
+    assert probe_kq(repo, *DAY, "due", "--format", "json", env=env).path == "served"
+
+
+def test_server_off_in_local_yaml_starts_none(repo, sockets):
+    (repo / ".kq").mkdir(exist_ok=True)
+    (repo / ".kq" / "local.yaml").write_text("server: off\n", encoding="utf-8")
+    env = {"KQ_SERVER": "", "KQ_SERVER_DIR": sockets}
+    assert probe_kq(repo, *DAY, "due", "--format", "json", env=env).code == 0
+    time.sleep(0.3)
+    assert not any(p.suffix == ".sock" for p in Path(sockets).iterdir())

@@ -68,9 +68,30 @@ def enabled() -> bool:
     return supported() and os.environ.get("KQ_SERVER", "").strip().lower() not in OFF
 
 
-def starts() -> bool:
-    """Whether a run with no server starts one for the next run (``KQ_SERVER=1``)."""
-    return os.environ.get("KQ_SERVER", "").strip().lower() in ON
+def starts(argv: list[str] | None = None) -> bool:
+    """Whether a run with no server starts one for the next run: ``KQ_SERVER=1``, or
+    ``server: on`` in the repository's ``.kq/local.yaml`` (``kq config server on``) when
+    ``KQ_SERVER`` is not set."""
+    setting = os.environ.get("KQ_SERVER", "").strip().lower()
+    if setting or argv is None:
+        return setting in ON
+    from ..store.root import command_line, locate
+
+    found = command_line(argv)
+    root = locate(found[0].get("--repo") if found else None)
+    if root is None:
+        return False
+    try:
+        with open(os.path.join(root, ".kq", "local.yaml"), "rb") as f:
+            text = f.read(4096)
+    except OSError:
+        return False
+    from ..store.local import KqError, read
+
+    try:  # only a file that says it: a bad one is kq config's and the command's to report
+        return str(read(root).get("server", "")).lower() in ON if b"server" in text else False
+    except KqError:
+        return False
 
 
 def wanted(argv: list[str]) -> bool:
@@ -206,9 +227,10 @@ def call(argv: list[str]) -> int | None:
     runs it."""
     import _socket
 
-    path = socket_path(make=starts())
+    wanted_server = starts(argv)
+    path = socket_path(make=wanted_server)
     if path is None:
-        if starts():
+        if wanted_server:
             sys.stderr.write(f"kq: no server: {folder_problem(place())}\n")
         return None
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
@@ -216,7 +238,7 @@ def call(argv: list[str]) -> int | None:
         sock.connect(path)
     except OSError:
         sock.close()
-        if starts():
+        if wanted_server:
             start(path)
         return None
     try:

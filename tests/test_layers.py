@@ -21,7 +21,6 @@ KNOWN_CORE_REACHES = {
     ("kqcli.core.importing", "kqcli.store.validate"),
     ("kqcli.core.importing", "kqcli.store.yamledit"),
     ("kqcli.core.importing", "kqcli.store.yamlread"),
-    ("kqcli.core.report_html", "kqcli.cli.labels"),
 }
 KNOWN_STORE_REACHES = {
     ("kqcli.store.repo", "kqcli.cli.render"),

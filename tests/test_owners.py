@@ -200,7 +200,7 @@ def test_team_lists_a_rep_who_owned_customers_only_in_that_month(kq, make_repo):
 
 
 def test_report_gives_octobers_scores_and_expenses_to_the_old_owner():
-    from kqcli.core.report_html import month_report
+    from kqcli.cli.report_html import month_report
 
     shop = SHOP.replace("owner: 张强", "owner: 李明") + (
         "owners:\n  - {from: 张强, to: 李明, date: 2026-11-24}\n")

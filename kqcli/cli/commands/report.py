@@ -23,11 +23,11 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
     """
-    from ...core.report_html import month_report, page
     from ...store.errors import KqError
     from ...store.media import month_photos
     from ...store.writer import replace_atomically
     from ..render import warn
+    from ..report_html import month_report, page
     from .due import full_list
     from .score import default_month
 

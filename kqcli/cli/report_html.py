@@ -8,16 +8,16 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..cli.labels import enum_label, message_text
+from ..core import svg
+from ..core.amounts import amount
+from ..core.classify import classify
+from ..core.due import Reminder
+from ..core.expenses import per_rep, statement
+from ..core.reasons import LABELS
+from ..core.scoring import by_owner, scorecards
+from ..core.sparkline import FIGURES, figure_lines
 from ..schema.enums import Tier
-from . import svg
-from .amounts import amount
-from .classify import classify
-from .due import Reminder
-from .expenses import per_rep, statement
-from .reasons import LABELS
-from .scoring import by_owner, scorecards
-from .sparkline import FIGURES, figure_lines
+from .labels import enum_label, message_text
 
 if TYPE_CHECKING:
     from ..schema.config import Settings

@@ -175,8 +175,10 @@ def test_the_agenda_and_a_full_evaluation_agree_through_a_skip(examples_copy, mo
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     root = examples_copy
     path = root / "customers" / "hx-dongfeng.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "skips:\n  - {date: 2026-11-25, reason: 店主不在, to: 2026-11-28}\n"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("to: 2026-11-19}\n")  # examples/' skips: is the file's last key
+    path.write_text(text + "  - {date: 2026-11-25, reason: 店主不在, to: 2026-11-28}\n",
+                    encoding="utf-8")
     seen = []
     for today in [dt.date(2026, 11, 22) + dt.timedelta(days=n) for n in range(10)]:
         listed = kept(root, today, None)

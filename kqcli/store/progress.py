@@ -10,6 +10,10 @@ from typing import Any
 
 SHOW_AFTER = 1.0  # seconds; a quick refresh draws nothing
 
+say: Any = str
+"""How a label is shown: the command line puts its translation here (a label is a
+:class:`~kqcli.store.errors.Text`, which the store cannot translate)."""
+
 
 class progress:  # noqa: N801 - used like a function: ``with progress("indexing") as tick``
     """A Rich progress bar on stderr, shown only when indexing takes more than a second."""
@@ -32,7 +36,7 @@ class progress:  # noqa: N801 - used like a function: ``with progress("indexing"
                 terminal = sys.__stderr__ or sys.stderr  # not the recorded sys.stderr
                 self.bar = Progress(console=Console(file=terminal), transient=True)
                 self.bar.start()
-                self.task = self.bar.add_task(self.label, total=total)
+                self.task = self.bar.add_task(say(self.label), total=total)
             self.bar.update(self.task, completed=done)
 
         return tick

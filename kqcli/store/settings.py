@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, _, reason
+from .problems import listed
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
@@ -23,11 +24,11 @@ def load(root: Path) -> Settings:
     try:
         raw = read_regular(root / "kq.yaml", Check().max_file_bytes, follow=True)
     except Unreadable as e:
-        raise KqError(f"kq.yaml: cannot read: {e}") from None
+        raise KqError(_("kq.yaml: cannot read: {reason}").format(reason=e.args[0])) from None
     settings, problems = validate(raw, "kq.yaml", Settings)
     if settings is None:
-        shown = "\n".join(str(p) for p in problems)
-        raise KqError(f"kq.yaml is not valid; fix it first:\n{shown}", code=PROBLEMS)
+        raise KqError(_("kq.yaml is not valid; fix it first:\n{problems}").format(
+            problems=listed(problems)), code=PROBLEMS)
     return settings
 
 
@@ -42,7 +43,8 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     try:
         (root / "kq.yaml").stat()
     except OSError as e:
-        raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+        raise KqError(_("kq.yaml: cannot read: {reason}").format(
+            reason=reason(e.errno, e.strerror or ""))) from None
     sig = signature(str(root / "kq.yaml"), 0)
     cap = cached_cap(root, store, sig)
     if cap is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..i18n import _
 from . import OutputOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
@@ -22,7 +23,7 @@ def run(
     Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
     """
     from ...core.report_html import month_report, page
-    from ...store.errors import KqError
+    from ...store.errors import KqError, reason
     from ...store.writer import replace_atomically
     from ..render import warn
     from .due import full_list
@@ -30,7 +31,7 @@ def run(
 
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
-    reminders, _, _ = full_list(repo)
+    reminders, _covered, _owners = full_list(repo)
     html = page(month_report(repo.index.ledgers(), reminders, repo.settings, repo.today, month))
     code = report_skipped(repo)
     if output is None:
@@ -40,6 +41,7 @@ def run(
         current = output.read_bytes() if output.exists() else None
         replace_atomically(output, html.encode("utf-8"), current)
     except OSError as e:
-        raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
-    warn(f"kq: wrote {output} ({month})")
+        raise KqError(_("{path}: cannot write: {reason}").format(
+            path=output, reason=reason(e.errno, e.strerror or "")), code=1) from None
+    warn("kq: " + _("wrote {path} ({month})").format(path=output, month=month))
     raise typer.Exit(code)

@@ -8,10 +8,12 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
+from ..i18n import _
 from ..render import Format
 from . import (
     BomOption,
     FormatOption,
+    KeysOption,
     OutputOption,
     ScoreMonthOption,
     friendly,
@@ -29,7 +31,7 @@ def run(
         help="'overdue': exit 1 when any rep has an overdue reminder.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """One row per rep: customers (重点/次重点/非重点), reminders overdue today by reason, the
     share of key and secondary customers met within their cadence, the month's average
@@ -46,11 +48,12 @@ def run(
     from .score import default_month
 
     if fail_on not in (None, "overdue"):
-        raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
+        raise KqError(_("--fail-on: {value} is not supported; use 'overdue'").format(
+            value=repr(fail_on)))
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
     rows = repo.index.facts()
-    reminders, _, _ = full_list(repo)
+    reminders, _covered, _owners = full_list(repo)
     cards = by_owner(scorecards(repo, month))
     data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
@@ -66,6 +69,7 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
           output: Any = None, bom: bool = False) -> None:
     from ...core.reasons import LABELS
     from ...core.team import FIELDS
+    from ..labels import text_label
     from ..render import Column, Report, emit_report
 
     def tiers(c: dict[str, int]) -> str:
@@ -73,7 +77,8 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
 
     def overdue(o: dict[str, int]) -> str:
         parts = sorted(((n, r) for r, n in o.items() if r != "total" and n), reverse=True)
-        return f"{o['total']}" + (": " + " ".join(f"{LABELS[r]}{n}" for n, r in parts[:4])
+        return f"{o['total']}" + (": " + " ".join(f"{text_label(LABELS, r)}{n}"
+                                                   for n, r in parts[:4])
                                   if parts else "")
 
     def share(value: float | None) -> str:
@@ -92,8 +97,8 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
                Column("score", f"{month} 客情分 (变化)", justify="right"),
                Column("pool", "公海", justify="right"),
                Column("unassigned", "待交接", justify="right")]
-    emit_report(Report(rows, FIELDS, columns, title=f"团队 team ({month})",
-                       empty="kq.yaml lists no reps and no customer has an owner",
+    emit_report(Report(rows, FIELDS, columns, title=_("Team ({month})").format(month=month),
+                       empty=_("kq.yaml lists no reps and no customer has an owner"),
                        labels=sheet_labels(), sheet=(f"团队 {month}", f"team {month}")), fmt,
                 output=output, bom=bom)
 

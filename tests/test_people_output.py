@@ -192,3 +192,14 @@ def test_edit_without_a_change_says_so_in_the_users_language(make_repo, kq, monk
     monkeypatch.setenv("EDITOR", f"{sys.executable} -c pass")
     result = kq("--repo", make_repo({"hx": HX}), "--lang", lang, "edit", "hx")
     assert result.stdout.strip() == said
+
+
+def test_a_cards_sheet_writes_the_lunar_birthday_as_people_do(make_repo, kq, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "hx.xlsx"
+    kq("--repo", make_repo({"hx": HX}), "--today", "2026-11-24", "show", "hx", "--format", "xlsx",
+       "--output", out)
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("联系人").to_python()
+    column = rows[0].index("农历生日")
+    assert [row[column] for row in rows[1:]] == ["农历十月二十", "农历闰五月十五"]

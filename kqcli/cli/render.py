@@ -109,6 +109,7 @@ def kinds() -> dict[str, Any]:
         **dict.fromkeys(("estimated", "on_time", "changes_reported", "figures_reported",
                          "closed", "competitor", "advance", "stockout"), "bool"),
         **dict.fromkeys(("missing", "unassessed"), "keys"),
+        "lunar_birthday": "lunar",
         "kind": enums.Kind, "status": enums.Status, "grade": enums.Grade, "tier": enums.Tier,
         "relationship": enums.Relationship, "stage": enums.Stage,
         "route.weekday": enums.Weekday, "reason": REASONS, "stop": REASONS, "for": REASONS,
@@ -433,6 +434,13 @@ def _sheet_value(value: Any, kind: Any, row: dict[str, Any], column: Column | No
         return yes_no(value)
     if isinstance(value, int | float):
         return value
+    if kind == "lunar" and isinstance(value, str):
+        from ..core.dates import lunar_day
+
+        try:
+            return lunar_day(value, "en" if english() else "zh")
+        except ValueError:
+            return value
     if kind == "keys":
         named = (labels or {}).get(str(value))
         return (named[1 if english() else 0] if named else

@@ -30,17 +30,28 @@ class Problem:
         msgid = getattr(self.message, "msgid", None)
         if msgid is not None:  # kept, so that a problem read back from the index is translated
             found["msgid"] = msgid
-            found["values"] = {k: str(v) for k, v in self.message.values.items()}  # type: ignore[attr-defined]
+            found["values"] = _values(self.message)
         return found
 
     @classmethod
     def from_dict(cls, d: dict) -> Problem:
         message = d["message"]
         if "msgid" in d:
-            from .errors import Text
-
-            message = Text(d["msgid"], d.get("values") or {})
+            message = _text(d["msgid"], d.get("values") or {})
         return cls(d["path"], d["line"], d["column"], d["field"], message)
+
+
+def _values(text: object) -> dict[str, object]:
+    """A Text's values as JSON: a value that is a Text itself as ``{msgid, values}``."""
+    return {k: {"msgid": v.msgid, "values": _values(v)} if hasattr(v, "msgid") else str(v)
+            for k, v in text.values.items()}  # type: ignore[attr-defined]
+
+
+def _text(msgid: str, values: dict[str, object]) -> str:
+    from .errors import Text
+
+    return Text(msgid, {k: _text(v["msgid"], v.get("values") or {}) if isinstance(v, dict) else v
+                        for k, v in values.items()})
 
 
 def listed(problems: list[Problem]) -> str:

@@ -98,7 +98,7 @@ def test_score_json_carries_the_assessor_the_day_and_the_note(make_repo, kq):
 
 def test_score_csv_has_the_assessor_columns(make_repo, kq):
     root = make_repo({"hx": SIGNED})
-    result = kq("--repo", root, "score", "--month", "2026-10", "--format", "csv")
+    result = kq("--repo", root, "score", "--month", "2026-10", "--format", "csv", "--keys")
     [values] = list(csv.DictReader(io.StringIO(result.stdout)))
     assert (values["assessed_by"], values["assessed_on"], values["assessment_note"]) == (
         "王经理", "2026-11-02", "抽查三家")

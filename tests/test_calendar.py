@@ -227,24 +227,25 @@ def test_dash_writes_the_calendar_to_stdout(kq, repo):
 
 
 def test_writing_a_file_says_so_on_stderr(kq, repo):
-    result = kq("--repo", repo, "--today", "2026-11-24", "calendar", "-o", repo.parent / "kq.ics")
+    result = kq("--lang", "en", "--repo", repo, "--today", "2026-11-24", "calendar", "-o",
+                repo.parent / "kq.ics")
     assert result.stderr == f"kq: 8 events (2026-11-24 to 2027-01-23) written to {repo.parent}/kq.ics\n"
 
 
 def test_a_missing_folder_is_a_usage_error(kq, repo):
-    result = kq("--repo", repo, "calendar", "-o", repo / "nowhere" / "kq.ics")
+    result = kq("--lang", "en", "--repo", repo, "calendar", "-o", repo / "nowhere" / "kq.ics")
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
 
 
 def test_a_bad_alarm_time_is_a_usage_error(kq, repo):
-    result = kq("--repo", repo, "calendar", "-o", "-", "--alarm-at", "9am")
+    result = kq("--lang", "en", "--repo", repo, "calendar", "-o", "-", "--alarm-at", "9am")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --alarm-at: '9am' is not a time of day; write HH:MM\n")
 
 
 def test_a_folder_as_output_is_a_problem_not_a_traceback(kq, repo):
-    result = kq("--repo", repo, "--today", TODAY, "calendar", "-o", repo)
+    result = kq("--lang", "en", "--repo", repo, "--today", TODAY, "calendar", "-o", repo)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"kq: cannot write {repo}: ")
 

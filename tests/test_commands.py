@@ -63,7 +63,7 @@ def test_init_keeps_an_existing_gitignore(tmp_path, kq, own_git_config):
 
 
 def test_init_says_what_it_created_on_stderr(tmp_path, kq, own_git_config):
-    result = kq("init", tmp_path / "r")
+    result = kq("--lang", "en", "init", tmp_path / "r")
     assert result.stdout == ""
     assert result.stderr.splitlines()[0] == (f"kq: created {tmp_path / 'r'}/kq.yaml and "
                                              f"{tmp_path / 'r'}/customers/")
@@ -154,17 +154,17 @@ def test_init_installs_an_executable_pre_commit_hook(tmp_path, kq, own_git_confi
 
 
 def test_init_twice_exits_2(tmp_path, kq, own_git_config):
-    assert kq("init", tmp_path / "r").exit_code == 0
+    assert kq("--lang", "en", "init", tmp_path / "r").exit_code == 0
     before = (tmp_path / "r" / "kq.yaml").read_bytes()
-    result = kq("init", tmp_path / "r")
+    result = kq("--lang", "en", "init", tmp_path / "r")
     assert result.exit_code == 2
     assert result.stderr == f"kq: {tmp_path / 'r'}: already a kq repository (kq.yaml exists)\n"
     assert (tmp_path / "r" / "kq.yaml").read_bytes() == before
 
 
 def test_a_new_repository_checks_clean(tmp_path, kq, own_git_config):
-    kq("init", tmp_path / "r")
-    result = kq("--repo", tmp_path / "r", "check")
+    kq("--lang", "en", "init", tmp_path / "r")
+    result = kq("--lang", "en", "--repo", tmp_path / "r", "check")
     assert result.exit_code == 0
     assert result.stderr == "0 customer files checked: all valid\n"
 
@@ -193,7 +193,8 @@ def test_hook_lets_a_valid_customer_be_committed(git_repo):
 
 
 @needs_git
-def test_hook_refuses_to_commit_an_invalid_customer(git_repo):
+def test_hook_refuses_to_commit_an_invalid_customer(git_repo, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     (git_repo / "customers" / "hx.yaml").write_text("name: 华信大药房\ngrde: A\n", encoding="utf-8")
     git(git_repo, "add", "-A")
     result = git(git_repo, "commit", "-m", "华信")
@@ -284,14 +285,14 @@ def test_repository_is_found_by_walking_up_from_the_current_folder(make_repo, kq
 
 def test_no_repository_here_exits_2(tmp_path, kq, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = kq("list")
+    result = kq("--lang", "en", "list")
     assert result.exit_code == 2
     assert result.stderr == ("kq: no kq repository here (no kq.yaml in this folder or above); "
                              "run 'kq init' or pass --repo PATH\n")
 
 
 def test_repo_option_without_kq_yaml_exits_2(tmp_path, kq):
-    result = kq("--repo", tmp_path, "list")
+    result = kq("--lang", "en", "--repo", tmp_path, "list")
     assert result.exit_code == 2
     assert result.stderr == (f"kq: {tmp_path}: not a kq repository (no kq.yaml); "
                              f"run 'kq init {tmp_path}'\n")
@@ -380,7 +381,7 @@ TWO_SHOPS = {
 
 
 def test_csv_has_a_header_row_then_one_row_per_customer(make_repo, kq):
-    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "csv")
+    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "csv", "--keys")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("id,name,kind,status,grade,tier,")
@@ -392,13 +393,13 @@ def test_csv_has_a_header_row_then_one_row_per_customer(make_repo, kq):
 def test_csv_joins_a_list_of_tags_in_one_quoted_cell(make_repo, kq):
     import csv
 
-    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "csv")
+    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "csv", "--keys")
     rows = list(csv.DictReader(result.stdout.splitlines()))
     assert rows[0]["tags"] == "连锁,医保"
 
 
 def test_tsv_has_a_header_row(make_repo, kq):
-    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "tsv")
+    result = kq("--repo", make_repo(TWO_SHOPS), "list", "--format", "tsv", "--keys")
     assert result.exit_code == 0
     header, first, second = result.stdout.splitlines()
     assert header.split("\t")[:3] == ["id", "name", "kind"]
@@ -407,7 +408,7 @@ def test_tsv_has_a_header_row(make_repo, kq):
 
 
 def test_csv_of_an_empty_list_is_just_the_header(make_repo, kq):
-    result = kq("--repo", make_repo({}), "list", "--format", "csv")
+    result = kq("--repo", make_repo({}), "list", "--format", "csv", "--keys")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 1
     assert result.stdout.startswith("id,name,kind,")
@@ -415,8 +416,8 @@ def test_csv_of_an_empty_list_is_just_the_header(make_repo, kq):
 
 def test_csv_header_is_the_same_whether_or_not_customers_match(make_repo, kq):
     root = make_repo(TWO_SHOPS)
-    full = kq("--repo", root, "list", "--format", "csv").stdout.splitlines()[0]
-    empty = kq("--repo", root, "list", "同仁堂", "--format", "csv").stdout.splitlines()[0]
+    full = kq("--repo", root, "list", "--format", "csv", "--keys").stdout.splitlines()[0]
+    empty = kq("--repo", root, "list", "同仁堂", "--format", "csv", "--keys").stdout.splitlines()[0]
     assert empty == full
 
 
@@ -510,8 +511,8 @@ def test_corrupted_index_is_rebuilt_silently(make_repo):
 def test_index_keeps_reporting_an_invalid_file(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n", "zeng": "name: 曾氏药店\ngrde: A\n"})
     _age(root / "customers" / "zeng.yaml", 100)
-    first = kq("--repo", root, "check")
-    second = kq("--repo", root, "check")
+    first = kq("--lang", "en", "--repo", root, "check")
+    second = kq("--lang", "en", "--repo", root, "check")
     assert first.exit_code == second.exit_code == 1
     assert second.stdout == first.stdout == (
         "customers/zeng.yaml:2:1: grde: unknown key 'grde'; did you mean 'grade'?\n")
@@ -523,7 +524,7 @@ def test_index_keeps_reporting_an_invalid_file(make_repo, kq):
 def test_check_with_files_checks_only_those(make_repo, kq, monkeypatch):
     root = make_repo({"hx": "name: 华信大药房\n", "zeng": "name: 曾氏药店\ngrde: A\n"})
     monkeypatch.chdir(root)
-    result = kq("check", "customers/hx.yaml")
+    result = kq("--lang", "en", "check", "customers/hx.yaml")
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "1 customer file checked: all valid\n"
 
@@ -559,7 +560,7 @@ def test_show_card_has_the_stores_own_phone(make_repo, kq):
     root = make_repo({"hx": 'name: 华信大药房\nphone: "0871-65123456"\n'})
     result = kq("--repo", root, "--today", "2026-11-24", "show", "hx")
     assert result.exit_code == 0, result.stderr
-    assert "电话 phone" in result.stdout
+    assert "电话" in result.stdout
     assert "0871-65123456" in result.stdout
 
 

@@ -348,11 +348,30 @@ def test_the_manual_has_a_page_for_every_visible_command():
     assert [p.name for p in pages(root)] == list(names(root, "kq"))
 
 
-def test_roff_starts_with_the_title_line(kq):
-    from kqcli import __version__
+def test_roff_starts_with_the_title_line_dated_by_the_version(kq):
+    from kqcli import __date__, __version__
 
-    result = kq("help", "--roff")
-    assert result.stdout.splitlines()[0] == f'.TH KQ 1 "" "kq {__version__}" "kq manual"'
+    result = kq("--lang", "en", "help", "--roff")
+    assert result.stdout.splitlines()[0] == f'.TH KQ 1 "{__date__}" "kq {__version__}" "kq manual"'
+
+
+def test_roff_is_chinese_by_default(kq):
+    lines = kq("help", "--roff").stdout.splitlines()
+    assert lines[0].endswith('"kq 手册"')
+    assert {".SH 名称", ".SH 概要", ".SH 描述", ".SH 选项", ".SH 命令", ".SH 环境变量",
+            ".SH 退出状态", ".SH 文件"} <= set(lines)
+    assert "今天" in lines[lines.index(".SH 名称") + 1]  # the program's summary, translated
+
+
+def test_roff_options_of_the_program_are_chinese_by_default(kq):
+    lines = kq("help", "--roff").stdout.splitlines()
+    at = lines.index("\\fB\\-\\-repo PATH\\fR")
+    assert "仓库" in lines[at + 1]
+
+
+def test_roff_is_english_when_asked(kq):
+    lines = kq("--lang", "en", "help", "--roff").stdout.splitlines()
+    assert {".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH EXIT STATUS"} <= set(lines)
 
 
 def test_roff_has_a_subsection_per_command(kq):

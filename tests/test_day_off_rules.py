@@ -247,14 +247,14 @@ def test_json_rows_say_estimated(kq, estimated_repo):
 
 @ESTIMATED_2027
 def test_csv_has_an_estimated_column(kq, estimated_repo):
-    result = kq("--repo", estimated_repo, *DAY_2027, "due", "--reason", "visit", "--format", "csv")
+    result = kq("--repo", estimated_repo, *DAY_2027, "due", "--reason", "visit", "--format", "csv", "--keys")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["customer"], r["estimated"]) for r in rows] == [("old", "false"), ("hx", "true")]
 
 
 def test_csv_has_the_estimated_column_with_no_rows(kq, make_repo):
     root = make_repo({})
-    header = kq("--repo", root, "--today", "2026-11-24", "due", "--format", "csv").stdout
+    header = kq("--repo", root, "--today", "2026-11-24", "due", "--format", "csv", "--keys").stdout
     assert header.splitlines()[0].split(",")[-1] == "estimated"
 
 

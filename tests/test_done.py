@@ -56,7 +56,7 @@ def test_done_with_note_in_a_block_mapping(make_repo, kq):
 
 def test_done_without_open_steps_exits_1(make_repo, kq):
     root = make_repo({"hx": "name: 华信\nvisits: [{date: 2026-11-20, kind: visit}]\n"})
-    result = kq("--repo", root, "--today", "2026-12-06", "done", "hx")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-12-06", "done", "hx")
     assert result.exit_code == 1
     assert "华信 has no open next step" in result.stderr
 
@@ -93,11 +93,11 @@ def test_done_is_committed_with_a_message_naming_the_step(make_repo, kq):
 
 def test_new_refuses_an_existing_name_unless_forced(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房(东风路店)\n"})
-    result = kq("--repo", root, "new", "华信大药房(东风路店)", "--no-edit")
+    result = kq("--lang", "en", "--repo", root, "new", "华信大药房(东风路店)", "--no-edit")
     assert result.exit_code == 2
     assert "customers/hx.yaml is already 华信大药房(东风路店)" in result.stderr
     assert sorted(p.name for p in (root / "customers").iterdir()) == ["hx.yaml"]
-    forced = kq("--repo", root, "new", "华信大药房(东风路店)", "--no-edit", "--force")
+    forced = kq("--lang", "en", "--repo", root, "new", "华信大药房(东风路店)", "--no-edit", "--force")
     assert forced.exit_code == 0, forced.stderr
     assert len(list((root / "customers").glob("*.yaml"))) == 2
 

@@ -273,7 +273,7 @@ def test_due_json_keys_and_fail_on_overdue(make_repo, kq):
 
 def test_due_explain_shows_the_terms(make_repo, kq):
     root = make_repo({"hx": KEY_TERMINAL + "visits:\n  - {date: 2026-11-14, kind: visit}\n"})
-    result = kq("--repo", root, "--today", "2026-11-24", "due", "--explain", "hx")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "due", "--explain", "hx")
     assert result.exit_code == 0
     assert "+5.0  reason visit" in result.stdout
     assert "+2.5  overdue 5d × 0.5" in result.stdout
@@ -283,7 +283,7 @@ def test_due_explain_shows_the_terms(make_repo, kq):
 
 def test_due_explain_is_a_section_per_reminder_with_the_terms_aligned(make_repo, kq):
     root = make_repo({"hx": KEY_TERMINAL + "visits:\n  - {date: 2026-11-14, kind: visit}\n"})
-    result = kq("--repo", root, "--today", "2026-11-24", "due", "--explain", "hx")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "due", "--explain", "hx")
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     start = next(n for n, line in enumerate(lines) if line.startswith("visit "))
     assert lines[start:start + 5] == [
@@ -297,7 +297,7 @@ def test_due_explain_is_a_section_per_reminder_with_the_terms_aligned(make_repo,
 
 def test_due_unknown_reason_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": KEY_TERMINAL})
-    result = kq("--repo", root, "due", "--reason", "visits")
+    result = kq("--lang", "en", "--repo", root, "due", "--reason", "visits")
     assert result.exit_code == 2
     assert "is not one of" in result.stderr
 
@@ -444,10 +444,10 @@ def test_estimated_year_is_flagged_only_when_a_listed_date_falls_in_it():
 
 def test_owner_typo_is_a_usage_error_with_the_closest_names(make_repo, kq):
     root = make_repo({"hx": KEY_TERMINAL + "owner: 李明\n"}, kq_yaml="reps: [{name: 李明}, {name: 王强}]")
-    result = kq("--repo", root, "--today", "2026-11-24", "due", "--owner", "李名")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "due", "--owner", "李名")
     assert result.exit_code == 2
     assert "--owner: 李名 is not a rep and owns no customer; did you mean 李明" in result.stderr
-    ok = kq("--repo", root, "--today", "2026-11-24", "due", "--owner", "王强")
+    ok = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "due", "--owner", "王强")
     assert ok.exit_code == 0
 
 
@@ -466,9 +466,10 @@ def test_festival_rows_are_grouped_per_rep_in_the_table(make_repo, kq):
 
 def test_verbose_names_the_greeting_that_dropped_on_stderr(make_repo, kq):
     root = make_repo({"hx": FUSHOU.replace("2026-11-21", "2026-11-20")})
-    quiet = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday")
+    quiet = kq("--lang", "en", "--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday")
     assert "dropped" not in quiet.stderr
-    loud = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday", "--verbose")
+    loud = kq("--lang", "en", "--repo", root, "--today", "2026-12-06", "due", "--reason",
+              "birthday", "--verbose")
     assert "kq: dropped 华信大药房: 赵德明(老板) 农历生日 十月二十" in loud.stderr
 
 

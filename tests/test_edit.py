@@ -15,6 +15,14 @@ import pytest
 
 from kqcli.store.validate import validate_customer
 
+
+@pytest.fixture(autouse=True)
+def _messages_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The messages as the code writes them: English, the catalogue's source (their Chinese is
+    tests/test_people_output.py's and the catalogue's)."""
+    monkeypatch.setenv("KQ_LANG", "en")
+
+
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 HX = """\

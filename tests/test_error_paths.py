@@ -139,7 +139,7 @@ def test_history_in_a_repository_without_commits_is_one_line_and_exit_1(tmp_path
     _git(root, "init", "-q")  # kq init commits what it creates: git init alone has no commit
     result = kq("--repo", root, "history")
     assert result.exit_code == 1
-    assert result.stderr.startswith("kq: git log failed: ")
+    assert result.stderr.startswith("kq: git log 失败: ")
     assert result.stderr.count("\n") == 1
 
 
@@ -277,6 +277,6 @@ def test_parse_day_raises_a_domain_error_for_its_field():
 
 def test_a_list_filter_typo_names_the_option(make_repo, kq):
     root = make_repo({"hx": HX})
-    result = kq("--repo", root, "list", "--kind", "shop")
+    result = kq("--repo", root, "--lang", "en", "list", "--kind", "shop")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("kq: --kind: 'shop' is not one of distributor")

@@ -275,13 +275,13 @@ def test_xlsx_to_a_terminal_is_refused_naming_output(make_repo, kq, monkeypatch)
     monkeypatch.setattr(render, "stdout_is_a_terminal", lambda: True)
     result = kq("--repo", make_repo({"hx": SHOP}, REPS), "--today", "2026-11-24", "list", "--format", "xlsx")
     assert result.exit_code == 2
-    assert result.stderr == "kq: --format xlsx writes a file; add --output FILE.xlsx\n"
+    assert result.stderr == "kq: --format xlsx 写成文件; 加上 --output FILE.xlsx\n"
     assert result.stdout_bytes == b""
 
 
 def test_due_table_with_output_is_a_usage_error(make_repo, kq, tmp_path):
-    result = kq("--repo", make_repo({"hx": SHOP}, REPS), "--today", "2026-11-24", "due",
-                "--output", tmp_path / "x.csv")
+    result = kq("--repo", make_repo({"hx": SHOP}, REPS), "--today", "2026-11-24", "--lang", "en",
+                "due", "--output", tmp_path / "x.csv")
     assert result.exit_code == 2
     assert result.stderr == "kq: --output and --bom need --format xlsx, csv, tsv or json\n"
 

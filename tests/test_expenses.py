@@ -309,7 +309,7 @@ def test_owner_filter_keeps_the_exit_code_to_that_rep(make_repo, kq):
 def test_csv_has_a_header_row_and_one_row_per_customer(make_repo, kq):
     root = make_repo({"hx": CLEAN, "cc": BROKEN})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-10",
-                "--format", "csv")
+                "--format", "csv", "--keys")
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][:6] == ["customer", "name", "owner", "month", "collections", "expenses"]
     records = {r["customer"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
@@ -327,7 +327,7 @@ def test_bad_month_is_a_usage_error(make_repo, kq, month):
 def test_csv_header_is_the_same_for_an_empty_month(make_repo, kq):
     root = make_repo({"hx": CLEAN})
     result = kq("--repo", root, "--today", "2026-11-03", "expenses", "--month", "2026-08",
-                "--format", "csv")
+                "--format", "csv", "--keys")
     assert result.stdout.splitlines()[0].split(",")[:6] == [
         "customer", "name", "owner", "month", "collections", "expenses"]
 

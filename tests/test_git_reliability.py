@@ -391,7 +391,8 @@ ls -A "$1/customers"
 
 @needs_read_only
 def test_log_on_a_full_disk_fails_in_one_line_and_leaves_the_file_and_no_temporary_file(
-        make_repo, tmp_path):
+        make_repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": "name: 华信\n"})
     (tmp_path / "disk").mkdir()
 
@@ -460,7 +461,8 @@ def git_repo(make_repo) -> Path:
 
 
 @needs_git
-def test_log_without_git_writes_and_says_nothing_was_committed(git_repo):
+def test_log_without_git_writes_and_says_nothing_was_committed(git_repo, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     result = _without_git(git_repo, *CALL)
 
     assert result.returncode == 0
@@ -471,7 +473,8 @@ def test_log_without_git_writes_and_says_nothing_was_committed(git_repo):
 
 
 @needs_git
-def test_new_without_git_says_nothing_was_committed(git_repo):
+def test_new_without_git_says_nothing_was_committed(git_repo, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     result = _without_git(git_repo, "new", "云康药店", "--id", "yk", "--no-edit")
 
     assert result.returncode == 0, result.stderr
@@ -480,7 +483,8 @@ def test_new_without_git_says_nothing_was_committed(git_repo):
 
 
 @needs_git
-def test_classify_apply_without_git_says_nothing_was_committed(make_repo):
+def test_classify_apply_without_git_says_nothing_was_committed(make_repo, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": "name: 华信大药房\nkind: terminal\nstatus: active\ntier: normal\n"
                             "owner: 李明\n"},
                      kq_yaml="classify: {tiers: {key: 1, secondary: 1, normal: 1}}\n")

@@ -152,7 +152,7 @@ def test_log_for_writes_the_occasions_after_the_contact(make_repo, kq):
 
 def test_log_for_an_unknown_reason_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": WANG_FANG})
-    result = kq("--repo", root, "--today", "2026-11-24", "log", "hx", "--kind", "call",
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "log", "hx", "--kind", "call",
                 "--for", "birthdy")
     assert result.exit_code == 2
     assert result.stderr.startswith("kq: --for: 'birthdy' is not a reason of kq due (did you "
@@ -161,7 +161,7 @@ def test_log_for_an_unknown_reason_is_a_usage_error(make_repo, kq):
 
 def test_log_says_a_delivery_for_a_birthday_greets_nothing(make_repo, kq):
     root = make_repo({"hx": WANG_FANG})
-    result = kq("--repo", root, "--today", "2026-11-24", "log", "hx", "--kind", "delivery",
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "log", "hx", "--kind", "delivery",
                 "--for", "birthday")
     assert result.exit_code == 0
     assert ("kq: a delivery does not greet birthday: only call, visit, deep_visit, gift, wechat "
@@ -207,7 +207,7 @@ def test_log_due_greets_every_customer_whose_festival_is_due_today_in_one_commit
 def test_log_due_leaves_a_festival_that_is_only_coming_up(make_repo, kq):
     greeted = KEY_TERMINAL + visits("{date: 2026-12-14, kind: call, for: [holiday]}")
     root = make_repo({"a": greeted}, kq_yaml=TEAM)
-    result = kq("--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due",
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due",
                 "--owner", "李明")
     assert result.exit_code == 0
     assert "kq: no holiday row is due today for 李明; nothing logged" in result.stderr
@@ -225,14 +225,14 @@ def test_log_due_sends_the_first_call_or_wechat_of_greeting_kinds(make_repo, kq)
 
 def test_log_due_needs_an_owner(make_repo, kq):
     root = make_repo({"a": KEY_TERMINAL}, kq_yaml=TEAM)
-    result = kq("--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due")
     assert result.exit_code == 2
     assert result.stderr == "kq: --due: whose customers? add --owner REP\n"
 
 
 def test_log_due_refuses_a_kind_that_does_not_greet(make_repo, kq):
     root = make_repo({"a": KEY_TERMINAL}, kq_yaml=TEAM)
-    result = kq("--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due",
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-12-22", "log", "--for", "holiday", "--due",
                 "--owner", "李明", "--kind", "送货")
     assert result.exit_code == 2
     assert result.stderr == ("kq: --kind: a delivery does not greet (call, visit, deep_visit, "
@@ -268,7 +268,7 @@ def test_explain_says_a_visit_before_the_day_was_not_logged_for_it(make_repo, kq
 def test_explain_names_the_call_that_greeted_a_birthday(make_repo, kq):
     root = make_repo({"hx": FUSHOU + visits("{date: 2026-11-28, kind: call}")})
     lines = _explained(kq, root, "2026-11-30").splitlines()
-    at = lines.index(f"birthday due 2026-11-28 (greeted): {BIRTHDAY[1]}")
+    at = lines.index(f"生日 2026-11-28 到期 (已问候): {BIRTHDAY[1]}")
     assert lines[at + 1] == "    · 已由 11-28 电话 问候"
 
 

@@ -251,10 +251,10 @@ def test_repository_history_with_a_field_filter(worked, kq):
 
 def test_undo_reverts_the_last_kq_commit(repo, kq, as_rep):
     as_rep("李明", "2026-11-24")
-    kq("--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
+    kq("--lang", "en", "--repo", repo, "--today", "2026-11-24", "log", "hx", "--goal", "送物料")
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") != HX
 
-    result = kq("--repo", repo, "undo", "--yes")
+    result = kq("--lang", "en", "--repo", repo, "undo", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("undone: log: 华信大药房 visit 2026-11-24")
@@ -283,7 +283,7 @@ def test_undo_waits_for_a_kq_write_in_progress(repo, kq, as_rep):
         assert undo.poll() is None  # waiting
     out, err = undo.communicate(timeout=60)
     assert undo.returncode == 0, err
-    assert out.startswith("undone: log: 华信大药房 visit 2026-11-24")
+    assert out.startswith("已撤销: log: 华信大药房 visit 2026-11-24")
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
 
 
@@ -422,7 +422,7 @@ def test_undo_in_a_terminal_shows_the_commit_and_its_files_and_reverts_on_y(repo
     assert screen == (f"将撤销 {head[:7]} log: 华信大药房 visit 2026-11-24\n"
                       "  customers/hx.yaml\n"
                       "撤销它? [y/N]: y\n"
-                      "undone: log: 华信大药房 visit 2026-11-24\n")
+                      "已撤销: log: 华信大药房 visit 2026-11-24\n")
     assert (repo / "customers" / "hx.yaml").read_text(encoding="utf-8") == HX
 
 

@@ -129,7 +129,8 @@ def test_headers_map_by_chinese_or_english_name_and_unknown_ones_are_listed():
 
 def test_a_second_column_for_the_same_field_is_listed_not_used():
     sheet = Sheet("x.csv", 1, ["客户名称", "手机", "电话"], [])
-    assert map_columns(sheet, CUSTOMER_HEADERS, {}) == (
+    mapping, unknown = map_columns(sheet, CUSTOMER_HEADERS, {})
+    assert (mapping, [str(u) for u in unknown]) == (
         {0: "name", 1: "contact.phone"}, ["电话 (a second contact.phone column)"])
 
 
@@ -194,7 +195,7 @@ def test_dry_run_plans_update_skip_and_create_with_located_problems(make_repo, k
 
 
 def test_unknown_headers_are_named_on_stderr(make_repo, kq, tmp_path):
-    result = kq("--repo", make_repo({}), "import", "customers", _sheet(tmp_path))
+    result = kq("--lang", "en", "--repo", make_repo({}), "import", "customers", _sheet(tmp_path))
     assert (f"kq: {tmp_path / '客户.xlsx'}: not imported (unknown headers): 传真; name them with "
             "--map 'Header=field' or ignore them with --map 'Header='\n") in result.stderr
 
@@ -249,8 +250,8 @@ def test_apply_creates_a_valid_file_named_by_pinyin_initials(git_repo, kq, tmp_p
 def test_reimport_of_the_same_sheet_changes_nothing_and_creates_no_duplicate(git_repo, kq, tmp_path):
     root = git_repo({"hx-renmin": RENMIN})
     sheet = _sheet(tmp_path)
-    kq("--repo", root, "import", "customers", sheet, "--apply")
-    again = kq("--repo", root, "import", "customers", sheet, "--apply", "--format", "json")
+    kq("--lang", "en", "--repo", root, "import", "customers", sheet, "--apply")
+    again = kq("--lang", "en", "--repo", root, "import", "customers", sheet, "--apply", "--format", "json")
     assert [r["action"] for r in _json(again)] == ["skip", "skip", "skip"]
     assert sorted(p.name for p in (root / "customers").iterdir()) == ["hx-renmin.yaml", "jmyf.yaml"]
     assert len(_git(root, "log", "--format=%s").splitlines()) == 2
@@ -319,8 +320,7 @@ def test_a_store_phone_updates_the_phone_of_a_customer_already_there(make_repo, 
 def test_the_import_summary_says_a_phone_became_the_stores_phone(make_repo, kq, tmp_path):
     result = kq("--repo", make_repo({}), "--today", "2026-11-24", "import", "customers",
                 _store_phone(tmp_path))
-    assert ("1 to create, 0 to update, 0 skipped; 1 phone with no contact's name kept as the "
-            "store's phone (门店电话); dry run") in result.stdout
+    assert "新建 1 个, 更新 0 个, 跳过 0 个; 1 个没有联系人姓名的电话记为门店电话; 试运行" in result.stdout
 
 
 def test_a_wechat_without_a_contact_name_is_still_a_problem(make_repo, kq, tmp_path):
@@ -386,7 +386,7 @@ def test_map_names_headers_kq_does_not_know_and_ignores_others(make_repo, kq, tm
 def test_map_to_a_field_that_does_not_exist_is_a_usage_error(make_repo, kq, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("店铺\n健民药房\n", encoding="utf-8")
-    result = kq("--repo", make_repo({}), "import", "customers", path, "--map", "店铺=shop")
+    result = kq("--lang", "en", "--repo", make_repo({}), "import", "customers", path, "--map", "店铺=shop")
     assert result.exit_code == 2
     assert result.stderr.startswith("kq: --map: 'shop' is not a field; use one of id, name, kind")
 
@@ -394,7 +394,7 @@ def test_map_to_a_field_that_does_not_exist_is_a_usage_error(make_repo, kq, tmp_
 def test_a_sheet_without_a_name_column_is_a_usage_error(make_repo, kq, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("店铺,手机\n健民药房,13987160235\n", encoding="utf-8")
-    result = kq("--repo", make_repo({}), "import", "customers", path)
+    result = kq("--lang", "en", "--repo", make_repo({}), "import", "customers", path)
     assert result.exit_code == 2
     assert result.stderr.endswith("kq: no column for the customer's name (客户名称, 名称, name); "
                                   "name it with --map 'Header=name'\n")
@@ -403,7 +403,7 @@ def test_a_sheet_without_a_name_column_is_a_usage_error(make_repo, kq, tmp_path)
 def test_a_file_that_is_not_a_sheet_is_one_line_not_a_traceback(make_repo, kq, tmp_path):
     path = tmp_path / "c.xlsx"
     path.write_bytes(b"not a zip")
-    result = kq("--repo", make_repo({}), "import", "customers", path)
+    result = kq("--lang", "en", "--repo", make_repo({}), "import", "customers", path)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"kq: {path}: cannot read it as a spreadsheet")
     assert len(result.stderr.splitlines()) == 1
@@ -504,26 +504,26 @@ def test_list_as_xlsx_has_chinese_headers_and_reads_back(make_repo, kq, tmp_path
 
 
 def test_csv_bom_starts_stdout_with_the_utf8_byte_order_mark(make_repo, kq):
-    result = kq("--repo", make_repo(SHOPS), "list", "--format", "csv", "--bom")
+    result = kq("--repo", make_repo(SHOPS), "list", "--format", "csv", "--bom", "--keys")
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbfid,name,kind,")
 
 
 def test_csv_bom_to_a_file_starts_with_the_byte_order_mark(make_repo, kq, tmp_path):
     out = tmp_path / "客户.csv"
-    kq("--repo", make_repo(SHOPS), "list", "--format", "csv", "--bom", "--output", out)
+    kq("--repo", make_repo(SHOPS), "list", "--format", "csv", "--bom", "--keys", "--output", out)
     assert out.read_bytes().startswith("\ufeffid,name,kind,".encode())
     assert out.read_bytes().count(b"\xef\xbb\xbf") == 1
 
 
 def test_csv_without_bom_has_none(make_repo, kq):
-    result = kq("--repo", make_repo(SHOPS), "list", "--format", "csv")
+    result = kq("--repo", make_repo(SHOPS), "list", "--format", "csv", "--keys")
     assert result.stdout_bytes.startswith(b"id,name,kind,")
 
 
 def test_bom_with_json_is_a_usage_error(make_repo, kq):
     result = kq("--repo", make_repo(SHOPS), "list", "--format", "json", "--bom")
     assert result.exit_code == 2
-    assert result.stderr == "kq: --bom is for --format csv (or tsv)\n"
+    assert result.stderr == "kq: --bom 用于 --format csv (或 tsv)\n"
 
 
 def test_xlsx_spreads_a_nested_mapping_over_named_columns(tmp_path):

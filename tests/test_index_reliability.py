@@ -126,7 +126,7 @@ def test_lowering_the_cap_in_kq_yaml_refuses_a_file_the_index_had_read(make_repo
 def test_check_names_hidden_and_yml_files_it_skips(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n", ".draft": "name: 草稿\n"})
     (root / "customers" / "zeng.yml").write_text("name: 曾氏药店\n", encoding="utf-8")
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == (
         "kq: skipped customers/.draft.yaml: a hidden file (its name starts with '.'), not read\n"
@@ -194,7 +194,7 @@ TWO_SHOPS = {"hx": "name: 华信大药房\ngrade: A\nstatus: active\n", "zeng": 
 def test_list_works_when_the_disk_is_full_and_says_so_once(make_repo, kq, monkeypatch):
     root = make_repo(TWO_SHOPS)
     _unwritable_cache(monkeypatch, "database or disk is full")
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "list", "--format", "json")
     assert (result.exit_code, ids(result)) == (0, ["hx", "zeng"])
     assert result.stderr == ("kq: cannot write the cache in .kq (database or disk is full); "
                              "reading the files directly this time\n")
@@ -215,7 +215,7 @@ def test_list_with_a_full_disk_serves_what_the_files_say_not_the_old_cache(make_
 def test_check_with_a_full_disk_still_reports_an_invalid_file(make_repo, kq, monkeypatch):
     root = make_repo({"hx": "name: 华信大药房\ngrde: A\n"})
     _unwritable_cache(monkeypatch, "database or disk is full")
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert result.exit_code == 1
     assert result.stdout == "customers/hx.yaml:2:1: grde: unknown key 'grde'; did you mean 'grade'?\n"
 
@@ -223,10 +223,10 @@ def test_check_with_a_full_disk_still_reports_an_invalid_file(make_repo, kq, mon
 def test_show_works_in_a_read_only_tree_with_a_cache(make_repo, kq, monkeypatch):
     # Root ignores file modes, so a read-only tree is simulated: sqlite refuses every write.
     root = make_repo(TWO_SHOPS)
-    assert kq("--repo", root, "list").exit_code == 0
+    assert kq("--lang", "en", "--repo", root, "list").exit_code == 0
     _unwritable_cache(monkeypatch, "attempt to write a readonly database")
     (root / "customers" / "zeng.yaml").write_text("name: 曾氏药店(新)\n", encoding="utf-8")
-    result = kq("--repo", root, "show", "zeng", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "show", "zeng", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)[0]["name"]) == (0, "曾氏药店(新)")
     assert result.stderr == ("kq: cannot write the cache in .kq (attempt to write a readonly "
                              "database); reading the files directly this time\n")
@@ -240,7 +240,7 @@ def test_list_works_in_a_read_only_tree_without_a_cache_folder(make_repo, kq, mo
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
 
     monkeypatch.setattr(os, "mkdir", read_only)
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "list", "--format", "json")
     assert (result.exit_code, ids(result)) == (0, ["hx", "zeng"])
     assert result.stderr == ("kq: cannot write the cache in .kq (Read-only file system); "
                              "reading the files directly this time\n")
@@ -249,13 +249,14 @@ def test_list_works_in_a_read_only_tree_without_a_cache_folder(make_repo, kq, mo
 def test_list_works_when_the_cache_folder_is_a_file(make_repo, kq):
     root = make_repo(TWO_SHOPS)
     (root / ".kq").write_text("not a folder\n", encoding="utf-8")
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "list", "--format", "json")
     assert (result.exit_code, ids(result)) == (0, ["hx", "zeng"])
     assert result.stderr == ("kq: cannot write the cache in .kq (File exists); "
                              "reading the files directly this time\n")
 
 
-def test_a_process_that_cannot_grow_any_file_still_lists(make_repo):
+def test_a_process_that_cannot_grow_any_file_still_lists(make_repo, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     # A real process with no room to write (RLIMIT_FSIZE 0): sqlite's own error, no monkeypatch.
     root = make_repo(TWO_SHOPS)
     result = run_kq(root, "list", "--format", "json", limit_file_size=True)
@@ -299,9 +300,9 @@ def test_list_sees_a_same_size_edit_whose_mtime_was_restored(make_repo, kq, trus
 
 def test_check_sees_a_same_size_breakage_whose_mtime_was_restored(make_repo, kq, trusting):
     root = make_repo({"hx": "name: 华信大药房\ngrade: A\n"})
-    assert kq("--repo", root, "check").exit_code == 0
+    assert kq("--lang", "en", "--repo", root, "check").exit_code == 0
     _same_size_edit_keeping_mtime(root / "customers" / "hx.yaml", "name: 华信大药房\ngrde: AB\n")
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert (result.exit_code, result.stdout) == (
         1, "customers/hx.yaml:2:1: grde: unknown key 'grde'; did you mean 'grade'?\n")
 
@@ -380,7 +381,7 @@ def test_check_reports_a_customer_deleted_here_and_edited_there(make_repo, kq):
     git(root, "commit", "-qm", "delete")
     assert git(root, "merge", "there").returncode == 1
     assert git(root, "status", "--short").stdout == "DU customers/hx.yaml\n"
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert result.exit_code == 1
     assert result.stdout == ("customers/hx.yaml:1:1: unresolved in git (DU: deleted by us, "
                              "changed by them); fix the file, then 'git add' it (or 'git rm' "
@@ -401,7 +402,7 @@ def test_check_without_git_on_the_path_still_checks(make_repo, kq, monkeypatch):
     root = make_repo({"hx": "name: 华信大药房\n"})
     (root / ".git").mkdir()
     monkeypatch.setenv("PATH", str(root / "nowhere"))
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert (result.exit_code, result.stderr) == (0, "1 customer file checked: all valid\n")
 
 

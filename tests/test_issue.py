@@ -104,21 +104,24 @@ def test_kq_due_lists_an_opened_issue(make_repo, kq):
             if r["reason"] == "issue"] == [("issue", "2026-11-27", 1, "李明")]
 
 
-def test_closing_needs_a_note(make_repo, kq):
+def test_closing_needs_a_note(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"bct": SHOP + "issues:\n  - {opened: 2026-11-20, text: 投诉}\n"})
     result = _run(kq, root, "--close", "1")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --close needs --note: say how the issue was settled\n")
 
 
-def test_closing_an_issue_that_is_not_there_names_the_range(make_repo, kq):
+def test_closing_an_issue_that_is_not_there_names_the_range(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"bct": SHOP + "issues:\n  - {opened: 2026-11-20, text: 投诉}\n"})
     result = _run(kq, root, "--close", "2", "--note", "好了")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --close: 百草堂药店(西昌路) has 1 issue; N is 1 to 1\n")
 
 
-def test_an_unknown_kind_is_a_usage_error(make_repo, kq):
+def test_an_unknown_kind_is_a_usage_error(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"bct": SHOP})
     result = _run(kq, root, "投诉", "--kind", "angry")
     assert result.exit_code == 2
@@ -148,7 +151,7 @@ def test_kq_show_lists_the_open_issues_with_their_numbers(make_repo, kq):
         "  - {opened: 2026-11-10, kind: quality, text: 有沉淀, closed: 2026-11-12, note: 换货}\n"
         "  - {opened: 2026-11-22, kind: dumping, text: 发现外地低价货}\n")})
     card = kq("--repo", root, "--today", "2026-11-24", "show", "bct").stdout
-    assert "未结客诉 open issues (1; kq issue bct --close N --note …)" in card
+    assert "未结客诉 (1; kq issue bct --close N --note …)" in card
     line = next(line for line in card.splitlines() if "发现外地低价货" in line)
     assert line.split() == ["2", "2026-11-22", "冲货", "发现外地低价货"]
     assert "有沉淀" not in card

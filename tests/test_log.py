@@ -20,6 +20,14 @@ from kqcli.store.errors import KqError
 from kqcli.store.validate import validate_customer
 from kqcli.store.writer import replace_atomically, update_customer
 
+
+@pytest.fixture(autouse=True)
+def _messages_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The messages as the code writes them: English, the catalogue's source (their Chinese is
+    tests/test_people_output.py's and the catalogue's)."""
+    monkeypatch.setenv("KQ_LANG", "en")
+
+
 TODAY = "2026-11-24"
 KQ_EXE = Path(sys.prefix) / "bin" / "kq"
 

@@ -8,6 +8,14 @@ import pytest
 
 from kqcli.core.pinyin import initials, matches
 
+
+@pytest.fixture(autouse=True)
+def _messages_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The messages as the code writes them: English, the catalogue's source (their Chinese is
+    tests/test_people_output.py's and the catalogue's)."""
+    monkeypatch.setenv("KQ_LANG", "en")
+
+
 RENMIN = """
     name: 华信大药房(人民路店)
     kind: terminal

@@ -148,13 +148,13 @@ def test_kq_pool_json_lists_each_customer_with_its_former_owner(kq, pooled):
 
 def test_kq_pool_csv_has_its_header_when_the_pool_is_empty(kq, make_repo):
     root = make_repo({"hx": terminal("2026-11-20")}, kq_yaml=TEAM)
-    result = kq("--repo", root, "--today", TODAY, "pool", "--format", "csv")
+    result = kq("--repo", root, "--today", TODAY, "pool", "--format", "csv", "--keys")
     assert result.stdout == "customer,name,owner,last_in_person,days\n"
 
 
 def test_kq_pool_says_when_the_pool_is_off(kq, make_repo):
     root = make_repo({"hx": terminal("2026-01-20")}, kq_yaml="")
-    result = kq("--repo", root, "--today", TODAY, "pool", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "--today", TODAY, "pool", "--format", "json")
     assert (json.loads(result.stdout), result.exit_code) == ([], 0)
     assert "the pool is off" in result.stderr
 

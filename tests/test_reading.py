@@ -31,7 +31,7 @@ def check_file(make_repo, kq) -> Callable[[str | bytes], list[str]]:
 
     def check(text: str | bytes) -> list[str]:
         root = make_repo({"c": text})
-        result = kq("--repo", root, "check")
+        result = kq("--repo", root, "--lang", "en", "check")  # the problems as written
         assert "Traceback" not in result.stdout + result.stderr
         assert result.exit_code == 1, result.stdout + result.stderr
         return result.stdout.splitlines()
@@ -487,7 +487,7 @@ def test_check_reports_every_bad_file_and_passes_the_good_ones(make_repo, kq):
         "b": "name: 乙\n",
         "c": "name: 丙\ngrde: A\n",
     })
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
         "customers/a.yaml", "customers/c.yaml"]
@@ -496,7 +496,7 @@ def test_check_reports_every_bad_file_and_passes_the_good_ones(make_repo, kq):
 
 def test_check_of_a_valid_repository_exits_0(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\nkind: 终端\n"})
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "1 customer file checked: all valid\n"
 
@@ -517,7 +517,7 @@ kq.yaml:3:9: leads.birthdy: unknown key 'birthdy'; did you mean 'birthday'?
 
 def test_check_reports_an_invalid_kq_yaml(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"}, kq_yaml=INVALID_KQ_YAML)
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert result.exit_code == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.splitlines() == [
@@ -537,7 +537,7 @@ def test_check_reports_a_kq_yaml_that_is_not_utf8(make_repo, kq):
 
 def test_list_refuses_an_invalid_kq_yaml(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"}, kq_yaml=INVALID_KQ_YAML)
-    result = kq("--repo", root, "list", "--format", "json")
+    result = kq("--lang", "en", "--repo", root, "list", "--format", "json")
     assert "Traceback" not in result.stdout + result.stderr
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == KQ_YAML_REFUSED
@@ -545,7 +545,7 @@ def test_list_refuses_an_invalid_kq_yaml(make_repo, kq):
 
 def test_show_refuses_an_invalid_kq_yaml(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"}, kq_yaml=INVALID_KQ_YAML)
-    result = kq("--repo", root, "show", "hx")
+    result = kq("--lang", "en", "--repo", root, "show", "hx")
     assert "Traceback" not in result.stdout + result.stderr
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == KQ_YAML_REFUSED
@@ -561,9 +561,9 @@ def test_fixing_kq_yaml_lets_commands_run_again(make_repo, kq):
 
 def test_breaking_kq_yaml_after_a_good_run_is_noticed(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"}, kq_yaml="cadence:\n  key: [3, 5]\n")
-    assert kq("--repo", root, "list").exit_code == 0
+    assert kq("--lang", "en", "--repo", root, "list").exit_code == 0
     (root / "kq.yaml").write_text("cadence:\n  key: [5, 3, 1]\n", encoding="utf-8")
-    result = kq("--repo", root, "list")
+    result = kq("--lang", "en", "--repo", root, "list")
     assert result.exit_code == 1
     assert result.stderr.startswith("kq: kq.yaml is not valid; fix it first:\nkq.yaml:2:8: ")
 
@@ -580,7 +580,7 @@ def test_same_size_edit_of_kq_yaml_with_an_unchanged_mtime_is_noticed(make_repo,
 
 def test_show_of_an_invalid_file_says_to_run_check(make_repo, kq):
     root = make_repo({"zeng": "name: 曾氏药店\ngrde: A\n"})
-    result = kq("--repo", root, "show", "zeng")
+    result = kq("--lang", "en", "--repo", root, "show", "zeng")
     assert result.exit_code == 1
     assert result.stderr == "kq: 'zeng' is zeng, whose file is invalid; run 'kq check'\n"
 

@@ -52,13 +52,13 @@ def test_dry_run_writes_nothing(kq, team):
 
 
 def test_filters_narrow_the_move(kq, team):
-    result = kq("--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明",
+    result = kq("--lang", "en", "--repo", team, "--today", TODAY, "reassign", "张强", "--to", "李明",
                 "--tier", "重点", "--format", "csv")
     assert result.stdout == "customer,name,from,to\nml-tongji,同济药店(马龙),张强,李明\n"
 
 
 def test_named_customers_only(kq, team):
-    result = kq("--repo", team, "--today", TODAY, "reassign", "张强", "qjzy", "--to", "王强",
+    result = kq("--lang", "en", "--repo", team, "--today", TODAY, "reassign", "张强", "qjzy", "--to", "王强",
                 "--format", "tsv")
     assert result.stdout == "customer\tname\tfrom\tto\ndist-qjzy\t曲靖众源医药\t张强\t王强\n"
 
@@ -109,7 +109,7 @@ def test_apply_with_nothing_to_move_says_so(kq, team):
 
 
 def test_an_unknown_from_is_a_usage_error(kq, team):
-    result = kq("--repo", team, "--today", TODAY, "reassign", "张墙", "--to", "李明")
+    result = kq("--lang", "en", "--repo", team, "--today", TODAY, "reassign", "张墙", "--to", "李明")
     assert result.exit_code == 2
     assert result.stderr.startswith("kq: FROM: 张墙 is not a rep and owns no customer; did you mean 张强")
 

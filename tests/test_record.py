@@ -149,6 +149,7 @@ def test_figures_refuse_an_invalid_file_and_leave_it_alone(make_repo, kq):
 
 
 def test_figures_refuse_when_the_file_changed_after_it_was_read(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": SHOP})
     meanwhile = SHOP + "tags: [连锁]\n"
     original = kqcli.store.yamledit.set_in

@@ -48,9 +48,9 @@ def test_the_sparkline_marks_no_month_below_decline_min():
 
 def test_decline_min_is_a_share_below_one(make_repo, kq):
     root = make_repo({}, kq_yaml="risk: {decline_min: 0.1}\n")
-    assert kq("--repo", root, "check").exit_code == 0
+    assert kq("--lang", "en", "--repo", root, "check").exit_code == 0
     (root / "kq.yaml").write_text("risk: {decline_min: 5}\n", encoding="utf-8")
-    result = kq("--repo", root, "check")
+    result = kq("--lang", "en", "--repo", root, "check")
     assert result.exit_code == 1
     assert "kq.yaml:1:21: risk.decline_min: 5 is above the maximum" in result.stdout
 
@@ -179,7 +179,7 @@ def test_kq_ack_with_no_risk_listed_exits_1(make_repo, kq):
 
 def test_kq_ack_acknowledges_risks_only(make_repo, kq):
     root = make_repo({"qjkr": FALLING})
-    result = kq("--repo", root, "--today", "2026-11-24", "ack", "qjkr", "visit")
+    result = kq("--lang", "en", "--repo", root, "--today", "2026-11-24", "ack", "qjkr", "visit")
     assert (result.exit_code, result.stderr) == (
         2, "kq: REASON: 'visit' is not one of risk (or 风险)\n")
 

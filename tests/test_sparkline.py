@@ -73,10 +73,10 @@ def test_kq_show_draws_the_sparklines_and_marks_the_risk_months(kq, make_repo):
     result = kq("--repo", root, "--today", "2026-11-24", "show", "hx")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-6:] == [
-        "近 12 个月 last 12 months (2025-11 – 2026-10)",
-        "  回款           █▅▁  100,000  风险 risk: 2026-10",
+        "近 12 个月 (2025-11 – 2026-10)",
+        "  回款           █▅▁  100,000  风险: 2026-10",
         " " * 19 + "^",
         "  出销           █▁   80,000",
-        "  库存           ▁█▂  60,000  风险 risk: 2026-09",
+        "  库存           ▁█▂  60,000  风险: 2026-09",
         " " * 18 + "^ ",
     ]

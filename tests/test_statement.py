@@ -142,14 +142,16 @@ def test_a_statement_submitted_twice_is_written_once(make_repo, kq):
     assert _statements(root) == HEADER + "李明:\n  submitted: 2026-12-02\n"
 
 
-def test_submit_names_the_reps_when_there_are_several(make_repo, kq):
+def test_submit_names_the_reps_when_there_are_several(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({}, kq_yaml="reps: [{name: 李明}, {name: 王强}]\n")
     result = _run(kq, root, "2026-12-02", "submit")
     assert (result.exit_code, result.stderr) == (
         2, "kq: --owner: say whose statement (--owner REP); reps: 李明, 王强\n")
 
 
-def test_submit_for_someone_not_on_the_team_is_a_usage_error(make_repo, kq):
+def test_submit_for_someone_not_on_the_team_is_a_usage_error(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({}, kq_yaml=TEAM)
     result = _run(kq, root, "2026-12-02", "submit", "--owner", "李鸣")
     assert result.exit_code == 2 and "did you mean 李明?" in result.stderr
@@ -185,7 +187,8 @@ def test_confirmations_are_in_english_with_lang_en(make_repo, kq):
                              "the clerk, the manager and finance\n")
 
 
-def test_a_statement_not_handed_in_cannot_be_signed(make_repo, kq):
+def test_a_statement_not_handed_in_cannot_be_signed(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({}, kq_yaml=TEAM)
     result = _run(kq, root, "2026-12-04", "sign", "--month", "2026-11", "--rep", "李明",
                   "--as", "manager", "--by", "赵建华")
@@ -195,7 +198,8 @@ def test_a_statement_not_handed_in_cannot_be_signed(make_repo, kq):
     assert not (root / "statements").exists()
 
 
-def test_an_unknown_role_is_a_usage_error(make_repo, kq):
+def test_an_unknown_role_is_a_usage_error(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({}, kq_yaml=TEAM)
     result = _run(kq, root, "2026-12-04", "sign", "--month", "2026-11", "--rep", "李明",
                   "--as", "boss", "--by", "赵建华")
@@ -241,11 +245,11 @@ def test_an_invalid_statements_file_is_named_and_skipped(make_repo, kq):
         "李明:\n  submited: 2026-12-02\n", encoding="utf-8")
     result = kq("--repo", root, "--today", "2026-12-07", "due", "--format", "json")
     assert result.exit_code == 1
-    assert "已跳过 statements/2026-11.yaml:2:3: 李明.submited: unknown key 'submited'" \
+    assert "已跳过 statements/2026-11.yaml:2:3: 李明.submited: 不认识的键 'submited'" \
         in result.stderr
     assert [r["reason"] for r in json.loads(result.stdout)] == ["expense_statement",
                                                                 "expense_check"]
-    check = kq("--repo", root, "check")
+    check = kq("--lang", "en", "--repo", root, "check")
     assert check.exit_code == 1
     assert "statements/2026-11.yaml:2:3: 李明.submited: unknown key 'submited'" in check.stdout
 

@@ -10,6 +10,14 @@ from helpers import daily_row, settings, statements_done
 
 from kqcli.core.team import reps_of, visited_in_cadence
 
+
+@pytest.fixture(autouse=True)
+def _messages_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The messages as the code writes them: English, the catalogue's source (their Chinese is
+    tests/test_people_output.py's and the catalogue's)."""
+    monkeypatch.setenv("KQ_LANG", "en")
+
+
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
 # Care calls, festival greetings, decision-maker coverage and late reports are switched off
 # so that the overdue column counts only what each case sets up.
@@ -129,7 +137,7 @@ def test_fail_on_something_else_is_a_usage_error(kq, three_reps):
 
 def test_csv_flattens_customers_and_overdue_into_named_columns(kq, three_reps):
     result = kq("--repo", three_reps, "--today", TODAY, "team", "--month", "2026-10",
-                "--format", "csv")
+                "--format", "csv", "--keys")
     header, first = result.stdout.splitlines()[:2]
     assert header.startswith("rep,customers.total,customers.key,customers.secondary,"
                              "customers.normal,customers.untiered,overdue.total,overdue.visit,")

@@ -81,7 +81,8 @@ def test_the_word_is_english_for_kq_lang_en(make_repo, kq, monkeypatch):
 # --- visits after today ------------------------------------------------------------------------
 
 
-def test_visit_after_today_is_refused_without_planned(make_repo, kq):
+def test_visit_after_today_is_refused_without_planned(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": SHOP})
     result = _log(kq, root, "--date", "2026-11-26", "--goal", "送物料")
     assert result.exit_code == 2
@@ -90,7 +91,8 @@ def test_visit_after_today_is_refused_without_planned(make_repo, kq):
     assert _file(root) == SHOP
 
 
-def test_planned_visit_after_today_is_written_with_planned_true(make_repo, kq):
+def test_planned_visit_after_today_is_written_with_planned_true(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": SHOP})
     result = _log(kq, root, "--date", "2026-11-26", "--goal", "送物料", "--planned")
     assert (result.exit_code, result.stderr) == (0, "")  # no outcome is asked of a plan
@@ -105,7 +107,8 @@ def test_planned_visit_without_a_goal_asks_for_the_plan(make_repo, kq):
                              "带一个报告回来\n")
 
 
-def test_planned_visit_before_today_is_refused(make_repo, kq):
+def test_planned_visit_before_today_is_refused(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": SHOP})
     result = _log(kq, root, "--date", "2026-11-20", "--planned")
     assert (result.exit_code, result.stderr) == (
@@ -121,7 +124,7 @@ def test_only_in_person_interactions_after_today_need_planned(make_repo, kq):
 
 
 def test_planned_does_not_go_with_due(make_repo, kq):
-    result = kq("--repo", make_repo({"hx": SHOP}), "--today", "2026-11-24", "log", "--for",
+    result = kq("--lang", "en", "--repo", make_repo({"hx": SHOP}), "--today", "2026-11-24", "log", "--for",
                 "holiday", "--due", "--owner", "李明", "--planned")
     assert result.exit_code == 2
     assert "--planned do not go with it" in result.stderr
@@ -179,7 +182,8 @@ def test_kq_show_marks_the_planned_visit(make_repo, kq):
     assert "(计划)" in line
 
 
-def test_a_planned_visit_closes_no_step(make_repo, kq):
+def test_a_planned_visit_closes_no_step(make_repo, kq, monkeypatch):
+    monkeypatch.setenv("KQ_LANG", "en")  # the message as the code writes it
     root = make_repo({"hx": SHOP + "visits:\n  - {date: 2026-11-20, kind: visit, next: "
                             "{date: 2026-11-27, action: 送物料}}\n"})
     result = _log(kq, root, "--date", "2026-11-27", "--goal", "送物料", "--planned",

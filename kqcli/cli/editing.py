@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from ..store import platform
-from ..store.errors import PROBLEMS, KqError
+from ..store.errors import PROBLEMS, KqError, reason
 from ..store.problems import Problem
+from .i18n import _
 
 MARK = "# kq: "
 
@@ -30,7 +31,7 @@ def editor_command() -> list[str]:
 
         if which(fallback):
             return [fallback]
-    raise KqError("no editor: set $VISUAL or $EDITOR")
+    raise KqError(_("no editor: set $VISUAL or $EDITOR"))
 
 
 def _split(value: str) -> list[str]:
@@ -80,7 +81,8 @@ def edit_until_valid(original: bytes, shown: str, ask_again: bool = True) -> byt
             try:
                 code = subprocess.call([*command, str(scratch)])
             except OSError as e:
-                raise KqError(f"cannot run the editor {command[0]!r}: {e.strerror}") from None
+                raise KqError(_("cannot run the editor {editor}: {reason}").format(
+                    editor=repr(command[0]), reason=reason(e.errno, e.strerror or ""))) from None
             edited = scratch.read_bytes().decode("utf-8", errors="replace")
             body = strip_problems(edited)
             if code != 0:
@@ -88,7 +90,7 @@ def edit_until_valid(original: bytes, shown: str, ask_again: bool = True) -> byt
             result = bom + body.encode("utf-8")
             if result == original:
                 return None
-            _, problems = validate_customer(result, shown)
+            _model, problems = validate_customer(result, shown)
             if not problems:
                 return result
             if scratch.read_bytes() == before and before != original:

@@ -103,6 +103,9 @@ def translated(text: object, stream: object = None) -> str:
     values, kept apart because the store cannot reach the catalogue) in this run's language,
     its values too; any other text as it is. In English when ``stream`` cannot print the
     translation (a latin-1 terminal): a message read as ``\\u5ba2`` helps nobody."""
+    located = getattr(text, "located", None)
+    if located is not None:  # a problem in a file: its place, and its message translated
+        return located(lambda message: translated(message, stream))
     msgid = getattr(text, "msgid", None)
     if msgid is None:
         return str(text)

@@ -98,10 +98,22 @@ def field_label(value: Any) -> str:
 
 
 def message_text(message: Any) -> str:
-    """A month-end message (:class:`~kqcli.core.messages.Message`) in the table's language."""
+    """A month-end message (:class:`~kqcli.core.messages.Message`) in the table's language; a
+    store's message among its values (a problem of a file) translated too."""
     from ..core.messages import render
 
-    return "" if message is None else render(message, lang())
+    return "" if message is None else render(_translated_values(message), lang())
+
+
+def _translated_values(message: Any) -> Any:
+    from dataclasses import replace
+
+    from .i18n import translated
+
+    params = {k: _translated_values(v) if hasattr(v, "params") else
+              translated(v) if hasattr(v, "msgid") else v for k, v in message.params.items()}
+    return replace(message, params=params,
+                   parts=tuple(_translated_values(p) for p in message.parts))
 
 
 def messages_text(messages: Any) -> str:

@@ -61,6 +61,11 @@ HEADERS = {
     "urgency": "急", "message": "说明", "row": "行", "action": "动作", "fields": "字段",
     "problems": "问题", "weekday": "星期", "estimated": "估算", "unchecked_keys": "未核对代码",
     "phone": "电话", "notes": "备注", "contacts": "联系人", "reported": "上报日期",
+    # a month's statement (kq statement list)
+    "rep": "业代", "submitted": "提交", "special": "特殊费用表", "clerk": "销售内勤",
+    "clerk_date": "销售内勤签字日期", "manager": "销售经理", "manager_date": "销售经理签字日期",
+    "finance": "财务", "finance_date": "财务签字日期", "unsigned": "未签", "check_by": "审核截止",
+    "pay_from": "支付", "state": "状态",
     # a customer's card (kq show --format xlsx)
     "seasons": "订货月份", "categories": "品类", "main_line": "主线", "annual_revenue": "营业额",
     "consumers": "消费者", "strength": "经济实力", "management": "经营水平", "brands": "品牌",
@@ -104,6 +109,7 @@ def kinds() -> dict[str, Any]:
         **dict.fromkeys(("estimated", "on_time", "changes_reported", "figures_reported",
                          "closed", "competitor", "advance", "stockout"), "bool"),
         **dict.fromkeys(("missing", "unassessed"), "keys"),
+        "lunar_birthday": "lunar",
         "kind": enums.Kind, "status": enums.Status, "grade": enums.Grade, "tier": enums.Tier,
         "relationship": enums.Relationship, "stage": enums.Stage,
         "route.weekday": enums.Weekday, "reason": REASONS, "stop": REASONS, "for": REASONS,
@@ -126,6 +132,12 @@ def console(stderr: bool = False) -> Any:
 
 
 def warn(message: str) -> None:
+    """A line on stderr; a store's message (:class:`kqcli.store.errors.Text`) in the user's
+    language."""
+    if hasattr(message, "msgid"):
+        from .i18n import translated
+
+        message = translated(message, sys.stderr)
     sys.stderr.write(f"{message}\n")
 
 
@@ -176,18 +188,19 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
 
     ``bom`` starts csv/tsv with a UTF-8 byte-order mark, so Excel reads the Chinese right.
     """
-    from ..store.errors import KqError
+    from ..store.errors import KqError, reason
+    from .i18n import _
 
     if bom and fmt not in (Format.csv, Format.tsv):
-        raise KqError("--bom is for --format csv (or tsv)")
+        raise KqError(_("--bom is for --format csv (or tsv)"))
     if fmt is Format.xlsx:
         if output is None and stdout_is_a_terminal():
-            raise KqError("--format xlsx writes a file; add --output FILE.xlsx")
+            raise KqError(_("--format xlsx writes a file; add --output FILE.xlsx"))
         _write_book(output, [report, *report.more_sheets])
         return
     if fmt is Format.table:
         if output is not None:
-            raise KqError("--output needs --format xlsx, csv, tsv or json")
+            raise KqError(_("--output needs --format xlsx, csv, tsv or json"))
         print_report(report)
         return
     text = text_of(report, fmt)
@@ -197,7 +210,8 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
     try:
         output.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
     except OSError as e:
-        raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
+        raise KqError(_("{path}: cannot write: {reason}").format(
+            path=output, reason=reason(e.errno, e.strerror or "")), code=1) from None
 
 
 def stdout_is_a_terminal() -> bool:
@@ -205,26 +219,72 @@ def stdout_is_a_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def keys_option(value: bool) -> bool:
+    """The ``--keys`` option's callback: csv and tsv keep the English keys and values, as JSON
+    has them (for scripts); without it they are for people, as a sheet: Chinese headers and
+    labels (English ones with --lang en), 是/否. Set for this run."""
+    from ..store.context import current
+
+    current().keys = bool(value)
+    return value
+
+
 def text_of(report: Report, fmt: Format) -> str:
     """JSON: one object per row with the report's keys; csv/tsv: a header of every field (a
-    nested value under its dotted name), then one line per row."""
+    nested value under its dotted name), then one line per row; for people (as a sheet's
+    headers and labels) unless ``--keys``."""
     if fmt is Format.json:
         # Indented for a person at a terminal; compact (and C-encoded, ~10x faster) in a pipe.
         indent = 2 if sys.stdout.isatty() else None
         return json.dumps(report.objects(), ensure_ascii=False, indent=indent,
                           default=_json_default) + "\n"
     keys = list(report.fields)
+    from ..store.context import current
+
+    if current().keys:
+        header, rows = keys, [[cell(lookup(row, k)) for k in keys] for row in report.rows]
+    else:
+        header, rows = _for_people(report)
     out = io.StringIO()
     if fmt is Format.csv:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([cell(lookup(row, k)) for k in keys] for row in report.rows)
+        writer.writerow(header)
+        writer.writerows(rows)
     else:
         clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
-        out.write("\t".join(keys) + "\n")
-        for row in report.rows:
-            out.write("\t".join(cell(lookup(row, k)).translate(clean) for k in keys) + "\n")
+        out.write("\t".join(header) + "\n")
+        for values in rows:
+            out.write("\t".join(v.translate(clean) for v in values) + "\n")
     return out.getvalue()
+
+
+def _for_people(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a csv for people: a sheet's headers and values (see
+    :func:`_fill_sheet`) as text: dates as yyyy-mm-dd, whole numbers without a decimal point."""
+    found = kinds()
+    by_key = {c.key: c for c in report.columns}
+    keys = list(report.fields)
+    kind_of = [_kind(k, by_key, found) for k in keys]
+    header = [_header(k, by_key, report.labels) for k in keys]
+    rows = [[_people_text(_sheet_value(lookup(row, k), kind, row, by_key.get(k), report.labels))
+             for k, kind in zip(keys, kind_of, strict=True)] for row in report.rows]
+    return header, rows
+
+
+def _people_text(value: Any) -> str:
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(value)
 
 
 def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
@@ -256,7 +316,8 @@ def _write_book(path: Path | None, reports: Sequence[Report]) -> None:
     a terminal)."""
     from openpyxl import Workbook
 
-    from ..store.errors import KqError
+    from ..store.errors import KqError, reason
+    from .i18n import _
 
     book = Workbook()
     found = kinds()
@@ -279,7 +340,8 @@ def _write_book(path: Path | None, reports: Sequence[Report]) -> None:
         sys.stdout.buffer.write(data.getvalue())
         sys.stdout.flush()
     except OSError as e:
-        raise KqError(f"{path or 'stdout'}: cannot write: {e.strerror}", code=1) from None
+        raise KqError(_("{path}: cannot write: {reason}").format(
+            path=path or "stdout", reason=reason(e.errno, e.strerror or "")), code=1) from None
 
 
 def _fill_sheet(sheet: Any, report: Report, found: dict[str, Any]) -> None:
@@ -371,6 +433,13 @@ def _sheet_value(value: Any, kind: Any, row: dict[str, Any], column: Column | No
         return yes_no(value)
     if isinstance(value, int | float):
         return value
+    if kind == "lunar" and isinstance(value, str):
+        from ..core.dates import lunar_day
+
+        try:
+            return lunar_day(value, "en" if english() else "zh")
+        except ValueError:
+            return value
     if kind == "keys":
         named = (labels or {}).get(str(value))
         return (named[1 if english() else 0] if named else

@@ -142,6 +142,17 @@ def next_festival(key: str, on_or_after: dt.date) -> dt.date:
 
 
 @lru_cache(maxsize=4096)
+def lunar_day(spec: str, lang: str = "zh") -> str:
+    """A lunar month-day as kq writes it (``"10-20"``, leap ``"L05-15"``) as people write it:
+    农历十月二十, 农历闰五月十五; in English ``lunar 10-20``, ``lunar leap 05-15``."""
+    from lunar_python.util import LunarUtil
+
+    month, day, leap = parse_lunar(spec)
+    if lang != "zh":
+        return f"lunar {'leap ' if leap else ''}{month:02d}-{day:02d}"
+    return f"农历{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
+
+
 def lunar_label(day: dt.date) -> str:
     """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九.
 

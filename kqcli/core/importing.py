@@ -17,6 +17,7 @@ from typing import Any
 from ..schema.enums import Gender, Grade, Kind, Relationship, Stage, Status, Tier, parse_enum
 from ..store.yamledit import EditError
 from .ids import valid_id
+from .messages import Message
 
 # Target field -> the headers it is recognised by (compared without spaces, '*' and case).
 CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -88,7 +89,7 @@ class Planned:
     action: str  # create | update | skip
     customer: str | None = None
     name: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     text: str | None = None  # the file as it will be (create and update)
     original: str | None = None  # the file as it was read (update)
@@ -134,7 +135,7 @@ def parse_map(text: str | None, aliases: Mapping[str, Sequence[str]]) -> dict[st
     for part in filter(None, (p.strip() for p in re.split(r"[,，]", text or ""))):
         header, sep, target = part.partition("=")
         if not sep or not header.strip():
-            raise ValueError(f"--map: {part!r} is not Header=field")
+            raise ValueError(Message("map_not_pair", {"part": part}))
         target = target.strip()
         target = shorthand.get(target, target)
         if target in ("", "-"):
@@ -142,19 +143,20 @@ def parse_map(text: str | None, aliases: Mapping[str, Sequence[str]]) -> dict[st
         elif target in aliases:
             out[_key(header)] = target
         else:
-            raise ValueError(f"--map: {target!r} is not a field; use one of {', '.join(aliases)}")
+            raise ValueError(Message("map_not_field", {"target": target,
+                                                       "fields": ", ".join(aliases)}))
     return out
 
 
 def map_columns(sheet: Sheet, aliases: Mapping[str, Sequence[str]],
-                overrides: Mapping[str, str | None]) -> tuple[dict[int, str], list[str]]:
+                overrides: Mapping[str, str | None]) -> tuple[dict[int, str], list[Any]]:
     """Column index -> field, and the headers that map to nothing (listed, never guessed).
 
     A field claimed by two columns keeps the first; the second is listed as a duplicate.
     """
     known = _lookup(aliases)
     mapping: dict[int, str] = {}
-    unknown: list[str] = []
+    unknown: list[Any] = []
     for i, header in enumerate(sheet.headers):
         k = _key(header)
         if not k:
@@ -165,7 +167,7 @@ def map_columns(sheet: Sheet, aliases: Mapping[str, Sequence[str]],
         if target is None:
             unknown.append(header)
         elif target in mapping.values():
-            unknown.append(f"{header} (a second {target} column)")
+            unknown.append(Message("second_column", {"header": header, "field": target}))
         else:
             mapping[i] = target
     return mapping, unknown
@@ -207,11 +209,11 @@ def to_date(value: Any) -> dt.date:
     text = _text(value) or ""
     m = _DATE.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
     if not m:
-        raise ValueError(f"{text!r} is not a date; write 2015-05-18")
+        raise ValueError(Message("cell_not_date", {"value": text}))
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(Message("cell_not_real_date", {"value": text})) from None
 
 
 def to_phone(value: Any) -> str:
@@ -223,7 +225,7 @@ def to_phone(value: Any) -> str:
         return compact.replace("-", "")
     if _LANDLINE.match(compact):
         return compact
-    raise ValueError(f"{text!r} is not a phone number (an 11-digit mobile, or 0871-65123456)")
+    raise ValueError(Message("cell_not_phone", {"value": text}))
 
 
 def to_lunar(value: Any) -> str:
@@ -238,7 +240,7 @@ def to_lunar(value: Any) -> str:
     day = _cn_day(m.group(3)) if m else None
     if m and day:
         return f"{'L' if m.group(1) else ''}{_CN_MONTHS[m.group(2)]:02d}-{day:02d}"
-    raise ValueError(f'{text!r} is not a lunar month-day; write "08-15" or 八月十五')
+    raise ValueError(Message("cell_not_lunar", {"value": text}))
 
 
 def _cn_day(text: str) -> int | None:
@@ -260,7 +262,7 @@ def _cn_day(text: str) -> int | None:
 def to_amount(value: Any) -> int | float:
     """A figure: a number >= 0 (text may carry thousands separators and ¥); whole numbers as int."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
+        raise ValueError(Message("cell_not_amount", {"value": value}))
     if isinstance(value, int | float):
         number: float = value
     else:
@@ -268,11 +270,11 @@ def to_amount(value: Any) -> int | float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{_text(value)!r} is not an amount") from None
+            raise ValueError(Message("cell_not_amount", {"value": _text(value)})) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{value!r} is not an amount")
+        raise ValueError(Message("cell_not_amount", {"value": value}))
     if number < 0:
-        raise ValueError(f"{_text(value)!r} is negative")
+        raise ValueError(Message("cell_negative", {"value": _text(value)}))
     return int(number) if float(number).is_integer() else number
 
 
@@ -305,6 +307,20 @@ def located(row: _Row) -> str | None:
     return None
 
 
+def _at(where: str, what: Any) -> Message:
+    """A problem of the sheet at ``FILE:ROW:COLUMN``: ``what`` a message, a file's problem (a
+    text the command line translates) or a text."""
+    return Message("located", {"where": where, "what": what})
+
+
+def _why(error: ValueError) -> Any:
+    """Why a cell was refused, as a message where the error carries one."""
+    from .errors import value_message
+
+    first = error.args[0] if error.args else ""
+    return first if isinstance(first, Message) else value_message(error)
+
+
 def convert(target: str, value: Any) -> Any:
     """One cell as the value ``target`` takes in the customer file; ValueError says why not."""
     if target in _ENUMS:
@@ -329,7 +345,7 @@ class _Row:
     number: int
     values: dict[str, Any]
     columns: dict[str, str]  # field -> header, for problems
-    problems: list[str]
+    problems: list[Any]
 
 
 def _convert_row(sheet: Sheet, mapping: Mapping[int, str], number: int,
@@ -343,11 +359,11 @@ def _convert_row(sheet: Sheet, mapping: Mapping[int, str], number: int,
         try:
             row.values[target] = convert(target, value)
         except ValueError as e:
-            row.problems.append(f"{sheet.path}:{number}:{sheet.headers[i]}: {e}")
+            row.problems.append(_at(f"{sheet.path}:{number}:{sheet.headers[i]}", _why(e)))
     return row
 
 
-def _located(sheet: Sheet, row: _Row, problems: Sequence[Any]) -> list[str]:
+def _located(sheet: Sheet, row: _Row, problems: Sequence[Any]) -> list[Any]:
     """Problems of the would-be file (``validate_customer``) at the column they came from."""
     out = []
     for p in problems:
@@ -356,7 +372,7 @@ def _located(sheet: Sheet, row: _Row, problems: Sequence[Any]) -> list[str]:
         if m:
             target = f"contact.{m.group(1)}"
         column = row.columns.get(target) or p.field or "-"
-        out.append(f"{sheet.path}:{row.number}:{column}: {p.message}")
+        out.append(_at(f"{sheet.path}:{row.number}:{column}", p.message))
     return out
 
 
@@ -443,7 +459,7 @@ def _plan_edit(plan: Planned, sheet: Sheet, row: Any, where: str,
         before = read(plan.customer).decode("utf-8")
         after, plan.fields, action = edit(before)
     except (EditError, UnicodeDecodeError) as e:
-        plan.problems.append(f"{where}: {shown}: {e}")
+        plan.problems.append(_at(f"{where}: {shown}", str(e)))
         return
     if plan.fields:
         plan.problems += _located(sheet, row, _validate(after, shown))
@@ -483,11 +499,11 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
         name, wanted = row.values.get("name"), row.values.get("id")
         name_col = row.columns.get("name", "name")
         if not name:
-            plan.problems.append(f"{where}:{name_col}: no name; the row is skipped")
+            plan.problems.append(_at(f"{where}:{name_col}", Message("row_no_name")))
             continue
         if name in seen:
-            plan.problems.append(f"{where}:{name_col}: the same name as row {seen[name]}; "
-                                 "only the first is imported")
+            plan.problems.append(_at(f"{where}:{name_col}",
+                                     Message("row_same_name", {"row": seen[name]})))
             continue
         seen[name] = plan.row
         if "contact.name" not in row.values:
@@ -497,15 +513,14 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
             plan.problems.append(f"{where}:{half}")
         if any(k.startswith("contact.") for k in row.values) and "contact.name" not in row.values:
             column = row.columns.get("contact.name", "联系人")
-            plan.problems.append(f"{where}:{column}: a WeChat, birthday, role or gender needs "
-                                 "the contact's name")
+            plan.problems.append(_at(f"{where}:{column}", Message("row_needs_contact")))
         matches = [wanted] if wanted in ids else names.get(name, [])
         if wanted and wanted not in ids and not valid_id(str(wanted)):
-            plan.problems.append(f"{where}:{row.columns['id']}: {wanted!r} cannot be a file "
-                                 "name; use letters, digits, '-' and Chinese")
+            plan.problems.append(_at(f"{where}:{row.columns['id']}",
+                                     Message("row_bad_id", {"id": wanted})))
         if len(matches) > 1:
-            plan.problems.append(f"{where}:{name_col}: matches {len(matches)} customers "
-                                 f"({', '.join(sorted(matches))}); give the id in a 客户编码 column")
+            plan.problems.append(_at(f"{where}:{name_col}", Message(
+                "row_matches_many", {"n": len(matches), "ids": ", ".join(sorted(matches))})))
         if plan.problems:
             continue
         values = {k: v for k, v in row.values.items() if k != "id"}
@@ -573,20 +588,22 @@ def plan_figures(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str, l
             matches = names.get(name, []) if name else []
             column, shown = row.columns.get("name", "name"), name
         if not shown:
-            plan.problems.append(f"{where}:{column}: no 客户编码 or 客户名称; the row is skipped")
+            plan.problems.append(_at(f"{where}:{column}", Message("row_no_customer")))
             continue
         if not matches:
-            plan.problems.append(f"{where}:{column}: {shown!r} matches no customer")
+            plan.problems.append(_at(f"{where}:{column}", Message("row_matches_none",
+                                                                  {"shown": shown})))
             continue
         if len(matches) > 1:
-            plan.problems.append(f"{where}:{column}: {shown!r} matches {len(matches)} customers "
-                                 f"({', '.join(sorted(matches))}); give the 客户编码")
+            plan.problems.append(_at(f"{where}:{column}", Message(
+                "row_matches_some", {"shown": shown, "n": len(matches),
+                                     "ids": ", ".join(sorted(matches))})))
             continue
         plan.customer = matches[0]
         plan.name = name_of.get(plan.customer, name)
         if plan.customer in seen:
-            plan.problems.append(f"{where}:{column}: the same customer as row "
-                                 f"{seen[plan.customer]}; only the first is imported")
+            plan.problems.append(_at(f"{where}:{column}", Message(
+                "row_same_customer", {"row": seen[plan.customer]})))
             continue
         seen[plan.customer] = plan.row
         if plan.problems:

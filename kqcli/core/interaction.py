@@ -10,8 +10,9 @@ from typing import Any
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
 from .bounds import day_in_range
-from .errors import GoTogether, InvalidValue, UnknownName
-from .reasons import reason_key, unknown_reason
+from .errors import GoTogether, InvalidValue, UnknownName, value_message
+from .messages import Message
+from .reasons import reason_key, unknown_reason_message
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
@@ -29,7 +30,7 @@ def parse_day(value: str | None, field: str,
             raise ValueError
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidValue(f"{value!r} is not a date; write YYYY-MM-DD", field) from None
+        raise InvalidValue(Message("not_a_day", {"value": value}), field) from None
     try:
         return day_in_range(day)
     except ValueError as e:
@@ -67,20 +68,23 @@ def build_interaction(customer: Customer, today: dt.date, *, kind: str, date: st
     try:
         kind_value = parse_enum(InteractionKind, kind).value
     except ValueError as e:
-        raise InvalidValue(str(e), "kind") from None
+        raise InvalidValue(value_message(e), "kind") from None
     greets = reasons_of(occasions)
     try:
         done_values = [parse_enum(Done, d).value for d in (done or "").replace("，", ",").split(",")
                        if d.strip()]
     except ValueError as e:
-        raise InvalidValue(str(e), "done") from None
+        raise InvalidValue(value_message(e), "done") from None
     if contact is not None:
         names = [c.name for c in customer.contacts]
         if contact not in names:
             close = difflib.get_close_matches(contact, names, 1, 0.3)
-            hint = f"; did you mean {close[0]}?" if close else (
-                f"; contacts: {', '.join(names)}" if names else "; the customer has no contacts yet")
-            raise UnknownName(f"{contact} is not a contact of {customer.name}{hint}", "contact")
+            hint = Message("did_you_mean", {"name": close[0]}) if close else (
+                Message("contacts_are", {"names": ", ".join(names)}) if names
+                else Message("has_no_contacts"))
+            raise UnknownName(Message("not_a_contact", {"contact": contact,
+                                                        "customer": customer.name},
+                                      parts=(hint,)), "contact")
     if (next_date is None) != (next_action is None):
         raise GoTogether("next_date", "next_action")
     item: dict[str, Any] = {"date": parse_day(date, "date", today), "kind": kind_value}
@@ -118,7 +122,7 @@ def reasons_of(texts: list[str] | None) -> list[str]:
                 continue
             key = reason_key(part)
             if key is None:
-                raise InvalidValue(unknown_reason(part), "for")
+                raise InvalidValue(unknown_reason_message(part), "for")
             if key not in keys:
                 keys.append(key)
     return keys

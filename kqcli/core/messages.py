@@ -30,6 +30,9 @@ class Message:
     def text(self, lang: str = "en") -> str:
         return render(self, lang)
 
+    def __str__(self) -> str:  # the English text, as a ValueError carrying it prints
+        return render(self)
+
 
 # key: (English, 中文), ``str.format`` templates over the message's params. A param that is a
 # Message renders in the same language; a list joins its items with ", " (、 in Chinese);
@@ -51,6 +54,53 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                             "表头里没有 sku (商品) 列; 列名是 sku/商品, facings/排面, price/价格, "
                             "stock/库存, pop"),
     "shelf_no_rows": ("no product rows under the header", "表头下面没有商品行"),
+    # what the core refuses (errors.DomainError), named by field or option by the caller
+    # kq import: a problem of the sheet at FILE:ROW:COLUMN, and what it is
+    "located": ("{where}: {what}", "{where}: {what}"),
+    "map_not_pair": ("--map: {part!r} is not Header=field", "--map: {part!r} 不是 表头=字段"),
+    "map_not_field": ("--map: {target!r} is not a field; use one of {fields}",
+                      "--map: {target!r} 不是字段; 可用: {fields}"),
+    "second_column": ("{header} (a second {field} column)", "{header} (第二个 {field} 列)"),
+    "cell_not_date": ("{value!r} is not a date; write 2015-05-18", "{value!r} 不是日期; 写成 2015-05-18"),
+    "cell_not_real_date": ("{value!r} is not a real date", "{value!r} 不是真实存在的日期"),
+    "cell_not_phone": ("{value!r} is not a phone number (an 11-digit mobile, or 0871-65123456)",
+                       "{value!r} 不是电话号码 (11 位手机号, 或 0871-65123456)"),
+    "cell_not_lunar": ('{value!r} is not a lunar month-day; write "08-15" or 八月十五',
+                       '{value!r} 不是农历月日; 写成 "08-15" 或 八月十五'),
+    "cell_not_amount": ("{value!r} is not an amount", "{value!r} 不是金额"),
+    "cell_negative": ("{value!r} is negative", "{value!r} 是负数"),
+    "row_no_name": ("no name; the row is skipped", "没有名称; 跳过该行"),
+    "row_same_name": ("the same name as row {row}; only the first is imported",
+                      "与第 {row} 行同名; 只导入第一行"),
+    "row_needs_contact": ("a WeChat, birthday, role or gender needs the contact's name",
+                          "微信、生日、职务或性别需要联系人姓名"),
+    "row_bad_id": ("{id!r} cannot be a file name; use letters, digits, '-' and Chinese",
+                   "{id!r} 不能作文件名; 请用字母、数字、'-' 和汉字"),
+    "row_matches_many": ("matches {n} customers ({ids}); give the id in a 客户编码 column",
+                         "匹配到 {n} 个客户 ({ids}); 请在 客户编码 列写明 id"),
+    "row_no_customer": ("no 客户编码 or 客户名称; the row is skipped", "没有 客户编码 或 客户名称; 跳过该行"),
+    "row_matches_none": ("{shown!r} matches no customer", "{shown!r} 没有匹配的客户"),
+    "row_matches_some": ("{shown!r} matches {n} customers ({ids}); give the 客户编码",
+                         "{shown!r} 匹配到 {n} 个客户 ({ids}); 请写明 客户编码"),
+    "row_same_customer": ("the same customer as row {row}; only the first is imported",
+                          "与第 {row} 行是同一客户; 只导入第一行"),
+    "not_one_of": ("{value!r} is not one of {values}", "{value!r} 不是可选值之一: {values}"),
+    "not_one_of_or": ("{value!r} is not one of {values} (or {aliases})",
+                      "{value!r} 不是可选值之一: {values} (或 {aliases})"),
+    "go_together": ("{first} and {last} go together", "{first} 和 {last} 要一起给出"),
+    "not_a_day": ("{value!r} is not a date; write YYYY-MM-DD", "{value!r} 不是日期; 写成 YYYY-MM-DD"),
+    "not_a_contact": ("{contact} is not a contact of {customer}", "{contact} 不是 {customer} 的联系人"),
+    "did_you_mean": ("; did you mean {name}?", "; 是不是 {name}?"),
+    "contacts_are": ("; contacts: {names}", "; 联系人: {names}"),
+    "has_no_contacts": ("; the customer has no contacts yet", "; 该客户还没有联系人"),
+    "no_open_step": ("{customer} has no open next step", "{customer} 没有未完成的下一步"),
+    "no_step_mentions": ("no open step of {customer} mentions {action!r}; open: {listed}",
+                         "{customer} 没有提到 {action!r} 的未完成步骤; 未完成的: {listed}"),
+    "steps_mention": ("{n} open steps of {customer} mention {action!r}: {listed}",
+                      "{customer} 有 {n} 个未完成步骤提到 {action!r}: {listed}"),
+    "not_a_reason": ("{text!r} is not a reason of kq due ({hint}occasions: {occasions}; or {others})",
+                     "{text!r} 不是 kq due 的原因 ({hint}问候场合: {occasions}; 其他: {others})"),
+    "reason_hint": ("did you mean {name}? ", "是不是 {name}? "),
     # classify reasons
     "tier_rank": ("rank {rank} of {count} terminals of {owner}",
                   "在 {owner} 的 {count} 家终端中排第 {rank}"),

@@ -26,9 +26,18 @@ def reason_key(text: str) -> str | None:
 
 def unknown_reason(text: str) -> str:
     """Why ``text`` is not a reason, naming the closest and the occasions."""
+    return unknown_reason_message(text).text()  # type: ignore[attr-defined]
+
+
+def unknown_reason_message(text: str) -> object:
+    """:func:`unknown_reason` as a :class:`~kqcli.core.messages.Message`, for the user's
+    language."""
     import difflib
 
+    from .messages import Message
+
     close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
-    hint = f"did you mean {close[0]}? " if close else ""
-    return (f"{text!r} is not a reason of kq due ({hint}occasions: {', '.join(OCCASIONS)}; "
-            f"or {', '.join(r for r in REASONS if r not in OCCASIONS)})")
+    hint = Message("reason_hint", {"name": close[0]}) if close else ""
+    return Message("not_a_reason", {"text": text, "hint": hint,
+                                    "occasions": ", ".join(OCCASIONS),
+                                    "others": ", ".join(r for r in REASONS if r not in OCCASIONS)})

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema.enums import Grade, Kind, Status, Tier, parse_enum
-from .errors import InvalidValue
+from .errors import InvalidValue, value_message
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Filters:
                 try:
                     given[name] = parse_enum(enum, given[name]).value
                 except ValueError as e:
-                    raise InvalidValue(str(e), name) from None
+                    raise InvalidValue(value_message(e), name) from None
         return cls(**given)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..schema.customer import Customer, NextStep
 from .errors import DomainError
+from .messages import Message
 
 
 class StepError(DomainError):
@@ -31,7 +32,7 @@ def step_to_close(customer: Customer, action: str | None = None) -> OpenStep:
     """The oldest open step, or the one whose action contains ``action``."""
     steps = open_steps(customer)
     if not steps:
-        raise StepError(f"{customer.name} has no open next step")
+        raise StepError(Message("no_open_step", {"customer": customer.name}))
     if action is None:
         return steps[0]
     fitting = [s for s in steps if action in s.step.action]
@@ -39,8 +40,10 @@ def step_to_close(customer: Customer, action: str | None = None) -> OpenStep:
         return fitting[0]
     listed = "; ".join(f"{s.step.date.isoformat()} {s.step.action}" for s in steps)
     if not fitting:
-        raise StepError(f"no open step of {customer.name} mentions {action!r}; open: {listed}")
-    raise StepError(f"{len(fitting)} open steps of {customer.name} mention {action!r}: {listed}")
+        raise StepError(Message("no_step_mentions", {"customer": customer.name, "action": action,
+                                                     "listed": listed}))
+    raise StepError(Message("steps_mention", {"n": len(fitting), "customer": customer.name,
+                                              "action": action, "listed": listed}))
 
 
 def closed_by_v1(customer: Customer) -> list[tuple[int, dt.date]]:

@@ -223,7 +223,16 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
 
 
 class EnumValueError(ValueError):
-    """Raised for a value outside an enum; the message names every allowed value."""
+    """Raised for a value outside an enum; the message names every allowed value. ``value``,
+    ``values`` (``a | b``) and ``aliases`` (the Chinese spellings) let the command line say it
+    in the user's language."""
+
+    def __init__(self, value: Any, enum: type[StrEnum]) -> None:
+        self.value = value
+        self.values = " | ".join(m.value for m in enum)
+        self.aliases = ", ".join(sorted({k for k, v in ALIASES.get(enum, {}).items()
+                                         if not k.isascii()}))
+        super().__init__(f"{value!r} is not one of {allowed_text(enum)}")
 
 
 def allowed_text(enum: type[StrEnum]) -> str:
@@ -236,7 +245,7 @@ def parse_enum(enum: type[StrEnum], value: Any) -> StrEnum:
     if isinstance(value, enum):
         return value
     if not isinstance(value, str):
-        raise EnumValueError(f"{value!r} is not one of {allowed_text(enum)}")
+        raise EnumValueError(value, enum)
     text = value.strip()
     aliases = ALIASES.get(enum, {})
     for candidate in (text, text.lower()):
@@ -244,4 +253,4 @@ def parse_enum(enum: type[StrEnum], value: Any) -> StrEnum:
             return enum(candidate)
         if candidate in aliases:
             return enum(aliases[candidate])
-    raise EnumValueError(f"{value!r} is not one of {allowed_text(enum)}")
+    raise EnumValueError(value, enum)

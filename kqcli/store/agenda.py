@@ -19,6 +19,7 @@ import json
 import os
 from typing import Any
 
+from .errors import _
 from .warm import STALE, Listing, code_stamp, due_record, forget, listing, owners_of
 
 
@@ -117,7 +118,7 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
     from .progress import progress
 
     jobs = os.cpu_count() or 1
-    with progress("working out reminders") as tick:
+    with progress(_("working out reminders")) as tick:
         if len(stale) < PARALLEL_FROM or jobs < 2 or not can_fork():
             return [_ticked(tick, n, len(stale), _evaluate(work, item))
                     for n, item in enumerate(stale, 1)]
@@ -172,8 +173,8 @@ def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
     from ..core.agenda import row
     from ..core.due import morning_list
 
-    found, _ = morning_list([], settings, today, within=within, found=[], owners=owners,
-                            statements=submitted)
+    found, _dropped = morning_list([], settings, today, within=within, found=[], owners=owners,
+                                   statements=submitted)
     rows = [list(row(r, seq, None, settings)) for seq, r in enumerate(found)]
     years = sorted({r.due.year for r in found if r.estimated})
     if sig is not None and sig != "racy":

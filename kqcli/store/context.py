@@ -25,8 +25,8 @@ class Run:
     """One run's context. Every field has the value of a plain console-script run until a
     part of the run says otherwise."""
 
-    __slots__ = ("lang", "repo_lang", "paging", "page", "later", "connections", "scan",
-                 "generation", "answered", "served")
+    __slots__ = ("lang", "repo_lang", "paging", "keys", "page", "later", "connections", "scan",
+                 "generation", "answered", "served", "say")
 
     def __init__(self, *, page: Callable[[bytes], None] | None = None,
                  later: list[Callable[[], None]] | None = None,
@@ -37,6 +37,8 @@ class Run:
         """kq.yaml's ``lang``, once the repository's settings were checked (None: not set)."""
         self.paging = True
         """False with ``--no-pager``."""
+        self.keys = False
+        """``--keys``: csv and tsv with the English keys and values JSON has, for scripts."""
         self.page = page
         """How a long text is paged when the terminal is elsewhere (a child of kq's server:
         the client pages it); None: the pager runs here."""
@@ -56,6 +58,9 @@ class Run:
         """The command printed its whole answer (only such a run's answer is kept)."""
         self.served = False
         """The console script had kq's server run the command."""
+        self.say: Callable[[object], str] = str
+        """How the store shows one of its texts (:class:`kqcli.store.errors.Text`) to a person:
+        the command line gives its translation into the run's language."""
 
     def after(self, work: Callable[[], None]) -> None:
         """Do ``work`` once the answer is out: at once, or later when a list was given."""

@@ -38,6 +38,11 @@ def _(msgid: str) -> Text:
     return Text(msgid)
 
 
+def N_(msgid: str) -> str:
+    """``msgid`` for the catalogue, made a :class:`Text` where it is used."""
+    return msgid
+
+
 class KqError(Exception):
     """A one-line message for the user; never shown as a traceback. ``message`` may be a
     :class:`Text`, which the command line shows in the user's language."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.ids import ID_RULE, valid_id
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, _
 
 SHOWN = 20  # candidates listed for an ambiguous name
 
@@ -62,13 +62,15 @@ def resolve(query: str, names: Names, invalid_ids: Callable[[], list[str]]) -> M
         return Match(*found[0])
     if found:
         shown = "\n".join(f"  {i}  {n}" for i, n in found[:SHOWN])
-        more = f"\n  … and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-        raise KqError(f"'{query}' matches {len(found)} customers; say which:\n{shown}{more}")
+        more = _("\n  … and {n} more").format(n=len(found) - SHOWN) if len(found) > SHOWN else ""
+        raise KqError(_("'{query}' matches {n} customers; say which:\n{shown}{more}").format(
+            query=query, n=len(found), shown=shown, more=more))
     invalid = [i for i in invalid_ids() if i.startswith(query.strip())]
     if invalid:
-        raise KqError(f"'{query}' is {invalid[0]}, whose file is invalid; run 'kq check'",
-                      code=PROBLEMS)
-    raise KqError(f"no customer matches '{query}' (by id, name or pinyin initials)")
+        raise KqError(_("'{query}' is {id}, whose file is invalid; run 'kq check'").format(
+            query=query, id=invalid[0]), code=PROBLEMS)
+    raise KqError(_("no customer matches '{query}' (by id, name or pinyin initials)").format(
+        query=query))
 
 
 def completions(incomplete: str, names: Names) -> list[tuple[str, str]]:

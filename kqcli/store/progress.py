@@ -10,7 +10,6 @@ from typing import Any
 
 SHOW_AFTER = 1.0  # seconds; a quick refresh draws nothing
 
-
 class progress:  # noqa: N801 - used like a function: ``with progress("indexing") as tick``
     """A Rich progress bar on stderr, shown only when indexing takes more than a second."""
 
@@ -32,7 +31,10 @@ class progress:  # noqa: N801 - used like a function: ``with progress("indexing"
                 terminal = sys.__stderr__ or sys.stderr  # not the recorded sys.stderr
                 self.bar = Progress(console=Console(file=terminal), transient=True)
                 self.bar.start()
-                self.task = self.bar.add_task(self.label, total=total)
+                from .context import current
+
+                # a label is a Text, which the command line translates (the run's ``say``)
+                self.task = self.bar.add_task(current().say(self.label), total=total)
             self.bar.update(self.task, completed=done)
 
         return tick

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from ..core.ids import ID_RULE, SAFE_ID, valid_id
 from . import names
 from . import settings as settings_file
-from .errors import KqError
+from .errors import KqError, Text, _
 from .names import Match
-from .problems import Problem
+from .problems import Problem, listed
 from .progress import progress
 from .root import find_root, parse_today
 
@@ -62,13 +62,14 @@ class Repo:
     def index(self) -> Index:
         index = self.cache
         cap = self.max_file_bytes()
-        with progress("indexing customers") as tick:
+        with progress(_("indexing customers")) as tick:
             index.refresh(tick, max_bytes=cap, full=self.full)
         if index.fallback:
             from ..cli.render import warn
 
-            warn(f"kq: cannot write the cache in .kq ({index.fallback}); "
-                 "reading the files directly this time")
+            warn(Text("kq: {message}", {"message": _(
+                "cannot write the cache in .kq ({reason}); reading the files directly this "
+                "time").format(reason=index.fallback)}))
         self.problems = index.problems()
         if not index.fallback:
             from . import schema_file
@@ -106,8 +107,9 @@ class Repo:
         try:
             raw = read_regular(path, self.max_file_bytes())
         except Unreadable as e:
-            raise KqError(f"customers/{customer_id}.yaml: cannot read: {e}", code=1) from None
+            raise KqError(_("{path}: cannot read: {reason}").format(
+                path=f"customers/{customer_id}.yaml", reason=e.args[0]), code=1) from None
         customer, problems = validate_customer(raw, f"customers/{customer_id}.yaml")
         if customer is None:
-            raise KqError("\n".join(str(p) for p in problems), code=1)
+            raise KqError(listed(problems), code=1)
         return customer, raw

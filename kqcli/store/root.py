@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, _
 from .files import shown
 
 TYPE_CHECKING = False  # as the standard library does, to keep typing (and re) off start-up
@@ -140,9 +140,10 @@ def find_root(explicit: str | None) -> Path:
     given = explicit or os.environ.get("KQ_REPO")
     if given:
         root = Path(given).expanduser()
-        raise KqError(f"{root}: not a kq repository (no kq.yaml); run 'kq init {given}'")
-    raise KqError("no kq repository here (no kq.yaml in this folder or above); "
-                  "run 'kq init' or pass --repo PATH")
+        raise KqError(_("{path}: not a kq repository (no kq.yaml); run {command}").format(
+            path=root, command=f"'kq init {given}'"))
+    raise KqError(_("no kq repository here (no kq.yaml in this folder or above); run 'kq init' "
+                    "or pass --repo PATH"))
 
 
 def iso_day(text: str) -> dt.date:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .context import current
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, _, reason
+from .problems import listed
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
@@ -24,11 +25,11 @@ def load(root: Path) -> Settings:
     try:
         raw = read_regular(root / "kq.yaml", Check().max_file_bytes, follow=True)
     except Unreadable as e:
-        raise KqError(f"kq.yaml: cannot read: {e}") from None
+        raise KqError(_("kq.yaml: cannot read: {reason}").format(reason=e.args[0])) from None
     settings, problems = validate(raw, "kq.yaml", Settings)
     if settings is None:
-        shown = "\n".join(str(p) for p in problems)
-        raise KqError(f"kq.yaml is not valid; fix it first:\n{shown}", code=PROBLEMS)
+        raise KqError(_("kq.yaml is not valid; fix it first:\n{problems}").format(
+            problems=listed(problems)), code=PROBLEMS)
     return settings
 
 
@@ -44,7 +45,8 @@ def verdict(root: Path, store: Index, settings: Callable[[], Settings], strict: 
     try:
         (root / "kq.yaml").stat()
     except OSError as e:
-        raise KqError(f"kq.yaml: cannot read: {e.strerror}") from None
+        raise KqError(_("kq.yaml: cannot read: {reason}").format(
+            reason=reason(e.errno, e.strerror or ""))) from None
     sig = signature(str(root / "kq.yaml"), 0)
     cached = _cached(root, store, sig)
     if cached is not None:

@@ -20,9 +20,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, _, reason
 from .files import folder_signature
-from .problems import Problem
+from .problems import Problem, listed
 
 FOLDER = "statements"
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.yaml$")
@@ -85,13 +85,14 @@ def read(root: Path, max_bytes: int) -> tuple[dict[str, dict[str, Any]], list[Pr
         shown = f"{FOLDER}/{name}"
         m = _MONTH_FILE.match(name)
         if not m or not 1 <= int(m.group(2)) <= 12:
-            problems.append(Problem(shown, 1, 1, "", "not read: a statements file is named "
-                                                     "YYYY-MM.yaml, the month it covers"))
+            problems.append(Problem(shown, 1, 1, "", _("not read: a statements file is named "
+                                                       "YYYY-MM.yaml, the month it covers")))
             continue
         try:
             raw = read_regular(folder(root) / name, max_bytes)
         except Unreadable as e:
-            problems.append(Problem(shown, 1, 1, "", f"cannot read: {e}"))
+            problems.append(Problem(shown, 1, 1, "", _("cannot read: {reason}").format(
+                reason=e.args[0])))
             continue
         model, found = validate(raw, shown, StatementMonth)
         if model is None:
@@ -116,21 +117,24 @@ def write(repo: Any, month: str, change: Any, message: str) -> str | None:
         try:
             before = path.read_bytes() if path.exists() else None
         except OSError as e:
-            raise KqError(f"{shown}: cannot read: {e.strerror}") from None
+            raise KqError(_("{path}: cannot read: {reason}").format(
+                path=shown, reason=reason(e.errno, e.strerror or ""))) from None
         if before is not None:
-            _, problems = validate(before, shown, StatementMonth)
+            _model, problems = validate(before, shown, StatementMonth)
             if problems:
-                raise KqError(f"{shown} is not valid; fix it first (kq check):\n"
-                              + "\n".join(str(p) for p in problems), code=PROBLEMS)
+                raise KqError(_("{path} is not valid; fix it first (kq check):\n{problems}").format(
+                    path=shown, problems=listed(problems)), code=PROBLEMS)
         after = text_change(change, shown)(before or HEADER.format(month=month).encode())
-        _, problems = validate(after, shown, StatementMonth)
+        _model, problems = validate(after, shown, StatementMonth)
         if problems:
-            raise KqError("the change would make the file invalid; nothing was written:\n"
-                          + "\n".join(str(p) for p in problems), code=PROBLEMS)
+            raise KqError(_("the change would make the file invalid; nothing was written:\n"
+                            "{problems}").format(problems=listed(problems)), code=PROBLEMS)
         try:
             path.parent.mkdir(exist_ok=True)
         except OSError as e:
-            raise KqError(f"cannot create {FOLDER}/: {e.strerror}", code=PROBLEMS) from None
+            raise KqError(_("cannot create {path}: {reason}").format(
+                path=f"{FOLDER}/", reason=reason(e.errno, e.strerror or "")),
+                code=PROBLEMS) from None
         return write_and_commit(repo.root, [(path, before, after)], message,
                                 autocommit=repo.settings.git.autocommit)
 

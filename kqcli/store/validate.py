@@ -9,22 +9,25 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import yamlread
+from .errors import N_, Text, _
 from .problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_WORDS = {
-    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_parsing": "expected a number", "float_type": "expected a number",
-    "string_type": "expected text", "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "list_type": "expected a list ([a, b], or one '- ' line per item)",
-    "tuple_type": "expected a list of two numbers, e.g. [3, 5]",
-    "dict_type": "expected a mapping of 'key: value' lines",
-    "model_type": "expected a mapping of 'key: value' lines",
-    "model_attributes_type": "expected a mapping of 'key: value' lines",
+    "int_parsing": N_("expected a whole number"), "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_parsing": N_("expected a number"), "float_type": N_("expected a number"),
+    "string_type": N_("expected text"), "bool_parsing": N_("expected true or false"),
+    "bool_type": N_("expected true or false"),
+    "list_type": N_("expected a list ([a, b], or one '- ' line per item)"),
+    "tuple_type": N_("expected a list of two numbers, e.g. [3, 5]"),
+    "dict_type": N_("expected a mapping of 'key: value' lines"),
+    "model_type": N_("expected a mapping of 'key: value' lines"),
+    "model_attributes_type": N_("expected a mapping of 'key: value' lines"),
 }
+"""The words of a wrong type, said in the user's language where the problem is shown (the
+store keeps the English, :class:`~kqcli.store.errors.Text`)."""
 
 
 def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
@@ -48,7 +51,7 @@ def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
 
 def _inner(annotation: Any) -> Any:
     """Strip Optional/list/dict/Annotated down to a model class, when there is one."""
-    for _ in range(6):
+    for _step in range(6):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             return annotation
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -97,22 +100,26 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
         key = path[-1] if path else "?"
         inner = _model_at(model, path[:-1])
         close = difflib.get_close_matches(str(key), list(inner.model_fields), 1, 0.6) if inner else []
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown key '{key}'{hint}"
+        if close:
+            return _("unknown key '{key}'; did you mean '{close}'?").format(key=key, close=close[0])
+        return _("unknown key '{key}'").format(key=key)
     if kind == "missing":
-        return "is required but missing"
+        return _("is required but missing")
     if kind in _TYPE_WORDS:
         shown = repr(value)
-        return f"{_TYPE_WORDS[kind]}, got {shown if len(shown) <= 60 else shown[:57] + '...'}"
+        return _("{expected}, got {value}").format(
+            expected=Text(_TYPE_WORDS[kind]), value=shown if len(shown) <= 60 else shown[:57] + "...")
     text = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):
             return text[len(prefix):]
     ctx = error.get("ctx") or {}
     if kind in {"less_than_equal", "less_than"}:
-        return f"{value!r} is above the maximum {ctx.get('le', ctx.get('lt'))}"
+        return _("{value} is above the maximum {limit}").format(
+            value=repr(value), limit=ctx.get("le", ctx.get("lt")))
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"{value!r} is below the minimum {ctx.get('ge', ctx.get('gt'))}"
+        return _("{value} is below the minimum {limit}").format(
+            value=repr(value), limit=ctx.get("ge", ctx.get("gt")))
     if kind in {"too_short", "too_long", "string_too_short"}:
         return f"{value!r}: {text[0].lower()}{text[1:]}"
     return text
@@ -128,7 +135,8 @@ def problems_from(error: ValidationError, data: Any, raw: bytes, path: str,
         if err["type"] == "missing":
             key = where[-1] if where else ""
             mark = marks.get(where[:-1], (1, 1))
-            found[where] = Problem(path, *mark, _readable_path(data, where), f"'{key}' is required")
+            found[where] = Problem(path, *mark, _readable_path(data, where),
+                                   _("'{key}' is required").format(key=key))
             continue
         if err["type"] == "extra_forbidden" or (where and where[-1] == "[key]"):
             mark = marks.get((*where, "[key]") if where[-1] != "[key]" else where) or marks.get(
@@ -148,14 +156,14 @@ def validate(raw: bytes, path: str, model: type[M]) -> tuple[M | None, list[Prob
     is_customer = model.__name__ == "Customer"
     if data is None:
         if is_customer:
-            return None, [Problem(path, 1, 1, "", "empty file; a customer needs at least "
-                                                  "a 'name:' line")]
+            return None, [Problem(path, 1, 1, "", _("empty file; a customer needs at least a "
+                                                    "'name:' line"))]
         data = {}
     if not isinstance(data, dict):
-        what = "a list" if isinstance(data, list) else f"just {data!r}"
-        start = " starting with 'name:'" if is_customer else ""
-        return None, [Problem(path, 1, 1, "", f"expected a mapping of 'key: value' "
-                                            f"lines{start}, not {what}")]
+        what = _("a list") if isinstance(data, list) else _("just {value}").format(value=repr(data))
+        said = (_("expected a mapping of 'key: value' lines starting with 'name:', not {what}")
+                if is_customer else _("expected a mapping of 'key: value' lines, not {what}"))
+        return None, [Problem(path, 1, 1, "", said.format(what=what))]
     try:
         return model.model_validate(data), []
     except ValidationError as e:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import gitlog
-from .errors import PROBLEMS, KqError
+from .errors import PROBLEMS, KqError, Text, _, reason
+from .problems import listed as _listed
 
 TRAILER = "Committed-by: kq"  # marks kq's commits, for kq undo
 LOCK_WAIT = 2.0  # seconds a git lock may take to go before kq calls it in the way
@@ -85,8 +86,8 @@ def replace_atomically(path: Path, data: bytes, expected: bytes | None) -> None:
     """
     current = path.read_bytes() if path.exists() else None
     if current != expected:
-        raise KqError(f"{_shown(path)} changed on disk since kq read it; "
-                      "nothing was written, run the command again", code=PROBLEMS)
+        raise KqError(_("{path} changed on disk since kq read it; nothing was written, run the "
+                        "command again").format(path=_shown(path)), code=PROBLEMS)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -116,24 +117,26 @@ def preflight(root: Path, autocommit: bool = True) -> str:
         return "none"
     operation = gitlog.in_progress(root)
     if operation == "rebase":
-        raise KqError("a git rebase is in progress (kq sync stopped on a conflict?); kq writes "
-                      "nothing until it is finished, so nothing is lost: run kq sync to see what "
-                      "to do; nothing was written", code=PROBLEMS)
+        raise KqError(_("a git rebase is in progress (kq sync stopped on a conflict?); kq "
+                        "writes nothing until it is finished, so nothing is lost: run kq sync to "
+                        "see what to do; nothing was written"), code=PROBLEMS)
     if operation:
-        raise KqError(f"a git {operation} is in progress; finish it (resolve, git add, git "
-                      f"commit) or abort it (git {operation} --abort) first; nothing was written",
-                      code=PROBLEMS)
+        raise KqError(_("a git {operation} is in progress; finish it (resolve, git add, git "
+                        "commit) or abort it (git {operation} --abort) first; nothing was "
+                        "written").format(operation=operation), code=PROBLEMS)
     if not autocommit:
         return "none"
     why = gitlog.unwritable(root)
     if why:
-        raise KqError(f"cannot commit: {why}; nothing was written", code=PROBLEMS)
+        raise KqError(_("cannot commit: {reason}; nothing was written").format(reason=why),
+                      code=PROBLEMS)
     deadline = time.monotonic() + LOCK_WAIT
     while (locks := gitlog.lock_files(root)) and time.monotonic() < deadline \
             and any(_seconds_old(lock) < STALE for lock in locks):
         time.sleep(0.05)
     if locks:
-        raise KqError(_lock_message(root, locks[0]) + "; nothing was written", code=PROBLEMS)
+        raise KqError(_("{reason}; nothing was written").format(
+            reason=_lock_message(root, locks[0])), code=PROBLEMS)
     return "commit"
 
 
@@ -148,8 +151,8 @@ def _lock_message(root: Path, lock: Path) -> str:
     """Which lock is in the way, how old it is, and how to remove it if git crashed."""
     age = _age(_seconds_old(lock))
     shown = gitlog.relative(root, lock)
-    return (f"{shown} exists: another git process is running, or one crashed and left it "
-            f"({age}); if no git is running, remove it: rm '{shown}'")
+    return _("{path} exists: another git process is running, or one crashed and left it "
+             "({age}); if no git is running, remove it: rm '{path}'").format(path=shown, age=age)
 
 
 def _age(seconds: float) -> str:
@@ -202,9 +205,11 @@ def _commit(root: Path, paths: list[Path], message: str) -> str | None:
             break
         time.sleep(0.1)
     if locking and locks:
-        raise KqError(f"git commit failed: {_lock_message(root, locks[0])}", code=PROBLEMS)
+        raise KqError(_("git commit failed: {reason}").format(
+            reason=_lock_message(root, locks[0])), code=PROBLEMS)
     lines = [ln for ln in output.strip().splitlines() if ln.strip()]
-    raise KqError(f"git commit failed: {lines[-1] if lines else '?'}", code=PROBLEMS)
+    raise KqError(_("git commit failed: {reason}").format(reason=lines[-1] if lines else "?"),
+                  code=PROBLEMS)
 
 
 def _keep(root: Path, path: Path) -> Path | None:
@@ -247,27 +252,30 @@ def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]]
                     if keep:
                         keep.unlink(missing_ok=True)
                     if isinstance(e, OSError):
-                        raise KqError(f"cannot write {_shown(path)}: {e.strerror}",
+                        raise KqError(_("cannot write {path}: {reason}").format(
+                            path=_shown(path), reason=reason(e.errno, e.strerror or "")),
                                       code=PROBLEMS) from None
                     raise
                 written.append((path, before, after, keep))
-            sha = _commit(root, [p for p, *_ in planned], message) if mode == "commit" else None
+            sha = _commit(root, [p for p, *_rest in planned], message) if mode == "commit" else None
         except BaseException as e:
             failed = _put_back(written)
             if isinstance(e, KqError):
-                state = ("could not put back " + ", ".join(failed) + ": check them with git diff"
-                         if failed else "nothing was changed" if written
-                         else "" if "nothing was written" in e.message else "nothing was written")
-                raise KqError(f"{e.message}; {state}" if state else e.message, code=e.code) \
-                    from None
+                state = (_("could not put back {paths}: check them with git diff").format(
+                    paths=", ".join(failed)) if failed else _("nothing was changed") if written
+                         else "" if "nothing was written" in e.message else _("nothing was written"))
+                raise KqError(_("{reason}; {state}").format(reason=e.message, state=state)
+                              if state else e.message, code=e.code) from None
             raise
-        for *_, keep in written:
+        for *_rest, keep in written:
             if keep:
                 keep.unlink(missing_ok=True)
     if mode == "git-missing":
-        names = ", ".join(_shown(p) for p, *_ in planned)
-        warn(f"kq: git is not installed (not found on PATH): {names} written but not committed")
-    _index_written(root, [p for p, *_ in planned])
+        names = ", ".join(_shown(p) for p, *_rest in planned)
+        warn(Text("kq: {message}", {"message": _(
+            "git is not installed (not found on PATH): {paths} written but not committed").format(
+            paths=names)}))
+    _index_written(root, [p for p, *_rest in planned])
     return sha
 
 
@@ -327,16 +335,17 @@ def update_customer(root: Path, path: Path, change: Callable[[bytes], bytes], me
         try:
             before = path.read_bytes()
         except OSError as e:
-            raise KqError(f"{shown}: cannot read: {e.strerror}") from None
-        _, problems = validate_customer(before, shown)
+            raise KqError(_("{path}: cannot read: {reason}").format(
+                path=shown, reason=reason(e.errno, e.strerror or ""))) from None
+        _model, problems = validate_customer(before, shown)
         if problems:
-            raise KqError(f"{shown} is not valid; fix it first (kq check):\n"
-                          + "\n".join(str(p) for p in problems), code=PROBLEMS)
+            raise KqError(_("{path} is not valid; fix it first (kq check):\n{problems}").format(
+                path=shown, problems=_listed(problems)), code=PROBLEMS)
         after = change(before)
-        _, problems = validate_customer(after, shown)
+        _model, problems = validate_customer(after, shown)
         if problems:
-            raise KqError("the change would make the file invalid; nothing was written:\n"
-                          + "\n".join(str(p) for p in problems), code=PROBLEMS)
+            raise KqError(_("the change would make the file invalid; nothing was written:\n"
+                            "{problems}").format(problems=_listed(problems)), code=PROBLEMS)
         planned: list[tuple[Path, bytes | None, bytes]] = [(path, before, after)]
         for extra, data in (new_files or {}).items():
             try:
@@ -362,12 +371,14 @@ def update_many(root: Path, changes: dict[Path, Callable[[bytes], bytes]], messa
             try:
                 before = path.read_bytes()
             except OSError as e:
-                raise KqError(f"{shown}: cannot read: {e.strerror}") from None
+                raise KqError(_("{path}: cannot read: {reason}").format(
+                    path=shown, reason=reason(e.errno, e.strerror or ""))) from None
             after = changes[path](before)
-            _, problems = validate_customer(after, shown)
+            _model, problems = validate_customer(after, shown)
             if problems:
-                raise KqError(f"{shown}: the change would make the file invalid; nothing was "
-                              "written:\n" + "\n".join(str(p) for p in problems), code=PROBLEMS)
+                raise KqError(_("{path}: the change would make the file invalid; nothing was "
+                                "written:\n{problems}").format(
+                    path=shown, problems=_listed(problems)), code=PROBLEMS)
             planned.append((path, before, after))
         if not planned:
             return None

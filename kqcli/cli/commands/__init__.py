@@ -24,6 +24,18 @@ OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (a terminal gets no xlsx).")]
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start the csv with a UTF-8 byte-order mark, so Excel reads the Chinese right.")]
+
+
+def _keys(value: bool) -> bool:
+    from ..render import keys_option
+
+    return keys_option(value)
+
+
+KeysOption = Annotated[bool, typer.Option(
+    "--keys", callback=_keys,
+    help="csv and tsv with the English keys and values, as JSON has them (for scripts); "
+         "without it they are for people: the table's headers and labels.")]
 ScoreMonthOption = Annotated[str | None, typer.Option(
     "--month", metavar="YYYY-MM",
     help="The scorecard month. Default: this month in its last week, else last month.")]
@@ -75,8 +87,11 @@ OptionalCustomerArgument = Annotated[str | None, typer.Argument(
 def open_repo(ctx: typer.Context, check_settings: bool = True) -> Any:
     """The repository named by the global options, with 'today' resolved; an invalid
     kq.yaml stops every command but ``kq check``, which reports it."""
+    from ...store.context import current
     from ...store.repo import Repo, find_root, parse_today
+    from ..i18n import translated
 
+    current().say = translated  # the store's texts (a progress bar's label) in the run's language
     options = ctx.find_root().obj
     repo = Repo(find_root(options.repo), parse_today(options.today))
     if check_settings:
@@ -112,10 +127,11 @@ def default_owner(repo: Any, settings: Any = None) -> tuple[str | None, str | No
 
 def report_skipped(repo: Any) -> int:
     """Name each invalid file on stderr; the exit code the command should end with."""
+    from ..i18n import translated
     from ..render import warn
 
     for problem in repo.problems:
-        warn(_("skipped {problem}").format(problem=problem))
+        warn(_("skipped {problem}").format(problem=translated(problem)))
     if repo.problems:
         files = len({p.path for p in repo.problems})
         warn("kq: " + ngettext("{n} invalid file skipped; run {command}",
@@ -123,6 +139,27 @@ def report_skipped(repo: Any) -> int:
             n=files, command="'kq check'"))
         return 1
     return 0
+
+
+def said(error: object) -> str:
+    """What a person reads of ``error`` in the user's language: an enum's value error
+    (``EnumValueError``), the core's (:class:`~kqcli.core.errors.DomainError`), a core
+    :class:`~kqcli.core.messages.Message` or a store's :class:`~kqcli.store.errors.Text`;
+    any other as it is."""
+    from ...core.errors import DomainError, value_message
+    from ..i18n import lang, translated
+    from ..labels import message_text
+
+    if isinstance(error, DomainError):
+        return error.describe(lang=lang())
+    if isinstance(error, ValueError):
+        found = value_message(error)
+        return said(found if not isinstance(found, str) else (error.args or [found])[0])
+    if isinstance(error, Exception):
+        return said(error.args[0]) if error.args else str(error)
+    if hasattr(error, "key") and hasattr(error, "params"):
+        return message_text(error)
+    return translated(error)
 
 
 def committed(sha: str | None) -> str:
@@ -152,7 +189,9 @@ def friendly(func: F) -> F:
         except KqError as e:
             _fail(e.message, e.code)
         except DomainError as e:
-            _fail(e.describe(option_for), e.code)
+            from ..i18n import lang
+
+            _fail(e.describe(option_for, lang()), e.code)
         except BrokenPipeError:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort):

@@ -6,7 +6,7 @@ import typer
 
 from ...store.errors import PROBLEMS, KqError
 from ..i18n import _, ngettext
-from . import CustomerArgument, committed, friendly, open_repo
+from . import CustomerArgument, committed, friendly, open_repo, said
 
 
 @friendly
@@ -43,7 +43,7 @@ def run(
     try:
         kind = parse_enum(AckReason, reason)
     except EnumValueError as e:
-        raise KqError(f"REASON: {e}") from None
+        raise KqError(f"REASON: {said(e)}") from None
     repo = open_repo(ctx)
     end = parse_day(until, "--until") if until else None
     if end is not None and end < repo.today:
@@ -66,12 +66,12 @@ def run(
                                                              else ""))
     count = len(rules.risks)
     if end:
-        said = ngettext("acknowledged {n} risk of {name} until {day}",
-                        "acknowledged {n} risks of {name} until {day}", count)
+        shown = ngettext("acknowledged {n} risk of {name} until {day}",
+                         "acknowledged {n} risks of {name} until {day}", count)
     else:
-        said = ngettext("acknowledged {n} risk of {name} until the figures change",
-                        "acknowledged {n} risks of {name} until the figures change", count)
-    typer.echo(said.format(n=count, name=match.name, day=end.isoformat() if end else "")
+        shown = ngettext("acknowledged {n} risk of {name} until the figures change",
+                         "acknowledged {n} risks of {name} until the figures change", count)
+    typer.echo(shown.format(n=count, name=match.name, day=end.isoformat() if end else "")
                + committed(sha))
     for _mark, message, _seen in rules.risks:
         typer.echo(f"  {message}")

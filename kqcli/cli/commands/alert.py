@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
-from ..i18n import _
+from ..i18n import _, translated
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, committed, friendly, open_repo
+from . import BomOption, FormatOption, KeysOption, OutputOption, committed, friendly, open_repo
 
 FIELDS = ("region", "from", "to", "note", "state")
 
@@ -25,14 +25,14 @@ def run(
     end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD",
                                             help="Last day (required for a new alert).")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n",
-                                             help="What happened: 暴雨, 停水, 疫情.")] = None,
+                                             help="What happened: heavy rain, a water cut.")] = None,
     listing: Annotated[bool, typer.Option("--list", help="List the alerts.")] = False,
     stop: Annotated[str | None, typer.Option("--end", metavar="REGION",
                                              help="End this region's running alerts today.")
                     ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Area alerts (flood, typhoon, epidemic, water cut): while one lasts, `kq due` lists a
     daily `alert` call (关心客户安全) for every active customer in the region, until a call
@@ -134,7 +134,7 @@ def _write(repo: Any, change: Any, message: str) -> str | None:
         try:
             after = bom + change(before.decode("utf-8-sig")).encode("utf-8")
         except EditError as e:
-            raise KqError(f"kq.yaml: {e}", code=1) from None
+            raise KqError(f"kq.yaml: {translated(e.args[0]) if e.args else e}", code=1) from None
         _model, problems = validate(after, "kq.yaml", Settings)
         if problems:
             raise KqError(_("the change would make kq.yaml invalid; nothing was written: "

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ...store.errors import PROBLEMS, KqError
+from ...store.errors import PROBLEMS, KqError, reason
+from ..i18n import _, ngettext
 from . import OWNER_HELP, REP, friendly, open_repo, owner_of, report_skipped
 
 REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar should fetch the file again
@@ -47,7 +48,8 @@ def run(
     at = _clock(alarm_at) if alarm_at is not None else None
     target = None if output == "-" else Path(output)
     if target is not None and not target.parent.is_dir():
-        raise KqError(f"--output: folder {str(target.parent)!r} does not exist")
+        raise KqError(_("--output: folder {folder} does not exist").format(
+            folder=repr(str(target.parent))))
     repo = open_repo(ctx)
     cfg = repo.settings.calendar
     if at is None:
@@ -72,8 +74,10 @@ def run(
         sys.stdout.flush()
     else:
         write_ics(target, data)
-        warn(f"kq: {len(events)} event{'' if len(events) == 1 else 's'} "
-             f"({repo.today.isoformat()} to {last.isoformat()}) written to {target}")
+        warn("kq: " + ngettext("{n} event ({first} to {last}) written to {path}",
+                               "{n} events ({first} to {last}) written to {path}",
+                               len(events)).format(n=len(events), first=repo.today.isoformat(),
+                                                   last=last.isoformat(), path=target))
     raise typer.Exit(code)
 
 
@@ -81,7 +85,8 @@ def _clock(text: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text).replace(second=0, microsecond=0)
     except ValueError:
-        raise KqError(f"--alarm-at: {text!r} is not a time of day; write HH:MM") from None
+        raise KqError(_("--alarm-at: {value} is not a time of day; write HH:MM").format(
+            value=repr(text))) from None
 
 
 def to_ical(events: list[dict[str, Any]], name: str, window: tuple[dt.date, dt.date]) -> bytes:
@@ -133,4 +138,5 @@ def write_ics(path: Path, data: bytes) -> None:
     except OSError as e:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise KqError(f"cannot write {path}: {e.strerror or e}", code=PROBLEMS) from None
+        raise KqError(_("cannot write {path}: {reason}").format(
+            path=path, reason=reason(e.errno, e.strerror or str(e))), code=PROBLEMS) from None

@@ -5,17 +5,19 @@ from typing import Annotated, Any
 
 import typer
 
+from ...store.errors import Text
+from ..i18n import N_, _, ngettext, translated
 from . import friendly, open_repo
 
 # `git ls-files -u` stages present -> git status's two letters, as `git status --short` shows
 UNMERGED = {
-    frozenset({1}): ("DD", "deleted on both sides"),
-    frozenset({2}): ("AU", "added by us"),
-    frozenset({3}): ("UA", "added by them"),
-    frozenset({1, 2}): ("UD", "deleted by them, changed by us"),
-    frozenset({1, 3}): ("DU", "deleted by us, changed by them"),
-    frozenset({2, 3}): ("AA", "added on both sides"),
-    frozenset({1, 2, 3}): ("UU", "changed on both sides"),
+    frozenset({1}): ("DD", N_("deleted on both sides")),
+    frozenset({2}): ("AU", N_("added by us")),
+    frozenset({3}): ("UA", N_("added by them")),
+    frozenset({1, 2}): ("UD", N_("deleted by them, changed by us")),
+    frozenset({1, 3}): ("DU", N_("deleted by us, changed by them")),
+    frozenset({2, 3}): ("AA", N_("added on both sides")),
+    frozenset({1, 2, 3}): ("UU", N_("changed on both sides")),
 }
 
 
@@ -31,9 +33,10 @@ def unmerged_problems(listing: str) -> list[Any]:
             stages.setdefault(path, set()).add(int(meta.split()[2]))
     problems = []
     for path, present in sorted(stages.items()):
-        code, what = UNMERGED.get(frozenset(present), ("U", "unmerged"))
-        problems.append(Problem(path, 1, 1, "", f"unresolved in git ({code}: {what}); fix the "
-                                "file, then 'git add' it (or 'git rm' it to keep it deleted)"))
+        code, what = UNMERGED.get(frozenset(present), ("U", N_("unmerged")))
+        problems.append(Problem(path, 1, 1, "", Text(
+            "unresolved in git ({code}: {what}); fix the file, then 'git add' it (or 'git rm' it "
+            "to keep it deleted)", {"code": code, "what": Text(what)})))
     return problems
 
 
@@ -82,7 +85,7 @@ def run(
         raw = read_regular(repo.root / "kq.yaml", Settings().check.max_file_bytes, follow=True)
         problems = validate(raw, "kq.yaml", Settings)[1]
     except Unreadable as e:
-        warn(f"kq.yaml: cannot read: {e}")
+        warn("kq.yaml: " + _("cannot read: {reason}").format(reason=translated(e.args[0])))
         problems = [None]
     cap = repo.max_file_bytes()
     if staged:
@@ -97,8 +100,9 @@ def run(
             if len(blob) > cap:
                 from ...store.problems import Problem
 
-                problems.append(Problem(name, 1, 1, "", f"cannot read: more than {cap} bytes "
-                                        "(check.max_file_bytes in kq.yaml)"))
+                problems.append(Problem(name, 1, 1, "", Text(
+                    "cannot read: more than {cap} bytes (check.max_file_bytes in kq.yaml)",
+                    {"cap": cap})))
                 continue
             problems += validate_customer(blob, name)[1]
         count = len(names)
@@ -107,7 +111,7 @@ def run(
             try:
                 raw = read_regular(file, cap, follow=True)
             except Unreadable as e:
-                warn(f"{file}: cannot read: {e}")
+                warn(f"{file}: " + _("cannot read: {reason}").format(reason=translated(e.args[0])))
                 problems.append(None)
                 continue
             problems += validate_customer(raw, str(file))[1]
@@ -115,7 +119,7 @@ def run(
     else:
         index = repo.index
         for note in index.skipped:
-            warn(f"kq: skipped {note}")
+            warn("kq: " + _("skipped {problem}").format(problem=translated(note)))
         from ...store import statements
 
         problems += (index.problems() + statements.read(repo.root, cap)[1]
@@ -123,19 +127,19 @@ def run(
         count = index.count()
     for problem in problems:
         if problem is not None:
-            typer.echo(str(problem))
+            typer.echo(translated(problem))
     if not quiet:
         bad = len({p.path for p in problems if p is not None})
-        warn(f"{count} customer file{'s' if count != 1 else ''} checked: "
-             + (f"{len(problems)} problem{'s' if len(problems) != 1 else ''} "
-                f"in {bad} file{'s' if bad != 1 else ''}" if problems else "all valid"))
+        found = (ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))
+                 + " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
+                 if problems else _("all valid"))
+        warn(ngettext("{n} customer file checked: {found}", "{n} customer files checked: {found}",
+                      count).format(n=count, found=found))
     if problems:
         raise typer.Exit(1)
 
 
 def _stats(found: dict[str, Any]) -> None:
-    from ..i18n import _, ngettext
-
     def size(n: int) -> str:
         return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 

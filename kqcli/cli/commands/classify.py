@@ -7,7 +7,17 @@ import typer
 from ...store.warm import answered
 from ..i18n import _, ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, committed, friendly, open_repo, report_skipped
+from . import (
+    REP,
+    BomOption,
+    FormatOption,
+    KeysOption,
+    OutputOption,
+    committed,
+    friendly,
+    open_repo,
+    report_skipped,
+)
 
 
 @friendly
@@ -19,7 +29,7 @@ def run(
     owner: Annotated[str | None, typer.Option(click_type=REP, help="Only this rep's customers.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Suggest tiers, grades, status and key-account types, with reasons; --apply writes them.
 

@@ -6,13 +6,14 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
-from ..i18n import N_
+from ..i18n import N_, _
 from ..render import Format
 from . import (
     OWNER_HELP,
     REP,
     BomOption,
     FormatOption,
+    KeysOption,
     OutputOption,
     friendly,
     open_repo,
@@ -54,7 +55,7 @@ def run(
         "--verbose", "-v", help="Also say on stderr which missed greetings dropped off.")] = False,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """What needs doing today, most urgent first: visits, calls, greetings, reports, risks.
 
@@ -76,15 +77,17 @@ def run(
     from ..render import warn
 
     if fail_on not in (None, "overdue"):
-        raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
+        raise KqError(_("--fail-on: {value} is not supported; use 'overdue'").format(
+            value=repr(fail_on)))
     if fmt is Format.table and (output or bom):
-        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
+        raise KqError(_("--output and --bom need --format xlsx, csv, tsv or json"))
     if reason:
         from ...core.reasons import REASONS
 
         for r in reason:
             if r not in REASONS:
-                raise KqError(f"--reason: {r!r} is not one of {', '.join(REASONS)}")
+                raise KqError(_("--reason: {value} is not one of {reasons}").format(
+                    value=repr(r), reasons=", ".join(REASONS)))
     repo = open_repo(ctx)
     if explain:
         from ...core.due import customer_reminders, morning_list
@@ -122,7 +125,7 @@ def run(
     if listing.estimated_years:
         warn_estimated([], listing.estimated_years)
     for line in listing.dropped:
-        warn(f"kq: dropped {line}")
+        warn("kq: " + _("dropped {line}").format(line=line))
     code = report_skipped(repo)
     if fmt is Format.json and output is None and not bom and not sys.stdout.isatty():
         sys.stdout.flush()
@@ -198,9 +201,10 @@ def check_owner(owner: str, owners: set[str], settings: Any, option: str = "--ow
     if owner in known:
         return
     close = difflib.get_close_matches(owner, sorted(known), 3, 0.3)
-    hint = f"; did you mean {', '.join(close)}?" if close else (
-        f"; reps: {', '.join(sorted(known))}" if known else "")
-    raise KqError(f"{option}: {owner} is not a rep and owns no customer{hint}")
+    hint = _("; did you mean {names}?").format(names=", ".join(close)) if close else (
+        _("; reps: {names}").format(names=", ".join(sorted(known))) if known else "")
+    raise KqError(_("--owner: {owner} is not a rep and owns no customer").format(owner=owner)
+                  + hint)
 
 
 def _when(row: dict[str, Any]) -> str:
@@ -320,22 +324,27 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
     """``kq due --explain``: a key/value section per reminder, its urgency's terms (value,
     what it weighs) and their sum (-0.0 prints as 0.0), then why no interaction closed a
     greeting; then each greeting ``closed`` by an interaction, naming it."""
-    from ..labels import message_text
+    from ...core.reasons import LABELS
+    from ..labels import message_text, text_label
     from ..render import Column, Report, Section
 
     columns = [Column("value", "", justify="right", style="none"), Column("term", "", style="none")]
     sections = []
     for r in reminders:
-        state = "shown" if r.shows_from <= today else f"shows from {r.shows_from.isoformat()}"
+        state = _("shown") if r.shows_from <= today else _("shows from {day}").format(
+            day=r.shows_from.isoformat())
         rows = [{"value": f"{round(value, 1) or 0.0:+.1f}", "term": label}
                 for label, value in r.terms]
-        rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": "= urgency"})
-        sections.append(Section(f"{r.reason} due {r.due.isoformat()} ({r.overdue_days(today):+d} "
-                                f"days, {state}): {r.message}", rows, columns, layout="pairs",
+        rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": _("= urgency")})
+        sections.append(Section(_("{reason} due {due} ({days:+d} days, {state}): {message}").format(
+            reason=text_label(LABELS, r.reason), due=r.due.isoformat(),
+            days=r.overdue_days(today), state=state, message=r.message), rows, columns,
+                                layout="pairs",
                                 indent=4, notes=[f"    · {message_text(n)}" for n in r.notes]))
     closed = closed or []
     for r in closed:
-        sections.append(Section(f"{r.reason} due {r.due.isoformat()} (greeted): {r.message}", [],
+        sections.append(Section(_("{reason} due {due} (greeted): {message}").format(
+            reason=text_label(LABELS, r.reason), due=r.due.isoformat(), message=r.message), [],
                                 columns, layout="lines",
                                 notes=[f"    · {message_text(n)}" for n in r.notes]))
     rows = [{"reason": r.reason, "due": r.due, "urgency": r.urgency,
@@ -344,4 +353,4 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
     rows += [{"reason": r.reason, "due": r.due, "urgency": None, "terms": [], "notes": r.notes,
               "closed": True} for r in closed]
     return Report(rows, ("reason", "due", "urgency", "terms", "notes", "closed"),
-                  sections=sections, empty="no reminders for this customer")
+                  sections=sections, empty=_("no reminders for this customer"))

@@ -5,7 +5,8 @@ from typing import Any
 
 import typer
 
-from . import CustomerArgument, friendly, open_repo
+from ..i18n import _, translated
+from . import CustomerArgument, committed, friendly, open_repo
 
 
 @friendly
@@ -21,13 +22,13 @@ def run(
     Example: EDITOR=nano kq edit hxdyf
     """
     repo = open_repo(ctx)
-    _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    _settings = repo.settings  # a broken kq.yaml stops us before the user spends time editing
     match = repo.resolve(customer)
     path = repo.path_of(match.id)
     original = path.read_bytes()
     edited = edit_file(repo, path, original, f"customers/{path.name}")
     if edited is None:
-        typer.echo("no changes")
+        typer.echo(_("no changes"))
         return
     save(repo, path, original, edited, "edit", match.name)
 
@@ -44,8 +45,8 @@ def edit_file(repo: Any, path: Path, original: bytes, shown: str) -> bytes | Non
         return edit_until_valid(original, shown)
     except GaveUp as e:
         kept = keep_rejected(path, e.text.encode("utf-8"))
-        raise KqError(f"{shown} not changed ({e.message}); your text is kept in {kept}",
-                      code=1) from None
+        raise KqError(_("{path} not changed ({reason}); your text is kept in {kept}").format(
+            path=shown, reason=translated(e.message), kept=kept), code=1) from None
 
 
 def keep_rejected(path: Path, text: bytes) -> str:
@@ -81,8 +82,8 @@ def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str
         current = path.read_bytes() if path.exists() else None
         if current != original:
             kept = keep_rejected(path, edited)
-            raise KqError(f"customers/{path.name} changed on disk while you edited it; your text "
-                          f"is kept in {kept}", code=1)
+            raise KqError(_("{path} changed on disk while you edited it; your text is kept in "
+                            "{kept}").format(path=f"customers/{path.name}", kept=kept), code=1)
         try:
             sha = write_and_commit(repo.root, [(path, original, edited)], message,
                                    repo.settings.git.autocommit)
@@ -91,6 +92,6 @@ def save(repo: Any, path: Path, original: bytes | None, edited: bytes, verb: str
             if refused is None:
                 raise
             kept = keep_rejected(path, edited)
-            raise KqError(f"{refused.message}; your text is kept in {kept}",
-                          code=refused.code) from None
-    typer.echo(f"saved customers/{path.name}" + (f" (commit {sha})" if sha else ""))
+            raise KqError(_("{reason}; your text is kept in {kept}").format(
+                reason=translated(refused.message), kept=kept), code=refused.code) from None
+    typer.echo(_("saved {path}").format(path=f"customers/{path.name}") + committed(sha))

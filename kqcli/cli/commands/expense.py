@@ -6,7 +6,7 @@ import typer
 
 from ...store.errors import KqError
 from ..i18n import _
-from . import CustomerArgument, committed, friendly, open_repo
+from . import CustomerArgument, committed, friendly, open_repo, said
 
 
 def marks() -> dict[str, str]:
@@ -37,7 +37,7 @@ def build_expense(amount: int | float, purpose: str, *, date: Any, recipient: st
     try:
         kind_value = parse_enum(ExpenseKind, kind).value
     except ValueError as e:
-        raise KqError(f"--kind: {e}") from None
+        raise KqError(f"--kind: {said(e)}") from None
     if applied is not None and kind_value != "special":
         raise KqError(_("{option} is for special expenses (--kind special)").format(
             option="--applied"))

@@ -7,7 +7,17 @@ import typer
 from ...store.warm import answered
 from ..i18n import _, ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
+from . import (
+    REP,
+    BomOption,
+    FormatOption,
+    KeysOption,
+    OutputOption,
+    friendly,
+    open_repo,
+    parse_month,
+    report_skipped,
+)
 
 
 @friendly
@@ -19,7 +29,7 @@ def run(
         click_type=REP, help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Monthly statement of collections and relationship expenses, with the 客情费 rule checks.
 
@@ -113,6 +123,7 @@ def report(rows: list[dict[str, Any]], month: str, dates_line: str, by_owner: bo
                Column("recipients", "对象", listed, drop=1),
                Column("violations", "违规", messages_text, min_width=16)]
     return Report(rows, LINE_FIELDS, columns,
-                  title=f"{month} 月客户采购及客情费统计表; {dates_line}",
+                  title=_("{month} customer purchases and relationship expenses; {dates}").format(
+                      month=month, dates=dates_line),
                   caption=ngettext("{n} customer", "{n} customers", len(rows)).format(n=len(rows)),
                   sheet=(f"{month} 客户采购及客情费统计表", f"{month} expenses"))

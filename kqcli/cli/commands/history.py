@@ -5,8 +5,9 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _, ngettext
 from ..render import Format
-from . import BomOption, FormatOption, OptionalCustomerArgument, OutputOption, friendly, open_repo
+from . import BomOption, FormatOption, KeysOption, OptionalCustomerArgument, OutputOption, friendly, open_repo
 
 
 @friendly
@@ -19,7 +20,7 @@ def run(
     limit: Annotated[int, typer.Option(help="Commits to read when no customer is named.")] = 30,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Field-level changes from git, newest first: grade: B → A, visits: +1 (2026-11-24 visit).
 
@@ -42,11 +43,11 @@ def run(
         else:
             versions = gitlog.log_versions(repo.root, ["customers"], since=since, limit=limit)
     except RuntimeError as e:  # git log refused (no commits yet, a broken repository)
-        raise KqError(f"git log failed: {e}", code=1) from None
+        raise KqError(_("git log failed: {reason}").format(reason=e), code=1) from None
     try:
         blobs = gitlog.read_blobs(repo.root, {b for v in versions for b in (v["old"], v["new"]) if b})
     except Exception as e:  # noqa: BLE001 - git failing is reported, not shown as a traceback
-        raise KqError(f"git cat-file failed: {e}", code=1) from None
+        raise KqError(_("git cat-file failed: {reason}").format(reason=e), code=1) from None
     def text(blob: str | None) -> str | None:
         if blob is None:
             return None
@@ -84,9 +85,10 @@ def report(rows: list[dict[str, Any]], whole: bool) -> Any:
     shown = [{**r, "shown": _labelled(r)} for r in rows]
     # A sheet labels enum values as the table does.
     sheet = [*columns, Column("old", "原值", kind=_label), Column("new", "新值", kind=_label),
-             Column("change", "变更", kind=lambda _, row: _labelled(row))]
+             Column("change", "变更", kind=lambda _value, row: _labelled(row))]
     return Report(rows, FIELDS, sheet,
-                  sections=[Section(None, shown, columns, caption=f"{len(rows)} changes")],
+                  sections=[Section(None, shown, columns, caption=ngettext("{n} change", "{n} changes",
+                                                                     len(rows)).format(n=len(rows)))],
                   sheet=("变更历史", "history"))
 
 

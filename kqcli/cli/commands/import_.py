@@ -8,8 +8,20 @@ from typing import Annotated, Any
 
 import typer
 
+from ..i18n import _, ngettext
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, parse_month, report_skipped
+from . import (
+    BomOption,
+    FormatOption,
+    KeysOption,
+    OutputOption,
+    committed,
+    friendly,
+    open_repo,
+    parse_month,
+    report_skipped,
+    said,
+)
 
 app = typer.Typer(help="Import customers or the monthly sales sheet from Excel (.xlsx, .xls) "
                        "or CSV (UTF-8 or GBK).", no_args_is_help=True)
@@ -31,7 +43,7 @@ ACTIONS = {"create": "新建", "update": "更新", "skip": "跳过"}
 def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
               apply: ApplyOption = False, sheet: SheetOption = None,
               fmt: FormatOption = Format.table, output: OutputOption = None,
-              bom: BomOption = False) -> None:
+              bom: BomOption = False, keys: KeysOption = False) -> None:
     """Create or update customers from a sheet, one row per customer; a dry run unless --apply.
 
     Columns are found by header, Chinese or English: 客户名称/name, 类型, 状态, 等级, 分类,
@@ -48,7 +60,7 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
     repo = open_repo(ctx)
     data, mapping = _read(file, sheet, map_, CUSTOMER_HEADERS)
     if "name" not in mapping.values():
-        raise _no_column("the customer's name", "客户名称, 名称, name", "name")
+        raise _no_column(_("the customer's name"), "客户名称, 名称, name", "name")
     names, ids = _known(repo)
     plans = plan_customers(data, mapping, names, ids, _reader(repo), slug)
     _show([p.report() for p in plans], fmt, file, apply, output=output, bom=bom)
@@ -63,8 +75,8 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
         files = {repo.path_of(p.customer): (p.text or "").encode("utf-8") for p in creates}
         changes = {repo.path_of(p.customer): _edit(update_text, p) for p in updates}
         sha = _write(repo, files, changes, message)
-        _done(f"created {len(creates)}, updated {len(updates)} customers", sha,
-              bool(creates or updates))
+        _done(_("created {created}, updated {updated} customers").format(
+            created=len(creates), updated=len(updates)), sha, bool(creates or updates))
     raise typer.Exit(1 if any(p.problems for p in plans) else code)
 
 
@@ -74,7 +86,7 @@ def figures(ctx: typer.Context, file: FileArgument,
             month: Annotated[str, typer.Option(metavar="YYYY-MM", help="The month of the sheet.")],
             map_: MapOption = None, apply: ApplyOption = False, sheet: SheetOption = None,
             fmt: FormatOption = Format.table, output: OutputOption = None,
-            bom: BomOption = False) -> None:
+            bom: BomOption = False, keys: KeysOption = False) -> None:
     """Put the monthly sales sheet into each customer's months: entry; a dry run unless --apply.
 
     Rows are matched by 客户编码 (the customer's id) or by exact 客户名称; the figures are 回款
@@ -90,9 +102,9 @@ def figures(ctx: typer.Context, file: FileArgument,
     repo = open_repo(ctx)
     data, mapping = _read(file, sheet, map_, FIGURE_HEADERS)
     if "name" not in mapping.values() and "id" not in mapping.values():
-        raise _no_column("the customer", "客户编码 or 客户名称", "name")
+        raise _no_column(_("the customer"), "客户编码, 客户名称", "name")
     if not set(FIGURES) & set(mapping.values()):
-        raise _no_column("any figure", "回款, 出货, 发货, 库存, 出销, 动销", "collections")
+        raise _no_column(_("any figure"), "回款, 出货, 发货, 库存, 出销, 动销", "collections")
     names, ids = _known(repo)
     plans = plan_figures(data, mapping, names, ids, _reader(repo), month, repo.today)
     _show([p.report(month) for p in plans], fmt, file, apply, month, output, bom)
@@ -107,7 +119,9 @@ def figures(ctx: typer.Context, file: FileArgument,
 
         changes = {repo.path_of(p.customer): _edit(month_of, p) for p in done}
         sha = _write(repo, {}, changes, message)
-        _done(f"wrote {month} figures of {len(done)} customers", sha, bool(done))
+        _done(ngettext("wrote {month} figures of {n} customer",
+                       "wrote {month} figures of {n} customers", len(done)).format(
+            month=month, n=len(done)), sha, bool(done))
     raise typer.Exit(1 if any(p.problems for p in plans) else code)
 
 
@@ -132,10 +146,11 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
                 except UnicodeDecodeError:
                     continue
             else:
-                raise KqError(f"{path}: neither UTF-8 nor GBK text", code=PROBLEMS)
+                raise KqError(_("{path}: neither UTF-8 nor GBK text").format(path=path),
+                              code=PROBLEMS)
             return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
         if suffix not in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
-            raise KqError(f"{path}: not a .xlsx, .xls or .csv file")
+            raise KqError(_("{path}: not a .xlsx, .xls or .csv file").format(path=path))
         if not path.is_file():
             raise FileNotFoundError(2, "No such file or directory")
         from python_calamine import CalamineWorkbook
@@ -143,15 +158,20 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
         try:
             book = CalamineWorkbook.from_path(str(path))
             if sheet is not None and sheet not in book.sheet_names:
-                raise KqError(f"{path}: no sheet {sheet!r}; it has {', '.join(book.sheet_names)}")
+                raise KqError(_("{path}: no sheet {sheet}; it has {sheets}").format(
+                    path=path, sheet=repr(sheet), sheets=", ".join(book.sheet_names)))
             found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
             return found.to_python(skip_empty_area=False)
         except KqError:
             raise
         except Exception as e:  # calamine's errors: a damaged or mislabelled file
-            raise KqError(f"{path}: cannot read it as a spreadsheet ({e})", code=PROBLEMS) from None
+            raise KqError(_("{path}: cannot read it as a spreadsheet ({reason})").format(
+                path=path, reason=e), code=PROBLEMS) from None
     except OSError as e:
-        raise KqError(f"{path}: cannot read: {e.strerror}", code=PROBLEMS) from None
+        from ...store.errors import reason
+
+        raise KqError(_("{path}: cannot read: {reason}").format(
+            path=path, reason=reason(e.errno, e.strerror or "")), code=PROBLEMS) from None
 
 
 def _read(file: Path, sheet: str | None, map_text: str | None,
@@ -163,25 +183,28 @@ def _read(file: Path, sheet: str | None, map_text: str | None,
     try:
         overrides = parse_map(map_text, aliases)
     except ValueError as e:
-        raise KqError(str(e)) from None
+        raise KqError(said(e)) from None
     data = read_sheet(read_cells(file, sheet), str(file), aliases)
     mapping, unknown = map_columns(data, aliases, overrides)
     if unknown:
-        warn(f"kq: {file}: not imported (unknown headers): {', '.join(unknown)}; "
-             "name them with --map 'Header=field' or ignore them with --map 'Header='")
+        warn(f"kq: {file}: " + _("not imported (unknown headers): {headers}; name them with "
+                                 "{named} or ignore them with {ignored}").format(
+            headers=", ".join(said(h) for h in unknown), named="--map 'Header=field'",
+            ignored="--map 'Header='"))
     return data, mapping
 
 
 def _no_column(what: str, headers: str, field: str) -> Exception:
     from ...store.errors import KqError
 
-    return KqError(f"no column for {what} ({headers}); name it with --map 'Header={field}'")
+    return KqError(_("no column for {what} ({headers}); name it with {option}").format(
+        what=what, headers=headers, option=f"--map 'Header={field}'"))
 
 
 def _known(repo: Any) -> tuple[dict[str, list[str]], set[str]]:
     """Customers by exact name, and every id taken (invalid files too: their names are taken)."""
     names: dict[str, list[str]] = {}
-    for customer_id, name, _ in repo.index.names():
+    for customer_id, name, _letters in repo.index.names():
         names.setdefault(name, []).append(customer_id)
     ids = {p.stem for p in repo.customers_dir.glob("*.yaml")} if repo.customers_dir.is_dir() \
         else set()
@@ -220,8 +243,9 @@ def _write(repo: Any, files: dict[Path, bytes], changes: dict[Path, Callable[[by
 
     taken = [p for p in files if p.exists()]
     if taken:
-        raise KqError(f"customers/{taken[0].name} appeared since kq read the repository; "
-                      "nothing was written, run the command again", code=PROBLEMS)
+        raise KqError(_("{path} appeared since kq read the repository; nothing was written, "
+                        "run the command again").format(path=f"customers/{taken[0].name}"),
+                      code=PROBLEMS)
     update_many(repo.root, changes, message, autocommit=False)
     _create_all(repo, files)
     paths = [*changes, *files]
@@ -266,8 +290,9 @@ def _create_all(repo: Any, files: dict[Path, bytes]) -> None:
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise KqError(f"customers/{path.name} appeared while kq was writing; the files "
-                              "before it were written, not committed", code=PROBLEMS) from None
+                raise KqError(_("{path} appeared while kq was writing; the files before it were "
+                                "written, not committed").format(path=f"customers/{path.name}"),
+                              code=PROBLEMS) from None
     finally:
         for tmp in temporary:
             with contextlib.suppress(OSError):
@@ -277,7 +302,7 @@ def _create_all(repo: Any, files: dict[Path, bytes]) -> None:
 def _done(what: str, sha: str | None, wrote: bool) -> None:
     from ..render import warn
 
-    warn(f"kq: {what}" + (f" (commit {sha})" if sha else "") if wrote else "kq: nothing to write")
+    warn(f"kq: {what}" + committed(sha) if wrote else "kq: " + _("nothing to write"))
 
 
 def _show(rows: list[dict[str, Any]], fmt: Format, file: Path, apply: bool,
@@ -296,8 +321,8 @@ def report(rows: list[dict[str, Any]], file: Path, apply: bool, month: str | Non
     from ..render import Column, Report, Section
 
     counts = {a: sum(r["action"] == a for r in rows) for a in ACTIONS}
-    caption = (f"{file}: {counts['create']} to create, {counts['update']} to update, "
-               f"{counts['skip']} skipped")
+    caption = f"{file}: " + _("{create} to create, {update} to update, {skip} skipped").format(
+        **counts)
     shown = rows
     if table:
         changes = [r for r in rows if r["action"] != "skip"]
@@ -305,21 +330,24 @@ def report(rows: list[dict[str, Any]], file: Path, apply: bool, month: str | Non
         shown = [r for r in rows if r["problems"] or id(r) in listed]
         hidden = len(changes) - len(listed)
         unchanged = sum(r["action"] == "skip" and not r["problems"] for r in rows)
-        caption += (f" ({unchanged} unchanged)" if unchanged else "") + (
-            f"; {hidden} more changes not shown (--format csv lists every row)" if hidden else "")
+        caption += (_(" ({n} unchanged)").format(n=unchanged) if unchanged else "") + (
+            _("; {n} more changes not shown (--format csv lists every row)").format(n=hidden)
+            if hidden else "")
     phones = sum(r["action"] != "skip" and "phone" in r["fields"] for r in rows)
     if phones and month is None:
-        caption += (f"; {phones} phone{'s' if phones > 1 else ''} with no contact's name kept as "
-                    "the store's phone (门店电话)")
-    caption += "" if apply else "; dry run, --apply writes them"
+        caption += ngettext("; {n} phone with no contact's name kept as the store's phone",
+                            "; {n} phones with no contact's name kept as the store's phone",
+                            phones).format(n=phones)
+    caption += "" if apply else _("; dry run, --apply writes them")
     columns = [Column("row", "行", justify="right", en="row"),
                Column("action", "动作", lambda a: text_label(ACTIONS, a), token=True),
                Column("customer", "id", style="cyan", token=True, drop=1),
                Column("name", "名称", min_width=10),
                *([Column("month", "月份", token=True)] if month else []),
                Column("fields", "字段", lambda f: ", ".join(f or []), drop=2, kind="keys"),
-               Column("problems", "问题", lambda p: "\n".join(p or []), style="red",
-                      min_width=16, kind=lambda p, _: "\n".join(p or []) or None)]
+               Column("problems", "问题", lambda p: "\n".join(said(x) for x in p or []),
+                      style="red", min_width=16,
+                      kind=lambda p, _row: "\n".join(said(x) for x in p or []) or None)]
     keys = ("row", "action", "customer", "name", *(("month",) if month else ()), "fields",
             "problems")
     sheet = (f"导入月报 {month}", f"import figures {month}") if month else (

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ...store.errors import PROBLEMS, KqError
+from ...store.errors import PROBLEMS, KqError, reason
 from ...store.root import linked
+from ..i18n import _
 from ..labels import english
 from . import friendly
 
@@ -45,7 +46,7 @@ def run(
 
     root = directory.expanduser()
     if (root / "kq.yaml").exists():
-        raise KqError(f"{root}: already a kq repository (kq.yaml exists)")
+        raise KqError(_("{path}: already a kq repository (kq.yaml exists)").format(path=root))
     why = linked(str(root))
     if why:
         raise KqError(why, code=PROBLEMS)
@@ -59,7 +60,8 @@ def run(
             with gitignore.open("a", encoding="utf-8") as f:
                 f.write(GITIGNORE)
     except OSError as e:
-        raise KqError(f"{root}: cannot create the repository: {e.strerror}") from None
+        raise KqError(_("{path}: cannot create the repository: {reason}").format(
+            path=root, reason=reason(e.errno, e.strerror or ""))) from None
     not_committed = None
     if gitlog.is_work_tree(root) or gitlog.init(root):
         gitlog.register_merge_driver(root)
@@ -71,8 +73,10 @@ def run(
             hook.chmod(0o755)
         not_committed = _commit(root)
     else:
-        warn("kq: git is not installed; the repository works, but without history or sync")
-    warn(f"kq: created {root}/kq.yaml and {root}/customers/")
+        warn("kq: " + _("git is not installed; the repository works, but without history or "
+                        "sync"))
+    warn("kq: " + _("created {settings} and {folder}").format(settings=f"{root}/kq.yaml",
+                                                              folder=f"{root}/customers/"))
     if not_committed is not None:
         warn(not_committed)
     warn(next_steps(directory))

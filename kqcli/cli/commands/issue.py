@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _, ngettext
 from ..render import Format
-from . import BomOption, CustomerArgument, FormatOption, OutputOption, friendly, open_repo
+from . import BomOption, CustomerArgument, FormatOption, KeysOption, OutputOption, friendly, open_repo, said
 
 FIELDS = ("customer", "n", "opened", "kind", "text", "due", "closed", "note")
 
@@ -25,7 +26,7 @@ def run(
     ctx: typer.Context,
     customer: CustomerArgument,
     text: Annotated[str | None, typer.Argument(
-        metavar="TEXT", help="What the customer raised (变质退货 12 箱). Without it (and "
+        metavar="TEXT", help="What the customer raised (a batch returned spoiled). Without it (and "
                              "--close): list the customer's issues.")] = None,
     kind: Annotated[str, typer.Option(
         "--kind", "-k", help="complaint | return | quality | price | dumping (投诉, 退货, 质量, "
@@ -39,7 +40,7 @@ def run(
         help="The day it was raised, or settled with --close. Default: today.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Open or close a customer's complaint or return (客诉): kq due lists each open one
     (issue) until it is closed.
@@ -56,12 +57,12 @@ def run(
     from ...core.interaction import parse_day
 
     if close is not None and text is not None:
-        raise KqError("--close N goes alone; to open an issue, give TEXT")
+        raise KqError(_("--close N goes alone; to open an issue, give TEXT"))
     if note is not None and close is None:
-        raise KqError("--note goes with --close N (how the issue was settled)")
+        raise KqError(_("--note goes with --close N (how the issue was settled)"))
     repo = open_repo(ctx)
     match = repo.resolve(customer)
-    model, _ = repo.load(match.id)
+    model, _problems = repo.load(match.id)
     days = repo.settings.due.issue_days
     if close is not None:
         _close(repo, match, model, close, note, parse_day(date, "--date", repo.today))
@@ -79,11 +80,11 @@ def _open(repo: Any, match: Any, model: Any, text: str, kind: str, day: dt.date,
     from ...store.yamledit import append_item
 
     if not text.strip():
-        raise KqError("TEXT: say what the customer raised (变质退货 12 箱)")
+        raise KqError(_("TEXT: say what the customer raised (a batch returned spoiled)"))
     try:
         value = parse_enum(IssueKind, kind).value
     except ValueError as e:
-        raise KqError(f"--kind: {e}") from None
+        raise KqError(f"--kind: {said(e)}") from None
     item = {"opened": day, "kind": value, "text": text.strip()}
     n = len(model.issues) + 1
     sha = edit_customer(repo, match.id, lambda t: append_item(t, "issues", item),
@@ -101,12 +102,13 @@ def _close(repo: Any, match: Any, model: Any, n: int, note: str | None, day: dt.
     from ...store.yamledit import set_in
 
     if not model.issues:
-        raise KqError(f"--close: {match.name} has no issues")
+        raise KqError(_("--close: {name} has no issues").format(name=match.name))
     if not 1 <= n <= len(model.issues):
-        raise KqError(f"--close: {match.name} has {len(model.issues)} issue"
-                      f"{'s' if len(model.issues) != 1 else ''}; N is 1 to {len(model.issues)}")
+        raise KqError(ngettext("--close: {name} has {n} issue; N is 1 to {n}",
+                               "--close: {name} has {n} issues; N is 1 to {n}",
+                               len(model.issues)).format(name=match.name, n=len(model.issues)))
     if not note or not note.strip():
-        raise KqError("--close needs --note: say how the issue was settled")
+        raise KqError(_("--close needs --note: say how the issue was settled"))
     item = model.issues[n - 1]
     if item.closed is not None:
         _say(f"{match.name} 的#{n} ({item.text}) 已于 {item.closed.isoformat()} 结案; 未写入",
@@ -114,8 +116,8 @@ def _close(repo: Any, match: Any, model: Any, n: int, note: str | None, day: dt.
              f"{item.closed.isoformat()}; nothing written")
         return
     if day < item.opened:
-        raise KqError(f"--date: {day.isoformat()} is before the issue was opened "
-                      f"({item.opened.isoformat()})")
+        raise KqError(_("--date: {day} is before the issue was opened ({opened})").format(
+            day=day.isoformat(), opened=item.opened.isoformat()))
 
     def edit(text: str) -> str:
         text = set_in(text, ("issues", n - 1, "closed"), day)
@@ -143,4 +145,4 @@ def _list(match: Any, model: Any, days: int, fmt: Format, output: Any, bom: bool
                      Column("kind", "类型", shows(IssueKind), token=True),
                      Column("text", "内容"), Column("due", "期限", token=True),
                      Column("closed", "结案", token=True), Column("note", "处理")],
-         title=f"客诉 issues: {match.name}", fields=FIELDS, output=output, bom=bom)
+         title=_("Issues: {name}").format(name=match.name), fields=FIELDS, output=output, bom=bom)

@@ -7,7 +7,7 @@ import typer
 from ...store.warm import answered
 from ..i18n import ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, friendly, open_repo, report_skipped
+from . import REP, BomOption, FormatOption, KeysOption, OutputOption, friendly, open_repo, report_skipped
 
 
 def _route(value: Any) -> str:
@@ -59,7 +59,7 @@ def run(
     tag: Annotated[list[str] | None, typer.Option(help="Has this tag (repeat for all of several).")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """List customers, filtered; enum filters also take the Chinese terms.
 

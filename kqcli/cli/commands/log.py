@@ -7,9 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
+from ...core.reasons import LABELS
+from ...schema.enums import InteractionKind
 from ...store.errors import KqError
-from ..i18n import _
-from . import CUSTOMER, CUSTOMER_HELP, REP, friendly, open_repo, owner_of
+from ..i18n import _, lang, ngettext, translated
+from ..labels import enum_label, text_label
+from . import CUSTOMER, CUSTOMER_HELP, REP, committed, friendly, open_repo, owner_of
 
 VISIT_KINDS = ("visit", "deep_visit")
 """Visits, which take a plan out and bring a report back (goal and outcome)."""
@@ -89,24 +92,24 @@ def run(
     repo = open_repo(ctx)
     if due:
         if customer is not None:
-            raise KqError("--due logs to every customer with the occasion due; name no customer "
-                          "(or leave out --due)")
+            raise KqError(_("--due logs to every customer with the occasion due; name no "
+                            "customer (or leave out --due)"))
         given = [option for option, value in (
             ("--date", date), ("--contact", contact), ("--goal", goal), ("--outcome", outcome),
             ("--done", done), ("--next-date", next_date), ("--next-action", next_action),
             ("--closes-next", closes_next), ("--planned", planned), ("--at", at),
             ("--minutes", minutes), ("--photo", photos)) if value]
         if given:
-            raise KqError(f"--due logs one greeting today with --kind and --note only; "
-                          f"{', '.join(given)} do not go with it")
+            raise KqError(_("--due logs one greeting today with --kind and --note only; "
+                            "{options} do not go with it").format(options=", ".join(given)))
         _greet_due(repo, occasions or [], owner_of(repo, owner), kind, note)  # default: me
         return
     if customer is None:
-        raise KqError("which customer? kq log CUSTOMER … (or --for REASON --due --owner REP)")
+        raise KqError(_("which customer? kq log CUSTOMER … (or --for REASON --due --owner REP)"))
     if owner is not None:
-        raise KqError("--owner goes with --due")
+        raise KqError(_("--owner goes with --due"))
     match = repo.resolve(customer)
-    model = repo.load(match.id)[0]
+    model, _problems = repo.load(match.id)
     fields: dict[str, Any] = dict(kind=kind or "visit", date=date, contact=contact, goal=goal,
                                   outcome=outcome, done=done, next_date=next_date,
                                   next_action=next_action, note=note)
@@ -125,13 +128,13 @@ def run(
     warn_plan_and_report(item)
     closing = None
     if closes_next and planned:
-        raise KqError("--closes-next: a planned visit has done nothing yet; close the step when "
-                      "you log the visit done")
+        raise KqError(_("--closes-next: a planned visit has done nothing yet; close the step "
+                        "when you log the visit done"))
     if closes_next:
         try:
             closing = step_to_close(model)
         except StepError as e:
-            raise KqError(f"--closes-next: {e}", code=1) from None
+            raise KqError(f"--closes-next: {e.describe(lang=lang())}", code=1) from None
 
     message = f"log: {match.name} {item['kind']} {item['date'].isoformat()}"
     if planned:
@@ -146,10 +149,12 @@ def run(
                                  appending(match.id, item, closing.visit if closing else None),
                                  message, autocommit=repo.settings.git.autocommit,
                                  new_files=new_files)
-    typer.echo(f"{'planned' if planned else 'logged'} {item['kind']} "
-               f"{item['date'].isoformat()} for {match.name}"
-               + (f", done: {closing.step.action}" if closing else "")
-               + (f" (commit {sha})" if sha else ""))
+    said = (_("planned {kind} {date} for {name}") if planned else
+            _("logged {kind} {date} for {name}")).format(
+        kind=enum_label(InteractionKind, item["kind"]), date=item["date"].isoformat(),
+        name=match.name)
+    typer.echo(said + (_(", done: {action}").format(action=closing.step.action) if closing else "")
+               + committed(sha))
     said_photos(item.get("photos", []))
 
 
@@ -189,7 +194,7 @@ def appending(customer_id: str, item: dict[str, Any], closing: int | None = None
             if closing is not None:
                 text = mark_done(text, closing, item["date"], None)
         except EditError as e:
-            raise KqError(f"customers/{customer_id}.yaml: {e}") from None
+            raise KqError(f"customers/{customer_id}.yaml: {translated(e.args[0])}") from None
         after = bom + text.encode("utf-8")
         _check_appended(raw, after, item, closing)
         return after
@@ -204,11 +209,13 @@ def _check_when(item: dict[str, Any], today: dt.date) -> None:
 
     day = item["date"]
     if item.get("planned") and day < today:
-        raise KqError(f"--planned: {day.isoformat()} is before today ({today.isoformat()}); "
-                      "log what was done without --planned")
+        raise KqError(_("--planned: {day} is before today ({today}); log what was done without "
+                        "--planned").format(day=day.isoformat(), today=today.isoformat()))
     if not item.get("planned") and day > today and item["kind"] in IN_PERSON:
-        raise KqError(f"--date: {day.isoformat()} is after today ({today.isoformat()}): log "
-                      f"the {item['kind']} once it is done, or plan it with --planned")
+        raise KqError(_("--date: {day} is after today ({today}): log the {kind} once it is "
+                        "done, or plan it with --planned").format(
+            day=day.isoformat(), today=today.isoformat(),
+            kind=enum_label(InteractionKind, item["kind"])))
 
 
 def warn_plan_and_report(item: dict[str, Any]) -> None:
@@ -241,8 +248,11 @@ def _warn_not_greeting(item: dict[str, Any], settings: Any) -> None:
     kinds = settings.due.greeting_kinds
     occasions = [r for r in item.get("for", ()) if r in OCCASIONS]
     if occasions and item["kind"] not in kinds:
-        warn(f"kq: a {item['kind']} does not greet {', '.join(occasions)}: only "
-             f"{', '.join(kinds)} do (due.greeting_kinds)")
+        warn("kq: " + _("a {kind} does not greet {occasions}: only {kinds} do "
+                        "(due.greeting_kinds)").format(
+            kind=enum_label(InteractionKind, item["kind"]),
+            occasions=", ".join(text_label(LABELS, o) for o in occasions),
+            kinds=", ".join(enum_label(InteractionKind, k) for k in kinds)))
 
 
 def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | None,
@@ -259,28 +269,30 @@ def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | N
 
     reasons = reasons_of(occasions)
     if not reasons:
-        raise KqError("--due greets the rows of an occasion: say which with --for (e.g. --for "
-                      "holiday)")
+        raise KqError(_("--due greets the rows of an occasion: say which with --for (e.g. --for "
+                        "holiday)"))
     other = [r for r in reasons if r not in OCCASIONS]
     if other:
-        raise KqError(f"--for {', '.join(other)}: --due greets occasions only "
-                      f"({', '.join(OCCASIONS)})")
+        raise KqError(_("--for {reasons}: --due greets occasions only ({occasions})").format(
+            reasons=", ".join(other), occasions=", ".join(OCCASIONS)))
     if owner is None:
-        raise KqError("--due: whose customers? add --owner REP")
+        raise KqError(_("--due: whose customers? add --owner REP"))
     kinds = repo.settings.due.greeting_kinds
     if kind is None:
         kind_value = next((k for k in kinds if k in DESK_KINDS), None)
         if kind_value is None:
-            raise KqError(f"--due: due.greeting_kinds ({', '.join(kinds)}) has no call or WeChat "
-                          "to send from the desk; say which with --kind")
+            raise KqError(_("--due: due.greeting_kinds ({kinds}) has no call or WeChat to send "
+                            "from the desk; say which with --kind").format(kinds=", ".join(kinds)))
     else:
         try:
             kind_value = parse_enum(InteractionKind, kind).value
         except ValueError as e:
             raise KqError(f"--kind: {e}") from None
         if kind_value not in kinds:
-            raise KqError(f"--kind: a {kind_value} does not greet ({', '.join(kinds)} do: "
-                          "due.greeting_kinds)")
+            raise KqError(_("--kind: a {kind} does not greet ({kinds} do: "
+                            "due.greeting_kinds)").format(
+                kind=enum_label(InteractionKind, kind_value),
+                kinds=", ".join(enum_label(InteractionKind, k) for k in kinds)))
     listing, settings = morning(repo, None, owner, reasons)
     check_owner(owner, listing.owners, settings)
     names: dict[str, str] = {}
@@ -288,7 +300,8 @@ def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | N
         if row["customer"] and row["overdue_days"] >= 0:
             names.setdefault(row["customer"], row["name"])
     if not names:
-        warn(f"kq: no {', '.join(reasons)} row is due today for {owner}; nothing logged")
+        warn("kq: " + _("no {reasons} row is due today for {owner}; nothing logged").format(
+            reasons=", ".join(text_label(LABELS, r) for r in reasons), owner=owner))
         return
     item: dict[str, Any] = {"date": repo.today, "kind": kind_value, "for": reasons}
     if note:
@@ -300,9 +313,12 @@ def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | N
                + "\n".join(f"{name} ({cid})" for cid, name in sorted(names.items())))
     sha = update_many(repo.root, changes, message, autocommit=repo.settings.git.autocommit)
     for name in names.values():
-        typer.echo(f"logged {kind_value} {repo.today.isoformat()} for {name}")
-    warn(f"kq: greeted {n} customer{'s' if n != 1 else ''} of {owner} for {', '.join(reasons)}"
-         + (f" (commit {sha})" if sha else ""))
+        typer.echo(_("logged {kind} {date} for {name}").format(
+            kind=enum_label(InteractionKind, kind_value), date=repo.today.isoformat(), name=name))
+    warn("kq: " + ngettext("greeted {n} customer of {owner} for {reasons}",
+                           "greeted {n} customers of {owner} for {reasons}", n).format(
+        n=n, owner=owner, reasons=", ".join(text_label(LABELS, r) for r in reasons))
+         + committed(sha))
 
 
 def _prompt(fields: dict[str, Any], model: Any, today: dt.date) -> dict[str, Any]:
@@ -335,5 +351,5 @@ def _check_appended(before: bytes, after: bytes, item: dict[str, Any],
         step = expected[closed].next.model_copy(update={"done_on": item["date"]})
         expected[closed] = expected[closed].model_copy(update={"next": step})
     if new.visits != expected:
-        raise KqError("the appended text did not read back as the new interaction; "
-                      "nothing was written (please report this)")
+        raise KqError(_("the appended text did not read back as the new interaction; "
+                        "nothing was written (please report this)"))

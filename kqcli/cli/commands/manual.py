@@ -117,16 +117,27 @@ def _page(command: Any, ctx: Any, name: str) -> Page:
     # click's pieces, not its formatter's "Usage: …" (in the run's language once a help page
     # was printed: kqcli.cli.app.help_words)
     usage = " ".join([ctx.command_path, *command.collect_usage_pieces(ctx)])
-    page = Page(name, re.sub(r"\s+", " ", usage), (command.help or "").strip())
+    page = Page(name, re.sub(r"\s+", " ", usage), (_(command.help) if command.help else "").strip())
     for param in command.params:
         record = param.get_help_record(ctx)
         if record is None or getattr(param, "hidden", False):
             continue
+        meaning = _said(record[1], getattr(param, "help", None))
         if param.param_type_name == "argument":
-            page.arguments.append((param.human_readable_name, record[1]))
+            page.arguments.append((param.human_readable_name, meaning))
         else:
-            page.options.append(record)
+            page.options.append((record[0], meaning))
     return page
+
+
+def _said(record: str, help_text: str | None) -> str:
+    """An option's help record in the user's language: its help (the program's own options
+    are not translated on the group, only in its --help) and click's [required], [default: …]
+    as the command's --help words them (typer's words, :data:`kqcli.cli.usage.TYPER_WORDS`)."""
+    if help_text:
+        record = record.replace(help_text, _(help_text), 1)
+    record = record.replace("[required]", _("[required]"))
+    return re.sub(r"\[default: (.*?)\]", lambda m: _("[default: {}]").format(m.group(1)), record)
 
 
 def text(manual: list[Page], whole: bool) -> str:
@@ -162,27 +173,29 @@ def _roff(line: str) -> str:
     return "\\&" + line if line.startswith((".", "'")) else line
 
 
-def roff(manual: list[Page], version: str) -> str:
-    """The manual as a man(1) page: ``kq help --roff > kq.1``."""
+def roff(manual: list[Page], version: str, date: str) -> str:
+    """The manual as a man(1) page in the user's language: ``kq help --roff > kq.1``; ``date``
+    (the version's, for .TH) keeps the page the same whenever it is printed."""
     first, *commands = manual
-    out = [f'.TH KQ 1 "" "kq {version}" "kq manual"', ".SH NAME",
+    title = _("kq manual")
+    out = [f'.TH KQ 1 "{date}" "kq {version}" "{_roff(title)}"', ".SH " + _("NAME"),
            _roff(f"kq - {first.help.splitlines()[0] if first.help else 'kq'}"),
-           ".SH SYNOPSIS", _roff(SYNOPSIS), ".SH DESCRIPTION"]
+           ".SH " + _("SYNOPSIS"), _roff(SYNOPSIS), ".SH " + _("DESCRIPTION")]
     out += [_roff(line) if line.strip() else ".PP" for line in description().splitlines()]
 
     def items(pairs: list[tuple[str, str]]) -> None:
         for term, meaning in pairs:
             out.extend([".TP", f"\\fB{_roff(term)}\\fR", *(_roff(m) for m in meaning.splitlines())])
 
-    out.append(".SH OPTIONS")
+    out.append(".SH " + _("OPTIONS"))
     items(first.options)
-    out.append(".SH COMMANDS")
+    out.append(".SH " + _("COMMANDS"))
     for page in commands:
         out += [".SS " + _roff(page.name.removeprefix("kq ")), _roff(page.usage), ".PP"]
         out += [_roff(line) if line.strip() else ".PP" for line in page.help.splitlines()]
         items(page.arguments + page.options)
-    for title, pairs in (("ENVIRONMENT", environment()), ("EXIT STATUS", exit_status()),
-                         ("FILES", files())):
+    for title, pairs in ((_("ENVIRONMENT"), environment()), (_("EXIT STATUS"), exit_status()),
+                         (_("FILES"), files())):
         out.append(f".SH {title}")
         items(pairs)
     return "\n".join(out) + "\n"
@@ -203,13 +216,13 @@ def run(
     """
     from typer.main import get_command
 
-    from ... import __version__
+    from ... import __date__, __version__
     from ..app import app
     from ..pager import paging
 
     root = get_command(app)
     if as_roff:
-        typer.echo(roff(pages(root), __version__), nl=False)
+        typer.echo(roff(pages(root), __version__, __date__), nl=False)
         return
     manual = pages(root, command)
     with paging():

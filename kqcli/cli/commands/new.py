@@ -5,7 +5,8 @@ from typing import Annotated
 import typer
 
 from ...core.ids import slug
-from . import REP, friendly, open_repo, owner_of
+from ..i18n import _
+from . import REP, friendly, open_repo, owner_of, said
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../.kq/schema.json
@@ -60,21 +61,22 @@ def run(
     from .edit import edit_file, save
 
     repo = open_repo(ctx)
-    _ = repo.settings  # a broken kq.yaml stops us before the user spends time editing
+    _settings = repo.settings  # a broken kq.yaml stops us before the user spends time editing
     same = sorted(i for i, existing, _ in repo.index.names() if existing == name.strip())
     if same and not force:
-        raise KqError(f"customers/{same[0]}.yaml is already {name}; "
-                      "open it with 'kq edit', or pass --force for a second customer of that name")
+        raise KqError(_("{path} is already {name}; open it with 'kq edit', or pass --force for a "
+                        "second customer of that name").format(path=f"customers/{same[0]}.yaml",
+                                                               name=name))
     if kind:
         try:
             kind = parse_enum(Kind, kind).value
         except ValueError as e:
-            raise KqError(f"--kind: {e}") from None
+            raise KqError(f"--kind: {said(e)}") from None
     base = id or slug(name)
     customer_id, n = base, 2
     while (repo.customers_dir / f"{customer_id}.yaml").exists():
         if id:
-            raise KqError(f"customers/{id}.yaml already exists")
+            raise KqError(_("{path} already exists").format(path=f"customers/{id}.yaml"))
         customer_id, n = f"{base}-{n}", n + 1
     path = repo.path_of(customer_id)
     owner = owner_of(repo, owner)  # default: me

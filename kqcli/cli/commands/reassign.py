@@ -12,7 +12,18 @@ from ...store.errors import KqError
 from ...store.writer import text_change
 from ..i18n import _, ngettext
 from ..render import Format
-from . import REP, BomOption, FormatOption, OutputOption, committed, friendly, open_repo, report_skipped
+from . import (
+    REP,
+    BomOption,
+    FormatOption,
+    KeysOption,
+    OutputOption,
+    committed,
+    friendly,
+    open_repo,
+    report_skipped,
+    said,
+)
 
 
 def handover(owner: str, previous: str | None, day: dt.date) -> Callable[[str], str]:
@@ -41,7 +52,7 @@ def run(
                                         "it, only show what would move.")] = False,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Move FROM's customers (a departed rep's orphans, or a territory) to the rep --to.
 
@@ -120,4 +131,4 @@ def _enum(value: str | None, enum: Any, option: str) -> str | None:
     try:
         return parse_enum(enum, value.strip()).value
     except ValueError as e:
-        raise KqError(f"{option}: {e}") from None
+        raise KqError(f"{option}: {said(e)}") from None

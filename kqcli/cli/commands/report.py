@@ -23,7 +23,7 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 report --month 2026-10 --output 2026-10.html
     """
-    from ...store.errors import KqError
+    from ...store.errors import KqError, reason
     from ...store.media import month_photos
     from ...store.writer import replace_atomically
     from ..render import warn
@@ -50,6 +50,7 @@ def run(
         current = output.read_bytes() if output.exists() else None
         replace_atomically(output, html.encode("utf-8"), current)
     except OSError as e:
-        raise KqError(f"{output}: cannot write: {e.strerror}", code=1) from None
-    warn(f"kq: wrote {output} ({month})")
+        raise KqError(_("{path}: cannot write: {reason}").format(
+            path=output, reason=reason(e.errno, e.strerror or "")), code=1) from None
+    warn("kq: " + _("wrote {path} ({month})").format(path=output, month=month))
     raise typer.Exit(code)

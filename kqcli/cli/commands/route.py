@@ -7,12 +7,14 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
+from ..i18n import _
 from ..render import Format
 from . import (
     OWNER_HELP,
     REP,
     BomOption,
     FormatOption,
+    KeysOption,
     OutputOption,
     friendly,
     open_repo,
@@ -29,7 +31,7 @@ def run(
     owner: Annotated[str | None, typer.Option(click_type=REP, help=OWNER_HELP)] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """The day's route: fixed-route customers in time order, then due visits grouped by region.
 
@@ -41,7 +43,8 @@ def run(
     repo = open_repo(ctx)
     when = day_of(day, repo.today)
     if when is None:
-        raise KqError(f"{day!r} is neither a weekday (mon…sun, 周一…周日) nor a date (YYYY-MM-DD)")
+        raise KqError(_("{day} is neither a weekday (mon…sun, 周一…周日) nor a date "
+                        "(YYYY-MM-DD)").format(day=repr(day)))
     try:
         day_in_range(when)
     except ValueError as e:
@@ -80,18 +83,18 @@ def report(stops: list[dict[str, Any]], when: dt.date, team: bool = False) -> An
     sections = []
     fixed = [s for s in stops if s["stop"] == "route"]
     if fixed:
-        sections.append(Section(f"{when.isoformat()} 固定路线 fixed route", fixed, [
+        sections.append(Section(_("{day} fixed route").format(day=when.isoformat()), fixed, [
             Column("time", "时间", token=True), Column("name", "客户", min_width=12), *rep,
             Column("region", "区域", drop=1), Column("address", "地址")]))
     regions: dict[str, list[dict[str, Any]]] = {}
     for s in stops:
         if s["stop"] == "visit":
-            regions.setdefault(s["region"] or "(未填区域)", []).append(s)
+            regions.setdefault(s["region"] or _("(no region)"), []).append(s)
     for region, group in regions.items():
         sections.append(Section(f"{region} ({len(group)})", [
             {**s, "state": state(s["overdue_days"])} for s in group], [
             Column("name", "客户", min_width=12), *rep, Column("state", "状态", token=True),
             Column("address", "地址", drop=1), Column("message", "说明")]))
     return Report(stops, FIELDS, sections=sections,
-                  empty=f"{when.isoformat()}: no route stops and no visits due",
+                  empty=_("{day}: no route stops and no visits due").format(day=when.isoformat()),
                   sheet=(f"路线 {when.isoformat()}", f"route {when.isoformat()}"))

@@ -7,11 +7,13 @@ import typer
 
 from ...store.errors import KqError
 from ...store.warm import answered
+from ..i18n import _
 from ..render import Format
 from . import (
     REP,
     BomOption,
     FormatOption,
+    KeysOption,
     OutputOption,
     ScoreMonthOption,
     friendly,
@@ -63,7 +65,7 @@ def run(
         click_type=REP, help="Only the customers this rep owned that month.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """Month-end relationship scorecards (10 items x 10 points by default), with the change.
 
@@ -73,7 +75,7 @@ def run(
     Items come from the month's data (cards, familiarity, visits with goal and outcome,
     help/POP/feedback marks, contact rhythm); a manager's assessment always wins; an item
     with no data scores 0 and is listed as missing. An item only a manager can judge that has
-    no assessment is 未评 (null in JSON), left out of the total and the maximum.
+    no assessment is n/a (null in JSON), left out of the total and the maximum.
 
     Example: kq --repo examples score --month 2026-10 --by owner
     """
@@ -81,14 +83,14 @@ def run(
     from ...store.cards import scorecards
 
     if by not in (None, "owner"):
-        raise KqError(f"--by: {by!r} is not supported; use 'owner'")
+        raise KqError(_("--by: {value} is not supported; use 'owner'").format(value=repr(by)))
     repo = open_repo(ctx)
     month = parse_month(month) if month else default_month(repo.today)
     cards = scorecards(repo, month, owner)
     data = by_owner(cards) if by else cards
     code = report_skipped(repo)
     if fmt is Format.table and (output or bom):
-        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
+        raise KqError(_("--output and --bom need --format xlsx, csv, tsv or json"))
     from ..render import emit_report
 
     emit_report(report(data, month, repo.settings, bool(by)), fmt, output=output, bom=bom)
@@ -130,7 +132,8 @@ def report(data: list[dict[str, Any]], month: str, settings: Any, by_owner: bool
         return Report(rows, keys, _owner_columns(),
                       sections=[Section(f"{month} scores by rep (average per customer)"
                                         if english() else f"{month} 业代客情得分 (客户平均)", shown)],
-                      title=f"{month} 业代客情得分", empty=f"{month}: no customers to score",
+                      title=f"{month} 业代客情得分" if not english() else f"{month} scores by rep",
+                      empty=_("{month}: no customers to score").format(month=month),
                       labels=sheet_labels(settings),
                       sheet=(f"{month} 业代客情得分", f"{month} scores by rep"))
     found = _customers(rows, keys, month, settings)
@@ -221,7 +224,7 @@ def _customers(rows: list[dict[str, Any]], keys: tuple[str, ...], month: str,
             Column("missing", "未评", justify="right", en="n/a")]))
     columns = {c.key: c for s in sections[:len(groups)] for c in s.columns or ()}
     return Report(rows, keys, list(columns.values()), sections=sections, compact=True,
-                  empty=f"{month}: no customers to score")
+                  empty=_("{month}: no customers to score").format(month=month))
 
 
 KIND_ORDER = ("default", "terminal", "key_account", "distributor")

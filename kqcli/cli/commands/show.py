@@ -5,9 +5,11 @@ from typing import Annotated, Any
 import typer
 
 from ...core.amounts import amount
+from ...core.dates import lunar_day
 from ...store.errors import KqError
+from ..i18n import _, lang
 from ..render import Column, Format, Report, Section, cell
-from . import BomOption, CustomerArgument, FormatOption, OutputOption, friendly, open_repo
+from . import BomOption, CustomerArgument, FormatOption, KeysOption, OutputOption, friendly, open_repo
 
 FAMILIARITY = {0: "0 不认识", 1: "1 认识", 2: "2 熟悉", 3: "3 亲近"}
 FAMILIARITY_EN = {0: "0 none", 1: "1 know", 2: "2 familiar", 3: "3 close"}
@@ -20,7 +22,7 @@ def run(
     visits: Annotated[int, typer.Option(help="How many of the latest interactions to show.")] = 8,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """One customer's card: profile, contacts, products, latest visits, monthly figures.
 
@@ -41,7 +43,7 @@ def run(
         emit([data], fmt, [], output=output, bom=bom)
         return
     if output or bom:
-        raise KqError("--output and --bom need --format xlsx, csv, tsv or json")
+        raise KqError(_("--output and --bom need --format xlsx, csv, tsv or json"))
     from ..render import print_report
 
     print_report(card(data, visits, repo.settings.risk))
@@ -52,15 +54,26 @@ PAIRS = [Column("field", "项目"), Column("value", "内容", cell)]
 
 def _pairs(title: str | None, pairs: list[tuple[str, Any]], **layout: Any) -> Section:
     """A key/value section of the fields that have a value."""
-    rows = [{"field": key, "value": value} for key, value in pairs
+    rows = [{"field": _one(key), "value": value} for key, value in pairs
             if value not in (None, "", [], {})]
     return Section(title, rows, PAIRS, layout="pairs", **layout)
+
+
+def _one(label: str) -> str:
+    """``类型 kind``: 类型, or kind with --lang en (the card's labels name both)."""
+    from ..labels import english
+
+    chinese, _space, english_label = label.partition(" ")
+    if chinese.isascii() or not english_label.isascii() or not any(
+            c.isalpha() for c in english_label):
+        return label  # said in one language already
+    return english_label if english() else chinese
 
 
 def _table(rows: list[dict[str, Any]], columns: list[Column], title: str) -> Section:
     """A card's table without the columns nobody filled in."""
     filled = [c for c in columns if any(r.get(c.key) not in (None, "", [], {}) for r in rows)]
-    return Section(title, rows, filled)
+    return Section(_one(title), rows, filled)
 
 
 def card(c: dict[str, Any], last: int, risk: Any) -> Report:
@@ -93,7 +106,7 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
     ], frame=True))
     contacts = [
         {**p, "birthday": " / ".join(x for x in (p.get("birthday"), p.get("lunar_birthday") and
-                                                 f"农历{p['lunar_birthday']}") if x),
+                                                 lunar_day(p["lunar_birthday"], lang())) if x),
          "familiarity": (FAMILIARITY_EN if english() else FAMILIARITY).get(
              p.get("familiarity"), ""),
          "events": "; ".join(f"{e['date']} {enum_label(enums.EventKind, e['kind'])} "
@@ -135,7 +148,8 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
             Column("contact", "联系人", token=True), Column("goal", "目标"),
             Column("outcome", "结果"), Column("done", "完成", drop=1), Column("next", "下一步"),
             Column("photos", "照片", token=True)],
-            f"最近往来 latest interactions ({len(recent)} of {len(c.get('visits', []))})"))
+            _("Latest interactions ({n} of {total})").format(n=len(recent),
+                                                              total=len(c.get("visits", [])))))
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
     if months:
         money = [Column(k, h, amount, justify="right") for k, h in
@@ -159,7 +173,8 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
         sections.append(_table(issues, [
             Column("n", "#", token=True, justify="right"), Column("opened", "受理", token=True),
             Column("kind", "类型", shows(enums.IssueKind), token=True), Column("text", "内容")],
-            f"未结客诉 open issues ({len(issues)}; kq issue {c['id']} --close N --note …)"))
+            _("Open issues ({n}; {command})").format(
+                n=len(issues), command=f"kq issue {c['id']} --close N --note …")))
     if months:
         sections.append(sparklines(c["months"], risk))
     return Report([c], [], sections=sections)
@@ -181,11 +196,12 @@ def sparklines(months: dict[str, Any], risk: Any) -> Section:
         text.append(f"  {amount(line['latest']) if line['latest'] is not None else '未报'}")
         flagged = [m for m, f in zip(line["months"], line["risk"], strict=True) if f]
         if flagged:
-            text.append(f"  风险 risk: {', '.join(flagged)}", style="red")
+            text.append("  " + _("risk: {months}").format(months=", ".join(flagged)), style="red")
         rows.append({"line": text})
         if flagged:
             rows.append({"line": "        " + "".join("^" if f else " " for f in line["risk"])})
-    return Section(f"近 12 个月 last 12 months ({lines[0]['months'][0]} – {max(months)})", rows,
+    return Section(_("Last 12 months ({first} – {last})").format(first=lines[0]["months"][0],
+                                                                last=max(months)), rows,
                    [Column("line", "")], layout="lines")
 
 

@@ -8,8 +8,19 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import KqError
+from ..i18n import _, english
 from ..render import Format
-from . import BomOption, FormatOption, OutputOption, friendly, open_repo, owner_of, parse_month
+from . import (
+    BomOption,
+    FormatOption,
+    KeysOption,
+    OutputOption,
+    friendly,
+    open_repo,
+    owner_of,
+    parse_month,
+    said,
+)
 
 app = typer.Typer(help="The monthly expense statement (月客户采购及客情费统计表) of each rep: "
                        "submit, sign, list.", no_args_is_help=True)
@@ -37,8 +48,9 @@ def _rep(repo: Any, name: str | None, option: str) -> str:
         present = [r.name for r in repo.settings.reps
                    if r.left is None or r.left > repo.today]
         if len(present) != 1:
-            raise KqError(f"{option}: say whose statement ({option} REP)"
-                          + (f"; reps: {', '.join(present)}" if present else ""))
+            raise KqError(_("{option}: say whose statement ({option} REP)").format(option=option)
+                          + (_("; reps: {names}").format(names=", ".join(present))
+                             if present else ""))
         return present[0]
     owners = {s["owner"] for s in repo.index.summaries() if s.get("owner")}
     check_owner(name.strip(), owners, repo.settings)
@@ -97,8 +109,8 @@ def submit(
              + "; nothing written")
         return
     if period > st.current(_calendar(repo), day, repo.settings.expenses.statement_working_day):
-        raise KqError(f"--month: {period}'s statement comes after the month ends; "
-                      f"nothing to submit on {day.isoformat()}")
+        raise KqError(_("--month: {month}'s statement comes after the month ends; nothing to "
+                        "submit on {day}").format(month=period, day=day.isoformat()))
 
     def edit(text: str) -> str:
         for key, value in keys.items():
@@ -148,9 +160,9 @@ def sign(
     try:
         value = parse_enum(SignOffRole, role).value
     except ValueError as e:
-        raise KqError(f"--as: {e}") from None
+        raise KqError(f"--as: {said(e)}") from None
     if not by.strip():
-        raise KqError("--by: say who signs")
+        raise KqError(_("--by: say who signs"))
     repo = open_repo(ctx)
     period = parse_month(month.strip())
     name = _rep(repo, rep, "--rep")
@@ -158,11 +170,12 @@ def sign(
     found = st.entry(repo.statements, period, name)
     label = st.ROLE_CN[value]
     if not st.submitted(found):
-        raise KqError(f"{name}'s {period} statement has not been submitted; first: "
-                      f"kq statement submit --month {period} --owner {name}", 1)
+        raise KqError(_("{name}'s {month} statement has not been submitted; first: {command}")
+                      .format(name=name, month=period,
+                              command=f"kq statement submit --month {period} --owner {name}"), 1)
     if day.isoformat() < str(found["submitted"]):
-        raise KqError(f"--date: {day.isoformat()} is before the statement was submitted "
-                      f"({found['submitted']})")
+        raise KqError(_("--date: {day} is before the statement was submitted ({submitted})")
+                      .format(day=day.isoformat(), submitted=found["submitted"]))
     signed = found.get(value)
     if signed:
         if signed["by"] == by.strip():
@@ -171,9 +184,10 @@ def sign(
                  f"{name}'s {period} statement was signed by {value} {signed['by']} on "
                  f"{signed['date']}; nothing written")
             return
-        raise KqError(f"{name}'s {period} statement was signed as {value} by {signed['by']} on "
-                      f"{signed['date']}; change statements/{period}.yaml by hand to correct it",
-                      1)
+        raise KqError(_("{name}'s {month} statement was signed as {role} by {by} on {day}; "
+                        "change {path} by hand to correct it").format(
+            name=name, month=period, role=label if not english() else value, by=signed["by"],
+            day=signed["date"], path=f"statements/{period}.yaml"), 1)
     sha = files.write(repo, period, lambda text: files.set_value(
         text, name, value, {"by": by.strip(), "date": day}),
         f"statement: {name} {period} signed as {value} by {by.strip()} {day.isoformat()}")
@@ -205,7 +219,7 @@ def listing(
                                               help="Only this rep's.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """The monthly statements: when handed in, who signed, and the day payment may start.
 
@@ -233,7 +247,8 @@ def listing(
         *(Column(f"{role}_shown", st.ROLE_CN[role], en=role) for role in st.ROLES),
         Column("pay_from", "支付", token=True),
         Column("state", "状态", lambda v: text_label(STATES, v), token=True)],
-        title="客户采购及客情费统计表 statements", fields=FIELDS, output=output, bom=bom)
+        title=_("Customer purchases and relationship expenses (statements)"), fields=FIELDS,
+        output=output, bom=bom)
 
 
 def _calendar(repo: Any) -> Any:

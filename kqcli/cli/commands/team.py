@@ -13,6 +13,7 @@ from ..render import Format
 from . import (
     BomOption,
     FormatOption,
+    KeysOption,
     OutputOption,
     ScoreMonthOption,
     friendly,
@@ -34,7 +35,7 @@ def run(
              "km.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    bom: BomOption = False,
+    bom: BomOption = False, keys: KeysOption = False,
 ) -> None:
     """One row per rep: customers (重点/次重点/非重点), reminders overdue today by reason, the
     share of key and secondary customers met within their cadence, the month's average
@@ -56,7 +57,8 @@ def run(
     from .score import default_month
 
     if fail_on not in (None, "overdue"):
-        raise KqError(f"--fail-on: {fail_on!r} is not supported; use 'overdue'")
+        raise KqError(_("--fail-on: {value} is not supported; use 'overdue'").format(
+            value=repr(fail_on)))
     repo = open_repo(ctx)
     if day is not None:
         if month is not None or fail_on is not None:
@@ -82,6 +84,7 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
           output: Any = None, bom: bool = False) -> None:
     from ...core.reasons import LABELS
     from ...core.team import FIELDS
+    from ..labels import text_label
     from ..render import Column, Report, emit_report
 
     def tiers(c: dict[str, int]) -> str:
@@ -89,7 +92,8 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
 
     def overdue(o: dict[str, int]) -> str:
         parts = sorted(((n, r) for r, n in o.items() if r != "total" and n), reverse=True)
-        return f"{o['total']}" + (": " + " ".join(f"{LABELS[r]}{n}" for n, r in parts[:4])
+        return f"{o['total']}" + (": " + " ".join(f"{text_label(LABELS, r)}{n}"
+                                                   for n, r in parts[:4])
                                   if parts else "")
 
     def share(value: float | None) -> str:
@@ -108,8 +112,8 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
                Column("score", f"{month} 客情分 (变化)", justify="right"),
                Column("pool", "公海", justify="right"),
                Column("unassigned", "待交接", justify="right")]
-    emit_report(Report(rows, FIELDS, columns, title=f"团队 team ({month})",
-                       empty="kq.yaml lists no reps and no customer has an owner",
+    emit_report(Report(rows, FIELDS, columns, title=_("Team ({month})").format(month=month),
+                       empty=_("kq.yaml lists no reps and no customer has an owner"),
                        labels=sheet_labels(), sheet=(f"团队 {month}", f"team {month}")), fmt,
                 output=output, bom=bom)
 

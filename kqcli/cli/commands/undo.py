@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ...store.errors import PROBLEMS, KqError
+from ..i18n import _, translated
 from ..labels import english
 from . import friendly, open_repo
 
@@ -43,8 +44,9 @@ def run(
         raise KqError(gitlog.missing_message(repo.root, "kq undo"))
     operation = gitlog.in_progress(repo.root)
     if operation:
-        raise KqError(f"a git {operation} is in progress; finish it first (kq sync says how "
-                      "after a sync conflict); nothing undone", code=PROBLEMS)
+        raise KqError(_("a git {operation} is in progress; finish it first (kq sync says how "
+                        "after a sync conflict); nothing undone").format(operation=operation),
+                      code=PROBLEMS)
     target = _target(repo.root)
     if not yes:
         _ask(target)
@@ -56,7 +58,7 @@ def run(
                                f"the latest commit changed meanwhile ({_short(target)} is no "
                                "longer the latest); nothing undone"), code=PROBLEMS)
         _revert(repo.root)
-    typer.echo(f"undone: {target.subject}")
+    typer.echo(_("undone: {subject}").format(subject=target.subject))
 
 
 def _say(zh: str, en: str) -> str:
@@ -113,8 +115,8 @@ def _target(root: Path) -> Commit:
     files = [name for name in files if name]
     dirty = gitlog.run(root, "status", "--porcelain", "--", *files).stdout
     if dirty.strip():
-        raise KqError("files of that commit have changed since; commit or discard them first:\n"
-                      + dirty.rstrip(), code=PROBLEMS)
+        raise KqError(_("files of that commit have changed since; commit or discard them "
+                        "first:") + "\n" + dirty.rstrip(), code=PROBLEMS)
     return Commit(sha, subject, files)
 
 
@@ -140,8 +142,10 @@ def _revert(root: Path) -> None:
 
     why = gitlog.unwritable(root)
     if why:
-        raise KqError(f"cannot undo: {why}; nothing undone", code=PROBLEMS)
+        raise KqError(_("cannot undo: {reason}; nothing undone").format(reason=translated(why)),
+                      code=PROBLEMS)
     reverted = gitlog.run(root, "revert", "--no-edit", "HEAD", check=False)
     if reverted.returncode != 0:
         lines = [ln for ln in reverted.stderr.strip().splitlines() if ln.strip()]
-        raise KqError(f"git revert failed: {lines[-1] if lines else '?'}", code=PROBLEMS)
+        raise KqError(_("git revert failed: {reason}").format(reason=lines[-1] if lines else "?"),
+                      code=PROBLEMS)

@@ -474,6 +474,557 @@ def goals_table(start: dict[str, Paired], results: list[dict], task_note: str) -
     return "\n".join(lines)
 
 
+# -- issue 28's goals: the default path (no server), the server's rows, the big sizes ---------
+
+NOT_RUN = "not run"
+
+
+@dataclass
+class Goal:
+    key: str  # the measurement's name in a size's figures
+    label: str  # the row's text; {n} is the size
+    sizes: tuple[int, ...]
+    target: float  # the bound: a ratio, or seconds / MiB when absolute
+    unit: str = "×"  # "×" a ratio to the peer; "s" or "MiB" an absolute figure; "% " a share
+    peer: str | None = None  # the peer's key in the same size's figures ("×" rows)
+
+
+GOALS = [
+    Goal("due_kept", "default (no server) `kq due --format json`, kept answer, {n}, vs "
+         "`task next`", (2000, 10000, 100000), 1.0, peer="task"),
+    Goal("due_pty", "default terminal page of `kq due` (a pty), {n}, vs `task next` in the same "
+         "pty", (2000,), 1.5, peer="task_pty"),
+    Goal("due_edited", "default, one customer file edited by hand, `kq due --format json`, {n}, "
+         "vs `task next`", (2000,), 3.0, peer="edited_task"),
+    Goal("served_pty", "`kq server start`: terminal page of `kq due` (a pty), {n}, vs `task next` "
+         "in the same pty", (2000,), 1.2, peer="served_task_pty"),
+    Goal("served_edited", "`kq server start`: one customer file edited, `kq due --format json`, "
+         "{n}, vs `task next`", (2000,), 1.2, peer="served_task"),
+    Goal("recheck", "first run of a day (`--today` one day after a warm run), `kq due --format "
+         "json`, {n}", (10000,), 1.5, unit="s"),
+    Goal("setting", "`kq due --format json` after a `kq.yaml` setting change (a cadence), {n}",
+         (10000,), 3.0, unit="s"),
+    Goal("setting", "`kq due --format json` after a `kq.yaml` setting change (a cadence), {n}",
+         (100000,), 15.0, unit="s"),
+    Goal("kq_size", "`.kq/` vs `customers/`, {n}", (10000, 100000), 1.0, peer="customers_size"),
+    Goal("warm_due", "warm `kq due --format json`, {n}, vs `task next` over {n} tasks",
+         (100000,), 0.5, peer="task"),
+    Goal("warm_owner", "warm `kq due --owner 李明 --format json`, {n}, vs `task next`",
+         (100000,), 0.5, peer="task"),
+    Goal("warm_team", "warm `kq team --format json`, {n}, vs `task next`", (100000,), 0.5,
+         peer="task"),
+    Goal("warm_score", "warm `kq score --format json`, {n}, vs `task next`", (100000,), 0.5,
+         peer="task"),
+    Goal("warm_list", "warm `kq list --format json`, {n}, vs `task next`", (100000,), 0.5,
+         peer="task"),
+    Goal("check_rss", "peak memory of a cold `kq check` (process tree), {n}", (100000,), 500,
+         unit="MiB"),
+    Goal("first_due_rss", "peak memory of the first `kq due` after it (process tree), {n}",
+         (100000,), 500, unit="MiB"),
+    Goal("first_due", "first `kq due --format json` after the index (`kq check`), {n}",
+         (100000,), 20, unit="s"),
+    Goal("first_team", "first `kq team --format json` after it, {n}", (100000,), 5, unit="s"),
+    Goal("team_edited", "`kq team --format json` after one customer file edited, {n}, vs the "
+         "warm run", (10000, 100000), 1.5, peer="team_warm"),
+    Goal("unchanged_share", "warm `kq due --format json` without the server, {n}: share of the "
+         "run in `kqcli.store.files.unchanged`", (100000,), 30, unit="%"),
+]
+"""Issue 28's goal table, one row per goal and size, in the issue's order."""
+
+
+@dataclass
+class Figure:
+    value: float | None  # seconds (median), MiB, bytes or a percentage, by the goal's unit
+    note: str = ""  # why there is no value
+    how: str = ""  # e.g. "median of 7", "one run"
+
+
+def nolap() -> dict[str, str]:
+    """The environment of a run that must not use kq's server (the default path)."""
+    return bench_env({"KQ_SERVER": "0"})
+
+
+def run_pty(cmd: list[str], timeout: float, env: dict[str, str] | None = None
+            ) -> tuple[float, int, str, str, int]:
+    """One run with stdout and stderr a pseudo-terminal of 50 x 160 (as a rep's terminal), read
+    to the end by a thread so that the command never waits on a full terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every writer closed its end
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env or bench_env(), stdin=subprocess.DEVNULL,
+                                stdout=slave, stderr=slave, start_new_session=True)
+        os.close(slave)
+        slave = -1
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - started
+        timer.cancel()
+        if took >= timeout:
+            raise subprocess.TimeoutExpired(cmd, timeout)
+        reader.join(5)
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    return took, os.waitstatus_to_exitcode(status), text, text, usage.ru_maxrss
+
+
+def tree_rss_kib(root: int) -> tuple[int, int]:
+    """(summed resident memory of ``root`` and every process below it, the largest high-water
+    mark of one of them), KiB, from Linux's /proc."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE") // 1024
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+            with open(f"/proc/{name}/statm", "rb") as fh:
+                resident = int(fh.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents[int(name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+        sizes[int(name)] = resident * page
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(more)
+        tree |= more
+    high = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmHWM:"):
+                        high = max(high, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            pass
+    return sum(sizes.get(pid, 0) for pid in tree), high
+
+
+def run_peak(cmd: list[str], timeout: float, env: dict[str, str] | None = None
+             ) -> tuple[float, int, str, int]:
+    """(seconds, exit code, stderr, peak KiB) of one run; the peak is the larger of the process
+    tree's summed RSS and of one process's high-water mark (VmHWM), polled every 20 ms from
+    /proc. Not wait4's maxrss: on Linux it is never below this bench's own RSS at the fork
+    (exec keeps the old high-water mark)."""
+    import tempfile
+
+    peak = 0
+    done = threading.Event()
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env or nolap(), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+
+        def poll() -> None:
+            nonlocal peak
+            while not done.wait(0.02):
+                peak = max(peak, *tree_rss_kib(proc.pid))
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        if os.path.isdir("/proc"):
+            watcher.start()
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, _usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - started
+        timer.cancel()
+        done.set()
+        if watcher.is_alive():
+            watcher.join()
+        if took >= timeout:
+            raise subprocess.TimeoutExpired(cmd, timeout)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    return took, os.waitstatus_to_exitcode(status), text, peak
+
+
+@dataclass
+class Spec:
+    """One command of a group of alternating rounds."""
+
+    cmd: Any  # a list, or a callable giving the list of this round
+    env: dict[str, str] | None = None
+    before: Any = None  # untimed, ahead of each run
+    pty: bool = False
+
+
+def rounds(specs: dict[str, Spec], repeat: int, timeout: float) -> dict[str, Figure]:
+    """Medians of ``repeat`` rounds, each round running every spec once in turn (a busy machine
+    weighs on each alike). A spec that fails once is n/a."""
+    times: dict[str, list[float]] = {name: [] for name in specs}
+    failed: dict[str, str] = {}
+    for _ in range(repeat):
+        for name, spec in specs.items():
+            if name in failed:
+                continue
+            if spec.before is not None:
+                spec.before()
+            cmd = spec.cmd() if callable(spec.cmd) else spec.cmd
+            try:
+                if spec.pty:
+                    took, code, out, err, _ = run_pty(cmd, timeout, spec.env)
+                else:
+                    took, code, out, err, _ = run_once(cmd, timeout, env=spec.env)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                failed[name] = f"n/a: {e}"
+                continue
+            if code != 0:
+                failed[name] = f"n/a (exit {code}): {summarise(err) or 'no message'}"
+                continue
+            times[name].append(took)
+    return {name: Figure(None, failed[name]) if name in failed else
+            Figure(statistics.median(times[name]), how=f"median of {repeat}")
+            for name in specs}
+
+
+def kq_server(kq: str, action: str, timeout: float = 60) -> str:
+    """``kq server start|stop``, in bench/out/servers/; "" when it worked, else why not."""
+    env = bench_env()
+    args = [kq, "server", action] + (["--idle", "3600"] if action == "start" else [])
+    try:
+        took, code, out, err, _ = run_once(args, timeout, keep_stdout=True, env=env)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"n/a: {e}"
+    return "" if code == 0 else f"n/a (exit {code}): {summarise(err) or summarise(out)}"
+
+
+TIMING_HOOK = '''\
+import os, sys, time
+from kqcli.store import files
+_inner, _spent = files.unchanged, [0.0]
+def unchanged(*args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return _inner(*args, **kwargs)
+    finally:
+        _spent[0] += time.perf_counter() - started
+        with open(os.environ["KQ_BENCH_UNCHANGED"], "w") as fh:
+            fh.write(repr(_spent[0]))
+files.unchanged = unchanged
+sys.argv[0] = "kq"
+from kqcli.cli.entry import main
+sys.exit(main())
+'''
+"""bench-only: kq's launcher with ``kqcli.store.files.unchanged`` timed (set before the store's
+modules import it by name); kqcli itself is not changed. Each call rewrites the total in the
+file $KQ_BENCH_UNCHANGED, since kq may leave with os._exit."""
+
+
+class Setting:
+    """Toggle one cadence of kq.yaml before each run (normal terminals' [25, 30] <-> [24, 30]),
+    so that every run is the first after a setting change; restore at the end."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / "kq.yaml"
+        self.original = self.path.read_bytes()
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        extra = b"cadence:\n  normal: [24, 30]\n" if self.count % 2 else b""
+        self.path.write_bytes(self.original + extra)
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+class Recheck:
+    """A warm run on day D (untimed) before each timed run on day D + 1; D moves two days a
+    round, so each timed run is the first of its day."""
+
+    def __init__(self, kq: str, repo: str, timeout: float) -> None:
+        self.kq, self.repo, self.timeout = kq, repo, timeout
+        self.day = dt.date.fromisoformat(TASK_TODAY)
+
+    def command(self, day: dt.date) -> list[str]:
+        return [self.kq, "--repo", self.repo, "--today", day.isoformat(), "due", "--format",
+                "json"]
+
+    def before(self) -> None:
+        self.day += dt.timedelta(days=2)
+        for _ in range(2):
+            try:
+                run_once(self.command(self.day), self.timeout, env=nolap())
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+
+    def timed(self) -> list[str]:
+        return self.command(self.day + dt.timedelta(days=1))
+
+
+def issue28_size(kq: str, size: int, root: Path, files: list[Path], args,
+                 keys: set[str]) -> dict[str, Figure]:
+    """The figures of the goals in ``keys`` at this size (with their peers), measured on the
+    repository ``root``; everything is left as found (the edited file and kq.yaml restored)."""
+    found: dict[str, Figure] = {}
+    repo, pairs, timeout = str(root), args.pairs, args.timeout
+    task, why = args.task
+    tenv = task_env(task, size) if task is not None else None
+    task_spec = {"task": Spec([task, "next"], tenv)} if task is not None else {}
+    if task is None:
+        for name in ("task", "task_pty", "edited_task", "served_task", "served_task_pty"):
+            found[name] = Figure(None, f"n/a: {why}")
+    due = [kq, "--repo", repo, "--today", TASK_TODAY, "due"]
+    due_json = [*due, "--format", "json"]
+    team = [kq, "--repo", repo, "--today", TASK_TODAY, "team", "--format", "json"]
+    pty_env = nolap() | {"KQ_PAGER": "cat", "TERM": "xterm-256color", "COLUMNS": "160",
+                         "LINES": "50"}
+
+    def quiet(cmd: list[str], env: dict[str, str] | None = None) -> None:
+        try:
+            run_once(cmd, timeout, env=env or nolap())
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+    if keys & {"check_rss", "first_due_rss", "first_due", "first_team"}:
+        say(f"[{size}] cold `kq check`, then the first `kq due` and `kq team` (one run each)")
+        shutil.rmtree(root / ".kq", ignore_errors=True)
+        for key, cmd in [("check", [kq, "--repo", repo, "check"]), ("first_due", due_json),
+                         ("first_team", team)]:
+            try:
+                took, code, err, peak = run_peak(cmd, timeout)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                found[key] = found[f"{key}_rss"] = Figure(None, f"n/a: {e}")
+                continue
+            if code not in (0, 1) or (code == 1 and key != "check"):
+                note = f"n/a (exit {code}): {summarise(err) or 'no message'}"
+                found[key] = found[f"{key}_rss"] = Figure(None, note)
+                continue
+            found[key] = Figure(took, how="one run")
+            found[f"{key}_rss"] = Figure(peak / 1024, how="one run")
+
+    say(f"[{size}] warming: each command twice (index up to date, answer kept)")
+    warm = {"warm_due": due_json,
+            "warm_owner": [*due, "--owner", "李明", "--format", "json"],
+            "warm_team": team,
+            "warm_score": [kq, "--repo", repo, "--today", "2026-11-30", "score", "--format",
+                           "json"],
+            "warm_list": [kq, "--repo", repo, "list", "--format", "json"]}
+    wanted = {k: v for k, v in warm.items()
+              if k in keys or (k == "warm_due" and keys & {"due_kept", "unchanged_share"})
+              or (k == "warm_team" and "team_edited" in keys)}
+    for cmd in wanted.values():
+        quiet(cmd)
+        quiet(cmd)
+    pty_cmd = [*due]  # the terminal page: the default table, paged by a pager that exits (cat)
+    if keys & {"due_kept", "due_pty"} or any(k.startswith("warm_") for k in keys):
+        quiet(pty_cmd, pty_env)
+        say(f"[{size}] warm runs against `task next`, {pairs} alternating rounds")
+        specs = {**task_spec, "due_kept": Spec(due_json, nolap())}
+        if "due_pty" in keys:
+            if task is not None:
+                specs["task_pty"] = Spec([task, "next"], tenv | {"TERM": "xterm-256color"},
+                                         pty=True)
+            specs["due_pty"] = Spec(pty_cmd, pty_env, pty=True)
+        specs.update({k: Spec(v, nolap()) for k, v in wanted.items() if k != "warm_due"})
+        found.update(rounds(specs, pairs, timeout))
+        found["warm_due"] = found["due_kept"]  # the same command
+
+    if "unchanged_share" in keys:
+        say(f"[{size}] warm `kq due`: the time in files.unchanged, {pairs} runs")
+        import tempfile
+
+        shares: list[float] = []
+        note = ""
+        with tempfile.TemporaryDirectory() as place:
+            hook = Path(place) / "kq_timed.py"
+            hook.write_text(TIMING_HOOK, encoding="utf-8")
+            spent = Path(place) / "spent"
+            env = nolap() | {"KQ_BENCH_UNCHANGED": str(spent)}
+            python = kq_python(Path(kq))
+            for _ in range(pairs):
+                spent.write_text("0", encoding="utf-8")
+                took, code, _out, err, _ = run_once([python, str(hook), *due_json[1:]], timeout,
+                                                    env=env)
+                if code != 0:
+                    note = f"n/a (exit {code}): {summarise(err) or 'no message'}"
+                    break
+                shares.append(100 * float(spent.read_text(encoding="utf-8")) / took)
+        found["unchanged_share"] = (Figure(None, note) if note or not shares else
+                                    Figure(statistics.median(shares), how=f"median of {pairs}"))
+
+    if keys & {"due_edited", "team_edited"}:
+        say(f"[{size}] one customer file edited before each run, {pairs} alternating rounds")
+        touch = Touch(files)
+        specs = {**task_spec}
+        if "due_edited" in keys:
+            specs["due_edited"] = Spec(due_json, nolap(), touch)
+        if "team_edited" in keys:
+            specs["team_warm"] = Spec(team, nolap(), lambda: quiet(team))
+            specs["team_edited"] = Spec(team, nolap(), touch)
+        try:
+            edited = rounds(specs, pairs, timeout)
+        finally:
+            touch.restore()
+            quiet(due_json)
+        if "task" in edited:
+            edited["edited_task"] = edited.pop("task")
+        found.update(edited)
+
+    if keys & {"served_pty", "served_edited"}:
+        say(f"[{size}] with `kq server start`, {pairs} alternating rounds")
+        problem = kq_server(kq, "start")
+        if problem:
+            found["served_pty"] = found["served_edited"] = Figure(None, problem)
+        else:
+            served = bench_env()
+            served_pty = served | {"KQ_PAGER": "cat", "TERM": "xterm-256color",
+                                   "COLUMNS": "160", "LINES": "50"}
+            touch = Touch(files)
+            try:
+                for _ in range(2):
+                    quiet(pty_cmd, served_pty)
+                    quiet(due_json, served)
+                # the terminal page first, in rounds of its own: after an edit the next run
+                # would be a first run, not the page asked again
+                specs = {}
+                if task is not None:
+                    specs["task_pty"] = Spec([task, "next"], tenv | {"TERM": "xterm-256color"},
+                                             pty=True)
+                specs["served_pty"] = Spec(pty_cmd, served_pty, pty=True)
+                got = rounds(specs, pairs, timeout)
+                got.update(rounds({**task_spec, "served_edited": Spec(due_json, served, touch)},
+                                  pairs, timeout))
+            finally:
+                touch.restore()
+                kq_server(kq, "stop")
+                quiet(due_json)
+            # the peers of these rows are the ones measured beside them
+            for name in ("task", "task_pty"):
+                if name in got:
+                    got[f"served_{name}"] = got.pop(name)
+            found.update(got)
+
+    if "recheck" in keys:
+        say(f"[{size}] the first run of a day, {pairs} rounds")
+        recheck = Recheck(kq, repo, timeout)
+        found.update(rounds({"recheck": Spec(recheck.timed, nolap(), recheck.before)}, pairs,
+                            timeout))
+        quiet(due_json)
+
+    if "setting" in keys:
+        say(f"[{size}] after a kq.yaml setting change, {pairs} rounds")
+        setting = Setting(root)
+        try:
+            found.update(rounds({"setting": Spec(due_json, nolap(), setting)}, pairs, timeout))
+        finally:
+            setting.restore()
+            quiet(due_json)
+
+    if "kq_size" in keys:
+        found["kq_size"] = Figure(dir_size(root / ".kq") / 2**20, how="MiB")
+        found["customers_size"] = Figure(dir_size(root / "customers") / 2**20, how="MiB")
+    return found
+
+
+def relative(text: str) -> str:
+    """``text`` with this machine's path of the project left out (a table gets pasted)."""
+    return text.replace(str(PROJECT) + os.sep, "").replace(str(PROJECT), ".")
+
+
+def issue28_table(figures: dict[int, dict[str, Figure]], every: int | None = None) -> str:
+    """| path | kq | peer | ratio | goal | met |: one row per goal and size, "not run" for a size
+    that was not measured; ``every``: each goal at that one size instead (a tiny repository)."""
+    lines = ["| path | kq | peer | ratio | goal | met |", "|---|---:|---:|---:|---:|---|"]
+
+    def shown(f: Figure | None, unit: str) -> str:
+        if f is None:
+            return "n/a"
+        if f.value is None:
+            return f.note.split(":", 1)[0] or "n/a"
+        if unit == "MiB":
+            return f"{f.value:,.1f} MiB"
+        if unit == "%":
+            return f"{f.value:.1f} %"
+        return f"{f.value:.3f} s"
+
+    for goal in GOALS:
+        for size in (goal.sizes if every is None else (every,)):
+            label = goal.label.format(n=f"{size:,}")
+            got = figures.get(size)
+            if got is None:
+                bound = f"≤ {goal.target:g}" + ("×" if goal.unit == "×" else f" {goal.unit}")
+                lines.append(f"| {label} | {NOT_RUN} | | | {bound} | {NOT_RUN} |")
+                continue
+            mine = got.get(goal.key)
+            if goal.unit == "×":
+                peer = got.get(goal.peer or "")
+                unit = "MiB" if goal.key == "kq_size" else "s"
+                value = (mine.value / peer.value if mine and peer and mine.value is not None
+                         and peer.value else None)
+                met = "n/a" if value is None else "yes" if value <= goal.target else "**no**"
+                lines.append(f"| {label} | {shown(mine, unit)} | {shown(peer, unit)} | "
+                             f"{'' if value is None else f'{value:.2f}×'} | ≤ {goal.target:g}× "
+                             f"| {met} |")
+            else:
+                value = mine.value if mine else None
+                met = "n/a" if value is None else "yes" if value <= goal.target else "**no**"
+                bound = f"≤ {goal.target:g} {goal.unit}"
+                lines.append(f"| {label} | {shown(mine, goal.unit)} | — | — | {bound} | {met} |")
+    notes = sorted({f"- {size:,} {name}: {relative(f.note)}" for size, got in figures.items()
+                    for name, f in got.items() if f.value is None and f.note})
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def run_issue28(kq: str, sizes: list[int], args) -> dict[int, dict[str, Figure]]:
+    """Issue 28's figures at each size that one of its goals names (or every goal at a size no
+    goal names, as the test's tiny repository)."""
+    named = {size for goal in GOALS for size in goal.sizes}
+    figures = {}
+    for size in sizes:
+        keys = {g.key for g in GOALS if size in g.sizes or size not in named}
+        root, created = ensure_repo(size, args.interactions, args.seed)
+        files = sorted((root / "customers").glob("*.yaml"))
+        try:
+            figures[size] = issue28_size(kq, size, root, files, args, keys)
+        finally:
+            if created and not args.keep:
+                shutil.rmtree(root)
+    return figures
+
+
+def print_issue28(kq: str, args, figures: dict[int, dict[str, Figure]]) -> None:
+    print("\n## Goals (issue 28): the default path, the server, 10,000 and 100,000 customers\n")
+    task, why = args.task
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"- sizes run: {', '.join(f'{n:,}' for n in figures) or 'none'}; "
+          f"peer: {why if task is None else why.splitlines()[0]}; medians of {args.pairs} "
+          "alternating rounds (the cold check, the first `kq due` and `kq team`: one run each)"
+          + (f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end" if load
+             else "") + "\n")
+    named = {size for goal in GOALS for size in goal.sizes}
+    print(issue28_table({n: f for n, f in figures.items() if n in named}))
+    for size in (n for n in figures if n not in named):  # a size no goal names: all at it
+        print(f"\n{size:,} customers (no goal names this size: every row measured at it)\n")
+        print(issue28_table({size: figures[size]}, every=size))
+
+
 def history_repo(commits: int) -> tuple[Path, str]:
     """A repository whose one customer file has ``commits`` commits (one visit each), written
     with git fast-import so that building it takes a second, not minutes."""
@@ -550,6 +1101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per kq run")
     parser.add_argument("--pairs", type=int, default=7,
                         help="alternating rounds for the goals (medians); start-up gets 2N+1")
+    parser.add_argument("--goals", action="store_true",
+                        help="only issue 28's goal table (no floor table, no issue 11 goals)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     SERVERS.mkdir(parents=True, exist_ok=True)
@@ -567,6 +1120,11 @@ def run_all(args, sizes: list[int]) -> int:
         kq = PROJECT / args.kq
     kq_cmd = str(kq.resolve()) if kq.exists() else args.kq
     python = kq_python(kq) if kq.exists() else sys.executable
+    if args.goals:
+        args.task = ensure_taskwarrior()
+        figures = run_issue28(kq_cmd, sizes, args)
+        print_issue28(kq_cmd, args, figures)
+        return 0
 
     import yaml
 
@@ -623,6 +1181,7 @@ def run_all(args, sizes: list[int]) -> int:
           + (f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end" if load
              else "") + "\n")
     print(goals_table(start, results, task_note))
+    print_issue28(kq_cmd, args, run_issue28(kq_cmd, sizes, args))
     failed = any(res.seconds is None for r in results for res in r["rows"].values())
     return 1 if failed else 0
 

@@ -284,13 +284,13 @@ def to_degrees(value: Any, most: int) -> float:
     try:
         number = float(value) if isinstance(value, int | float) else float(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a number of degrees (25.0406)") from None
+        raise ValueError(Message("cell_not_degrees", {"value": text})) from None
     if not -most <= number <= most:
-        raise ValueError(f"{number:g} is not within -{most}..{most} degrees")
+        raise ValueError(Message("cell_degrees_range", {"value": f"{number:g}", "most": most}))
     return number
 
 
-def located(row: _Row) -> str | None:
+def located(row: _Row, where: str = "") -> Message | None:
     """纬度 and 经度 (latitude, longitude) become the customer's ``location: [lat, lon]``;
     the problem when only one of them is given."""
     lat, lon = row.values.pop("latitude", None), row.values.pop("longitude", None)
@@ -298,10 +298,9 @@ def located(row: _Row) -> str | None:
         return None
     if lat is None or lon is None:
         given, other = ("latitude", "longitude") if lon is None else ("longitude", "latitude")
-        if other in row.columns and any(f":{row.columns[other]}: " in p for p in row.problems):
+        if other in row.columns and any(f":{row.columns[other]}: " in str(p) for p in row.problems):
             return None  # given, but not as degrees: said already
-        return (f"{row.columns[given]}: a location needs both the latitude (纬度) and the "
-                "longitude (经度)")
+        return _at(f"{where}:{row.columns[given]}", Message("location_half"))
     row.values["location"] = [lat, lon]
     row.columns["location"] = row.columns["latitude"]
     return None
@@ -508,9 +507,9 @@ def plan_customers(sheet: Sheet, mapping: Mapping[int, str], names: Mapping[str,
         seen[name] = plan.row
         if "contact.name" not in row.values:
             store_phone(row)
-        half = located(row)
+        half = located(row, where)
         if half:
-            plan.problems.append(f"{where}:{half}")
+            plan.problems.append(half)
         if any(k.startswith("contact.") for k in row.values) and "contact.name" not in row.values:
             column = row.columns.get("contact.name", "联系人")
             plan.problems.append(_at(f"{where}:{column}", Message("row_needs_contact")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .due import Reminder, cadence_of
+from .due import cadence_of
 from .pool import PoolEntry
 from .reasons import REASONS
 
@@ -35,7 +35,7 @@ def visited_in_cadence(summary: dict[str, Any], facts: dict[str, Any], settings:
     return (today - dt.date.fromisoformat(last)).days <= cadence_of(summary, settings)[1]
 
 
-def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], reminders: list[Reminder],
+def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], late: list[tuple[str | None, str]],
          owner_cards: list[dict[str, Any]], pool: list[PoolEntry], settings: Settings,
          today: dt.date) -> list[dict[str, Any]]:
     """One row per rep: customers by tier, today's overdue reminders by reason, the share of
@@ -43,7 +43,8 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], reminders: list[Remi
     and its change, customers of theirs in the pool, and (for a rep who left) the customers
     still not reassigned.
 
-    ``rows`` are (summary, daily facts); ``reminders`` today's listed reminders;
+    ``rows`` are (summary, daily facts); ``late`` (owner, reason) of each reminder listed
+    today that is overdue (from the agenda, as ``kq due`` lists them);
     ``owner_cards`` ``scoring.by_owner`` of the month, each rep's the customers they owned at
     its end (a rep who owned some then and none now still has a row); ``pool`` today's pool.
     """
@@ -59,10 +60,10 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], reminders: list[Remi
             customers["total"] += 1
             customers[s.get("tier") or "untiered"] += 1
         overdue = dict.fromkeys(("total", *REASONS), 0)
-        for r in reminders:
-            if r.owner == rep and r.overdue_days(today) > 0:
+        for owner, reason in late:
+            if owner == rep:
                 overdue["total"] += 1
-                overdue[r.reason] += 1
+                overdue[reason] += 1
         upkept = [visited_in_cadence(s, f, settings, today) for s, f in mine
                   if s.get("status") == "active" and s.get("tier") in ("key", "secondary")]
         card = cards.get(rep)

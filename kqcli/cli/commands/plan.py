@@ -13,7 +13,7 @@ import typer
 from ...store.errors import KqError
 from ..i18n import _
 from ..render import Format
-from . import REP, BomOption, OutputOption, friendly, open_repo, owner_of, report_skipped
+from . import REP, BomOption, KeysOption, OutputOption, friendly, open_repo, owner_of, report_skipped
 
 
 class PlanFormat(StrEnum):
@@ -42,6 +42,7 @@ def run(
         "ics for the phone's calendar.")] = PlanFormat.table,
     output: OutputOption = None,
     bom: BomOption = False,
+    keys: KeysOption = False,
 ) -> None:
     """The day planned: fixed-route visits at their times, then due visits fitted in, shortest way.
 

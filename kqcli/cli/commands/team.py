@@ -52,8 +52,8 @@ def run(
     from ...core.pool import pool
     from ...core.scoring import by_owner
     from ...core.team import team
+    from ...store.agenda import morning
     from ...store.cards import scorecards
-    from .due import full_list
     from .score import default_month
 
     if fail_on not in (None, "overdue"):
@@ -68,9 +68,12 @@ def run(
         return
     month = parse_month(month) if month else default_month(repo.today)
     rows = repo.index.facts()
-    reminders = full_list(repo)[0]
+    # today's overdue reminders as kq due lists them, from the agenda kept in the index (a
+    # changed file is worked out again, not every customer)
+    late = [(r["owner"], r["reason"]) for r in morning(repo, None)[0].rows()
+            if r["overdue_days"] > 0]
     cards = by_owner(scorecards(repo, month))
-    data = team(rows, reminders, cards, pool(rows, repo.settings, repo.today), repo.settings,
+    data = team(rows, late, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
     code = report_skipped(repo)
     _emit(data, fmt, month, repo.settings.departed(), output, bom)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import git as _git
 
-from kqcli.core.importing import (
+from kqcli.store.importing import (
     CUSTOMER_HEADERS,
     Sheet,
     map_columns,

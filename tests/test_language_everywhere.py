@@ -136,9 +136,9 @@ def _input_words() -> tuple[set[str], set[str]]:
     """What a user types that is no language: the customer file's keys and enum values (its
     JSON schema), and the Chinese spellings kq reads as input (enum aliases, reason labels,
     import headers)."""
-    from kqcli.core.importing import CUSTOMER_HEADERS, FIGURE_HEADERS
     from kqcli.core.reasons import LABELS, REASONS
     from kqcli.schema.enums import ALIASES
+    from kqcli.store.importing import CUSTOMER_HEADERS, FIGURE_HEADERS
 
     schema = json.loads(CliRunner().invoke(app, ["schema"]).stdout)
     words: set[str] = set()

@@ -55,7 +55,7 @@ def customers(ctx: typer.Context, file: FileArgument, map_: MapOption = None,
     Example: kq --repo examples import customers examples/import/customers.xlsx
     """
     from ...core.ids import slug  # the same ids as kq new
-    from ...core.importing import CUSTOMER_HEADERS, plan_customers, update_text
+    from ...store.importing import CUSTOMER_HEADERS, plan_customers, update_text
 
     repo = open_repo(ctx)
     data, mapping = _read(file, sheet, map_, CUSTOMER_HEADERS)
@@ -96,7 +96,7 @@ def figures(ctx: typer.Context, file: FileArgument,
 
     Example: kq --repo examples import figures examples/import/figures-2026-11.xlsx --month 2026-11
     """
-    from ...core.importing import FIGURE_HEADERS, FIGURES, month_text, plan_figures
+    from ...store.importing import FIGURE_HEADERS, FIGURES, month_text, plan_figures
 
     month = parse_month(month)
     repo = open_repo(ctx)
@@ -176,8 +176,8 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
 
 def _read(file: Path, sheet: str | None, map_text: str | None,
           aliases: Mapping[str, Sequence[str]]) -> tuple[Any, dict[int, str]]:
-    from ...core.importing import map_columns, parse_map, read_sheet
     from ...store.errors import KqError
+    from ...store.importing import map_columns, parse_map, read_sheet
     from ..render import warn
 
     try:

@@ -1,9 +1,10 @@
 """Importing sheets: rows of a customer list or a monthly sales sheet in, planned files out.
 
-Pure: the caller reads the sheet and the customer files and passes them in (``read``); this
-module maps columns by header (Chinese or English), converts each cell, builds the new file or
-the byte-preserving edit, validates it, and reports every problem as ``FILE:ROW:COLUMN:
-message`` so a rep can find the cell in Excel. A row with a problem is skipped, never guessed.
+The store's, as the merge driver is: it writes and validates customer files' text. The caller
+reads the sheet and the customer files and passes them in (``read``); this module maps columns
+by header (Chinese or English), converts each cell, builds the new file or the byte-preserving
+edit, validates it, and reports every problem as ``FILE:ROW:COLUMN: message`` so a rep can find
+the cell in Excel. A row with a problem is skipped, never guessed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.ids import valid_id
+from ..core.messages import Message
 from ..schema.enums import Gender, Grade, Kind, Relationship, Stage, Status, Tier, parse_enum
-from ..store.yamledit import EditError
-from .ids import valid_id
-from .messages import Message
+from .yamledit import EditError
 
 # Target field -> the headers it is recognised by (compared without spaces, '*' and case).
 CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
@@ -314,7 +315,7 @@ def _at(where: str, what: Any) -> Message:
 
 def _why(error: ValueError) -> Any:
     """Why a cell was refused, as a message where the error carries one."""
-    from .errors import value_message
+    from ..core.errors import value_message
 
     first = error.args[0] if error.args else ""
     return first if isinstance(first, Message) else value_message(error)
@@ -376,7 +377,7 @@ def _located(sheet: Sheet, row: _Row, problems: Sequence[Any]) -> list[Any]:
 
 
 def _validate(text: str, shown: str) -> list[Any]:
-    from ..store.validate import validate_customer
+    from .validate import validate_customer
 
     return validate_customer(text.encode("utf-8"), shown)[1]
 
@@ -385,7 +386,7 @@ def _validate(text: str, shown: str) -> list[Any]:
 
 def new_file_text(values: Mapping[str, Any]) -> str:
     """A new customer file: the schema line for editors, then the given fields in schema order."""
-    from ..store.yamledit import block_item, flow
+    from .yamledit import block_item, flow
 
     lines = [SCHEMA_LINE]
     lines += [f"{key}: {flow(values[key])}" for key in _ORDER if key in values]
@@ -407,8 +408,8 @@ def update_text(text: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
     Only non-empty cells count; a contact is matched by name (added when new, its given
     fields set when known).
     """
-    from ..store import yamlread
-    from ..store.yamledit import append_in, set_in
+    from . import yamlread
+    from .yamledit import append_in, set_in
 
     data, _ = yamlread.load(text.encode("utf-8"), "")
     data = data if isinstance(data, dict) else {}
@@ -551,8 +552,8 @@ def month_text(text: str, month: str, values: Mapping[str, Any],
     changed, and whether the month is new. ``reported`` defaults to today when the month has
     none, as for ``kq figures``: the figures are in, so ``kq due`` stops asking for them.
     """
-    from ..store import yamlread
-    from ..store.yamledit import set_in
+    from . import yamlread
+    from .yamledit import set_in
 
     data, _ = yamlread.load(text.encode("utf-8"), "")
     months = (data or {}).get("months") if isinstance(data, dict) else None

@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,12 @@ def test_goal_rows_of_sizes_not_run_say_not_run():
 
 @pytest.mark.skipif(shutil.which("task") is None, reason="taskwarrior (task) is not installed")
 @pytest.mark.skipif(not KQ.exists(), reason="no kq launcher next to this Python")
-def test_goals_measure_every_row_on_a_tiny_repository(tmp_path, monkeypatch):
+def test_goals_measure_every_row_on_a_tiny_repository(tmp_path, monkeypatch, request):
     monkeypatch.setattr(run, "OUT", tmp_path)
-    monkeypatch.setattr(run, "SERVERS", tmp_path / "s")
-    (tmp_path / "s").mkdir(mode=0o700)
+    sockets = Path(tempfile.mkdtemp(prefix="kqs-", dir="/tmp"))  # short: a socket's path is
+    request.addfinalizer(lambda: shutil.rmtree(sockets, ignore_errors=True))  # ≤ 108 bytes
+    monkeypatch.setattr(run, "SERVERS", sockets)
+    sockets.chmod(0o700)
     args = argparse.Namespace(pairs=1, timeout=60.0, interactions=2, seed=1, keep=False,
                               task=run.ensure_taskwarrior())
     figures = run.run_issue28(str(KQ), [12], args)

@@ -106,7 +106,7 @@ def test_a_default_owner_who_is_no_rep_is_named_with_where_it_came_from(kq, team
     monkeypatch.setenv("KQ_OWNER", "李 明")
     result = kq("--repo", team, "--today", TODAY, "due")
     assert result.exit_code == 2
-    assert result.stderr.startswith("kq: KQ_OWNER: 李 明 is not a rep and owns no customer")
+    assert result.stderr.startswith("kq: KQ_OWNER: 李 明 不是业代, 也没有客户")
 
 
 def test_the_team_table_has_a_rep_column(kq, team):

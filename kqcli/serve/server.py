@@ -137,6 +137,13 @@ def folder(make: bool = False) -> str | None:
     return None if folder_problem(path) else path
 
 
+def no_socket(path: str) -> str:
+    """Why there is no socket for this kq in the folder ``path`` (:func:`socket_path` gave
+    None): the folder's problem, or a path too long for a Unix socket."""
+    return folder_problem(path) or (f"{path} is too deep for a socket's path (108 bytes); set "
+                                    "KQ_SERVER_DIR to a shorter folder")
+
+
 def folder_problem(path: str) -> str | None:
     """Why ``path`` may not hold kq's sockets, or None."""
     try:
@@ -231,7 +238,7 @@ def call(argv: list[str]) -> int | None:
     path = socket_path(make=wanted_server)
     if path is None:
         if wanted_server:
-            sys.stderr.write(f"kq: no server: {folder_problem(place())}\n")
+            sys.stderr.write(f"kq: no server: {no_socket(place())}\n")
         return None
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:

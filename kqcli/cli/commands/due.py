@@ -203,8 +203,8 @@ def check_owner(owner: str, owners: set[str], settings: Any, option: str = "--ow
     close = difflib.get_close_matches(owner, sorted(known), 3, 0.3)
     hint = _("; did you mean {names}?").format(names=", ".join(close)) if close else (
         _("; reps: {names}").format(names=", ".join(sorted(known))) if known else "")
-    raise KqError(_("--owner: {owner} is not a rep and owns no customer").format(owner=owner)
-                  + hint)
+    raise KqError(_("{option}: {owner} is not a rep and owns no customer").format(
+        option=option, owner=owner) + hint)
 
 
 def _when(row: dict[str, Any]) -> str:

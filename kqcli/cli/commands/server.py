@@ -48,7 +48,7 @@ def start(idle: Annotated[float, typer.Option(
     _supported()
     path = server.socket_path(make=True)
     if path is None:
-        problem = server.folder_problem(server.place())
+        problem = server.no_socket(server.place())
         _fail(_("cannot start the server: {problem}").format(problem=problem))
     running = server.status(path)
     if running is not None:

@@ -26,7 +26,7 @@ def run(
 
     Renames are followed. One git log pass and one git cat-file process, however long the history.
 
-    Example: kq --repo examples history hxdyf --field grade
+    Example: kq --repo examples history hxdyfrm --field grade
     """
     from ...core.diff import text_changes
     from ...store import gitlog

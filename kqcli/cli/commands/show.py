@@ -26,7 +26,7 @@ def run(
 ) -> None:
     """One customer's card: profile, contacts, products, latest visits, monthly figures.
 
-    Example: kq --repo examples show hxdyf
+    Example: kq --repo examples show hxdyfrm
     """
     repo = open_repo(ctx)
     match = repo.resolve(customer)

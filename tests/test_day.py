@@ -267,7 +267,7 @@ def test_kq_day_table_in_chinese_ends_with_the_totals(kq, root):
 def test_kq_day_in_english(kq, root):
     result = _kq_day(kq, root, "--owner", "李明", "--lang", "en", "--format", "md")
     assert result.stdout.splitlines()[:3] == [
-        "**Day report (工作写实): 李明 2026-11-24 Tue**", "",
+        "**Day report: 李明 2026-11-24 Tue**", "",
         "planned 4, done 2, skipped 1, not visited 1; 85 min, photos 2, expenses ¥300; about "
         "1.5 km by the plan's estimate (planned 1.5 km)"]
 

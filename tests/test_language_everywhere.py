@@ -96,13 +96,15 @@ help due
 
 # Words that are no language: kq's own names, formats, programs and the units it prints; the
 # kq.yaml key lang and the shape of an acks: entry ({reason: risk, on: today, …}) that help
-# texts quote; pinyin initials of customers.
+# texts quote; pinyin initials of customers; md (Markdown), kq day's --format; me, the key of
+# .kq/local.yaml that kq config sets (kq config me 李明) and the owner's help quotes.
 NAMES = {"kq", "git", "Excel", "csv", "tsv", "json", "xlsx", "xls", "yaml", "html", "table",
+         "md", "Markdown", "me",
          "bash", "zsh", "fish", "less", "nano", "pinyin", "cron", "stdout", "stderr", "pid",
          "id", "ids", "man", "roff", "km", "min", "zh", "en", "ics", "iCalendar", "gitignore",
          "gitattributes", "pre", "commit", "hook", "merge", "driver", "config", "remote", "add",
          "origin", "pull", "push", "rebase", "cat", "file", "log", "cd", "Asia", "Shanghai",
-         "OTC", "POP", "shell", "lang", "today", "hxdyf", "wjh", "bct", "fst", "qjkr"}
+         "OTC", "POP", "shell", "lang", "today", "hxdyf", "hxdyfrm", "wjh", "bct", "fst", "qjkr"}
 
 
 def _tokens(text: str) -> Iterator[str]:
@@ -134,9 +136,10 @@ def _customer_data() -> tuple[set[str], str]:
 @cache
 def _input_words() -> tuple[set[str], set[str]]:
     """What a user types that is no language: the customer file's keys and enum values (its
-    JSON schema), and the Chinese spellings kq reads as input (enum aliases, reason labels,
-    import headers)."""
+    JSON schema), the values of --reason and of kq shelf --pop (yes, no), and the Chinese
+    spellings kq reads as input (enum aliases, reason labels, import headers)."""
     from kqcli.core.reasons import LABELS, REASONS
+    from kqcli.core.shelf import NO, YES
     from kqcli.schema.enums import ALIASES
     from kqcli.store.importing import CUSTOMER_HEADERS, FIGURE_HEADERS
 
@@ -162,6 +165,7 @@ def _input_words() -> tuple[set[str], set[str]]:
     han = {a for aliases in ALIASES.values() for a in aliases if not a.isascii()}
     han |= set(LABELS.values())
     words.update(w for reason in REASONS for w in _tokens(reason))  # --reason's values
+    words.update(w for w in (*YES, *NO) if w.isascii() and w.isalpha())  # kq shelf --pop's
     han |= {h for headers in (*CUSTOMER_HEADERS.values(), *FIGURE_HEADERS.values())
             for h in headers if not h.isascii()}
     return words, han

@@ -18,7 +18,7 @@ WEEKDAYS_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周�
 
 def title(day: WrittenDay) -> str:
     weekday = (day.day.strftime("%a") if english() else WEEKDAYS_CN[day.day.weekday()])
-    return _("Day report (工作写实): {rep} {date} {weekday}").format(
+    return _("Day report: {rep} {date} {weekday}").format(
         rep=day.owner or _("whole team"), date=day.day.isoformat(), weekday=weekday)
 
 

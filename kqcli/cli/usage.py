@@ -96,11 +96,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
              'until\n'
              '--to, and kq day says why.'),
     "day": ("day",
-             "A rep's day written up (工作写实): what was planned, done and skipped, with "
+             "A rep's day written up (the day report): what was planned, done and skipped, with "
              'times,\n'
              'photos, shelf checks, expenses and the kilometres by the plan.'),
     "shelf": ("shelf",
-             "Record shelf checks (铺货, 陈列, 价格, 库存) in the day's visit of a customer."),
+             "Record shelf checks (on the shelf, display, price, stock) in the day's visit of a customer."),
     "statement": ("statement",
              'The monthly expense statement (月客户采购及客情费统计表) of each rep: submit, '
              'sign, list.'),

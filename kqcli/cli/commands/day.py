@@ -32,7 +32,7 @@ def run(
                                "into a chat; html for one offline page.")] = DayFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """A rep's day written up (工作写实): what was planned, done and skipped, with times,
+    """A rep's day written up (the day report): what was planned, done and skipped, with times,
     photos, shelf checks, expenses and the kilometres by the plan.
 
     Done: each interaction of the day with its time (at), minutes, kind, contact, goal and

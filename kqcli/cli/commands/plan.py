@@ -49,7 +49,7 @@ def run(
     Due visits and 蹲点 are fitted into kq.yaml's plan.day, most urgent first, each taking
     plan.minutes; travel is the distance between customers' locations at plan.speed_kmh, else
     plan.same_region_minutes or other_region_minutes. When time is left, customers on the way
-    are added (顺路). Calls and greetings follow the stops; what does not fit is listed.
+    are added. Calls and greetings follow the stops; what does not fit is listed.
 
     Example: kq --repo examples --today 2026-11-24 plan --owner 李明
     """

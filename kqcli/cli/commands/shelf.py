@@ -21,23 +21,23 @@ def run(
     ctx: typer.Context,
     customer: CustomerArgument,
     sku: Annotated[str | None, typer.Option(
-        "--sku", "-s", help="The product, as kq.yaml products: names it (华康AD奶).")] = None,
+        "--sku", "-s", help="The product, as kq.yaml products: names it (维C泡腾片).")] = None,
     facings: Annotated[str | None, typer.Option(
-        "--facings", metavar="N", help="Facings on the shelf (排面); 0: not on the shelf.")] = None,
+        "--facings", metavar="N", help="Facings on the shelf; 0: not on the shelf.")] = None,
     price: Annotated[str | None, typer.Option(
-        "--price", metavar="YUAN", help="The shelf price (价格).")] = None,
+        "--price", metavar="YUAN", help="The shelf price.")] = None,
     stock: Annotated[str | None, typer.Option(
-        "--stock", metavar="N", help="Units in stock (库存).")] = None,
+        "--stock", metavar="N", help="Units in stock.")] = None,
     pop: Annotated[str | None, typer.Option(
-        "--pop", metavar="yes|no", help="POP or display material up (陈列): yes or no.")] = None,
+        "--pop", metavar="yes|no", help="POP or display material up: yes or no.")] = None,
     source: Annotated[Path | None, typer.Option(
         "--from", metavar="FILE",
         help="A .csv (UTF-8 with or without BOM, or GBK from Excel) or .xlsx with a header row "
-             "sku/商品, facings/排面, price/价格, stock/库存, pop and a row per product.")] = None,
+             "sku, facings, price, stock, pop (or their Chinese names) and a row per product.")] = None,
     date: Annotated[str | None, typer.Option(
         "--date", "-d", metavar="YYYY-MM-DD", help="The day of the visit. Default: today.")] = None,
 ) -> None:
-    """Record shelf checks (铺货, 陈列, 价格, 库存) in the day's visit of a customer.
+    """Record shelf checks (on the shelf, display, price, stock) in the day's visit of a customer.
 
     Each check goes into the shelf: list of that day's visit (a visit is added when the day
     has none); a product checked again the same day replaces its earlier check. A product
@@ -46,7 +46,7 @@ def run(
     its band, is off the shelf or below its facings, or has stock below a week of sell-out.
     One commit.
 
-    Example: kq shelf hx-dongfeng --sku 华康AD奶 --facings 4 --price 12.5 --stock 30 --pop yes
+    Example: kq shelf hx-dongfeng --sku 维C泡腾片 --facings 4 --price 19.5 --stock 30 --pop yes
     """
     from ...core.interaction import parse_day
     from ...core.shelf import BadCell, check_of, merged, unknown

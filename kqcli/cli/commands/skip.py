@@ -17,7 +17,8 @@ def run(
     ctx: typer.Context,
     customer: CustomerArgument,
     reason: Annotated[str, typer.Option(
-        "--reason", "-r", help="Why the visit is not made (店主不在, 暴雨路断).")],
+        "--reason", "-r",
+        help="Why the visit is not made (the owner is out, the road is flooded).")],
     date: Annotated[str | None, typer.Option(
         "--date", "-d", metavar="YYYY-MM-DD",
         help="The day the visit was planned. Default: today.")] = None,

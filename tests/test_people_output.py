@@ -203,3 +203,12 @@ def test_a_cards_sheet_writes_the_lunar_birthday_as_people_do(make_repo, kq, tmp
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("联系人").to_python()
     column = rows[0].index("农历生日")
     assert [row[column] for row in rows[1:]] == ["农历十月二十", "农历闰五月十五"]
+
+
+def test_why_a_file_cannot_be_read_is_said_in_chinese(kq, make_repo, tmp_path):
+    root = make_repo({"hx": "name: 华信大药房\n"})
+    result = kq("--repo", root, "import", "customers", tmp_path / "没有.csv")
+    assert result.exit_code != 0
+    assert result.stderr.endswith("无法读取: 没有这个文件或文件夹\n"), result.stderr
+    english = kq("--repo", root, "--lang", "en", "import", "customers", tmp_path / "没有.csv")
+    assert english.stderr.endswith("cannot read: No such file or directory\n"), english.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..store import platform
 from ..store.errors import PROBLEMS, KqError, reason
 from ..store.problems import Problem
-from .i18n import _
+from .i18n import _, translated
 
 MARK = "# kq: "
 
@@ -82,7 +82,7 @@ def edit_until_valid(original: bytes, shown: str, ask_again: bool = True) -> byt
                 code = subprocess.call([*command, str(scratch)])
             except OSError as e:
                 raise KqError(_("cannot run the editor {editor}: {reason}").format(
-                    editor=repr(command[0]), reason=reason(e.errno, e.strerror or ""))) from None
+                    editor=repr(command[0]), reason=translated(reason(e.errno, e.strerror or "")))) from None
             edited = scratch.read_bytes().decode("utf-8", errors="replace")
             body = strip_problems(edited)
             if code != 0:

@@ -189,7 +189,7 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
     ``bom`` starts csv/tsv with a UTF-8 byte-order mark, so Excel reads the Chinese right.
     """
     from ..store.errors import KqError, reason
-    from .i18n import _
+    from .i18n import _, translated
 
     if bom and fmt not in (Format.csv, Format.tsv):
         raise KqError(_("--bom is for --format csv (or tsv)"))
@@ -211,7 +211,7 @@ def emit_report(report: Report, fmt: Format, output: Path | None = None,
         output.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
     except OSError as e:
         raise KqError(_("{path}: cannot write: {reason}").format(
-            path=output, reason=reason(e.errno, e.strerror or "")), code=1) from None
+            path=output, reason=translated(reason(e.errno, e.strerror or ""))), code=1) from None
 
 
 def stdout_is_a_terminal() -> bool:
@@ -317,7 +317,7 @@ def _write_book(path: Path | None, reports: Sequence[Report]) -> None:
     from openpyxl import Workbook
 
     from ..store.errors import KqError, reason
-    from .i18n import _
+    from .i18n import _, translated
 
     book = Workbook()
     found = kinds()
@@ -341,7 +341,7 @@ def _write_book(path: Path | None, reports: Sequence[Report]) -> None:
         sys.stdout.flush()
     except OSError as e:
         raise KqError(_("{path}: cannot write: {reason}").format(
-            path=path or "stdout", reason=reason(e.errno, e.strerror or "")), code=1) from None
+            path=path or "stdout", reason=translated(reason(e.errno, e.strerror or ""))), code=1) from None
 
 
 def _fill_sheet(sheet: Any, report: Report, found: dict[str, Any]) -> None:

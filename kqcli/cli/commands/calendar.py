@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ...store.errors import PROBLEMS, KqError, reason
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, translated
 from . import OWNER_HELP, REP, friendly, open_repo, owner_of, report_skipped
 
 REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar should fetch the file again
@@ -139,4 +139,4 @@ def write_ics(path: Path, data: bytes) -> None:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         raise KqError(_("cannot write {path}: {reason}").format(
-            path=path, reason=reason(e.errno, e.strerror or str(e))), code=PROBLEMS) from None
+            path=path, reason=translated(reason(e.errno, e.strerror or str(e)))), code=PROBLEMS) from None

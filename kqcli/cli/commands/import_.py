@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, translated
 from ..render import Format
 from . import (
     BomOption,
@@ -171,7 +171,7 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
         from ...store.errors import reason
 
         raise KqError(_("{path}: cannot read: {reason}").format(
-            path=path, reason=reason(e.errno, e.strerror or "")), code=PROBLEMS) from None
+            path=path, reason=translated(reason(e.errno, e.strerror or ""))), code=PROBLEMS) from None
 
 
 def _read(file: Path, sheet: str | None, map_text: str | None,

@@ -8,7 +8,7 @@ import typer
 
 from ...store.errors import PROBLEMS, KqError, reason
 from ...store.root import linked
-from ..i18n import _
+from ..i18n import _, translated
 from ..labels import english
 from . import friendly
 
@@ -61,7 +61,7 @@ def run(
                 f.write(GITIGNORE)
     except OSError as e:
         raise KqError(_("{path}: cannot create the repository: {reason}").format(
-            path=root, reason=reason(e.errno, e.strerror or ""))) from None
+            path=root, reason=translated(reason(e.errno, e.strerror or "")))) from None
     not_committed = None
     if gitlog.is_work_tree(root) or gitlog.init(root):
         gitlog.register_merge_driver(root)

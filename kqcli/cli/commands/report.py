@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, translated
 from . import OutputOption, ScoreMonthOption, friendly, open_repo, parse_month, report_skipped
 
 
@@ -51,6 +51,6 @@ def run(
         replace_atomically(output, html.encode("utf-8"), current)
     except OSError as e:
         raise KqError(_("{path}: cannot write: {reason}").format(
-            path=output, reason=reason(e.errno, e.strerror or "")), code=1) from None
+            path=output, reason=translated(reason(e.errno, e.strerror or ""))), code=1) from None
     warn("kq: " + _("wrote {path} ({month})").format(path=output, month=month))
     raise typer.Exit(code)

@@ -137,3 +137,12 @@ def failure(error: BaseException) -> KqError | None:
                            PROBLEMS)
         return KqError(why, PROBLEMS)
     return None
+
+
+def warn(message: object) -> None:
+    """A line on stderr (the cache could not be written, a commit failed): one of the store's
+    texts in the run's language, by the translation the command line gives the run
+    (:attr:`kqcli.store.context.Run.say`)."""
+    from .context import current
+
+    sys.stderr.write(f"{current().say(message)}\n")

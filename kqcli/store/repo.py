@@ -65,7 +65,7 @@ class Repo:
         with progress(_("indexing customers")) as tick:
             index.refresh(tick, max_bytes=cap, full=self.full)
         if index.fallback:
-            from ..cli.render import warn
+            from .errors import warn
 
             warn(Text("kq: {message}", {"message": _(
                 "cannot write the cache in .kq ({reason}); reading the files directly this "

@@ -238,7 +238,7 @@ def write_and_commit(root: Path, planned: list[tuple[Path, bytes | None, bytes]]
     """Replace each file (``path, before, after``; ``before`` None for a new file) and commit
     them in one commit. Either all of it happens or nothing does: a failed commit puts every
     file back. Returns the short hash, None when nothing was committed."""
-    from ..cli.render import warn
+    from .errors import warn
 
     with locked(root, ".git"):  # so no other kq commit holds git's index lock meanwhile
         mode = preflight(root, autocommit)

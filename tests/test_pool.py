@@ -214,7 +214,7 @@ def test_claim_when_the_pool_is_off_exits_1(kq, make_repo):
 
 
 def test_kq_init_writes_the_pool_as_a_commented_example_and_leaves_it_off():
-    from kqcli.schema.settings_text import settings_yaml
+    from kqcli.store.settings_text import settings_yaml
 
     text = settings_yaml()
     assert "#   pool: {after_days: 90, kinds: [terminal], departed_days: 30}\n" in text

@@ -40,8 +40,8 @@ def run(
     Example: kq init ~/客情 && cd ~/客情 && kq new 华信大药房
     """
     from ...schema.customer import json_schema_text
-    from ...schema.settings_text import settings_yaml
     from ...store import gitlog
+    from ...store.settings_text import settings_yaml
     from ..render import warn
 
     root = directory.expanduser()

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..store.yamledit import flow, scalar
-from .config import Settings
+from ..schema.config import Settings
+from .yamledit import flow, scalar
 
 HEADER = """\
 # kq.yaml: settings of this kq (客情) repository.

@@ -109,6 +109,13 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
         shown = repr(value)
         return _("{expected}, got {value}").format(
             expected=Text(_TYPE_WORDS[kind]), value=shown if len(shown) <= 60 else shown[:57] + "...")
+    cause = (error.get("ctx") or {}).get("error")
+    if getattr(cause, "msgid", None) is not None:  # the schema's Invalid: said where shown
+        return Text(cause.msgid, cause.values)
+    if hasattr(cause, "aliases"):  # an enum's value (EnumValueError)
+        said = (_("{value} is not one of {choices} (or {aliases})") if cause.aliases
+                else _("{value} is not one of {choices}"))
+        return said.format(value=repr(cause.value), choices=cause.values, aliases=cause.aliases)
     text = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):

@@ -141,3 +141,22 @@ def test_the_schemas_value_error_stays_english_for_code_that_prints_it():
 
     error = Invalid("{value} is not a date; write YYYY-MM-DD, e.g. 2026-11-24", value="'x'")
     assert str(error) == "'x' is not a date; write YYYY-MM-DD, e.g. 2026-11-24"
+
+
+def test_a_tab_is_said_in_chinese_naming_what_libyaml_was_reading(make_repo, kq):
+    root = make_repo({"c": b"name: x\n\tcity: y\n"})
+    assert check(kq, root) == (1, [
+        "customers/c.yaml:2:1: YAML 语法错误: 发现破坏缩进的制表符 (Tab); 请用空格缩进 (读取普通值时)"])
+
+
+def test_a_tab_is_said_as_libyaml_says_it_in_english_when_asked(make_repo, kq):
+    root = make_repo({"c": b"name: x\n\tcity: y\n"})
+    assert check(kq, root, "--lang", "en") == (1, [
+        "customers/c.yaml:2:1: YAML syntax: found a tab character that violates indentation "
+        "(while scanning a plain scalar)"])
+
+
+def test_a_merge_conflict_is_said_in_chinese(make_repo, kq):
+    root = make_repo({"c": b"name: x\n<<<<<<< HEAD\ncity: a\n=======\ncity: b\n>>>>>>> other\n"})
+    assert check(kq, root) == (1, [
+        "customers/c.yaml:2:1: 未解决的合并冲突: 保留正确的版本, 删除 <<<<<<<, ======= 和 >>>>>>> 这几行"])

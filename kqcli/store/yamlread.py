@@ -89,6 +89,32 @@ _DATE_REASONS = {str(text): text for text in (
 """Why Python's ``datetime`` refuses a date, as it says it in English, for the catalogue."""
 
 
+_SYNTAX = {str(text): text for text in (
+    _("found a tab character that violates indentation"),
+    _("found a tab character where an indentation space is expected"),
+    _("did not find expected ',' or ']'"), _("did not find expected ',' or '}'"),
+    _("found unexpected end of stream"), _("mapping values are not allowed in this context"),
+    _("did not find expected '-' indicator"), _("did not find expected key"),
+    _("found undefined alias"), _("could not find expected ':'"),
+    _("found character that cannot start any token"), _("found unknown escape character"),
+    _("did not find expected <document start>"), _("but found another document"),
+    _("found undefined tag handle"), _("found unknown directive name"),
+    _("could not find expected directive name"),
+    _("while scanning a plain scalar"), _("while scanning a quoted scalar"),
+    _("while scanning a block scalar"), _("while scanning a simple key"),
+    _("while scanning for the next token"), _("while scanning a directive"),
+    _("while parsing a flow sequence"), _("while parsing a flow mapping"),
+    _("while parsing a block collection"), _("while parsing a block mapping"),
+    _("while parsing a quoted scalar"), _("while parsing a node"),
+    _("expected a single document in the stream"))}
+"""What libyaml says of a syntax error (its problem, and what it was doing), as it says it in
+English, for the catalogue; a text not listed here is shown as libyaml wrote it."""
+
+
+def _syntax(text: str | None) -> str | None:
+    return _SYNTAX.get(text, text) if text else text
+
+
 class YamlProblem(Exception):
     """What is wrong, at which node; ``path`` is filled in by the innermost value built."""
 
@@ -274,9 +300,10 @@ def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = e.problem or e.context or "not valid YAML"
-        if e.context and e.problem:
-            what = f"{e.problem} ({e.context})"
+        problem, context = _syntax(e.problem), _syntax(e.context)
+        what = problem or context or _("not valid YAML")
+        if context and problem:
+            what = Text("{problem} ({context})", {"problem": problem, "context": context})
         return None, Problem(path, line, column, "", _("YAML syntax: {what}").format(what=what))
     except yaml.reader.ReaderError as e:  # libyaml counts UTF-8 bytes
         before = text.encode("utf-8", "surrogatepass")[:e.position].decode("utf-8", "ignore")

@@ -160,3 +160,18 @@ def test_a_merge_conflict_is_said_in_chinese(make_repo, kq):
     root = make_repo({"c": b"name: x\n<<<<<<< HEAD\ncity: a\n=======\ncity: b\n>>>>>>> other\n"})
     assert check(kq, root) == (1, [
         "customers/c.yaml:2:1: 未解决的合并冲突: 保留正确的版本, 删除 <<<<<<<, ======= 和 >>>>>>> 这几行"])
+
+
+def test_a_list_too_long_is_said_in_chinese(make_repo, kq):
+    root = make_repo({"c": "name: 华信大药房\ncadence: [1, 2, 3]\n"})
+    assert check(kq, root) == (1, ["customers/c.yaml:2:10: cadence: [1, 2, 3]: 最多 2 项, 而不是 3 项"])
+
+
+def test_a_setting_outside_its_choices_is_said_in_chinese(make_repo, kq):
+    root = make_repo({"c": "name: 华信大药房\n"}, kq_yaml="lang: fr\n")
+    assert check(kq, root) == (1, ["kq.yaml:1:7: lang: 'fr' 不是 'zh' | 'en' 之一"])
+
+
+def test_a_setting_outside_its_choices_is_said_in_english_when_asked(make_repo, kq):
+    root = make_repo({"c": "name: 华信大药房\n"}, kq_yaml="lang: fr\n")
+    assert check(kq, root, "--lang", "en") == (1, ["kq.yaml:1:7: lang: 'fr' is not one of 'zh' | 'en'"])

@@ -67,7 +67,7 @@ def test_bad_scalar_in_a_list_is_a_located_problem(line, problem):
 @pytest.mark.parametrize(("line", "problem"), BAD_LIST_ITEMS)
 def test_check_reports_a_bad_scalar_in_a_list_for_that_file_only(repo_with_bad, kq, line,
                                                                   problem):
-    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "check")
+    result = kq("--repo", repo_with_bad(f"name: x\n{line}\n"), "--lang", "en", "check")
     no_traceback(result)
     assert (result.exit_code, result.stdout) == (1, f"customers/zz.yaml:{problem}\n")
 
@@ -101,7 +101,7 @@ def test_show_of_another_customer_works_beside_a_bad_scalar_in_a_list(repo_with_
 
 def test_impossible_day_off_in_kq_yaml_is_located(make_repo, kq):
     root = make_repo({"hx": GOOD}, kq_yaml="due:\n  extra_days_off: [2026-02-30]\n")
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     no_traceback(result)
     assert (result.exit_code, result.stdout) == (1, (
         "kq.yaml:2:20: due.extra_days_off[0]: 2026-02-30 is not a real date "
@@ -110,7 +110,7 @@ def test_impossible_day_off_in_kq_yaml_is_located(make_repo, kq):
 
 def test_impossible_day_off_in_kq_yaml_stops_list_with_one_message(make_repo, kq):
     root = make_repo({"hx": GOOD}, kq_yaml="due:\n  extra_days_off: [2026-02-30]\n")
-    result = kq("--repo", root, "list")
+    result = kq("--repo", root, "--lang", "en", "list")
     no_traceback(result)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[-1] == (
@@ -319,7 +319,7 @@ def test_day_counts_in_kq_yaml_are_bounded(text, problem):
 
 def test_kq_check_reports_a_kq_yaml_contradiction(make_repo, kq):
     root = make_repo({"hx": GOOD}, kq_yaml="care_calls:\n  min_days: 90\n  max_days: 40\n")
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     no_traceback(result)
     assert (result.exit_code, result.stdout) == (1, (
         "kq.yaml:2:3: care_calls: min_days 90 is above max_days 40: "

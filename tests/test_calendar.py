@@ -106,7 +106,7 @@ def test_kq_yaml_timezone_sets_the_zone_of_timed_events(kq, make_repo):
 
 def test_an_unknown_timezone_in_kq_yaml_is_named_as_a_problem(kq, make_repo):
     root = make_repo(CUSTOMERS, KQ_YAML + "timezone: Asia/Shangai\n")
-    result = kq("--repo", root, "--today", "2026-11-24", "calendar", "-o", "-")
+    result = kq("--repo", root, "--lang", "en", "--today", "2026-11-24", "calendar", "-o", "-")
     assert result.exit_code == 1
     assert ("kq.yaml:4:11: timezone: 'Asia/Shangai' is not a time zone; write an IANA name "
             "such as Asia/Shanghai") in result.stderr

@@ -119,7 +119,7 @@ def test_season_lead_days_are_configurable():
 
 def test_a_season_outside_one_to_twelve_is_a_located_problem(make_repo, kq):
     root = make_repo({"cq": "name: 春秋农资店\nseasons: [3, 13]\n"})
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "cq.yaml:2:" in result.stdout
     assert "13: a season is a month, 1-12" in result.stdout
@@ -262,7 +262,7 @@ def test_alert_matches_regions_by_prefix_and_only_active_customers():
 
 def test_an_alert_ending_before_it_starts_is_a_settings_problem(make_repo, kq):
     root = make_repo({}, kq_yaml="alerts:\n  - {region: 昆明, from: 2026-11-23, to: 2026-11-20}\n")
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "to 2026-11-20 is before from 2026-11-23" in result.stdout
 

@@ -56,7 +56,7 @@ def test_a_terminated_customer_still_has_its_open_issue_listed():
 def test_closed_before_it_was_opened_is_a_problem(make_repo, kq):
     root = make_repo({"bct": SHOP + "issues:\n  - {opened: 2026-11-20, text: 投诉, "
                                      "closed: 2026-11-19}\n"})
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "issues[0]: closed 2026-11-19 is before opened 2026-11-20" in result.stdout
 

@@ -529,7 +529,7 @@ def test_check_reports_an_invalid_kq_yaml(make_repo, kq):
 def test_check_reports_a_kq_yaml_that_is_not_utf8(make_repo, kq):
     root = make_repo({"hx": "name: 华信大药房\n"})
     (root / "kq.yaml").write_bytes("reps:\n  - {name: 李明}\n".encode("gbk"))
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "kq.yaml:2:12: not UTF-8 text (byte 0xc0); it looks like GBK/GB18030: re-save it as UTF-8"]

@@ -194,6 +194,6 @@ def test_kq_ack_until_before_today_is_refused(make_repo, kq):
 
 def test_an_ack_until_before_its_day_is_an_error_in_the_file(make_repo, kq):
     root = make_repo({"qjkr": FALLING + "acks: [{reason: risk, on: 2026-11-24, until: 2026-11-01}]\n"})
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "customers/qjkr.yaml:9:8: acks[0]: until 2026-11-01 is before on 2026-11-24" in result.stdout

@@ -200,7 +200,7 @@ def test_key_min_revenue_below_zero_is_refused(make_repo, kq):
 
 def test_active_after_zero_months_is_refused(make_repo, kq):
     root = make_repo({"a": "name: A店\n"}, kq_yaml="classify: {active_after_months: 0}\n")
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "classify.active_after_months: 0 is below the minimum 1" in \
         result.stdout + result.stderr

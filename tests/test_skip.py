@@ -94,7 +94,7 @@ def test_the_agenda_evaluates_a_skipped_customer_again_when_the_skip_ends():
 def test_to_on_or_before_date_is_a_problem(make_repo, kq):
     root = make_repo({"hx": SHOP + "skips:\n  - {date: 2026-11-24, reason: 店主不在, "
                                    "to: 2026-11-24}\n"})
-    result = kq("--repo", root, "check")
+    result = kq("--repo", root, "--lang", "en", "check")
     assert result.exit_code == 1
     assert "skips[0]: to 2026-11-24 is not after date 2026-11-24" in result.stdout
 

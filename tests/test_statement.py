@@ -260,7 +260,7 @@ def test_a_sign_off_before_the_statement_was_submitted_is_a_problem(make_repo, k
     (root / "statements" / "2026-11.yaml").write_text(
         "李明:\n  submitted: 2026-12-02\n  clerk: {by: 周敏, date: 2026-12-01}\n",
         encoding="utf-8")
-    check = kq("--repo", root, "check")
+    check = kq("--repo", root, "--lang", "en", "check")
     assert "clerk signed on 2026-12-01, before it was submitted on 2026-12-02" in check.stdout
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .enums import InteractionKind, Kind, RepRole
-from .types import Aliased, Clock, Day, DayPair, check_most, check_pair
+from .types import N_, Aliased, Clock, Day, DayPair, Invalid, check_most, check_pair, listing
 
 FESTIVAL_KEYS = ("new_year", "spring_festival", "lantern", "qingming", "labour_day", "dragon_boat",
                  "mid_autumn", "national_day", "double_ninth", "winter_solstice")
@@ -65,8 +65,9 @@ class CareCalls(Section):
     @model_validator(mode="after")
     def _interval_ordered(self) -> CareCalls:
         if self.min_days > self.max_days:
-            raise ValueError(f"min_days {self.min_days} is above max_days {self.max_days}: "
-                             "a care call comes min_days to max_days after the last one")
+            raise Invalid(N_("min_days {low} is above max_days {high}: a care call comes "
+                             "min_days to max_days after the last one"),
+                          low=self.min_days, high=self.max_days)
         return self
 
 
@@ -188,8 +189,8 @@ class Due(Section):
         known = [k.value for k in InteractionKind]
         unknown = [k for k in kinds if k not in known]
         if unknown:
-            raise ValueError(f"{', '.join(map(repr, unknown))}: not an interaction kind "
-                             f"(use {', '.join(known)})")
+            raise Invalid(N_("{values}: not an interaction kind (use {known})"),
+                          values=listing(unknown), known=", ".join(known))
         return kinds
 
     @field_validator("holidays")
@@ -197,16 +198,16 @@ class Due(Section):
     def _known_festivals(cls, names: list[str]) -> list[str]:
         unknown = [n for n in names if n not in FESTIVAL_KEYS]
         if unknown:
-            raise ValueError(f"{', '.join(map(repr, unknown))}: not a festival kq knows "
-                             f"(use {', '.join(FESTIVAL_KEYS)})")
+            raise Invalid(N_("{values}: not a festival kq knows (use {known})"),
+                          values=listing(unknown), known=", ".join(FESTIVAL_KEYS))
         return names
 
     @model_validator(mode="after")
     def _day_off_or_working(self) -> Due:
         both = sorted(set(self.extra_days_off) & set(self.extra_working_days))
         if both:
-            raise ValueError(f"{', '.join(d.isoformat() for d in both)}: listed in both "
-                             "extra_days_off and extra_working_days")
+            raise Invalid(N_("{days}: listed in both extra_days_off and extra_working_days"),
+                          days=", ".join(d.isoformat() for d in both))
         return self
 
 
@@ -329,12 +330,14 @@ class Score(Section):
         for key in cards:
             role, dot, kind = key.partition(".")
             if dot and (role not in roles or kind not in CARD_KINDS[1:]):
-                raise ValueError(f"{key!r}: a role's card for a kind is ROLE.KIND, e.g. "
-                                 f"province_manager.distributor (roles: {', '.join(roles)}; "
-                                 f"kinds: {', '.join(CARD_KINDS[1:])})")
+                raise Invalid(N_("{key}: a role's card for a kind is ROLE.KIND, e.g. "
+                                 "province_manager.distributor (roles: {roles}; kinds: {kinds})"),
+                              key=repr(key), roles=", ".join(roles),
+                              kinds=", ".join(CARD_KINDS[1:]))
             if not dot and key not in CARD_KINDS and key not in roles:
-                raise ValueError(f"{key!r}: not a customer kind or a rep role (use "
-                                 f"{', '.join(CARD_KINDS)}, {', '.join(roles)}, or ROLE.KIND)")
+                raise Invalid(N_("{key}: not a customer kind or a rep role (use {kinds}, "
+                                 "{roles}, or ROLE.KIND)"),
+                              key=repr(key), kinds=", ".join(CARD_KINDS), roles=", ".join(roles))
         return cards
 
     @model_validator(mode="after")
@@ -364,8 +367,9 @@ class Qualified(Section):
     def _within_the_months(self) -> Qualified:
         for name in ("collections", "on_time"):
             if getattr(self, name) > self.months:
-                raise ValueError(f"{name} {getattr(self, name)} is above months {self.months}: "
-                                 f"it counts months among the last {self.months}")
+                raise Invalid(N_("{name} {value} is above months {months}: it counts months "
+                                 "among the last {months}"),
+                              name=name, value=getattr(self, name), months=self.months)
         return self
 
 
@@ -393,17 +397,19 @@ class Classify(Section):
     @classmethod
     def _months(cls, months: int) -> int:
         if months < 1:
-            raise ValueError(f"{months!r} is below the minimum 1")
+            raise Invalid(N_("{value} is below the minimum {limit}"), value=repr(months), limit=1)
         return check_most(months, 1200)
 
     @field_validator("abc")
     @classmethod
     def _shares_ordered(cls, abc: dict[str, float]) -> dict[str, float]:
         if any(not 0 < share <= 1 for share in abc.values()):
-            raise ValueError("cumulative shares are above 0 and at most 1, e.g. {A: 0.8, B: 0.95}")
+            raise Invalid(N_("cumulative shares are above 0 and at most 1, e.g. {example}"),
+                          example="{A: 0.8, B: 0.95}")
         if abc.get("A", 0) > abc.get("B", 1):
-            raise ValueError(f"A {abc['A']} is above B {abc['B']}: A takes the first "
-                             "cumulative share, B the next, e.g. {A: 0.8, B: 0.95}")
+            raise Invalid(N_("A {a} is above B {b}: A takes the first cumulative share, B the "
+                             "next, e.g. {example}"), a=abc["A"], b=abc["B"],
+                          example="{A: 0.8, B: 0.95}")
         return abc
 
 
@@ -429,24 +435,25 @@ class Expenses(Section):
     @classmethod
     def _roles_named(cls, roles: list[str]) -> list[str]:
         if any(not role.strip() for role in roles):
-            raise ValueError("an empty role names nobody: name each role, e.g. "
-                             "[采购, 采购经理, 店长, 老板] ([]: only function and level count)")
+            raise Invalid(N_("an empty role names nobody: name each role, e.g. "
+                             "[采购, 采购经理, 店长, 老板] ([]: only function and level count)"))
         return roles
 
     @field_validator("statement_working_day", "check_working_day", "pay_working_day")
     @classmethod
     def _working_day(cls, n: int) -> int:
         if not 1 <= n <= 23:
-            raise ValueError(f"{n!r}: a working day of the month is 1-23")
+            raise Invalid(N_("{value}: a working day of the month is 1-23"), value=repr(n))
         return n
 
     @model_validator(mode="after")
     def _statement_check_pay(self) -> Expenses:
         days = (self.statement_working_day, self.check_working_day, self.pay_working_day)
         if list(days) != sorted(days):
-            raise ValueError("the statement comes first, then the check, then the pay: "
+            raise Invalid(N_("the statement comes first, then the check, then the pay: "
                              "statement_working_day <= check_working_day <= pay_working_day "
-                             f"(now {days[0]}, {days[1]}, {days[2]})")
+                             "(now {statement}, {check}, {pay})"),
+                          statement=days[0], check=days[1], pay=days[2])
         return self
 
 
@@ -464,8 +471,8 @@ class Alert(Section):
     @model_validator(mode="after")
     def _ordered(self) -> Alert:
         if self.end < self.start:
-            raise ValueError(f"to {self.end.isoformat()} is before from "
-                             f"{self.start.isoformat()}")
+            raise Invalid(N_("to {end} is before from {start}"),
+                          end=self.end.isoformat(), start=self.start.isoformat())
         return self
 
 
@@ -513,7 +520,8 @@ class Plan(Section):
     @classmethod
     def _ordered(cls, day: tuple[str, str]) -> tuple[str, str]:
         if day[0] >= day[1]:
-            raise ValueError(f"the day ends ({day[1]}) before it starts ({day[0]})")
+            raise Invalid(N_("the day ends ({end}) before it starts ({start})"),
+                          end=day[1], start=day[0])
         return day
 
     @field_validator("minutes")
@@ -521,7 +529,7 @@ class Plan(Section):
     def _lengths(cls, minutes: dict[str, int]) -> dict[str, int]:
         wrong = [k for k, v in minutes.items() if not 1 <= v <= 24 * 60]
         if wrong:
-            raise ValueError(f"{', '.join(wrong)}: a visit takes 1-1440 minutes")
+            raise Invalid(N_("{kinds}: a visit takes 1-1440 minutes"), kinds=", ".join(wrong))
         return minutes
 
 
@@ -536,7 +544,8 @@ class Product(Section):
     @classmethod
     def _band(cls, band: tuple[float, float] | None) -> tuple[float, float] | None:
         if band is not None and not 0 <= band[0] <= band[1]:
-            raise ValueError(f"[{band[0]}, {band[1]}] is not a price band [lowest, highest]")
+            raise Invalid(N_("[{low}, {high}] is not a price band [lowest, highest]"),
+                          low=band[0], high=band[1])
         return band
 
 
@@ -589,8 +598,8 @@ class Settings(Section):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
-            raise ValueError(f"{name!r} is not a time zone; write an IANA name such as "
-                             "Asia/Shanghai") from None
+            raise Invalid(N_("{value} is not a time zone; write an IANA name such as "
+                             "Asia/Shanghai"), value=repr(name)) from None
         return name
 
     def departed(self) -> dict[str, dt.date]:

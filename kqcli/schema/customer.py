@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..core.reasons import reason_key, unknown_reason
+from ..core.reasons import OCCASIONS, REASONS, reason_key
 from .enums import (
     AckReason,
     Done,
@@ -28,7 +28,19 @@ from .enums import (
     Tier,
     Weekday,
 )
-from .types import Aliased, Amount, Clock, Day, DayPair, LunarDay, PhoneText, YearMonth, check_pair
+from .types import (
+    N_,
+    Aliased,
+    Amount,
+    Clock,
+    Day,
+    DayPair,
+    Invalid,
+    LunarDay,
+    PhoneText,
+    YearMonth,
+    check_pair,
+)
 
 SCHEMA_VERSION = 1
 
@@ -177,10 +189,25 @@ class Interaction(Strict):
         for text in reasons:
             key = reason_key(text)
             if key is None:
-                raise ValueError(unknown_reason(text))
+                raise _unknown_reason(text)
             if key not in keys:
                 keys.append(key)
         return keys
+
+
+def _unknown_reason(text: str) -> Invalid:
+    """Why ``text`` is not a reason, naming the closest and the occasions (as the core's
+    :func:`~kqcli.core.reasons.unknown_reason` does)."""
+    import difflib
+
+    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
+    values = {"text": repr(text), "occasions": ", ".join(OCCASIONS),
+              "others": ", ".join(r for r in REASONS if r not in OCCASIONS)}
+    if close:
+        return Invalid(N_("{text} is not a reason of kq due (did you mean {name}? occasions: "
+                          "{occasions}; or {others})"), name=close[0], **values)
+    return Invalid(N_("{text} is not a reason of kq due (occasions: {occasions}; or {others})"),
+                   **values)
 
 
 class Month(Strict):
@@ -238,7 +265,8 @@ class Ack(Strict):
     @model_validator(mode="after")
     def _until_after_on(self) -> Ack:
         if self.until is not None and self.until < self.on:
-            raise ValueError(f"until {self.until.isoformat()} is before on {self.on.isoformat()}")
+            raise Invalid(N_("until {until} is before on {on}"),
+                          until=self.until.isoformat(), on=self.on.isoformat())
         return self
 
 
@@ -255,8 +283,8 @@ class Issue(Strict):
     @model_validator(mode="after")
     def _closed_after_opened(self) -> Issue:
         if self.closed is not None and self.closed < self.opened:
-            raise ValueError(f"closed {self.closed.isoformat()} is before opened "
-                             f"{self.opened.isoformat()}")
+            raise Invalid(N_("closed {closed} is before opened {opened}"),
+                          closed=self.closed.isoformat(), opened=self.opened.isoformat())
         return self
 
 
@@ -272,8 +300,8 @@ class Skip(Strict):
     @model_validator(mode="after")
     def _to_after_date(self) -> Skip:
         if self.to is not None and self.to <= self.date:
-            raise ValueError(f"to {self.to.isoformat()} is not after date "
-                             f"{self.date.isoformat()}")
+            raise Invalid(N_("to {to} is not after date {date}"),
+                          to=self.to.isoformat(), date=self.date.isoformat())
         return self
 
 
@@ -306,7 +334,8 @@ def _monthly_scores_within(value: dict[str, dict[str, int]], low: int,
     for month, items in value.items():
         for item, score in items.items():
             if not low <= score <= high:
-                raise ValueError(f"{month}.{item}: {score} is outside {low}-{high}")
+                raise Invalid(N_("{month}.{item}: {score} is outside {low}-{high}"),
+                              month=month, item=item, score=score, low=low, high=high)
     return value
 
 
@@ -334,7 +363,8 @@ class Assessment(Strict):
     def _scores_in_range(self) -> Assessment:
         for item, score in self.items.items():
             if not 0 <= score <= 10:
-                raise ValueError(f"{item}: {score} is outside 0-10")  # a manager's points
+                raise Invalid(N_("{item}: {score} is outside 0-10"),  # a manager's points
+                              item=item, score=score)
         return self
 
 
@@ -397,11 +427,13 @@ class Customer(Strict):
             return grade
         allowed = {Status.active: "ABC", Status.prospect: ("near", "later")}.get(status)
         if allowed is None:
-            raise ValueError(f"a {status.value} customer has no grade")
+            raise Invalid(N_("a {status} customer has no grade"), status=status.value)
         if grade.value not in allowed:
-            article = "an" if status.value[0] in "aeiou" else "a"
-            raise ValueError(f"{grade.value!r} is not a grade of {article} {status.value} customer "
-                             f"(use {' | '.join(allowed)})")
+            said = (N_("{grade} is not a grade of an {status} customer (use {allowed})")
+                    if status.value[0] in "aeiou"
+                    else N_("{grade} is not a grade of a {status} customer (use {allowed})"))
+            raise Invalid(said, grade=repr(grade.value), status=status.value,
+                          allowed=" | ".join(allowed))
         return grade
 
     @field_validator("cadence")
@@ -413,8 +445,8 @@ class Customer(Strict):
     @classmethod
     def _on_earth(cls, point: tuple[float, float] | None) -> tuple[float, float] | None:
         if point is not None and not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-            raise ValueError(f"[{point[0]}, {point[1]}] is not [latitude, longitude]: a latitude "
-                             "is -90..90, a longitude -180..180")
+            raise Invalid(N_("[{lat}, {lon}] is not [latitude, longitude]: a latitude is "
+                             "-90..90, a longitude -180..180"), lat=point[0], lon=point[1])
         return point
 
     @field_validator("seasons")
@@ -422,7 +454,8 @@ class Customer(Strict):
     def _season_months(cls, months: list[int]) -> list[int]:
         wrong = [m for m in months if not 1 <= m <= 12]
         if wrong:
-            raise ValueError(f"{', '.join(map(str, wrong))}: a season is a month, 1-12")
+            raise Invalid(N_("{months}: a season is a month, 1-12"),
+                          months=", ".join(map(str, wrong)))
         return months
 
     @field_validator("synergy")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
-from .types import Day
+from .types import N_, Day, Invalid
 
 
 class Strict(BaseModel):
@@ -38,11 +38,12 @@ class RepStatement(Strict):
             if sign is None:
                 continue
             if self.submitted is None:
-                raise ValueError(f"{role} signed a statement that was not submitted "
-                                 "(submitted: is missing)")
+                raise Invalid(N_("{role} signed a statement that was not submitted "
+                                 "(submitted: is missing)"), role=role)
             if sign.date < self.submitted:
-                raise ValueError(f"{role} signed on {sign.date.isoformat()}, before it was "
-                                 f"submitted on {self.submitted.isoformat()}")
+                raise Invalid(N_("{role} signed on {signed}, before it was submitted on "
+                                 "{submitted}"), role=role, signed=sign.date.isoformat(),
+                              submitted=self.submitted.isoformat())
         return self
 
 

@@ -109,6 +109,13 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
         shown = repr(value)
         return _("{expected}, got {value}").format(
             expected=Text(_TYPE_WORDS[kind]), value=shown if len(shown) <= 60 else shown[:57] + "...")
+    cause = (error.get("ctx") or {}).get("error")
+    if getattr(cause, "msgid", None) is not None:  # the schema's Invalid: said where shown
+        return Text(cause.msgid, cause.values)
+    if hasattr(cause, "aliases"):  # an enum's value (EnumValueError)
+        said = (_("{value} is not one of {choices} (or {aliases})") if cause.aliases
+                else _("{value} is not one of {choices}"))
+        return said.format(value=repr(cause.value), choices=cause.values, aliases=cause.aliases)
     text = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):
@@ -120,6 +127,18 @@ def _message(error: dict[str, Any], model: type[BaseModel], path: tuple) -> str:
     if kind in {"greater_than_equal", "greater_than"}:
         return _("{value} is below the minimum {limit}").format(
             value=repr(value), limit=ctx.get("ge", ctx.get("gt")))
+    if kind == "too_long" and "max_length" in ctx:
+        return _("{value}: at most {most} items, not {count}").format(
+            value=repr(value), most=ctx["max_length"], count=ctx.get("actual_length", "?"))
+    if kind == "too_short" and "min_length" in ctx:
+        return _("{value}: at least {least} items, not {count}").format(
+            value=repr(value), least=ctx["min_length"], count=ctx.get("actual_length", "?"))
+    if kind == "string_too_short" and "min_length" in ctx:
+        return _("{value}: at least {least} characters").format(
+            value=repr(value), least=ctx["min_length"])
+    if kind == "literal_error" and "expected" in ctx:  # "'zh' or 'en'" -> 'zh' | 'en'
+        choices = str(ctx["expected"]).replace(" or ", " | ").replace(", ", " | ")
+        return _("{value} is not one of {choices}").format(value=repr(value), choices=choices)
     if kind in {"too_short", "too_long", "string_too_short"}:
         return f"{value!r}: {text[0].lower()}{text[1:]}"
     return text

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .errors import Text, _
 from .problems import Problem
 
 try:  # libyaml parses about ten times faster than the pure-Python parser
@@ -82,6 +83,38 @@ MAX_NUMBER = 10**15  # no count, amount or day number kq keeps comes near; beyon
 Path = tuple[Any, ...]
 
 
+_DATE_REASONS = {str(text): text for text in (
+    _("month must be in 1..12"), _("day is out of range for month"), _("hour must be in 0..23"),
+    _("minute must be in 0..59"), _("second must be in 0..59"))}
+"""Why Python's ``datetime`` refuses a date, as it says it in English, for the catalogue."""
+
+
+_SYNTAX = {str(text): text for text in (
+    _("found a tab character that violates indentation"),
+    _("found a tab character where an indentation space is expected"),
+    _("did not find expected ',' or ']'"), _("did not find expected ',' or '}'"),
+    _("found unexpected end of stream"), _("mapping values are not allowed in this context"),
+    _("did not find expected '-' indicator"), _("did not find expected key"),
+    _("found undefined alias"), _("could not find expected ':'"),
+    _("found character that cannot start any token"), _("found unknown escape character"),
+    _("did not find expected <document start>"), _("but found another document"),
+    _("found undefined tag handle"), _("found unknown directive name"),
+    _("could not find expected directive name"),
+    _("while scanning a plain scalar"), _("while scanning a quoted scalar"),
+    _("while scanning a block scalar"), _("while scanning a simple key"),
+    _("while scanning for the next token"), _("while scanning a directive"),
+    _("while parsing a flow sequence"), _("while parsing a flow mapping"),
+    _("while parsing a block collection"), _("while parsing a block mapping"),
+    _("while parsing a quoted scalar"), _("while parsing a node"),
+    _("expected a single document in the stream"))}
+"""What libyaml says of a syntax error (its problem, and what it was doing), as it says it in
+English, for the catalogue; a text not listed here is shown as libyaml wrote it."""
+
+
+def _syntax(text: str | None) -> str | None:
+    return _SYNTAX.get(text, text) if text else text
+
+
 class YamlProblem(Exception):
     """What is wrong, at which node; ``path`` is filled in by the innermost value built."""
 
@@ -110,12 +143,12 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
         hint = ""
         try:
             data.decode("gb18030")
-            hint = "; it looks like GBK/GB18030: re-save it as UTF-8"
+            hint = _("; it looks like GBK/GB18030: re-save it as UTF-8")
         except UnicodeDecodeError:
             pass
         byte = data[e.start:e.start + 1].hex()
-        return None, Problem(path, line, column, "",
-                             f"not UTF-8 text (byte 0x{byte}){hint}")
+        return None, Problem(path, line, column, "", _("not UTF-8 text (byte 0x{byte}){hint}")
+                             .format(byte=byte, hint=hint))
 
 
 class Builder:
@@ -137,23 +170,23 @@ class Builder:
     def _build(self, node: Node, path: Path) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise AliasBomb(node, "aliases expand beyond a safe size (an alias bomb?); "
-                                  "refusing to read this file")
+            raise AliasBomb(node, _("aliases expand beyond a safe size (an alias bomb?); "
+                                    "refusing to read this file"))
         if self.positions is not None:
             self.positions.setdefault(path, _mark(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         key = id(node)
         if key in self.active:
-            raise YamlProblem(node, "an alias refers to a node that contains it (recursive)")
+            raise YamlProblem(node, _("an alias refers to a node that contains it (recursive)"))
         self.active.add(key)
         try:
             if isinstance(node, MappingNode):
                 if node.tag != MAP:
-                    raise YamlProblem(node, f"unsupported YAML tag {node.tag}")
+                    raise YamlProblem(node, _("unsupported YAML tag {tag}").format(tag=node.tag))
                 return self.mapping(node, path)
             if node.tag != SEQ:
-                raise YamlProblem(node, f"unsupported YAML tag {node.tag}")
+                raise YamlProblem(node, _("unsupported YAML tag {tag}").format(tag=node.tag))
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         finally:
             self.active.discard(key)
@@ -167,15 +200,15 @@ class Builder:
                 merged.update(self._merge_source(value_node, (*path, "<<")))
                 continue
             if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(key_node, "a key must be plain text, not a list or mapping",
+                raise YamlProblem(key_node, _("a key must be plain text, not a list or mapping"),
                                   path=path)
             key = self.scalar(key_node)
             if isinstance(key, dt.date):
                 key = key.isoformat()
             if key in first:
                 line = first[key].start_mark.line + 1
-                raise YamlProblem(key_node, f"duplicate key (first at line {line}); "
-                                            "YAML would silently keep only the last one",
+                raise YamlProblem(key_node, _("duplicate key (first at line {line}); YAML would "
+                                              "silently keep only the last one").format(line=line),
                                   path=(*path, key))
             first[key] = key_node
             if self.positions is not None:
@@ -195,7 +228,7 @@ class Builder:
         merged: dict[Any, Any] = {}
         for source in sources:
             if not isinstance(source, MappingNode):
-                raise YamlProblem(source, "'<<' merges only mappings", path=path)
+                raise YamlProblem(source, _("'<<' merges only mappings"), path=path)
             for k, v in self.build(source, path[:-1]).items():
                 merged.setdefault(k, v)
         return merged
@@ -204,21 +237,24 @@ class Builder:
         try:
             return self._scalar(node)
         except ValueError:  # int() of a malformed or too long number
-            raise YamlProblem(node, f"{node.value[:40]!r} is not a usable number") from None
+            raise YamlProblem(node, _("{value} is not a usable number").format(
+                value=repr(node.value[:40]))) from None
 
     def _scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == STR:
             bad = _CONTROL.search(value)
             if bad:  # only a double-quoted escape gets here; it could drive the terminal
-                raise YamlProblem(node, f"control character U+{ord(bad.group()):04X} in text "
-                                        "(an escape in double quotes); delete it")
+                raise YamlProblem(node, _("control character U+{code} in text (an escape in "
+                                          "double quotes); delete it").format(
+                    code=f"{ord(bad.group()):04X}"))
             return value
         if tag == INT:
             text = value.replace("_", "")
             number = int(text, 16) if text.lower().startswith("0x") else int(text)
             if abs(number) > MAX_NUMBER:
-                raise YamlProblem(node, f"{value[:40]!r} is too large a number")
+                raise YamlProblem(node, _("{value} is too large a number").format(
+                    value=repr(value[:40])))
             return number
         if tag == NULL:
             return None
@@ -227,22 +263,25 @@ class Builder:
         if tag == FLOAT:
             text = value.replace("_", "").lower()
             if text.endswith("inf") or text.endswith("nan"):
-                raise YamlProblem(node, f"{value!r} is not a usable number")
+                raise YamlProblem(node, _("{value} is not a usable number").format(
+                    value=repr(value)))
             number = float(text)
             if math.isinf(number) or abs(number) > MAX_NUMBER:
-                raise YamlProblem(node, f"{value[:40]!r} is too large a number")
+                raise YamlProblem(node, _("{value} is too large a number").format(
+                    value=repr(value[:40])))
             return number
         if tag == TIMESTAMP:
             return self.timestamp(node)
         if tag == MERGE:
             return value
-        raise YamlProblem(node, f"unsupported YAML tag {tag}; kq reads plain YAML only")
+        raise YamlProblem(node, _("unsupported YAML tag {tag}; kq reads plain YAML only").format(
+            tag=tag))
 
     @staticmethod
     def timestamp(node: ScalarNode) -> dt.date | dt.datetime:
         m = _TIMESTAMP.match(node.value)
         if m is None:
-            raise YamlProblem(node, f"{node.value!r} is not a date")
+            raise YamlProblem(node, _("{value} is not a date").format(value=repr(node.value)))
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
             if m.group(4) is None:
@@ -250,7 +289,8 @@ class Builder:
             return dt.datetime(year, month, day, int(m.group(4)), int(m.group(5)),
                                int(m.group(6)))
         except ValueError as e:
-            raise YamlProblem(node, f"{node.value} is not a real date ({e})") from None
+            raise YamlProblem(node, _("{value} is not a real date ({reason})").format(
+                value=node.value, reason=_DATE_REASONS.get(str(e), str(e)))) from None
 
 
 def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
@@ -260,20 +300,22 @@ def compose(text: str, path: str) -> tuple[Node | None, Problem | None]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = e.problem or e.context or "not valid YAML"
-        if e.context and e.problem:
-            what = f"{e.problem} ({e.context})"
-        return None, Problem(path, line, column, "", f"YAML syntax: {what}")
+        problem, context = _syntax(e.problem), _syntax(e.context)
+        what = problem or context or _("not valid YAML")
+        if context and problem:
+            what = Text("{problem} ({context})", {"problem": problem, "context": context})
+        return None, Problem(path, line, column, "", _("YAML syntax: {what}").format(what=what))
     except yaml.reader.ReaderError as e:  # libyaml counts UTF-8 bytes
         before = text.encode("utf-8", "surrogatepass")[:e.position].decode("utf-8", "ignore")
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         code = e.character if isinstance(e.character, int) else ord(e.character or "\0")
         return None, Problem(path, line, column, "",
-                             f"control character U+{code:04X} is not allowed in YAML; delete it")
+                             _("control character U+{code} is not allowed in YAML; delete it")
+                             .format(code=f"{code:04X}"))
     except yaml.YAMLError as e:
-        return None, Problem(path, 1, 1, "", f"YAML: {e}")
+        return None, Problem(path, 1, 1, "", Text("YAML: {reason}", {"reason": str(e)}))
     except RecursionError:
-        return None, Problem(path, 1, 1, "", "nested too deeply")
+        return None, Problem(path, 1, 1, "", _("nested too deeply"))
     finally:
         loader.dispose()
 
@@ -286,9 +328,9 @@ def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
-        return None, Problem(path, line, 1, "", "unresolved merge conflict: keep the right "
-                                                "version and delete the <<<<<<<, ======= and "
-                                                ">>>>>>> lines")
+        return None, Problem(path, line, 1, "", _("unresolved merge conflict: keep the right "
+                                                  "version and delete the <<<<<<<, ======= and "
+                                                  ">>>>>>> lines"))
     node, problem = compose(text, path)
     if problem:
         return None, problem
@@ -301,7 +343,7 @@ def load(data: bytes, path: str) -> tuple[Any, Problem | None]:
         field = _named_path(node, e.path or ())
         return None, Problem(path, line, column, field, e.message)
     except RecursionError:
-        return None, Problem(path, 1, 1, "", "nested too deeply")
+        return None, Problem(path, 1, 1, "", _("nested too deeply"))
 
 
 def _named_path(root: Node, path: tuple) -> str:
@@ -330,8 +372,8 @@ def _item_name(node: Node) -> str | None:
 
 def positions(data: bytes) -> dict[Path, tuple[int, int]]:
     """Line and column of every value (and of every key, under ``(*path, key, "[key]")``)."""
-    text, _ = decode(data, "")
-    node, _ = compose(text or "", "")
+    text, _problem = decode(data, "")
+    node, _problem = compose(text or "", "")
     found: dict[Path, tuple[int, int]] = {}
     if node is not None:
         try:

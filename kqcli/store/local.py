@@ -94,9 +94,10 @@ def _line_of(raw: bytes, key: str) -> tuple[int, int]:
 
 def write(root: str | Path, key: str, value: str | None) -> bool:
     """Set ``key`` (None: remove it), leaving every other byte of the file as it was; through
-    a temporary file and a rename. False when nothing changed."""
+    a temporary file and a rename (the writer's). False when nothing changed."""
     from pathlib import Path
 
+    from .writer import replace_atomically
     from .yamledit import EditError, set_value
 
     read(root)  # a bad file is said, not edited
@@ -117,27 +118,8 @@ def write(root: str | Path, key: str, value: str | None) -> bool:
     if data == (before or b""):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    _replace(path, data)
+    replace_atomically(path, data, before)  # whole or as it was; not over another's change
     return True
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` through a temporary file and a rename: the file is whole or as it was."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _scalar(value: str) -> str:

@@ -322,3 +322,11 @@ def test_kq_plan_ics_output_writes_the_file_and_says_so(kq, make_repo, tmp_path)
     assert result.stdout == ""
     assert "DTSTART;TZID=Asia/Shanghai:20261124T093000" in target.read_text(encoding="utf-8")
     assert result.stderr == f"kq: 2026-11-24 的 1 个拜访已写入 {target}\n"
+
+
+def test_route_and_plan_refuse_a_day_they_cannot_read_alike(kq, examples_copy):
+    route = kq("--repo", examples_copy, "--today", "2026-11-24", "route", "明天")
+    plan = kq("--repo", examples_copy, "--today", "2026-11-24", "plan", "--date", "明天")
+    said = "'明天' 既不是日期 (YYYY-MM-DD) 也不是星期几 (mon…sun, 周一…周日)\n"
+    assert (route.exit_code, route.stderr) == (2, "kq: DAY: " + said)
+    assert (plan.exit_code, plan.stderr) == (2, "kq: --date: " + said)

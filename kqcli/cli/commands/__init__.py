@@ -215,6 +215,24 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code) from None
 
 
+def parse_day(text: str | None, today: Any, option: str) -> Any:
+    """A day given as a date (YYYY-MM-DD) or a weekday (tue, 周二: the next one from ``today``,
+    or today), within the days kq works with; ``today`` when none is given (kq route DAY,
+    kq plan --date)."""
+    from ...core.bounds import day_in_range
+    from ...core.route import day_of
+
+    when = day_of(text, today)
+    if when is None:
+        raise KqError(_("{option}: {value} is neither a date (YYYY-MM-DD) nor a weekday "
+                        "(mon…sun, 周一…周日)").format(option=option, value=repr(text)))
+    try:
+        day_in_range(when)
+    except ValueError as e:
+        raise KqError(f"{option}: {e}") from None
+    return when
+
+
 def parse_month(text: str) -> str:
     """``--month YYYY-MM``, checked; a usage error otherwise."""
     import datetime as dt

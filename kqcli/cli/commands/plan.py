@@ -10,10 +10,19 @@ from typing import Annotated, Any
 
 import typer
 
-from ...store.errors import KqError
 from ..i18n import _
 from ..render import Format
-from . import REP, BomOption, KeysOption, OutputOption, friendly, open_repo, owner_of, report_skipped
+from . import (
+    REP,
+    BomOption,
+    KeysOption,
+    OutputOption,
+    friendly,
+    open_repo,
+    owner_of,
+    parse_day,
+    report_skipped,
+)
 
 
 class PlanFormat(StrEnum):
@@ -53,20 +62,11 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 plan --owner 李明
     """
-    from ...core.bounds import day_in_range
-    from ...core.route import day_of
     from ...store.planning import day_plan
     from .due import check_owner
 
     repo = open_repo(ctx)
-    when = day_of(date, repo.today)
-    if when is None:
-        raise KqError(_("--date: {value} is neither a date (YYYY-MM-DD) nor a weekday (mon…sun, "
-                        "周一…周日)").format(value=repr(date)))
-    try:
-        day_in_range(when)
-    except ValueError as e:
-        raise KqError(f"--date: {e}") from None
+    when = parse_day(date, repo.today, "--date")
     rep = owner_of(repo, owner)
     if rep is not None:
         check_owner(rep, set(repo.index.owners()), repo.settings)

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ...store.errors import KqError
 from ...store.warm import answered
 from ..i18n import _
 from ..render import Format
@@ -19,6 +18,7 @@ from . import (
     friendly,
     open_repo,
     owner_of,
+    parse_day,
     report_skipped,
 )
 
@@ -37,18 +37,10 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 route 周二 --owner 李明
     """
-    from ...core.bounds import day_in_range
-    from ...core.route import day_of, plan
+    from ...core.route import plan
 
     repo = open_repo(ctx)
-    when = day_of(day, repo.today)
-    if when is None:
-        raise KqError(_("{day} is neither a weekday (mon…sun, 周一…周日) nor a date "
-                        "(YYYY-MM-DD)").format(day=repr(day)))
-    try:
-        day_in_range(when)
-    except ValueError as e:
-        raise KqError(f"DAY: {e}") from None
+    when = parse_day(day, repo.today, "DAY")
     owner = owner_of(repo, owner)
     rows = [(s, f) for s, f in repo.index.facts() if not owner or s.get("owner") == owner]
     stops = plan(rows, repo.settings, when)

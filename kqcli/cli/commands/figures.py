@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -70,7 +71,6 @@ def run(
     from ...core.amounts import amount
     from ...core.interaction import parse_day
     from ...store.writer import edit_customer
-    from ...store.yamledit import set_in
 
     month = parse_month(month).strip()
     if waive or note is not None:
@@ -95,15 +95,7 @@ def run(
     match = repo.resolve(customer)
     model, _text = repo.load(match.id)
 
-    def edit(text: str) -> str:
-        from ...store.validate import validate_customer
-
-        current, _problems = validate_customer(text.encode("utf-8"), match.id)
-        if current is None or month not in current.months:
-            return set_in(text, ("months", month), entry)
-        for key, value in entry.items():
-            text = set_in(text, ("months", month, key), value)
-        return text
+    edit = month_edit(match.id, month, entry)
 
     said = (_("updated {month} for {name}: {figures}") if month in model.months
             else _("added {month} for {name}: {figures}"))
@@ -117,7 +109,6 @@ def _waive(ctx: typer.Context, customer: str, month: str, waive: bool, note: str
            given: list[str]) -> None:
     """``months.MONTH: {waived: today, note: …}``: a month that will never be reported."""
     from ...store.writer import edit_customer
-    from ...store.yamledit import set_in
 
     if not waive:
         raise KqError(_("--note goes with --waive (why a month will never be reported); a "
@@ -136,16 +127,26 @@ def _waive(ctx: typer.Context, customer: str, month: str, waive: bool, note: str
             month=month, name=match.name, day=current.reported.isoformat()), 1)
     entry = {"waived": repo.today, "note": note.strip()}
 
+    edit = month_edit(match.id, month, entry)
+
+    sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} waived: {entry['note']}")
+    typer.echo(_("waived {month} for {name}: {note}; no longer owed").format(
+        month=month, name=match.name, note=entry["note"]) + committed(sha))
+
+
+def month_edit(customer_id: str, month: str, entry: dict[str, Any]) -> Callable[[str], str]:
+    """The edit that writes ``entry`` into ``months.MONTH`` of the file: the whole mapping when
+    the month is new, else only the keys given (the rest of the month as it was)."""
+    from ...store.yamledit import set_in
+
     def edit(text: str) -> str:
         from ...store.validate import validate_customer
 
-        now, _problems = validate_customer(text.encode("utf-8"), match.id)
+        now, _problems = validate_customer(text.encode("utf-8"), customer_id)
         if now is None or month not in now.months:
             return set_in(text, ("months", month), entry)
         for key, value in entry.items():
             text = set_in(text, ("months", month, key), value)
         return text
 
-    sha = edit_customer(repo, match.id, edit, f"figures: {match.name} {month} waived: {entry['note']}")
-    typer.echo(_("waived {month} for {name}: {note}; no longer owed").format(
-        month=month, name=match.name, note=entry["note"]) + committed(sha))
+    return edit

@@ -42,6 +42,15 @@ SKIPPABLE = frozenset({"visit", "route", "deep_visit", "handover"})
 """The reasons of a planned visit: what ``kq skip`` moves (``skips:``) off the days skipped."""
 
 
+def approach(name: str, role: str | None, style: str | None) -> str:
+    """``吴国华(董事长), 领导型: 目标导向, …``: whom to see and, by their decision style, how."""
+    who = f"{name}({role})" if role else name
+    if style in STYLE_ADVICE:
+        label, advice = STYLE_ADVICE[style]
+        return f"{who}, {label}: {advice}"
+    return who
+
+
 @dataclass
 class Reminder:
     customer: str | None
@@ -408,9 +417,7 @@ class CustomerRules:
     def see(self) -> str:
         """Whom to see on a visit, and how: the first contact with a decision style."""
         for name, role, style in self.f.get("styles", []):
-            label, advice = STYLE_ADVICE[style]
-            who = f"{name}({role})" if role else name
-            return f"; 见 {who}, {label}: {advice}"
+            return f"; 见 {approach(name, role, style)}"
         return ""
 
     def season_visit(self, last: dt.date | None, seasons: list[int]) -> None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .due import ACTIVE_WORK, STYLE_ADVICE, WEEKDAYS, Reminder, customer_reminders
+from .due import ACTIVE_WORK, WEEKDAYS, Reminder, approach, customer_reminders
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
@@ -211,11 +211,7 @@ def contact_text(whom: Sequence[Any] | None) -> str | None:
     if not whom:
         return None
     name, role, _phone, style = whom
-    who = f"{name}({role})" if role else name
-    if style in STYLE_ADVICE:
-        label, advice = STYLE_ADVICE[style]
-        return f"{who}, {label}: {advice}"
-    return who
+    return approach(name, role, style)
 
 
 class _Segment:

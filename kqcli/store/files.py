@@ -175,3 +175,25 @@ def folder_signature(folder: str) -> str:
     except OSError:
         return ""
     return "|".join(sorted(found))
+
+
+def write_whole(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it and a rename: the file is
+    wholly the old or wholly the new one, whatever stops the write (a full disk, a kill)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
+                               dir=os.path.dirname(path) or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -94,10 +94,10 @@ def _line_of(raw: bytes, key: str) -> tuple[int, int]:
 
 def write(root: str | Path, key: str, value: str | None) -> bool:
     """Set ``key`` (None: remove it), leaving every other byte of the file as it was; through
-    a temporary file and a rename (the writer's). False when nothing changed."""
+    a temporary file and a rename (files.write_whole). False when nothing changed."""
     from pathlib import Path
 
-    from .writer import replace_atomically
+    from .files import write_whole
     from .yamledit import EditError, set_value
 
     read(root)  # a bad file is said, not edited
@@ -118,7 +118,7 @@ def write(root: str | Path, key: str, value: str | None) -> bool:
     if data == (before or b""):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_atomically(path, data, before)  # whole or as it was; not over another's change
+    write_whole(path, data)  # wholly the old file or the new one
     return True
 
 

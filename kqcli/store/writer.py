@@ -19,6 +19,7 @@ from typing import Any
 
 from . import gitlog
 from .errors import PROBLEMS, KqError, Text, _, reason
+from .files import write_whole
 from .problems import listed as _listed
 
 TRAILER = "Committed-by: kq"  # marks kq's commits, for kq undo
@@ -88,19 +89,7 @@ def replace_atomically(path: Path, data: bytes, expected: bytes | None) -> None:
     if current != expected:
         raise KqError(_("{path} changed on disk since kq read it; nothing was written, run the "
                         "command again").format(path=_shown(path)), code=PROBLEMS)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_whole(path, data, path.stat().st_mode & 0o777 if path.exists() else 0o644)
 
 
 def preflight(root: Path, autocommit: bool = True) -> str:

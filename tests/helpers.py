@@ -57,7 +57,7 @@ def due(text: str, reason: str, today: dt.date = TODAY, within: int | None = Non
     from kqcli.core.due import morning_list
 
     reminders, _ = morning_list([daily_row(text)], settings(kq_yaml), today, within)
-    return [(r.due.isoformat(), r.overdue_days(today), r.message)
+    return [(r.due.isoformat(), r.overdue_days(today), r.message.text("zh"))
             for r in reminders if r.reason == reason]
 
 

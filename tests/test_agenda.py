@@ -16,6 +16,7 @@ from helpers import daily_row, settings
 
 from kqcli.core.agenda import candidates
 from kqcli.core.due import customer_reminders, morning_list, work_calendar
+from kqcli.core.messages import to_data
 from kqcli.store import agenda
 from kqcli.store import files as index_module
 from kqcli.store.repo import Repo
@@ -43,7 +44,8 @@ def full(root: Path, today: dt.date, within: int | None) -> tuple[str, list[int]
     listed, _ = morning_list([], repo.settings, today, within, found=found, owners=owners,
                              statements=repo.statements)
     years = sorted({r.due.year for r in listed if r.estimated})
-    return (json.dumps([r.to_json(today) for r in listed], ensure_ascii=False), years, dropped)
+    return (json.dumps([r.to_json(today) for r in listed], ensure_ascii=False), years,
+            [to_data(m) for m in dropped])
 
 
 def kept(root: Path, today: dt.date, within: int | None) -> tuple[str, list[int], list[str]]:

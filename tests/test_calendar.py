@@ -14,6 +14,7 @@ from helpers import statements_done
 
 from kqcli.core.calendar import calendar_events, uid_key
 from kqcli.core.due import Reminder
+from kqcli.core.messages import Message
 from kqcli.core.reasons import LABELS
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
@@ -353,7 +354,9 @@ def reminder(reason: str = "next_action", due: dt.date = TODAY, lead: int = 0,
              customer: str | None = "c1", name: str = "华信", message: str = "送物料",
              time: str | None = None) -> Reminder:
     return Reminder(customer=customer, name=name, reason=reason, due=due,
-                    shows_from=due - dt.timedelta(days=lead), message=message, time=time)
+                    shows_from=due - dt.timedelta(days=lead),
+                    message=Message("next_action", {"action": message, "on": "2026-11-20"}),
+                    time=time)
 
 
 def test_alarm_is_never_before_today():

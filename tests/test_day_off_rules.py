@@ -192,14 +192,14 @@ def test_a_visit_window_over_the_labour_day_makeup_days_moves_to_wednesday():
     # Visited Thursday 2027-04-29: 05-02 (Sun, 劳动节) to 05-04 (补假) are all off.
     found = reminders(visited("2027-04-29"), "visit", dt.date(2027, 5, 5))
     assert [(r.due, r.estimated) for r in found] == [(dt.date(2027, 5, 5), True)]
-    assert "窗口内全是休息日 (2027-05-02 至 2027-05-04), 顺延到 2027-05-05" in found[0].message
+    assert "窗口内全是休息日 (2027-05-02 至 2027-05-04), 顺延到 2027-05-05" in found[0].message.text("zh")
 
 
 @ESTIMATED_2027
 def test_a_visit_window_inside_the_national_day_week_2027_moves_past_the_makeup_days():
     found = reminders(visited("2027-09-28"), "visit", dt.date(2027, 10, 6))
     assert [(r.due, r.estimated) for r in found] == [(dt.date(2027, 10, 6), True)]
-    assert "窗口内全是休息日 (2027-10-01 至 2027-10-03), 顺延到 2027-10-06" in found[0].message
+    assert "窗口内全是休息日 (2027-10-01 至 2027-10-03), 顺延到 2027-10-06" in found[0].message.text("zh")
 
 
 @ESTIMATED_2027
@@ -214,12 +214,12 @@ def test_no_route_is_due_on_the_makeup_days_of_2027():
     monday = KEY_ACCOUNT + "route: {weekday: mon, time: '09:30'}\n" \
                            "visits: [{date: 2027-04-26, kind: visit}]\n"
     found = reminders(monday, "route", dt.date(2027, 5, 3), within=7)
-    assert [(r.due, r.message, r.estimated) for r in found] == [
+    assert [(r.due, r.message.text("zh"), r.estimated) for r in found] == [
         (dt.date(2027, 5, 10), "固定拜访 周一 09:30, 5月3日节假日不去", True)]
     tuesday = KEY_ACCOUNT + "route: {weekday: tue, time: '09:30'}\n" \
                             "visits: [{date: 2027-09-28, kind: visit}]\n"
     found = reminders(tuesday, "route", dt.date(2027, 10, 5), within=7)
-    assert [(r.due, r.message) for r in found] == [
+    assert [(r.due, r.message.text("zh")) for r in found] == [
         (dt.date(2027, 10, 12), "固定拜访 周二 09:30, 10月5日节假日不去")]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from typing import Any
 
 import pytest
 from helpers import TODAY, due, settings
@@ -201,7 +202,7 @@ def test_care_call_interval_is_irregular_but_stable():
 def test_holiday_winter_solstice_within_thirty_days_per_customer_with_its_owner():
     text = KEY_TERMINAL + "owner: 李明\nvisits: [{date: 2026-11-20, kind: visit}]\n"
     reminders, _ = morning_list([customer(text, "hx")], settings(), TODAY, within=30)
-    assert [(r.customer, r.owner, r.name, r.due.isoformat(), r.message) for r in reminders
+    assert [(r.customer, r.owner, r.name, r.due.isoformat(), r.message.text("zh")) for r in reminders
             if r.reason == "holiday"] == [
         ("hx", "李明", "华信大药房", "2026-12-22", "冬至 2026-12-22: 个性化问候, 不要群发")]
 
@@ -267,8 +268,10 @@ def test_due_json_keys_and_fail_on_overdue(make_repo, kq):
     rows = json.loads(result.stdout)
     assert rows == [{"customer": "hx", "name": "华信大药房", "reason": "visit",
                      "due": "2026-11-19", "overdue_days": 5, "urgency": 10.5,
-                     "message": "上次拜访 2026-11-14 (每 3-5 天)", "owner": None,
-                     "region": None, "time": None, "estimated": False}]
+                     "message": "上次拜访 2026-11-14 (每 3-5 天)", "message_key": "visit_last",
+                     "message_params": {"last": "2026-11-14", "shows": 3, "days": 5,
+                                        "moved": "", "see": ""},
+                     "owner": None, "region": None, "time": None, "estimated": False}]
 
 
 def test_due_explain_shows_the_terms(make_repo, kq):
@@ -287,7 +290,7 @@ def test_due_explain_is_a_section_per_reminder_with_the_terms_aligned(make_repo,
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     start = next(n for n, line in enumerate(lines) if line.startswith("visit "))
     assert lines[start:start + 5] == [
-        "visit due 2026-11-19 (+5 days, shown): 上次拜访 2026-11-14 (每 3-5 天)",
+        "visit due 2026-11-19 (+5 days, shown): last visit 2026-11-14 (every 3-5 days)",
         "    +5.0  reason visit",
         "    +2.5  overdue 5d × 0.5",
         "    +3.0  tier key",
@@ -328,10 +331,13 @@ def test_a_dropped_greeting_is_reported_for_verbose():
     from kqcli.core.due import customer_reminders
 
     text = FUSHOU.replace("2026-11-21", "2026-11-20")
-    dropped: list[str] = []
+    dropped: list[Any] = []
     customer_reminders([customer(text)], settings(), dt.date(2026, 12, 6), dropped=dropped)
-    assert dropped == ["华信大药房: 赵德明(老板) 农历生日 十月二十 (2026-11-28) (2026-11-28) passed "
-                       "7 days ago unanswered; no longer listed"]
+    assert [m.text("zh") for m in dropped] == [
+        "华信大药房: 赵德明(老板) 农历生日 十月二十 (2026-11-28) (2026-11-28) 已过 7 天没有问候, 不再列出"]
+    assert [m.text("en") for m in dropped] == [
+        "华信大药房: 赵德明(老板): lunar birthday 10-20 (2026-11-28) (2026-11-28) passed 7 days "
+        "ago unanswered; no longer listed"]
 
 
 def test_a_greeting_logged_for_the_birthday_from_its_lead_time_start_closes_it_at_once():
@@ -470,7 +476,10 @@ def test_verbose_names_the_greeting_that_dropped_on_stderr(make_repo, kq):
     assert "dropped" not in quiet.stderr
     loud = kq("--lang", "en", "--repo", root, "--today", "2026-12-06", "due", "--reason",
               "birthday", "--verbose")
-    assert "kq: dropped 华信大药房: 赵德明(老板) 农历生日 十月二十" in loud.stderr
+    assert "kq: dropped 华信大药房: 赵德明(老板): lunar birthday 10-20 (2026-11-28)" in loud.stderr
+    chinese = kq("--repo", root, "--today", "2026-12-06", "due", "--reason", "birthday",
+                 "--verbose")
+    assert "华信大药房: 赵德明(老板) 农历生日 十月二十 (2026-11-28)" in chinese.stderr
 
 
 def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_many_more(capsys):

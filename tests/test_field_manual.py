@@ -200,7 +200,7 @@ def check_rows(kq_yaml: str, today: dt.date = TODAY, within: int | None = None,
                statements: dict | None = None) -> list:
     reminders, _ = morning_list([], settings(kq_yaml), today, within, found=[], owners=set(),
                                 statements=statements)
-    return [(r.name, r.owner, r.due.isoformat(), r.message) for r in reminders
+    return [(r.name, r.owner, r.due.isoformat(), r.message.text("zh")) for r in reminders
             if r.reason == "expense_check"]
 
 

@@ -54,6 +54,8 @@ expenses --month 2026-10 --by owner --format csv
 pool
 route 周二 --owner 李明
 route --format csv
+plan --date 2026-11-24 --owner 李明
+plan --date 2026-11-24 --owner 李明 --format csv
 history hx-dongfeng --field grade
 check
 check --full
@@ -351,15 +353,8 @@ LABELS = _labels()
 # text in the agenda, which the rules write in Chinese and JSON carries), and the HTML report
 # (its page is written in Chinese with English subtitles). Strict: a run that becomes right
 # must leave the list, so that the test can fail on it again.
-CHINESE_IN_ENGLISH = {
-    "due", "due --all --format csv", "due --within 7 --owner 李明", "show hx-dongfeng",
-    "show dist-kmyy", "route 周二 --owner 李明", "route --format csv",
-    "ack qjkr risk --until 2026-12-31 --note 已约老板",
-    *(f"{scenario}: {command}" for scenario in ("empty_repository", "not_under_git",
-                                                "git_missing", "no_repository")
-      for command in ("report", "route")),
-    "not_under_git: due", "git_missing: due",
-}
+CHINESE_IN_ENGLISH = {f"{scenario}: report" for scenario in (
+    "empty_repository", "not_under_git", "git_missing", "no_repository")}
 ENGLISH_IN_CHINESE = {f"{scenario}: report" for scenario in (
     "empty_repository", "not_under_git", "git_missing", "no_repository")}
 

@@ -76,7 +76,7 @@ def _mine(reminder) -> bool:
 
 def _paperwork(reminder, statements: dict, day: dt.date) -> None:
     """The rep hands the statement in; the clerk, the manager and finance sign it."""
-    period = reminder.message.split(" ")[0 if reminder.reason == "expense_statement" else 2]
+    period = reminder.message.text("zh").split(" ")[0 if reminder.reason == "expense_statement" else 2]
     entry = statements.setdefault(period, {}).setdefault(REP, {})
     if reminder.reason == "expense_statement":
         entry["submitted"] = day.isoformat()
@@ -122,7 +122,7 @@ def _act(reminder, customer, day: dt.date, settings: Settings | None = None) -> 
     elif reminder.reason == "next_action":
         log("visit")
         for v in customer.visits:
-            if v.next and v.next.done_on is None and reminder.message.startswith(v.next.action):
+            if v.next and v.next.done_on is None and reminder.message.text("zh").startswith(v.next.action):
                 v.next.done_on = day
                 break
     elif reminder.reason == "deep_visit":
@@ -138,15 +138,15 @@ def _act(reminder, customer, day: dt.date, settings: Settings | None = None) -> 
     elif reminder.reason in OCCASIONS:
         log("call", reminder.reason)  # a greeting logged for the occasion closes it at once
     elif reminder.reason == "report_missing":
-        for month in reminder.message.split(" ")[0].split("、"):  # every month owed
+        for month in reminder.message.text("zh").split(" ")[0].split("、"):  # every month owed
             customer.months[month] = Month(reported=day, collections=1000, sell_out=900,
                                            inventory=500)
     elif reminder.reason == "intel_unconfirmed":
         for item in customer.intel:
-            if item.claim in reminder.message and item.dismissed is None:
+            if item.claim in reminder.message.text("zh") and item.dismissed is None:
                 item.sources.append(f"第二信源{day.isoformat()}")
     elif reminder.reason == "issue":
-        number = int(reminder.message.split("#", 1)[1].split(":", 1)[0])  # as kq show numbers it
+        number = int(reminder.message.text("zh").split("#", 1)[1].split(":", 1)[0])  # as kq show numbers it
         customer.issues[number - 1].closed = day
         customer.issues[number - 1].note = "已处理"
     elif reminder.reason == "risk":

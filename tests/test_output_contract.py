@@ -393,9 +393,10 @@ def test_explain_prints_no_minus_zero(capsys):
 
     from kqcli.cli.commands.due import _explain
     from kqcli.core.due import Reminder
+    from kqcli.core.messages import Message
 
     day = dt.date(2026, 11, 24)
-    _explain([Reminder("hx", "华信", "visit", day, day, "m", urgency=-0.0,
+    _explain([Reminder("hx", "华信", "visit", day, day, Message("visit_never"), urgency=-0.0,
                        terms=[("tier", -0.04)])], day)
     out = capsys.readouterr().out
     assert "-0.0" not in out and "+0.0  tier" in out and "0.0  = 紧急度" in out

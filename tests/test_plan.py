@@ -112,7 +112,7 @@ def test_a_customer_not_yet_due_is_added_on_the_way_when_time_is_left():
     plan = plan_day(rows, settings(NO_CARE_CALLS), TODAY, "李明")
     assert [(s.time, s.customer, s.optional) for s in plan.stops] == [
         ("08:30", "v1", False), ("09:30", "route", False), ("10:30", "later", True)]
-    assert plan.stops[-1].message == "顺路拜访: 上次拜访 2026-11-22"
+    assert plan.stops[-1].message.text("zh") == "顺路拜访: 上次拜访 2026-11-22"
 
 
 def test_no_stop_on_the_way_when_the_day_is_full():
@@ -215,7 +215,9 @@ def test_kq_plan_json_has_the_contract_keys(kq, make_repo):
                     "reason": "route", "minutes": 45, "travel_minutes": 0, "optional": False,
                     "address": "春城路 219 号", "phone": "13900000001",
                     "contact": "吴国华(董事长), 领导型: 目标导向, 决策快: 简单直接地讲清产品价值",
-                    "km": 0.0, "message": stop["message"], "desk": False, "unplanned": False}
+                    "km": 0.0, "message": stop["message"], "message_key": "route",
+                    "message_params": stop["message_params"], "desk": False, "unplanned": False}
+    assert stop["message"].startswith("固定拜访 周二 09:30; 见 吴国华(董事长), 领导型")
 
 
 def test_kq_plan_ics_times_the_stops_in_the_repository_timezone(kq, make_repo):

@@ -103,7 +103,7 @@ def test_pool_lists_longest_neglected_first():
 
 def test_due_lists_a_pool_customer_once_for_nobody():
     reminders, _ = morning_list([daily_row(terminal("2026-08-01"))], settings(TEAM), TODAY)
-    rows = [(r.reason, r.owner, r.due.isoformat(), r.message) for r in reminders
+    rows = [(r.reason, r.owner, r.due.isoformat(), r.message.text("zh")) for r in reminders
             if r.customer == "c1"]
     assert rows == [("pool", None, "2026-10-30",
                      "公海客户: 115 天未见面 (上次 2026-08-01), 原业代 李明; kq claim c1 --as 业代")]
@@ -117,7 +117,7 @@ def test_due_without_a_pool_keeps_the_owners_visit():
 def test_a_departed_reps_customer_in_the_pool_is_no_longer_an_orphan():
     reminders, _ = morning_list([daily_row(terminal("2026-11-10", owner="张强"))],
                                 settings(TEAM), TODAY)
-    assert [(r.reason, r.message) for r in reminders if r.customer == "c1"] == [
+    assert [(r.reason, r.message.text("zh")) for r in reminders if r.customer == "c1"] == [
         ("pool", "公海客户: 14 天未见面 (上次 2026-11-10), 业代 张强 已离职; kq claim c1 --as 业代")]
 
 

@@ -123,7 +123,7 @@ def handed(text: str, handover: dict) -> tuple[dict, dict]:
 
 def handovers(row: tuple[dict, dict], today: dt.date = TODAY) -> list[tuple]:
     reminders, _ = morning_list([row], settings(TEAM), today)
-    return [(r.owner, r.due.isoformat(), r.overdue_days(today), r.message)
+    return [(r.owner, r.due.isoformat(), r.overdue_days(today), r.message.text("zh"))
             for r in reminders if r.reason == "handover"]
 
 

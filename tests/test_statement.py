@@ -24,7 +24,7 @@ def rows(today: str, statements: dict | None, kq_yaml: str = TEAM) -> list[tuple
     day = dt.date.fromisoformat(today)
     found, _ = morning_list([], settings(kq_yaml), day, found=[], owners=set(),
                             statements=statements)
-    return [(r.reason, r.name, r.due.isoformat(), r.overdue_days(day), r.message)
+    return [(r.reason, r.name, r.due.isoformat(), r.overdue_days(day), r.message.text("zh"))
             for r in found]
 
 

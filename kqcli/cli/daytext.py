@@ -124,9 +124,12 @@ def nothing(day: WrittenDay) -> str:
 
 def issue_kind(kind: str) -> str:
     """投诉, 退货, 质量问题 … as kq due and kq issue say them; the key in English."""
-    from ..core.due import ISSUE_CN
+    from ..core.messages import TEMPLATES
 
-    return kind if english() else ISSUE_CN.get(kind, enum_label(IssueKind, kind))
+    if english():
+        return kind
+    return TEMPLATES[f"issue_{kind}"][1] if f"issue_{kind}" in TEMPLATES else enum_label(
+        IssueKind, kind)
 
 
 def markdown(day: WrittenDay) -> str:

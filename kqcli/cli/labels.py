@@ -119,3 +119,16 @@ def _translated_values(message: Any) -> Any:
 def messages_text(messages: Any) -> str:
     """Several messages (an expense line's violations) in the table's language, one per line."""
     return "\n".join(message_text(m) for m in messages or [])
+
+
+def said_text(said: Any) -> str:
+    """A reminder's message in the table's language: a :class:`~kqcli.core.messages.Message`,
+    or a row as JSON carries it (``message_key`` and ``message_params``, else its ``message``
+    as it is), or a text as it is."""
+    if isinstance(said, dict):
+        if said.get("message_key") is None:
+            return said.get("message") or ""
+        from ..core.messages import from_data
+
+        said = from_data({"key": said["message_key"], "params": said.get("message_params") or {}})
+    return said if isinstance(said, str) else message_text(said)

@@ -41,6 +41,8 @@ HEADERS = {
     "grade": "等级", "tier": "分层", "relationship": "关系类型", "stage": "客情阶段",
     "owner": "业代", "region": "区域", "address": "地址", "tags": "标签", "since": "合作日期",
     "anniversary": "店庆", "route": "固定拜访", "cadence": "拜访周期", "last_visit": "上次拜访",
+    "travel_minutes": "路上(分)", "optional": "顺路", "desk": "电话问候", "unplanned": "未排入",
+    "km": "公里",
     "last_contact": "上次联系", "contact_count": "联系人数", "interaction_count": "互动次数",
     "month": "月份", "items": "项目", "total": "总分", "max": "满分", "missing": "缺项",
     "sources": "来源", "previous": "上月", "change": "变化", "customers": "客户数",
@@ -110,6 +112,7 @@ def kinds() -> dict[str, Any]:
                          "closed", "competitor", "advance", "stockout"), "bool"),
         **dict.fromkeys(("missing", "unassessed"), "keys"),
         "lunar_birthday": "lunar",
+        "message": _said,
         "kind": enums.Kind, "status": enums.Status, "grade": enums.Grade, "tier": enums.Tier,
         "relationship": enums.Relationship, "stage": enums.Stage,
         "route.weekday": enums.Weekday, "reason": REASONS, "stop": REASONS, "for": REASONS,
@@ -118,6 +121,14 @@ def kinds() -> dict[str, Any]:
         "sources": {"derived": "推算", "assessment": "主管评分", "unassessed": "未评",
                     "missing": "无数据", "shelf": "货架检查"},
     }
+
+
+def _said(value: Any, row: dict[str, Any]) -> Any:
+    """A message column in the sheet's language: a reminder's row words it from its
+    ``message_key`` (:func:`~kqcli.cli.labels.said_text`)."""
+    from .labels import said_text
+
+    return said_text(row) if isinstance(value, str) else value
 
 
 def console(stderr: bool = False) -> Any:
@@ -264,6 +275,7 @@ def _for_people(report: Report) -> tuple[list[str], list[list[str]]]:
     found = kinds()
     by_key = {c.key: c for c in report.columns}
     keys = list(report.fields)
+    keys = report.people_fields()
     kind_of = [_kind(k, by_key, found) for k in keys]
     header = [_header(k, by_key, report.labels) for k in keys]
     rows = [[_people_text(_sheet_value(lookup(row, k), kind, row, by_key.get(k), report.labels))
@@ -351,7 +363,7 @@ def _fill_sheet(sheet: Any, report: Report, found: dict[str, Any]) -> None:
     from openpyxl.styles import Font
 
     by_key = {c.key: c for c in report.columns}
-    keys = list(report.fields)
+    keys = report.people_fields()
     kind_of = [_kind(k, by_key, found) for k in keys]
     sheet.append([_header(k, by_key, report.labels) for k in keys])
     for c in sheet[1]:

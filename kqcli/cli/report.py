@@ -81,6 +81,13 @@ class Report:
     compact: bool = False  # one space between columns (a scorecard's ten narrow items)
     sheet: tuple[str, str] | None = None  # an xlsx sheet's name (中文, English); else the title's
     more_sheets: list[Report] = field(default_factory=list)  # the workbook's next sheets (xlsx)
+    scripts_only: Sequence[str] = ("message_key", "message_params")
+    """Fields that JSON and ``--keys`` carry, and a sheet or a csv for people does not (the
+    message's key and params: people read the message in their language)."""
+
+    def people_fields(self) -> list[str]:
+        """The fields of a sheet or a csv for people."""
+        return [f for f in self.fields if f not in self.scripts_only]
 
     def keys(self) -> list[str]:
         """The top-level keys of every JSON object, in order."""

@@ -65,10 +65,10 @@ def month_report(ledgers: Rows, reminders: list[Reminder], settings: Settings,
         for reason, n in counts.items():
             team[reason] = team.get(reason, 0) + n
     ledger_of = {s["id"]: (s, f) for s, f in ledgers}
-    risks: dict[str, list[str]] = {}
+    risks: dict[str, list[str]] = {}  # each risk worded in the reader's language
     for r in reminders:
         if r.reason == "risk" and r.customer in ledger_of:
-            risks.setdefault(r.customer, []).append(r.message)
+            risks.setdefault(r.customer, []).append(message_text(r.message))
     at_risk = []
     for cid, messages in sorted(risks.items()):
         s, f = ledger_of[cid]

@@ -86,7 +86,7 @@ def _usage(message: str) -> str:
         return text
     if message == "Missing command.":
         return _("missing command")
-    found = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", message, re.S)
+    found = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message, re.S)
     if found:
         return _("unexpected extra arguments: {args}").format(args=found.group(1))
     return problem(message)

@@ -32,10 +32,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .due import Reminder
+from .messages import Message, render
 
 VISIT_LENGTH = dt.timedelta(hours=1)  # how long a route visit blocks the calendar
 UID_DOMAIN = "kq"
-ESTIMATED = "日期按估算的节假日 (官方日历尚未发布该年)"
 """Said in an event whose day rests on days off estimated from the statutory rules."""
 SEQUENCE_EPOCH = dt.date(2020, 1, 1)
 """An event keyed by its occasion moves every day: its SEQUENCE is the days since then."""
@@ -70,7 +70,7 @@ def _start_time(reminder: Reminder) -> dt.time | None:
 def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
                     labels: Mapping[str, str], alarm_at: dt.time = dt.time(9, 0),
                     zone: dt.tzinfo | None = None, travel: dt.timedelta = dt.timedelta(0),
-                    ) -> list[dict[str, Any]]:
+                    lang: str = "zh") -> list[dict[str, Any]]:
     """The events for the reminders due by ``today + days``, in the order of their start.
 
     Each event: ``uid, summary, description, start`` (a date when ``all_day``, else a datetime
@@ -85,16 +85,17 @@ def calendar_events(reminders: Iterable[Reminder], today: dt.date, days: int,
     for r in chosen:
         key = uid_key(r)
         if keys[key] > 1:  # two birthdays on one day, two risks found today: tell them apart
-            key = f"{key}|{r.message}"
+            key = f"{key}|{render(r.message, 'zh')}"  # the same UID in either language
         overdue = (today - r.due).days
         day = max(r.due, today)
         lead = max(0, min((r.due - r.shows_from).days, (day - today).days))
         at = _start_time(r) if overdue <= 0 else None
-        description = r.message
+        description = render(r.message, lang)
         if overdue > 0:
-            description += f"\n原定 {r.due.isoformat()}, 已逾期 {overdue} 天"
+            description += "\n" + render(Message("calendar_overdue", {
+                "due": r.due.isoformat(), "days": overdue}), lang)
         if r.estimated:
-            description += f"\n{ESTIMATED}"
+            description += "\n" + render(Message("calendar_estimated"), lang)
         if at is None:
             start: dt.date | dt.datetime = day
             end: dt.date | dt.datetime = day + dt.timedelta(days=1)

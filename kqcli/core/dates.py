@@ -153,21 +153,23 @@ def lunar_day(spec: str, lang: str = "zh") -> str:
     return f"农历{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
 
 
-def lunar_label(day: dt.date) -> str:
-    """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九.
+def lunar_spec(day: dt.date) -> str:
+    """The lunar month-day of a Gregorian day as kq writes it: ``"10-20"``, leap ``"L04-10"``.
 
     Read from the months of the lunar year (each year worked out once): lunar-python's
     ``Solar.getLunar`` works out whole lunar years again and again when the days asked for
     alternate between years, which made ~1.3 s of rebuilding the agenda of 2,000 customers.
     """
-    from lunar_python.util import LunarUtil
-
     for year in (day.year, day.year - 1):  # a January day may still be in last year's 腊月
         for (month, leap), (first, days) in _lunar_months(year).items():
             if first <= day < first + dt.timedelta(days):
-                return (f"{'闰' if leap else ''}{LunarUtil.MONTH[month]}月"
-                        f"{LunarUtil.DAY[(day - first).days + 1]}")
+                return f"{'L' if leap else ''}{month:02d}-{(day - first).days + 1:02d}"
     raise ValueError(f"{day.isoformat()} is outside the lunar calendar")
+
+
+def lunar_label(day: dt.date) -> str:
+    """The lunar date of a Gregorian day in Chinese notation: 十月二十, 闰四月初十, 腊月廿九."""
+    return lunar_day(lunar_spec(day)).removeprefix("农历")
 
 
 @lru_cache(maxsize=64)

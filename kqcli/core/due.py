@@ -20,21 +20,12 @@ if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from .statements import Statements
 from . import dates
 from .amounts import amount
-from .messages import Message
+from .messages import Message, either, joined, render, to_data
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_CN = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-EVENT_CN = {"wedding": "结婚", "birth": "得子", "illness": "生病", "bereavement": "丧事",
-            "other": "大事"}
-ISSUE_CN = {"complaint": "投诉", "return": "退货", "quality": "质量问题", "price": "价格问题",
-            "dumping": "冲货"}
-STYLE_ADVICE = {
-    "leader": ("领导型", "目标导向, 决策快: 简单直接地讲清产品价值"),
-    "influencer": ("施加影响型", "与几位部门负责人一起决策: 同时和他们建立关系"),
-    "checker": ("检查型", "任务导向, 要精确讲逻辑: 讲清实际适用性"),
-    "follower": ("跟随型", "求稳, 与其他高管保持一致: 先争取其他决策人的认同"),
-}
-"""Decision styles (决策者的四种风格) and how to work with each, from DOMAIN.md."""
+STYLES = ("leader", "influencer", "checker", "follower")
+"""Decision styles (决策者的四种风格); how to work with each (from DOMAIN.md) is the message
+``style_<name>``."""
 MISFORTUNE = frozenset({"illness", "bereavement"})
 ACTIVE_WORK = frozenset({"active", "prospect", None})
 ONE_DAY = dt.timedelta(days=1)
@@ -42,12 +33,11 @@ SKIPPABLE = frozenset({"visit", "route", "deep_visit", "handover"})
 """The reasons of a planned visit: what ``kq skip`` moves (``skips:``) off the days skipped."""
 
 
-def approach(name: str, role: str | None, style: str | None) -> str:
+def approach(name: str, role: str | None, style: str | None) -> Message | str:
     """``吴国华(董事长), 领导型: 目标导向, …``: whom to see and, by their decision style, how."""
     who = f"{name}({role})" if role else name
-    if style in STYLE_ADVICE:
-        label, advice = STYLE_ADVICE[style]
-        return f"{who}, {label}: {advice}"
+    if style in STYLES:
+        return Message("approach", {"who": who, "style": Message(f"style_{style}")})
     return who
 
 
@@ -58,7 +48,7 @@ class Reminder:
     reason: str
     due: dt.date
     shows_from: dt.date
-    message: str
+    message: Message
     owner: str | None = None
     region: str | None = None
     time: str | None = None
@@ -78,9 +68,18 @@ class Reminder:
     def to_json(self, today: dt.date) -> dict[str, Any]:
         return {"customer": self.customer, "name": self.name, "reason": self.reason,
                 "due": self.due.isoformat(), "overdue_days": self.overdue_days(today),
-                "urgency": round(self.urgency, 2), "message": self.message,
+                "urgency": round(self.urgency, 2), **said(self.message),
                 "owner": self.owner, "region": self.region, "time": self.time,
                 "estimated": self.estimated}
+
+
+def said(message: Message) -> dict[str, Any]:
+    """A reminder's message as JSON carries it: ``message`` the Chinese text (as it always
+    was), ``message_key`` and ``message_params`` to word it in either language
+    (:func:`kqcli.core.messages.from_data` of ``{"key": …, "params": …}``)."""
+    data = to_data(message)
+    return {"message": render(message, "zh"), "message_key": data["key"],
+            "message_params": data["params"]}
 
 
 def _d(text: str | None) -> dt.date | None:
@@ -192,8 +191,8 @@ class CustomerRules:
         self.calendar = calendar or work_calendar(settings)
         self.explain = explain  # say in each greeting's notes what closed it or did not
         self.out: list[Reminder] = []
-        self.dropped: list[str] = []  # greetings whose grace period ran out unanswered
-        self.risks: list[tuple[str, str, bool]] = []  # (fingerprint, message, acknowledged)
+        self.dropped: list[Message] = []  # greetings whose grace period ran out unanswered
+        self.risks: list[tuple[str, Message, bool]] = []  # (fingerprint, message, acknowledged)
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
         self._parsed: list[Logged] = []  # the end of facts["log"], parsed (log_since)
         self._parsed_from = len(facts.get("log", ()))
@@ -204,7 +203,7 @@ class CustomerRules:
         ahead = (due - self.today).days
         return ahead <= lead or (self.within is not None and ahead <= self.within)
 
-    def add(self, reason: str, due: dt.date, lead: int, message: str, **extra: Any) -> None:
+    def add(self, reason: str, due: dt.date, lead: int, message: Message, **extra: Any) -> None:
         shows_from = due - dt.timedelta(days=lead)
         if not self.listed(due, lead):
             return  # not listed yet: most reminders of most customers, so skip them early
@@ -304,11 +303,12 @@ class CustomerRules:
             self.add(name, day, lead, message(day), notes=notes, **extra)
         missed = day_of(self.today - grace - grace - ONE_DAY)
         if missed is not None and missed < self.today - grace and missed not in greeted:
-            self.dropped.append(f"{self.s['name']}: {message(missed)} ({missed.isoformat()}) "
-                                f"passed {grace.days} days ago unanswered; no longer listed")
+            self.dropped.append(Message("dropped_greeting", {
+                "name": self.s["name"], "what": message(missed), "day": missed.isoformat(),
+                "days": grace.days}))
 
     def answered(self, reason: str | Callable[[dt.date], str], day: dt.date, lead: int,
-                 message: str, by: Logged) -> Reminder:
+                 message: Message, by: Logged) -> Reminder:
         """A greeted occasion as ``--explain`` shows it, naming what greeted it."""
         name = reason(day) if callable(reason) else reason
         if by.day < day:
@@ -367,15 +367,18 @@ class CustomerRules:
             due = self.today - dt.timedelta(days=(self.today.weekday() - weekday) % 7)
             if last is not None and last >= due:
                 due += dt.timedelta(days=7)
-            when = f"{WEEKDAY_CN[weekday]} {route.get('time') or ''}".strip()
+            time = f" {route['time']}" if route.get("time") else ""
             skipped = []
             info = self.calendar.day(due)
             while info.holiday and len(skipped) < 8:  # a route on a public holiday is skipped
                 skipped.append(due)
                 due += dt.timedelta(days=7)
                 info = self.calendar.day(due)
-            note = "".join(f", {d.month}月{d.day}日节假日不去" for d in skipped)
-            self.add("route", due, self.cfg.leads.route, f"固定拜访 {when}{note}{self.see()}",
+            note = joined(Message("route_holiday", {"month": d.month, "day": d.day})
+                          for d in skipped)
+            self.add("route", due, self.cfg.leads.route, Message("route", {
+                "weekday": Message(f"weekday_{route['weekday']}"), "time": time,
+                "skipped": note, "see": self.see()}),
                      time=route.get("time"), estimated=not info.covered)
             return
         if self.f.get("seasons"):
@@ -383,16 +386,16 @@ class CustomerRules:
             return
         shows, due_after = cadence_of(self.s, self.cfg)
         if last is None:
-            self.add("visit", self.today, 0, "无拜访记录, 安排首次拜访", occasion="never")
+            self.add("visit", self.today, 0, Message("visit_never"), occasion="never")
             return
         first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
         shows_from = min(first, end - dt.timedelta(days=self.cfg.leads.visit))
         if not self.could_list(shows_from, first):
             return
         due, note, estimated = self.in_window(first, end)
-        self.add("visit", due, (due - shows_from).days,
-                 f"上次拜访 {last.isoformat()} (每 {shows}-{due_after} 天){note}{self.see()}",
-                 estimated=estimated)
+        self.add("visit", due, (due - shows_from).days, Message("visit_last", {
+            "last": last.isoformat(), "shows": shows, "days": due_after, "moved": note,
+            "see": self.see()}), estimated=estimated)
 
     def could_list(self, shows_from: dt.date, earliest: dt.date) -> bool:
         """Could a reminder shown from ``shows_from`` and due on ``earliest`` or later be
@@ -400,24 +403,23 @@ class CustomerRules:
         return shows_from <= self.today or (
             self.within is not None and (earliest - self.today).days <= self.within)
 
-    def in_window(self, first: dt.date, end: dt.date) -> tuple[dt.date, str, bool]:
+    def in_window(self, first: dt.date, end: dt.date) -> tuple[dt.date, Message | str, bool]:
         """The due day of a cadence window ``[first, end]``: its last working day, so that a
         gap never stretches past ``end``; the first working day after it only when every day
         of it is off. Also a note saying where the day moved, and whether it was estimated."""
         due, covered = self.calendar.latest_working_day(first, end)
+        note: Message | str = ""
         if due > end:
-            note = (f"; 窗口内全是休息日 ({first.isoformat()} 至 {end.isoformat()}), "
-                    f"顺延到 {due.isoformat()}")
+            note = Message("window_off", {"first": first.isoformat(), "end": end.isoformat(),
+                                          "due": due.isoformat()})
         elif due < end:
-            note = f"; {end.isoformat()} 休息, 提前到 {due.isoformat()}"
-        else:
-            note = ""
+            note = Message("window_end_off", {"end": end.isoformat(), "due": due.isoformat()})
         return due, note, not covered
 
-    def see(self) -> str:
+    def see(self) -> Message | str:
         """Whom to see on a visit, and how: the first contact with a decision style."""
         for name, role, style in self.f.get("styles", []):
-            return f"; 见 {approach(name, role, style)}"
+            return Message("see", {"who": approach(name, role, style)})
         return ""
 
     def season_visit(self, last: dt.date | None, seasons: list[int]) -> None:
@@ -436,9 +438,10 @@ class CustomerRules:
         for start, following in zip(starts, starts[1:], strict=False):
             if (last is not None and last >= start - ahead) or following - ahead <= self.today:
                 continue
-            since = f"上次拜访 {last.isoformat()}" if last else "无拜访记录"
-            self.add("visit", start, lead, f"进货季 {start.month}月 前拜访 "
-                     f"(季节性客户, {months}月进货; {since})")
+            since = (Message("since_visit", {"last": last.isoformat()}) if last
+                     else Message("no_visit"))
+            self.add("visit", start, lead, Message("season_visit", {
+                "month": start.month, "months": months, "since": since}))
             return
 
     def deep_visit(self) -> None:
@@ -449,15 +452,14 @@ class CustomerRules:
         shows, due_after = self.cfg.due.deep_visit_days
         last = _d(self.f.get("last_deep_visit"))
         if last is None:
-            self.add("deep_visit", self.today, 0, "重点终端从未蹲点, 安排蹲点现场解决问题",
-                     occasion="never")
+            self.add("deep_visit", self.today, 0, Message("deep_visit_never"), occasion="never")
             return
         first, end = last + dt.timedelta(days=shows), last + dt.timedelta(days=due_after)
         if not self.could_list(first, first):
             return
         due, note, estimated = self.in_window(first, end)
-        self.add("deep_visit", due, (due - first).days,
-                 f"上次蹲点 {last.isoformat()} (每 {shows}-{due_after} 天){note}, 蹲点现场解决问题",
+        self.add("deep_visit", due, (due - first).days, Message("deep_visit_last", {
+            "last": last.isoformat(), "shows": shows, "days": due_after, "moved": note}),
                  estimated=estimated)
 
     def alert(self) -> None:
@@ -476,8 +478,9 @@ class CustomerRules:
                 day += dt.timedelta(days=1)  # today's call is made
             if day <= a.end:
                 note = f": {a.note}" if a.note else ""
-                self.add("alert", day, 0, f"关心客户安全{note} ({a.region} "
-                         f"{a.start.isoformat()} 至 {a.end.isoformat()}, 每天联系)")
+                self.add("alert", day, 0, Message("alert", {
+                    "note": note, "region": a.region, "start": a.start.isoformat(),
+                    "end": a.end.isoformat()}))
 
     def care_call(self) -> None:
         cfg = self.cfg.care_calls
@@ -490,9 +493,10 @@ class CustomerRules:
         base = last or first or self.today
         interval = care_call_interval(self.s["id"], last, cfg.min_days,
                                       max(cfg.max_days, cfg.min_days))
-        since = f"上次 {last.isoformat()}" if last else "从未打过"
+        since = (Message("since_last", {"last": last.isoformat()}) if last
+                 else Message("never_called"))
         self.add("care_call", base + dt.timedelta(days=interval), cfg.lead,
-                 f"情感电话, 不谈生意 ({since})",
+                 Message("care_call", {"since": since}),
                  occasion="never" if last is None and first is None else None)  # moves daily
 
     def follow_up(self) -> None:
@@ -509,23 +513,25 @@ class CustomerRules:
             return  # both calls made
         if first is None:
             since, days = delivered, cfg.first
-            message = f"到货 {delivered.isoformat()} 后第一次回访"
+            key, params = "follow_up_first", {"delivered": delivered.isoformat()}
         else:
             since, days = first, cfg.second
-            message = f"到货 {delivered.isoformat()} 后第二次回访 (第一次 {first.isoformat()})"
+            key, params = "follow_up_second", {"delivered": delivered.isoformat(),
+                                               "first": first.isoformat()}
         # "Within N days": the window runs from the next day to day N.
         end = since + dt.timedelta(days=days)
         start = min(since + dt.timedelta(days=1), end)
         if not self.could_list(start - dt.timedelta(days=cfg.lead), start):
             return
         due, note, estimated = self.in_window(start, end)
-        self.add("follow_up", due, cfg.lead, message + note, estimated=estimated)
+        self.add("follow_up", due, cfg.lead, Message(key, {**params, "moved": note}),
+                 estimated=estimated)
 
     def next_action(self) -> None:
         """Every open step, until ``kq done`` (or a ``done_on:``) closes it."""
         for step in self.f.get("next_steps", ()):
             self.add("next_action", _d(step["date"]), self.cfg.leads.next_action,
-                     f"{step['action']} (约定于 {step['from']})")
+                     Message("next_action", {"action": step["action"], "on": step["from"]}))
 
     def issue(self) -> None:
         """Every open complaint or return (客诉), shown from the day it was opened and due
@@ -533,9 +539,9 @@ class CustomerRules:
         days = self.cfg.due.issue_days
         for item in self.f.get("issues", ()):
             opened = _d(item["opened"])
-            self.add("issue", opened + dt.timedelta(days=days), days,
-                     f"{ISSUE_CN[item['kind']]} #{item['n']}: {item['text']} "
-                     f"({opened.isoformat()} 受理, {days} 天内处理)")
+            self.add("issue", opened + dt.timedelta(days=days), days, Message("issue", {
+                "kind": Message(f"issue_{item['kind']}"), "n": item["n"], "text": item["text"],
+                "opened": opened.isoformat(), "days": days}))
 
     def occasions(self) -> None:
         leads = self.cfg.leads
@@ -550,24 +556,28 @@ class CustomerRules:
                                   frozenset({"birthday"}))
             if solar is not None:
                 self.occasion("birthday", solar, leads.birthday,
-                              lambda day, b=born, w=who: f"{w} {day.year - b.year}岁生日 "
-                                                         f"{day.month}月{day.day}日",
+                              lambda day, b=born, w=who: Message("birthday", {
+                                  "who": w, "age": day.year - b.year, "month": day.month,
+                                  "day": day.day}),
                               group=birthdays)
             if lunar is not None:
                 self.occasion("birthday", lunar, leads.birthday,
-                              lambda day, w=who: f"{w} 农历生日 {dates.lunar_label(day)} "
-                                                 f"({day.isoformat()})",
+                              lambda day, w=who: Message("lunar_birthday", {
+                                  "who": w, "lunar": dates.lunar_spec(day),
+                                  "date": day.isoformat()}),
                               group=birthdays)
             for m, e in enumerate(c.get("events", [])):
                 day = _d(e["date"])
                 note = f": {e['note']}" if e.get("note") else ""
                 if e["kind"] in MISFORTUNE:
-                    self.misfortune(day, f"{who} {EVENT_CN[e['kind']]}{note}")
+                    self.misfortune(day, Message("misfortune", {
+                        "who": who, "event": Message(f"event_{e['kind']}"), "note": note}))
                 else:
                     once = Occasions(("event", n, m), lambda d, day=day: day if d <= day else None,
                                      frozenset({"event"}))
                     self.occasion("event", once.day_of, leads.event,
-                                  lambda _, w=who, k=e["kind"], n=note: f"{w} {EVENT_CN[k]}{n}, 道贺",
+                                  lambda _, w=who, k=e["kind"], n=note: Message("happy_event", {
+                                      "who": w, "event": Message(f"event_{k}"), "note": n}),
                                   group=once)
         if self.s.get("anniversary"):
             opened = _d(self.s["anniversary"])
@@ -575,17 +585,18 @@ class CustomerRules:
             def day_of(d: dt.date) -> dt.date:
                 return opened if d <= opened else dates.next_solar(opened.month, opened.day, d)
 
-            def message(day: dt.date) -> str:
+            def message(day: dt.date) -> Message:
                 if day == opened:
-                    return f"新店开业 {day.isoformat()}, 提前准备促销/礼品支持"
-                return f"店庆 {day.year - opened.year}周年 {day.isoformat()}, 提前准备促销/礼品支持"
+                    return Message("opening", {"day": day.isoformat()})
+                return Message("anniversary", {"years": day.year - opened.year,
+                                               "day": day.isoformat()})
 
             self.occasion(lambda day: "opening" if day == opened else "anniversary", day_of,
                           leads.anniversary, message,
                           group=Occasions("anniversary", day_of,
                                           frozenset({"anniversary", "opening"})))
 
-    def misfortune(self, day: dt.date, what: str) -> None:
+    def misfortune(self, day: dt.date, what: Message) -> None:
         """Illness or bereavement: call at once, until a call or visit on or after the day
         (``due.condolence_kinds``); one ahead (a planned operation) is listed ahead."""
         if day > self.today:
@@ -594,7 +605,7 @@ class CustomerRules:
         if (self.today - day).days > 30:
             return
         answer = self.condolence(day)
-        message = f"{what}, 立即致电, 不谈生意"
+        message = Message("misfortune_now", {"what": what})
         if answer is None:
             notes = self.unanswered_condolence(day) if self.explain else []
             self.add("event", day, 0, message, misfortune=True, notes=notes)
@@ -615,10 +626,10 @@ class CustomerRules:
         festivals = Occasions("holiday", lambda d: next_festival_of(keys, d),
                               frozenset({"holiday"}))
         for key in keys:
-            name = dates.FESTIVALS[key][0]
             self.occasion("holiday", lambda d, k=key: dates.next_festival(k, d),
                           self.cfg.leads.holiday,
-                          lambda day, n=name: f"{n} {day.isoformat()}: 个性化问候, 不要群发",
+                          lambda day, k=key: Message("festival", {
+                              "festival": Message(f"festival_{k}"), "day": day.isoformat()}),
                           group=festivals)
 
     def report_missing(self) -> None:
@@ -649,11 +660,12 @@ class CustomerRules:
             return
         deadline = dates.add_months(dt.date.fromisoformat(f"{owed[0]}-01"), 1).replace(day=day)
         if len(owed) == 1:
-            note = f"截止 {deadline.isoformat()}"
+            note = Message("report_deadline", {"deadline": deadline.isoformat()})
         else:
-            note = f"共 {len(owed)} 个月, 最早截止 {deadline.isoformat()}"
+            note = Message("report_deadlines", {"count": len(owed),
+                                                "deadline": deadline.isoformat()})
         self.add("report_missing", deadline, self.cfg.leads.report_missing,
-                 f"{owed_months_text(owed)} 的出销/库存/动销未上报 ({note})")
+                 Message("report_missing", {"months": owed_months(owed), "note": note}))
 
     def coverage(self) -> None:
         """Decision makers covered: a key account or distributor (``due.coverage_kinds``) none
@@ -675,18 +687,18 @@ class CustomerRules:
             month = dates.add_months(first, 1)
             first, covered = self.calendar.nth_working_day(month.year, month.month, 1)
 
-        def named(level: str | None) -> str:
-            return "、".join(f"{n}({r})" if r else n for n, r, lv in contacts if lv == level)
+        def named(level: str | None) -> list[str]:
+            return [f"{n}({r})" if r else n for n, r, lv in contacts if lv == level]
 
         staff, unknown = named("staff"), named(None)
-        fill = f"是决策人就写 level: {' 或 '.join(self.cfg.due.decision_levels)}"
+        fill = Message("coverage_fill", {"levels": either(list(self.cfg.due.decision_levels))})
         if not contacts:
-            message = "没有联系人记录, 找到决策人"
+            message = Message("coverage_none")
         elif not staff:
-            message = f"联系人未填层级, 确认谁是决策人: {unknown}; {fill}"
+            message = Message("coverage_unknown", {"unknown": unknown, "fill": fill})
         else:
-            message = f"只接触外围人员, 找到决策人 (员工: {staff}" + (
-                f"; 未填层级: {unknown}, {fill})" if unknown else ")")
+            rest = Message("coverage_staff_unknown", {"unknown": unknown, "fill": fill})
+            message = Message("coverage_staff", {"staff": staff, "rest": rest if unknown else ""})
         self.add("coverage", first, 0, message, estimated=not covered)
 
     def intel(self) -> None:
@@ -696,7 +708,8 @@ class CustomerRules:
             if item["sources"] < need:
                 day = _d(item["date"])
                 self.add("intel_unconfirmed", day + dt.timedelta(days=7), 7,
-                         f"“{item['claim']}” 只有 {item['sources']} 个信源, 需 {need} 个独立信源核实")
+                         Message("intel", {"claim": item["claim"], "sources": item["sources"],
+                                           "need": need}))
 
     def pool(self) -> bool:
         """A customer in the pool (公海) is listed once, for the manager (owner: nobody)."""
@@ -705,13 +718,15 @@ class CustomerRules:
         entry = pool_entry(self.s, self.f, self.cfg, self.today, self.departed)
         if entry is None:
             return False
-        since = (f"{entry.days} 天未见面 (上次 {entry.last_in_person.isoformat()})"
-                 if entry.last_in_person else "从未见面")
-        why = (f"业代 {entry.owner} 已离职" if entry.why == "departed"
-               else f"原业代 {entry.owner or '无'}")
+        since = (Message("pool_unseen", {"days": entry.days,
+                                         "last": entry.last_in_person.isoformat()})
+                 if entry.last_in_person else Message("pool_never_met"))
+        why = (Message("pool_departed", {"owner": entry.owner}) if entry.why == "departed"
+               else Message("pool_owner", {"owner": entry.owner or Message("none")}))
         self.out.append(Reminder(self.s["id"], self.s["name"], "pool", entry.entered,
-                                 entry.entered, f"公海客户: {since}, {why}; "
-                                 f"kq claim {self.s['id']} --as 业代", None, self.s.get("region")))
+                                 entry.entered, Message("pool", {
+                                     "since": since, "why": why, "id": self.s["id"]}),
+                                 None, self.s.get("region")))
         return True
 
     def handover(self) -> None:
@@ -728,20 +743,21 @@ class CustomerRules:
             return
         before = [d for days in self.f.get("days_by_kind", {}).values() for d in days
                   if d <= handover["date"]]
-        previous = handover.get("from") or "无"
-        was = f"{previous} 上次往来 {max(before)}" if before else f"{previous} 无往来记录"
+        previous = handover.get("from") or Message("none")
+        was = (Message("handover_last", {"previous": previous, "last": max(before)}) if before
+               else Message("handover_nothing", {"previous": previous}))
         due_after = cadence_of(self.s, self.cfg)[1]
-        self.add("handover", day + dt.timedelta(days=due_after), due_after,
-                 f"交接自 {previous} ({day.isoformat()}), {due_after} 天内拜访; {was}")
+        self.add("handover", day + dt.timedelta(days=due_after), due_after, Message("handover", {
+            "previous": previous, "day": day.isoformat(), "days": due_after, "was": was}))
 
     def orphan(self) -> None:
         owner = self.s.get("owner")
         left = self.departed
         if owner in left and left[owner] <= self.today:
-            self.add("orphan", left[owner], 0, f"业代 {owner} 已于 {left[owner].isoformat()} 离职, "
-                                               "需重新分配并回访")
+            self.add("orphan", left[owner], 0, Message("orphan_left", {
+                "owner": owner, "day": left[owner].isoformat()}))
         elif not owner and self.s.get("status") == "active":
-            self.add("orphan", self.today, 0, "没有负责业代, 需分配", occasion="unassigned")
+            self.add("orphan", self.today, 0, Message("orphan_none"), occasion="unassigned")
 
     def risk(self) -> None:
         if self.s.get("status") != "active":
@@ -749,44 +765,50 @@ class CustomerRules:
         cfg = self.cfg.risk
         months = self.f.get("months", {})
         keys = sorted(months)
-        for figure, label in (("collections", "回款"), ("sell_out", "出销")):
+        for figure in ("collections", "sell_out"):
             run = [months[k].get(figure) for k in keys[-cfg.falling_months:]]
             if (len(run) == cfg.falling_months and None not in run
                     and falling_run(run, cfg.decline_min)
                     and _consecutive(keys[-cfg.falling_months:])):
                 self.risk_row(figure, [*keys[-cfg.falling_months:], *run], self.today,
-                              f"{label}连续 {cfg.falling_months} 个月下滑: "
-                              + " → ".join(amount(v) for v in run))
+                              Message("falling", {
+                                  "figure": Message(f"figure_{figure}"),
+                                  "months": cfg.falling_months,
+                                  "run": " → ".join(amount(v) for v in run)}))
         if keys:
             latest = months[keys[-1]]
             inventory, sell_out = latest.get("inventory"), latest.get("sell_out")
             if inventory is not None and sell_out and inventory > cfg.inventory_ratio * sell_out:
                 self.risk_row("inventory", [keys[-1], inventory, sell_out], self.today,
-                              f"{keys[-1]} 库存 {amount(inventory)} 远高于出销 "
-                              f"{amount(sell_out)} (>{cfg.inventory_ratio:g} 倍)")
+                              Message("inventory_high", {
+                                  "month": keys[-1], "inventory": amount(inventory),
+                                  "sell_out": amount(sell_out),
+                                  "ratio": cfg.inventory_ratio}))
             if latest.get("stockout"):
-                self.risk_row("stockout", [keys[-1]], self.today, f"{keys[-1]} 断货")
+                self.risk_row("stockout", [keys[-1]], self.today,
+                              Message("stockout", {"month": keys[-1]}))
         for name, since_text in self.f.get("competitors", []):
             since = _d(since_text)
             if 0 <= (self.today - since).days <= cfg.competitor_new_days:
                 self.risk_row("competitor", [name, since_text], self.today,
-                              f"新进竞品 {name} ({since_text})")
+                              Message("competitor", {"name": name, "since": since_text}))
         if self.s.get("kind") == "distributor":
             self.dumping(months, keys)
         self.shelf(months)
         declining = self.f.get("profit_chain")
         if declining:
-            self.risk_row("profit_chain", declining, self.today, f"利润链断裂: "
-                          f"{', '.join(declining)} 衰退, 没有成长或成熟期产品接替")
+            self.risk_row("profit_chain", declining, self.today, Message("profit_chain", {
+                "declining": ", ".join(declining)}))
         if self.s.get("tier") == "key" or self.s.get("kind") == "key_account":
             cadence = 7 if self.s.get("route") else cadence_of(self.s, self.cfg)[1]
             last = _d(self.f.get("last_interaction"))
             limit = round(cfg.untouched_factor * cadence)
             if last is not None and (self.today - last).days > limit:
                 self.risk_row("untouched", [last.isoformat()], last + dt.timedelta(days=limit),
-                              f"重点客户 {(self.today - last).days} 天未联系 (上次 {last.isoformat()})")
+                              Message("untouched", {"days": (self.today - last).days,
+                                                    "last": last.isoformat()}))
 
-    def risk_row(self, kind: str, basis: list[Any], due: dt.date, message: str) -> None:
+    def risk_row(self, kind: str, basis: list[Any], due: dt.date, message: Message) -> None:
         """A risk, unless acknowledged (``kq ack``): an ack hides the rows whose fingerprint it
         saw, from its ``on`` day through its ``until`` (for good without one). The fingerprint
         is taken of what the risk was computed from (the months and figures, the competitor,
@@ -818,21 +840,24 @@ class CustomerRules:
             product = products.get(sku)
             band = getattr(product, "price", None)
             if price is not None and band is not None and not band[0] <= price <= band[1]:
-                side = "高于" if price > band[1] else "低于"
+                side = Message("above" if price > band[1] else "below")
                 self.risk_row("shelf_price", [sku, day, price, *band], self.today,
-                              f"{sku} 价格 {yuan(price)} {side} {band[0]:g}-{band[1]:g} "
-                              f"({day[5:]} 货架检查)")
+                              Message("shelf_price", {
+                                  "sku": sku, "price": yuan(price), "side": side,
+                                  "low": band[0], "high": band[1], "day": day[5:]}))
             least = getattr(product, "facings", None)
             if facings == 0:
                 self.risk_row("shelf_off", [sku, day, facings], self.today,
-                              f"{sku} 不在货架上 (排面 0, {day[5:]} 货架检查)")
+                              Message("shelf_gone", {"sku": sku, "day": day[5:]}))
             elif facings is not None and least is not None and facings < least:
                 self.risk_row("shelf_off", [sku, day, facings, least], self.today,
-                              f"{sku} 排面 {facings} 少于 {least} ({day[5:]} 货架检查)")
+                              Message("shelf_few", {"sku": sku, "facings": facings,
+                                                    "least": least, "day": day[5:]}))
             if stock is not None and week is not None and stock < week[2]:
                 self.risk_row("shelf_stock", [sku, day, stock, week[0], week[1]], self.today,
-                              f"{sku} 库存 {stock} 不足一周出销 {week[2]:.1f} ({week[0]} 出销 "
-                              f"{amount(week[1])}, {day[5:]} 货架检查)")
+                              Message("shelf_low", {
+                                  "sku": sku, "stock": stock, "week": week[2], "month": week[0],
+                                  "sold": amount(week[1]), "day": day[5:]}))
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.
@@ -851,9 +876,10 @@ class CustomerRules:
             gone = shipped - sold - increase
             if gone > share * shipped:
                 self.risk_row("dumping", [key, *figures], self.today,
-                              f"{key} 疑似冲货: 提货 {amount(shipped)}, 出销 {amount(sold)}, 库存变化 "
-                              f"{amount(increase, sign=True)}; {amount(gone)} ({gone / shipped:.0%}) "
-                              f"去向不明 (>{share:.0%})")
+                              Message("dumping", {
+                                  "month": key, "shipped": amount(shipped), "sold": amount(sold),
+                                  "change": amount(increase, sign=True), "gone": amount(gone),
+                                  "share": f"{gone / shipped:.0%}", "limit": f"{share:.0%}"}))
             return
 
 
@@ -872,16 +898,16 @@ def _next_month(key: str | None) -> str:
     return dates.month_key(dates.add_months(dt.date.fromisoformat(f"{key}-01"), 1))
 
 
-def owed_months_text(months: list[str]) -> str:
-    """``2026-10``, ``2026-09、2026-11``; three or more months in a row as one span:
-    ``2026-03~2026-08、2026-10``."""
+def owed_months(months: list[str]) -> list[str]:
+    """``2026-10``; ``2026-09``, ``2026-11``; three or more months in a row as one span:
+    ``2026-03~2026-08``, ``2026-10`` (a message joins them: ``2026-03~2026-08、2026-10``)."""
     runs: list[list[str]] = []
     for month in months:
         if runs and _next_month(runs[-1][-1]) == month:
             runs[-1].append(month)
         else:
             runs.append([month])
-    return "、".join(f"{r[0]}~{r[-1]}" if len(r) >= 3 else "、".join(r) for r in runs)
+    return [m for r in runs for m in ([f"{r[0]}~{r[-1]}"] if len(r) >= 3 else r)]
 
 
 def falling_run(values: list[float], decline_min: float) -> bool:
@@ -918,8 +944,8 @@ def statement_reminders(settings: Settings, owners: list[str], today: dt.date,
             deadline, covered = st.deadline(calendar, period, n)
             out.append(Reminder(None, rep, "expense_statement", deadline,
                                 deadline - dt.timedelta(days=lead),
-                                f"{period} 客户采购及客情费统计表, 第 {n} 个工作日 "
-                                f"{deadline.isoformat()} 前提交",
+                                Message("expense_statement", {
+                                    "period": period, "n": n, "deadline": deadline.isoformat()}),
                                 owner=rep, estimated=not covered))
     return out
 
@@ -951,10 +977,11 @@ def check_reminders(settings: Settings, owners: list[str], today: dt.date,
             found = st.entry(statements, period, rep)
             out.append(Reminder(None, rep, "expense_check", deadline,
                                 deadline - dt.timedelta(days=lead),
-                                f"审核 {rep} {period} 客户采购及客情费统计表, 第 "
-                                f"{cfg.check_working_day} 个工作日 {deadline.isoformat()} 前 "
-                                f"(三方签齐后第 {cfg.pay_working_day} 个工作日 "
-                                f"{pay.isoformat()} 起支付); {st.missing_text(found)}",
+                                Message("expense_check", {
+                                    "rep": rep, "period": period, "n": cfg.check_working_day,
+                                    "deadline": deadline.isoformat(),
+                                    "pay_n": cfg.pay_working_day, "pay": pay.isoformat(),
+                                    "missing": st.missing(found)}),
                                 estimated=not covered))
     return out
 
@@ -1001,7 +1028,7 @@ def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:
 
 def customer_reminders(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
                        today: dt.date, within: int | None = None, explain: bool = False,
-                       dropped: list[str] | None = None,
+                       dropped: list[Message] | None = None,
                        closed: list[Reminder] | None = None) -> list[Reminder]:
     """The listed reminders of these customers, each with its urgency.
 

@@ -192,6 +192,153 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "greeting_early": ("{date} {kind} came before {day} and was not logged for it "
                        "(--for {reason})", "{date} {kind} 在 {day} 之前, 没有注明 --for {reason}"),
     "greeting_taken": ("{date} {kind} greeted {other} instead", "{date} {kind} 已算作 {other} 的问候"),
+    # kq due's reminders (the JSON's "message" is the Chinese text; "message_key" and
+    # "message_params" let a table or a script word it in either language)
+    "route": ("fixed visit {weekday}{time}{skipped}{see}", "固定拜访 {weekday}{time}{skipped}{see}"),
+    "route_holiday": (", not on the holiday {month}/{day}", ", {month}月{day}日节假日不去"),
+    "see": ("; see {who}", "; 见 {who}"),
+    "approach": ("{who}, {style}", "{who}, {style}"),
+    "style_leader": ("leader: goal-driven, decides fast: state the product's value simply and "
+                     "directly", "领导型: 目标导向, 决策快: 简单直接地讲清产品价值"),
+    "style_influencer": ("influencer: decides with a few department heads: build relations with "
+                         "all of them", "施加影响型: 与几位部门负责人一起决策: 同时和他们建立关系"),
+    "style_checker": ("checker: task-driven, wants exact logic: explain how it really applies",
+                      "检查型: 任务导向, 要精确讲逻辑: 讲清实际适用性"),
+    "style_follower": ("follower: seeks safety, agrees with the other executives: win the other "
+                       "decision makers first", "跟随型: 求稳, 与其他高管保持一致: 先争取其他决策人的认同"),
+    "visit_never": ("no visit on record: plan a first visit", "无拜访记录, 安排首次拜访"),
+    "visit_last": ("last visit {last} (every {shows}-{days} days){moved}{see}",
+                   "上次拜访 {last} (每 {shows}-{days} 天){moved}{see}"),
+    "window_off": ("; every day of the window is off ({first} to {end}), moved to {due}",
+                   "; 窗口内全是休息日 ({first} 至 {end}), 顺延到 {due}"),
+    "window_end_off": ("; {end} is off, brought forward to {due}", "; {end} 休息, 提前到 {due}"),
+    "season_visit": ("visit before the buying season in month {month} (a seasonal customer, "
+                     "buys in months {months}; {since})",
+                     "进货季 {month}月 前拜访 (季节性客户, {months}月进货; {since})"),
+    "since_visit": ("last visit {last}", "上次拜访 {last}"),
+    "no_visit": ("no visit on record", "无拜访记录"),
+    "deep_visit_never": ("a key terminal never given a deep visit: plan one to solve "
+                         "problems on site", "重点终端从未蹲点, 安排蹲点现场解决问题"),
+    "deep_visit_last": ("last deep visit {last} (every {shows}-{days} days){moved}: solve "
+                        "problems on site",
+                        "上次蹲点 {last} (每 {shows}-{days} 天){moved}, 蹲点现场解决问题"),
+    "alert": ("check on the customer's safety{note} ({region} {start} to {end}, every day)",
+              "关心客户安全{note} ({region} {start} 至 {end}, 每天联系)"),
+    "care_call": ("care call, no business ({since})", "情感电话, 不谈生意 ({since})"),
+    "since_last": ("last {last}", "上次 {last}"),
+    "never_called": ("never made", "从未打过"),
+    "follow_up_first": ("first follow-up after the delivery of {delivered}{moved}",
+                        "到货 {delivered} 后第一次回访{moved}"),
+    "follow_up_second": ("second follow-up after the delivery of {delivered} (the first "
+                         "{first}){moved}", "到货 {delivered} 后第二次回访 (第一次 {first}){moved}"),
+    "next_action": ("{action} (agreed on {on})", "{action} (约定于 {on})"),
+    "issue": ("{kind} #{n}: {text} (opened {opened}, handle within {days} days)",
+              "{kind} #{n}: {text} ({opened} 受理, {days} 天内处理)"),
+    "birthday": ("{who} turns {age} on {month}/{day}", "{who} {age}岁生日 {month}月{day}日"),
+    "lunar_birthday": ("{who}: lunar birthday {lunar:lunar} ({date})",
+                       "{who} 农历生日 {lunar:lunar} ({date})"),
+    "happy_event": ("{who}: {event}{note}: congratulate", "{who} {event}{note}, 道贺"),
+    "misfortune": ("{who}: {event}{note}", "{who} {event}{note}"),
+    "misfortune_now": ("{what}: call now, no business", "{what}, 立即致电, 不谈生意"),
+    "opening": ("new store opens {day}: prepare promotion and gift support",
+                "新店开业 {day}, 提前准备促销/礼品支持"),
+    "anniversary": ("store's anniversary, {years} years, {day}: prepare promotion and gift "
+                    "support", "店庆 {years}周年 {day}, 提前准备促销/礼品支持"),
+    "festival": ("{festival} {day}: a personal greeting, not a group message",
+                 "{festival} {day}: 个性化问候, 不要群发"),
+    "report_missing": ("{months}: sell-out, inventory and movement not reported ({note})",
+                       "{months} 的出销/库存/动销未上报 ({note})"),
+    "report_deadline": ("deadline {deadline}", "截止 {deadline}"),
+    "report_deadlines": ("{count} months, the first deadline {deadline}",
+                         "共 {count} 个月, 最早截止 {deadline}"),
+    "coverage_none": ("no contacts on record: find the decision maker", "没有联系人记录, 找到决策人"),
+    "coverage_unknown": ("no contact has a level: find out who decides: {unknown}; {fill}",
+                         "联系人未填层级, 确认谁是决策人: {unknown}; {fill}"),
+    "coverage_staff": ("only staff met: find the decision maker (staff: {staff}{rest})",
+                       "只接触外围人员, 找到决策人 (员工: {staff}{rest})"),
+    "coverage_staff_unknown": ("; no level: {unknown}, {fill}", "; 未填层级: {unknown}, {fill}"),
+    "coverage_fill": ("write level: {levels} for a decision maker", "是决策人就写 level: {levels}"),
+    "either": ("{first} or {second}", "{first} 或 {second}"),
+    "intel": ("“{claim}” has {sources} source(s); confirm it with {need} independent sources",
+              "“{claim}” 只有 {sources} 个信源, 需 {need} 个独立信源核实"),
+    "pool": ("in the pool: {since}, {why}; kq claim {id} --as REP",
+             "公海客户: {since}, {why}; kq claim {id} --as 业代"),
+    "pool_unseen": ("{days} days unseen (last {last})", "{days} 天未见面 (上次 {last})"),
+    "pool_never_met": ("never met", "从未见面"),
+    "pool_departed": ("rep {owner} has left", "业代 {owner} 已离职"),
+    "pool_owner": ("former rep {owner}", "原业代 {owner}"),
+    "handover": ("handed over from {previous} ({day}): visit within {days} days; {was}",
+                 "交接自 {previous} ({day}), {days} 天内拜访; {was}"),
+    "handover_last": ("{previous}'s last contact {last}", "{previous} 上次往来 {last}"),
+    "handover_nothing": ("{previous}: no contact on record", "{previous} 无往来记录"),
+    "orphan_left": ("rep {owner} left on {day}: reassign and visit again",
+                    "业代 {owner} 已于 {day} 离职, 需重新分配并回访"),
+    "orphan_none": ("no rep: assign one", "没有负责业代, 需分配"),
+    "falling": ("{figure} falling {months} months in a row: {run}",
+                "{figure}连续 {months} 个月下滑: {run}"),
+    "figure_collections": ("collections", "回款"),
+    "figure_sell_out": ("sell-out", "出销"),
+    "inventory_high": ("{month} inventory {inventory} far above sell-out {sell_out} (>{ratio:g}x)",
+                       "{month} 库存 {inventory} 远高于出销 {sell_out} (>{ratio:g} 倍)"),
+    "stockout": ("{month} out of stock", "{month} 断货"),
+    "competitor": ("new competitor {name} ({since})", "新进竞品 {name} ({since})"),
+    "profit_chain": ("profit chain broken: {declining} declining, no growing or mature product "
+                     "to take over", "利润链断裂: {declining} 衰退, 没有成长或成熟期产品接替"),
+    "untouched": ("key customer not contacted for {days} days (last {last})",
+                  "重点客户 {days} 天未联系 (上次 {last})"),
+    "shelf_price": ("{sku} price {price} {side} {low:g}-{high:g} (shelf check {day})",
+                    "{sku} 价格 {price} {side} {low:g}-{high:g} ({day} 货架检查)"),
+    "above": ("above", "高于"),
+    "below": ("below", "低于"),
+    "shelf_gone": ("{sku} not on the shelf (0 facings, shelf check {day})",
+                   "{sku} 不在货架上 (排面 0, {day} 货架检查)"),
+    "shelf_few": ("{sku} {facings} facings, fewer than {least} (shelf check {day})",
+                  "{sku} 排面 {facings} 少于 {least} ({day} 货架检查)"),
+    "shelf_low": ("{sku} stock {stock} below a week of sell-out {week:.1f} ({month} sell-out "
+                  "{sold}, shelf check {day})",
+                  "{sku} 库存 {stock} 不足一周出销 {week:.1f} ({month} 出销 {sold}, {day} 货架检查)"),
+    "dumping": ("{month} suspected dumping: shipped {shipped}, sold {sold}, inventory "
+                "change {change}; {gone} ({share}) unaccounted for (>{limit})",
+                "{month} 疑似冲货: 提货 {shipped}, 出销 {sold}, 库存变化 {change}; {gone} ({share}) "
+                "去向不明 (>{limit})"),
+    "expense_statement": ("{period} statement of customer purchases and expenses: "
+                          "submit by working day {n}, {deadline}",
+                          "{period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline} 前提交"),
+    "expense_check": ("check {rep}'s {period} statement of customer purchases and expenses by "
+                      "working day {n}, {deadline} (paid from working day {pay_n}, {pay}, once "
+                      "all three have signed); {missing}",
+                      "审核 {rep} {period} 客户采购及客情费统计表, 第 {n} 个工作日 {deadline} 前 "
+                      "(三方签齐后第 {pay_n} 个工作日 {pay} 起支付); {missing}"),
+    "not_submitted": ("not submitted", "未提交"),
+    "not_signed": ("not signed: {roles}", "未签: {roles}"),
+    "role_clerk": ("sales clerk", "销售内勤"),
+    "role_manager": ("sales manager", "销售经理"),
+    "role_finance": ("finance", "财务"),
+    "dropped_greeting": ("{name}: {what} ({day}) passed {days} days ago unanswered; no longer "
+                         "listed", "{name}: {what} ({day}) 已过 {days} 天没有问候, 不再列出"),
+    "holiday_group": ("{festival}: greet {count} customers, each personally, not a group message",
+                      "{festival}: 给 {count} 位客户个性化问候, 不要群发"),
+    "join": ("", ""),
+    "on_the_way": ("on the way: {since}", "顺路拜访: {since}"),
+    "calendar_overdue": ("due {due}, {days} days overdue", "原定 {due}, 已逾期 {days} 天"),
+    "calendar_estimated": ("the date rests on estimated holidays (the official calendar of that "
+                           "year is not out yet)", "日期按估算的节假日 (官方日历尚未发布该年)"),
+    **{f"weekday_{day}": (day.capitalize(), label) for day, label in (
+        ("mon", "周一"), ("tue", "周二"), ("wed", "周三"), ("thu", "周四"), ("fri", "周五"),
+        ("sat", "周六"), ("sun", "周日"))},
+    **{f"event_{kind}": (english, label) for kind, english, label in (
+        ("wedding", "wedding", "结婚"), ("birth", "new baby", "得子"), ("illness", "illness", "生病"),
+        ("bereavement", "bereavement", "丧事"), ("other", "big event", "大事"))},
+    **{f"issue_{kind}": (english, label) for kind, english, label in (
+        ("complaint", "complaint", "投诉"), ("return", "return", "退货"),
+        ("quality", "quality problem", "质量问题"), ("price", "price problem", "价格问题"),
+        ("dumping", "dumping", "冲货"))},
+    **{f"festival_{key}": (english, label) for key, english, label in (
+        ("new_year", "New Year's Day", "元旦"), ("spring_festival", "Spring Festival", "春节"),
+        ("lantern", "Lantern Festival", "元宵"), ("qingming", "Qingming", "清明"),
+        ("labour_day", "Labour Day", "劳动节"), ("dragon_boat", "Dragon Boat Festival", "端午"),
+        ("mid_autumn", "Mid-Autumn Festival", "中秋"), ("national_day", "National Day", "国庆"),
+        ("double_ninth", "Double Ninth", "重阳"), ("winter_solstice", "Winter Solstice", "冬至"))},
     # pieces of the messages above
     "contact_roles": ("{recipient} ({roles})", "{recipient} ({roles})"),
     "purchasing_function": ("function purchasing", "采购部门"),
@@ -215,22 +362,33 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 
 class _Formatter(string.Formatter):
-    """``str.format`` plus the ``amount`` spec (:func:`kqcli.core.amounts.amount`)."""
+    """``str.format`` plus the ``amount`` spec (:func:`kqcli.core.amounts.amount`) and the
+    ``lunar`` spec: a lunar month-day as kq stores it (``"10-20"``, leap ``"L05-15"``) as
+    people write it, 十月二十 / 闰五月十五 (``10-20`` / ``leap 05-15`` in English)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "amount":
             return amount(value)
+        if format_spec == "lunar":
+            from .dates import lunar_day
+
+            text = lunar_day(value, self.lang)
+            return text.removeprefix("农历") if self.lang == "zh" else text.removeprefix("lunar ")
         return super().format_field(value, format_spec)
 
 
-_FORMATTER = _Formatter()
+_FORMATTERS = {"zh": _Formatter("zh"), "en": _Formatter("en")}
 
 
 def render(message: Message, lang: str = "en") -> str:
     """The message in ``lang`` (``zh`` or ``en``)."""
     english, chinese = TEMPLATES[message.key]
     params = {k: _param(v, lang) for k, v in message.params.items()}
-    text = _FORMATTER.format(chinese if lang == "zh" else english, **params)
+    zh = lang == "zh"
+    text = _FORMATTERS["zh" if zh else "en"].format(chinese if zh else english, **params)
     text += "".join(render(part, lang) for part in message.parts)
     return f"{message.subject}: {text}" if message.subject else text
 
@@ -249,3 +407,51 @@ def english(messages: Message | Iterable[Message] | None) -> Any:
     if messages is None or isinstance(messages, Message):
         return None if messages is None else render(messages)
     return [render(m) for m in messages]
+
+
+def to_data(message: Message) -> dict[str, Any]:
+    """The message as JSON data: ``{"key": …, "params": {…}}`` (a param that is a message as
+    the same; ``parts`` and ``subject`` only when there are some). :func:`from_data` undoes it."""
+    out: dict[str, Any] = {"key": message.key, "params": {
+        k: _data(v) for k, v in message.params.items()}}
+    if message.parts:
+        out["parts"] = [to_data(p) for p in message.parts]
+    if message.subject is not None:
+        out["subject"] = message.subject
+    return out
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, Message):
+        return to_data(value)
+    if isinstance(value, list | tuple):
+        return [_data(v) for v in value]
+    return value
+
+
+def from_data(data: dict[str, Any]) -> Message:
+    """The message :func:`to_data` wrote."""
+    return Message(data["key"], {k: _undata(v) for k, v in data.get("params", {}).items()},
+                   tuple(from_data(p) for p in data.get("parts", ())), data.get("subject"))
+
+
+def _undata(value: Any) -> Any:
+    if isinstance(value, dict) and "key" in value:
+        return from_data(value)
+    if isinstance(value, list):
+        return [_undata(v) for v in value]
+    return value
+
+
+def joined(pieces: Iterable[Message]) -> Message | str:
+    """Messages one after the other ("" for none)."""
+    parts = tuple(pieces)
+    return Message("join", parts=parts) if parts else ""
+
+
+def either(items: list[Any]) -> Any:
+    """``manager 或 executive`` (``manager or executive``)."""
+    out = items[0]
+    for item in items[1:]:
+        out = Message("either", {"first": out, "second": item})
+    return out

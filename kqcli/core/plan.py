@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .due import ACTIVE_WORK, WEEKDAYS, Reminder, approach, customer_reminders
+from .messages import Message
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
@@ -56,8 +57,8 @@ class Stop:
     optional: bool
     address: str | None
     phone: str | None
-    contact: str | None
-    message: str = ""
+    contact: Message | str | None
+    message: Message | str = ""
     region: str | None = None
     fixed: bool = False
 
@@ -206,7 +207,7 @@ def visit_minutes(summary: dict[str, Any], reasons: set[str], settings: Settings
     return minutes.get(key) or minutes.get("other") or 30
 
 
-def contact_text(whom: Sequence[Any] | None) -> str | None:
+def contact_text(whom: Sequence[Any] | None) -> Message | str | None:
     """``吴国华(董事长), 领导型: 目标导向, …``: whom to see, and the style advice of kq due."""
     if not whom:
         return None
@@ -334,7 +335,7 @@ def plan_day(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settin
 
 
 def _place(summary: dict[str, Any], facts: dict[str, Any], reason: str, minutes: int,
-           message: str, optional: bool = False, fixed: bool = False) -> _Place:
+           message: Message | str, optional: bool = False, fixed: bool = False) -> _Place:
     whom = facts.get("whom")
     phone = (whom[2] if whom and whom[2] else None) or facts.get("phone")
     location = facts.get("location")
@@ -379,7 +380,8 @@ def _candidates(rows: list[tuple[dict[str, Any], dict[str, Any]]], planned: set[
                 or facts.get("last_in_person") == day.isoformat()):
             continue
         last = facts.get("last_in_person")
-        note = f"顺路拜访: 上次拜访 {last}" if last else "顺路拜访: 无拜访记录"
+        note = Message("on_the_way", {"since": Message("since_visit", {"last": last}) if last
+                                      else Message("no_visit")})
         out.append(_place(summary, facts, "visit", visit_minutes(summary, set(), settings), note,
                           optional=True))
     out.sort(key=lambda p: (p.last or "", p.stop.name))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ..schema.config import Settings
-from .due import WEEKDAYS, CustomerRules
+from .due import WEEKDAYS, CustomerRules, said
 
 WEEKDAY_WORDS = {**{w: i for i, w in enumerate(WEEKDAYS)},
                  **{w: i for i, w in enumerate(("周一", "周二", "周三", "周四", "周五", "周六", "周日"))},
@@ -41,7 +41,7 @@ def plan(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
             stop = {"customer": r.customer, "name": r.name, "stop": r.reason,
                     "time": r.time, "region": r.region, "address": summary.get("address"),
                     "due": r.due.isoformat(), "overdue_days": r.overdue_days(day),
-                    "message": r.message, "estimated": r.estimated}
+                    **said(r.message), "estimated": r.estimated}
             if r.reason == "route" and r.due <= day and WEEKDAYS[day.weekday()] == \
                     summary["route"]["weekday"]:
                 fixed.append(stop)

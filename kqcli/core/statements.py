@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import dates
+from .messages import Message
 
 ROLES = ("clerk", "manager", "finance")
 """The sign-offs, in the order the statement goes round."""
@@ -112,11 +113,11 @@ def pay_from(calendar: dates.WorkCalendar, period: str, pay_day: int,
     return max(pay, last)
 
 
-def missing_text(found: Entry) -> str:
-    """``未提交``, or ``未签: 销售内勤、财务``."""
+def missing(found: Entry) -> Message:
+    """``未提交``, or ``未签: 销售内勤、财务`` (not submitted; not signed: …)."""
     if not submitted(found):
-        return "未提交"
-    return "未签: " + "、".join(ROLE_CN[role] for role in unsigned(found))
+        return Message("not_submitted")
+    return Message("not_signed", {"roles": [Message(f"role_{role}") for role in unsigned(found)]})
 
 
 def status(statements: Statements | None, settings: Any, calendar: dates.WorkCalendar,

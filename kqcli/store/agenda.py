@@ -98,6 +98,7 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
     """One customer's agenda rows and state, by ``work``: (settings, today, departed,
     calendar) (runs in worker processes)."""
     from ..core.agenda import candidates, horizon, row
+    from ..core.messages import to_data
 
     customer_id, summary_text, facts_text = item
     settings, today, departed, calendar = work
@@ -106,7 +107,7 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
                                          departed, calendar, horizon(customer_id, today))
     return ([row(r, seq, summary, settings) for seq, r in enumerate(found)],
             (customer_id, today.toordinal(), recheck.toordinal(), summary.get("owner") or None,
-             json.dumps(dropped, ensure_ascii=False)))
+             json.dumps([to_data(m) for m in dropped], ensure_ascii=False)))
 
 
 def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],

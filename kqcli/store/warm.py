@@ -105,7 +105,7 @@ class Listing:
         self.overdue = overdue  # anything listed late (after the filters)
         self.estimated_years = estimated_years  # years whose days off were estimated
         self.owners = owners
-        self.dropped: list[str] = []
+        self.dropped: list[dict[str, object]] = []  # messages as core.messages.to_data
 
     def write(self, out: io.BufferedIOBase) -> None:
         """The array and a newline, written as they are (megabytes at team scale: not copied

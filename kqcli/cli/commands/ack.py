@@ -73,5 +73,7 @@ def run(
                          "acknowledged {n} risks of {name} until the figures change", count)
     typer.echo(shown.format(n=count, name=match.name, day=end.isoformat() if end else "")
                + committed(sha))
+    from ..labels import message_text
+
     for _mark, message, _seen in rules.risks:
-        typer.echo(f"  {message}")
+        typer.echo(f"  {message_text(message)}")

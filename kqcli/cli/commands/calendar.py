@@ -63,9 +63,12 @@ def run(
         warn_estimated(reminders)
     if owner:
         reminders = [r for r in reminders if r.owner == owner]
-    events = calendar_events(reminders, repo.today, days, LABELS, at,
+    from ..labels import lang, text_label
+
+    events = calendar_events(reminders, repo.today, days,
+                             {k: text_label(LABELS, k) for k in LABELS}, at,
                              zone=ZoneInfo(repo.settings.timezone),
-                             travel=dt.timedelta(minutes=cfg.travel_minutes))
+                             travel=dt.timedelta(minutes=cfg.travel_minutes), lang=lang())
     last = repo.today + dt.timedelta(days=days)
     data = to_ical(events, f"客情 kq · {owner}" if owner else "客情 kq", (repo.today, last))
     code = report_skipped(repo)

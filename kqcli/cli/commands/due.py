@@ -21,8 +21,8 @@ from . import (
     report_skipped,
 )
 
-FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message", "owner",
-          "region", "time", "estimated")
+FIELDS = ("customer", "name", "reason", "due", "overdue_days", "urgency", "message",
+          "message_key", "message_params", "owner", "region", "time", "estimated")
 SECTIONS = (("route", N_("today's route")), ("overdue", N_("overdue")),
             ("today", N_("due today")), ("ahead", N_("coming up")))
 
@@ -124,8 +124,12 @@ def run(
         check_owner(owner, listing.owners, settings, option)
     if listing.estimated_years:
         warn_estimated([], listing.estimated_years)
-    for line in listing.dropped:
-        warn("kq: " + _("dropped {line}").format(line=line))
+    if listing.dropped:
+        from ...core.messages import from_data
+        from ..labels import message_text
+
+        for line in listing.dropped:
+            warn("kq: " + _("dropped {line}").format(line=message_text(from_data(line))))
     code = report_skipped(repo)
     if fmt is Format.json and output is None and not bom and not sys.stdout.isatty():
         sys.stdout.flush()
@@ -246,9 +250,9 @@ def _grouped_greetings(data: list[dict[str, Any]], shown: int = 6) -> list[dict[
         if members and len(members) > 1:
             names = "、".join(m["name"] for m in members[:shown])
             more = f" 等 {len(members)} 家" if len(members) > shown else ""
-            festival = d["message"].split(" ")[0]
-            out[n] = {**d, "name": names + more,
-                      "message": f"{festival}: 给 {len(members)} 位客户个性化问候, 不要群发"}
+            out[n] = {**d, "name": names + more, "message_key": "holiday_group",
+                      "message_params": {"festival": d["message_params"]["festival"],
+                                         "count": len(members)}}
     return out
 
 
@@ -275,7 +279,7 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
     """The morning list for people: route, overdue, today, coming up; festivals grouped;
     ``team``: the whole team's (of more than one rep), with the rep (业代) of each row."""
     from ..i18n import _
-    from ..labels import text_label, urgency
+    from ..labels import said_text, text_label, urgency
     from ..render import Column, Report, Section
 
     columns = [Column("urgency", "急", urgency, justify="right", en="!"),
@@ -293,7 +297,8 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
     hidden = 0
     sections = []
     for key, title, group in found:
-        rows = [{**d, "when": _when(d), "date": _date(d)} for d in group]
+        rows = [{**d, "when": _when(d), "date": _date(d), "message": said_text(d)}
+                for d in group]
         if room is not None:
             fits = max(3, room * len(group) // max(sum(len(f) for *_, f in found), 1))
             hidden += max(len(rows) - fits, 0)
@@ -338,13 +343,15 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
         rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": _("= urgency")})
         sections.append(Section(_("{reason} due {due} ({days:+d} days, {state}): {message}").format(
             reason=text_label(LABELS, r.reason), due=r.due.isoformat(),
-            days=r.overdue_days(today), state=state, message=r.message), rows, columns,
+            days=r.overdue_days(today), state=state, message=message_text(r.message)), rows,
+                                columns,
                                 layout="pairs",
                                 indent=4, notes=[f"    · {message_text(n)}" for n in r.notes]))
     closed = closed or []
     for r in closed:
         sections.append(Section(_("{reason} due {due} (greeted): {message}").format(
-            reason=text_label(LABELS, r.reason), due=r.due.isoformat(), message=r.message), [],
+            reason=text_label(LABELS, r.reason), due=r.due.isoformat(),
+            message=message_text(r.message)), [],
                                 columns, layout="lines",
                                 notes=[f"    · {message_text(n)}" for n in r.notes]))
     rows = [{"reason": r.reason, "due": r.due, "urgency": r.urgency,

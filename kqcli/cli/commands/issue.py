@@ -74,7 +74,7 @@ def run(
 
 def _open(repo: Any, match: Any, model: Any, text: str, kind: str, day: dt.date,
           days: int) -> None:
-    from ...core.due import ISSUE_CN
+    from ...core.messages import Message, render
     from ...schema.enums import IssueKind, parse_enum
     from ...store.writer import edit_customer
     from ...store.yamledit import append_item
@@ -91,13 +91,14 @@ def _open(repo: Any, match: Any, model: Any, text: str, kind: str, day: dt.date,
                         f"issue: {match.name} #{n} {value}: {item['text']}")
     due = (day + dt.timedelta(days=days)).isoformat()
     commit = f" (commit {sha})" if sha else ""
-    _say(f"已登记 {match.name} 的{ISSUE_CN[value]} #{n}: {item['text']}; {days} 天内处理 "
+    label = render(Message(f"issue_{value}"), "zh")
+    _say(f"已登记 {match.name} 的{label} #{n}: {item['text']}; {days} 天内处理 "
          f"({due} 前){commit}",
          f"opened issue {n} ({value}) of {match.name}: {item['text']}; due {due}{commit}")
 
 
 def _close(repo: Any, match: Any, model: Any, n: int, note: str | None, day: dt.date) -> None:
-    from ...core.due import ISSUE_CN
+    from ...core.messages import Message, render
     from ...store.writer import edit_customer
     from ...store.yamledit import set_in
 
@@ -127,7 +128,8 @@ def _close(repo: Any, match: Any, model: Any, n: int, note: str | None, day: dt.
                         f"issue: {match.name} #{n} closed: {note.strip()}")
     commit = f" (commit {sha})" if sha else ""
     kind = item.kind.value
-    _say(f"已结案 {match.name} 的{ISSUE_CN[kind]} #{n}: {item.text} — {note.strip()}{commit}",
+    label = render(Message(f"issue_{kind}"), "zh")
+    _say(f"已结案 {match.name} 的{label} #{n}: {item.text} — {note.strip()}{commit}",
          f"closed issue {n} ({kind}) of {match.name}: {item.text} — {note.strip()}{commit}")
 
 

@@ -35,7 +35,8 @@ class PlanFormat(StrEnum):
 
 
 FIELDS = ("time", "customer", "name", "reason", "minutes", "travel_minutes", "optional", "address",
-          "phone", "contact", "km", "message", "desk", "unplanned")
+          "phone", "contact", "km", "message", "message_key", "message_params", "desk",
+          "unplanned")
 
 
 @friendly
@@ -83,21 +84,26 @@ def run(
 
 def rows_of(plan: Any) -> list[dict[str, Any]]:
     """The stops, then the desk items, then what was not fitted: one object each."""
-    from dataclasses import asdict
+    from ...core.due import said
+    from ...core.messages import render
 
     out = []
     for group, desk, unplanned in ((plan.stops, False, False), (plan.desk, True, False),
                                    (plan.unplanned, False, True)):
         for stop in group:
-            row = {k: v for k, v in asdict(stop).items() if k in FIELDS}
-            out.append({**row, "desk": desk, "unplanned": unplanned})
+            row = {k: getattr(stop, k) for k in FIELDS if hasattr(stop, k)}
+            if not isinstance(stop.contact, str | None):
+                row["contact"] = render(stop.contact, "zh")  # JSON's text is Chinese
+            if not isinstance(stop.message, str):
+                row.update(said(stop.message))
+            out.append({**row, "stop": stop, "desk": desk, "unplanned": unplanned})
     return out
 
 
 def report(plan: Any) -> Any:
     """The stops in time order; the calls and greetings; what did not fit."""
     from ...core.reasons import LABELS
-    from ..labels import english, text_label
+    from ..labels import english, said_text, text_label
     from ..render import Column, Report, Section
 
     rows = rows_of(plan)
@@ -114,7 +120,8 @@ def report(plan: Any) -> Any:
         km = f" {row['km']:g}km" if row["km"] else ""
         return f"{row['travel_minutes']}min{km}" if english() else f"{row['travel_minutes']}分{km}"
 
-    shown = [{**r, "why": why(r), "way": way(r)} for r in rows]
+    shown = [{**r, "why": why(r), "way": way(r), "contact": said_text(r["stop"].contact or ""),
+              "message": said_text(r["stop"].message)} for r in rows]
     stops = [r for r in shown if not r["desk"] and not r["unplanned"]]
     desk = [r for r in shown if r["desk"]]
     unplanned = [r for r in shown if r["unplanned"]]
@@ -142,7 +149,9 @@ def report(plan: Any) -> Any:
             Column("why", "事由", token=True, en="why"), Column("name", "客户", min_width=12),
             Column("minutes", "时长", token=True, en="minutes"),
             Column("message", "说明")]))
-    return Report(rows, FIELDS, sections=sections,
+    whom = Column("contact", "见谁/怎么谈", en="whom, how",
+                  kind=lambda _value, row: said_text(row["stop"].contact or ""))
+    return Report(rows, FIELDS, [whom], sections=sections,
                   empty=_("{date}: nothing to visit, call or greet").format(
                       date=plan.day.isoformat()),
                   sheet=(f"计划 {plan.day.isoformat()}", f"plan {plan.day.isoformat()}"))
@@ -154,12 +163,14 @@ def ics_events(plan: Any, zone: dt.tzinfo, alarm: dt.timedelta, today: dt.date
     one UID per customer and day, so an imported plan updates its events."""
     from ...core.calendar import event_uid
     from ...core.reasons import LABELS
+    from ..labels import english, said_text, text_label
 
     events = []
     for stop in plan.stops:
         start = dt.datetime.combine(plan.day, dt.time.fromisoformat(stop.time), tzinfo=zone)
-        label = LABELS.get(stop.reason, stop.reason) + (" (顺路)" if stop.optional else "")
-        lines = [stop.contact, stop.address, stop.phone, stop.message]
+        label = text_label(LABELS, stop.reason) + (
+            (" (on the way)" if english() else " (顺路)") if stop.optional else "")
+        lines = [said_text(stop.contact or ""), stop.address, stop.phone, said_text(stop.message)]
         events.append({
             "uid": event_uid(f"{stop.customer}|plan|{plan.day.isoformat()}"),
             "stamp": dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), "sequence": 0,

@@ -57,13 +57,14 @@ def run(
 
 
 FIELDS = ("customer", "name", "stop", "time", "region", "address", "due", "overdue_days",
-          "message", "estimated")
+          "message", "message_key", "message_params", "estimated")
+
 
 
 def report(stops: list[dict[str, Any]], when: dt.date, team: bool = False) -> Any:
     """The fixed route in time order, then one table per region of the visits due; ``team``:
     the whole team's, with the rep (业代) of each stop."""
-    from ..labels import english
+    from ..labels import english, said_text
     from ..render import Column, Report, Section
 
     def state(days: int) -> str:
@@ -84,7 +85,7 @@ def report(stops: list[dict[str, Any]], when: dt.date, team: bool = False) -> An
             regions.setdefault(s["region"] or _("(no region)"), []).append(s)
     for region, group in regions.items():
         sections.append(Section(f"{region} ({len(group)})", [
-            {**s, "state": state(s["overdue_days"])} for s in group], [
+            {**s, "state": state(s["overdue_days"]), "message": said_text(s)} for s in group], [
             Column("name", "客户", min_width=12), *rep, Column("state", "状态", token=True),
             Column("address", "地址", drop=1), Column("message", "说明")]))
     return Report(stops, FIELDS, sections=sections,

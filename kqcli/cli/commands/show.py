@@ -114,7 +114,9 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
         for p in c.get("contacts", [])
     ]
     if contacts:
-        from ...core.due import STYLE_ADVICE
+        from ...core.due import STYLES
+        from ...core.messages import Message
+        from ..labels import message_text
 
         section = _table(contacts, [
             Column("name", "联系人", token=True), Column("role", "职务", token=True),
@@ -123,9 +125,8 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
             Column("style", "决策风格", shows(enums.Style), token=True),
             Column("familiarity", "熟悉度", token=True, drop=3),
             Column("hobbies", "爱好", drop=1), Column("events", "家庭大事")], "联系人 contacts")
-        section.notes = [f"  {p['name']} {STYLE_ADVICE[p['style']][0]}: "
-                         f"{STYLE_ADVICE[p['style']][1]}"
-                         for p in c.get("contacts", []) if p.get("style") in STYLE_ADVICE]
+        section.notes = [f"  {p['name']} {message_text(Message('style_' + p['style']))}"
+                         for p in c.get("contacts", []) if p.get("style") in STYLES]
         sections.append(section)
     if c.get("products"):
         sections.append(_table(c["products"], [

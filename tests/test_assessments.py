@@ -120,7 +120,7 @@ def test_score_table_in_english_names_the_assessor(make_repo, kq):
 def test_report_lists_the_assessment_with_its_assessor(make_repo, kq):
     root = make_repo({"hx": SIGNED}, kq_yaml="reps: [{name: 李明}]\n")
     page = kq("--repo", root, "--today", "2026-11-24", "report", "--month", "2026-10").stdout
-    assert "<h2>主管评分 assessments</h2>" in page
+    assert "<h2>主管评分</h2>" in page
     assert ('<td data-label="客户">华信大药房</td><td data-label="业代">李明</td>'
             '<td data-label="评分项">店员产品首荐率 6, 店员产品知识熟悉程度 8</td>'
             '<td data-label="评分人">王经理</td><td data-label="日期">2026-11-02</td>'

@@ -348,21 +348,17 @@ def _labels() -> list[str]:
 LABELS = _labels()
 
 
-# What is still Chinese with --lang en, named run by run (issue 24, left): the rules' reminder
-# messages (kq due, kq route, the risks kq ack acknowledges, the style advice of kq show: one
-# text in the agenda, which the rules write in Chinese and JSON carries), and the HTML report
-# (its page is written in Chinese with English subtitles). Strict: a run that becomes right
-# must leave the list, so that the test can fail on it again.
-CHINESE_IN_ENGLISH = {f"{scenario}: report" for scenario in (
-    "empty_repository", "not_under_git", "git_missing", "no_repository")}
-ENGLISH_IN_CHINESE = {f"{scenario}: report" for scenario in (
-    "empty_repository", "not_under_git", "git_missing", "no_repository")}
+# What is still in the other language, named run by run (none left: the rules' messages are
+# values worded where they are read, and the report page follows the language). Strict: a
+# run named here must be wrong, so that the test fails again once it is right.
+CHINESE_IN_ENGLISH: set[str] = set()
+ENGLISH_IN_CHINESE: set[str] = set()
 
 
 def _case(label: str, left: bool) -> object:
     if left:
         return pytest.param(label, marks=pytest.mark.xfail(
-            strict=True, reason="the rules' own messages and the report page are Chinese"))
+            strict=True, reason="named as still in the other language"))
     return label
 
 

@@ -336,7 +336,7 @@ def test_report_skips_a_photo_it_cannot_read_with_a_note(git_repo, kq, tmp_path)
     result = kq("--repo", root, "--today", TODAY, "report", "--month", "2026-11")
     assert result.exit_code == 0
     assert "<img" not in result.stdout
-    assert "media/hx/gone.jpg: 无法读取, 已跳过 (missing)" in result.stdout
+    assert "media/hx/gone.jpg: 无法读取, 已跳过 (没有这个文件或文件夹)" in result.stdout
     assert "media/hx/2026-11-23-1.jpg: 无法读取, 已跳过" in result.stdout
     assert result.stderr.count("\n") == 2 and "media/hx/gone.jpg" in result.stderr
 

@@ -13,27 +13,38 @@ from ..core.amounts import amount
 from ..core.classify import classify
 from ..core.due import Reminder
 from ..core.expenses import per_rep, statement
+from ..core.messages import Message
 from ..core.reasons import LABELS
 from ..core.scoring import by_owner, scorecards
 from ..core.sparkline import FIGURES, figure_lines
 from ..schema.enums import Tier
-from .labels import enum_label, message_text
+from .i18n import N_, _, english, ngettext, translated
+from .labels import enum_label, message_text, text_label
 
 if TYPE_CHECKING:
     from ..schema.config import Settings
 
 Rows = list[tuple[dict[str, Any], dict[str, Any]]]
-NOBODY = "(无业代)"
+NOBODY = "(none)"
+"""The rep of a customer nobody owns, as the core's scorecards and statements name it; the
+page says it in the reader's language (:func:`_rep`)."""
+FIGURE_NAMES = {"collections": N_("Collections"), "sell_out": N_("Sell-out"),
+                "inventory": N_("Inventory")}
 NARROW = "52em"
 """Below this width tables are laid out row by row: the 12-month table needs about this much."""
 
 
 def _items(settings: Settings) -> dict[str, tuple[str, int]]:
-    """Every scorecard item any card uses: key -> (label, points)."""
+    """Every scorecard item any card uses: key -> (label, points); the label is kq.yaml's,
+    or with --lang en the item's English word (as kq score says it), else its key."""
+    from .commands.score import WORDS
+
     out: dict[str, tuple[str, int]] = {}
     for card in settings.score.cards.values():
         for item in card:
-            out.setdefault(item.key, (item.label, item.points))
+            label = (WORDS.get(item.key, ("", item.key.replace("_", " ")))[1] if english()
+                     else item.label)
+            out.setdefault(item.key, (label, item.points))
     return out
 
 
@@ -132,6 +143,20 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
+def _rep(name: str | None) -> str:
+    return _("(no rep)") if name in (None, "", NOBODY) else name
+
+
+def _said(message: Any) -> str:
+    """A reminder's or risk's message in the page's language: a core ``Message`` worded
+    now, a text as it is."""
+    return message_text(message) if isinstance(message, Message) else str(message)
+
+
+def _reason(reason: str) -> str:
+    return text_label(LABELS, reason)
+
+
 def _money(value: Any) -> str:
     return "—" if value is None else amount(value)
 
@@ -157,96 +182,125 @@ def _figure(kind: str, chart: str, caption: str) -> str:
             "</figcaption></figure>")
 
 
+def _h2(text: str) -> str:
+    return f"<h2>{_e(text)}</h2>"
+
+
+def _empty(text: str) -> str:
+    return f'<p class="muted">{_e(text)}</p>'
+
+
 def page(report: dict[str, Any]) -> str:
-    """The whole HTML page, every chart an inline ``<svg>``."""
+    """The whole HTML page, every chart an inline ``<svg>``, every word in the run's
+    language (Chinese, or English with --lang en) but the customers' own."""
     month = report["month"]
-    out = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    title = _("Customer relations report {month}").format(month=month)
+    out = [f'<!doctype html><html lang="{"en" if english() else "zh-CN"}"><head>'
+           '<meta charset="utf-8">'
            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-           f"<title>客情月报 {_e(month)}</title><style>{STYLE}</style></head><body>",
-           f"<h1>客情月报 {_e(month)}</h1>",
-           f'<p class="muted">kq report, {_e(report["today"])}: 每位业代的客情考核, 逾期提醒, '
-           "风险客户, 建议分层, 客情费统计</p>"]
-    out.append("<h2>业代客情考核 scorecards</h2>")
+           f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>",
+           f"<h1>{_e(title)}</h1>",
+           '<p class="muted">' + _e(_(
+               "kq report, {today}: each rep's scorecards, overdue reminders, customers at "
+               "risk, suggested tiers, the expense statement, the month's photos").format(
+               today=report["today"])) + "</p>"]
+    out.append(_h2(_("Scorecards by rep")))
     if not report["reps"]:
-        out.append('<p class="muted">本月没有考核数据</p>')
+        out.append(_empty(_("No scorecards this month")))
     for rep in report["reps"]:
-        bars = [(label, value, points) for _, label, value, points in rep["items"]]
-        out.append(f'<section class="rep" data-rep="{_e(rep["rep"])}"><h3>{_e(rep["rep"])}</h3>'
-                   f'<p>{rep["customers"]} 家客户, 平均 {rep["total"]:g} / {rep["max"]:g} 分, '
-                   f'比上月 {_change(rep["change"])}</p>')
-        out.append(_figure("score", svg.hbars(bars, f"{rep['rep']} {month} 客情考核"),
-                           "各项平均分 (未评: 主管未评分, 不计入)"))
+        name = _rep(rep["rep"])
+        bars = [(label, value, points) for _key, label, value, points in rep["items"]]
+        summary = _e(ngettext(
+            "{n} customer, average {total} / {max} points, {change} since last month",
+            "{n} customers, average {total} / {max} points, {change} since last month",
+            rep["customers"]))
+        out.append(f'<section class="rep" data-rep="{_e(rep["rep"])}"><h3>{_e(name)}</h3>'
+                   "<p>" + summary.format(n=rep["customers"], total=f"{rep['total']:g}",
+                                          max=f"{rep['max']:g}",
+                                          change=_change(rep["change"])) + "</p>")
+        out.append(_figure("score", svg.hbars(
+            bars, _("{rep} {month} scorecard").format(rep=name, month=month),
+            empty=_("not assessed")),
+            _("Average of each item (not assessed: no manager's score, not counted)")))
         counts = report["overdue"].get(rep["rep"], {})
         if counts:
-            out.append("<p>逾期提醒: " + ", ".join(f"{_e(LABELS.get(r, r))} {n}"
-                                                for r, n in sorted(counts.items())) + "</p>")
+            out.append("<p>" + _e(_("Overdue reminders: {counts}").format(counts=", ".join(
+                f"{_reason(r)} {n}" for r, n in sorted(counts.items())))) + "</p>")
         out.append("</section>")
-    out.append("<h2>主管评分 assessments</h2>")
+    out.append(_h2(_("Managers' assessments")))
     if report["assessments"]:
-        out.append(_table(["客户", "业代", "评分项", "评分人", "日期", "备注"],
-                          [[_e(a["name"]), _e(a["owner"] or NOBODY),
+        out.append(_table([_("Customer"), _("Rep"), _("Items scored"), _("Assessed by"),
+                           _("Date"), _("Note")],
+                          [[_e(a["name"]), _e(_rep(a["owner"])),
                             _e(", ".join(f"{label} {value:g}" for label, value in a["items"])),
                             _e(a["by"] or "—"), _e(a["on"] or "—"), _e(a["note"] or "")]
                            for a in report["assessments"]]))
     else:
-        out.append('<p class="muted">本月没有主管评分</p>')
-    out.append("<h2>逾期提醒 overdue reminders</h2>")
+        out.append(_empty(_("No manager's assessment this month")))
+    out.append(_h2(_("Overdue reminders")))
     team = report["team_overdue"]
     if team:
         out.append(_figure("overdue", svg.hbars(
-            [(LABELS.get(r, r), n, max(team.values())) for r, n in team.items()],
-            "逾期提醒 by reason", label_width=110), "全队今天逾期的提醒, 按事由"))
+            [(_reason(r), n, max(team.values())) for r, n in team.items()],
+            _("Overdue reminders by reason"), label_width=110),
+            _("The team's reminders overdue today, by reason")))
         reasons = list(team)
-        out.append(_table(["业代", *[LABELS.get(r, r) for r in reasons], "合计"],
-                          [[_e(rep), *[str(c.get(r, 0)) for r in reasons], str(sum(c.values()))]
+        out.append(_table([_("Rep"), *[_reason(r) for r in reasons], _("Total")],
+                          [[_e(_rep(rep)), *[str(c.get(r, 0)) for r in reasons],
+                            str(sum(c.values()))]
                            for rep, c in report["overdue"].items()],
                           set(range(1, len(reasons) + 2))))
     else:
-        out.append('<p class="muted">没有逾期提醒</p>')
-    out.append("<h2>风险客户 customers at risk</h2>")
+        out.append(_empty(_("No overdue reminders")))
+    out.append(_h2(_("Customers at risk")))
     if not report["at_risk"]:
-        out.append('<p class="muted">没有风险客户</p>')
+        out.append(_empty(_("No customers at risk")))
     for c in report["at_risk"]:
         lines = {ln["figure"]: ln for ln in c["lines"]}
         money, sell_out = lines["collections"], lines["sell_out"]
         flags = [a or b for a, b in zip(money["risk"], sell_out["risk"], strict=True)]
         out.append(f'<section class="customer" data-customer="{_e(c["customer"])}">'
                    f'<h3>{_e(c["name"])} <span class="muted">{_e(c["customer"])} · '
-                   f'{_e(c["owner"] or NOBODY)}</span></h3><ul>'
-                   + "".join(f"<li>{_e(m)}</li>" for m in c["messages"]) + "</ul>")
+                   f'{_e(_rep(c["owner"]))}</span></h3><ul>'
+                   + "".join(f"<li>{_e(_said(m))}</li>" for m in c["messages"]) + "</ul>")
         out.append(_figure("months", svg.month_columns(
-            money["months"], money["values"], flags, f"{c['name']} 近 12 个月",
-            line=sell_out["values"]), "柱: 回款 (红色: 触发风险规则的月份; ?: 未上报); 线: 出销"))
+            money["months"], money["values"], flags,
+            _("{name}: the last 12 months").format(name=c["name"]), line=sell_out["values"]),
+            _("Columns: collections (red: a month that triggers a risk rule; ?: not "
+              "reported); line: sell-out")))
         out.append(_table(["", *[m[2:] for m in money["months"]]],
-                          [[_e(label), *[_money(v) for v in lines[f]["values"]]]
-                           for f, label in FIGURES], set(range(1, 13))))
+                          [[_e(_(FIGURE_NAMES[f])), *[_money(v) for v in lines[f]["values"]]]
+                           for f, _label in FIGURES], set(range(1, 13))))
         out.append("</section>")
-    out.append("<h2>建议分层 tier changes suggested</h2>")
+    out.append(_h2(_("Suggested tier changes")))
     if report["tiers"]:
-        out.append(_table(["客户", "业代", "现在", "建议", "原因"],
-                          [[_e(t["name"]), _e(t["owner"]), _e(enum_label(Tier, t["current"])),
-                            _e(enum_label(Tier, t["suggested"])), _e(message_text(t["reason"]))]
+        out.append(_table([_("Customer"), _("Rep"), _("Now"), _("Suggested"), _("Reason")],
+                          [[_e(t["name"]), _e(_rep(t["owner"])),
+                            _e(enum_label(Tier, t["current"])),
+                            _e(enum_label(Tier, t["suggested"])), _e(_said(t["reason"]))]
                            for t in report["tiers"]]))
     else:
-        out.append('<p class="muted">没有分层建议</p>')
-    out.append(f"<h2>客情费统计 expense statement {_e(month)}</h2>")
+        out.append(_empty(_("No tier changes suggested")))
+    out.append(_h2(_("Expense statement {month}").format(month=month)))
     if report["expenses"]:
-        out.append(_table(["业代", "客户", "回款", "客情费", "借支", "违规", "抽查"],
-                          [[_e(r["owner"]), str(r["customers"]), _money(r["collections"]),
-                            _money(r["expenses"]), _money(r["advances"]),
+        out.append(_table([_("Rep"), _("Customers"), _("Collections"), _("Expenses"),
+                           _("Advances"), _("Violations"), _("Spot checks")],
+                          [[_e(_rep(r["owner"])), str(r["customers"]),
+                            _money(r["collections"]), _money(r["expenses"]),
+                            _money(r["advances"]),
                             "<br>".join(_e(message_text(v)) for v in r["violations"])
                             or "—",
                             _e(", ".join(r["spot_check"]))] for r in report["expenses"]],
                           {1, 2, 3, 4}))
     else:
-        out.append('<p class="muted">本月没有回款或客情费记录</p>')
-    out.append("<h2>陈列照片 photos</h2>")
+        out.append(_empty(_("No collections or expenses this month")))
+    out.append(_h2(_("Display photos")))
     if not report.get("photos"):
-        out.append('<p class="muted">本月没有照片</p>')
+        out.append(_empty(_("No photos this month")))
     for c in report.get("photos", []):
         out.append(f'<section class="customer" data-photos="{_e(c["customer"])}">'
                    f'<h3>{_e(c["name"])} <span class="muted">{_e(c["customer"])} · '
-                   f'{_e(c["owner"] or NOBODY)}</span></h3><div class="photos">')
+                   f'{_e(_rep(c["owner"]))}</span></h3><div class="photos">')
         skipped = []
         for p in c["photos"]:
             if p["src"] is None:
@@ -258,7 +312,8 @@ def page(report: dict[str, Any]) -> str:
         out.append("</div>")
         if skipped:
             out.append('<ul class="muted">' + "".join(
-                f"<li>{_e(p['path'])}: 无法读取, 已跳过 ({_e(p['problem'])})</li>"
+                "<li>" + _e(_("{path}: cannot read it, left out ({why})").format(
+                    path=p["path"], why=translated(p["problem"]))) + "</li>"
                 for p in skipped) + "</ul>")
         out.append("</section>")
     out.append("</body></html>\n")

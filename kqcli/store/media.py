@@ -10,7 +10,7 @@ import io
 import re
 from pathlib import Path
 
-from .errors import KqError, _
+from .errors import KqError, _, reason
 
 MEDIA = "media"
 """The folder of the repository that holds the pictures, one folder per customer."""
@@ -140,8 +140,8 @@ def thumbnail(path: Path, size: int = THUMBNAIL) -> str:
             else:
                 picture.convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
                 mime = "image/jpeg"
-    except UnidentifiedImageError as e:
-        raise ValueError(str(e)) from None
+    except UnidentifiedImageError:
+        raise ValueError(_("not a picture kq can read")) from None
     except (SyntaxError, Image.DecompressionBombError) as e:
         raise ValueError(str(e)) from None
     return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
@@ -151,7 +151,8 @@ def month_photos(root: Path, ledgers: list[tuple[dict, dict]], month: str
                  ) -> dict[str, list[dict[str, str | None]]]:
     """The photos of ``month`` per customer id, in the log's order, each ``{day, path, src,
     problem}``: ``src`` the thumbnail's ``data:`` URI, or None with ``problem`` saying why the
-    picture could not be read (missing, not a picture), so that the page notes it and goes on."""
+    picture could not be read (no such file, not a picture: a :class:`~kqcli.store.errors.Text`
+    the command line words in the reader's language), so that the page notes it and goes on."""
     out: dict[str, list[dict[str, str | None]]] = {}
     for summary, facts in ledgers:
         taken = ((facts.get("monthly") or {}).get(month) or {}).get("photos") or []
@@ -161,11 +162,11 @@ def month_photos(root: Path, ledgers: list[tuple[dict, dict]], month: str
             picture = (root / path).resolve()
             try:
                 if root.resolve() not in picture.parents:
-                    raise ValueError("outside the repository")
+                    raise ValueError(_("outside the repository"))
                 shown["src"] = thumbnail(picture)
-            except FileNotFoundError:
-                shown["problem"] = "missing"
-            except (OSError, ValueError) as e:
-                shown["problem"] = str(e) or type(e).__name__
+            except OSError as e:
+                shown["problem"] = reason(e.errno, str(e) or type(e).__name__)
+            except ValueError as e:
+                shown["problem"] = e.args[0] if e.args else type(e).__name__
             out.setdefault(summary["id"], []).append(shown)
     return out

@@ -40,7 +40,8 @@ def run(
         for p in shown:
             if p["src"] is None:
                 warn(_("kq: {path} ({customer}): cannot read the photo, left out of the "
-                       "report: {why}").format(path=p["path"], customer=cid, why=p["problem"]))
+                       "report: {why}").format(path=p["path"], customer=cid,
+                                               why=translated(p["problem"])))
     html = page(month_report(ledgers, reminders, repo.settings, repo.today, month, photos))
     code = report_skipped(repo)
     if output is None:

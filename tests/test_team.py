@@ -148,7 +148,13 @@ def test_csv_flattens_customers_and_overdue_into_named_columns(kq, three_reps):
 
 def test_table_marks_a_departed_rep(kq, three_reps):
     result = kq("--repo", three_reps, "--today", TODAY, "team", "--month", "2026-10")
-    assert "张强 (离职)" in result.stdout
+    chinese = kq("--lang", "zh", "--repo", three_reps, "--today", TODAY, "team", "--month",
+                 "2026-10")
+    english = kq("--lang", "en", "--repo", three_reps, "--today", TODAY, "team", "--month",
+                 "2026-10")
+    assert "张强 (离职)" in chinese.stdout and "(left)" not in chinese.stdout
+    assert "张强 (left)" in english.stdout
+    assert result.stdout in (chinese.stdout, english.stdout)
 
 
 def test_an_owner_kq_yaml_does_not_list_gets_a_row_after_the_team():

@@ -59,7 +59,7 @@ class Reminder:
     visit never made): the same one from day to day until it is closed. None: ``due`` says it.
     Read by kq calendar for the event's UID; not in the JSON, nor in the agenda."""
     urgency: float = 0.0
-    terms: list[tuple[str, float]] = field(default_factory=list)
+    terms: list[tuple[Message, float]] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list, compare=False)  # --explain: greetings
 
     def overdue_days(self, today: dt.date) -> int:
@@ -1009,14 +1009,15 @@ def score(reminder: Reminder, summary: dict[str, Any] | None, settings: Settings
         reminder.terms = [(_label(what, u), value) for what, value in terms]
 
 
-def _label(what: tuple, u: Any) -> str:
+def _label(what: tuple, u: Any) -> Message:
+    """What an urgency term weighs: ``overdue 4d × 0.5`` (逾期 4 天 × 0.5), ``tier key``."""
     if what[0] == "overdue":
-        return f"overdue {what[1]}d × {u.overdue_per_day:g}"
+        return Message("term_overdue", {"days": what[1], "per_day": u.overdue_per_day})
     if what[0] == "ahead":
-        return f"ahead {what[1]}d × -{u.ahead_per_day:g}"
+        return Message("term_ahead", {"days": what[1], "per_day": u.ahead_per_day})
     if what[0] == "misfortune":
-        return "illness/bereavement"
-    return f"{what[0]} {what[1]}"
+        return Message("term_misfortune")
+    return Message("term", {"what": Message(f"term_{what[0]}"), "value": what[1]})
 
 
 def visible(reminder: Reminder, today: dt.date, within: int | None) -> bool:

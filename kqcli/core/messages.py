@@ -319,6 +319,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "holiday_group": ("{festival}: greet {count} customers, each personally, not a group message",
                       "{festival}: 给 {count} 位客户个性化问候, 不要群发"),
     "join": ("", ""),
+    # kq due --explain: what each term of the urgency weighs (JSON: the English text)
+    "term_overdue": ("overdue {days}d × {per_day:g}", "逾期 {days} 天 × {per_day:g}"),
+    "term_ahead": ("ahead {days}d × -{per_day:g}", "提前 {days} 天 × -{per_day:g}"),
+    "term_misfortune": ("illness/bereavement", "生病/丧事"),
+    "term": ("{what} {value}", "{what} {value}"),
+    "term_reason": ("reason", "事由"),
+    "term_tier": ("tier", "分层"),
+    "term_grade": ("grade", "等级"),
+    "term_kind": ("kind", "类型"),
     "on_the_way": ("on the way: {since}", "顺路拜访: {since}"),
     "calendar_overdue": ("due {due}, {days} days overdue", "原定 {due}, 已逾期 {days} 天"),
     "calendar_estimated": ("the date rests on estimated holidays (the official calendar of that "

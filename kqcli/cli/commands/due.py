@@ -330,7 +330,7 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
     what it weighs) and their sum (-0.0 prints as 0.0), then why no interaction closed a
     greeting; then each greeting ``closed`` by an interaction, naming it."""
     from ...core.reasons import LABELS
-    from ..labels import message_text, text_label
+    from ..labels import message_text, said_text, text_label
     from ..render import Column, Report, Section
 
     columns = [Column("value", "", justify="right", style="none"), Column("term", "", style="none")]
@@ -338,7 +338,7 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
     for r in reminders:
         state = _("shown") if r.shows_from <= today else _("shows from {day}").format(
             day=r.shows_from.isoformat())
-        rows = [{"value": f"{round(value, 1) or 0.0:+.1f}", "term": label}
+        rows = [{"value": f"{round(value, 1) or 0.0:+.1f}", "term": said_text(label)}
                 for label, value in r.terms]
         rows.append({"value": f"{round(r.urgency, 1) or 0.0:.1f}", "term": _("= urgency")})
         sections.append(Section(_("{reason} due {due} ({days:+d} days, {state}): {message}").format(
@@ -355,7 +355,7 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
                                 columns, layout="lines",
                                 notes=[f"    · {message_text(n)}" for n in r.notes]))
     rows = [{"reason": r.reason, "due": r.due, "urgency": r.urgency,
-             "terms": [{"term": label, "value": value} for label, value in r.terms],
+             "terms": [{"term": str(label), "value": value} for label, value in r.terms],
              "notes": r.notes, "closed": False} for r in reminders]
     rows += [{"reason": r.reason, "due": r.due, "urgency": None, "terms": [], "notes": r.notes,
               "closed": True} for r in closed]

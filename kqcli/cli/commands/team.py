@@ -107,7 +107,7 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
             return "—"
         return f"{row['score_avg']:g} ({row['score_change']:+g})"
 
-    rows = [{**r, "who": r["rep"] + (" (离职)" if r["rep"] in left else ""),
+    rows = [{**r, "who": r["rep"] + (_(" (left)") if r["rep"] in left else ""),
              "score": score(r)} for r in data]
     columns = [Column("who", "业代", token=True), Column("customers", "客户 (重点/次/非)", tiers),
                Column("overdue", "逾期", overdue), Column("visited_share", "按周期拜访", share,

@@ -643,3 +643,43 @@ def test_the_log_merge_is_ours_plus_theirs_minus_the_base_as_multisets():
         want = t if ours == base else collections.Counter(
             {v: o[v] + t[v] - b[v] for v in {*b, *o, *t} if o[v] + t[v] - b[v] > 0})
         assert got == want, (seed, base, ours, theirs)
+
+
+# --- skips, acks and issues are logs too ----------------------------------------------------
+
+ISSUE_ONE = "  - {opened: 2026-11-18, kind: return, text: 变质退货12箱}\n"
+
+
+def test_a_skip_on_each_side_keeps_both_without_a_conflict():
+    ours = BASE + "skips:\n  - {date: 2026-11-24, reason: 店休}\n"
+    theirs = BASE + "skips:\n  - {date: 2026-11-26, reason: 暴雨}\n"
+
+    text = _clean(merge(BASE, ours, theirs))
+
+    assert [str(s["date"]) for s in _data(text)["skips"]] == ["2026-11-24", "2026-11-26"]
+
+
+def test_an_ack_on_each_side_keeps_both_without_a_conflict():
+    base = BASE + "acks:\n  - {reason: risk, on: 2026-11-01, seen: [collections:aa]}\n"
+    ours = base + "  - {reason: risk, on: 2026-11-24, seen: [inventory:bb]}\n"
+    theirs = base + "  - {reason: risk, on: 2026-11-25, seen: [stockout:cc]}\n"
+
+    text = _clean(merge(base, ours, theirs))
+
+    assert [a["seen"] for a in _data(text)["acks"]] == [
+        ["collections:aa"], ["inventory:bb"], ["stockout:cc"]]
+
+
+def test_an_issue_closed_on_one_side_keeps_its_number_while_the_other_opens_one():
+    base = BASE + "issues:\n" + ISSUE_ONE
+    ours = base + "  - {opened: 2026-11-24, kind: complaint, text: 送货晚了}\n"
+    theirs = BASE + "issues:\n" + ISSUE_ONE.replace(
+        "}", ", closed: 2026-11-25, note: 批号已查}")
+
+    text = _clean(merge(base, ours, theirs))
+
+    issues = _data(text)["issues"]
+    assert [(i["text"], str(i.get("closed"))) for i in issues] == [
+        ("变质退货12箱", "2026-11-25"), ("送货晚了", "None")]
+    customer, problems = validate_customer(text.encode(), "hx.yaml")
+    assert problems == [] and len(customer.issues) == 2

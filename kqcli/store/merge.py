@@ -1,7 +1,7 @@
 """Semantic three-way merge of a customer file (the git merge driver behind ``kq sync``).
 
 Merges by meaning, editing *our* text so its comments and layout survive:
-- the interaction log, expenses and intel are merged as multisets: every entry their side
+- the interaction log, expenses, intel, skips, acks and issues are merged as multisets: every entry their side
   appended is added to ours, even one equal to an entry we appended (two reps logging the same
   call made two calls), copied from their side's text and inserted in date order; an entry
   they removed goes from ours, and one they changed (a step marked done) is changed in ours;
@@ -21,7 +21,10 @@ from yaml.nodes import Node, SequenceNode
 from . import yamlread
 from .yamledit import key_span, line_after, remove_key, top_level
 
-UNION = ("visits", "expenses", "intel")
+UNION = ("visits", "expenses", "intel", "skips", "acks", "issues")
+"""The logs merged as multisets: what either side appended is kept (two reps who each skip a
+visit, acknowledge a risk or open an issue on the same customer on the same day both keep it,
+with no conflict)."""
 MISSING = object()
 
 
@@ -142,12 +145,22 @@ def changes(base: list, side: list) -> tuple[list[tuple[Any, int]], list[int], l
             [value for n, value in enumerate(gone) if n not in was])
 
 
+def _when(entry: Any) -> str:
+    """A log entry's day, for its place in date order: ``date`` (a visit, an expense, intel, a
+    skip), ``opened`` (an issue) or ``on`` (an ack); "" for none."""
+    if not isinstance(entry, dict):
+        return ""
+    return str(next((entry[k] for k in ("date", "opened", "on") if k in entry), ""))
+
+
 def _identity(entry: Any) -> tuple | None:
-    """What names a log entry across a change of its other fields: its date, and its kind (a
-    visit), purpose (an expense) or claim (intel)."""
-    if not isinstance(entry, dict) or "date" not in entry:
+    """What names a log entry across a change of its other fields: its day, and its kind (a
+    visit, an issue), purpose (an expense), claim (intel), text (an issue) or reason (an ack):
+    an issue closed on one side keeps its place, and so its number."""
+    if not _when(entry):
         return None
-    return (str(entry["date"]), entry.get("kind"), entry.get("purpose"), entry.get("claim"))
+    return (_when(entry), entry.get("kind"), entry.get("purpose"), entry.get("claim"),
+            entry.get("text"), entry.get("reason"))
 
 
 def _last_index(items: list, value: Any) -> int | None:
@@ -217,14 +230,13 @@ def _insert(ours_text: str, theirs_text: str, key: str, new: list[tuple[int, Any
         seq = found[1] if found else None
         if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value:
             data = yamlread.load(text.encode(), "")[0] or {}
-            merged = sorted([*data.get(key, []), item], key=lambda v: str(v.get("date", "")))
+            merged = sorted([*data.get(key, []), item], key=_when)
             text = _replace_block(text, key, _render(key, merged))
             continue
         lines = _their_lines(text, seq, theirs_text, their_seq, index, item)
         data = yamlread.load(text.encode(), "")[0][key]
-        when = str(item.get("date", "")) if isinstance(item, dict) else ""
-        position = next((n for n, existing in enumerate(data)
-                         if isinstance(existing, dict) and str(existing.get("date", "")) > when),
+        when = _when(item)
+        position = next((n for n, existing in enumerate(data) if _when(existing) > when),
                         len(data))
         if position < len(seq.value):
             at = text.rfind("\n", 0, seq.value[position].start_mark.index) + 1

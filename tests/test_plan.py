@@ -216,7 +216,8 @@ def test_kq_plan_json_has_the_contract_keys(kq, make_repo):
                     "address": "春城路 219 号", "phone": "13900000001",
                     "contact": "吴国华(董事长), 领导型: 目标导向, 决策快: 简单直接地讲清产品价值",
                     "km": 0.0, "message": stop["message"], "message_key": "route",
-                    "message_params": stop["message_params"], "desk": False, "unplanned": False}
+                    "message_params": stop["message_params"], "desk": False, "unplanned": False,
+                    "owner": "李明"}
     assert stop["message"].startswith("固定拜访 周二 09:30; 见 吴国华(董事长), 领导型")
 
 
@@ -332,3 +333,19 @@ def test_route_and_plan_refuse_a_day_they_cannot_read_alike(kq, examples_copy):
     said = "'明天' 既不是日期 (YYYY-MM-DD) 也不是星期几 (mon…sun, 周一…周日)\n"
     assert (route.exit_code, route.stderr) == (2, "kq: DAY: " + said)
     assert (plan.exit_code, plan.stderr) == (2, "kq: --date: " + said)
+
+
+def test_kq_plan_for_the_whole_team_is_each_reps_own_day(kq, examples_copy):
+    """--owner all plans one day per rep (not every customer as one rep's day), and none for
+    a rep who has left (张强 left on 2026-10-31: his customers are orphans in kq due)."""
+    result = kq("--repo", examples_copy, "--today", "2026-11-24", "plan", "--owner", "all",
+                "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert sorted({r["owner"] for r in rows}) == ["李明", "王强", "陈静"]
+    for rep in ("李明", "王强", "陈静"):
+        alone = json.loads(kq("--repo", examples_copy, "--today", "2026-11-24", "plan",
+                              "--owner", rep, "-f", "json").stdout)
+        assert [r for r in rows if r["owner"] == rep] == alone
+    table = kq("--repo", examples_copy, "--today", "2026-11-24", "plan", "--owner", "all").stdout
+    assert "2026-11-24 王强:" in table and "李明: 电话和问候" in table and "张强" not in table

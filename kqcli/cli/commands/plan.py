@@ -36,7 +36,7 @@ class PlanFormat(StrEnum):
 
 FIELDS = ("time", "customer", "name", "reason", "minutes", "travel_minutes", "optional", "address",
           "phone", "contact", "km", "message", "message_key", "message_params", "desk",
-          "unplanned")
+          "unplanned", "owner")
 
 
 @friendly
@@ -63,7 +63,7 @@ def run(
 
     Example: kq --repo examples --today 2026-11-24 plan --owner 李明
     """
-    from ...store.planning import day_plan
+    from ...store.planning import day_plans
     from .due import check_owner
 
     repo = open_repo(ctx)
@@ -71,19 +71,20 @@ def run(
     rep = owner_of(repo, owner)
     if rep is not None:
         check_owner(rep, set(repo.index.owners()), repo.settings)
-    plan = day_plan(repo, when, rep)
+    plans = day_plans(repo, when, rep)
     code = report_skipped(repo)
     if fmt is PlanFormat.ics:
-        _write_ics(plan, repo, output)
+        _write_ics(plans, repo, output, when)
     else:
         from ..render import emit_report
 
-        emit_report(report(plan), Format(fmt.value), output=output, bom=bom)
+        emit_report(report(plans, when), Format(fmt.value), output=output, bom=bom)
     raise typer.Exit(code)
 
 
 def rows_of(plan: Any) -> list[dict[str, Any]]:
-    """The stops, then the desk items, then what was not fitted: one object each."""
+    """The stops, then the desk items, then what was not fitted: one object each, with the
+    plan's rep."""
     from ...core.due import said
     from ...core.messages import render
 
@@ -96,17 +97,35 @@ def rows_of(plan: Any) -> list[dict[str, Any]]:
                 row["contact"] = render(stop.contact, "zh")  # JSON's text is Chinese
             if not isinstance(stop.message, str):
                 row.update(said(stop.message))
-            out.append({**row, "stop": stop, "desk": desk, "unplanned": unplanned})
+            out.append({**row, "stop": stop, "desk": desk, "unplanned": unplanned,
+                        "owner": plan.owner})
     return out
 
 
-def report(plan: Any) -> Any:
-    """The stops in time order; the calls and greetings; what did not fit."""
+def report(plans: list[Any], day: dt.date) -> Any:
+    """Each rep's day (one for ``--owner NAME``): the stops in time order; the calls and
+    greetings; what did not fit."""
+    from ..labels import said_text
+    from ..render import Column, Report
+
+    rows = [row for plan in plans for row in rows_of(plan)]
+    sections = []
+    for plan in plans:
+        sections.extend(_sections(plan, rows_of(plan), several=len(plans) > 1))
+    whom = Column("contact", "见谁/怎么谈", en="whom, how",
+                  kind=lambda _value, row: said_text(row["stop"].contact or ""))
+    return Report(rows, FIELDS, [whom], sections=sections,
+                  empty=_("{date}: nothing to visit, call or greet").format(
+                      date=day.isoformat()),
+                  sheet=(f"计划 {day.isoformat()}", f"plan {day.isoformat()}"))
+
+
+def _sections(plan: Any, rows: list[dict[str, Any]], several: bool = False) -> list[Any]:
+    """One rep's day: stops, calls and greetings, what did not fit (``several``: one of the
+    team's days, each title naming the rep)."""
     from ...core.reasons import LABELS
     from ..labels import english, said_text, text_label
-    from ..render import Column, Report, Section
-
-    rows = rows_of(plan)
+    from ..render import Column, Section
 
     def why(row: dict[str, Any]) -> str:
         label = text_label(LABELS, row["reason"])
@@ -139,22 +158,19 @@ def report(plan: Any) -> Any:
                 contact, Column("address", "地址", drop=2), Column("phone", "电话", token=True)],
             caption=_("about {km} km between located customers").format(km=f"{plan.km:g}")
             if plan.km else None))
+    rep = f"{plan.owner}: " if several and plan.owner else ""
     if desk:
-        sections.append(Section(_("Calls and greetings ({n})").format(n=len(desk)), desk, [
+        sections.append(Section(rep + _("Calls and greetings ({n})").format(n=len(desk)), desk, [
             Column("why", "事由", token=True, en="why"), Column("name", "客户", min_width=12),
             contact, Column("phone", "电话", token=True), Column("message", "说明", drop=1)]))
     if unplanned:
-        sections.append(Section(_("Not fitted into the day ({n})").format(n=len(unplanned)),
+        sections.append(Section(rep + _("Not fitted into the day ({n})").format(
+            n=len(unplanned)),
                                 unplanned, [
             Column("why", "事由", token=True, en="why"), Column("name", "客户", min_width=12),
             Column("minutes", "时长", token=True, en="minutes"),
             Column("message", "说明")]))
-    whom = Column("contact", "见谁/怎么谈", en="whom, how",
-                  kind=lambda _value, row: said_text(row["stop"].contact or ""))
-    return Report(rows, FIELDS, [whom], sections=sections,
-                  empty=_("{date}: nothing to visit, call or greet").format(
-                      date=plan.day.isoformat()),
-                  sheet=(f"计划 {plan.day.isoformat()}", f"plan {plan.day.isoformat()}"))
+    return sections
 
 
 def ics_events(plan: Any, zone: dt.tzinfo, alarm: dt.timedelta, today: dt.date
@@ -183,20 +199,22 @@ def ics_events(plan: Any, zone: dt.tzinfo, alarm: dt.timedelta, today: dt.date
     return events
 
 
-def _write_ics(plan: Any, repo: Any, output: Path | None) -> None:
+def _write_ics(plans: list[Any], repo: Any, output: Path | None, day: dt.date) -> None:
     from zoneinfo import ZoneInfo
 
     from ..render import warn
     from .calendar import to_ical, write_ics
 
-    events = ics_events(plan, ZoneInfo(repo.settings.timezone),
-                        dt.timedelta(minutes=repo.settings.calendar.travel_minutes), repo.today)
-    name = f"客情 kq 计划 · {plan.owner}" if plan.owner else "客情 kq 计划"
-    data = to_ical(events, name, (plan.day, plan.day))
+    events = [event for plan in plans for event in ics_events(
+        plan, ZoneInfo(repo.settings.timezone),
+        dt.timedelta(minutes=repo.settings.calendar.travel_minutes), repo.today)]
+    owner = plans[0].owner if len(plans) == 1 else None
+    name = f"客情 kq 计划 · {owner}" if owner else "客情 kq 计划"
+    data = to_ical(events, name, (day, day))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     write_ics(output, data)
     warn(_("kq: {n} stops of {date} written to {path}").format(
-        n=len(events), date=plan.day.isoformat(), path=output))
+        n=len(events), date=day.isoformat(), path=output))

@@ -612,3 +612,21 @@ def test_escaped_terminal_escape_in_a_name_is_refused():
 def test_escaped_tab_and_newlines_stay_text():
     customer, found = validate_customer(b'name: x\nnotes: "a\\tb\\r\\nc"\n', "c.yaml")
     assert (found, customer.notes) == ([], "a\tb\r\nc")
+
+
+def test_a_cadence_of_one_number_says_the_second_is_missing_at_the_list(check_file):
+    text = """
+        name: 华信大药房
+        cadence: [3]
+        """
+    problem = "c.yaml:2:10: cadence: [3]: item 2 is missing"
+    assert problems(text) == [problem]
+    assert check_file(text) == [f"customers/{problem}"]
+
+
+def test_an_empty_cadence_says_its_first_item_is_missing():
+    text = """
+        name: 华信大药房
+        cadence: []
+        """
+    assert problems(text) == ["c.yaml:2:10: cadence: []: item 1 is missing"]

@@ -78,6 +78,20 @@ def _data_path(data: Any, loc: tuple) -> tuple:
     return tuple(path)
 
 
+def _value_at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _shown(value: Any) -> str:
+    """A value as a rep wrote it in flow style: ``[3]``, ``{a: 1}``."""
+    import yaml
+
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                          width=10_000).strip().removesuffix("\n...").strip()
+
+
 def _readable_path(data: Any, path: tuple) -> str:
     """``contacts[1].phone`` reads ``contacts[王芳].phone`` when the item has a name."""
     out, current = "", data
@@ -151,6 +165,14 @@ def problems_from(error: ValidationError, data: Any, raw: bytes, path: str,
     for err in error.errors():
         loc = tuple(err["loc"])
         where = _data_path(data, loc)
+        if err["type"] == "missing" and loc and isinstance(loc[-1], int):
+            # a list too short for its pair (``cadence: [3]``): said at the list, once
+            if where not in found:
+                found[where] = Problem(path, *(marks.get(where) or marks.get(where[:-1], (1, 1))),
+                                       _readable_path(data, where),
+                                       _("{value}: item {n} is missing").format(
+                                           value=_shown(_value_at(data, where)), n=loc[-1] + 1))
+            continue
         if err["type"] == "missing":
             key = where[-1] if where else ""
             mark = marks.get(where[:-1], (1, 1))

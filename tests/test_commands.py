@@ -564,6 +564,26 @@ def test_show_card_has_the_stores_own_phone(make_repo, kq):
     assert "0871-65123456" in result.stdout
 
 
+def test_show_card_has_each_products_latest_shelf_check_and_the_skips(make_repo, kq):
+    root = make_repo({"hx": """
+        name: 华信大药房
+        visits:
+          - {date: 2026-11-10, kind: visit, shelf: [{sku: 维C泡腾片, facings: 2, price: 21.5}]}
+          - {date: 2026-11-20, kind: visit, shelf: [{sku: 维C泡腾片, facings: 5, price: 19.9},
+                                                   {sku: 钙片, facings: 0}]}
+        skips:
+          - {date: 2026-11-17, reason: 店长休假, to: 2026-11-19}
+        """})
+    result = kq("--lang", "zh", "--repo", root, "--today", "2026-11-24", "show", "hx")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["2026-11-20", "维C泡腾片", "5", "19.9"] in lines
+    assert ["2026-11-20", "钙片", "0"] in lines
+    assert "21.5" not in result.stdout  # an older check of the same product
+    assert ["2026-11-17", "2026-11-19", "店长休假"] in lines
+    assert "货架" in result.stdout and "改期" in result.stdout
+
+
 def test_route_on_a_day_kq_cannot_compute_with_is_a_usage_error(make_repo, kq):
     root = make_repo({"hx": "name: 华信\nroute: {weekday: tue}\n"})
     result = kq("--repo", root, "route", "9999-12-31")

@@ -151,6 +151,19 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
             Column("photos", "照片", token=True)],
             _("Latest interactions ({n} of {total})").format(n=len(recent),
                                                               total=len(c.get("visits", [])))))
+    shelf = _latest_shelf(c.get("visits", []))
+    if shelf:
+        sections.append(_table(shelf, [
+            Column("date", "日期", token=True), Column("sku", "商品"),
+            Column("facings", "排面", justify="right"),
+            Column("price", "价格", lambda v: "" if v is None else f"{v:g}", justify="right"),
+            Column("stock", "库存", justify="right"), Column("pop", "POP", yes_no, token=True)],
+            "货架 shelf"))
+    skips = c.get("skips", [])[-6:][::-1]
+    if skips:
+        sections.append(_table(skips, [
+            Column("date", "日期", token=True), Column("to", "改到", token=True),
+            Column("reason", "原因")], "改期 skips"))
     months = [{"month": m, **v} for m, v in sorted(c.get("months", {}).items(), reverse=True)]
     if months:
         money = [Column(k, h, amount, justify="right") for k, h in
@@ -179,6 +192,16 @@ def card(c: dict[str, Any], last: int, risk: Any) -> Report:
     if months:
         sections.append(sparklines(c["months"], risk))
     return Report([c], [], sections=sections)
+
+
+def _latest_shelf(visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each product's latest shelf check (kq shelf), by product."""
+    latest: dict[str, dict[str, Any]] = {}
+    for v in visits:
+        for check in v.get("shelf") or []:
+            if check["sku"] not in latest or str(v["date"]) >= str(latest[check["sku"]]["date"]):
+                latest[check["sku"]] = {"date": v["date"], **check}
+    return [latest[sku] for sku in sorted(latest)]
 
 
 def sparklines(months: dict[str, Any], risk: Any) -> Section:

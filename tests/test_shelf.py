@@ -169,16 +169,18 @@ def test_facings_below_the_products_minimum_is_a_risk():
         ("2026-11-24", 0, "华康AD奶 排面 2 少于 3 (11-23 货架检查)")]
 
 
-def test_stock_below_a_week_of_the_last_reported_sell_out_is_a_risk():
-    # October sold 155: a week is 155 x 7 / 31 = 35.0; 34 in stock is below it, 35 is not.
-    assert due(CHECKED.replace("stock: 40", "stock: 34"), "risk", kq_yaml=PRODUCTS) == [
-        ("2026-11-24", 0, "华康AD奶 库存 34 不足一周出销 35.0 (2026-10 出销 155, 11-23 货架检查)")]
-    assert due(CHECKED.replace("stock: 40", "stock: 35"), "risk", kq_yaml=PRODUCTS) == []
+def test_stock_below_the_products_minimum_is_a_risk():
+    # kq.yaml asks for at least 35 units of 华康AD奶: 34 is below it, 35 is not.
+    stocked = PRODUCTS.replace("facings: 3}", "facings: 3, stock: 35}")
+    assert due(CHECKED.replace("stock: 40", "stock: 34"), "risk", kq_yaml=stocked) == [
+        ("2026-11-24", 0, "华康AD奶 库存 34 少于 35 (11-23 货架检查)")]
+    assert due(CHECKED.replace("stock: 40", "stock: 35"), "risk", kq_yaml=stocked) == []
 
 
-def test_stock_is_no_risk_when_the_sell_out_is_unknown():
-    text = (CHECKED.replace("stock: 40", "stock: 1").replace("sell_out: 155, ", "")
-            .replace("price: 12.5", "price: 14"))
+def test_stock_is_no_risk_without_a_minimum_whatever_the_sell_out():
+    """The month's sell-out is the customer's, in yuan: it says nothing of one product's
+    units, so it is not compared with the stock on the shelf (155 sold, 1 in stock)."""
+    text = CHECKED.replace("stock: 40", "stock: 1").replace("price: 12.5", "price: 14")
     assert due(text, "risk", kq_yaml=PRODUCTS) == [
         ("2026-11-24", 0, "华康AD奶 价格 14.0 高于 11-13 (11-23 货架检查)")]
 

@@ -794,7 +794,7 @@ class CustomerRules:
                               Message("competitor", {"name": name, "since": since_text}))
         if self.s.get("kind") == "distributor":
             self.dumping(months, keys)
-        self.shelf(months)
+        self.shelf()
         declining = self.f.get("profit_chain")
         if declining:
             self.risk_row("profit_chain", declining, self.today, Message("profit_chain", {
@@ -822,18 +822,18 @@ class CustomerRules:
         if not hidden:
             self.add("risk", due, 0, message, occasion=mark)
 
-    def shelf(self, months: dict[str, Any]) -> None:
+    def shelf(self) -> None:
         """What each product's latest shelf check (kq shelf) within ``risk.shelf_days`` says: a
         price outside kq.yaml ``products``' band, off the shelf or below its facings, stock
-        below a week of the last reported month's sell-out (same units; skipped when unknown)."""
-        from .shelf import week_of_sell_out, yuan
+        below its ``stock`` (units on the shelf: the month's sell-out is the whole customer's,
+        in yuan, and says nothing of one product's units)."""
+        from .shelf import yuan
 
         checks = self.f.get("shelf")
         if not checks:
             return
         window = self.cfg.risk.shelf_days
         products = self.cfg.products
-        week = week_of_sell_out(months)
         for sku, (day, facings, price, stock) in sorted(checks.items()):
             if not 0 <= (self.today - _d(day)).days <= window:  # type: ignore[operator]
                 continue
@@ -853,11 +853,11 @@ class CustomerRules:
                 self.risk_row("shelf_off", [sku, day, facings, least], self.today,
                               Message("shelf_few", {"sku": sku, "facings": facings,
                                                     "least": least, "day": day[5:]}))
-            if stock is not None and week is not None and stock < week[2]:
-                self.risk_row("shelf_stock", [sku, day, stock, week[0], week[1]], self.today,
-                              Message("shelf_low", {
-                                  "sku": sku, "stock": stock, "week": week[2], "month": week[0],
-                                  "sold": amount(week[1]), "day": day[5:]}))
+            fewest = getattr(product, "stock", None)
+            if stock is not None and fewest is not None and stock < fewest:
+                self.risk_row("shelf_stock", [sku, day, stock, fewest], self.today,
+                              Message("shelf_low", {"sku": sku, "stock": stock,
+                                                    "least": fewest, "day": day[5:]}))
 
     def dumping(self, months: dict[str, Any], keys: list[str]) -> None:
         """冲货: shipments beyond sell-out plus inventory increase left the territory.

@@ -294,9 +294,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                    "{sku} 不在货架上 (排面 0, {day} 货架检查)"),
     "shelf_few": ("{sku} {facings} facings, fewer than {least} (shelf check {day})",
                   "{sku} 排面 {facings} 少于 {least} ({day} 货架检查)"),
-    "shelf_low": ("{sku} stock {stock} below a week of sell-out {week:.1f} ({month} sell-out "
-                  "{sold}, shelf check {day})",
-                  "{sku} 库存 {stock} 不足一周出销 {week:.1f} ({month} 出销 {sold}, {day} 货架检查)"),
+    "shelf_low": ("{sku} stock {stock}, below {least} (shelf check {day})",
+                  "{sku} 库存 {stock} 少于 {least} ({day} 货架检查)"),
     "dumping": ("{month} suspected dumping: shipped {shipped}, sold {sold}, inventory "
                 "change {change}; {gone} ({share}) unaccounted for (>{limit})",
                 "{month} 疑似冲货: 提货 {shipped}, 出销 {sold}, 库存变化 {change}; {gone} ({share}) "

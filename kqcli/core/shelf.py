@@ -6,7 +6,6 @@ Pure functions; the command reads the file and writes the customer's visit.
 
 from __future__ import annotations
 
-import calendar
 import re
 from typing import Any
 
@@ -137,17 +136,6 @@ def yuan(value: float) -> str:
     """A shelf price as a rep reads it: ``14.0``, ``12.5``, ``12.55``."""
     text = f"{value:.2f}"
     return text[:-1] if text.endswith("0") else text
-
-
-def week_of_sell_out(months: dict[str, dict[str, Any]]) -> tuple[str, float, float] | None:
-    """The latest month with a sell-out, its sell-out, and a week of it (sell-out x 7 / the
-    month's days); None when no month says."""
-    for key in sorted(months, reverse=True):
-        sold = months[key].get("sell_out")
-        if sold is not None:
-            year, month = map(int, key.split("-"))
-            return key, sold, sold * 7 / calendar.monthrange(year, month)[1]
-    return None
 
 
 def meets_display(check: list[Any] | dict[str, Any], products: dict[str, Any]) -> bool:

@@ -534,11 +534,13 @@ class Plan(Section):
 
 
 class Product(Section):
-    """A product (SKU) the shelf check knows: its price band and minimum facings."""
+    """A product (SKU) the shelf check knows: its price band, minimum facings and stock."""
 
     price: tuple[float, float] | None = Field(None, description="[lowest, highest] suggested "
                                               "shelf price, yuan")
     facings: int | None = Field(None, ge=0, le=10_000, description="minimum facings (排面)")
+    stock: int | None = Field(None, ge=0, le=1_000_000, description="fewest units in stock "
+                              "at the store (库存) before it is a risk")
 
     @field_validator("price")
     @classmethod

@@ -604,3 +604,11 @@ def test_month_end_commands_write_an_excel_sheet_with_chinese_headers(kq, tmp_pa
     rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert rows[0][:3] in (["客户编号", "客户", "业代"], ["id", "客户", "业代"])
     assert len(rows) > 5
+
+
+def test_help_prints_a_yaml_list_as_it_is_written(kq):
+    """Help is plain text, not Rich markup: `kinds: [terminal]` is not a style to drop."""
+    for lang in ("zh", "en"):
+        result = kq("--lang", lang, "pool", "--help")
+        assert result.exit_code == 0
+        assert "kinds: [terminal]}" in result.stdout.replace("\n", " ")

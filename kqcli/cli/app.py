@@ -74,7 +74,8 @@ def help_words() -> None:
     only when a help page is printed (``typer.rich_utils`` imports Rich). "Usage:" is looked up
     each time it is written (one process may print help in both languages: the tests, the
     server), and help texts fold where Rich would cut them with "…": a Chinese sentence has no
-    spaces, so to Rich it is one word, wider than an option's column."""
+    spaces, so to Rich it is one word, wider than an option's column; and they are plain text,
+    never Rich markup (a YAML list such as ``[terminal]`` is printed as it is)."""
     from typer import rich_utils
     from typer._click import formatting
 
@@ -92,6 +93,10 @@ def help_words() -> None:
     make_text = rich_utils._make_rich_text
     if not getattr(make_text, "kq", False):
         def folded(**kwargs: Any) -> Any:
+            from rich.markup import escape
+
+            # kq's help is plain text: `kinds: [terminal]` is YAML, not a Rich style
+            kwargs["text"] = escape(kwargs["text"])
             text = make_text(**kwargs)
             if getattr(text, "overflow", "") is None:
                 text.overflow = "fold"

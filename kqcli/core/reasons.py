@@ -24,14 +24,9 @@ def reason_key(text: str) -> str | None:
     return next((key for key, label in LABELS.items() if label == value), None)
 
 
-def unknown_reason(text: str) -> str:
-    """Why ``text`` is not a reason, naming the closest and the occasions."""
-    return unknown_reason_message(text).text()  # type: ignore[attr-defined]
-
-
 def unknown_reason_message(text: str) -> object:
-    """:func:`unknown_reason` as a :class:`~kqcli.core.messages.Message`, for the user's
-    language."""
+    """Why ``text`` is not a reason, naming the closest and the occasions: a
+    :class:`~kqcli.core.messages.Message`, for the user's language."""
     import difflib
 
     from .messages import Message

@@ -197,7 +197,7 @@ class Interaction(Strict):
 
 def _unknown_reason(text: str) -> Invalid:
     """Why ``text`` is not a reason, naming the closest and the occasions (as the core's
-    :func:`~kqcli.core.reasons.unknown_reason` does)."""
+    :func:`~kqcli.core.reasons.unknown_reason_message` does)."""
     import difflib
 
     close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)

@@ -79,7 +79,7 @@ def said(message: Message) -> dict[str, Any]:
     (:func:`kqcli.core.messages.from_data` of ``{"key": …, "params": …}``)."""
     data = to_data(message)
     return {"message": render(message, "zh"), "message_key": data["key"],
-            "message_params": data["params"]}
+            "message_params": data.get("params", {})}
 
 
 def _d(text: str | None) -> dt.date | None:

@@ -394,14 +394,23 @@ _FORMATTERS = {"zh": _Formatter("zh"), "en": _Formatter("en")}
 def render(message: Message, lang: str = "en") -> str:
     """The message in ``lang`` (``zh`` or ``en``)."""
     english, chinese = TEMPLATES[message.key]
-    params = {k: _param(v, lang) for k, v in message.params.items()}
     zh = lang == "zh"
-    text = _FORMATTERS["zh" if zh else "en"].format(chinese if zh else english, **params)
+    template = chinese if zh else english
+    if message.params:
+        params = {k: _param(v, lang) for k, v in message.params.items()}
+        if ":amount}" in template or ":lunar}" in template:  # kq's own specs
+            text = _FORMATTERS["zh" if zh else "en"].format(template, **params)
+        else:  # str.format itself: the agenda words ~10 rows per customer
+            text = template.format(**params)
+    else:
+        text = template
     text += "".join(render(part, lang) for part in message.parts)
     return f"{message.subject}: {text}" if message.subject else text
 
 
 def _param(value: Any, lang: str) -> Any:
+    if value.__class__ is str:
+        return value
     if isinstance(value, Message):
         return render(value, lang)
     if isinstance(value, list | tuple):
@@ -419,9 +428,11 @@ def english(messages: Message | Iterable[Message] | None) -> Any:
 
 def to_data(message: Message) -> dict[str, Any]:
     """The message as JSON data: ``{"key": …, "params": {…}}`` (a param that is a message as
-    the same; ``parts`` and ``subject`` only when there are some). :func:`from_data` undoes it."""
-    out: dict[str, Any] = {"key": message.key, "params": {
-        k: _data(v) for k, v in message.params.items()}}
+    the same; ``params``, ``parts`` and ``subject`` only when there are some).
+    :func:`from_data` undoes it."""
+    out: dict[str, Any] = {"key": message.key}
+    if message.params:
+        out["params"] = {k: _data(v) for k, v in message.params.items()}
     if message.parts:
         out["parts"] = [to_data(p) for p in message.parts]
     if message.subject is not None:
@@ -430,6 +441,8 @@ def to_data(message: Message) -> dict[str, Any]:
 
 
 def _data(value: Any) -> Any:
+    if value.__class__ is str:
+        return value
     if isinstance(value, Message):
         return to_data(value)
     if isinstance(value, list | tuple):

@@ -74,9 +74,14 @@ AGENDA_SCHEMA = (
        insert or ignore into agenda_changed values (new.id); end""",
     """create trigger agenda_removed after delete on agenda begin
        insert or ignore into agenda_changed values (old.id); end""",
-    # Per customer: the day evaluated, the first day the answer may differ (ordinals).
+    # Per customer: the day evaluated, the first day the answer may differ (ordinals), and
+    # the settings its rules read (kqcli.core.agenda.Reads): which (a key of agenda_reads)
+    # and a digest of their values, to find whom a change to kq.yaml concerns; a digest of
+    # its rows in agenda, which are not written again when they came out the same.
     """create table agenda_state (id text primary key, evaluated integer, recheck integer,
-       owner text, dropped text)""",
+       owner text, dropped text, reads text, digest text, rows text)""",
+    "drop table if exists agenda_reads",
+    "create table agenda_reads (key text primary key, paths text) without rowid",
     ANSWERS,
 )
 """The agenda kept beside the files (kqcli.store.agenda): rebuilt with them."""
@@ -343,7 +348,7 @@ class Index:
         try:
             db.execute("drop table if exists files")
             db.execute("delete from meta where key in ('settings', 'settings_plain', 'agenda', "
-                       "'agenda_reps')")
+                       "'agenda_base', 'agenda_reps')")
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
                           initials text, digest text)""")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import os
 from typing import Any
@@ -101,8 +102,9 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         same = {i for i, digest in db.execute(
             "select id, rows from agenda_state where id in (select value from json_each(?))",
             (json.dumps(list(read_sig)),)) if digests.get(i) == digest}
-        db.executemany("delete from agenda where id = ?", [(s[0],) for s in states
-                                                            if s[0] not in same])
+        written = [(s[0],) for s in states if s[0] not in same]
+        db.executemany("delete from agenda where id = ?", written)
+        db.executemany("insert or ignore into agenda_changed values (?)", written)
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?, ?, ?, ?)",
                        kept)
         db.executemany("insert or ignore into agenda_reads values (?, ?)", reads.items())
@@ -185,10 +187,15 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
                     for n, item in enumerate(stale, 1)]
         from .pool import workers
 
+        # The first customer here, before the workers fork: what the rules import when first
+        # run (the lunar calendar, the pool's rules) and the dates they cache are then each
+        # worker's without working them out again in each.
+        first = _evaluate(work, stale[0])
         with workers(jobs, "fork") as pool:
-            found = pool.map(functools.partial(_evaluate, work), stale,
+            found = pool.map(functools.partial(_evaluate, work), stale[1:],
                              chunksize=max(8, len(stale) // (jobs * 16)))
-            return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
+            return [_ticked(tick, n, len(stale), r)
+                    for n, r in enumerate(itertools.chain([first], found), 1)]
 
 
 def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:

@@ -98,6 +98,8 @@ def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,
 
 
 DUE, LATE, URGENCY = "\x00due", "\x00late", "\x00urgency"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False)
+_DUE, _LATE, _URGENCY = _ENCODE(DUE), _ENCODE(LATE), _ENCODE(URGENCY)
 
 
 def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: Any) -> Row:
@@ -111,14 +113,14 @@ def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: 
     data["overdue_days"], data["urgency"] = LATE, URGENCY
     if today:
         data["due"] = DUE
-    text = json.dumps(data, ensure_ascii=False)
+    text = _ENCODE(data)
     dtail = None
     if today:
-        head, text = text.split(json.dumps(DUE), 1)
-        dtail, text = text.split(json.dumps(LATE), 1)
+        head, text = text.split(_DUE, 1)
+        dtail, text = text.split(_LATE, 1)
     else:
-        head, text = text.split(json.dumps(LATE), 1)
-    mid, tail = text.split(json.dumps(URGENCY), 1)
+        head, text = text.split(_LATE, 1)
+    mid, tail = text.split(_URGENCY, 1)
     return (reminder.customer, seq, reminder.name, reminder.reason,
             None if today else reminder.due.toordinal(),
             0 if today else reminder.shows_from.toordinal(), reminder.owner,
@@ -159,8 +161,12 @@ class Reads:
         return self.__seen
 
 
+_VALUES = (int, float, str, tuple, list, dict, type(None))
+
+
 def _section(value: Any) -> bool:
-    return type(value) is Plain or hasattr(type(value), "model_fields")
+    return type(value) is Plain or (not isinstance(value, _VALUES)
+                                    and hasattr(type(value), "model_fields"))
 
 
 def reads_of(seen: dict[str, Any]) -> tuple[str, str]:

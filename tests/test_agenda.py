@@ -126,6 +126,7 @@ def test_the_listing_kept_follows_changed_customers_the_same_day(examples_copy):
     ]
     for within in (None, 14):
         assert kept(root, today, within) == full(root, today, within)
+    kept(root, today, 14)  # asked again: kept from now on
     key = listed_key()
     for n, change in enumerate(changes):
         change()
@@ -134,6 +135,30 @@ def test_the_listing_kept_follows_changed_customers_the_same_day(examples_copy):
         listing, _ = agenda.morning(Repo(root, today), 14, owner="李明", reasons=["visit"])
         assert listing.rows() == [d for d in json.loads(full(root, today, 14)[0])
                                   if d["owner"] == "李明" and d["reason"] == "visit"], n
+
+
+def test_the_first_listing_of_a_day_is_not_kept_and_the_second_is(examples_copy):
+    """Keeping a listing costs twice as much as working it out: a day's first ``kq due``
+    (most mornings the only one) works it out; the next question of that day keeps it."""
+    import sqlite3
+
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+
+    def listed() -> int:
+        db = sqlite3.connect(root / ".kq" / "index.sqlite")
+        try:
+            return db.execute("select count(*) from listed").fetchone()[0]
+        finally:
+            db.close()
+
+    assert kept(root, today, None) == full(root, today, None)
+    assert listed() == 0
+    assert kept(root, today, None) == full(root, today, None)
+    assert listed() > 0
+    later = today + dt.timedelta(days=1)
+    assert kept(root, later, None) == full(root, later, None)
+    assert kept(root, later, None) == full(root, later, None)
 
 
 def test_a_generated_repository_agrees_on_several_dates(tmp_path):
@@ -190,6 +215,7 @@ def test_an_urgency_sqlite_cannot_round_for_certain_is_rounded_as_python_does(ex
     (root / "kq.yaml").write_text(text, encoding="utf-8")
     listing = kept(root, today, 30)
     assert listing == full(root, today, 30)
+    assert kept(root, today, 30) == listing  # asked again: the listing is kept
     index = Repo(root, today).index
     (left,) = index.db.execute("""select count(*) from listed
                                   where instr(item, '"urgency": @,')""").fetchone()

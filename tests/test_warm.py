@@ -270,7 +270,7 @@ def test_unchanged_compares_every_file_and_the_count(tmp_path, monkeypatch):
     assert not files.unchanged(str(folder), stored, 1000)
 
 
-def test_a_scan_that_found_a_change_is_handed_to_the_next_scan_once(tmp_path, monkeypatch):
+def test_a_warm_check_s_scan_is_handed_to_the_next_scan_once(tmp_path, monkeypatch):
     """The warm check's scan is the index refresh's scan (one lstat per file, not two), and
     only once: a later scan looks again."""
     monkeypatch.setattr(files, "RACY_NS", 0)
@@ -279,8 +279,9 @@ def test_a_scan_that_found_a_change_is_handed_to_the_next_scan_once(tmp_path, mo
     for name in ("a", "b"):
         (folder / f"{name}.yaml").write_text(f"name: {name}\n", encoding="utf-8")
     stored = {i: sig for i, (_, sig) in files.scan(str(folder), 1000)[0].items()}
-    assert files.unchanged(str(folder), stored, 1000)  # nothing handed when nothing changed
+    assert files.unchanged(str(folder), stored, 1000)  # handed when nothing changed too
     (folder / "b.yaml").unlink()
+    assert files.scan(str(folder), 1000)[0].keys() == {"a", "b"}  # the check's scan
     assert files.scan(str(folder), 1000)[0].keys() == {"a"}
     assert not files.unchanged(str(folder), stored, 1000)
     (folder / "a.yaml").unlink()  # after the check: this run's refresh does not see it

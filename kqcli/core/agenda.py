@@ -98,6 +98,8 @@ def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,
 
 
 DUE, LATE, URGENCY = "\x00due", "\x00late", "\x00urgency"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False)
+_DUE, _LATE, _URGENCY = _ENCODE(DUE), _ENCODE(LATE), _ENCODE(URGENCY)
 
 
 def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: Any) -> Row:
@@ -111,19 +113,101 @@ def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: 
     data["overdue_days"], data["urgency"] = LATE, URGENCY
     if today:
         data["due"] = DUE
-    text = json.dumps(data, ensure_ascii=False)
+    text = _ENCODE(data)
     dtail = None
     if today:
-        head, text = text.split(json.dumps(DUE), 1)
-        dtail, text = text.split(json.dumps(LATE), 1)
+        head, text = text.split(_DUE, 1)
+        dtail, text = text.split(_LATE, 1)
     else:
-        head, text = text.split(json.dumps(LATE), 1)
-    mid, tail = text.split(json.dumps(URGENCY), 1)
+        head, text = text.split(_LATE, 1)
+    mid, tail = text.split(_URGENCY, 1)
     return (reminder.customer, seq, reminder.name, reminder.reason,
             None if today else reminder.due.toordinal(),
             0 if today else reminder.shows_from.toordinal(), reminder.owner,
             int(reminder.misfortune), int(reminder.estimated),
             *weights(reminder, summary, settings), head, dtail, mid, tail)
+
+
+# -- which settings a customer's agenda rests on ---------------------------------------------
+
+class Reads:
+    """The settings as the rules read them, noting every value read (``cadence.normal``,
+    ``due.greeting_grace_days``, ``urgency.reasons``): a customer's agenda rests on those
+    values alone, besides its file, the day, the departed reps and the work calendar. So a
+    change to kq.yaml need re-evaluate only the customers one of whose values changed (a
+    cadence: those of that tier; ``score:`` weights: none). A section (a model) is followed;
+    anything else is a value, noted whole. One per customer: a value read is kept on the
+    instance, so reading it again costs a plain attribute."""
+
+    def __init__(self, target: Any, path: str = "", seen: dict[str, Any] | None = None) -> None:
+        self.__target, self.__path = target, path
+        self.__seen: dict[str, Any] = {} if seen is None else seen
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = getattr(self.__target, name)
+        if name == "departed" and callable(value):
+            return value  # the departed reps are part of the agenda's key (store.agenda)
+        if _section(value):
+            value = Reads(value, f"{self.__path}{name}.", self.__seen)
+        else:
+            self.__seen[self.__path + name] = value
+        self.__dict__[name] = value
+        return value
+
+    def read(self) -> dict[str, Any]:
+        """Each value read, by its path."""
+        return self.__seen
+
+
+_VALUES = (int, float, str, tuple, list, dict, type(None))
+
+
+def _section(value: Any) -> bool:
+    return type(value) is Plain or (not isinstance(value, _VALUES)
+                                    and hasattr(type(value), "model_fields"))
+
+
+def reads_of(seen: dict[str, Any]) -> tuple[str, str]:
+    """The paths read (sorted, one a line) and a digest of their values."""
+    paths = sorted(seen)
+    return "\n".join(paths), values_digest([seen[p] for p in paths])
+
+
+def values_digest(values: list[Any]) -> str:
+    import hashlib
+
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=as_data)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def values_at(settings: Any, paths: str) -> list[Any]:
+    """The values of ``paths`` (as :func:`reads_of` writes them) in ``settings``; a path the
+    settings lack reads as a value no settings hold."""
+    out = []
+    for path in paths.split("\n") if paths else ():
+        value = settings
+        try:
+            for name in path.split("."):
+                value = getattr(value, name)
+        except AttributeError:
+            value = {"$missing": path}
+        out.append(value)
+    return out
+
+
+def as_data(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if type(value) is Plain:
+        return {k: v for k, v in value.__dict__.items() if not k.startswith("$")}
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump()
+    raise TypeError(f"cannot digest {type(value).__name__}")
 
 
 # -- kq.yaml as plain data ------------------------------------------------------------------

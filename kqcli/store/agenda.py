@@ -3,7 +3,9 @@ files, brought up to date for the customers whose answer may have changed, and r
 query that filters, sorts and writes the JSON.
 
 A customer's agenda rows are dropped with its index row when its file changes; all of them are
-dropped when kq's code or the settings change (the ``agenda`` key in ``meta``). A customer is
+dropped when kq's code changes, or the departed reps or the work calendar (``agenda_base`` in
+``meta``); a change to the rest of kq.yaml (``agenda``) brings up again only the customers that
+read a value it changed (``agenda_reads``, :class:`kqcli.core.agenda.Reads`). A customer is
 evaluated again on its ``recheck_on`` day, or when asked about a day before the one it was
 evaluated on. The validated ``kq.yaml`` is kept as plain data (``settings_plain``, keyed by the
 file's stat like a customer file), so a warm run neither imports pydantic nor validates it.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import os
 from typing import Any
@@ -47,18 +50,27 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     from .index import AGENDA_SCHEMA
 
     # The tables' own text is in the key too: a kq that was running while its code changed
-    # stamps by the new files' times, not by the tables it made.
-    stamp = "\n".join([code_stamp(), *AGENDA_SCHEMA, settings_text])
-    key = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
+    # stamps by the new files' times, not by the tables it made. Besides kq, the agenda rests
+    # on what every customer shares (the departed reps, the work calendar): a change there
+    # evaluates everyone again; a change to the rest of kq.yaml, only the customers that read
+    # a value it changed (core.agenda.Reads).
+    base = "\n".join([code_stamp(), *AGENDA_SCHEMA, _shared(settings)])
+    base_key = hashlib.blake2b(base.encode(), digest_size=12).hexdigest()
+    key = hashlib.blake2b(f"{base}\n{settings_text}".encode(), digest_size=12).hexdigest()
     t = today.toordinal()
     if index.get_meta("agenda") != key:
-        def wipe(db: Any) -> None:
-            for statement in AGENDA_SCHEMA:  # drop and create
-                db.execute(statement)
-            db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
-            forget(db)
+        if index.get_meta("agenda_base") != base_key:
+            def wipe(db: Any) -> None:
+                for statement in AGENDA_SCHEMA:  # drop and create
+                    db.execute(statement)
+                db.execute("insert or replace into meta values ('agenda_base', ?)",
+                           (json.dumps(base_key),))
+                db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+                forget(db)
 
-        index.write(wipe)
+            index.write(wipe)
+        else:
+            _invalidate(index, settings, key)
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
     if not ids:
         return 0
@@ -70,10 +82,13 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
     rows: list[tuple[Any, ...]] = []
     states: list[tuple[Any, ...]] = []
+    reads: dict[str, str] = {}
     work = (settings, today, settings.departed(), work_calendar(settings))
-    for found, state in _evaluate_all(stale, work):
+    for found, state, paths in _evaluate_all(stale, work):
         rows.extend(found)
         states.append(state)
+        reads.setdefault(state[5], paths)
+    digests = {s[0]: s[7] for s in states}
 
     def store(db: Any) -> None:
         # Another kq may have indexed a newer version of a file while these were evaluated:
@@ -82,36 +97,85 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
             "select id, sig from files where id in (select value from json_each(?))",
             (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
         kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
-        db.executemany("delete from agenda where id = ?", [(s[0],) for s in states])
-        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?)", kept)
-        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", rows)
+        # A customer whose rows came out as they were (most of those whose recheck day came)
+        # keeps them: only its state is written.
+        same = {i for i, digest in db.execute(
+            "select id, rows from agenda_state where id in (select value from json_each(?))",
+            (json.dumps(list(read_sig)),)) if digests.get(i) == digest}
+        written = [(s[0],) for s in states if s[0] not in same]
+        db.executemany("delete from agenda where id = ?", written)
+        db.executemany("insert or ignore into agenda_changed values (?)", written)
+        db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?, ?, ?, ?)",
+                       kept)
+        db.executemany("insert or ignore into agenda_reads values (?, ?)", reads.items())
+        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")",
+                       [r for r in rows if r[0] not in same])
         forget(db)
 
     index.write(store)
     return len(stale)
 
 
+def _shared(settings: Any) -> str:
+    """What every customer's agenda rests on besides the values it reads: the departed reps
+    and the work calendar's days."""
+    from ..core.agenda import as_data
+
+    due = settings.due
+    return json.dumps([settings.departed(), due.extra_days_off, due.extra_working_days],
+                      sort_keys=True, ensure_ascii=False, default=as_data)
+
+
+def _invalidate(index: Any, settings: Any, key: str) -> None:
+    """After a change to kq.yaml: the customers one of whose values read (``agenda_reads``)
+    differs in ``settings`` come up for evaluation (``recheck`` 0); the others keep their
+    agenda."""
+    from ..core.agenda import values_at, values_digest
+
+    fresh = [(k, values_digest(values_at(settings, paths)))
+             for k, paths in index.db.execute("select key, paths from agenda_reads")]
+
+    def invalidate(db: Any) -> None:
+        db.execute("create temp table if not exists fresh (key text primary key, digest text)")
+        db.execute("delete from temp.fresh")
+        db.executemany("insert into temp.fresh values (?, ?)", fresh)
+        db.execute("""update agenda_state set recheck = 0 where digest is not
+                      (select f.digest from temp.fresh f where f.key = agenda_state.reads)""")
+        db.execute("delete from agenda_reads where key not in (select reads from agenda_state)")
+        db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+        forget(db)
+
+    index.write(invalidate)
+
+
 PARALLEL_FROM = 200
 """Customers; evaluating fewer in a process pool costs more than it saves."""
 def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
-              ) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
-    """One customer's agenda rows and state, by ``work``: (settings, today, departed,
+              ) -> tuple[list[tuple[Any, ...]], tuple[Any, ...], str]:
+    """One customer's agenda rows, state (with a digest of the settings it read and of its
+    rows) and the settings it read (one a line), by ``work``: (settings, today, departed,
     calendar) (runs in worker processes)."""
-    from ..core.agenda import candidates, horizon, row
+    from ..core.agenda import Reads, candidates, horizon, reads_of, row
     from ..core.messages import to_data
 
     customer_id, summary_text, facts_text = item
     settings, today, departed, calendar = work
     summary = json.loads(summary_text)
-    found, dropped, recheck = candidates(summary, json.loads(facts_text), settings, today,
+    reads = Reads(settings)
+    found, dropped, recheck = candidates(summary, json.loads(facts_text), reads, today,
                                          departed, calendar, horizon(customer_id, today))
-    return ([row(r, seq, summary, settings) for seq, r in enumerate(found)],
-            (customer_id, today.toordinal(), recheck.toordinal(), summary.get("owner") or None,
-             json.dumps([to_data(m) for m in dropped], ensure_ascii=False)))
+    rows = [row(r, seq, summary, reads) for seq, r in enumerate(found)]
+    paths, digest = reads_of(reads.read())
+    paths_key = hashlib.blake2b(paths.encode(), digest_size=8).hexdigest()
+    rows_digest = hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
+    return (rows, (customer_id, today.toordinal(), recheck.toordinal(),
+                   summary.get("owner") or None,
+                   json.dumps([to_data(m) for m in dropped], ensure_ascii=False),
+                   paths_key, digest, rows_digest), paths)
 
 
 def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
-                  ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...]]]:
+                  ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]]:
     """:func:`_evaluate` over ``stale``, in order, with a progress bar when it takes long; on
     every core when there are many (after a change to kq.yaml or kq itself, every
     customer)."""
@@ -125,10 +189,15 @@ def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
                     for n, item in enumerate(stale, 1)]
         from .pool import workers
 
+        # The first customer here, before the workers fork: what the rules import when first
+        # run (the lunar calendar, the pool's rules) and the dates they cache are then each
+        # worker's without working them out again in each.
+        first = _evaluate(work, stale[0])
         with workers(jobs, "fork") as pool:
-            found = pool.map(functools.partial(_evaluate, work), stale,
+            found = pool.map(functools.partial(_evaluate, work), stale[1:],
                              chunksize=max(8, len(stale) // (jobs * 16)))
-            return [_ticked(tick, n, len(stale), r) for n, r in enumerate(found, 1)]
+            return [_ticked(tick, n, len(stale), r)
+                    for n, r in enumerate(itertools.chain([first], found), 1)]
 
 
 def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:

@@ -142,17 +142,16 @@ def _one_of_two(on_disk: dict[str, tuple[str, str]], skipped: list[str], i: str,
 def unchanged(folder: str, stored: dict[str, str], max_bytes: int) -> bool:
     """Whether the customer files in ``folder`` are exactly those of ``stored`` (id ->
     signature), each with its signature (a file read while racy is stored as "racy": never
-    trusted). When not, the scan is handed to the next :func:`scan` of the folder in this run
-    (within :data:`HANDED_NS`): the index's refresh would otherwise make it again (one lstat
-    per file is most of a warm run). A file changed in between is seen by the next run, as one
-    changed just after this run would be."""
+    trusted). The scan is handed to the next :func:`scan` of the folder in this run (within
+    :data:`HANDED_NS`): the index's refresh would otherwise make it again (one lstat per file
+    is most of a warm run), after a change or when the files are unchanged but the question
+    is not one kept (the first run of a day). A file changed in between is seen by the next
+    run, as one changed just after this run would be."""
     found = _scan(folder, max_bytes)
     on_disk = found[0]
-    if len(on_disk) == len(stored) and all(
-            sig != "racy" and stored.get(i) == sig for i, (_, sig) in on_disk.items()):
-        return True
     current().scan = (folder, max_bytes, time.monotonic_ns(), found)
-    return False
+    return len(on_disk) == len(stored) and all(
+        sig != "racy" and stored.get(i) == sig for i, (_, sig) in on_disk.items())
 
 
 def folder_signature(folder: str) -> str:

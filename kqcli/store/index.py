@@ -60,7 +60,8 @@ AGENDA_SCHEMA = (
     # years each listing names: found without reading the agenda.
     "create index agenda_estimated on agenda (shows_from, due) where estimated",
     # The listing kept (kqcli.store.warm._kept_listing) and the customers whose agenda rows changed
-    # since it was made, kept by triggers whatever writes the agenda.
+    # since it was made, noted by whatever writes the agenda (once a customer: a trigger a row
+    # cost a third of writing the rows).
     "drop table if exists listed",
     """create table listed (x real, due integer, name text, reason text, grp integer, id text,
        seq integer, owner text, late integer, item blob)""",
@@ -70,13 +71,14 @@ AGENDA_SCHEMA = (
     "create index listed_id on listed (id)",
     "drop table if exists agenda_changed",
     "create table agenda_changed (id text primary key) without rowid",
-    """create trigger agenda_added after insert on agenda begin
-       insert or ignore into agenda_changed values (new.id); end""",
-    """create trigger agenda_removed after delete on agenda begin
-       insert or ignore into agenda_changed values (old.id); end""",
-    # Per customer: the day evaluated, the first day the answer may differ (ordinals).
+    # Per customer: the day evaluated, the first day the answer may differ (ordinals), and
+    # the settings its rules read (kqcli.core.agenda.Reads): which (a key of agenda_reads)
+    # and a digest of their values, to find whom a change to kq.yaml concerns; a digest of
+    # its rows in agenda, which are not written again when they came out the same.
     """create table agenda_state (id text primary key, evaluated integer, recheck integer,
-       owner text, dropped text)""",
+       owner text, dropped text, reads text, digest text, rows text)""",
+    "drop table if exists agenda_reads",
+    "create table agenda_reads (key text primary key, paths text) without rowid",
     ANSWERS,
 )
 """The agenda kept beside the files (kqcli.store.agenda): rebuilt with them."""
@@ -343,7 +345,7 @@ class Index:
         try:
             db.execute("drop table if exists files")
             db.execute("delete from meta where key in ('settings', 'settings_plain', 'agenda', "
-                       "'agenda_reps')")
+                       "'agenda_base', 'agenda_reps')")
             db.execute("""create table files (id text primary key, sig text, ok integer,
                           problems text, summary text, facts text, ledger text,
                           initials text, digest text)""")
@@ -447,6 +449,7 @@ class Index:
             self.db.executemany("delete from files where id = ?", ((i,) for i in gone))
             changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
             self.db.executemany("delete from agenda where id = ?", changed)
+            self.db.executemany("insert or ignore into agenda_changed values (?)", changed)
             self.db.executemany("delete from agenda_state where id = ?", changed)
             self.db.executemany("delete from cards where id = ?", changed)
             forget(self.db)

@@ -48,6 +48,8 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if parent_death_signal():
+        import ctypes  # noqa: F401 - imported once here rather than in each worker (_started)
     parent = os.getpid()
     pool = ProcessPoolExecutor(max_workers=jobs,
                                mp_context=multiprocessing.get_context(start_method),

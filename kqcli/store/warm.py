@@ -145,13 +145,14 @@ KEPT_LISTING = f"""insert into main.listed
     select x, due, name, reason, grp, id, seq, owner, late > 0, {ITEM} from listed"""
 """The listed rows kept in the index (``listed``) for one day, window and set of rep-level rows,
 before the ``--owner``/``--reason`` filters: most of the listing's cost is working them out,
-and a changed customer changes only its own rows (``agenda_changed``, kept by triggers)."""
+and a changed customer changes only its own rows (``agenda_changed``, noted by each writer)."""
 
 
 def _kept_listing(db: sqlite3.Connection, params: dict[str, object], key: str) -> bool:
     """Bring the rows in ``listed`` up to date for ``key``: only those of the customers whose
-    agenda changed since, when it was made for the same key. False when it cannot be (a
-    read-only or busy index, a read snapshot): the caller works the listing out itself."""
+    agenda changed since, when it was made for the same key; made when ``key`` is asked for
+    the second time. False when there are none (the first time, a read-only or busy index, a
+    read snapshot): the caller works the listing out itself."""
     if db.in_transaction:  # warm.answer's snapshot: use it only if nothing changed since
         return (_raw(db, "listed") == key
                 and db.execute("select 1 from agenda_changed limit 1").fetchone() is None)
@@ -164,6 +165,13 @@ def _kept_listing(db: sqlite3.Connection, params: dict[str, object], key: str) -
             changed = " and grp = 0 and id in (select id from main.agenda_changed)"
             db.execute("delete from main.listed where" + changed[4:])
             db.execute(KEPT_LISTING.format(where=changed), params)
+        elif _raw(db, "listing_asked") != key:
+            # The first listing of a day (or window, or rep-level rows) is worked out and not
+            # kept: keeping it costs twice as much, and the same question asked again is an
+            # answer kept. Another question on it (another --owner) keeps it.
+            db.execute("insert or replace into meta values ('listing_asked', ?)", (key,))
+            db.execute("commit")
+            return False
         else:
             db.execute("delete from main.listed")
             db.execute(KEPT_LISTING.format(where=""), params)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ProbeRun, probe_kq
+from helpers import ProbeRun, probe_argv, probe_environment, probe_kq
 
 from kqcli.store import files, warm
 
@@ -218,10 +218,125 @@ def test_runs_that_write_ask_for_help_or_are_wrong_are_never_kept(repo, argv):
     assert warm.question(["--repo", str(repo), *argv]) is None
 
 
-def test_a_terminal_is_never_answered_from_the_answers_kept(repo, monkeypatch):
-    assert warm.question(["--repo", str(repo), "due"]) is not None
+def test_a_terminal_is_answered_from_the_answers_kept_for_kq_due_alone(repo, monkeypatch):
+    assert warm.question(["--repo", str(repo), "score"]) is not None
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert warm.question(["--repo", str(repo), "due"]) is None
+    assert warm.question(["--repo", str(repo), "score"]) is None
+    assert warm.question(["--repo", str(repo), "due"]).terminal
+
+
+# -- the terminal page (stdout a pseudo-terminal) ----------------------------------------------
+
+def kq_in_terminal(root: Path, *args: str, env: dict[str, str] | None = None,
+                   size: tuple[int, int] = (50, 160)) -> ProbeRun:
+    """``kq --repo ROOT ARGS`` with stdout a pseudo-terminal of ``size`` (lines, columns) and no
+    pager (``KQ_PAGER=cat``) unless ``env`` says otherwise; ``stdout``: what the terminal got."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+    import threading
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # every writer closed its end
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run([*probe_argv(), "--repo", str(root), *args],
+                              stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE,
+                              env=probe_environment({"TERM": "xterm-256color", "KQ_PAGER": "cat",
+                                                     **(env or {})}),
+                              check=False, timeout=120)
+    finally:
+        os.close(follower)
+        reader.join(10)
+        os.close(leader)
+    done.stdout = b"".join(chunks)
+    return ProbeRun(done)
+
+
+def test_a_terminal_page_asked_again_is_answered_from_the_answers_kept(repo):
+    """The first run brings the index up to date, the second is kept, the third is answered
+    without the command line: the same bytes, colours and all."""
+    runs = [kq_in_terminal(repo, *DAY, "due") for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "warm"]
+    assert runs[1].stdout == runs[2].stdout and runs[1].code == runs[2].code
+    assert b"\x1b[" in runs[2].stdout
+
+
+@pytest.mark.parametrize("change", [
+    {"size": (30, 100)},
+    {"env": {"NO_COLOR": "1"}},
+    {"env": {"TERM": "dumb"}},
+    {"env": {"KQ_LANG": "en"}},
+    {"env": {"KQ_PAGER": ""}},
+])
+def test_a_terminal_page_is_kept_for_its_size_colours_language_and_pager(repo, change):
+    for _ in range(2):
+        kept = kq_in_terminal(repo, *DAY, "due")
+    other = kq_in_terminal(repo, *DAY, "due", **change)
+    assert other.path == "full"
+    assert kq_in_terminal(repo, *DAY, "due", **change).stdout == other.stdout
+    assert kq_in_terminal(repo, *DAY, "due").path == "warm"
+    if "KQ_PAGER" not in change.get("env", {}):
+        assert other.stdout != kept.stdout
+
+
+def test_a_changed_customer_file_gives_a_fresh_terminal_page(repo):
+    for _ in range(2):
+        before = kq_in_terminal(repo, *DAY, "due", "--owner", "李明")
+    path = repo / "customers" / "hx-renmin.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: ", "name: 改名", 1), encoding="utf-8")
+    after = kq_in_terminal(repo, *DAY, "due", "--owner", "李明")
+    assert after.path == "full"
+    assert "改名华信" in after.stdout.decode() and "改名" not in before.stdout.decode()
+
+
+def test_a_terminal_page_is_the_full_commands_page(repo):
+    """The page answered from what was kept is byte for byte the page of a run that could not
+    use it (a fresh index)."""
+    import shutil
+
+    for _ in range(2):
+        kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    kept = kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    shutil.rmtree(repo / ".kq")
+    fresh = kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    assert (kept.path, fresh.path) == ("warm", "full")
+    assert kept.stdout == fresh.stdout
+
+
+def test_a_terminal_page_that_went_to_a_pager_is_not_kept(repo):
+    """A page taller than the terminal goes to the pager, not through stdout: nothing to
+    replay, so every run pages it again."""
+    runs = [kq_in_terminal(repo, *DAY, "due", env={"KQ_PAGER": "cat -u"}, size=(12, 160))
+            for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "full"]
+    assert runs[0].stdout == runs[2].stdout != b""
+
+
+def test_json_in_a_terminal_is_not_built_from_the_agenda(repo):
+    """A terminal's JSON is indented for a person: the agenda's compact rows are for pipes."""
+    for _ in range(2):
+        piped = kq(repo, *DAY, "due", "--format", "json")
+    shown = kq_in_terminal(repo, *DAY, "due", "--format", "json")
+    assert shown.path == "full" and shown.stdout != piped.stdout
+    assert kq_in_terminal(repo, *DAY, "due", "--format", "json").stdout == shown.stdout
 
 
 def test_parse_reads_the_options_as_click_does(repo):

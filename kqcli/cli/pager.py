@@ -98,6 +98,7 @@ def show(text: str, stream: io.TextIOBase | None = None) -> None:
         return
     argv, env = pager
     out.flush()
+    current().paged = True  # not written to stdout: a kept answer could not replay it
     encoding = getattr(out, "encoding", None) or "utf-8"
     page = current().page
     if page is not None:  # a child of kq's server: the client has the terminal

@@ -26,7 +26,7 @@ class Run:
     part of the run says otherwise."""
 
     __slots__ = ("lang", "repo_lang", "paging", "keys", "page", "later", "connections", "scan",
-                 "generation", "answered", "served", "say")
+                 "generation", "answered", "served", "say", "paged")
 
     def __init__(self, *, page: Callable[[bytes], None] | None = None,
                  later: list[Callable[[], None]] | None = None,
@@ -56,6 +56,9 @@ class Run:
         the index up to date itself may keep its answer."""
         self.answered = False
         """The command printed its whole answer (only such a run's answer is kept)."""
+        self.paged = False
+        """Some of the output went to a pager, not through stdout (a terminal's page that did
+        is not kept: kqcli.store.warm.Recorder)."""
         self.served = False
         """The console script had kq's server run the command."""
         self.say: Callable[[object], str] = str

@@ -13,6 +13,10 @@ the settings or the agenda, which also empties ``answers``). The same question i
 answered from there after one ``lstat`` per customer file shows that every file still has
 the signature the index holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
 
+**The terminal page.** ``kq due`` printed to a terminal (colours, one page) is kept the same
+way, also under the terminal's size and what decides the pager (:data:`TERMINAL`), when the
+page went to the terminal through stdout as it is replayed: not to a pager.
+
 **kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
 agenda with :func:`listing` (the query the full command uses too) when the record of the
 last full ``kq due`` (``due`` in ``meta``) still holds: the agenda's key, no customer due for
@@ -266,21 +270,31 @@ ENVIRONMENT = ("KQ_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS", "LINES", "
 """The variables a kept answer is for: the language (kqcli.cli.i18n: KQ_LANG, else the locale)
 and what Rich lays a table out and styles it by (a pipe is as wide as ``COLUMNS``, else 1000:
 kqcli.cli.render)."""
+TERMINAL = frozenset({"due"})
+"""Commands whose page for a terminal is kept too: the morning list, asked every morning. A page
+is kept only when it went to the terminal as written (not to a pager, stderr's lines all before
+stdout's), and answered for the same terminal size, colour variables, language and pager."""
+PAGER_ENVIRONMENT = ("KQ_PAGER", "PAGER", "PATH")
+"""What decides whether a page taller than the terminal goes to a pager (kqcli.cli.pager:
+``$KQ_PAGER``, else ``$PAGER``, else ``less`` when the path has one): a terminal's key."""
 
 
 class Question:
     """One run of a command in :data:`CACHED`: where, on which day, and its key."""
 
     def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
-                 rest: list[str], statements: str = "") -> None:
+                 rest: list[str], statements: str = "", terminal: bool = False) -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
         self.statements = statements  # statements/'s signature: the answer rests on it too
         self.me = owner_inputs(root)  # what the default --owner rests on (kqcli.store.local)
+        self.terminal = terminal  # stdout is a terminal: colours, one page, perhaps a pager
         # ("racy": one was written just now and its times could repeat: nothing is answered
         # from what was kept, nor kept)
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
                          sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal(),
-                         statements, self.me))
+                         statements, self.me,
+                         terminal and (terminal_sizes(), [os.environ.get(n)
+                                                          for n in PAGER_ENVIRONMENT])))
         self.index = os.path.join(root, ".kq", "index.sqlite")
         self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
@@ -301,14 +315,29 @@ def question(argv: list[str]) -> Question | None:
                                                                     and len(a) > 2)
            for a in rest):
         return None  # writes a file, asks for help, or bundles short options
-    if sys.stdout is None or sys.stderr is None or sys.stdout.isatty():
-        return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
+    if sys.stdout is None or sys.stderr is None:
+        return None  # closed (>&-)
+    terminal = sys.stdout.isatty()
+    if terminal and argv[n] not in TERMINAL:
+        return None  # a terminal: colours, a page and a pager, kept for kq due alone
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
     root = locate(given.get("--repo"))
     if today is None or root is None or linked(root):
         return None  # (the full command says what is wrong)
     statements = folder_signature(os.path.join(root, "statements"))
-    return Question(argv, root, today, argv[n], rest, statements)
+    return Question(argv, root, today, argv[n], rest, statements, terminal)
+
+
+def terminal_sizes() -> list[tuple[int, int] | None]:
+    """The size of the terminal on stdin, stdout and stderr, as Rich and ``shutil`` look for it
+    (each None when not a terminal)."""
+    sizes: list[tuple[int, int] | None] = []
+    for fd in (0, 1, 2):
+        try:
+            sizes.append(tuple(os.get_terminal_size(fd)))  # type: ignore[arg-type]
+        except (OSError, ValueError):
+            sizes.append(None)
+    return sizes
 
 
 class DueRequest:
@@ -421,7 +450,8 @@ def answer(q: Question) -> int | None:
         return None
     try:
         db.execute("begin")  # one snapshot: an answer and the signatures it is checked against
-        found = _kept(db, q) or (_due(db, q) if q.command == "due" else None)
+        found = _kept(db, q) or (_due(db, q) if q.command == "due" and not q.terminal
+                                 else None)
     except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
         found = None  # anything unexpected in the cache: the full command decides
     finally:
@@ -545,11 +575,14 @@ def due_record(code: str, kq_yaml: str, agenda_key: object, max_bytes: int,
 # -- recording what the full command prints ---------------------------------------------------
 
 class _Tee(io.BufferedIOBase):
-    """Writes go to ``target`` at once (no buffer of its own) and are kept."""
+    """Writes go to ``target`` at once (no buffer of its own) and are kept; each write's
+    stream is noted in ``order`` (shared by the run's two tees)."""
 
-    def __init__(self, target: io.BufferedIOBase) -> None:
+    def __init__(self, target: io.BufferedIOBase, name: str = "", order: list[str] | None = None
+                 ) -> None:
         super().__init__()
         self.target, self.kept = target, []  # the chunks written (not copied: bytes is)
+        self.name, self.order = name, order if order is not None else []
 
     def writable(self) -> bool:
         return True
@@ -557,6 +590,8 @@ class _Tee(io.BufferedIOBase):
     def write(self, data: bytes) -> int:  # type: ignore[override]
         self.target.write(data)
         self.kept.append(bytes(data))
+        if data and (not self.order or self.order[-1] != self.name):
+            self.order.append(self.name)
         return len(data)
 
     def flush(self) -> None:
@@ -585,11 +620,12 @@ class Recorder:
         self.start = self._state()
         self.streams = (sys.stdout, sys.stderr)
         self.tees: list[_Tee] = []
+        self.order: list[str] = []  # which stream was written, in turn
         if self.start is None:
             return
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
-            tee = _Tee(stream.buffer)
+            tee = _Tee(stream.buffer, name, self.order)
             self.tees.append(tee)
             setattr(sys, name, io.TextIOWrapper(
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
@@ -608,6 +644,16 @@ class Recorder:
         except (OSError, sqlite3.Error, ValueError):
             return None
 
+    def _replayable(self) -> bool:
+        """A terminal got exactly the bytes kept, in the order an answer replays them: nothing
+        went to a pager, stderr was written (if at all) before stdout, and no Rich console drew
+        with the legacy Windows console's calls instead of bytes."""
+        if self.run.paged or self.order not in ([], ["stdout"], ["stderr"],
+                                                ["stderr", "stdout"]):
+            return False
+        console = sys.modules.get("rich.console") if sys.platform == "win32" else None
+        return console is None or not console.detect_legacy_windows()
+
     def finish(self, exit_code: object) -> None:
         """Restore the streams; keep the answer if the run ended with 0 or 1 and the index,
         kq and kq.yaml are as they were when it started."""
@@ -623,7 +669,8 @@ class Recorder:
         code = 0 if exit_code is None else exit_code
         if (not flushed or not self.run.answered or code not in (0, 1) or self.start is None
                 or "racy" in (self.start[2], self.q.statements)
-                or self.start[3] != self.q.statements):
+                or self.start[3] != self.q.statements
+                or (self.q.terminal and not self._replayable())):
             return
         now = self._state()
         if now is None or now[1:] != self.start[1:] or (

@@ -56,6 +56,18 @@ def test_fail_on_overdue_exits_1_on_the_warm_path_too(repo):
     assert any(row["overdue_days"] > 0 for row in json.loads(warm_run.stdout))
 
 
+def fresh(root: Path, *args: str) -> ProbeRun:
+    """What the full command answers on a copy of ``root`` without its index."""
+    import shutil
+
+    copy = root.parent / f"{root.name}-fresh"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".kq"))
+    run = kq(copy, *args)
+    assert run.path == "full"
+    return run
+
+
 def test_a_changed_customer_file_is_seen(repo):
     args = [*DAY, "due", "--format", "json"]
     before = kq(repo, *args)
@@ -63,9 +75,8 @@ def test_a_changed_customer_file_is_seen(repo):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: ", "name: 改名", 1), encoding="utf-8")
     after = kq(repo, *args)
-    assert after.path == "full"
     assert "改名华信" in after.stdout.decode() and "改名" not in before.stdout.decode()
-    assert kq(repo, *args).stdout == after.stdout
+    assert kq(repo, *args).stdout == after.stdout == fresh(repo, *args).stdout
 
 
 def test_a_removed_customer_file_is_seen(repo):
@@ -73,8 +84,74 @@ def test_a_removed_customer_file_is_seen(repo):
     kq(repo, *args)
     (repo / "customers" / "hx-renmin.yaml").unlink()
     after = kq(repo, *args)
-    assert after.path == "full"
     assert "hx-renmin" not in after.stdout.decode()
+    assert after.stdout == fresh(repo, *args).stdout
+
+
+def log_by_hand(path: Path, interaction: str) -> None:
+    """Add ``interaction`` (flow style) first in the file's ``visits:``, as a rep would."""
+    text = path.read_text(encoding="utf-8")
+    assert "\nvisits:\n" in text
+    path.write_text(text.replace("\nvisits:\n", f"\nvisits:\n  - {interaction}\n", 1),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("options", [[], ["--owner", "李明", "--within", "7"], ["--pool"]])
+def test_a_file_edited_by_hand_is_indexed_without_the_command_line(repo, options):
+    """One customer file edited since the last kq due: re-indexed (validated: pydantic) and its
+    reminders worked out again without typer, the answer the full command gives."""
+    args = [*DAY, "due", "--format", "json", *options]
+    for _ in range(2):
+        kq(repo, *args)
+    log_by_hand(repo / "customers" / "hx-renmin.yaml", "{date: 2026-11-23, kind: call}")
+    edited = kq(repo, *args)
+    assert (edited.path, edited.validated) == ("warm", True)
+    assert (edited.stdout, edited.stderr, edited.code) == (
+        (expected := fresh(repo, *args)).stdout, expected.stderr, expected.code)
+    assert kq(repo, *args).path == "warm"
+
+
+def test_an_edit_that_changes_what_is_due_is_answered_as_the_full_command(repo):
+    """A visit logged by hand closes the customer's visit reminder."""
+    args = [*DAY, "due", "--format", "json", "--reason", "visit"]
+    for _ in range(2):
+        before = kq(repo, *args)
+    customer = json.loads(before.stdout)[0]["customer"]
+    log_by_hand(repo / "customers" / f"{customer}.yaml", "{date: 2026-11-24, kind: visit}")
+    after = kq(repo, *args)
+    assert after.path == "warm"
+    assert customer in before.stdout.decode() and customer not in after.stdout.decode()
+    assert after.stdout == fresh(repo, *args).stdout
+
+
+def test_a_file_made_invalid_by_hand_is_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    (repo / "customers" / "hx-renmin.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    after = kq(repo, *args)
+    assert (after.path, after.code) == ("full", 1)
+    assert "customers/hx-renmin.yaml" in after.stderr
+
+
+def test_more_than_a_few_edited_files_are_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    for path in sorted((repo / "customers").glob("*.yaml"))[:warm.FEW + 1]:
+        path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    assert kq(repo, *args).path == "full"
+
+
+def test_an_edited_file_and_a_changed_kq_yaml_are_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    path = repo / "customers" / "hx-renmin.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    settings = repo / "kq.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# 改\n", encoding="utf-8")
+    assert kq(repo, *args).path == "full"
 
 
 def test_a_changed_kq_yaml_is_seen(repo):

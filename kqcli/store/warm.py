@@ -22,6 +22,10 @@ agenda with :func:`listing` (the query the full command uses too) when the recor
 last full ``kq due`` (``due`` in ``meta``) still holds: the agenda's key, no customer due for
 a recheck today, no invalid file, and rep-level rows made for this day, window and team.
 
+**A file edited by hand.** When the only change since the last full ``kq due`` is a few
+customer files (:func:`edited`), kqcli.store.edited re-indexes them and works out their agenda
+again first, and the JSON is then built from the agenda as above.
+
 Anything else, or any doubt, leaves the question to the full command.
 """
 
@@ -39,6 +43,10 @@ from .files import folder_signature, signature, unchanged
 from .local import ALL, owner_inputs
 from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -439,23 +447,18 @@ def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
 Answer = tuple[bytes, bytes, int]
 
 
-def answer(q: Question) -> int | None:
+def answer(q: Question, proven: bool = False) -> int | None:
     """Print the answer to ``q`` and return its exit code; None when the full command must
-    run. Output that cannot be written raises, for kqcli.cli.run's guard of every output."""
+    run. ``proven``: the index and the agenda were brought up to date with the files in this
+    run (kqcli.store.edited), so ``kq due``'s JSON is built from them without proving again
+    that no file changed. Output that cannot be written raises, for kqcli.cli.run's guard of
+    every output."""
     if not os.path.isfile(q.index):
         return None
-    try:
-        db = _connect(q.index)
-    except sqlite3.Error:
-        return None
-    try:
-        db.execute("begin")  # one snapshot: an answer and the signatures it is checked against
-        found = _kept(db, q) or (_due(db, q) if q.command == "due" and not q.terminal
-                                 else None)
-    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
-        found = None  # anything unexpected in the cache: the full command decides
-    finally:
-        db.close()
+    if proven:  # (the listing kept is brought up to date, as the full command does)
+        found = _read(q, lambda db: _due(db, q, proven=True), snapshot=False)
+    else:
+        found = _read(q, lambda db: _kept(db, q) or _due(db, q))
     if found is None:
         return None
     out, err, code = found
@@ -465,6 +468,65 @@ def answer(q: Question) -> int | None:
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return code
+
+
+def _read(q: Question, work: Callable[[sqlite3.Connection], Answer | None],
+          snapshot: bool = True) -> Answer | None:
+    """``work`` on one snapshot of the index (an answer and the signatures it is checked
+    against), or without one (the listing kept is then brought up to date, as the full
+    command does); None when anything unexpected is in the cache: the full command decides."""
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return None
+    try:
+        if snapshot:
+            db.execute("begin")
+        return work(db)
+    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        db.close()
+
+
+FEW = 8
+"""At most this many customer files changed since the index was brought up to date (a file or
+two edited by hand) are re-indexed before the command line (kqcli.store.edited); more are the
+full command's (a progress bar, every core)."""
+
+
+def edited(q: Question) -> tuple[int, str] | None:
+    """When a few customer files (:data:`FEW`) changed since the last full ``kq due`` and
+    nothing else did (kq, kq.yaml, the settings kept as plain data, the agenda's key) and ``q``
+    is one :func:`listing` answers: the size cap the files were indexed with and the settings
+    kept (``settings_plain``'s text), for kqcli.store.edited to bring the index and the agenda
+    up to date; else None."""
+    handed = current().scan  # the scan that found the files changed, for the refresh
+    if (_due_request(q) is None or handed is None
+            or handed[0] != os.path.join(q.root, "customers") or handed[3][1]):
+        return None  # (a name in customers/ that is not read: the full command notes it)
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
+        return None
+    try:
+        kept, plain = _meta(db, "due"), _meta(db, "settings_plain")
+        code, kq_yaml = code_stamp(), q.kq_yaml()
+        if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
+                or kept["max_bytes"] != handed[1] or _meta(db, "agenda") != kept["agenda"]
+                or not isinstance(plain, dict) or plain.get("signature") != kq_yaml
+                or plain.get("code") != code or not isinstance(plain.get("data"), str)):
+            return None
+        stored = dict(db.execute("select id, sig from files"))
+    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        db.close()
+    on_disk = handed[3][0]
+    changed = {i for i, (_, sig) in on_disk.items()  # (as the refresh finds them)
+               if sig in ("racy", "gone") or stored.get(i) != sig} | (
+        stored.keys() - on_disk.keys())
+    return (handed[1], plain["data"]) if 0 < len(changed) <= FEW else None
 
 
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
@@ -517,21 +579,30 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         db.close()
 
 
-def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
-    """``kq due --format json`` from the agenda, when the last full run's record holds."""
+def _due_request(q: Question) -> DueRequest | None:
+    """The options of a ``kq due --format json`` that :func:`listing` answers; else None."""
     from ..core.reasons import REASONS
 
-    request = parse_due(q.rest)
+    request = parse_due(q.rest) if q.command == "due" and not q.terminal else None
     if (request is None or request.format != "json" or request.fail_on not in (None, "overdue")
             or any(r not in REASONS for r in request.reason)
             or (request.within is not None and not request.within.isdigit())):
+        return None
+    return request
+
+
+def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | None:
+    """``kq due --format json`` from the agenda, when the last full run's record holds;
+    ``proven``: the index was brought up to date with the files in this run."""
+    request = _due_request(q)
+    if request is None:
         return None
     generation = _raw(db, "generation")
     kept = _meta(db, "due")
     code, kq_yaml = code_stamp(), q.kq_yaml()
     if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
             or _meta(db, "agenda") != kept["agenda"]
-            or not _unchanged(db, q, kept["max_bytes"])):
+            or not (proven or _unchanged(db, q, kept["max_bytes"]))):
         return None
     t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()

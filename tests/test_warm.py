@@ -398,13 +398,14 @@ def test_a_terminal_page_is_the_full_commands_page(repo):
     assert kept.stdout == fresh.stdout
 
 
-def test_a_terminal_page_that_went_to_a_pager_is_not_kept(repo):
-    """A page taller than the terminal goes to the pager, not through stdout: nothing to
-    replay, so every run pages it again."""
-    runs = [kq_in_terminal(repo, *DAY, "due", env={"KQ_PAGER": "cat -u"}, size=(12, 160))
-            for _ in range(3)]
-    assert [r.path for r in runs] == ["full", "full", "full"]
-    assert runs[0].stdout == runs[2].stdout != b""
+def test_a_terminal_page_that_went_to_the_pager_is_handed_to_the_pager_again(repo):
+    """A page taller than the terminal goes to the pager (here one that marks each line): kept
+    as the pager got it, and answered through the pager."""
+    pager = {"KQ_PAGER": "sed s/^/P:/"}
+    runs = [kq_in_terminal(repo, *DAY, "due", env=pager, size=(12, 160)) for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "warm"]
+    assert runs[1].stdout == runs[2].stdout
+    assert all(line.startswith(b"P:") for line in runs[2].stdout.splitlines())
 
 
 def test_json_in_a_terminal_is_not_built_from_the_agenda(repo):

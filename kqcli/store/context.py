@@ -56,9 +56,9 @@ class Run:
         the index up to date itself may keep its answer."""
         self.answered = False
         """The command printed its whole answer (only such a run's answer is kept)."""
-        self.paged = False
-        """Some of the output went to a pager, not through stdout (a terminal's page that did
-        is not kept: kqcli.store.warm.Recorder)."""
+        self.paged: bytes | None = None
+        """What went to the pager instead of stdout (kqcli.store.warm.Recorder keeps a
+        terminal's page as the pager got it)."""
         self.served = False
         """The console script had kq's server run the command."""
         self.say: Callable[[object], str] = str

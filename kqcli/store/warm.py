@@ -14,8 +14,8 @@ answered from there after one ``lstat`` per customer file shows that every file 
 the signature the index holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
 
 **The terminal page.** ``kq due`` printed to a terminal (colours, one page) is kept the same
-way, also under the terminal's size and what decides the pager (:data:`TERMINAL`), when the
-page went to the terminal through stdout as it is replayed: not to a pager.
+way, also under the terminal's size and what decides the pager (:data:`TERMINAL`): the bytes
+the terminal got, or those the pager got (handed to the pager again when answered).
 
 **kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
 agenda with :func:`listing` (the query the full command uses too) when the record of the
@@ -82,7 +82,8 @@ SHOWN = """case when k is null then null
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
 ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
-                                     out blob, err blob, exit integer, generation text)"""
+                                     out blob, err blob, exit integer, generation text,
+                                     paged integer)"""
 """Answers kept, by question (:class:`Question`), each for the index's generation it was
 worked out at (:func:`forget` renews it); those of another generation, or for days more than
 :data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
@@ -280,8 +281,8 @@ and what Rich lays a table out and styles it by (a pipe is as wide as ``COLUMNS`
 kqcli.cli.render)."""
 TERMINAL = frozenset({"due"})
 """Commands whose page for a terminal is kept too: the morning list, asked every morning. A page
-is kept only when it went to the terminal as written (not to a pager, stderr's lines all before
-stdout's), and answered for the same terminal size, colour variables, language and pager."""
+is kept when stderr's lines all came before it, and answered for the same terminal size, colour
+variables, language and pager."""
 PAGER_ENVIRONMENT = ("KQ_PAGER", "PAGER", "PATH")
 """What decides whether a page taller than the terminal goes to a pager (kqcli.cli.pager:
 ``$KQ_PAGER``, else ``$PAGER``, else ``less`` when the path has one): a terminal's key."""
@@ -447,11 +448,13 @@ def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
 Answer = tuple[bytes, bytes, int]
 
 
-def answer(q: Question, proven: bool = False) -> int | None:
+def answer(q: Question, proven: bool = False,
+           page: Callable[[bytes], bool] | None = None) -> int | None:
     """Print the answer to ``q`` and return its exit code; None when the full command must
     run. ``proven``: the index and the agenda were brought up to date with the files in this
     run (kqcli.store.edited), so ``kq due``'s JSON is built from them without proving again
-    that no file changed. Output that cannot be written raises, for kqcli.cli.run's guard of
+    that no file changed. ``page``: hands a terminal's page that went to the pager to it again
+    (False: no pager now). Output that cannot be written raises, for kqcli.cli.run's guard of
     every output."""
     if not os.path.isfile(q.index):
         return None
@@ -461,11 +464,17 @@ def answer(q: Question, proven: bool = False) -> int | None:
         found = _read(q, lambda db: _kept(db, q) or _due(db, q))
     if found is None:
         return None
-    out, err, code = found
+    out, err, code, *paged = found
+    if paged and paged[0] and page is None:
+        return None
     if err:
         sys.stderr.buffer.write(err)
         sys.stderr.flush()
-    sys.stdout.buffer.write(out)
+    if paged and paged[0]:
+        if not page(out):  # type: ignore[misc]
+            sys.stdout.buffer.write(out)  # (as the full command prints it without a pager)
+    else:
+        sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return code
 
@@ -540,12 +549,15 @@ def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
     cap = _cap(db, row[1])
     if cap is None or not _unchanged(db, q, cap):
         return None  # (the answer itself, megabytes at team scale, is read only when it holds)
-    return db.execute("select out, err, exit from answers where key = ?", (q.key,)).fetchone()
+    return db.execute("select out, err, exit, paged from answers where key = ?",
+                      (q.key,)).fetchone()
 
 
-def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer) -> None:
+def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer,
+         paged: bool = False) -> None:
     """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
-    read-only or busy: the answer is the same without it)."""
+    read-only or busy: the answer is the same without it); ``paged``: its stdout is a page
+    that went to the pager."""
     try:
         db = _connect(q.index)
     except sqlite3.Error:
@@ -557,10 +569,10 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
             db.execute("delete from answers where day < ? or generation is not ?",
                        (q.today.toordinal() - KEEP_DAYS, generation))
             db.execute("""insert or replace into answers
-                          select ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
-                                                               where key = 'generation') is ?""",
+                          select ?, ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
+                                                                  where key = 'generation') is ?""",
                        (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
-                        generation))
+                        int(paged), generation))
             # the newest KEEP_ANSWERS, as long as they add up to at most KEEP_BYTES
             db.execute("""delete from answers where rowid not in (
                             select rowid from (
@@ -716,11 +728,12 @@ class Recorder:
             return None
 
     def _replayable(self) -> bool:
-        """A terminal got exactly the bytes kept, in the order an answer replays them: nothing
-        went to a pager, stderr was written (if at all) before stdout, and no Rich console drew
-        with the legacy Windows console's calls instead of bytes."""
-        if self.run.paged or self.order not in ([], ["stdout"], ["stderr"],
-                                                ["stderr", "stdout"]):
+        """A terminal got exactly the bytes kept, in the order an answer replays them: stderr
+        was written (if at all) before stdout, or before the page went to the pager and nothing
+        else to stdout; and no Rich console drew with the legacy Windows console's calls
+        instead of bytes."""
+        if self.order not in ([], ["stdout"], ["stderr"], ["stderr", "stdout"]) or (
+                self.run.paged is not None and "stdout" in self.order):
             return False
         console = sys.modules.get("rich.console") if sys.platform == "win32" else None
         return console is None or not console.detect_legacy_windows()
@@ -748,5 +761,7 @@ class Recorder:
                 now[0] != self.start[0] and now[0] != self.run.generation):
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees
+        paged = self.run.paged if self.q.terminal else None
         self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
-                           (b"".join(out.kept), b"".join(err.kept), code)))
+                           (b"".join(out.kept) if paged is None else paged,
+                            b"".join(err.kept), code), paged is not None))

@@ -136,7 +136,7 @@ def test_a_served_command_prints_what_the_command_prints(repo, sockets, args):
     assert served.path == "served", served.stderr
     touch(repo, 2)
     alone = probe_kq(repo, *args, env={"COLUMNS": "100"})
-    assert alone.path == "full"
+    assert alone.path in ("full", "warm")  # (kq due's JSON after an edit: kqcli.store.edited)
     assert (served.code, served.stdout, served.stderr) == (alone.code, alone.stdout, alone.stderr)
     assert served.stdout or served.stderr
 
@@ -326,7 +326,7 @@ def test_a_stale_socket_is_not_a_failure(repo, sockets):
     assert sock.exists()  # killed: nothing removed it
     touch(repo)
     run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
-    assert run.code == 0 and run.path == "full"
+    assert run.code == 0 and run.path in ("full", "warm")  # in this process, not served
     for _ in range(200):
         touch(repo)
         again = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
@@ -509,7 +509,7 @@ def test_a_socket_folder_opened_to_others_after_the_start_is_not_served_from(rep
     assert raw_request(path, "--repo", str(repo), *DAY, "due", "--format", "json") == "None"
     touch(repo)
     run = probe_kq(repo, *DAY, "due", "--format", "json", env=on(sockets))
-    assert run.code == 0 and run.path == "full", run.stderr
+    assert run.code == 0 and run.path in ("full", "warm"), run.stderr  # not served
     for _ in range(100):
         if not path.exists():
             break

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ProbeRun, probe_kq
+from helpers import ProbeRun, probe_argv, probe_environment, probe_kq
 
 from kqcli.store import files, warm
 
@@ -56,6 +56,18 @@ def test_fail_on_overdue_exits_1_on_the_warm_path_too(repo):
     assert any(row["overdue_days"] > 0 for row in json.loads(warm_run.stdout))
 
 
+def fresh(root: Path, *args: str) -> ProbeRun:
+    """What the full command answers on a copy of ``root`` without its index."""
+    import shutil
+
+    copy = root.parent / f"{root.name}-fresh"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".kq"))
+    run = kq(copy, *args)
+    assert run.path == "full"
+    return run
+
+
 def test_a_changed_customer_file_is_seen(repo):
     args = [*DAY, "due", "--format", "json"]
     before = kq(repo, *args)
@@ -63,9 +75,8 @@ def test_a_changed_customer_file_is_seen(repo):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: ", "name: 改名", 1), encoding="utf-8")
     after = kq(repo, *args)
-    assert after.path == "full"
     assert "改名华信" in after.stdout.decode() and "改名" not in before.stdout.decode()
-    assert kq(repo, *args).stdout == after.stdout
+    assert kq(repo, *args).stdout == after.stdout == fresh(repo, *args).stdout
 
 
 def test_a_removed_customer_file_is_seen(repo):
@@ -73,8 +84,74 @@ def test_a_removed_customer_file_is_seen(repo):
     kq(repo, *args)
     (repo / "customers" / "hx-renmin.yaml").unlink()
     after = kq(repo, *args)
-    assert after.path == "full"
     assert "hx-renmin" not in after.stdout.decode()
+    assert after.stdout == fresh(repo, *args).stdout
+
+
+def log_by_hand(path: Path, interaction: str) -> None:
+    """Add ``interaction`` (flow style) first in the file's ``visits:``, as a rep would."""
+    text = path.read_text(encoding="utf-8")
+    assert "\nvisits:\n" in text
+    path.write_text(text.replace("\nvisits:\n", f"\nvisits:\n  - {interaction}\n", 1),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("options", [[], ["--owner", "李明", "--within", "7"], ["--pool"]])
+def test_a_file_edited_by_hand_is_indexed_without_the_command_line(repo, options):
+    """One customer file edited since the last kq due: re-indexed (validated: pydantic) and its
+    reminders worked out again without typer, the answer the full command gives."""
+    args = [*DAY, "due", "--format", "json", *options]
+    for _ in range(2):
+        kq(repo, *args)
+    log_by_hand(repo / "customers" / "hx-renmin.yaml", "{date: 2026-11-23, kind: call}")
+    edited = kq(repo, *args)
+    assert (edited.path, edited.validated) == ("warm", True)
+    assert (edited.stdout, edited.stderr, edited.code) == (
+        (expected := fresh(repo, *args)).stdout, expected.stderr, expected.code)
+    assert kq(repo, *args).path == "warm"
+
+
+def test_an_edit_that_changes_what_is_due_is_answered_as_the_full_command(repo):
+    """A visit logged by hand closes the customer's visit reminder."""
+    args = [*DAY, "due", "--format", "json", "--reason", "visit"]
+    for _ in range(2):
+        before = kq(repo, *args)
+    customer = json.loads(before.stdout)[0]["customer"]
+    log_by_hand(repo / "customers" / f"{customer}.yaml", "{date: 2026-11-24, kind: visit}")
+    after = kq(repo, *args)
+    assert after.path == "warm"
+    assert customer in before.stdout.decode() and customer not in after.stdout.decode()
+    assert after.stdout == fresh(repo, *args).stdout
+
+
+def test_a_file_made_invalid_by_hand_is_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    (repo / "customers" / "hx-renmin.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    after = kq(repo, *args)
+    assert (after.path, after.code) == ("full", 1)
+    assert "customers/hx-renmin.yaml" in after.stderr
+
+
+def test_more_than_a_few_edited_files_are_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    for path in sorted((repo / "customers").glob("*.yaml"))[:warm.FEW + 1]:
+        path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    assert kq(repo, *args).path == "full"
+
+
+def test_an_edited_file_and_a_changed_kq_yaml_are_left_to_the_full_command(repo):
+    args = [*DAY, "due", "--format", "json"]
+    for _ in range(2):
+        kq(repo, *args)
+    path = repo / "customers" / "hx-renmin.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    settings = repo / "kq.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# 改\n", encoding="utf-8")
+    assert kq(repo, *args).path == "full"
 
 
 def test_a_changed_kq_yaml_is_seen(repo):
@@ -218,10 +295,126 @@ def test_runs_that_write_ask_for_help_or_are_wrong_are_never_kept(repo, argv):
     assert warm.question(["--repo", str(repo), *argv]) is None
 
 
-def test_a_terminal_is_never_answered_from_the_answers_kept(repo, monkeypatch):
-    assert warm.question(["--repo", str(repo), "due"]) is not None
+def test_a_terminal_is_answered_from_the_answers_kept_for_kq_due_alone(repo, monkeypatch):
+    assert warm.question(["--repo", str(repo), "score"]) is not None
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert warm.question(["--repo", str(repo), "due"]) is None
+    assert warm.question(["--repo", str(repo), "score"]) is None
+    assert warm.question(["--repo", str(repo), "due"]).terminal
+
+
+# -- the terminal page (stdout a pseudo-terminal) ----------------------------------------------
+
+def kq_in_terminal(root: Path, *args: str, env: dict[str, str] | None = None,
+                   size: tuple[int, int] = (50, 160)) -> ProbeRun:
+    """``kq --repo ROOT ARGS`` with stdout a pseudo-terminal of ``size`` (lines, columns) and no
+    pager (``KQ_PAGER=cat``) unless ``env`` says otherwise; ``stdout``: what the terminal got."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+    import threading
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # every writer closed its end
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run([*probe_argv(), "--repo", str(root), *args],
+                              stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE,
+                              env=probe_environment({"TERM": "xterm-256color", "KQ_PAGER": "cat",
+                                                     **(env or {})}),
+                              check=False, timeout=120)
+    finally:
+        os.close(follower)
+        reader.join(10)
+        os.close(leader)
+    done.stdout = b"".join(chunks)
+    return ProbeRun(done)
+
+
+def test_a_terminal_page_asked_again_is_answered_from_the_answers_kept(repo):
+    """The first run brings the index up to date, the second is kept, the third is answered
+    without the command line: the same bytes, colours and all."""
+    runs = [kq_in_terminal(repo, *DAY, "due") for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "warm"]
+    assert runs[1].stdout == runs[2].stdout and runs[1].code == runs[2].code
+    assert b"\x1b[" in runs[2].stdout
+
+
+@pytest.mark.parametrize("change", [
+    {"size": (30, 100)},
+    {"env": {"NO_COLOR": "1"}},
+    {"env": {"TERM": "dumb"}},
+    {"env": {"KQ_LANG": "en"}},
+    {"env": {"KQ_PAGER": ""}},
+])
+def test_a_terminal_page_is_kept_for_its_size_colours_language_and_pager(repo, change):
+    for _ in range(2):
+        kept = kq_in_terminal(repo, *DAY, "due")
+    other = kq_in_terminal(repo, *DAY, "due", **change)
+    assert other.path == "full"
+    assert kq_in_terminal(repo, *DAY, "due", **change).stdout == other.stdout
+    assert kq_in_terminal(repo, *DAY, "due").path == "warm"
+    if "KQ_PAGER" not in change.get("env", {}):
+        assert other.stdout != kept.stdout
+
+
+def test_a_changed_customer_file_gives_a_fresh_terminal_page(repo):
+    for _ in range(2):
+        before = kq_in_terminal(repo, *DAY, "due", "--owner", "李明")
+    path = repo / "customers" / "hx-renmin.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: ", "name: 改名", 1), encoding="utf-8")
+    after = kq_in_terminal(repo, *DAY, "due", "--owner", "李明")
+    assert after.path == "full"
+    assert "改名华信" in after.stdout.decode() and "改名" not in before.stdout.decode()
+
+
+def test_a_terminal_page_is_the_full_commands_page(repo):
+    """The page answered from what was kept is byte for byte the page of a run that could not
+    use it (a fresh index)."""
+    import shutil
+
+    for _ in range(2):
+        kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    kept = kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    shutil.rmtree(repo / ".kq")
+    fresh = kq_in_terminal(repo, *DAY, "due", "--within", "7")
+    assert (kept.path, fresh.path) == ("warm", "full")
+    assert kept.stdout == fresh.stdout
+
+
+def test_a_terminal_page_that_went_to_the_pager_is_handed_to_the_pager_again(repo):
+    """A page taller than the terminal goes to the pager (here one that marks each line): kept
+    as the pager got it, and answered through the pager."""
+    pager = {"KQ_PAGER": "sed s/^/P:/"}
+    runs = [kq_in_terminal(repo, *DAY, "due", env=pager, size=(12, 160)) for _ in range(3)]
+    assert [r.path for r in runs] == ["full", "full", "warm"]
+    assert runs[1].stdout == runs[2].stdout
+    assert all(line.startswith(b"P:") for line in runs[2].stdout.splitlines())
+
+
+def test_json_in_a_terminal_is_not_built_from_the_agenda(repo):
+    """A terminal's JSON is indented for a person: the agenda's compact rows are for pipes."""
+    for _ in range(2):
+        piped = kq(repo, *DAY, "due", "--format", "json")
+    shown = kq_in_terminal(repo, *DAY, "due", "--format", "json")
+    assert shown.path == "full" and shown.stdout != piped.stdout
+    assert kq_in_terminal(repo, *DAY, "due", "--format", "json").stdout == shown.stdout
 
 
 def test_parse_reads_the_options_as_click_does(repo):

@@ -313,7 +313,7 @@ def test_an_edit_in_place_keeping_size_and_mtime_is_seen(repo, args):
     path = repo / "customers" / "hx-renmin.yaml"
     _edit_keeping_size_and_mtime(path)
     after = kq(repo, *DAY, *args)
-    assert after.path == "full"
+    assert after.path in ("full", "warm")  # (kq due's JSON re-indexes it first: store.edited)
     assert "改" in after.stdout.decode() or "名华信" in after.stdout.decode()
 
 

@@ -87,7 +87,6 @@ def paging() -> Iterator[None]:
 def show(text: str, stream: io.TextIOBase | None = None) -> None:
     """Print ``text`` through the pager when it is taller than the terminal, else directly."""
     import shutil
-    import subprocess
 
     out = stream or sys.stdout
     height = shutil.get_terminal_size().lines
@@ -96,17 +95,34 @@ def show(text: str, stream: io.TextIOBase | None = None) -> None:
         out.write(text)
         out.flush()
         return
-    argv, env = pager
     out.flush()
-    encoding = getattr(out, "encoding", None) or "utf-8"
-    page = current().page
-    if page is not None:  # a child of kq's server: the client has the terminal
-        page(text.encode(encoding, "replace"))
-        return
-    try:
-        subprocess.run(argv, input=text.encode(encoding, "replace"), env=env, check=False)
-    except OSError:  # the pager is not installed: print as if there were none
+    data = text.encode(getattr(out, "encoding", None) or "utf-8", "replace")
+    current().paged = data  # what a terminal's page kept is (kqcli.store.warm.Recorder)
+    if not _to_pager(data, *pager):  # the pager is not installed: print as if there were none
+        current().paged = None
         out.write(text)
         out.flush()
+
+
+def replay(data: bytes) -> bool:
+    """Hand a page kept (the bytes the pager got, kqcli.store.warm) to the pager again; False
+    when there is none now (the caller prints it)."""
+    pager = command(os.environ)
+    return pager is not None and _to_pager(data, *pager)
+
+
+def _to_pager(data: bytes, argv: list[str], env: dict[str, str]) -> bool:
+    """Run the pager on ``data``; False when it cannot be started."""
+    page = current().page
+    if page is not None:  # a child of kq's server: the client has the terminal
+        page(data)
+        return True
+    import subprocess
+
+    try:
+        subprocess.run(argv, input=data, env=env, check=False)
+    except OSError:
+        return False
     except KeyboardInterrupt:
         pass
+    return True

@@ -98,11 +98,23 @@ def _local(args: list[str]) -> None:
 
         question = warm.question(args)
         if question is not None:
-            code = warm.answer(question)
+            code = warm.answer(question, page=_page)
+            if code is None:  # a customer file or two edited by hand since
+                from ..store.edited import brought_up_to_date
+
+                if brought_up_to_date(question):
+                    code = warm.answer(question, proven=True)
             if code is not None:
                 sys.stdout.flush()
                 sys.exit(code)
     full(args, question)
+
+
+def _page(data: bytes) -> bool:
+    """A terminal's page kept as the pager got it, handed to the pager again."""
+    from .pager import replay
+
+    return replay(data)
 
 
 def full(args: list[str], question: object = None) -> None:

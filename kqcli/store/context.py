@@ -26,7 +26,7 @@ class Run:
     part of the run says otherwise."""
 
     __slots__ = ("lang", "repo_lang", "paging", "keys", "page", "later", "connections", "scan",
-                 "generation", "answered", "served", "say")
+                 "generation", "answered", "served", "say", "paged")
 
     def __init__(self, *, page: Callable[[bytes], None] | None = None,
                  later: list[Callable[[], None]] | None = None,
@@ -56,6 +56,9 @@ class Run:
         the index up to date itself may keep its answer."""
         self.answered = False
         """The command printed its whole answer (only such a run's answer is kept)."""
+        self.paged: bytes | None = None
+        """What went to the pager instead of stdout (kqcli.store.warm.Recorder keeps a
+        terminal's page as the pager got it)."""
         self.served = False
         """The console script had kq's server run the command."""
         self.say: Callable[[object], str] = str

@@ -13,10 +13,18 @@ the settings or the agenda, which also empties ``answers``). The same question i
 answered from there after one ``lstat`` per customer file shows that every file still has
 the signature the index holds, and kq's code and ``kq.yaml``'s stat are those the answer was made with.
 
+**The terminal page.** ``kq due`` printed to a terminal (colours, one page) is kept the same
+way, also under the terminal's size and what decides the pager (:data:`TERMINAL`): the bytes
+the terminal got, or those the pager got (handed to the pager again when answered).
+
 **kq due from the agenda.** A ``kq due --format json`` not asked before is built from the
 agenda with :func:`listing` (the query the full command uses too) when the record of the
 last full ``kq due`` (``due`` in ``meta``) still holds: the agenda's key, no customer due for
 a recheck today, no invalid file, and rep-level rows made for this day, window and team.
+
+**A file edited by hand.** When the only change since the last full ``kq due`` is a few
+customer files (:func:`edited`), kqcli.store.edited re-indexes them and works out their agenda
+again first, and the JSON is then built from the agenda as above.
 
 Anything else, or any doubt, leaves the question to the full command.
 """
@@ -35,6 +43,10 @@ from .files import folder_signature, signature, unchanged
 from .local import ALL, owner_inputs
 from .root import COMPLETE_VAR, command_line, iso_day, linked, locate
 from .stamp import code_stamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 URGENCY = """((w_reason + case when :t > d then min((:t - d) * :per_day, :cap)
                               when :t < d then max((:t - d) * :ahead, -:cap) else 0.0 end)
@@ -70,7 +82,8 @@ SHOWN = """case when k is null then null
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
 ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
-                                     out blob, err blob, exit integer, generation text)"""
+                                     out blob, err blob, exit integer, generation text,
+                                     paged integer)"""
 """Answers kept, by question (:class:`Question`), each for the index's generation it was
 worked out at (:func:`forget` renews it); those of another generation, or for days more than
 :data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
@@ -274,21 +287,31 @@ ENVIRONMENT = ("KQ_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS", "LINES", "
 """The variables a kept answer is for: the language (kqcli.cli.i18n: KQ_LANG, else the locale)
 and what Rich lays a table out and styles it by (a pipe is as wide as ``COLUMNS``, else 1000:
 kqcli.cli.render)."""
+TERMINAL = frozenset({"due"})
+"""Commands whose page for a terminal is kept too: the morning list, asked every morning. A page
+is kept when stderr's lines all came before it, and answered for the same terminal size, colour
+variables, language and pager."""
+PAGER_ENVIRONMENT = ("KQ_PAGER", "PAGER", "PATH")
+"""What decides whether a page taller than the terminal goes to a pager (kqcli.cli.pager:
+``$KQ_PAGER``, else ``$PAGER``, else ``less`` when the path has one): a terminal's key."""
 
 
 class Question:
     """One run of a command in :data:`CACHED`: where, on which day, and its key."""
 
     def __init__(self, argv: list[str], root: str, today: dt.date, command: str,
-                 rest: list[str], statements: str = "") -> None:
+                 rest: list[str], statements: str = "", terminal: bool = False) -> None:
         self.root, self.today, self.command, self.rest = root, today, command, rest
         self.statements = statements  # statements/'s signature: the answer rests on it too
         self.me = owner_inputs(root)  # what the default --owner rests on (kqcli.store.local)
+        self.terminal = terminal  # stdout is a terminal: colours, one page, perhaps a pager
         # ("racy": one was written just now and its times could repeat: nothing is answered
         # from what was kept, nor kept)
         self.key = repr((argv, today.toordinal(), [os.environ.get(n) for n in ENVIRONMENT],
                          sys.stdout.encoding, sys.stdout.errors, stderr_is_a_terminal(),
-                         statements, self.me))
+                         statements, self.me,
+                         terminal and (terminal_sizes(), [os.environ.get(n)
+                                                          for n in PAGER_ENVIRONMENT])))
         self.index = os.path.join(root, ".kq", "index.sqlite")
         self.unchanged: dict[int, bool] = {}  # by size cap: whether the files are as indexed
 
@@ -309,14 +332,29 @@ def question(argv: list[str]) -> Question | None:
                                                                     and len(a) > 2)
            for a in rest):
         return None  # writes a file, asks for help, or bundles short options
-    if sys.stdout is None or sys.stderr is None or sys.stdout.isatty():
-        return None  # closed (>&-), or a terminal: colours, a page and a pager, not kept
+    if sys.stdout is None or sys.stderr is None:
+        return None  # closed (>&-)
+    terminal = sys.stdout.isatty()
+    if terminal and argv[n] not in TERMINAL:
+        return None  # a terminal: colours, a page and a pager, kept for kq due alone
     today = _today(given.get("--today") or os.environ.get("KQ_TODAY"))
     root = locate(given.get("--repo"))
     if today is None or root is None or linked(root):
         return None  # (the full command says what is wrong)
     statements = folder_signature(os.path.join(root, "statements"))
-    return Question(argv, root, today, argv[n], rest, statements)
+    return Question(argv, root, today, argv[n], rest, statements, terminal)
+
+
+def terminal_sizes() -> list[tuple[int, int] | None]:
+    """The size of the terminal on stdin, stdout and stderr, as Rich and ``shutil`` look for it
+    (each None when not a terminal)."""
+    sizes: list[tuple[int, int] | None] = []
+    for fd in (0, 1, 2):
+        try:
+            sizes.append(tuple(os.get_terminal_size(fd)))  # type: ignore[arg-type]
+        except (OSError, ValueError):
+            sizes.append(None)
+    return sizes
 
 
 class DueRequest:
@@ -418,31 +456,94 @@ def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
 Answer = tuple[bytes, bytes, int]
 
 
-def answer(q: Question) -> int | None:
+def answer(q: Question, proven: bool = False,
+           page: Callable[[bytes], bool] | None = None) -> int | None:
     """Print the answer to ``q`` and return its exit code; None when the full command must
-    run. Output that cannot be written raises, for kqcli.cli.run's guard of every output."""
+    run. ``proven``: the index and the agenda were brought up to date with the files in this
+    run (kqcli.store.edited), so ``kq due``'s JSON is built from them without proving again
+    that no file changed. ``page``: hands a terminal's page that went to the pager to it again
+    (False: no pager now). Output that cannot be written raises, for kqcli.cli.run's guard of
+    every output."""
     if not os.path.isfile(q.index):
         return None
+    if proven:  # (the listing kept is brought up to date, as the full command does)
+        found = _read(q, lambda db: _due(db, q, proven=True), snapshot=False)
+    else:
+        found = _read(q, lambda db: _kept(db, q) or _due(db, q))
+    if found is None:
+        return None
+    out, err, code, *paged = found
+    if paged and paged[0] and page is None:
+        return None
+    if err:
+        sys.stderr.buffer.write(err)
+        sys.stderr.flush()
+    if paged and paged[0]:
+        if not page(out):  # type: ignore[misc]
+            sys.stdout.buffer.write(out)  # (as the full command prints it without a pager)
+    else:
+        sys.stdout.buffer.write(out)
+    sys.stdout.flush()
+    return code
+
+
+def _read(q: Question, work: Callable[[sqlite3.Connection], Answer | None],
+          snapshot: bool = True) -> Answer | None:
+    """``work`` on one snapshot of the index (an answer and the signatures it is checked
+    against), or without one (the listing kept is then brought up to date, as the full
+    command does); None when anything unexpected is in the cache: the full command decides."""
     try:
         db = _connect(q.index)
     except sqlite3.Error:
         return None
     try:
-        db.execute("begin")  # one snapshot: an answer and the signatures it is checked against
-        found = _kept(db, q) or (_due(db, q) if q.command == "due" else None)
+        if snapshot:
+            db.execute("begin")
+        return work(db)
     except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
-        found = None  # anything unexpected in the cache: the full command decides
+        return None
     finally:
         db.close()
-    if found is None:
+
+
+FEW = 8
+"""At most this many customer files changed since the index was brought up to date (a file or
+two edited by hand) are re-indexed before the command line (kqcli.store.edited); more are the
+full command's (a progress bar, every core)."""
+
+
+def edited(q: Question) -> tuple[int, str] | None:
+    """When a few customer files (:data:`FEW`) changed since the last full ``kq due`` and
+    nothing else did (kq, kq.yaml, the settings kept as plain data, the agenda's key) and ``q``
+    is one :func:`listing` answers: the size cap the files were indexed with and the settings
+    kept (``settings_plain``'s text), for kqcli.store.edited to bring the index and the agenda
+    up to date; else None."""
+    handed = current().scan  # the scan that found the files changed, for the refresh
+    if (_due_request(q) is None or handed is None
+            or handed[0] != os.path.join(q.root, "customers") or handed[3][1]):
+        return None  # (a name in customers/ that is not read: the full command notes it)
+    try:
+        db = _connect(q.index)
+    except sqlite3.Error:
         return None
-    out, err, code = found
-    if err:
-        sys.stderr.buffer.write(err)
-        sys.stderr.flush()
-    sys.stdout.buffer.write(out)
-    sys.stdout.flush()
-    return code
+    try:
+        kept, plain = _meta(db, "due"), _meta(db, "settings_plain")
+        code, kq_yaml = code_stamp(), q.kq_yaml()
+        if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
+                or kept["max_bytes"] != handed[1] or _meta(db, "agenda") != kept["agenda"]
+                or not isinstance(plain, dict) or plain.get("signature") != kq_yaml
+                or plain.get("code") != code or not isinstance(plain.get("data"), str)):
+            return None
+        stored = dict(db.execute("select id, sig from files"))
+    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        db.close()
+    on_disk = handed[3][0]
+    changed = {i for i, (_, sig) in on_disk.items()  # (as the refresh finds them)
+               if sig in ("racy", "gone") or stored.get(i) != sig} | (
+        stored.keys() - on_disk.keys())
+    return (handed[1], plain["data"]) if 0 < len(changed) <= FEW else None
 
 
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
@@ -456,12 +557,15 @@ def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
     cap = _cap(db, row[1])
     if cap is None or not _unchanged(db, q, cap):
         return None  # (the answer itself, megabytes at team scale, is read only when it holds)
-    return db.execute("select out, err, exit from answers where key = ?", (q.key,)).fetchone()
+    return db.execute("select out, err, exit, paged from answers where key = ?",
+                      (q.key,)).fetchone()
 
 
-def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer) -> None:
+def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: Answer,
+         paged: bool = False) -> None:
     """Keep an answer, if the index is still at ``generation`` (nothing kept when the cache is
-    read-only or busy: the answer is the same without it)."""
+    read-only or busy: the answer is the same without it); ``paged``: its stdout is a page
+    that went to the pager."""
     try:
         db = _connect(q.index)
     except sqlite3.Error:
@@ -473,10 +577,10 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
             db.execute("delete from answers where day < ? or generation is not ?",
                        (q.today.toordinal() - KEEP_DAYS, generation))
             db.execute("""insert or replace into answers
-                          select ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
-                                                               where key = 'generation') is ?""",
+                          select ?, ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
+                                                                  where key = 'generation') is ?""",
                        (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
-                        generation))
+                        int(paged), generation))
             # the newest KEEP_ANSWERS, as long as they add up to at most KEEP_BYTES
             db.execute("""delete from answers where rowid not in (
                             select rowid from (
@@ -495,21 +599,30 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         db.close()
 
 
-def _due(db: sqlite3.Connection, q: Question) -> Answer | None:
-    """``kq due --format json`` from the agenda, when the last full run's record holds."""
+def _due_request(q: Question) -> DueRequest | None:
+    """The options of a ``kq due --format json`` that :func:`listing` answers; else None."""
     from ..core.reasons import REASONS
 
-    request = parse_due(q.rest)
+    request = parse_due(q.rest) if q.command == "due" and not q.terminal else None
     if (request is None or request.format != "json" or request.fail_on not in (None, "overdue")
             or any(r not in REASONS for r in request.reason)
             or (request.within is not None and not request.within.isdigit())):
+        return None
+    return request
+
+
+def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | None:
+    """``kq due --format json`` from the agenda, when the last full run's record holds;
+    ``proven``: the index was brought up to date with the files in this run."""
+    request = _due_request(q)
+    if request is None:
         return None
     generation = _raw(db, "generation")
     kept = _meta(db, "due")
     code, kq_yaml = code_stamp(), q.kq_yaml()
     if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
             or _meta(db, "agenda") != kept["agenda"]
-            or not _unchanged(db, q, kept["max_bytes"])):
+            or not (proven or _unchanged(db, q, kept["max_bytes"]))):
         return None
     t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
@@ -553,11 +666,14 @@ def due_record(code: str, kq_yaml: str, agenda_key: object, max_bytes: int,
 # -- recording what the full command prints ---------------------------------------------------
 
 class _Tee(io.BufferedIOBase):
-    """Writes go to ``target`` at once (no buffer of its own) and are kept."""
+    """Writes go to ``target`` at once (no buffer of its own) and are kept; each write's
+    stream is noted in ``order`` (shared by the run's two tees)."""
 
-    def __init__(self, target: io.BufferedIOBase) -> None:
+    def __init__(self, target: io.BufferedIOBase, name: str = "", order: list[str] | None = None
+                 ) -> None:
         super().__init__()
         self.target, self.kept = target, []  # the chunks written (not copied: bytes is)
+        self.name, self.order = name, order if order is not None else []
 
     def writable(self) -> bool:
         return True
@@ -565,6 +681,8 @@ class _Tee(io.BufferedIOBase):
     def write(self, data: bytes) -> int:  # type: ignore[override]
         self.target.write(data)
         self.kept.append(bytes(data))
+        if data and (not self.order or self.order[-1] != self.name):
+            self.order.append(self.name)
         return len(data)
 
     def flush(self) -> None:
@@ -593,11 +711,12 @@ class Recorder:
         self.start = self._state()
         self.streams = (sys.stdout, sys.stderr)
         self.tees: list[_Tee] = []
+        self.order: list[str] = []  # which stream was written, in turn
         if self.start is None:
             return
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
-            tee = _Tee(stream.buffer)
+            tee = _Tee(stream.buffer, name, self.order)
             self.tees.append(tee)
             setattr(sys, name, io.TextIOWrapper(
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
@@ -616,6 +735,17 @@ class Recorder:
         except (OSError, sqlite3.Error, ValueError):
             return None
 
+    def _replayable(self) -> bool:
+        """A terminal got exactly the bytes kept, in the order an answer replays them: stderr
+        was written (if at all) before stdout, or before the page went to the pager and nothing
+        else to stdout; and no Rich console drew with the legacy Windows console's calls
+        instead of bytes."""
+        if self.order not in ([], ["stdout"], ["stderr"], ["stderr", "stdout"]) or (
+                self.run.paged is not None and "stdout" in self.order):
+            return False
+        console = sys.modules.get("rich.console") if sys.platform == "win32" else None
+        return console is None or not console.detect_legacy_windows()
+
     def finish(self, exit_code: object) -> None:
         """Restore the streams; keep the answer if the run ended with 0 or 1 and the index,
         kq and kq.yaml are as they were when it started."""
@@ -631,12 +761,15 @@ class Recorder:
         code = 0 if exit_code is None else exit_code
         if (not flushed or not self.run.answered or code not in (0, 1) or self.start is None
                 or "racy" in (self.start[2], self.q.statements)
-                or self.start[3] != self.q.statements):
+                or self.start[3] != self.q.statements
+                or (self.q.terminal and not self._replayable())):
             return
         now = self._state()
         if now is None or now[1:] != self.start[1:] or (
                 now[0] != self.start[0] and now[0] != self.run.generation):
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees
+        paged = self.run.paged if self.q.terminal else None
         self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
-                           (b"".join(out.kept), b"".join(err.kept), code)))
+                           (b"".join(out.kept) if paged is None else paged,
+                            b"".join(err.kept), code), paged is not None))

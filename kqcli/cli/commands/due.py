@@ -297,12 +297,13 @@ def table_report(data: list[dict[str, Any]], labels: dict[str, str],
     hidden = 0
     sections = []
     for key, title, group in found:
-        rows = [{**d, "when": _when(d), "date": _date(d), "message": said_text(d)}
-                for d in group]
+        rows = group
         if room is not None:
             fits = max(3, room * len(group) // max(sum(len(f) for *_, f in found), 1))
             hidden += max(len(rows) - fits, 0)
             rows = rows[:fits]
+        rows = [{**d, "when": _when(d), "date": _date(d), "message": said_text(d)}
+                for d in rows]  # those shown only
         if key == "route":
             rows.sort(key=lambda d: d.get("time") or "")
         more = (_(" — {count} more").format(count=len(group) - len(rows))

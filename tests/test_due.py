@@ -187,7 +187,7 @@ def test_risk_signals(extra, needle):
 
 def test_key_account_untouched_for_twice_its_cadence_is_a_risk():
     text = KEY_TERMINAL + "visits:\n  - {date: 2026-11-10, kind: call}\n"
-    assert due(text, "risk") == [("2026-11-20", 4, "重点客户 14 天未联系 (上次 2026-11-10)")]
+    assert due(text, "risk") == [("2026-11-20", 4, "重点客户超过 10 天未联系 (上次 2026-11-10)")]
 
 
 def test_care_call_interval_is_irregular_but_stable():

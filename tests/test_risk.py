@@ -144,7 +144,7 @@ def test_an_untouched_key_account_stays_acknowledged_as_its_days_count_up():
             "visits: [{date: 2026-11-10, kind: call}]\n")
     mark = risk_fingerprint("untouched", ["2026-11-10"])
     acked = text + f"acks: [{{reason: risk, on: 2026-11-24, seen: ['{mark}']}}]\n"
-    assert due(text, "risk") == [("2026-11-20", 4, "重点客户 14 天未联系 (上次 2026-11-10)")]
+    assert due(text, "risk") == [("2026-11-20", 4, "重点客户超过 10 天未联系 (上次 2026-11-10)")]
     assert due(acked, "risk", today=dt.date(2026, 11, 30)) == []
 
 

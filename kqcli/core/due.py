@@ -805,8 +805,7 @@ class CustomerRules:
             limit = round(cfg.untouched_factor * cadence)
             if last is not None and (self.today - last).days > limit:
                 self.risk_row("untouched", [last.isoformat()], last + dt.timedelta(days=limit),
-                              Message("untouched", {"days": (self.today - last).days,
-                                                    "last": last.isoformat()}))
+                              Message("untouched", {"days": limit, "last": last.isoformat()}))
 
     def risk_row(self, kind: str, basis: list[Any], due: dt.date, message: Message) -> None:
         """A risk, unless acknowledged (``kq ack``): an ack hides the rows whose fingerprint it

@@ -284,8 +284,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "competitor": ("new competitor {name} ({since})", "新进竞品 {name} ({since})"),
     "profit_chain": ("profit chain broken: {declining} declining, no growing or mature product "
                      "to take over", "利润链断裂: {declining} 衰退, 没有成长或成熟期产品接替"),
-    "untouched": ("key customer not contacted for {days} days (last {last})",
-                  "重点客户 {days} 天未联系 (上次 {last})"),
+    # the limit, not the days so far: those are the row's overdue_days, and a message that
+    # changed every day made its customer be worked out again every morning
+    "untouched": ("key customer not contacted for over {days} days (last {last})",
+                  "重点客户超过 {days} 天未联系 (上次 {last})"),
     "shelf_price": ("{sku} price {price} {side} {low:g}-{high:g} (shelf check {day})",
                     "{sku} 价格 {price} {side} {low:g}-{high:g} ({day} 货架检查)"),
     "above": ("above", "高于"),

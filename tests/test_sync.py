@@ -80,7 +80,7 @@ class Rep:
         """kq as this rep, in this process (the git it runs and git's merge driver, ``python
         -m kqcli merge-driver``, are processes of their own, with this rep's environment): a
         fresh Python for each command cost ~0.25 s of the ~1 s CPU of each sync test. What the
-        console script adds (kq.cli.entry) is tested by test_warm and test_server."""
+        console script adds (kqcli.cli.entry) is tested by test_warm and test_server."""
         argv = ["--repo", str(self.root), "--today", TODAY, *args]
         begin()  # a run of its own, as a console script's is
         done = CliRunner().invoke(app, argv, env=self.env, catch_exceptions=False)

@@ -124,12 +124,13 @@ def nothing(day: WrittenDay) -> str:
 
 def issue_kind(kind: str) -> str:
     """投诉, 退货, 质量问题 … as kq due and kq issue say them; the key in English."""
-    from ..core.messages import TEMPLATES
+    from ..core.messages import TEMPLATES, Message, render
 
     if english():
         return kind
-    return TEMPLATES[f"issue_{kind}"][1] if f"issue_{kind}" in TEMPLATES else enum_label(
-        IssueKind, kind)
+    if f"issue_{kind}" not in TEMPLATES:
+        return enum_label(IssueKind, kind)
+    return render(Message(f"issue_{kind}"), "zh")
 
 
 def markdown(day: WrittenDay) -> str:

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from . import dates
-from .messages import Message
+from .messages import TEMPLATES, Message
 
 ROLES = ("clerk", "manager", "finance")
 """The sign-offs, in the order the statement goes round."""
-ROLE_CN = {"clerk": "销售内勤", "manager": "销售经理", "finance": "财务"}
+ROLE_CN = {role: TEMPLATES[f"role_{role}"][1] for role in ROLES}
+"""The sign-off roles' Chinese names (销售内勤, 销售经理, 财务), as the messages word them."""
 
 Statements = dict[str, dict[str, dict[str, Any]]]
 Entry = dict[str, Any]

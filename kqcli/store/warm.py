@@ -527,12 +527,10 @@ def edited(q: Question) -> tuple[int, str] | None:
     except sqlite3.Error:
         return None
     try:
-        kept, plain = _meta(db, "due"), _meta(db, "settings_plain")
-        code, kq_yaml = code_stamp(), q.kq_yaml()
-        if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
-                or kept["max_bytes"] != handed[1] or _meta(db, "agenda") != kept["agenda"]
-                or not isinstance(plain, dict) or plain.get("signature") != kq_yaml
-                or plain.get("code") != code or not isinstance(plain.get("data"), str)):
+        kept, plain = _due_record(db, q), _meta(db, "settings_plain")
+        if (kept is None or kept["max_bytes"] != handed[1]
+                or not isinstance(plain, dict) or plain.get("signature") != kept["kq_yaml"]
+                or plain.get("code") != kept["code"] or not isinstance(plain.get("data"), str)):
             return None
         stored = dict(db.execute("select id, sig from files"))
     except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
@@ -611,6 +609,16 @@ def _due_request(q: Question) -> DueRequest | None:
     return request
 
 
+def _due_record(db: sqlite3.Connection, q: Question) -> dict[str, object] | None:
+    """The record of the last full ``kq due`` (``due`` in ``meta``) when it still holds for
+    kq's code, ``kq.yaml`` and the agenda's key; else None."""
+    kept = _meta(db, "due")
+    if (not isinstance(kept, dict) or kept["code"] != code_stamp()
+            or kept["kq_yaml"] != q.kq_yaml() or _meta(db, "agenda") != kept["agenda"]):
+        return None
+    return kept
+
+
 def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | None:
     """``kq due --format json`` from the agenda, when the last full run's record holds;
     ``proven``: the index was brought up to date with the files in this run."""
@@ -618,12 +626,10 @@ def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | 
     if request is None:
         return None
     generation = _raw(db, "generation")
-    kept = _meta(db, "due")
-    code, kq_yaml = code_stamp(), q.kq_yaml()
-    if (not isinstance(kept, dict) or kept["code"] != code or kept["kq_yaml"] != kq_yaml
-            or _meta(db, "agenda") != kept["agenda"]
-            or not (proven or _unchanged(db, q, kept["max_bytes"]))):
+    kept = _due_record(db, q)
+    if kept is None or not (proven or _unchanged(db, q, kept["max_bytes"])):
         return None
+    code, kq_yaml = kept["code"], kept["kq_yaml"]
     t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
             or db.execute(STALE + " limit 1", (t, t)).fetchone()):

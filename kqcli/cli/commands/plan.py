@@ -108,10 +108,10 @@ def report(plans: list[Any], day: dt.date) -> Any:
     from ..labels import said_text
     from ..render import Column, Report
 
-    rows = [row for plan in plans for row in rows_of(plan)]
-    sections = []
-    for plan in plans:
-        sections.extend(_sections(plan, rows_of(plan), several=len(plans) > 1))
+    each = [rows_of(plan) for plan in plans]
+    rows = [row for plan_rows in each for row in plan_rows]
+    sections = [section for plan, plan_rows in zip(plans, each, strict=True)
+                for section in _sections(plan, plan_rows, several=len(plans) > 1)]
     whom = Column("contact", "见谁/怎么谈", en="whom, how",
                   kind=lambda _value, row: said_text(row["stop"].contact or ""))
     return Report(rows, FIELDS, [whom], sections=sections,

@@ -377,3 +377,48 @@ def test_a_fresh_schema_json_is_not_written_again(shop_repo):
     index = Index(shop_repo)
     assert schema_file.keep(shop_repo, index) is True
     assert schema_file.keep(shop_repo, index) is False
+
+
+# --- initials kept in the index --------------------------------------------------------------
+
+
+def _stored_initials(root) -> dict[str, str | None]:
+    import sqlite3
+
+    db = sqlite3.connect(root / ".kq" / "index.sqlite")
+    try:
+        return dict(db.execute("select id, initials from files"))
+    finally:
+        db.close()
+
+
+def test_a_small_index_leaves_initials_to_the_first_lookup_which_keeps_them(shop_repo, kq):
+    assert kq("--repo", shop_repo, "check").exit_code == 0
+    assert set(_stored_initials(shop_repo).values()) == {None}  # pypinyin not imported
+    assert shown_id(kq, shop_repo, "lfyy") == "liangfang"
+    stored = _stored_initials(shop_repo)
+    assert json.loads(stored["zeng"]) == initials("曾氏药店")
+    assert None not in stored.values()
+
+
+def test_a_renamed_customer_is_found_by_its_new_initials(shop_repo, kq):
+    assert shown_id(kq, shop_repo, "zsyd") == "zeng"
+    path = shop_repo / "customers" / "zeng.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("曾氏药店", "单家诊所"),
+                    encoding="utf-8")
+    assert shown_id(kq, shop_repo, "djzs") == "zeng"
+    assert kq("--repo", shop_repo, "show", "zsyd", "--format", "json").exit_code == 2
+
+
+def test_a_large_refresh_works_initials_out_in_its_workers(tmp_path):
+    from kqcli.store.index import PARALLEL_FROM, Index
+
+    (tmp_path / "customers").mkdir()
+    for n in range(PARALLEL_FROM):
+        (tmp_path / "customers" / f"c{n}.yaml").write_text(
+            f"name: 曾氏药店{n}\nkind: terminal\n", encoding="utf-8")
+    index = Index(tmp_path)
+    index.refresh()
+    stored = dict(index.db.execute("select id, initials from files"))
+    assert json.loads(stored["c7"]) == initials("曾氏药店7")
+    assert None not in stored.values()

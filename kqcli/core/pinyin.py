@@ -1,7 +1,7 @@
 """Pinyin initials of customer names, so ``hxdyf`` finds 华信大药房.
 
-pypinyin takes ~180 ms to import, so initials are computed while indexing and kept in the index;
-finding a customer never imports it.
+pypinyin takes ~150 ms to import, so initials are kept in the index: worked out by the workers
+of a large refresh, else by the first lookup by name (``Index.names``) and kept from then on.
 """
 
 from __future__ import annotations

@@ -172,11 +172,13 @@ def _refused(customer_id: str, sig: str, message: str) -> Record:
 
 
 def parse_file(path: str, known: tuple[str, str] | None = None,
-               max_bytes: int = 5_000_000) -> Record:
+               max_bytes: int = 5_000_000, spell: bool = False) -> Record:
     """Read, validate and digest one customer file. Runs in worker processes.
 
-    ``known`` is the (name, initials) the index had: an unchanged name keeps its initials
-    without importing pypinyin (~180 ms) for a one-file refresh.
+    The name's pinyin initials are worked out only when ``spell`` (a large refresh, where
+    importing pypinyin, ~150 ms, is shared by hundreds of files); else they are
+    None, left to the first lookup by name (:meth:`Index.names`). ``known`` is the (name,
+    initials) the index had: an unchanged name keeps its initials.
     """
     from ..core.facts import extract, ledger
     from ..core.ids import ID_RULE, valid_id
@@ -203,7 +205,8 @@ def parse_file(path: str, known: tuple[str, str] | None = None,
             json.dumps(summary, ensure_ascii=False),
             json.dumps(extract(customer), ensure_ascii=False),
             json.dumps(ledger(customer), ensure_ascii=False),
-            known[1] if known and known[0] == customer.name else _initials(customer.name),
+            known[1] if known and known[0] == customer.name
+            else _initials(customer.name) if spell else None,
             digest(raw))
 
 
@@ -224,14 +227,16 @@ def _initials(name: str) -> str:
 
 def _parse_many(paths: list[str], jobs: int, known: dict[str, tuple[str, str]],
                 max_bytes: int) -> Iterator[Record]:
-    if jobs <= 1 or len(paths) < PARALLEL_FROM:
+    spell = len(paths) >= PARALLEL_FROM  # enough names to be worth importing pypinyin
+    if jobs <= 1 or not spell:
         for path in paths:
-            yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes)
+            yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes,
+                             spell)
         return
     from .platform import can_fork
     from .pool import workers
 
-    work = partial(parse_file, known=None, max_bytes=max_bytes)
+    work = partial(parse_file, known=None, max_bytes=max_bytes, spell=True)
     with workers(jobs, "fork" if can_fork() else "spawn") as pool:
         yield from pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 16)))
 
@@ -532,9 +537,25 @@ class Index:
         return [(json.loads(s), json.loads(f)) for s, f in rows]
 
     def names(self) -> list[tuple[str, str, list[str]]]:
+        """(id, name, pinyin initials) of every valid customer; initials not worked out yet
+        (a small refresh leaves them, see :func:`parse_file`) are, and kept."""
         rows = self.db.execute(
-            "select id, json_extract(summary, '$.name'), initials from files where ok = 1")
-        return [(i, name, json.loads(letters)) for i, name, letters in rows]
+            "select id, json_extract(summary, '$.name'), initials from files where ok = 1"
+        ).fetchall()
+        missing = [(i, name) for i, name, letters in rows if letters is None]
+        if not missing:
+            return [(i, name, json.loads(letters)) for i, name, letters in rows]
+        spelled = {i: _initials(name) for i, name in missing}
+        if not self.db.in_transaction:  # (a read snapshot keeps nothing)
+            try:
+                self._write(lambda db: db.executemany(  # unless the name changed meanwhile
+                    "update files set initials = ? where id = ? "
+                    "and json_extract(summary, '$.name') = ?",
+                    [(spelled[i], i, name) for i, name in missing]))
+            except sqlite3.DatabaseError:  # read-only or busy: worked out again next time
+                pass
+        return [(i, name, json.loads(letters if letters is not None else spelled[i]))
+                for i, name, letters in rows]
 
     def owners(self) -> list[str]:
         """The owners the valid customer files name."""

@@ -167,3 +167,20 @@ def test_visited_in_cadence_counts_the_due_day_itself():
     assert visited_in_cadence(summary, facts, settings(), TODAY) is True
     summary, facts = daily_row(shop("李明", "secondary", "2026-11-13"))
     assert visited_in_cadence(summary, facts, settings(), TODAY) is False
+
+
+@pytest.mark.parametrize("day", ["2026-11-03", "2026-11-24", "2026-12-14"])
+def test_overdue_counts_are_kq_dues_overdue_rows_by_rep_and_reason(kq, examples_copy, day):
+    """Counted by SQLite from the agenda, they are what kq due lists as overdue (rep-level
+    rows, the expense statement, included)."""
+    due = kq("--repo", examples_copy, "--today", day, "due", "--all", "--format", "json")
+    listed: dict[str, dict[str, int]] = {}
+    for r in json.loads(due.stdout):
+        if r["overdue_days"] > 0 and r["owner"]:  # (the manager's rows are no rep's)
+            mine = listed.setdefault(r["owner"], {})
+            mine[r["reason"]] = mine.get(r["reason"], 0) + 1
+    result = kq("--repo", examples_copy, "--today", day, "team", "--format", "json")
+    counted = {r["rep"]: {k: n for k, n in r["overdue"].items() if n and k != "total"}
+               for r in json.loads(result.stdout)}
+    assert {rep: c for rep, c in counted.items() if c} == listed
+    assert sum(map(len, listed.values())) >= 3  # several reasons late, not an empty match

@@ -17,6 +17,8 @@ TIERS = ("key", "secondary", "normal", "untiered")
 FIELDS = ("rep", *(f"customers.{t}" for t in ("total", *TIERS)), "overdue.total",
           *(f"overdue.{r}" for r in REASONS), "visited_share", "score_avg", "score_change",
           "pool", "unassigned")
+TEAM_FACTS = ("last_in_person",)
+"""The daily facts the team's figures read (the pool's and the cadence's)."""
 OWNED = frozenset({"active", "prospect", "potential", None})  # not terminated
 
 
@@ -35,36 +37,43 @@ def visited_in_cadence(summary: dict[str, Any], facts: dict[str, Any], settings:
     return (today - dt.date.fromisoformat(last)).days <= cadence_of(summary, settings)[1]
 
 
-def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], late: list[tuple[str | None, str]],
-         owner_cards: list[dict[str, Any]], pool: list[PoolEntry], settings: Settings,
-         today: dt.date) -> list[dict[str, Any]]:
+def team(rows: list[tuple[dict[str, Any], dict[str, Any]]],
+         late: list[tuple[str | None, str, int]], owner_cards: list[dict[str, Any]],
+         pool: list[PoolEntry], settings: Settings, today: dt.date) -> list[dict[str, Any]]:
     """One row per rep: customers by tier, today's overdue reminders by reason, the share of
     key and secondary customers met within their cadence, the month's average scorecard total
     and its change, customers of theirs in the pool, and (for a rep who left) the customers
     still not reassigned.
 
-    ``rows`` are (summary, daily facts); ``late`` (owner, reason) of each reminder listed
-    today that is overdue (from the agenda, as ``kq due`` lists them);
-    ``owner_cards`` ``scoring.by_owner`` of the month, each rep's the customers they owned at
-    its end (a rep who owned some then and none now still has a row); ``pool`` today's pool.
+    ``rows`` are (summary, daily facts: ``last_in_person`` is enough); ``late`` (owner,
+    reason, how many) of the reminders listed today that are overdue (from the agenda, as
+    ``kq due`` lists them); ``owner_cards`` ``scoring.by_owner`` of the month, each rep's the
+    customers they owned at its end (a rep who owned some then and none now still has a row);
+    ``pool`` today's pool.
     """
     owners = {s["owner"] for s, _ in rows if s.get("owner")}
     left = settings.departed()
     cards = {c["owner"]: c for c in owner_cards}
     scored = {c["owner"] for c in owner_cards if c["owner"] != "(none)"}  # owned in the month
+    mine: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for s, f in rows:
+        if s.get("status") in OWNED:
+            mine.setdefault(s.get("owner"), []).append((s, f))
+    pooled: dict[str | None, int] = {}
+    for e in pool:
+        pooled[e.owner] = pooled.get(e.owner, 0) + 1
     out = []
     for rep in reps_of(settings, owners | scored):
-        mine = [(s, f) for s, f in rows if s.get("owner") == rep and s.get("status") in OWNED]
         customers = dict.fromkeys(("total", *TIERS), 0)
-        for s, _ in mine:
+        for s, _ in mine.get(rep, ()):
             customers["total"] += 1
             customers[s.get("tier") or "untiered"] += 1
         overdue = dict.fromkeys(("total", *REASONS), 0)
-        for owner, reason in late:
+        for owner, reason, n in late:
             if owner == rep:
-                overdue["total"] += 1
-                overdue[reason] += 1
-        upkept = [visited_in_cadence(s, f, settings, today) for s, f in mine
+                overdue["total"] += n
+                overdue[reason] += n
+        upkept = [visited_in_cadence(s, f, settings, today) for s, f in mine.get(rep, ())
                   if s.get("status") == "active" and s.get("tier") in ("key", "secondary")]
         card = cards.get(rep)
         gone = rep in left and left[rep] <= today
@@ -73,7 +82,7 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]], late: list[tuple[str
             "visited_share": round(sum(upkept) / len(upkept), 2) if upkept else None,
             "score_avg": card["total"] if card else None,
             "score_change": card["change"] if card else None,
-            "pool": sum(e.owner == rep for e in pool),
+            "pool": pooled.get(rep, 0),
             "unassigned": customers["total"] if gone else 0,
         })
     return out

@@ -23,7 +23,7 @@ import os
 from typing import Any
 
 from .errors import _
-from .warm import STALE, Listing, code_stamp, due_record, forget, listing, owners_of
+from .warm import STALE, Listing, code_stamp, due_record, forget, late_counts, listing, owners_of
 
 
 def light_settings(repo: Any) -> tuple[Any, str]:
@@ -252,6 +252,25 @@ def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
     return rows, years
 
 
+def _up_to_date(repo: Any) -> tuple[Any, Any, tuple[str | None, Any]]:
+    """The index with its agenda brought up to date for ``repo.today``, the settings, and
+    ``statements/`` (its signature, None when not to be kept, and what it holds)."""
+    settings, text = light_settings(repo)
+    index = repo.index
+    bring_up_to_date(index, settings, text, repo.today)
+    submitted = repo.statements  # its problems, if any, are the repository's: nothing kept
+    return index, settings, (repo.statements_signature if not repo.problems else None,
+                             submitted)
+
+
+def overdue(repo: Any) -> list[tuple[str | None, str, int]]:
+    """(owner, reason, how many) of today's overdue reminders, as ``kq due`` lists them."""
+    index, settings, statements = _up_to_date(repo)
+    everyone, _ = _reps_rows(index, settings, repo.today, None, owners_of(index.db),
+                             statements)
+    return late_counts(index.db, urgency_of(settings), repo.today, everyone)
+
+
 def morning(repo: Any, within: int | None, owner: str | None = None,
             reasons: list[str] | None = None, dropped: bool = False,
             ) -> tuple[Listing, Any]:
@@ -259,11 +278,7 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
     from .index import signature
 
     stamp, kq_yaml = code_stamp(), signature(str(repo.root / "kq.yaml"), 0)  # before reading
-    settings, text = light_settings(repo)
-    index = repo.index
-    bring_up_to_date(index, settings, text, repo.today)
-    submitted = repo.statements  # its problems, if any, are the repository's: nothing kept
-    statements = (repo.statements_signature if not repo.problems else None, submitted)
+    index, settings, statements = _up_to_date(repo)
     out = query(index, settings, repo.today, within, owner, reasons, dropped, statements)
     if not index.fallback and not repo.problems:
         kept = due_record(stamp, kq_yaml, index.get_meta("agenda"), repo.max_file_bytes(),

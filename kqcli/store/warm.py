@@ -211,15 +211,7 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
     import json
 
     t = today.toordinal()
-    db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
-    db.execute("delete from temp.everyone")
-    db.executemany("insert into temp.everyone values (?" + ", ?" * 16 + ")", everyone)
-    params: dict[str, object] = {"t": t, "per_day": urgency["overdue_per_day"],
-                              "ahead": urgency["ahead_per_day"], "cap": urgency["overdue_cap"],
-                              "misfortune": urgency["misfortune"],
-                              "last": t + within if within is not None else -1,
-                              "upto": max(t, t + (within or 0)),  # shows_from <= due
-                              "tday": json.dumps(today.isoformat())}
+    params = _prepared(db, urgency, today, within, everyone)
     years = sorted(set(years) | {
         dt.date.fromordinal(d).year for (d,) in db.execute(
             "select distinct coalesce(due, :t) from main.agenda where estimated "
@@ -247,6 +239,31 @@ def listing(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
                            for item, _, x in found])
         overdue = any(late for _, late, _ in found)
     return Listing(body, bool(overdue), years, owners)
+
+
+def _prepared(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
+              within: int | None, everyone: list[list[object]]) -> dict[str, object]:
+    """:data:`LISTED`'s parameters, with the rep-level rows put where it reads them."""
+    import json
+
+    t = today.toordinal()
+    db.execute("create temp table if not exists everyone as select * from main.agenda where 0")
+    db.execute("delete from temp.everyone")
+    db.executemany("insert into temp.everyone values (?" + ", ?" * 16 + ")", everyone)
+    return {"t": t, "per_day": urgency["overdue_per_day"], "ahead": urgency["ahead_per_day"],
+            "cap": urgency["overdue_cap"], "misfortune": urgency["misfortune"],
+            "last": t + within if within is not None else -1,
+            "upto": max(t, t + (within or 0)),  # shows_from <= due
+            "tday": json.dumps(today.isoformat())}
+
+
+def late_counts(db: sqlite3.Connection, urgency: dict[str, float], today: dt.date,
+                everyone: list[list[object]]) -> list[tuple[str | None, str, int]]:
+    """(owner, reason, how many) of the reminders listed today that are late, as ``kq due``
+    lists them (``overdue_days`` > 0): counted by SQLite, without the rows' text."""
+    sql = (f"with {LISTED.format(urgency=URGENCY, where='')} select owner, reason, count(*) "
+           "from listed where late > 0 group by owner, reason order by owner, reason")
+    return db.execute(sql, _prepared(db, urgency, today, None, everyone)).fetchall()
 
 
 JOINED = ("select cast(group_concat(item, ', ') as blob), max(late), count(*) - count(item)"

@@ -51,8 +51,8 @@ def run(
     """
     from ...core.pool import pool
     from ...core.scoring import by_owner
-    from ...core.team import team
-    from ...store.agenda import morning
+    from ...core.team import TEAM_FACTS, team
+    from ...store.agenda import overdue
     from ...store.cards import scorecards
     from .score import default_month
 
@@ -67,11 +67,10 @@ def run(
         _team_day(repo, day, fmt, output, bom)
         return
     month = parse_month(month) if month else default_month(repo.today)
-    rows = repo.index.facts()
-    # today's overdue reminders as kq due lists them, from the agenda kept in the index (a
-    # changed file is worked out again, not every customer)
-    late = [(r["owner"], r["reason"]) for r in morning(repo, None)[0].rows()
-            if r["overdue_days"] > 0]
+    rows = repo.index.facts(TEAM_FACTS)
+    # today's overdue reminders as kq due lists them, counted from the agenda kept in the
+    # index (a changed file is worked out again, not every customer)
+    late = overdue(repo)
     cards = by_owner(scorecards(repo, month))
     data = team(rows, late, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)

@@ -88,9 +88,12 @@ def test_a_portable_pool_spawns_its_workers(monkeypatch, portable, tmp_path):
         raise Stop
 
     monkeypatch.setattr(pool, "workers", workers)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    (tmp_path / "customers").mkdir()
+    for n in range(index.PARALLEL_FROM):
+        (tmp_path / "customers" / f"c{n}.yaml").write_text("name: 华信\n", encoding="utf-8")
     with pytest.raises(Stop):
-        list(index._parse_many([str(tmp_path / f"c{n}.yaml") for n in range(index.PARALLEL_FROM)],
-                               2, {}, 1 << 20))
+        index.Index(tmp_path).refresh()
     assert methods == ["spawn"]
 
 
@@ -100,7 +103,8 @@ def test_a_portable_agenda_is_worked_out_in_this_process(monkeypatch, portable):
     monkeypatch.setattr(pool, "workers", lambda *a: pytest.fail("a pool was started"))
     monkeypatch.setattr(agenda, "_evaluate", lambda work, item: item)
     stale = [("c", "p", "s")] * (agenda.PARALLEL_FROM + 1)
-    assert agenda._evaluate_all(stale, ()) == stale
+    with agenda._evaluator((), len(stale)) as evaluate:
+        assert evaluate(stale) == stale
 
 
 def test_a_portable_worker_does_not_ask_for_the_parent_death_signal(monkeypatch, portable):

@@ -14,12 +14,13 @@ The query is :mod:`kqcli.store.warm`'s, which also answers a run that finds noth
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
-import itertools
 import json
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import _
@@ -74,17 +75,27 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
     if not ids:
         return 0
-    read = [index.db.execute("select id, summary, facts, sig from files where id = ?",
-                             (i,)).fetchone() for i in ids]
-    stale = [(i, summary, facts) for i, summary, facts, _ in read]
-    read_sig = {i: sig for i, *_, sig in read}
     from ..core.due import work_calendar
+    from .pool import BATCH
 
+    work = (settings, today, settings.departed(), work_calendar(settings))
+    with _evaluator(work, len(ids)) as evaluate:
+        for start in range(0, len(ids), BATCH):
+            read = [index.db.execute("select id, summary, facts, sig from files where id = ?",
+                                     (i,)).fetchone() for i in ids[start:start + BATCH]]
+            _store(index, {i: sig for i, *_, sig in read},
+                   evaluate([(i, summary, facts) for i, summary, facts, _ in read]), t)
+    return len(ids)
+
+
+def _store(index: Any, read_sig: dict[str, str],
+           evaluated: list[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]], t: int) -> None:
+    """Write the agenda of one batch of customers, evaluated from the rows whose signatures
+    were ``read_sig``."""
     rows: list[tuple[Any, ...]] = []
     states: list[tuple[Any, ...]] = []
     reads: dict[str, str] = {}
-    work = (settings, today, settings.departed(), work_calendar(settings))
-    for found, state, paths in _evaluate_all(stale, work):
+    for found, state, paths in evaluated:
         rows.extend(found)
         states.append(state)
         reads.setdefault(state[5], paths)
@@ -113,7 +124,6 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         forget(db)
 
     index.write(store)
-    return len(stale)
 
 
 def _shared(settings: Any) -> str:
@@ -174,35 +184,39 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
                    paths_key, digest, rows_digest), paths)
 
 
-def _evaluate_all(stale: list[tuple[str, str, str]], work: tuple[Any, ...],
-                  ) -> list[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]]:
-    """:func:`_evaluate` over ``stale``, in order, with a progress bar when it takes long; on
-    every core when there are many (after a change to kq.yaml or kq itself, every
-    customer)."""
+@contextlib.contextmanager
+def _evaluator(work: tuple[Any, ...], total: int) -> Iterator[
+        Callable[[list[tuple[str, str, str]]], list[tuple[Any, ...]]]]:
+    """A function that runs :func:`_evaluate` over a batch of customers, in order, of
+    ``total`` in all, with a progress bar when it takes long; on every core when there are
+    many (after a change to kq.yaml or kq itself, every customer)."""
     from .platform import can_fork
+    from .pool import batches
     from .progress import progress
 
     jobs = os.cpu_count() or 1
-    with progress(_("working out reminders")) as tick:
-        if len(stale) < PARALLEL_FROM or jobs < 2 or not can_fork():
-            return [_ticked(tick, n, len(stale), _evaluate(work, item))
-                    for n, item in enumerate(stale, 1)]
-        from .pool import workers
+    if total < PARALLEL_FROM or not can_fork():
+        jobs = 1
+    done = 0
+    with progress(_("working out reminders")) as tick, batches(
+            functools.partial(_evaluate, work), jobs, "fork") as run:
+        def evaluate(stale: list[tuple[str, str, str]]) -> list[tuple[Any, ...]]:
+            nonlocal done
+            found = []
+            if jobs > 1 and done == 0:
+                # The first customer here, before the workers fork: what the rules import when
+                # first run (the lunar calendar, the pool's rules) and the dates they cache are
+                # then each worker's without working them out again in each.
+                found.append(_evaluate(work, stale[0]))
+                stale = stale[1:]
+                done += 1
+            for result in run(stale) if stale else ():
+                found.append(result)
+                done += 1
+                tick(done, total)
+            return found
 
-        # The first customer here, before the workers fork: what the rules import when first
-        # run (the lunar calendar, the pool's rules) and the dates they cache are then each
-        # worker's without working them out again in each.
-        first = _evaluate(work, stale[0])
-        with workers(jobs, "fork") as pool:
-            found = pool.map(functools.partial(_evaluate, work), stale[1:],
-                             chunksize=max(8, len(stale) // (jobs * 16)))
-            return [_ticked(tick, n, len(stale), r)
-                    for n, r in enumerate(itertools.chain([first], found), 1)]
-
-
-def _ticked(tick: Any, done: int, total: int, result: Any) -> Any:
-    tick(done, total)
-    return result
+        yield evaluate
 
 
 def query(index: Any, settings: Any, today: dt.date, within: int | None,

@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -225,20 +225,10 @@ def _initials(name: str) -> str:
     return json.dumps(initials(name))
 
 
-def _parse_many(paths: list[str], jobs: int, known: dict[str, tuple[str, str]],
-                max_bytes: int) -> Iterator[Record]:
-    spell = len(paths) >= PARALLEL_FROM  # enough names to be worth importing pypinyin
-    if jobs <= 1 or not spell:
-        for path in paths:
-            yield parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes,
-                             spell)
-        return
-    from .platform import can_fork
-    from .pool import workers
-
-    work = partial(parse_file, known=None, max_bytes=max_bytes, spell=True)
-    with workers(jobs, "fork" if can_fork() else "spawn") as pool:
-        yield from pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 16)))
+def _parse_known(known: dict[str, tuple[str, str]], max_bytes: int, spell: bool,
+                 path: str) -> Record:
+    """:func:`parse_file` with the (name, initials) the index had for the file, if any."""
+    return parse_file(path, known.get(shown(os.path.basename(path)[:-5])), max_bytes, spell)
 
 
 def _reason(error: BaseException) -> str:
@@ -436,27 +426,44 @@ class Index:
                 self.write(lambda db: db.executemany("update files set sig = ? where id = ?",
                                                      same))
             return
-        paths = [on_disk[i][0] for i in stale]
-        records: list[Record] = []
+        from .platform import can_fork
+        from .pool import BATCH, batches
+
         names_known: dict[str, tuple[str, str]] = {}
         for i in stale if len(stale) < PARALLEL_FROM else []:  # a few: one row each
             row = self.db.execute("select json_extract(summary, '$.name'), initials from files "
                                   "where ok = 1 and id = ?", (i,)).fetchone()
             if row:
                 names_known[i] = row
-        jobs = os.cpu_count() or 1
-        for n, record in enumerate(_parse_many(paths, jobs, names_known, max_bytes), 1):
-            records.append(record)
-            if progress:
-                progress(n, len(paths))
+        spell = len(stale) >= PARALLEL_FROM  # enough names to be worth importing pypinyin
+        jobs = (os.cpu_count() or 1) if spell else 1  # fewer: a pool costs more than it saves
+        work = partial(_parse_known, names_known, max_bytes, spell)
+        done = 0
+        with batches(work, jobs, "fork" if can_fork() else "spawn") as run:
+            for start in range(0, max(len(stale), 1), BATCH):
+                batch = stale[start:start + BATCH]
+                records: list[Record] = []
+                for record in run([on_disk[i][0] for i in batch]):
+                    records.append(record)
+                    done += 1
+                    if progress:
+                        progress(done, len(stale))
+                first = start == 0
+                self._store(records, [*batch, *(gone if first else [])],
+                            same if first else [])
+
+    def _store(self, records: list[Record], changed: list[str],
+               same: list[tuple[str, str]]) -> None:
+        """Write one batch of a refresh: the files' new rows (the ``changed`` ones without a
+        record are gone) and the new signatures of those whose bytes are the same."""
         self.db.execute("begin immediate")
         try:
-            self.db.executemany("delete from files where id = ?", ((i,) for i in gone))
-            changed = [(i,) for i in [*stale, *gone]]  # their agenda is evaluated afresh
-            self.db.executemany("delete from agenda where id = ?", changed)
-            self.db.executemany("insert or ignore into agenda_changed values (?)", changed)
-            self.db.executemany("delete from agenda_state where id = ?", changed)
-            self.db.executemany("delete from cards where id = ?", changed)
+            keys = [(i,) for i in changed]  # their agenda is evaluated afresh
+            self.db.executemany("delete from files where id = ?", keys)
+            self.db.executemany("delete from agenda where id = ?", keys)
+            self.db.executemany("insert or ignore into agenda_changed values (?)", keys)
+            self.db.executemany("delete from agenda_state where id = ?", keys)
+            self.db.executemany("delete from cards where id = ?", keys)
             forget(self.db)
             self.db.executemany("insert or replace into files values (?,?,?,?,?,?,?,?,?)",
                                 records)

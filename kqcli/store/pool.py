@@ -108,3 +108,28 @@ def _kill(pool: Any) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(1)
+
+
+BATCH = 2_000
+"""Items worked at a time by a big run (the first index, the agenda after a change to kq.yaml
+or kq): the caller writes each batch in a transaction of its own, so the run holds one batch in
+memory, not a whole repository's (a national company's 100,000 customers), and one
+interrupted keeps the batches it wrote."""
+
+
+@contextlib.contextmanager
+def batches(work: Any, jobs: int, start_method: str) -> Iterator[Any]:
+    """A function that runs ``work`` over one batch of items, its results in order as they
+    come: in this process when ``jobs`` < 2, else in a pool of ``jobs`` workers started for
+    the first batch and kept for the next ones."""
+    with contextlib.ExitStack() as stack:
+        pool: list[Any] = []
+
+        def run(items: list[Any]) -> Iterator[Any]:
+            if jobs < 2:
+                return map(work, items)
+            if not pool:
+                pool.append(stack.enter_context(workers(jobs, start_method)))
+            return pool[0].map(work, items, chunksize=max(8, len(items) // (jobs * 16)))
+
+        yield run

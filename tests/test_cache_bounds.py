@@ -41,6 +41,18 @@ def test_answers_adding_up_to_more_than_keep_bytes_are_dropped_oldest_first(exam
     assert sum(answers(examples_copy)) <= len(small) * 2 + 10
 
 
+def test_an_answer_too_big_to_keep_does_not_drop_the_small_ones(examples_copy):
+    """A team's whole listing (megabytes at 100,000 customers) is not kept, and the small
+    answers kept before it (kq team, one rep's list) stay."""
+    small = ask(examples_copy, 1).stdout
+    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) + 10}"
+    big = ask(examples_copy, 60, hook)
+    assert len(big.stdout) > len(small) + 10
+    assert answers(examples_copy) == [len(small)]
+    again = probe_kq(examples_copy, *DAY, "due", "--format", "json", "--within", "1", hook=hook)
+    assert (again.stdout, again.path) == (small, "warm")
+
+
 def test_the_index_gives_freed_pages_back(examples_copy):
     ask(examples_copy, 30)
     db = sqlite3.connect(examples_copy / ".kq" / "index.sqlite")

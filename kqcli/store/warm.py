@@ -93,8 +93,9 @@ KEEP_ANSWERS = 32
 """At most this many answers are kept, the most recently made ones (a manager's questions of
 every rep, every window, every format would otherwise each keep theirs)."""
 KEEP_BYTES = 16 * 1024 * 1024
-"""And at most this many bytes of them (at 10,000 customers one answer was 8.5 MB); an answer
-larger than this alone is not kept."""
+"""And at most this many bytes of them (at 10,000 customers one answer was 8.5 MB): newest
+first, an answer that does not fit in what is left is dropped (one larger than this alone is
+never kept), the smaller older ones stay."""
 
 def forget(db: sqlite3.Connection) -> None:
     """Renew the generation, which makes every answer kept stale (inside the caller's
@@ -596,13 +597,17 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
                                                                   where key = 'generation') is ?""",
                        (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
                         int(paged), generation))
-            # the newest KEEP_ANSWERS, as long as they add up to at most KEEP_BYTES
-            db.execute("""delete from answers where rowid not in (
-                            select rowid from (
-                              select rowid, sum(length(out) + length(err))
-                                            over (order by rowid desc) as total
-                              from answers order by rowid desc limit ?)
-                            where total <= ?)""", (KEEP_ANSWERS, KEEP_BYTES))
+            # the newest KEEP_ANSWERS that fit in KEEP_BYTES: one that does not fit beside
+            # the newer ones (a team's whole listing) goes, not every older one with it
+            room, kept = KEEP_BYTES, 0
+            dropped = []
+            for rowid, size in db.execute("select rowid, length(out) + length(err) "
+                                          "from answers order by rowid desc").fetchall():
+                if kept < KEEP_ANSWERS and size <= room:
+                    room, kept = room - size, kept + 1
+                else:
+                    dropped.append((rowid,))
+            db.executemany("delete from answers where rowid = ?", dropped)
             db.execute("commit")
             db.execute("pragma incremental_vacuum")  # the pages freed go back to the disk
         finally:

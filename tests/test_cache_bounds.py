@@ -71,3 +71,21 @@ def test_check_stats_prints_the_size_of_each_table(kq, examples_copy):
     assert {"files", "agenda", "answers", "meta"} <= set(names)
     assert lines[-1] == "1 answer kept"
     assert lines[-3].startswith("free pages") and lines[-2].startswith("the file")
+
+
+def test_output_too_big_to_keep_is_not_held_while_it_is_printed(monkeypatch):
+    """A team's whole listing at 100,000 customers (~130 MB) was held a second time to be
+    kept, then dropped as too big: it is let go as soon as it passes the cap."""
+    import io
+
+    from kqcli.store import warm
+
+    monkeypatch.setattr(warm, "KEEP_BYTES", 10)
+    target = io.BytesIO()
+    tee = warm._Tee(target, "stdout")
+    tee.write(b"12345")
+    assert tee.kept == [b"12345"]
+    tee.write(b"678901")
+    assert (tee.kept, target.getvalue()) == (None, b"12345678901")
+    tee.write(b"2")
+    assert tee.kept is None

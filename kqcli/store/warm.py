@@ -700,7 +700,9 @@ class _Tee(io.BufferedIOBase):
     def __init__(self, target: io.BufferedIOBase, name: str = "", order: list[str] | None = None
                  ) -> None:
         super().__init__()
-        self.target, self.kept = target, []  # the chunks written (not copied: bytes is)
+        # the chunks written (not copied: bytes is); None once they are more than an answer
+        # kept may be (KEEP_BYTES): such an answer is never kept, so it is not held either
+        self.target, self.kept, self.size = target, [], 0
         self.name, self.order = name, order if order is not None else []
 
     def writable(self) -> bool:
@@ -708,7 +710,12 @@ class _Tee(io.BufferedIOBase):
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
         self.target.write(data)
-        self.kept.append(bytes(data))
+        if self.kept is not None:
+            self.size += len(data)
+            if self.size > KEEP_BYTES:
+                self.kept = None
+            else:
+                self.kept.append(bytes(data))
         if data and (not self.order or self.order[-1] != self.name):
             self.order.append(self.name)
         return len(data)
@@ -798,6 +805,8 @@ class Recorder:
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees
         paged = self.run.paged if self.q.terminal else None
+        if err.kept is None or (out.kept is None and paged is None):
+            return  # too big to keep
         self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
                            (b"".join(out.kept) if paged is None else paged,
                             b"".join(err.kept), code), paged is not None))

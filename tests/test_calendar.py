@@ -15,7 +15,7 @@ from helpers import statements_done
 from kqcli.core.calendar import calendar_events, uid_key
 from kqcli.core.due import Reminder
 from kqcli.core.messages import Message
-from kqcli.core.reasons import LABELS
+from kqcli.schema.reasons import LABELS
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday
 SHANGHAI = ZoneInfo("Asia/Shanghai")

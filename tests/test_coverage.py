@@ -8,7 +8,7 @@ import json
 
 from helpers import due
 
-from kqcli.core.reasons import LABELS, REASONS
+from kqcli.schema.reasons import LABELS, REASONS
 
 KEY_ACCOUNT = """\
 name: 东屋超市(连锁)

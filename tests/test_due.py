@@ -484,7 +484,7 @@ def test_verbose_names_the_greeting_that_dropped_on_stderr(make_repo, kq):
 
 def test_a_terminal_page_shows_the_most_urgent_rows_of_each_section_then_how_many_more(capsys):
     from kqcli.cli.commands.due import _table
-    from kqcli.core.reasons import LABELS
+    from kqcli.schema.reasons import LABELS
 
     def row(n: int, reason: str, late: int) -> dict:
         return {"customer": f"c{n}", "name": f"客户{n}", "reason": reason, "due": "2026-11-20",

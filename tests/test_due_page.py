@@ -4,7 +4,7 @@ size of the list behind it (issue 28: the page of a manager's 5,000 reminders)."
 from __future__ import annotations
 
 from kqcli.cli.commands import due
-from kqcli.core.reasons import LABELS
+from kqcli.schema.reasons import LABELS
 
 
 def reminder(n: int, overdue_days: int) -> dict[str, object]:

@@ -140,9 +140,9 @@ def _input_words() -> tuple[set[str], set[str]]:
     """What a user types that is no language: the customer file's keys and enum values (its
     JSON schema), the values of --reason and of kq shelf --pop (yes, no), and the Chinese
     spellings kq reads as input (enum aliases, reason labels, import headers)."""
-    from kqcli.core.reasons import LABELS, REASONS
     from kqcli.core.shelf import NO, YES
     from kqcli.schema.enums import ALIASES
+    from kqcli.schema.reasons import LABELS, REASONS
     from kqcli.store.importing import CUSTOMER_HEADERS, FIGURE_HEADERS
 
     schema = json.loads(CliRunner().invoke(app, ["schema"]).stdout)

@@ -1,7 +1,8 @@
 """The house's layers, read from the code: every import in kqcli/ (at the top of a module or
 inside a function) is an arrow; there is no circle, and the layers are what the tree shows:
 cli/ (console script, app, commands, rendering) over store/ (disk, index, git) over core/
-(rules) and schema/; serve/ is the optional server, which nothing below cli/ imports.
+(rules) over schema/ (the files' models and vocabulary); serve/ is the optional server, which
+nothing below cli/ imports.
 
 core/ may import core/ and schema/ only (no CLI, store, labels, os, subprocess or sqlite):
 ``KNOWN_CORE_REACHES`` lists reaches out still to be removed; it is empty since the YAML
@@ -114,6 +115,14 @@ def test_the_schema_does_not_import_the_store_or_the_command_line():
     upward = {(m, t) for m, ts in graph.items() if m.startswith("kqcli.schema")
               for t in ts if t.startswith(("kqcli.store", "kqcli.cli", "kqcli.serve"))}
     assert upward == set()  # kq init's kq.yaml text is the store's (store/settings_text.py)
+
+
+def test_the_schema_is_under_the_rules():
+    """The rules read the schema's models and vocabulary; the schema reads nothing of them."""
+    graph = imports()
+    upward = {(m, t) for m, ts in graph.items() if m.startswith("kqcli.schema")
+              for t in ts if t.startswith("kqcli.core")}
+    assert upward == set()
 
 
 def test_the_store_imports_nothing_of_the_command_line_or_the_server():

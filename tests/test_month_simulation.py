@@ -26,12 +26,12 @@ from kqcli.core.due import CustomerRules, morning_list
 from kqcli.core.expenses import recipient_check, statement_deadline
 from kqcli.core.expenses import statement as expense_statement
 from kqcli.core.facts import IN_PERSON, extract
-from kqcli.core.reasons import OCCASIONS
 from kqcli.core.reassign import check_rep
 from kqcli.core.scoring import scorecards
 from kqcli.core.summary import summarize
 from kqcli.schema.config import Settings
 from kqcli.schema.customer import Ack, Interaction, Month, OwnerChange
+from kqcli.schema.reasons import OCCASIONS
 from kqcli.schema.statement import StatementMonth
 from kqcli.store.handover import handover_edit
 from kqcli.store.validate import validate, validate_customer

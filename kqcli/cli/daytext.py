@@ -104,7 +104,7 @@ def notes(row: dict[str, Any]) -> list[str]:
         out.append(_("moved to {to}: {reason}").format(to=s["to"] or "—", reason=s["reason"])
                    if s.get("to") else s["reason"])
     if row["state"] == "missed" and row["reason"]:
-        from ..core.reasons import LABELS
+        from ..schema.reasons import LABELS
 
         out.append(_("planned for: {reason}").format(
             reason=row["reason"] if english() else LABELS.get(row["reason"], row["reason"])))

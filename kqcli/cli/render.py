@@ -97,8 +97,8 @@ def kinds() -> dict[str, Any]:
     percentage, ``bool`` 是/否, ``field`` a customer field, ``keys`` keys named by their
     headers; an enum or a {value: 中文} table gives the values' labels. A core message is
     always worded in the sheet's language; any other number stays a number, the rest is text."""
-    from ..core.reasons import LABELS as REASONS
     from ..schema import enums
+    from ..schema.reasons import LABELS as REASONS
 
     return {
         **dict.fromkeys(("date", "due", "since", "anniversary", "last_visit", "last_contact",

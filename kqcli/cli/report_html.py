@@ -14,10 +14,10 @@ from ..core.classify import classify
 from ..core.due import Reminder
 from ..core.expenses import per_rep, statement
 from ..core.messages import Message
-from ..core.reasons import LABELS
 from ..core.scoring import by_owner, scorecards
 from ..core.sparkline import FIGURES, figure_lines
 from ..schema.enums import Tier
+from ..schema.reasons import LABELS
 from .i18n import N_, _, english, ngettext, translated
 from .labels import enum_label, message_text, text_label
 

@@ -7,12 +7,12 @@ import difflib
 import re
 from typing import Any
 
+from ..schema.bounds import day_in_range
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
-from .bounds import day_in_range
+from ..schema.reasons import OCCASIONS, REASONS, reason_key
 from .errors import GoTogether, InvalidValue, UnknownName, value_message
 from .messages import Message
-from .reasons import reason_key, unknown_reason_message
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
@@ -126,3 +126,13 @@ def reasons_of(texts: list[str] | None) -> list[str]:
             if key not in keys:
                 keys.append(key)
     return keys
+
+
+def unknown_reason_message(text: str) -> Message:
+    """Why ``text`` is not a reason, naming the closest and the occasions: a
+    :class:`~kqcli.core.messages.Message`, for the user's language."""
+    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
+    hint = Message("reason_hint", {"name": close[0]}) if close else ""
+    return Message("not_a_reason", {"text": text, "hint": hint,
+                                    "occasions": ", ".join(OCCASIONS),
+                                    "others": ", ".join(r for r in REASONS if r not in OCCASIONS)})

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from ..schema.reasons import REASONS
 from .due import cadence_of
 from .pool import PoolEntry
-from .reasons import REASONS
 
 if TYPE_CHECKING:
     from ..schema.config import Settings

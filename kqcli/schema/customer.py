@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..core.reasons import OCCASIONS, REASONS, reason_key
 from .enums import (
     AckReason,
     Done,
@@ -28,6 +27,7 @@ from .enums import (
     Tier,
     Weekday,
 )
+from .reasons import OCCASIONS, REASONS, reason_key
 from .types import (
     N_,
     Aliased,
@@ -197,7 +197,7 @@ class Interaction(Strict):
 
 def _unknown_reason(text: str) -> Invalid:
     """Why ``text`` is not a reason, naming the closest and the occasions (as the core's
-    :func:`~kqcli.core.reasons.unknown_reason_message` does)."""
+    :func:`~kqcli.core.interaction.unknown_reason_message` does)."""
     import difflib
 
     close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)

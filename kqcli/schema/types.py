@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from ..core.bounds import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_DAYS, day_in_range
+from .bounds import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_DAYS, day_in_range
 from .enums import ALIASES, parse_enum
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

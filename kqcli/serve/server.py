@@ -503,7 +503,7 @@ def preload() -> None:
                    "kqcli.store.schema_file", "kqcli.core.agenda", "kqcli.core.facts", "kqcli.core.intel",
                    "kqcli.core.pool", "kqcli.core.summary", "typer._click.decorators",
                    "encodings.utf_8_sig", "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
-                   "kqcli.core.reasons", "kqcli.core.select", "kqcli.core.expenses", "kqcli.core.team",
+                   "kqcli.schema.reasons", "kqcli.core.select", "kqcli.core.expenses", "kqcli.core.team",
                    "kqcli.core.route", "kqcli.cli.tabletext", "kqcli.core.pinyin", "kqcli.store.gitlog",
                    "chinese_calendar", "lunar_python", "rich.panel", "ctypes"):
         try:

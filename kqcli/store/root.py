@@ -151,7 +151,7 @@ def iso_day(text: str) -> dt.date:
     ValueError that says what is wrong otherwise."""
     import datetime as dt  # not on the way to kq's server, which only reads the command line
 
-    from ..core.bounds import day_in_range
+    from ..schema.bounds import day_in_range
 
     text = text.strip()
     digits = text[:4] + text[5:7] + text[8:]

@@ -621,7 +621,7 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
 
 def _due_request(q: Question) -> DueRequest | None:
     """The options of a ``kq due --format json`` that :func:`listing` answers; else None."""
-    from ..core.reasons import REASONS
+    from ..schema.reasons import REASONS
 
     request = parse_due(q.rest) if q.command == "due" and not q.terminal else None
     if (request is None or request.format != "json" or request.fail_on not in (None, "overdue")

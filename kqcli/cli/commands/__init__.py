@@ -219,8 +219,8 @@ def parse_day(text: str | None, today: Any, option: str) -> Any:
     """A day given as a date (YYYY-MM-DD) or a weekday (tue, 周二: the next one from ``today``,
     or today), within the days kq works with; ``today`` when none is given (kq route DAY,
     kq plan --date)."""
-    from ...core.bounds import day_in_range
     from ...core.route import day_of
+    from ...schema.bounds import day_in_range
 
     when = day_of(text, today)
     if when is None:
@@ -238,7 +238,7 @@ def parse_month(text: str) -> str:
     import datetime as dt
     import re
 
-    from ...core.bounds import FIRST_DAY, LAST_DAY
+    from ...schema.bounds import FIRST_DAY, LAST_DAY
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}", text):

@@ -41,7 +41,7 @@ def run(
     from zoneinfo import ZoneInfo
 
     from ...core.calendar import calendar_events
-    from ...core.reasons import LABELS
+    from ...schema.reasons import LABELS
     from ..render import warn
     from .due import check_owner, full_list, warn_estimated
 

@@ -82,7 +82,7 @@ def run(
     if fmt is Format.table and (output or bom):
         raise KqError(_("--output and --bom need --format xlsx, csv, tsv or json"))
     if reason:
-        from ...core.reasons import REASONS
+        from ...schema.reasons import REASONS
 
         for r in reason:
             if r not in REASONS:
@@ -139,7 +139,7 @@ def run(
         else:
             listing.write(out)
     elif fmt is Format.table:
-        from ...core.reasons import LABELS
+        from ...schema.reasons import LABELS
 
         rows = listing.rows()
         _table(rows, LABELS, None if show_all else _page_rows(), team=owner is None and len(
@@ -330,7 +330,7 @@ def explain_report(reminders: list[Any], today: Any, closed: list[Any] | None = 
     """``kq due --explain``: a key/value section per reminder, its urgency's terms (value,
     what it weighs) and their sum (-0.0 prints as 0.0), then why no interaction closed a
     greeting; then each greeting ``closed`` by an interaction, naming it."""
-    from ...core.reasons import LABELS
+    from ...schema.reasons import LABELS
     from ..labels import message_text, said_text, text_label
     from ..render import Column, Report, Section
 

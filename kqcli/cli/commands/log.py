@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ...core.reasons import LABELS
 from ...schema.enums import InteractionKind
+from ...schema.reasons import LABELS
 from ...store.errors import KqError
 from ..i18n import _, lang, ngettext, translated
 from ..labels import enum_label, text_label
@@ -242,7 +242,7 @@ def warn_plan_and_report(item: dict[str, Any]) -> None:
 
 def _warn_not_greeting(item: dict[str, Any], settings: Any) -> None:
     """Logged for an occasion, yet of a kind that never closes one: say so (it is logged)."""
-    from ...core.reasons import OCCASIONS
+    from ...schema.reasons import OCCASIONS
     from ..render import warn
 
     kinds = settings.due.greeting_kinds
@@ -260,8 +260,8 @@ def _greet_due(repo: Any, occasions: list[str], owner: str | None, kind: str | N
     """``kq log --for holiday --due --owner REP``: one greeting to every customer whose row of
     the occasion is due today or overdue for the rep, in one commit."""
     from ...core.interaction import reasons_of
-    from ...core.reasons import OCCASIONS
     from ...schema.enums import InteractionKind, parse_enum
+    from ...schema.reasons import OCCASIONS
     from ...store.agenda import morning
     from ...store.writer import update_many
     from ..render import warn

@@ -123,7 +123,7 @@ def report(plans: list[Any], day: dt.date) -> Any:
 def _sections(plan: Any, rows: list[dict[str, Any]], several: bool = False) -> list[Any]:
     """One rep's day: stops, calls and greetings, what did not fit (``several``: one of the
     team's days, each title naming the rep)."""
-    from ...core.reasons import LABELS
+    from ...schema.reasons import LABELS
     from ..labels import english, said_text, text_label
     from ..render import Column, Section
 
@@ -178,7 +178,7 @@ def ics_events(plan: Any, zone: dt.tzinfo, alarm: dt.timedelta, today: dt.date
     """The stops as timed events (what :func:`kqcli.cli.commands.calendar.to_ical` writes):
     one UID per customer and day, so an imported plan updates its events."""
     from ...core.calendar import event_uid
-    from ...core.reasons import LABELS
+    from ...schema.reasons import LABELS
     from ..labels import english, said_text, text_label
 
     events = []

@@ -84,8 +84,8 @@ def run(
 
 def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, Any],
           output: Any = None, bom: bool = False) -> None:
-    from ...core.reasons import LABELS
     from ...core.team import FIELDS
+    from ...schema.reasons import LABELS
     from ..labels import text_label
     from ..render import Column, Report, emit_report
 
@@ -122,9 +122,9 @@ def _emit(data: list[dict[str, Any]], fmt: Format, month: str, left: dict[str, A
 
 def sheet_labels() -> dict[str, tuple[str, str]]:
     """Headers of the nested counts, for a sheet: 客户数.重点, 逾期.拜访."""
-    from ...core.reasons import LABELS
     from ...core.team import FIELDS
     from ...schema.enums import Tier
+    from ...schema.reasons import LABELS
     from ..labels import ENUM_LABELS
 
     tiers = {**ENUM_LABELS[Tier], "total": "合计", "untiered": "未分层"}

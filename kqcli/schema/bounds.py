@@ -1,5 +1,6 @@
-"""The dates and numbers kq computes with. Pure and free of pydantic, so the warm path
-(``--today``, ``kq due``) can check a date without importing the schema."""
+"""The dates and numbers kq computes with, which the schema's types bound and the rules compute
+in. Pure and free of pydantic, so the warm path (``--today``, ``kq due``) can check a date
+without importing the models."""
 
 from __future__ import annotations
 

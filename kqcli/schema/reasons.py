@@ -1,5 +1,7 @@
-"""The reasons a reminder is listed for, and their Chinese labels: plain constants, so the
-warm path of ``kq due`` (:mod:`kqcli.store.warm`) checks ``--reason`` without importing the rules."""
+"""The reasons a reminder is listed for, and their Chinese labels (which a customer file's
+``for:`` may name): the vocabulary the schema checks and the rules list, as plain constants, so
+the warm path of ``kq due`` (:mod:`kqcli.store.warm`) checks ``--reason`` without importing the
+models or the rules."""
 
 REASONS = ("visit", "route", "care_call", "follow_up", "next_action", "birthday", "anniversary",
            "opening", "holiday", "event", "report_missing", "expense_statement",
@@ -22,17 +24,3 @@ def reason_key(text: str) -> str | None:
     if value.lower() in REASONS:
         return value.lower()
     return next((key for key, label in LABELS.items() if label == value), None)
-
-
-def unknown_reason_message(text: str) -> object:
-    """Why ``text`` is not a reason, naming the closest and the occasions: a
-    :class:`~kqcli.core.messages.Message`, for the user's language."""
-    import difflib
-
-    from .messages import Message
-
-    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
-    hint = Message("reason_hint", {"name": close[0]}) if close else ""
-    return Message("not_a_reason", {"text": text, "hint": hint,
-                                    "occasions": ", ".join(OCCASIONS),
-                                    "others": ", ".join(r for r in REASONS if r not in OCCASIONS)})

@@ -35,7 +35,7 @@ def test_at_most_keep_answers_are_kept_the_newest(examples_copy):
 
 def test_answers_adding_up_to_more_than_keep_bytes_are_dropped_oldest_first(examples_copy):
     small = ask(examples_copy, 1).stdout
-    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) * 2 + 10}"
+    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) * 2 + 10}; w.KEEP_PER_CUSTOMER = 0"
     for w in (2, 3, 4):
         ask(examples_copy, 1 if w == 2 else w, hook)
     assert sum(answers(examples_copy)) <= len(small) * 2 + 10
@@ -45,7 +45,7 @@ def test_an_answer_too_big_to_keep_does_not_drop_the_small_ones(examples_copy):
     """A team's whole listing (megabytes at 100,000 customers) is not kept, and the small
     answers kept before it (kq team, one rep's list) stay."""
     small = ask(examples_copy, 1).stdout
-    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) + 10}"
+    hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) + 10}; w.KEEP_PER_CUSTOMER = 0"
     big = ask(examples_copy, 60, hook)
     assert len(big.stdout) > len(small) + 10
     assert answers(examples_copy) == [len(small)]
@@ -73,19 +73,32 @@ def test_check_stats_prints_the_size_of_each_table(kq, examples_copy):
     assert lines[-3].startswith("free pages") and lines[-2].startswith("the file")
 
 
-def test_output_too_big_to_keep_is_not_held_while_it_is_printed(monkeypatch):
+def test_output_too_big_to_keep_is_not_held_while_it_is_printed():
     """A team's whole listing at 100,000 customers (~130 MB) was held a second time to be
     kept, then dropped as too big: it is let go as soon as it passes the cap."""
     import io
 
     from kqcli.store import warm
 
-    monkeypatch.setattr(warm, "KEEP_BYTES", 10)
     target = io.BytesIO()
-    tee = warm._Tee(target, "stdout")
+    tee = warm._Tee(target, "stdout", cap=10)
     tee.write(b"12345")
     assert tee.kept == [b"12345"]
     tee.write(b"678901")
     assert (tee.kept, target.getvalue()) == (None, b"12345678901")
     tee.write(b"2")
     assert tee.kept is None
+
+
+def test_a_bigger_repository_has_room_for_bigger_answers(examples_copy):
+    """The room is KEEP_PER_CUSTOMER a customer where that is more than KEEP_BYTES: a team's
+    whole listing at 100,000 customers is kept."""
+    small = ask(examples_copy, 1).stdout
+    customers = len(list((examples_copy / "customers").glob("*.yaml")))
+    tight = (f"import kqcli.store.warm as w; w.KEEP_BYTES = 10; "
+             f"w.KEEP_PER_CUSTOMER = {len(small) // customers + 1}")
+    ask(examples_copy, 60, tight)  # does not fit
+    assert answers(examples_copy) == [len(small)]
+    roomy = tight.replace(f"{len(small) // customers + 1}", "100000")
+    big = ask(examples_copy, 60, roomy)
+    assert answers(examples_copy) == [len(small), len(big.stdout)]

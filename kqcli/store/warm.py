@@ -93,9 +93,18 @@ KEEP_ANSWERS = 32
 """At most this many answers are kept, the most recently made ones (a manager's questions of
 every rep, every window, every format would otherwise each keep theirs)."""
 KEEP_BYTES = 16 * 1024 * 1024
-"""And at most this many bytes of them (at 10,000 customers one answer was 8.5 MB): newest
-first, an answer that does not fit in what is left is dropped (one larger than this alone is
-never kept), the smaller older ones stay."""
+KEEP_PER_CUSTOMER = 2048
+"""And at most this many bytes of them, or KEEP_PER_CUSTOMER a customer in a bigger repository
+(a quarter of what its files take: at 100,000 customers `kq due`, `score` and `list` print
+126, 87 and 49 MB, which a warm run then reads back instead of working them out again, in a
+third of the time): newest first, an answer that does not fit in what is left is dropped (one
+larger than the room alone is never kept), the smaller older ones stay."""
+
+
+def room(db: sqlite3.Connection) -> int:
+    """How many bytes of answers the index keeps at most (:data:`KEEP_BYTES`)."""
+    customers = db.execute("select count(*) from files").fetchone()[0]
+    return max(KEEP_BYTES, KEEP_PER_CUSTOMER * customers)
 
 def forget(db: sqlite3.Connection) -> None:
     """Renew the generation, which makes every answer kept stale (inside the caller's
@@ -597,14 +606,14 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
                                                                   where key = 'generation') is ?""",
                        (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
                         int(paged), generation))
-            # the newest KEEP_ANSWERS that fit in KEEP_BYTES: one that does not fit beside
-            # the newer ones (a team's whole listing) goes, not every older one with it
-            room, kept = KEEP_BYTES, 0
+            # the newest KEEP_ANSWERS that fit in the room: one that does not fit beside the
+            # newer ones (a team's whole listing) goes, not every older one with it
+            left, kept = room(db), 0
             dropped = []
             for rowid, size in db.execute("select rowid, length(out) + length(err) "
                                           "from answers order by rowid desc").fetchall():
-                if kept < KEEP_ANSWERS and size <= room:
-                    room, kept = room - size, kept + 1
+                if kept < KEEP_ANSWERS and size <= left:
+                    left, kept = left - size, kept + 1
                 else:
                     dropped.append((rowid,))
             db.executemany("delete from answers where rowid = ?", dropped)
@@ -697,12 +706,13 @@ class _Tee(io.BufferedIOBase):
     """Writes go to ``target`` at once (no buffer of its own) and are kept; each write's
     stream is noted in ``order`` (shared by the run's two tees)."""
 
-    def __init__(self, target: io.BufferedIOBase, name: str = "", order: list[str] | None = None
-                 ) -> None:
+    def __init__(self, target: io.BufferedIOBase, name: str = "", order: list[str] | None = None,
+                 cap: int = KEEP_BYTES) -> None:
         super().__init__()
         # the chunks written (not copied: bytes is); None once they are more than an answer
-        # kept may be (KEEP_BYTES): such an answer is never kept, so it is not held either
-        self.target, self.kept, self.size = target, [], 0
+        # kept may be (``cap``, the index's room): such an answer is never kept, so it is not
+        # held either
+        self.target, self.kept, self.size, self.cap = target, [], 0, cap
         self.name, self.order = name, order if order is not None else []
 
     def writable(self) -> bool:
@@ -712,7 +722,7 @@ class _Tee(io.BufferedIOBase):
         self.target.write(data)
         if self.kept is not None:
             self.size += len(data)
-            if self.size > KEEP_BYTES:
+            if self.size > self.cap:
                 self.kept = None
             else:
                 self.kept.append(bytes(data))
@@ -749,22 +759,25 @@ class Recorder:
         self.order: list[str] = []  # which stream was written, in turn
         if self.start is None:
             return
+        cap = self.start[4]
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
-            tee = _Tee(stream.buffer, name, self.order)
+            tee = _Tee(stream.buffer, name, self.order, cap)
             self.tees.append(tee)
             setattr(sys, name, io.TextIOWrapper(
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
                 line_buffering=stream.line_buffering, write_through=True))
 
-    def _state(self) -> tuple[str | None, str, str, str] | None:
+    def _state(self) -> tuple[str | None, str, str, str, int] | None:
+        """The index's generation, kq, kq.yaml and statements/ as they are now, and the room
+        for answers."""
         if not os.path.isfile(self.q.index):
             return None
         try:
             db = _connect(self.q.index)
             try:
                 return (_raw(db, "generation"), code_stamp(), self.q.kq_yaml(),
-                        folder_signature(os.path.join(self.q.root, "statements")))
+                        folder_signature(os.path.join(self.q.root, "statements")), room(db))
             finally:
                 db.close()
         except (OSError, sqlite3.Error, ValueError):
@@ -800,7 +813,7 @@ class Recorder:
                 or (self.q.terminal and not self._replayable())):
             return
         now = self._state()
-        if now is None or now[1:] != self.start[1:] or (
+        if now is None or now[1:4] != self.start[1:4] or (
                 now[0] != self.start[0] and now[0] != self.run.generation):
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees

@@ -93,11 +93,11 @@ KEEP_ANSWERS = 32
 """At most this many answers are kept, the most recently made ones (a manager's questions of
 every rep, every window, every format would otherwise each keep theirs)."""
 KEEP_BYTES = 16 * 1024 * 1024
-KEEP_PER_CUSTOMER = 2048
+KEEP_PER_CUSTOMER = 3072
 """And at most this many bytes of them, or KEEP_PER_CUSTOMER a customer in a bigger repository
-(a quarter of what its files take: at 100,000 customers `kq due`, `score` and `list` print
-126, 87 and 49 MB, which a warm run then reads back instead of working them out again, in a
-third of the time): newest first, an answer that does not fit in what is left is dropped (one
+(about a third of what its files take: at 100,000 customers `kq due`, `score` and `list` print
+126, 87 and 49 MB, which a warm run then reads back instead of working them out again; with
+2 KB a customer the three pushed each other out): newest first, an answer that does not fit in what is left is dropped (one
 larger than the room alone is never kept), the smaller older ones stay."""
 
 

@@ -97,8 +97,9 @@ KEEP_PER_CUSTOMER = 3072
 """And at most this many bytes of them, or KEEP_PER_CUSTOMER a customer in a bigger repository
 (about a third of what its files take: at 100,000 customers `kq due`, `score` and `list` print
 126, 87 and 49 MB, which a warm run then reads back instead of working them out again; with
-2 KB a customer the three pushed each other out): newest first, an answer that does not fit in what is left is dropped (one
-larger than the room alone is never kept), the smaller older ones stay."""
+2 KB a customer the three pushed each other out): newest first, an answer that does not fit
+in what is left is dropped (one larger than the room alone is never kept), the smaller older
+ones stay."""
 
 
 def room(db: sqlite3.Connection) -> int:

@@ -54,10 +54,13 @@ def test_an_answer_too_big_to_keep_does_not_drop_the_small_ones(examples_copy):
 
 
 def test_the_index_gives_freed_pages_back(examples_copy):
-    ask(examples_copy, 30)
+    hook = "import kqcli.store.warm as w; w.KEEP_ANSWERS = 1"
+    for within in (60, 1, 30, 2):  # each answer kept drops the one before
+        ask(examples_copy, within, hook)
     db = sqlite3.connect(examples_copy / ".kq" / "index.sqlite")
     try:
         assert db.execute("pragma auto_vacuum").fetchone()[0] == 2  # incremental
+        assert db.execute("pragma freelist_count").fetchone()[0] == 0
     finally:
         db.close()
 

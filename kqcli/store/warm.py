@@ -619,7 +619,9 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
                     dropped.append((rowid,))
             db.executemany("delete from answers where rowid = ?", dropped)
             db.execute("commit")
-            db.execute("pragma incremental_vacuum")  # the pages freed go back to the disk
+            # The pages freed go back to the disk: all of them (stepped once, as execute does,
+            # the pragma frees one page; sqlite3_exec runs it to the end).
+            db.executescript("pragma incremental_vacuum;")
         finally:
             if db.in_transaction:
                 db.execute("rollback")

@@ -105,3 +105,13 @@ def test_a_bigger_repository_has_room_for_bigger_answers(examples_copy):
     roomy = tight.replace(f"{len(small) // customers + 1}", "100000")
     big = ask(examples_copy, 60, roomy)
     assert answers(examples_copy) == [len(small), len(big.stdout)]
+
+
+def test_check_stats_lines_up_its_chinese_labels(kq, examples_copy):
+    from kqcli.cli.tabletext import width
+
+    ask(examples_copy, 7)
+    result = kq("--repo", examples_copy, "--lang", "zh", "check", "--stats")
+    lines = result.stdout.splitlines()[:-1]  # (the last line counts the answers kept)
+    assert any(line.startswith("空闲页") for line in lines)
+    assert len({width(line) for line in lines}) == 1

@@ -145,8 +145,10 @@ def _stats(found: dict[str, Any]) -> None:
 
     rows = [(name, size(n)) for name, n in found["tables"].items()]
     rows += [(_("free pages"), size(found["free"])), (_("the file"), size(found["pages"]))]
-    width = max(len(name) for name, _n in rows)
+    from ..tabletext import width as cells  # 空闲页 takes six columns, not three
+
+    width = max(cells(name) for name, _n in rows)
     for name, shown in rows:
-        typer.echo(f"{name:<{width}}  {shown:>9}")
+        typer.echo(f"{name}{' ' * (width - cells(name))}  {shown:>9}")
     typer.echo(ngettext("{count} answer kept", "{count} answers kept", found["answers"]).format(
         count=found["answers"]))

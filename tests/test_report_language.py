@@ -10,12 +10,8 @@ import re
 import pytest
 from helpers import ledger_row, settings
 from test_language_everywhere import _read, english_words
+from test_report_html import ITEMS, KQ_YAML, TODAY
 
-TODAY = "2026-11-24"
-KQ_YAML = "reps:\n  - {name: 李明}\n  - {name: 王强}\n"
-ITEMS = ("relationship_cards", "mutual_recognition", "mutual_familiarity", "visit_frequency",
-         "favour", "first_recommendation", "pop_display", "product_knowledge", "feedback",
-         "regular_communication")
 # 李明's shop: a visit gone late and a step left open (overdue), October's collections and a
 # gift (the expense statement), a photo whose file is gone; 王强's shop assessed by a manager.
 HX = """\

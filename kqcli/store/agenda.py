@@ -81,8 +81,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     work = (settings, today, settings.departed(), work_calendar(settings))
     with _evaluator(work, len(ids)) as evaluate:
         for start in range(0, len(ids), BATCH):
-            read = [index.db.execute("select id, summary, facts, sig from files where id = ?",
-                                     (i,)).fetchone() for i in ids[start:start + BATCH]]
+            read = index.read(ids[start:start + BATCH], "facts")
             _store(index, {i: sig for i, *_, sig in read},
                    evaluate([(i, summary, facts) for i, summary, facts, _ in read]), t)
     return len(ids)
@@ -92,6 +91,8 @@ def _store(index: Any, read_sig: dict[str, str],
            evaluated: list[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]], t: int) -> None:
     """Write the agenda of one batch of customers, evaluated from the rows whose signatures
     were ``read_sig``."""
+    from .index import still_read
+
     rows: list[tuple[Any, ...]] = []
     states: list[tuple[Any, ...]] = []
     reads: dict[str, str] = {}
@@ -104,9 +105,7 @@ def _store(index: Any, read_sig: dict[str, str],
     def store(db: Any) -> None:
         # Another kq may have indexed a newer version of a file while these were evaluated:
         # this run lists what it read, and the next one evaluates that customer again.
-        current = {i for i, sig in db.execute(
-            "select id, sig from files where id in (select value from json_each(?))",
-            (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
+        current = still_read(db, read_sig)
         kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
         # A customer whose rows came out as they were (most of those whose recheck day came)
         # keeps them: only its state is written.

@@ -8,6 +8,7 @@ all of them when the rules or the settings change (the ``cards`` key in ``meta``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -45,21 +46,13 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
     return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])
 
 
-def _card(settings: Any, month: str, item: tuple[str, str, str]) -> tuple[str, str, str]:
-    """(id, month, card as JSON) of one customer, from its summary and ledger."""
-    from ..core.scoring import customer_card
-
-    i, summary, ledger = item
-    return i, month, json.dumps(customer_card(json.loads(summary), json.loads(ledger), settings,
-                                              month), ensure_ascii=False)
-
-
 def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict[str, str]:
     """Work out and keep the cards of ``missing`` for ``month``, in batches (a first ``kq
     score`` or ``kq team`` of a national company holds one batch's rows, not every customer's);
     the cards that could not be kept (their file was indexed anew meanwhile), by id. (In this
     process: on two workers a card is cheap enough that passing the settings to them cost
     what they saved, 2.0 s either way at 10,000 customers.)"""
+    from ..core.scoring import customer_card
     from .errors import _
     from .pool import BATCH
     from .progress import progress
@@ -68,24 +61,24 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict
     done = 0
     with progress(_("working out scorecards")) as tick:
         for start in range(0, len(missing), BATCH):
-            read = [index.db.execute("select id, summary, ledger, sig from files where id = ?",
-                                     (i,)).fetchone() for i in missing[start:start + BATCH]]
-            read_sig = {i: sig for i, *_, sig in read}
+            read = index.read(missing[start:start + BATCH], "ledger")
             new = []
             for i, summary, ledger, _sig in read:
-                new.append(_card(settings, month, (i, summary, ledger)))
+                card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
+                new.append((i, month, json.dumps(card, ensure_ascii=False)))
                 done += 1
                 tick(done, len(missing))
 
-            def store(db: Any, new: list[tuple[str, str, str]] = new,
-                      read_sig: dict[str, str] = read_sig) -> None:
-                # A file another kq indexed anew meanwhile keeps no card made from its old row.
-                current = {i for i, sig in db.execute(
-                    "select id, sig from files where id in (select value from json_each(?))",
-                    (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
-                db.executemany("insert or replace into cards values (?, ?, ?)",
-                               [card for card in new if card[0] in current])
-                unkept.update((i, text) for i, _, text in new if i not in current)
-
-            index.write(store)
+            index.write(functools.partial(_keep, new, {i: sig for i, *_, sig in read}, unkept))
     return unkept
+
+
+def _keep(new: list[tuple[str, str, str]], read_sig: dict[str, str], unkept: dict[str, str],
+          db: Any) -> None:
+    """Write the cards ``new`` of the files still as read; the others go to ``unkept``."""
+    from .index import still_read
+
+    current = still_read(db, read_sig)
+    db.executemany("insert or replace into cards values (?, ?, ?)",
+                   [card for card in new if card[0] in current])
+    unkept.update((i, text) for i, _, text in new if i not in current)

@@ -225,6 +225,15 @@ def _initials(name: str) -> str:
     return json.dumps(initials(name))
 
 
+def still_read(db: sqlite3.Connection, read_sig: dict[str, str]) -> set[str]:
+    """Those of the ids read (id -> the signature read, :meth:`Index.read`) whose files still
+    have it, inside the write that keeps what was worked out from them: another kq may have
+    indexed a newer version meanwhile, which keeps nothing made from the old row."""
+    return {i for i, sig in db.execute(
+        "select id, sig from files where id in (select value from json_each(?))",
+        (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
+
+
 def _parse_known(known: dict[str, tuple[str, str]], max_bytes: int, spell: bool,
                  path: str) -> Record:
     """:func:`parse_file` with the (name, initials) the index had for the file, if any."""
@@ -576,6 +585,13 @@ class Index:
         rows = self.db.execute("select distinct json_extract(summary, '$.owner') from files "
                                "where ok = 1")
         return [owner for (owner,) in rows if owner]
+
+    def read(self, ids: list[str], column: str) -> list[tuple[str, str, str, str]]:
+        """(id, summary, ``column``, signature) of the files ``ids``, in one query: a batch of
+        a big run's customers, to work out and to write back with :func:`still_read`."""
+        return self.db.execute(f"select id, summary, {column}, sig from files "
+                               "where id in (select value from json_each(?))",
+                               (json.dumps(ids),)).fetchall()
 
     def invalid_ids(self) -> list[str]:
         return [i for (i,) in self.db.execute("select id from files where ok = 0 order by id")]

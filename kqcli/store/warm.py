@@ -107,6 +107,7 @@ def room(db: sqlite3.Connection) -> int:
     customers = db.execute("select count(*) from files").fetchone()[0]
     return max(KEEP_BYTES, KEEP_PER_CUSTOMER * customers)
 
+
 def forget(db: sqlite3.Connection) -> None:
     """Renew the generation, which makes every answer kept stale (inside the caller's
     transaction, run with every change to the files, the settings or the agenda)."""
@@ -762,7 +763,7 @@ class Recorder:
         self.order: list[str] = []  # which stream was written, in turn
         if self.start is None:
             return
-        cap = self.start[4]
+        cap = self._room()
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
             tee = _Tee(stream.buffer, name, self.order, cap)
@@ -771,20 +772,30 @@ class Recorder:
                 tee, encoding=stream.encoding, errors=stream.errors,  # type: ignore[arg-type]
                 line_buffering=stream.line_buffering, write_through=True))
 
-    def _state(self) -> tuple[str | None, str, str, str, int] | None:
-        """The index's generation, kq, kq.yaml and statements/ as they are now, and the room
-        for answers."""
+    def _state(self) -> tuple[str | None, str, str, str] | None:
+        """The index's generation, kq, kq.yaml and statements/ as they are now."""
         if not os.path.isfile(self.q.index):
             return None
         try:
             db = _connect(self.q.index)
             try:
                 return (_raw(db, "generation"), code_stamp(), self.q.kq_yaml(),
-                        folder_signature(os.path.join(self.q.root, "statements")), room(db))
+                        folder_signature(os.path.join(self.q.root, "statements")))
             finally:
                 db.close()
         except (OSError, sqlite3.Error, ValueError):
             return None
+
+    def _room(self) -> int:
+        """How much of the output may be kept (:func:`room`): more is not held."""
+        try:
+            db = _connect(self.q.index)
+            try:
+                return room(db)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return KEEP_BYTES
 
     def _replayable(self) -> bool:
         """A terminal got exactly the bytes kept, in the order an answer replays them: stderr
@@ -816,7 +827,7 @@ class Recorder:
                 or (self.q.terminal and not self._replayable())):
             return
         now = self._state()
-        if now is None or now[1:4] != self.start[1:4] or (
+        if now is None or now[1:] != self.start[1:] or (
                 now[0] != self.start[0] and now[0] != self.run.generation):
             return  # kq, kq.yaml, statements/ or the index changed, not by this run alone
         out, err = self.tees

@@ -128,18 +128,10 @@ def to_ical(events: list[dict[str, Any]], name: str, window: tuple[dt.date, dt.d
 
 def write_ics(path: Path, data: bytes) -> None:
     """Through a temporary file and a rename, so a syncing app never picks up half a file."""
-    import os
-    import tempfile
+    from ...store.files import write_whole
 
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_whole(path, data)
     except OSError as e:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         raise KqError(_("cannot write {path}: {reason}").format(
             path=path, reason=translated(reason(e.errno, e.strerror or str(e)))), code=PROBLEMS) from None

@@ -67,10 +67,12 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
     """Every candidate reminder of one customer on ``today`` (those due "today", whatever day
     it is, with ``due`` None), the greetings dropped that day, and the first day on which
     either would be different."""
-    from .due import CustomerRules
+    from .due import CustomerRules, Log
+
+    log = Log(facts)  # parsed once for every day probed
 
     def run(day: dt.date) -> tuple[list[Reminder], list[str]]:
-        rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar)
+        rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log)
         return floating(rules.all(), day), rules.dropped
 
     found = run(today)

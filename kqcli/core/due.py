@@ -94,6 +94,31 @@ class Logged(NamedTuple):
     for_: tuple[str, ...] = ()
 
 
+class Log:
+    """A customer's log (``facts["log"]``) as the rules read it: parsed from the earliest day
+    asked for on only, so a long log's years before cost nothing, and once for every day the
+    same customer's rules are run on (core.agenda's probes)."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        self.raw = facts.get("log", ())
+        self.parsed: list[Logged] = []  # the end of raw, parsed
+        self.start = len(self.raw)
+
+    def since(self, day: dt.date) -> list[Logged]:
+        """The interactions on or after ``day``, oldest first; the same objects every call."""
+        at = bisect.bisect_left(self.raw, day.isoformat(), key=_first)
+        if at < self.start:
+            self.parsed[:0] = [Logged(dt.date.fromisoformat(e[0]), e[1],
+                                      tuple(e[2]) if len(e) > 2 else ())
+                               for e in self.raw[at:self.start]]
+            self.start = at
+        return self.parsed[at - self.start:]
+
+
+def _first(entry: list[Any]) -> Any:
+    return entry[0]
+
+
 @dataclass(frozen=True)
 class Occasions:
     """Occasions of which one greeting answers at most one: a contact's birthdays (solar and
@@ -127,12 +152,23 @@ def match_greetings(days: list[dt.date], log: list[Logged], reasons: frozenset[s
     used: set[int] = set()
     out: dict[dt.date, Logged] = {}
     for day in days:
-        n = next((n for n, g in enumerate(log)
-                  if n not in used and can_greet(g, day, reasons, lead, grace, kinds)), None)
-        if n is not None:
-            used.add(n)
-            out[day] = log[n]
+        # Only what was logged from the lead-time start to the end of the grace days can
+        # greet the day (can_greet): the log is in order, so look there alone.
+        last = day + dt.timedelta(days=grace)
+        for n in range(bisect.bisect_left(log, day - dt.timedelta(days=lead),
+                                          key=_logged_day), len(log)):
+            g = log[n]
+            if g.day > last:
+                break
+            if n not in used and can_greet(g, day, reasons, lead, grace, kinds):
+                used.add(n)
+                out[day] = g
+                break
     return out
+
+
+def _logged_day(logged: Logged) -> dt.date:
+    return logged.day
 
 
 @functools.lru_cache(maxsize=4096)
@@ -184,7 +220,8 @@ class CustomerRules:
     def __init__(self, summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
                  today: dt.date, within: int | None = None,
                  departed_reps: dict[str, dt.date] | None = None,
-                 calendar: dates.WorkCalendar | None = None, explain: bool = False) -> None:
+                 calendar: dates.WorkCalendar | None = None, explain: bool = False,
+                 log: Log | None = None) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
         self.departed = settings.departed() if departed_reps is None else departed_reps
@@ -194,8 +231,7 @@ class CustomerRules:
         self.dropped: list[Message] = []  # greetings whose grace period ran out unanswered
         self.risks: list[tuple[str, Message, bool]] = []  # (fingerprint, message, acknowledged)
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
-        self._parsed: list[Logged] = []  # the end of facts["log"], parsed (log_since)
-        self._parsed_from = len(facts.get("log", ()))
+        self.log = Log(facts) if log is None else log
         self._matched: dict[Any, dict[dt.date, Logged]] = {}
 
     def listed(self, due: dt.date, lead: int) -> bool:
@@ -248,16 +284,8 @@ class CustomerRules:
         return False
 
     def log_since(self, since: dt.date) -> list[Logged]:
-        """The customer's interactions on or after ``since``, oldest first: parsed from there
-        on only, so a long log's years before cost nothing. The same objects every call."""
-        raw = self.f.get("log", ())
-        at = bisect.bisect_left(raw, since.isoformat(), key=lambda e: e[0])
-        if at < self._parsed_from:
-            self._parsed[:0] = [Logged(dt.date.fromisoformat(e[0]), e[1],
-                                       tuple(e[2]) if len(e) > 2 else ())
-                                for e in raw[at:self._parsed_from]]
-            self._parsed_from = at
-        return self._parsed[at - self._parsed_from:]
+        """The customer's interactions on or after ``since``, oldest first (:class:`Log`)."""
+        return self.log.since(since)
 
     def greetings(self, group: Occasions, lead: int) -> dict[dt.date, Logged]:
         """The group's occasion days around today that were greeted, and by what.

@@ -39,17 +39,20 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
            where f.ok = 1 and not exists (select 1 from cards c
                                           where c.id = f.id and c.month = ?)""", (month,))]
     made = _work_out(index, repo.settings, month, missing) if missing else {}
+    # The cards just worked out are taken as made (also those that could not be kept), not
+    # read back: on a first kq team or score, that is every customer's.
     found = {i: json.loads(text) for i, text in index.db.execute(
         """select c.id, c.card from cards c join files f on f.id = c.id
-           where c.month = ? and f.ok = 1""", (month,))}
-    found.update((i, json.loads(text)) for i, text in made.items())  # also those not kept
+           where c.month = ? and f.ok = 1""", (month,)) if i not in made}
+    found.update(made)
     return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])
 
 
-def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict[str, str]:
+def _work_out(index: Any, settings: Any, month: str, missing: list[str],
+              ) -> dict[str, dict[str, Any] | None]:
     """Work out and keep the cards of ``missing`` for ``month``, in batches (a first ``kq
-    score`` or ``kq team`` of a national company holds one batch's rows, not every customer's);
-    the cards that could not be kept (their file was indexed anew meanwhile), by id. (In this
+    score`` or ``kq team`` of a national company writes one batch's rows at a time); the cards
+    by id, those that could not be kept (their file was indexed anew meanwhile) too. (In this
     process: on two workers a card is cheap enough that passing the settings to them cost
     what they saved, 2.0 s either way at 10,000 customers.)"""
     from ..core.scoring import customer_card
@@ -57,7 +60,7 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict
     from .pool import BATCH
     from .progress import progress
 
-    unkept: dict[str, str] = {}
+    made: dict[str, dict[str, Any] | None] = {}
     done = 0
     with progress(_("working out scorecards")) as tick:
         for start in range(0, len(missing), BATCH):
@@ -65,20 +68,19 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict
             new = []
             for i, summary, ledger, _sig in read:
                 card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
+                made[i] = card
                 new.append((i, month, json.dumps(card, ensure_ascii=False)))
                 done += 1
                 tick(done, len(missing))
 
-            index.write(functools.partial(_keep, new, {i: sig for i, *_, sig in read}, unkept))
-    return unkept
+            index.write(functools.partial(_keep, new, {i: sig for i, *_, sig in read}))
+    return made
 
 
-def _keep(new: list[tuple[str, str, str]], read_sig: dict[str, str], unkept: dict[str, str],
-          db: Any) -> None:
-    """Write the cards ``new`` of the files still as read; the others go to ``unkept``."""
+def _keep(new: list[tuple[str, str, str]], read_sig: dict[str, str], db: Any) -> None:
+    """Write the cards ``new`` of the files still as read."""
     from .index import still_read
 
     current = still_read(db, read_sig)
     db.executemany("insert or replace into cards values (?, ?, ?)",
                    [card for card in new if card[0] in current])
-    unkept.update((i, text) for i, _, text in new if i not in current)

@@ -66,26 +66,35 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
                ) -> tuple[list[Reminder], list[str], dt.date]:
     """Every candidate reminder of one customer on ``today`` (those due "today", whatever day
     it is, with ``due`` None), the greetings dropped that day, and the first day on which
-    either would be different."""
+    either would be different, up to ``horizon`` days ahead. The rules are run again on the
+    days they note their answer may change (``CustomerRules.until``), not on every day: the
+    same first day, found in a run or two (tests/test_agenda.py checks it against every day)."""
     from .due import CustomerRules, Log
 
     log = Log(facts)  # parsed once for every day probed
 
-    def run(day: dt.date) -> tuple[list[Reminder], list[str]]:
+    def run(day: dt.date) -> tuple[tuple[list[Reminder], list[str]], dt.date]:
         rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log)
-        return floating(rules.all(), day), rules.dropped
+        reminders = rules.all()
+        for r in reminders:  # one shown on its due day floats that day only (floating)
+            if r.due == r.shows_from:
+                if r.due > day:
+                    rules.changes(r.due)
+                elif r.due == day and r.occasion is None:
+                    rules.tomorrow()
+        return (floating(reminders, day), rules.dropped), rules.until
 
-    found = run(today)
-    day = today
-    for _ in range(horizon):
-        day += dt.timedelta(days=1)
+    found, until = run(today)
+    end = today + dt.timedelta(days=horizon + 1)
+    while until < end:  # the rules are run again only on a day they said may differ
         try:
-            probe = run(day)
+            probe, next_until = run(until)
         except Exception:  # noqa: BLE001 - a day the rules cannot answer is evaluated on that day
-            return (*found, day)
+            return (*found, until)
         if probe != found:
-            return (*found, day)
-    return (*found, day + dt.timedelta(days=1))
+            return (*found, until)
+        until = next_until
+    return (*found, end)
 
 
 def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,

@@ -233,6 +233,21 @@ class CustomerRules:
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
         self.log = Log(facts) if log is None else log
         self._matched: dict[Any, dict[dt.date, Logged]] = {}
+        self.until = dt.date.max
+        """The first day after today on which the rules' answer may differ (:meth:`changes`):
+        until then, run on any day, they answer as today. Every rule that compares today with
+        a date notes the day the comparison turns; core.agenda runs the rules again on that day
+        only, not on each day between."""
+
+    def changes(self, day: dt.date | None) -> None:
+        """Note that the answer may differ from ``day`` on (a day after today, else nothing)."""
+        if day is not None and self.today < day < self.until:
+            self.until = day
+
+    def tomorrow(self) -> None:
+        """Note that the answer moves with today (a count of days, a row due today that is
+        overdue tomorrow)."""
+        self.changes(self.today + ONE_DAY)
 
     def listed(self, due: dt.date, lead: int) -> bool:
         """Would a reminder due then, shown ``lead`` days ahead, be listed today?"""
@@ -276,10 +291,12 @@ class CustomerRules:
         today = self.today.isoformat()
         for day, to in self.f["skips"]:
             if day > today:
+                self.changes(_d(day))
                 break  # sorted by date: the rest start later
             if to is None:
                 to = self.calendar.next_working_day(_d(day) + ONE_DAY)[0].isoformat()
             if today < to:
+                self.changes(_d(to))
                 return True
         return False
 
@@ -306,6 +323,12 @@ class CustomerRules:
             days = occurrences(group.day_of, max(start, log[0].day - dt.timedelta(days=grace)),
                                log[-1].day + dt.timedelta(days=lead))
             matched = match_greetings(days, log, group.reasons, lead, grace, kinds)
+            # The window moves on with today: its first greeting, or its first occasion day,
+            # leaves it then, and what was matched may change.
+            reach = self.today - start + dt.timedelta(days=lead)
+            self.changes(log[0].day + reach + ONE_DAY)
+            if days:
+                self.changes(days[0] + (self.today - start) + ONE_DAY)
         self._matched[group.key] = matched
         return matched
 
@@ -329,7 +352,10 @@ class CustomerRules:
             name = reason(day) if callable(reason) else reason
             notes = self.unanswered(name, day, lead, group, greeted) if self.explain else []
             self.add(name, day, lead, message(day), notes=notes, **extra)
+            self.changes(day + grace + ONE_DAY)  # its grace days over: the next one
         missed = day_of(self.today - grace - grace - ONE_DAY)
+        if missed is not None:  # (dropped from day's grace days on: noted above)
+            self.changes(missed + grace + grace + 2 * ONE_DAY)  # the next one is looked at
         if missed is not None and missed < self.today - grace and missed not in greeted:
             self.dropped.append(Message("dropped_greeting", {
                 "name": self.s["name"], "what": message(missed), "day": missed.isoformat(),
@@ -393,6 +419,7 @@ class CustomerRules:
         if route:
             weekday = WEEKDAYS.index(route["weekday"])
             due = self.today - dt.timedelta(days=(self.today.weekday() - weekday) % 7)
+            self.changes(due + dt.timedelta(days=7))  # the route's next weekday
             if last is not None and last >= due:
                 due += dt.timedelta(days=7)
             time = f" {route['time']}" if route.get("time") else ""
@@ -428,8 +455,13 @@ class CustomerRules:
     def could_list(self, shows_from: dt.date, earliest: dt.date) -> bool:
         """Could a reminder shown from ``shows_from`` and due on ``earliest`` or later be
         listed today? (Spares the work calendar for the many that cannot.)"""
-        return shows_from <= self.today or (
-            self.within is not None and (earliest - self.today).days <= self.within)
+        if shows_from <= self.today or (
+                self.within is not None and (earliest - self.today).days <= self.within):
+            return True
+        self.changes(shows_from)
+        if self.within is not None:
+            self.changes(earliest - dt.timedelta(days=self.within))
+        return False
 
     def in_window(self, first: dt.date, end: dt.date) -> tuple[dt.date, Message | str, bool]:
         """The due day of a cadence window ``[first, end]``: its last working day, so that a
@@ -463,9 +495,11 @@ class CustomerRules:
                                                              self.today.year + 3)
                   for month in seasons]
         months = "/".join(str(m) for m in seasons)
+        self.changes(dt.date(self.today.year + 1, 1, 1))  # the seasons looked at move on
         for start, following in zip(starts, starts[1:], strict=False):
             if (last is not None and last >= start - ahead) or following - ahead <= self.today:
                 continue
+            self.changes(following - ahead)  # the next season's lead time begins
             since = (Message("since_visit", {"last": last.isoformat()}) if last
                      else Message("no_visit"))
             self.add("visit", start, lead, Message("season_visit", {
@@ -491,7 +525,9 @@ class CustomerRules:
                  estimated=estimated)
 
     def alert(self) -> None:
-        """An area alert (flood, epidemic): a call every day it lasts, until one is logged."""
+        """An area alert (flood, epidemic): a call every day it lasts, until one is logged.
+        (Its days need no note (:meth:`changes`): its row is due on the day it is shown, which
+        core.agenda notes for every such row.)"""
         region = self.s.get("region")
         if self.s.get("status") != "active" or not region:
             return
@@ -519,6 +555,8 @@ class CustomerRules:
         last = _d(self.f.get("last_care_call"))
         first = _d(self.f.get("first_interaction"))
         base = last or first or self.today
+        if base == self.today:
+            self.tomorrow()  # never in touch: due that many days from whatever day it is
         interval = care_call_interval(self.s["id"], last, cfg.min_days,
                                       max(cfg.max_days, cfg.min_days))
         since = (Message("since_last", {"last": last.isoformat()}) if last
@@ -534,6 +572,7 @@ class CustomerRules:
         delivered = _d(state["delivered"])
         if (self.today - delivered).days > cfg.window:
             return
+        self.changes(delivered + dt.timedelta(days=cfg.window + 1))
         kinds = self.cfg.due.follow_up_kinds
         calls = [_d(day) for day, kind in state["after"] if kind in kinds]
         first = calls[0] if calls else None
@@ -629,9 +668,11 @@ class CustomerRules:
         (``due.condolence_kinds``); one ahead (a planned operation) is listed ahead."""
         if day > self.today:
             self.add("event", day, self.cfg.leads.event, what, misfortune=True)
+            self.changes(day)
             return
         if (self.today - day).days > 30:
             return
+        self.changes(day + dt.timedelta(days=31))
         answer = self.condolence(day)
         message = Message("misfortune_now", {"what": what})
         if answer is None:
@@ -670,6 +711,9 @@ class CustomerRules:
         latest = dates.add_months(self.today.replace(day=1), -1)
         if self.today.replace(day=day) > self.today:  # this month's deadline is ahead
             latest = dates.add_months(latest, -1)
+            self.changes(self.today.replace(day=day))
+        else:
+            self.changes(dates.add_months(self.today.replace(day=1), 1).replace(day=day))
         last_due = dates.month_key(latest)
         reports = self.f.get("reports")
         if reports is None:  # facts made before kq kept them: last month alone, as kq did
@@ -707,6 +751,8 @@ class CustomerRules:
         if any(level in self.cfg.due.decision_levels for _, _, level in contacts):
             return
         first, covered = self.calendar.nth_working_day(self.today.year, self.today.month, 1)
+        self.changes(first)  # this month's first working day, or else next month's
+        self.changes(dates.add_months(self.today.replace(day=1), 1))
         if first > self.today:
             month = dates.add_months(self.today.replace(day=1), -1)
             first, covered = self.calendar.nth_working_day(month.year, month.month, 1)
@@ -743,7 +789,7 @@ class CustomerRules:
         """A customer in the pool (公海) is listed once, for the manager (owner: nobody)."""
         from .pool import pool_entry
 
-        entry = pool_entry(self.s, self.f, self.cfg, self.today, self.departed)
+        entry = pool_entry(self.s, self.f, self.cfg, self.today, self.departed, self.changes)
         if entry is None:
             return False
         since = (Message("pool_unseen", {"days": entry.days,
@@ -781,6 +827,8 @@ class CustomerRules:
     def orphan(self) -> None:
         owner = self.s.get("owner")
         left = self.departed
+        if owner in left:
+            self.changes(left[owner])
         if owner in left and left[owner] <= self.today:
             self.add("orphan", left[owner], 0, Message("orphan_left", {
                 "owner": owner, "day": left[owner].isoformat()}))
@@ -817,6 +865,8 @@ class CustomerRules:
                               Message("stockout", {"month": keys[-1]}))
         for name, since_text in self.f.get("competitors", []):
             since = _d(since_text)
+            self.changes(since)
+            self.changes(since + dt.timedelta(days=cfg.competitor_new_days + 1))
             if 0 <= (self.today - since).days <= cfg.competitor_new_days:
                 self.risk_row("competitor", [name, since_text], self.today,
                               Message("competitor", {"name": name, "since": since_text}))
@@ -831,6 +881,8 @@ class CustomerRules:
             cadence = 7 if self.s.get("route") else cadence_of(self.s, self.cfg)[1]
             last = _d(self.f.get("last_interaction"))
             limit = round(cfg.untouched_factor * cadence)
+            if last is not None:
+                self.changes(last + dt.timedelta(days=limit + 1))
             if last is not None and (self.today - last).days > limit:
                 self.risk_row("untouched", [last.isoformat()], last + dt.timedelta(days=limit),
                               Message("untouched", {"days": limit, "last": last.isoformat()}))
@@ -841,6 +893,11 @@ class CustomerRules:
         is taken of what the risk was computed from (the months and figures, the competitor,
         the last contact), so new or changed figures list the risk again."""
         mark = risk_fingerprint(kind, basis)
+        for a in self.f.get("acks", ()):
+            if a["reason"] == "risk" and mark in a["seen"]:  # hidden from its on to its until
+                self.changes(_d(a["on"]))
+                if a["until"] is not None:
+                    self.changes(_d(a["until"]) + ONE_DAY)
         hidden = any(a["reason"] == "risk" and mark in a["seen"]
                      and _d(a["on"]) <= self.today  # type: ignore[operator]
                      and (a["until"] is None or self.today <= _d(a["until"]))  # type: ignore[operator]
@@ -862,7 +919,10 @@ class CustomerRules:
         window = self.cfg.risk.shelf_days
         products = self.cfg.products
         for sku, (day, facings, price, stock) in sorted(checks.items()):
-            if not 0 <= (self.today - _d(day)).days <= window:  # type: ignore[operator]
+            checked = _d(day)
+            self.changes(checked)
+            self.changes(checked + dt.timedelta(days=window + 1))
+            if not 0 <= (self.today - checked).days <= window:  # type: ignore[operator]
                 continue
             product = products.get(sku)
             band = getattr(product, "price", None)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from .owners import last_change
 
 if TYPE_CHECKING:  # pydantic stays off kq due's warm path
+    from collections.abc import Callable
+
     from ..schema.config import Settings
 
 FIELDS = ("customer", "name", "owner", "last_in_person", "days")
@@ -51,8 +53,11 @@ def handover_of(summary: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any
 
 
 def pool_entry(summary: dict[str, Any], facts: dict[str, Any], settings: Settings,
-               today: dt.date, departed: dict[str, dt.date] | None = None) -> PoolEntry | None:
-    """The customer's place in the pool today, or None when it is not in the pool."""
+               today: dt.date, departed: dict[str, dt.date] | None = None,
+               changes: Callable[[dt.date], None] | None = None) -> PoolEntry | None:
+    """The customer's place in the pool today, or None when it is not in the pool;
+    ``changes`` is told each day on which the answer may differ (core.due.CustomerRules)."""
+    changes = changes or _nothing
     cfg = settings.pool
     if cfg is None or summary.get("status") != "active" or summary.get("kind") not in cfg.kinds:
         return None
@@ -67,15 +72,19 @@ def pool_entry(summary: dict[str, Any], facts: dict[str, Any], settings: Setting
     entered: list[tuple[dt.date, str]] = []
     if starts:
         since = max(starts) + dt.timedelta(days=cfg.after_days)
+        changes(since)
         if since <= today:
             entered.append((since, "neglected"))
     if owner in left:
         since = left[owner] + dt.timedelta(days=cfg.departed_days + 1)
+        changes(since)
         if since <= today:
             entered.append((since, "departed"))
     if not entered:
         return None
     day, why = min(entered)
+    if last is not None:
+        changes(today + dt.timedelta(days=1))  # days unseen, counted from today
     return PoolEntry(summary["id"], summary["name"], owner, last, days, day, why)
 
 
@@ -86,3 +95,7 @@ def pool(rows: list[tuple[dict[str, Any], dict[str, Any]]], settings: Settings,
     found = [e for s, f in rows if (e := pool_entry(s, f, settings, today, left)) is not None]
     found.sort(key=lambda e: (e.last_in_person or dt.date.min, e.entered, e.customer))
     return found
+
+
+def _nothing(day: dt.date) -> None:
+    """No one to tell (:func:`pool_entry`'s ``changes``)."""

@@ -100,9 +100,9 @@ def kq_platform(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 HEAVIEST_FIRST = (
     "test_warm_edges", "test_sync", "test_warm", "test_server", "test_git_reliability",
     "test_log", "test_error_paths", "test_completion", "test_language_everywhere",
-    "test_reliability", "test_agenda", "test_tabletext", "test_bench_goals", "test_excel",
-    "test_me", "test_commands", "test_layers", "test_history", "test_report_html",
-    "test_encodings", "test_index_reliability", "test_cache_bounds",
+    "test_reliability", "test_agenda", "test_agenda_notes", "test_tabletext",
+    "test_bench_goals", "test_excel", "test_me", "test_commands", "test_layers", "test_history",
+    "test_report_html", "test_encodings", "test_index_reliability", "test_cache_bounds",
 )
 
 

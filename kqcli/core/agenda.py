@@ -4,10 +4,12 @@ would change, so that ``kq due`` need not run every rule over every customer eve
 A customer's rules (:class:`CustomerRules`) run with an open window: every candidate is
 materialised, listed today or not. The candidates stay valid until ``recheck_on``, the first
 day on which the rules give a different answer (a birthday rolling over, a route weekday, a new
-report month, a grace period ending). That day is found by running the same rules on each
-following day up to a horizon and comparing, so no rule is duplicated here: whatever a rule
-makes of "today", the probe sees it. Listing (lead time, ``--within``) and the part of the
-urgency that depends on today are applied when the agenda is read.
+report month, a grace period ending). Each rule notes the days on which a comparison it makes
+with today turns (``CustomerRules.changes``); the rules are run again on the first of those
+days and compared, and so on up to a horizon, so no rule is duplicated here: whatever a rule
+makes of "today", the run on that day sees it. (tests/test_agenda_notes.py holds the day found
+to the one found by running the rules on every day.) Listing (lead time, ``--within``) and the
+part of the urgency that depends on today are applied when the agenda is read.
 
 Also here: :class:`Plain`, the validated ``kq.yaml`` as plain data with the models' attribute
 access, so that a cached run does not import pydantic.

@@ -104,7 +104,7 @@ def test_a_portable_agenda_is_worked_out_in_this_process(monkeypatch, portable):
     monkeypatch.setattr(agenda, "_evaluate", lambda work, item: item)
     stale = [("c", "p", "s")] * (agenda.PARALLEL_FROM + 1)
     with agenda._evaluator((), len(stale)) as evaluate:
-        assert evaluate(stale) == stale
+        assert list(evaluate(stale)) == stale
 
 
 def test_a_portable_worker_does_not_ask_for_the_parent_death_signal(monkeypatch, portable):

@@ -20,7 +20,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .errors import _
@@ -80,15 +80,21 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
 
     work = (settings, today, settings.departed(), work_calendar(settings))
     with _evaluator(work, len(ids)) as evaluate:
+        waiting = None  # the batch before: written while the workers work this one out
         for start in range(0, len(ids), BATCH):
             read = index.read(ids[start:start + BATCH], "facts")
-            _store(index, {i: sig for i, *_, sig in read},
-                   evaluate([(i, summary, facts) for i, summary, facts, _ in read]), t)
+            results = evaluate([(i, summary, facts) for i, summary, facts, _ in read])
+            if waiting is not None:
+                _store(index, *waiting, t)
+            waiting = ({i: sig for i, *_, sig in read}, results)
+        if waiting is not None:
+            _store(index, *waiting, t)
     return len(ids)
 
 
 def _store(index: Any, read_sig: dict[str, str],
-           evaluated: list[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]], t: int) -> None:
+           evaluated: Iterable[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]], t: int,
+           ) -> None:
     """Write the agenda of one batch of customers, evaluated from the rows whose signatures
     were ``read_sig``."""
     from .index import still_read
@@ -185,10 +191,12 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
 
 @contextlib.contextmanager
 def _evaluator(work: tuple[Any, ...], total: int) -> Iterator[
-        Callable[[list[tuple[str, str, str]]], list[tuple[Any, ...]]]]:
-    """A function that runs :func:`_evaluate` over a batch of customers, in order, of
-    ``total`` in all, with a progress bar when it takes long; on every core when there are
-    many (after a change to kq.yaml or kq itself, every customer)."""
+        Callable[[list[tuple[str, str, str]]], Iterator[tuple[Any, ...]]]]:
+    """A function that starts :func:`_evaluate` over a batch of customers, of ``total`` in
+    all, and gives the results in order as they come, with a progress bar when it takes
+    long; on every core when there are many (after a change to kq.yaml or kq itself, every
+    customer), where the workers start on the batch at once, so that the caller can write the
+    batch before meanwhile."""
     from .platform import can_fork
     from .pool import batches
     from .progress import progress
@@ -199,21 +207,27 @@ def _evaluator(work: tuple[Any, ...], total: int) -> Iterator[
     done = 0
     with progress(_("working out reminders")) as tick, batches(
             functools.partial(_evaluate, work), jobs, "fork") as run:
-        def evaluate(stale: list[tuple[str, str, str]]) -> list[tuple[Any, ...]]:
+        def evaluate(stale: list[tuple[str, str, str]]) -> Iterator[tuple[Any, ...]]:
             nonlocal done
-            found = []
+            first = []
             if jobs > 1 and done == 0:
                 # The first customer here, before the workers fork: what the rules import when
                 # first run (the lunar calendar, the pool's rules) and the dates they cache are
                 # then each worker's without working them out again in each.
-                found.append(_evaluate(work, stale[0]))
+                first.append(_evaluate(work, stale[0]))
                 stale = stale[1:]
                 done += 1
-            for result in run(stale) if stale else ():
-                found.append(result)
-                done += 1
-                tick(done, total)
-            return found
+            results = run(stale) if stale else iter(())  # the workers start now
+
+            def collect() -> Iterator[tuple[Any, ...]]:
+                nonlocal done
+                yield from first
+                for result in results:
+                    done += 1
+                    tick(done, total)
+                    yield result
+
+            return collect()
 
         yield evaluate
 

@@ -12,19 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-# key -> (Chinese name, how it is dated)
-FESTIVALS: dict[str, tuple[str, str]] = {
-    "new_year": ("元旦", "solar 01-01"),
-    "spring_festival": ("春节", "lunar 01-01"),
-    "lantern": ("元宵", "lunar 01-15"),
-    "qingming": ("清明", "term 清明"),
-    "labour_day": ("劳动节", "solar 05-01"),
-    "dragon_boat": ("端午", "lunar 05-05"),
-    "mid_autumn": ("中秋", "lunar 08-15"),
-    "national_day": ("国庆", "solar 10-01"),
-    "double_ninth": ("重阳", "lunar 09-09"),
-    "winter_solstice": ("冬至", "term 冬至"),
+FESTIVALS: dict[str, str] = {
+    "new_year": "solar 01-01",
+    "spring_festival": "lunar 01-01",
+    "lantern": "lunar 01-15",
+    "qingming": "term 清明",
+    "labour_day": "solar 05-01",
+    "dragon_boat": "lunar 05-05",
+    "mid_autumn": "lunar 08-15",
+    "national_day": "solar 10-01",
+    "double_ninth": "lunar 09-09",
+    "winter_solstice": "term 冬至",
 }
+"""Each festival's key and how it is dated (its name is the message ``festival_<key>``; a
+solar term is named as the lunar calendar names it)."""
 _TERM_KEYS = {"清明": "QING_MING", "冬至": "DONG_ZHI"}
 
 
@@ -118,7 +119,7 @@ def solar_term(year: int, name: str) -> dt.date:
 @lru_cache(maxsize=256)
 def festival_date(key: str, year: int) -> dt.date:
     """The festival's date in the Gregorian ``year`` (lunar festivals are converted)."""
-    how, what = FESTIVALS[key][1].split(" ")
+    how, what = FESTIVALS[key].split(" ")
     if how == "solar":
         month, day = map(int, what.split("-"))
         return dt.date(year, month, day)

@@ -10,7 +10,7 @@ from typing import Any
 from ..schema.bounds import day_in_range
 from ..schema.customer import Customer
 from ..schema.enums import Done, InteractionKind, parse_enum
-from ..schema.reasons import OCCASIONS, REASONS, reason_key
+from ..schema.reasons import OCCASIONS, OTHERS, closest_reason, reason_key
 from .errors import GoTogether, InvalidValue, UnknownName, value_message
 from .messages import Message
 
@@ -131,8 +131,8 @@ def reasons_of(texts: list[str] | None) -> list[str]:
 def unknown_reason_message(text: str) -> Message:
     """Why ``text`` is not a reason, naming the closest and the occasions: a
     :class:`~kqcli.core.messages.Message`, for the user's language."""
-    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
-    hint = Message("reason_hint", {"name": close[0]}) if close else ""
+    close = closest_reason(text)
+    hint = Message("reason_hint", {"name": close}) if close else ""
     return Message("not_a_reason", {"text": text, "hint": hint,
                                     "occasions": ", ".join(OCCASIONS),
-                                    "others": ", ".join(r for r in REASONS if r not in OCCASIONS)})
+                                    "others": ", ".join(OTHERS)})

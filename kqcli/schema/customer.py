@@ -27,7 +27,7 @@ from .enums import (
     Tier,
     Weekday,
 )
-from .reasons import OCCASIONS, REASONS, reason_key
+from .reasons import OCCASIONS, OTHERS, closest_reason, reason_key
 from .types import (
     N_,
     Aliased,
@@ -197,15 +197,12 @@ class Interaction(Strict):
 
 def _unknown_reason(text: str) -> Invalid:
     """Why ``text`` is not a reason, naming the closest and the occasions (as the core's
-    :func:`~kqcli.core.interaction.unknown_reason_message` does)."""
-    import difflib
-
-    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
-    values = {"text": repr(text), "occasions": ", ".join(OCCASIONS),
-              "others": ", ".join(r for r in REASONS if r not in OCCASIONS)}
+    :func:`~kqcli.core.interaction.unknown_reason_message` does, as a message)."""
+    close = closest_reason(text)
+    values = {"text": repr(text), "occasions": ", ".join(OCCASIONS), "others": ", ".join(OTHERS)}
     if close:
         return Invalid(N_("{text} is not a reason of kq due (did you mean {name}? occasions: "
-                          "{occasions}; or {others})"), name=close[0], **values)
+                          "{occasions}; or {others})"), name=close, **values)
     return Invalid(N_("{text} is not a reason of kq due (occasions: {occasions}; or {others})"),
                    **values)
 

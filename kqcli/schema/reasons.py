@@ -16,6 +16,7 @@ LABELS = {"visit": "拜访", "route": "固定拜访", "care_call": "情感电话
           "handover": "交接拜访", "pool": "公海", "coverage": "决策人", "issue": "客诉"}
 OCCASIONS = ("birthday", "anniversary", "opening", "holiday", "event")
 """The reasons a greeting answers (an interaction's ``for:``, ``kq log --for``)."""
+OTHERS = tuple(r for r in REASONS if r not in OCCASIONS)
 
 
 def reason_key(text: str) -> str | None:
@@ -24,3 +25,12 @@ def reason_key(text: str) -> str | None:
     if value.lower() in REASONS:
         return value.lower()
     return next((key for key, label in LABELS.items() if label == value), None)
+
+
+def closest_reason(text: str) -> str | None:
+    """The reason a mistyped one most likely meant (``birthdya`` -> ``birthday``), for the
+    message that says it is not a reason (the schema's and ``kq log --for``'s)."""
+    import difflib
+
+    close = difflib.get_close_matches(text.strip().lower(), REASONS, 1, 0.6)
+    return close[0] if close else None

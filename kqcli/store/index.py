@@ -32,7 +32,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 19  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
+INDEX_FORMAT = 20  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
 # keep the months a report is owed for, 10: owners in the summary (no handover in facts), 11: the
 # log in the facts (greetings), 12: acks and contact levels in the facts, 13: open issues in the
 # facts, 14: assessments with their assessor in the ledger; planned interactions left out of
@@ -40,7 +40,7 @@ INDEX_FORMAT = 19  # 6: cards, 7: digest, 8: contacts' function and level in the
 # person and photos per month in the ledger, 17: each product's latest shelf check in the
 # facts, the month's checks in the ledger, 18: skipped visits in the facts, the days of
 # activity in the ledger (kq skip, kq day), 19: the schema's and YAML's problems as msgid and
-# values, said in the user's language when shown
+# values, said in the user's language when shown, 20: an answer's output last in its row
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str, str]

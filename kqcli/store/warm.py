@@ -82,12 +82,14 @@ SHOWN = """case when k is null then null
 k / 100 is the shortest text that reads back as the same double, as Python's repr is."""
 
 ANSWERS = """create table answers (key text primary key, day integer, code text, kq_yaml text,
-                                     out blob, err blob, exit integer, generation text,
-                                     paged integer)"""
+                                     err blob, exit integer, generation text, paged integer,
+                                     out blob)"""
 """Answers kept, by question (:class:`Question`), each for the index's generation it was
 worked out at (:func:`forget` renews it); those of another generation, or for days more than
 :data:`KEEP_DAYS` before the day of an answer being kept, are dropped then (deleting megabytes
-is left to :func:`keep`, which kq's server runs after the client has its answer)."""
+is left to :func:`keep`, which kq's server runs after the client has its answer). ``out``
+comes last: SQLite writes a zeroblob in a row's last column without making it in memory, and
+:func:`_insert` writes the output into it piece by piece."""
 KEEP_DAYS = 7
 KEEP_ANSWERS = 32
 """At most this many answers are kept, the most recently made ones (a manager's questions of
@@ -482,7 +484,17 @@ def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
     return None
 
 
-Answer = tuple[bytes, bytes, int]
+Answer = tuple["bytes | Chunks", bytes, int]
+"""stdout, stderr and the exit code of an answer."""
+Chunks = tuple[bytes, ...]
+"""Output in the pieces it was written in (at 100,000 customers the listing alone is 126 MB:
+joined, it would be held twice)."""
+
+
+def write_out(stream: io.BufferedIOBase, out: bytes | Chunks) -> None:
+    """Write an answer's output, whole or in its pieces."""
+    for chunk in (out,) if isinstance(out, bytes) else out:
+        stream.write(chunk)
 
 
 def answer(q: Question, proven: bool = False,
@@ -507,11 +519,11 @@ def answer(q: Question, proven: bool = False,
     if err:
         sys.stderr.buffer.write(err)
         sys.stderr.flush()
-    if paged and paged[0]:
-        if not page(out):  # type: ignore[misc]
+    if paged and paged[0]:  # (only an answer kept is paged: one value)
+        if not page(out):  # type: ignore[misc, arg-type]
             sys.stdout.buffer.write(out)  # (as the full command prints it without a pager)
     else:
-        sys.stdout.buffer.write(out)
+        write_out(sys.stdout.buffer, out)
     sys.stdout.flush()
     return code
 
@@ -603,11 +615,9 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         try:
             db.execute("delete from answers where day < ? or generation is not ?",
                        (q.today.toordinal() - KEEP_DAYS, generation))
-            db.execute("""insert or replace into answers
-                          select ?, ?, ?, ?, ?, ?, ?, ?, ? where (select value from meta
-                                                                  where key = 'generation') is ?""",
-                       (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
-                        int(paged), generation))
+            if _raw(db, "generation") == generation:  # (else only the stale ones go)
+                _insert(db, (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
+                             int(paged)))
             # the newest KEEP_ANSWERS that fit in the room: one that does not fit beside the
             # newer ones (a team's whole listing) goes, not every older one with it
             left, kept = room(db), 0
@@ -630,6 +640,19 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         pass
     finally:
         db.close()
+
+
+def _insert(db: sqlite3.Connection, row: tuple[object, ...]) -> None:
+    """Insert an answer's row (key, day, code, kq_yaml, out, err, exit, generation, paged),
+    its output written into the row piece by piece: bound as one value, SQLite would copy
+    it twice more (at 100,000 customers, 300 MB held for a 126 MB listing)."""
+    out = row[4]
+    size = sum(len(b) for b in ((out,) if isinstance(out, bytes) else out))
+    rowid = db.execute("insert or replace into answers values (?, ?, ?, ?, ?, ?, ?, ?, "
+                       "zeroblob(?))", (*row[:4], *row[5:], size)).lastrowid
+    if size:
+        with db.blobopen("answers", "out", rowid, readonly=False) as blob:
+            write_out(blob, out)  # type: ignore[arg-type]
 
 
 def _due_request(q: Question) -> DueRequest | None:
@@ -688,7 +711,7 @@ def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | 
     warning = (estimated_warning(out.estimated_years) + "\n"
                if out.estimated_years and stderr_is_a_terminal() else "")
     err = warning.encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict")
-    found = (b"[" + out.body + b"]\n", err,
+    found = ((b"[", out.body, b"]\n"), err,
              1 if request.fail_on == "overdue" and out.overdue else 0)
     current().after(lambda: keep(q, generation, code, kq_yaml, found))  # at the generation read
     return found
@@ -835,5 +858,5 @@ class Recorder:
         if err.kept is None or (out.kept is None and paged is None):
             return  # too big to keep
         self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
-                           (b"".join(out.kept) if paged is None else paged,
+                           (tuple(out.kept) if paged is None else paged,
                             b"".join(err.kept), code), paged is not None))

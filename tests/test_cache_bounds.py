@@ -117,7 +117,7 @@ def test_check_stats_lines_up_its_chinese_labels(kq, examples_copy):
     assert len({width(line) for line in lines}) == 1
 
 
-def test_an_answer_is_kept_from_its_pieces_without_joining_them():
+def test_an_answer_is_kept_from_its_pieces():
     """warm._insert writes the output into the row piece by piece (at 100,000 customers the
     listing is 126 MB; joined and bound as one value it was held three times more): the row
     holds the pieces in order, and the other columns as given."""
@@ -138,3 +138,34 @@ def test_an_answer_is_kept_from_its_pieces_without_joining_them():
     warm._insert(db, ("k1", 740001, "code", "yaml", (b"new",), b"", 0, "h", 0))
     assert db.execute("select count(*), max(out) from answers where key = 'k1'").fetchone() == (
         1, b"new")
+
+
+def test_an_answer_kept_is_read_in_pieces_while_another_run_writes(tmp_path, monkeypatch):
+    """warm._kept reads the answer in pieces within its read snapshot, without asking for the
+    write lock: a run that holds it (another kq keeping its answer) does not send this one to
+    the full command, and an index only readable still answers."""
+    from kqcli.store import warm
+
+    monkeypatch.setattr(warm, "PIECE", 5)
+    path = tmp_path / "index.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("pragma journal_mode=wal")
+    db.execute(warm.ANSWERS)
+    warm._insert(db, ("k", 740000, "code", "yaml", (b"[1, 2, ", b"3]\n"), b"", 0, "g", 0))
+    rowid = db.execute("select rowid from answers where key = 'k'").fetchone()[0]
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("begin immediate")  # another run holds the write lock
+    try:
+        db.execute("begin")
+        db.execute("select count(*) from answers").fetchone()  # the snapshot starts
+        assert warm._pieces(db, rowid) == (b"[1, 2", b", 3]\n")
+        db.execute("rollback")
+    finally:
+        writer.execute("rollback")
+        writer.close()
+        db.close()
+    readonly = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        assert b"".join(warm._pieces(readonly, rowid)) == b"[1, 2, 3]\n"
+    finally:
+        readonly.close()

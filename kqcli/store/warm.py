@@ -610,7 +610,7 @@ def _pieces(db: sqlite3.Connection, rowid: int) -> Chunks:
     """The output of an answer kept, read from the row in pieces: as one value, SQLite puts
     the row's pages together in a buffer of its own and Python copies that (at 100,000
     customers, 150 ms for the 126 MB listing; in pieces, 45 ms)."""
-    with db.blobopen("answers", "out", rowid) as blob:
+    with db.blobopen("answers", "out", rowid, readonly=True) as blob:  # (else a write lock)
         return tuple(iter(lambda: blob.read(PIECE), b""))
 
 

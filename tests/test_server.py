@@ -579,10 +579,15 @@ def test_a_stop_signal_during_a_served_run_ends_it_as_it_ends_a_run_in_its_own_p
     (143 or 129 in a shell), not with 1."""
     repo, sockets = serving
     pager = f"sh -c 'cat >/dev/null; kill -{stop} $PPID; sleep 0.5'"
+    number = getattr(signal, f"SIG{stop}")
+
+    def as_in_a_terminal() -> None:  # not ignored, whatever started the suite (nohup does)
+        signal.signal(number, signal.SIG_DFL)
+
     touch(repo)
-    served = paged_run(repo, sockets, pager)
-    alone = paged_run(repo, None, pager)
-    assert alone.code == served.code == -getattr(signal, f"SIG{stop}"), served.stderr
+    served = paged_run(repo, sockets, pager, preexec=as_in_a_terminal)
+    alone = paged_run(repo, None, pager, preexec=as_in_a_terminal)
+    assert alone.code == served.code == -number, served.stderr
 
 
 def test_nohup_holds_for_a_served_run(serving):

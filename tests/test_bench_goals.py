@@ -32,6 +32,7 @@ def test_goal_rows_of_sizes_not_run_say_not_run():
 @pytest.mark.skipif(not KQ.exists(), reason="no kq launcher next to this Python")
 def test_goals_measure_every_row_on_a_tiny_repository(tmp_path, monkeypatch, request):
     monkeypatch.setattr(run, "OUT", tmp_path)
+    monkeypatch.setenv("KQ_TEST_RACY_MS", "100")  # kq's racy window, and the bench's wait for it
     sockets = Path(tempfile.mkdtemp(prefix="kqs-", dir="/tmp"))  # short: a socket's path is
     request.addfinalizer(lambda: shutil.rmtree(sockets, ignore_errors=True))  # ≤ 108 bytes
     monkeypatch.setattr(run, "SERVERS", sockets)

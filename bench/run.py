@@ -177,6 +177,15 @@ def racy_window() -> float:
         return 2.1
 
 
+def put_back(path: Path, original: bytes) -> None:
+    """Put a file a round changed back, then wait out kq's racy window
+    (``kqcli/store/files.py``: a file written in the last two seconds is not trusted by its
+    stat, so no answer is kept while it is that young): the rows timed next are warm runs,
+    not runs after an edit."""
+    path.write_bytes(original)
+    time.sleep(racy_window())
+
+
 class Touch:
     """Append one interaction to one customer's visits before each run; restore at the end."""
 
@@ -202,11 +211,7 @@ class Touch:
         self.path.write_text("".join(lines), encoding="utf-8")
 
     def restore(self) -> None:
-        """Put the file back, then wait out kq's racy window (``kqcli/store/files.py``: a file
-        written in the last two seconds is not trusted by its stat, so no answer is kept while
-        it is that young): the rows timed next are warm runs, not runs after an edit."""
-        self.path.write_bytes(self.original)
-        time.sleep(racy_window())
+        put_back(self.path, self.original)
 
 
 def dir_size(path: Path) -> int:
@@ -764,11 +769,7 @@ class Setting:
         self.path.write_bytes(self.original + extra)
 
     def restore(self) -> None:
-        """Put the file back, then wait out kq's racy window (``kqcli/store/files.py``: a file
-        written in the last two seconds is not trusted by its stat, so no answer is kept while
-        it is that young): the rows timed next are warm runs, not runs after an edit."""
-        self.path.write_bytes(self.original)
-        time.sleep(racy_window())
+        put_back(self.path, self.original)
 
 
 class Recheck:

@@ -33,16 +33,12 @@ def own_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     socket's 108 bytes."""
     tmp_path_factory.getbasetemp()
     folder = tempfile.mkdtemp(prefix="kq-tests-")
-    saved = os.environ.get("TMPDIR"), tempfile.tempdir
-    os.environ["TMPDIR"] = tempfile.tempdir = folder
     try:
-        yield
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TMPDIR", folder)
+            mp.setattr(tempfile, "tempdir", folder)
+            yield
     finally:
-        if saved[0] is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = saved[0]
-        tempfile.tempdir = saved[1]
         shutil.rmtree(folder, ignore_errors=True)
 
 

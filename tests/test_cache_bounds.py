@@ -126,16 +126,16 @@ def test_an_answer_is_kept_from_its_pieces():
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.execute(warm.ANSWERS)
     pieces = (b"[", "{\"name\": \"张三\"}".encode(), b"", b", {}", b"]\n")
-    warm._insert(db, ("k1", 740000, "code", "yaml", pieces, b"warned\n", 1, "g", 0))
-    warm._insert(db, ("k2", 740000, "code", "yaml", b"whole", b"", 0, "g", 1))
-    warm._insert(db, ("k3", 740000, "code", "yaml", (), b"", 0, "g", 0))
+    warm._insert(db, "k1", 740000, "code", "yaml", pieces, b"warned\n", 1, "g", 0)
+    warm._insert(db, "k2", 740000, "code", "yaml", (b"whole",), b"", 0, "g", 1)
+    warm._insert(db, "k3", 740000, "code", "yaml", (), b"", 0, "g", 0)
     rows = db.execute("select key, out, err, exit, generation, paged from answers order by key")
     assert rows.fetchall() == [
         ("k1", b"".join(pieces), b"warned\n", 1, "g", 0),
         ("k2", b"whole", b"", 0, "g", 1),
         ("k3", b"", b"", 0, "g", 0)]
     # asked again, the same key's row is replaced, not added to
-    warm._insert(db, ("k1", 740001, "code", "yaml", (b"new",), b"", 0, "h", 0))
+    warm._insert(db, "k1", 740001, "code", "yaml", (b"new",), b"", 0, "h", 0)
     assert db.execute("select count(*), max(out) from answers where key = 'k1'").fetchone() == (
         1, b"new")
 
@@ -151,7 +151,7 @@ def test_an_answer_kept_is_read_in_pieces_while_another_run_writes(tmp_path, mon
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("pragma journal_mode=wal")
     db.execute(warm.ANSWERS)
-    warm._insert(db, ("k", 740000, "code", "yaml", (b"[1, 2, ", b"3]\n"), b"", 0, "g", 0))
+    warm._insert(db, "k", 740000, "code", "yaml", (b"[1, 2, ", b"3]\n"), b"", 0, "g", 0)
     rowid = db.execute("select rowid from answers where key = 'k'").fetchone()[0]
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("begin immediate")  # another run holds the write lock

@@ -484,16 +484,16 @@ def _cap(db: sqlite3.Connection, kq_yaml: str) -> int | None:
     return None
 
 
-Answer = tuple["bytes | Chunks", bytes, int]
-"""stdout, stderr and the exit code of an answer."""
 Chunks = tuple[bytes, ...]
 """Output in the pieces it was written in (at 100,000 customers the listing alone is 126 MB:
 joined, it would be held twice)."""
+Answer = tuple[Chunks, bytes, int]
+"""stdout (in pieces), stderr and the exit code of an answer."""
 
 
-def write_out(stream: io.BufferedIOBase, out: bytes | Chunks) -> None:
-    """Write an answer's output, whole or in its pieces."""
-    for chunk in (out,) if isinstance(out, bytes) else out:
+def write_out(stream: io.BufferedIOBase, out: Chunks) -> None:
+    """Write an answer's output, piece by piece."""
+    for chunk in out:
         stream.write(chunk)
 
 
@@ -520,7 +520,7 @@ def answer(q: Question, proven: bool = False,
         sys.stderr.buffer.write(err)
         sys.stderr.flush()
     if paged and paged[0]:  # a terminal's page: one screenful or a few
-        whole = out if isinstance(out, bytes) else b"".join(out)
+        whole = b"".join(out)
         if not page(whole):  # type: ignore[misc]
             sys.stdout.buffer.write(whole)  # (as the full command prints it without a pager)
     else:
@@ -589,16 +589,16 @@ def edited(q: Question) -> tuple[int, str] | None:
 def _kept(db: sqlite3.Connection, q: Question) -> Answer | None:
     if q.statements == "racy":
         return None
-    row = db.execute("""select code, kq_yaml from answers where key = ? and generation =
+    row = db.execute("""select code, kq_yaml, rowid, err, exit, paged from answers
+                        where key = ? and generation =
                             (select value from meta where key = 'generation')""",
                      (q.key,)).fetchone()
     if row is None or row[0] != code_stamp() or row[1] != q.kq_yaml():
         return None
     cap = _cap(db, row[1])
     if cap is None or not _unchanged(db, q, cap):
-        return None  # (the answer itself, megabytes at team scale, is read only when it holds)
-    rowid, err, code, paged = db.execute("select rowid, err, exit, paged from answers "
-                                         "where key = ?", (q.key,)).fetchone()
+        return None  # (the output, megabytes at team scale, is read only when it holds)
+    rowid, err, code, paged = row[2:]
     return _pieces(db, rowid), err, code, paged
 
 
@@ -630,8 +630,8 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
             db.execute("delete from answers where day < ? or generation is not ?",
                        (q.today.toordinal() - KEEP_DAYS, generation))
             if _raw(db, "generation") == generation:  # (else only the stale ones go)
-                _insert(db, (q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
-                             int(paged)))
+                _insert(db, q.key, q.today.toordinal(), code, kq_yaml, *found, generation,
+                        int(paged))
             # the newest KEEP_ANSWERS that fit in the room: one that does not fit beside the
             # newer ones (a team's whole listing) goes, not every older one with it
             left, kept = room(db), 0
@@ -656,14 +656,15 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         db.close()
 
 
-def _insert(db: sqlite3.Connection, row: tuple[object, ...]) -> None:
-    """Insert an answer's row (key, day, code, kq_yaml, out, err, exit, generation, paged),
-    its output written into the row piece by piece: bound as one value, SQLite would copy
-    it twice more (at 100,000 customers, 300 MB held for a 126 MB listing)."""
-    out = row[4]
-    size = sum(len(b) for b in ((out,) if isinstance(out, bytes) else out))
+def _insert(db: sqlite3.Connection, key: str, day: int, code: str, kq_yaml: str, out: Chunks,
+            err: bytes, exit_code: int, generation: str | None, paged: int) -> None:
+    """Insert an answer's row, its output written into the row piece by piece: bound as one
+    value, SQLite would copy it twice more (at 100,000 customers, 300 MB held for a 126 MB
+    listing)."""
+    size = sum(map(len, out))
     rowid = db.execute("insert or replace into answers values (?, ?, ?, ?, ?, ?, ?, ?, "
-                       "zeroblob(?))", (*row[:4], *row[5:], size)).lastrowid
+                       "zeroblob(?))", (key, day, code, kq_yaml, err, exit_code, generation,
+                                        paged, size)).lastrowid
     if size:
         with db.blobopen("answers", "out", rowid, readonly=False) as blob:
             write_out(blob, out)  # type: ignore[arg-type]
@@ -872,5 +873,5 @@ class Recorder:
         if err.kept is None or (out.kept is None and paged is None):
             return  # too big to keep
         self.run.after(lambda: keep(self.q, now[0], now[1], now[2],
-                           (tuple(out.kept) if paged is None else paged,
+                           (tuple(out.kept) if paged is None else (paged,),
                             b"".join(err.kept), code), paged is not None))

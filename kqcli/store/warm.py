@@ -644,9 +644,7 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
                     dropped.append((rowid,))
             db.executemany("delete from answers where rowid = ?", dropped)
             db.execute("commit")
-            # The pages freed go back to the disk: all of them (stepped once, as execute does,
-            # the pragma frees one page; sqlite3_exec runs it to the end).
-            db.executescript("pragma incremental_vacuum;")
+            give_back(db, left)
         finally:
             if db.in_transaction:
                 db.execute("rollback")
@@ -654,6 +652,20 @@ def keep(q: Question, generation: str | None, code: str, kq_yaml: str, found: An
         pass
     finally:
         db.close()
+
+
+def give_back(db: sqlite3.Connection, spare: int) -> None:
+    """Give the pages freed back to the disk beyond ``spare`` bytes of them: the room left for
+    answers, which the next ones fill again (every change makes every answer stale at once, so
+    at 100,000 customers each keep after a change freed ~260 MB, and giving all of it back cost
+    0.5 s, more than the change's own work). The file stays bounded: its free pages never pass
+    the answers' room after a keep."""
+    page = db.execute("pragma page_size").fetchone()[0]
+    excess = db.execute("pragma freelist_count").fetchone()[0] - spare // page
+    if excess > 0:
+        # (stepped once, as execute does, the pragma frees one page; sqlite3_exec runs it to
+        # the end)
+        db.executescript(f"pragma incremental_vacuum({excess});")
 
 
 def _insert(db: sqlite3.Connection, key: str, day: int, code: str, kq_yaml: str, out: Chunks,

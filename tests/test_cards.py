@@ -62,6 +62,38 @@ def test_a_generated_repository_agrees(tmp_path):
         assert json.dumps(kept(root, month)) == json.dumps(afresh(root, month)), month
 
 
+def team_totals(cards_by_owner: list[dict]) -> list[dict]:
+    """What kq team reads of each rep's scorecard."""
+    return [{k: c[k] for k in ("owner", "total", "change")} for c in cards_by_owner]
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2026-11"])
+def test_team_totals_from_the_cards_columns_are_by_owners(repo_root, month):
+    truth = team_totals(scoring.by_owner(afresh(repo_root, month)))
+    assert len(truth) > 2
+    assert cards.owner_totals(Repo(repo_root, TODAY), month) == truth  # worked out now
+    assert worked_out(repo_root) > 0
+    assert cards.owner_totals(Repo(repo_root, TODAY), month) == truth  # from the columns
+
+
+def test_team_totals_of_a_generated_repository_are_by_owners_to_the_last_bit(tmp_path):
+    """80 customers of 25 reps, worked out and then read from the columns."""
+    root = tmp_path / "big"
+    generate.generate(root, 80, 40, 3)
+    for month in ("2026-10", "2026-11"):
+        truth = team_totals(scoring.by_owner(afresh(root, month)))
+        for _ in range(2):
+            assert cards.owner_totals(Repo(root, TODAY), month) == truth
+
+
+def test_team_totals_count_the_cards_that_could_not_be_kept(repo_root, monkeypatch):
+    """A busy or read-only index keeps no card: the cards just made are counted all the same."""
+    monkeypatch.setattr(cards, "_keep", lambda new, read_sig, db: None)
+    truth = team_totals(scoring.by_owner(afresh(repo_root, "2026-10")))
+    assert cards.owner_totals(Repo(repo_root, TODAY), "2026-10") == truth
+    assert worked_out(repo_root) == 0
+
+
 def test_a_changed_file_works_out_only_its_card_again(repo_root):
     kept(repo_root, "2026-10")
     count = worked_out(repo_root)

@@ -42,6 +42,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ..schema.config import ScoreItem, Settings
@@ -282,6 +283,20 @@ def _average(values: list[float | None]) -> float | None:
 def _sum(values: list[int | None]) -> int | None:
     known = [v for v in values if v is not None]
     return sum(known) if known else None
+
+
+def totals_by_owner(cards: Iterable[tuple[str | None, float, float]]) -> list[dict[str, Any]]:
+    """:func:`by_owner`'s ``owner``, ``total`` and ``change`` of each rep, from (owner, total,
+    change) of every scored card, grouped by owner and each group in :func:`ordered` order
+    (best first, then by customer), so that the sums are :func:`by_owner`'s to the last bit."""
+    groups: dict[str, list[tuple[float, float]]] = {}
+    for owner, total, moved in cards:
+        groups.setdefault(owner or "(none)", []).append((total, moved))
+    out = [{"owner": owner, "total": round(sum(t for t, _ in group) / len(group), 1),
+            "change": round(sum(c for _, c in group) / len(group), 1)}
+           for owner, group in sorted(groups.items())]
+    out.sort(key=lambda r: -r["total"])
+    return out
 
 
 def by_owner(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:

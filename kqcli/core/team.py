@@ -47,8 +47,9 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]],
 
     ``rows`` are (summary, daily facts: ``last_in_person`` is enough); ``late`` (owner,
     reason, how many) of the reminders listed today that are overdue (from the agenda, as
-    ``kq due`` lists them); ``owner_cards`` ``scoring.by_owner`` of the month, each rep's the
-    customers they owned at its end (a rep who owned some then and none now still has a row);
+    ``kq due`` lists them); ``owner_cards`` each rep's average ``total`` and ``change`` of the
+    month (``scoring.totals_by_owner``, or ``by_owner``), over the customers they owned at its
+    end (a rep who owned some then and none now still has a row);
     ``pool`` today's pool.
     """
     owners = {s["owner"] for s, _ in rows if s.get("owner")}

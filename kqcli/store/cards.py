@@ -21,6 +21,38 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
     """Every scored customer's card for ``month`` (of ``owner``'s customers only, if given), in
     :func:`~kqcli.core.scoring.ordered` order: what ``core.scoring.scorecards`` answers."""
     from ..core.scoring import ordered
+
+    index = repo.index
+    made = _up_to_date(repo, month)
+    # The cards just worked out are taken as made (also those that could not be kept), not
+    # read back: on a first kq team or score, that is every customer's.
+    found = {i: json.loads(text) for i, text in index.db.execute(
+        """select c.id, c.card from cards c join files f on f.id = c.id
+           where c.month = ? and f.ok = 1""", (month,)) if i not in made}
+    found.update(made)
+    return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])
+
+
+def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
+    """Each rep's average scorecard total and change for ``month`` (``owner``, ``total``,
+    ``change``: those of :func:`~kqcli.core.scoring.by_owner`), from the cards' columns
+    without reading the cards: at 100,000 customers decoding every card and averaging all
+    their items took 1.9 s of a ``kq team`` after one edited file."""
+    from ..core.scoring import totals_by_owner
+
+    made = _up_to_date(repo, month)  # (taken as made: those that could not be kept too)
+    rows = [row for row in repo.index.db.execute(
+        """select c.owner, c.total, c.id, c.change from cards c join files f on f.id = c.id
+           where c.month = ? and f.ok = 1 and c.total is not null""", (month,))
+        if row[2] not in made]
+    rows.extend((c["owner"], c["total"], i, c["change"]) for i, c in made.items() if c)
+    rows.sort(key=lambda r: (r[0] or "", -r[1], r[2]))  # ordered()'s order within a rep
+    return totals_by_owner((owner, total, moved) for owner, total, _, moved in rows)
+
+
+def _up_to_date(repo: Any, month: str) -> dict[str, dict[str, Any] | None]:
+    """Work out and keep the cards for ``month`` not kept (every card after a change to the
+    rules or the settings); the cards just made, by customer id."""
     from .index import CARDS_SCHEMA
 
     index = repo.index
@@ -38,14 +70,7 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
         """select f.id from files f
            where f.ok = 1 and not exists (select 1 from cards c
                                           where c.id = f.id and c.month = ?)""", (month,))]
-    made = _work_out(index, repo.settings, month, missing) if missing else {}
-    # The cards just worked out are taken as made (also those that could not be kept), not
-    # read back: on a first kq team or score, that is every customer's.
-    found = {i: json.loads(text) for i, text in index.db.execute(
-        """select c.id, c.card from cards c join files f on f.id = c.id
-           where c.month = ? and f.ok = 1""", (month,)) if i not in made}
-    found.update(made)
-    return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])
+    return _work_out(index, repo.settings, month, missing) if missing else {}
 
 
 def _work_out(index: Any, settings: Any, month: str, missing: list[str],
@@ -69,7 +94,9 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str],
             for i, summary, ledger, _sig in read:
                 card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
                 made[i] = card
-                new.append((i, month, json.dumps(card, ensure_ascii=False)))
+                new.append((i, month, json.dumps(card, ensure_ascii=False),
+                            *((card["owner"], card["total"], card["change"]) if card
+                              else (None, None, None))))
                 done += 1
                 tick(done, len(missing))
 
@@ -77,10 +104,10 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str],
     return made
 
 
-def _keep(new: list[tuple[str, str, str]], read_sig: dict[str, str], db: Any) -> None:
+def _keep(new: list[tuple[Any, ...]], read_sig: dict[str, str], db: Any) -> None:
     """Write the cards ``new`` of the files still as read."""
     from .index import still_read
 
     current = still_read(db, read_sig)
-    db.executemany("insert or replace into cards values (?, ?, ?)",
+    db.executemany("insert or replace into cards values (?, ?, ?, ?, ?, ?)",
                    [card for card in new if card[0] in current])

@@ -85,8 +85,10 @@ AGENDA_SCHEMA = (
 
 CARDS_SCHEMA = (
     "drop table if exists cards",
-    # One month's scorecard of one customer as JSON ('null': not scored), kqcli.store.cards.
-    "create table cards (id text, month text, card text, primary key (id, month)) without rowid",
+    # One month's scorecard of one customer as JSON ('null': not scored), kqcli.store.cards;
+    # its owner, total and change again as columns, what kq team reads of every card.
+    """create table cards (id text, month text, card text, owner text, total real, change real,
+       primary key (id, month)) without rowid""",
 )
 
 

@@ -50,10 +50,9 @@ def run(
     Example: kq --repo examples --today 2026-11-24 team --day 2026-11-20
     """
     from ...core.pool import pool
-    from ...core.scoring import by_owner
     from ...core.team import TEAM_FACTS, team
     from ...store.agenda import overdue
-    from ...store.cards import scorecards
+    from ...store.cards import owner_totals
     from .score import default_month
 
     if fail_on not in (None, "overdue"):
@@ -71,7 +70,7 @@ def run(
     # today's overdue reminders as kq due lists them, counted from the agenda kept in the
     # index (a changed file is worked out again, not every customer)
     late = overdue(repo)
-    cards = by_owner(scorecards(repo, month))
+    cards = owner_totals(repo, month)
     data = team(rows, late, cards, pool(rows, repo.settings, repo.today), repo.settings,
                 repo.today)
     code = report_skipped(repo)

@@ -137,6 +137,19 @@ def test_check_stats_lines_up_its_chinese_labels(kq, examples_copy):
     assert len({width(line) for line in lines}) == 1
 
 
+def test_check_stats_words_every_table_in_chinese(kq, examples_copy):
+    """A rep reads what each table holds, the table's own name beside it; a new table needs
+    its words in kqcli/cli/commands/check.py's TABLES."""
+    ask(examples_copy, 7)
+    result = kq("--repo", examples_copy, "--lang", "zh", "check", "--stats")
+    tables = result.stdout.splitlines()[:-3]  # (then free pages, the file, the answers)
+    assert "客户文件 (files)" in [line.split("  ")[0].rstrip() for line in tables]
+    assert len(tables) >= 10
+    for line in tables:
+        words, _, name = line.split("  ")[0].rstrip().partition(" (")
+        assert name.endswith(")") and not words.isascii(), line
+
+
 def test_an_answer_is_kept_from_its_pieces():
     """warm._insert writes the output into the row piece by piece (at 100,000 customers the
     listing is 126 MB; joined and bound as one value it was held three times more): the row

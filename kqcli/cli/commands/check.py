@@ -139,11 +139,30 @@ def run(
         raise typer.Exit(1)
 
 
+TABLES = {
+    "files": N_("customer files"), "files_sig": N_("file signatures"),
+    "agenda": N_("reminders worked out"), "agenda_id": N_("reminders by customer"),
+    "agenda_estimated": N_("estimated dates"), "agenda_changed": N_("customers changed"),
+    "agenda_state": N_("when to work each customer out again"),
+    "agenda_reads": N_("the settings each customer's rules read"),
+    "listed": N_("the listing kept"), "listed_id": N_("the listing by customer"),
+    "listed_order": N_("the listing in order"), "answers": N_("answers kept"),
+    "cards": N_("scorecards"), "meta": N_("stamps and settings"),
+}
+"""What each table and index of .kq/index.sqlite holds, as ``kq check --stats`` words it
+beside the table's own name (in English the name alone)."""
+
+
 def _stats(found: dict[str, Any]) -> None:
+    from ..i18n import english
+
     def size(n: int) -> str:
         return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
-    rows = [(name, size(n)) for name, n in found["tables"].items()]
+    def named(table: str) -> str:
+        return table if english() or table not in TABLES else f"{_(TABLES[table])} ({table})"
+
+    rows = [(named(name), size(n)) for name, n in found["tables"].items()]
     rows += [(_("free pages"), size(found["free"])), (_("the file"), size(found["pages"]))]
     from ..tabletext import width as cells  # 空闲页 takes six columns, not three
 

@@ -170,3 +170,24 @@ def test_a_huge_report_in_a_terminal_is_plain_in_every_section(monkeypatch):
     plain = printed(6)
     assert "\x1b[" not in plain
     assert plain.count("华信大药房") == 6
+
+
+def test_a_long_name_takes_its_width_where_the_terminal_has_room(monkeypatch):
+    """kq due's 客户 column gives up its cells first (max_width 20), but only when the table is
+    too wide: in a wide terminal a name of 26 cells is not folded onto a second line."""
+    import sys
+
+    from kqcli.cli.report import Column
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    columns = [Column("name", "客户", max_width=20, min_width=12), Column("message", "说明")]
+    name = "昆明百货大楼(医药保健专柜)"
+    cells = [[name, "固定拜访 周二 16:00; 见 陈卫东(采购经理)"]]
+    assert (tabletext.width(name), tabletext.width(cells[0][1])) == (26, 40)
+    assert render.fit(columns, cells, 160)[1] == [26, 40]
+    assert render.fit(columns, cells, 64)[1] == [20, 40]  # the name gives first
+    assert render.fit(columns, cells, 60)[1] == [20, 36]  # then the widest

@@ -674,8 +674,6 @@ def fit(columns: Sequence[Column], cells: list[list[str]], width: int,
         else:
             words = max([_longest_word(row[n]) for row in cells] or [0])
             need = max(min(words, 30), min(widest, 8), min(header, 8))
-            if c.max_width and sys.stdout.isatty():  # a pipe keeps whole lines when it can
-                widest = max(min(widest, c.max_width), need)
         minimums.append(max(need, c.min_width or 0))
         natural.append(max(widest, minimums[-1]))
     shown = list(range(len(columns)))

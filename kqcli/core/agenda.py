@@ -74,9 +74,11 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
     from .due import CustomerRules, Log
 
     log = Log(facts)  # parsed once for every day probed
+    end = today + dt.timedelta(days=horizon + 1)
 
     def run(day: dt.date) -> tuple[tuple[list[Reminder], list[str]], dt.date]:
-        rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log)
+        rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log,
+                              until=end)
         reminders = rules.all()
         for r in reminders:  # one shown on its due day floats that day only (floating)
             if r.due == r.shows_from:
@@ -87,7 +89,6 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
         return (floating(reminders, day), rules.dropped), rules.until
 
     found, until = run(today)
-    end = today + dt.timedelta(days=horizon + 1)
     while until < end:  # the rules are run again only on a day they said may differ
         try:
             probe, next_until = run(until)
@@ -99,15 +100,16 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
     return (*found, end)
 
 
-def weights(reminder: Reminder, summary: dict[str, Any] | None, settings: Any,
-            ) -> tuple[float, float, float, float]:
-    """The terms of ``core.due.score`` that do not depend on today, in its order: reason,
-    tier, grade, kind (0.0 where ``score`` adds no term)."""
+def weights(summary: dict[str, Any] | None, settings: Any,
+            ) -> tuple[dict[str, float], float, float, float]:
+    """The terms of ``core.due.score`` that do not depend on today, in its order: by reason,
+    and the customer's tier, grade and kind (0.0 where ``score`` adds no term): the same for
+    each of its rows, so looked up once a customer."""
     u = settings.urgency
-    out = [u.reasons.get(reminder.reason, 0.0)]
-    for key, table in (("tier", u.tier), ("grade", u.grade), ("kind", u.kind)):
-        out.append((table.get(summary.get(key)) or 0.0) if summary else 0.0)
-    return out[0], out[1], out[2], out[3]
+    tier, grade, kind = ((table.get(summary.get(key)) or 0.0) if summary else 0.0
+                         for key, table in (("tier", u.tier), ("grade", u.grade),
+                                            ("kind", u.kind)))
+    return u.reasons, tier, grade, kind
 
 
 DUE, LATE, URGENCY = "\x00due", "\x00late", "\x00urgency"
@@ -115,11 +117,12 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_
 _DUE, _LATE, _URGENCY = _ENCODE(DUE), _ENCODE(LATE), _ENCODE(URGENCY)
 
 
-def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: Any) -> Row:
+def row(reminder: Reminder, seq: int,
+        terms: tuple[dict[str, float], float, float, float]) -> Row:
     """One agenda row: the sort and filter keys (dates as ordinals; a reminder due "today" has
-    due None and shows from 0), the urgency's terms, and ``Reminder.to_json`` as text around
-    the values that depend on today: ``head``, [due, ``dtail``,] overdue_days, ``mid``,
-    urgency, ``tail``."""
+    due None and shows from 0), the urgency's terms (``terms``: :func:`weights` of its
+    customer), and ``Reminder.to_json`` as text around the values that depend on today:
+    ``head``, [due, ``dtail``,] overdue_days, ``mid``, urgency, ``tail``."""
     today = reminder.due is None
     data = replace(reminder, due=dt.date.min, shows_from=dt.date.min).to_json(dt.date.min) \
         if today else reminder.to_json(reminder.due)
@@ -138,7 +141,7 @@ def row(reminder: Reminder, seq: int, summary: dict[str, Any] | None, settings: 
             None if today else reminder.due.toordinal(),
             0 if today else reminder.shows_from.toordinal(), reminder.owner,
             int(reminder.misfortune), int(reminder.estimated),
-            *weights(reminder, summary, settings), head, dtail, mid, tail)
+            terms[0].get(reminder.reason, 0.0), *terms[1:], head, dtail, mid, tail)
 
 
 # -- which settings a customer's agenda rests on ---------------------------------------------

@@ -233,7 +233,7 @@ class CustomerRules:
                  today: dt.date, within: int | None = None,
                  departed_reps: dict[str, dt.date] | None = None,
                  calendar: dates.WorkCalendar | None = None, explain: bool = False,
-                 log: Log | None = None) -> None:
+                 log: Log | None = None, until: dt.date = dt.date.max) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
         self.departed = settings.departed() if departed_reps is None else departed_reps
@@ -245,11 +245,12 @@ class CustomerRules:
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
         self.log = Log(facts) if log is None else log
         self._matched: dict[Any, dict[dt.date, Logged]] = {}
-        self.until = dt.date.max
+        self.until = until
         """The first day after today on which the rules' answer may differ (:meth:`changes`):
         until then, run on any day, they answer as today. Every rule that compares today with
         a date notes the day the comparison turns; core.agenda runs the rules again on that day
-        only, not on each day between."""
+        only, not on each day between. (Given: the day from which the caller does not ask, so
+        that a rule need not look further.)"""
 
     def changes(self, day: dt.date | None) -> None:
         """Note that the answer may differ from ``day`` on (a day after today, else nothing)."""

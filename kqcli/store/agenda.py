@@ -170,7 +170,7 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
     """One customer's agenda rows, state (with a digest of the settings it read and of its
     rows) and the settings it read (one a line), by ``work``: (settings, today, departed,
     calendar) (runs in worker processes)."""
-    from ..core.agenda import Reads, candidates, horizon, reads_of, row
+    from ..core.agenda import Reads, candidates, horizon, reads_of, row, weights
     from ..core.messages import to_data
 
     customer_id, summary_text, facts_text = item
@@ -179,7 +179,8 @@ def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
     reads = Reads(settings)
     found, dropped, recheck = candidates(summary, json.loads(facts_text), reads, today,
                                          departed, calendar, horizon(customer_id, today))
-    rows = [row(r, seq, summary, reads) for seq, r in enumerate(found)]
+    terms = weights(summary, reads) if found else None  # (a customer with none reads none)
+    rows = [row(r, seq, terms) for seq, r in enumerate(found)]
     paths, digest = reads_of(reads.read())
     paths_key = hashlib.blake2b(paths.encode(), digest_size=8).hexdigest()
     rows_digest = hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
@@ -267,12 +268,13 @@ def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
     cached = index.get_meta("agenda_reps")
     if isinstance(cached, dict) and cached.get("key") == key:
         return cached["rows"], cached["years"]
-    from ..core.agenda import row
+    from ..core.agenda import row, weights
     from ..core.due import morning_list
 
     found, _dropped = morning_list([], settings, today, within=within, found=[], owners=owners,
                                    statements=submitted)
-    rows = [list(row(r, seq, None, settings)) for seq, r in enumerate(found)]
+    terms = weights(None, settings)
+    rows = [list(row(r, seq, terms)) for seq, r in enumerate(found)]
     years = sorted({r.due.year for r in found if r.estimated})
     if sig is not None and sig != "racy":
         index.set_meta("agenda_reps", {"key": key, "rows": rows, "years": years})

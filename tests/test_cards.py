@@ -140,3 +140,21 @@ def test_ledgers_with_keys_are_the_full_ledgers_cut_to_those_keys(repo_root):
     assert [s for s, _ in cut] == [s for s, _ in whole]
     assert [f for _, f in cut] == [{k: f.get(k) for k in keys} for _, f in whole]
     assert any(f["months"] for _, f in cut) and any(f["business"] for _, f in cut)
+
+
+def test_facts_with_keys_are_the_full_facts_cut_to_those_keys(repo_root):
+    """Those of index.FACT_COLUMNS come from their own columns (kq team, kq pool), the others
+    from SQLite picking them out of the JSON; a file that does not validate is in neither."""
+    from kqcli.store.index import FACT_COLUMNS
+
+    broken = repo_root / "customers" / "broken.yaml"
+    broken.write_text("name: [\n", encoding="utf-8")
+    index = Repo(repo_root, TODAY).index
+    assert index.invalid_ids() == ["broken"]
+    whole = index.facts()
+    assert any(f.get("last_in_person") for _, f in whole)
+    assert any(f.get("last_in_person") is None for _, f in whole)
+    for keys in (FACT_COLUMNS, ("last_in_person", "last_care_call"), ("no_such_fact",)):
+        cut = index.facts(keys)
+        assert [s for s, _ in cut] == [s for s, _ in whole]
+        assert [f for _, f in cut] == [{k: f.get(k) for k in keys} for _, f in whole], keys

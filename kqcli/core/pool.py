@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # pydantic stays off kq due's warm path
     from ..schema.config import Settings
 
 FIELDS = ("customer", "name", "owner", "last_in_person", "days")
+POOL_FACTS = ("last_in_person",)
+"""The daily facts :func:`pool_entry` reads (``Index.facts(POOL_FACTS)``: a column of their
+own, not every customer's facts decoded)."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def run(
 
     Example: kq --repo examples claim 健民 --as 王强
     """
-    from ...core.pool import pool_entry
+    from ...core.pool import POOL_FACTS, pool_entry
     from ...core.reassign import check_rep
     from ...store.writer import text_change, update_customer
     from .reassign import handover
@@ -38,7 +38,7 @@ def run(
         raise KqError(_("the pool is off; add to kq.yaml: {setting}").format(
             setting="pool: {after_days: 90, kinds: [terminal]}"), code=PROBLEMS)
     match = repo.resolve(customer)
-    rows = repo.index.facts()
+    rows = repo.index.facts(POOL_FACTS)
     summary, facts = next((s, f) for s, f in rows if s["id"] == match.id)
     owners = {s["owner"] for s, _facts in rows if s.get("owner")}
     name = check_rep(owner_of(repo, rep) or _no_rep(), repo.settings, owners, repo.today,

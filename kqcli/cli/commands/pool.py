@@ -19,14 +19,14 @@ def run(ctx: typer.Context, fmt: FormatOption = Format.table, output: OutputOpti
 
     Example: kq --repo examples --today 2026-12-05 pool
     """
-    from ...core.pool import FIELDS, pool
+    from ...core.pool import FIELDS, POOL_FACTS, pool
     from ..render import Column, emit, warn
 
     repo = open_repo(ctx)
     if repo.settings.pool is None:
         warn("kq: " + _("the pool is off; add to kq.yaml: {line}").format(
             line="pool: {after_days: 90, kinds: [terminal]}"))
-    entries = pool(repo.index.facts(), repo.settings, repo.today)
+    entries = pool(repo.index.facts(POOL_FACTS), repo.settings, repo.today)
     code = report_skipped(repo)
     emit([e.to_json() for e in entries], fmt,
          [Column("customer", "id"), Column("name", "客户"), Column("owner", "原业代"),

@@ -158,3 +158,21 @@ def test_facts_with_keys_are_the_full_facts_cut_to_those_keys(repo_root):
         cut = index.facts(keys)
         assert [s for s, _ in cut] == [s for s, _ in whole]
         assert [f for _, f in cut] == [{k: f.get(k) for k in keys} for _, f in whole], keys
+
+
+def test_cards_worked_out_on_every_core_are_those_of_one_process(tmp_path, monkeypatch):
+    """Many cards are worked out by forked workers, a batch at a time, while the batch before
+    is written: the same cards, kept for the next run, and the same team figures."""
+    from kqcli.store import pool
+
+    root = tmp_path / "big"
+    generate.generate(root, 80, 40, 3)
+    truth = afresh(root, "2026-11")
+    monkeypatch.setattr(cards, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pool, "BATCH", 7)  # twelve batches
+    monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
+    assert json.dumps(kept(root, "2026-11")) == json.dumps(truth)
+    assert worked_out(root) == 80
+    assert json.dumps(kept(root, "2026-11")) == json.dumps(truth)  # read back
+    assert cards.owner_totals(Repo(root, TODAY), "2026-10") == team_totals(
+        scoring.by_owner(afresh(root, "2026-10")))

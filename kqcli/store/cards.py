@@ -11,10 +11,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from typing import Any
 
 from .agenda import light_settings
 from .stamp import code_stamp
+
+Card = tuple[str, str, str, str | None, float | None, float | None]
+"""A card's row as kept: (id, month, the card as JSON ('null': not scored), owner, total,
+change)."""
 
 
 def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str, Any]]:
@@ -22,15 +28,14 @@ def scorecards(repo: Any, month: str, owner: str | None = None) -> list[dict[str
     :func:`~kqcli.core.scoring.ordered` order: what ``core.scoring.scorecards`` answers."""
     from ..core.scoring import ordered
 
-    index = repo.index
     made = _up_to_date(repo, month)
-    # The cards just worked out are taken as made (also those that could not be kept), not
-    # read back: on a first kq team or score, that is every customer's.
-    found = {i: json.loads(text) for i, text in index.db.execute(
+    # The cards just worked out are taken as made (also those that could not be kept).
+    found = {i: text for i, text in repo.index.db.execute(
         """select c.id, c.card from cards c join files f on f.id = c.id
            where c.month = ? and f.ok = 1""", (month,)) if i not in made}
-    found.update(made)
-    return ordered([c for c in found.values() if c and (not owner or c["owner"] == owner)])
+    found.update((i, row[2]) for i, row in made.items())
+    cards = (json.loads(text) for text in found.values())
+    return ordered([c for c in cards if c and (not owner or c["owner"] == owner)])
 
 
 def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
@@ -45,12 +50,13 @@ def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
         """select c.owner, c.total, c.id, c.change from cards c join files f on f.id = c.id
            where c.month = ? and f.ok = 1 and c.total is not null""", (month,))
         if row[2] not in made]
-    rows.extend((c["owner"], c["total"], i, c["change"]) for i, c in made.items() if c)
+    rows.extend((owner, total, i, moved) for i, _, _, owner, total, moved in made.values()
+                if total is not None)
     rows.sort(key=lambda r: (r[0] or "", -r[1], r[2]))  # ordered()'s order within a rep
     return totals_by_owner((owner, total, moved) for owner, total, _, moved in rows)
 
 
-def _up_to_date(repo: Any, month: str) -> dict[str, dict[str, Any] | None]:
+def _up_to_date(repo: Any, month: str) -> dict[str, Card]:
     """Work out and keep the cards for ``month`` not kept (every card after a change to the
     rules or the settings); the cards just made, by customer id."""
     from .index import CARDS_SCHEMA
@@ -73,34 +79,59 @@ def _up_to_date(repo: Any, month: str) -> dict[str, dict[str, Any] | None]:
     return _work_out(index, repo.settings, month, missing) if missing else {}
 
 
-def _work_out(index: Any, settings: Any, month: str, missing: list[str],
-              ) -> dict[str, dict[str, Any] | None]:
-    """Work out and keep the cards of ``missing`` for ``month``, in batches (a first ``kq
-    score`` or ``kq team`` of a national company writes one batch's rows at a time); the cards
-    by id, those that could not be kept (their file was indexed anew meanwhile) too. (In this
-    process: on two workers a card is cheap enough that passing the settings to them cost
-    what they saved, 2.0 s either way at 10,000 customers.)"""
+PARALLEL_FROM = 2_000
+"""Cards; fewer are worked out in this process (starting the workers costs more)."""
+
+
+def _card(work: tuple[Any, str], item: tuple[str, str, str]) -> Card:
+    """One customer's card as kept, by ``work``: (settings, month) (runs in worker processes:
+    the card goes back as its JSON, which the parent writes as it is)."""
     from ..core.scoring import customer_card
+
+    settings, month = work
+    customer_id, summary, ledger = item
+    card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
+    if card is None:
+        return customer_id, month, "null", None, None, None
+    return (customer_id, month, json.dumps(card, ensure_ascii=False), card["owner"],
+            card["total"], card["change"])
+
+
+def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict[str, Card]:
+    """Work out and keep the cards of ``missing`` for ``month``, in batches (a first ``kq
+    score`` or ``kq team`` of a national company writes one batch's rows at a time), on every
+    core when there are many: the workers work a batch out while this process writes the one
+    before. The cards by id, those that could not be kept (their file was indexed anew
+    meanwhile) too."""
     from .errors import _
-    from .pool import BATCH
+    from .platform import can_fork
+    from .pool import BATCH, batches
     from .progress import progress
 
-    made: dict[str, dict[str, Any] | None] = {}
-    done = 0
-    with progress(_("working out scorecards")) as tick:
+    jobs = os.cpu_count() or 1
+    if len(missing) < PARALLEL_FROM or not can_fork():
+        jobs = 1
+    made: dict[str, Card] = {}
+
+    def keep(read_sig: dict[str, str], results: Iterable[Card]) -> None:
+        new = []
+        for card in results:
+            made[card[0]] = card
+            new.append(card)
+            tick(len(made), len(missing))
+        index.write(functools.partial(_keep, new, read_sig))
+
+    with progress(_("working out scorecards")) as tick, batches(
+            functools.partial(_card, (settings, month)), jobs, "fork") as run:
+        waiting = None  # the batch before: written while the workers work this one out
         for start in range(0, len(missing), BATCH):
             read = index.read(missing[start:start + BATCH], "ledger")
-            new = []
-            for i, summary, ledger, _sig in read:
-                card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
-                made[i] = card
-                new.append((i, month, json.dumps(card, ensure_ascii=False),
-                            *((card["owner"], card["total"], card["change"]) if card
-                              else (None, None, None))))
-                done += 1
-                tick(done, len(missing))
-
-            index.write(functools.partial(_keep, new, {i: sig for i, *_, sig in read}))
+            results = run([(i, summary, ledger) for i, summary, ledger, _sig in read])
+            if waiting is not None:
+                keep(*waiting)
+            waiting = ({i: sig for i, *_, sig in read}, results)
+        if waiting is not None:
+            keep(*waiting)
     return made
 
 

@@ -196,3 +196,34 @@ def test_a_full_evaluation_runs_the_rules_about_once_a_customer(tmp_path, monkey
         candidates(summary, facts, settings, today, departed, calendar, horizon(i, today))
     assert len(rows) == 60
     assert len(runs) <= 1.5 * len(rows)
+
+
+def test_rules_asked_about_today_alone_do_not_look_ahead(tmp_path, monkeypatch):
+    """kq due's full run, kq plan, kq calendar and --explain give no ``until``: the greetings
+    are matched once a group, for today, not again for the days a window moves on."""
+    root = tmp_path / "repo"
+    generate.generate(root, 30, 40, 3)
+    today = dt.date(2026, 11, 24)
+    repo = Repo(root, today)
+    settings, _ = light_settings(repo)
+    ids = [i for (i,) in repo.index.db.execute("select id from files where ok = 1")]
+    rows = [(json.loads(s), json.loads(f)) for _, s, f, _ in repo.index.read(ids, "facts")]
+    matched = []
+    original = CustomerRules._match
+
+    def counted(self: CustomerRules, group, lead, day):
+        matched.append((id(self), group.key, day))
+        return original(self, group, lead, day)
+
+    monkeypatch.setattr(CustomerRules, "_match", counted)
+    kept = []  # (alive, so that no two share an id)
+    for summary, facts in rows:
+        kept.append(CustomerRules(summary, facts, settings, today, OPEN))
+        kept[-1].all()
+    assert matched and {day for *_, day in matched} == {today}
+    assert len(matched) == len({(rules, key) for rules, key, _ in matched})
+    matched.clear()
+    for summary, facts in rows:
+        CustomerRules(summary, facts, settings, today, OPEN,
+                      until=today + dt.timedelta(days=10)).all()
+    assert {day for *_, day in matched} != {today}  # the agenda's rules do look ahead

@@ -163,8 +163,10 @@ def test_facts_with_keys_are_the_full_facts_cut_to_those_keys(repo_root):
 def test_cards_worked_out_on_every_core_are_those_of_one_process(tmp_path, monkeypatch):
     """Many cards are worked out by forked workers, a batch at a time, while the batch before
     is written: the same cards, kept for the next run, and the same team figures."""
-    from kqcli.store import pool
+    from kqcli.store import platform, pool
 
+    if not platform.can_fork():
+        pytest.skip("no fork here (KQ_PORTABLE): one process")
     root = tmp_path / "big"
     generate.generate(root, 80, 40, 3)
     truth = afresh(root, "2026-11")

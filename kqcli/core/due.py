@@ -184,7 +184,9 @@ nothing the occasions ask about changes on them (then it notes the next one)."""
 
 def _asked(matched: dict[dt.date, Logged], day: dt.date, grace: int) -> dict[dt.date, Logged]:
     """What the occasions ask of the matching from ``day`` on: whether a day from the one
-    before two grace periods on was greeted, and by what (``CustomerRules.occasion``)."""
+    before two grace periods on was greeted, and by what (``CustomerRules.occasion``). Not
+    what ``--explain``'s notes name (``unanswered`` reads the whole matching): explain runs
+    once, on its day, and never looks ahead."""
     first = day - dt.timedelta(days=2 * grace + 1)
     return {d: g for d, g in matched.items() if d >= first}
 
@@ -233,7 +235,7 @@ class CustomerRules:
                  today: dt.date, within: int | None = None,
                  departed_reps: dict[str, dt.date] | None = None,
                  calendar: dates.WorkCalendar | None = None, explain: bool = False,
-                 log: Log | None = None, until: dt.date = dt.date.max) -> None:
+                 log: Log | None = None, until: dt.date | None = None) -> None:
         self.s, self.f, self.cfg, self.today = summary, facts, settings, today
         self.within = within
         self.departed = settings.departed() if departed_reps is None else departed_reps
@@ -245,12 +247,14 @@ class CustomerRules:
         self.closed: list[Reminder] = []  # with explain: greetings answered, not listed
         self.log = Log(facts) if log is None else log
         self._matched: dict[Any, dict[dt.date, Logged]] = {}
-        self.until = until
+        self.until = dt.date.max if until is None else until
         """The first day after today on which the rules' answer may differ (:meth:`changes`):
         until then, run on any day, they answer as today. Every rule that compares today with
         a date notes the day the comparison turns; core.agenda runs the rules again on that day
-        only, not on each day between. (Given: the day from which the caller does not ask, so
-        that a rule need not look further.)"""
+        only, not on each day between. (Given: the day from which the caller does not ask,
+        which a rule that can look further itself (:meth:`greetings`) looks up to; a caller
+        that gives none does not ask, and no rule looks further.)"""
+        self.ahead = 0 if until is None else MOVES
 
     def changes(self, day: dt.date | None) -> None:
         """Note that the answer may differ from ``day`` on (a day after today, else nothing)."""
@@ -327,7 +331,8 @@ class CustomerRules:
         The window moves on with today: on the day its first greeting or its first occasion
         day leaves it, what was matched may change, and that day is noted (:meth:`changes`)
         unless the matching then says the same of every day the occasions still ask about
-        (:func:`_asked`); then the next such day is looked at, up to MOVES of them. (A day
+        (:func:`_asked`); then the next such day is looked at, up to MOVES of them before the
+        day the caller asks up to (``until``; none given: none looked at). (A day
         noted for nothing costs the agenda a run of every rule on it: two in three of the
         runs that found no change were these.)
         """
@@ -336,7 +341,7 @@ class CustomerRules:
             return matched
         matched, moves = self._match(group, lead, self.today)
         grace = self.cfg.due.greeting_grace_days
-        for _ in range(MOVES):
+        for _ in range(self.ahead):
             if moves is None or moves >= self.until:
                 break
             later, then = self._match(group, lead, moves)

@@ -265,7 +265,12 @@ def customer_card(summary: dict[str, Any], facts: dict[str, Any], settings: Sett
 
 def ordered(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cards by rep (none last), best first, then by customer id."""
-    return sorted(cards, key=lambda c: (c["owner"] or "~", -c["total"], c["customer"]))
+    return sorted(cards, key=lambda c: _order(c["owner"], c["total"], c["customer"]))
+
+
+def _order(owner: str | None, total: float, customer: str) -> tuple[str, float, str]:
+    """:func:`ordered`'s key."""
+    return owner or "~", -total, customer
 
 
 def change(items: dict[str, float | None], before: dict[str, float | None]) -> float:
@@ -285,12 +290,13 @@ def _sum(values: list[int | None]) -> int | None:
     return sum(known) if known else None
 
 
-def totals_by_owner(cards: Iterable[tuple[str | None, float, float]]) -> list[dict[str, Any]]:
+def totals_by_owner(cards: Iterable[tuple[str | None, float, str, float]],
+                    ) -> list[dict[str, Any]]:
     """:func:`by_owner`'s ``owner``, ``total`` and ``change`` of each rep, from (owner, total,
-    change) of every scored card, grouped by owner and each group in :func:`ordered` order
-    (best first, then by customer), so that the sums are :func:`by_owner`'s to the last bit."""
+    customer, change) of every scored card, summed in :func:`ordered` order so that the sums
+    are :func:`by_owner`'s to the last bit."""
     groups: dict[str, list[tuple[float, float]]] = {}
-    for owner, total, moved in cards:
+    for owner, total, _, moved in sorted(cards, key=lambda c: _order(*c[:3])):
         groups.setdefault(owner or "(none)", []).append((total, moved))
     out = [{"owner": owner, "total": round(sum(t for t, _ in group) / len(group), 1),
             "change": round(sum(c for _, c in group) / len(group), 1)}

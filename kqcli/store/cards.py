@@ -52,8 +52,7 @@ def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
         if row[2] not in made]
     rows.extend((owner, total, i, moved) for i, _, _, owner, total, moved in made.values()
                 if total is not None)
-    rows.sort(key=lambda r: (r[0] or "", -r[1], r[2]))  # ordered()'s order within a rep
-    return totals_by_owner((owner, total, moved) for owner, total, _, moved in rows)
+    return totals_by_owner(rows)
 
 
 def _up_to_date(repo: Any, month: str) -> dict[str, Card]:

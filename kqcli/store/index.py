@@ -43,9 +43,11 @@ INDEX_FORMAT = 21  # 6: cards, 7: digest, 8: contacts' function and level in the
 # values, said in the user's language when shown, 20: an answer's output last in its row,
 # 21: the facts of FACT_COLUMNS in columns of their own
 FACT_COLUMNS = ("last_in_person",)
-"""Facts also kept in a column of their own (as JSON, SQLite's ``facts -> '$.key'``, worked out
-when a row is written): ``kq team`` and ``kq pool`` read one of every customer's facts, and
-picking it out of 100,000 facts (~3 KB of JSON each) took 0.8 s of a 6 s ``kq team``."""
+"""Facts that are a string or null, also kept in a column of their own (SQLite's
+``json_extract``, worked out when a row is written; not ``->``, which every command would then
+need a SQLite of 3.38 or later for): ``kq team`` and ``kq pool`` read one of every customer's
+facts, and picking it out of 100,000 facts (~3 KB of JSON each) took 0.8 s of a 6 s
+``kq team``."""
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
 
 Record = tuple[str, str, int, str, str, str, str, str, str]
@@ -100,8 +102,8 @@ CARDS_SCHEMA = (
 def _generated() -> str:
     """The columns of :data:`FACT_COLUMNS`, for the files table's statement."""
     return "".join(f", fact_{k} text generated always as "
-                   f"(case when ok = 1 then facts -> '$.{k}' end) stored"  # (else not JSON)
-                   for k in FACT_COLUMNS)
+                   f"(case when ok = 1 then json_extract(facts, '$.{k}') end) stored"
+                   for k in FACT_COLUMNS)  # (a file that does not validate has no facts)
 
 
 class Unreadable(Exception):
@@ -394,7 +396,7 @@ class Index:
         except sqlite3.DatabaseError:  # a SQLite built without dbstat
             tables = {}
             for (name,) in db.execute("select name from sqlite_schema where type = 'table'"):
-                columns = [c[1] for c in db.execute(f"pragma table_info('{name}')")]
+                columns = [c[1] for c in db.execute(f"pragma table_xinfo('{name}')")]
                 total = " + ".join(f"coalesce(length({c}), 0)" for c in columns) or "0"
                 tables[name] = db.execute(f"select sum({total}) from '{name}'").fetchone()[0] or 0
         page = db.execute("pragma page_size").fetchone()[0]
@@ -561,8 +563,7 @@ class Index:
               ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         if column == "facts" and keys and set(keys) <= set(FACT_COLUMNS):
             names = ", ".join(f"fact_{k}" for k in keys)
-            return [(json.loads(summary), {k: None if v is None else json.loads(v)
-                                           for k, v in zip(keys, values, strict=True)})
+            return [(json.loads(summary), dict(zip(keys, values, strict=True)))
                     for summary, *values in self.db.execute(
                         f"select summary, {names} from files where ok = 1 order by id")]
         picked = column

@@ -45,7 +45,7 @@ def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
     their items took 1.9 s of a ``kq team`` after one edited file."""
     from ..core.scoring import totals_by_owner
 
-    made = _up_to_date(repo, month)  # (taken as made: those that could not be kept too)
+    made = _up_to_date(repo, month, texts=False)  # (taken as made: those not kept too)
     rows = [row for row in repo.index.db.execute(
         """select c.owner, c.total, c.id, c.change from cards c join files f on f.id = c.id
            where c.month = ? and f.ok = 1 and c.total is not null""", (month,))
@@ -55,9 +55,10 @@ def owner_totals(repo: Any, month: str) -> list[dict[str, Any]]:
     return totals_by_owner(rows)
 
 
-def _up_to_date(repo: Any, month: str) -> dict[str, Card]:
+def _up_to_date(repo: Any, month: str, texts: bool = True) -> dict[str, Card]:
     """Work out and keep the cards for ``month`` not kept (every card after a change to the
-    rules or the settings); the cards just made, by customer id."""
+    rules or the settings); the cards just made, by customer id (without their JSON unless
+    ``texts``: at 100,000 customers 300 MB that ``kq team`` does not read)."""
     from .index import CARDS_SCHEMA
 
     index = repo.index
@@ -75,7 +76,7 @@ def _up_to_date(repo: Any, month: str) -> dict[str, Card]:
         """select f.id from files f
            where f.ok = 1 and not exists (select 1 from cards c
                                           where c.id = f.id and c.month = ?)""", (month,))]
-    return _work_out(index, repo.settings, month, missing) if missing else {}
+    return _work_out(index, repo.settings, month, missing, texts) if missing else {}
 
 
 PARALLEL_FROM = 2_000
@@ -96,7 +97,8 @@ def _card(work: tuple[Any, str], item: tuple[str, str, str]) -> Card:
             card["total"], card["change"])
 
 
-def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict[str, Card]:
+def _work_out(index: Any, settings: Any, month: str, missing: list[str], texts: bool,
+              ) -> dict[str, Card]:
     """Work out and keep the cards of ``missing`` for ``month``, in batches (a first ``kq
     score`` or ``kq team`` of a national company writes one batch's rows at a time), on every
     core when there are many: the workers work a batch out while this process writes the one
@@ -115,7 +117,7 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str]) -> dict
     def keep(read_sig: dict[str, str], results: Iterable[Card]) -> None:
         new = []
         for card in results:
-            made[card[0]] = card
+            made[card[0]] = card if texts else (*card[:2], "", *card[3:])
             new.append(card)
             tick(len(made), len(missing))
         index.write(functools.partial(_keep, new, read_sig))

@@ -211,6 +211,15 @@ def test_a_stop_while_the_agenda_is_worked_out_leaves_no_worker_behind(many):
 
 
 @pool_test
+def test_a_stop_while_the_scorecards_are_worked_out_leaves_no_worker_behind(many):
+    assert probe_kq(many, *DAY, "due", "--format", "json").code == 0  # index and agenda
+    hook = (SLOW.format(module="kqcli.store.cards", function="_card")
+            + "_module.PARALLEL_FROM = 1\n")  # (a pool from 2,000 cards)
+    assert _stopped_mid_pool(many, hook, signal.SIGTERM, *DAY, "team", "--format",
+                             "json") == (143, set())
+
+
+@pool_test
 def test_a_kill_9_during_check_full_leaves_no_worker_behind(many):
     """Nothing runs in a parent killed with -9: the workers die because the kernel kills
     them with it (PR_SET_PDEATHSIG)."""

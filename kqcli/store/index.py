@@ -57,11 +57,16 @@ AGENDA_SCHEMA = (
     "drop table if exists agenda_state",
     "drop table if exists answers",
     # One row per candidate reminder (kqcli.core.agenda.row); dates as ordinals (due NULL:
-    # due "today"). Kept in shows_from order, so that reading what is listed reads only those.
+    # due "today"). Found in shows_from order by a key of its own, so that reading what is
+    # listed reads only those: a customer's rows are appended to the table and a few short
+    # keys to the indexes. (Kept in a without-rowid table in that order, each row went to its
+    # own place in a tree of ~400-byte rows: at 100,000 customers writing the 1.1 million
+    # rows of a full evaluation took 31 s, 13 s so; reading the 263,000 rows a morning lists
+    # takes 0.8 s instead of 0.4, once a day.)
     """create table agenda (id text, seq integer, name text, reason text, due integer,
        shows_from integer, owner text, misfortune integer, estimated integer, w_reason real,
-       w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text,
-       primary key (shows_from, id, seq)) without rowid""",
+       w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text)""",
+    "create unique index agenda_key on agenda (shows_from, id, seq)",
     "create index agenda_id on agenda (id)",
     # The few rows whose date is estimated (a lunar date past the calendar's table), whose
     # years each listing names: found without reading the agenda.

@@ -141,7 +141,8 @@ def run(
 
 TABLES = {
     "files": N_("customer files"), "files_sig": N_("file signatures"),
-    "agenda": N_("reminders worked out"), "agenda_id": N_("reminders by customer"),
+    "agenda": N_("reminders worked out"), "agenda_key": N_("reminders by day"),
+    "agenda_id": N_("reminders by customer"),
     "agenda_estimated": N_("estimated dates"), "agenda_changed": N_("customers changed"),
     "agenda_state": N_("when to work each customer out again"),
     "agenda_reads": N_("the settings each customer's rules read"),

@@ -184,3 +184,21 @@ def test_overdue_counts_are_kq_dues_overdue_rows_by_rep_and_reason(kq, examples_
                for r in json.loads(result.stdout)}
     assert {rep: c for rep, c in counted.items() if c} == listed
     assert sum(map(len, listed.values())) >= 3  # several reasons late, not an empty match
+
+
+@pytest.mark.parametrize("today", ["2026-11-24", "2026-12-20", "2027-02-03"])
+def test_overdue_counts_are_those_kq_due_lists_late(examples_copy, today):
+    """kq team counts the late rows without the listing's text or urgency (a listing not
+    materialized): by owner and reason, exactly the rows kq due lists with overdue_days > 0."""
+    from collections import Counter
+
+    from kqcli.store.agenda import morning, overdue
+    from kqcli.store.repo import Repo
+
+    day = dt.date.fromisoformat(today)
+    listing, _ = morning(Repo(examples_copy, day), None)
+    rows = json.loads(b"[" + listing.body + b"]")
+    late = Counter((r["owner"], r["reason"]) for r in rows if r["overdue_days"] > 0)
+    counted = overdue(Repo(examples_copy, day))
+    assert sum(late.values()) > 5
+    assert {(owner, reason): n for owner, reason, n in counted} == dict(late)

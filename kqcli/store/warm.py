@@ -275,7 +275,10 @@ def late_counts(db: sqlite3.Connection, urgency: dict[str, float], today: dt.dat
                 everyone: list[list[object]]) -> list[tuple[str | None, str, int]]:
     """(owner, reason, how many) of the reminders listed today that are late, as ``kq due``
     lists them (``overdue_days`` > 0): counted by SQLite, without the rows' text."""
-    sql = (f"with {LISTED.format(urgency=URGENCY, where='')} select owner, reason, count(*) "
+    # Not materialized: SQLite then works out only the columns counted, not every listed row's
+    # urgency and text (0.94 -> 0.66 s at 100,000 customers, kq team's every run).
+    listed = LISTED.replace("listed as materialized (", "listed as not materialized (", 1)
+    sql = (f"with {listed.format(urgency=URGENCY, where='')} select owner, reason, count(*) "
            "from listed where late > 0 group by owner, reason order by owner, reason")
     return db.execute(sql, _prepared(db, urgency, today, None, everyone)).fetchall()
 

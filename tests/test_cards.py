@@ -172,7 +172,7 @@ def test_cards_worked_out_on_every_core_are_those_of_one_process(tmp_path, monke
     truth = afresh(root, "2026-11")
     monkeypatch.setattr(cards, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pool, "BATCH", 7)  # twelve batches
-    monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 2)
     assert json.dumps(kept(root, "2026-11")) == json.dumps(truth)
     assert worked_out(root) == 80
     assert json.dumps(kept(root, "2026-11")) == json.dumps(truth)  # read back

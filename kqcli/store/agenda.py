@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -76,19 +75,12 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     if not ids:
         return 0
     from ..core.due import work_calendar
-    from .pool import BATCH
+    from .pool import written_behind
 
     work = (settings, today, settings.departed(), work_calendar(settings))
     with _evaluator(work, len(ids)) as evaluate:
-        waiting = None  # the batch before: written while the workers work this one out
-        for start in range(0, len(ids), BATCH):
-            read = index.read(ids[start:start + BATCH], "facts")
-            results = evaluate([(i, summary, facts) for i, summary, facts, _ in read])
-            if waiting is not None:
-                _store(index, *waiting, t)
-            waiting = ({i: sig for i, *_, sig in read}, results)
-        if waiting is not None:
-            _store(index, *waiting, t)
+        written_behind(index, ids, "facts", evaluate,
+                       lambda read_sig, results: _store(index, read_sig, results, t))
     return len(ids)
 
 
@@ -198,13 +190,10 @@ def _evaluator(work: tuple[Any, ...], total: int) -> Iterator[
     long; on every core when there are many (after a change to kq.yaml or kq itself, every
     customer), where the workers start on the batch at once, so that the caller can write the
     batch before meanwhile."""
-    from .platform import can_fork
-    from .pool import batches
+    from .pool import batches, jobs_for
     from .progress import progress
 
-    jobs = os.cpu_count() or 1
-    if total < PARALLEL_FROM or not can_fork():
-        jobs = 1
+    jobs = jobs_for(total, PARALLEL_FROM)
     done = 0
     with progress(_("working out reminders")) as tick, batches(
             functools.partial(_evaluate, work), jobs, "fork") as run:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -105,13 +104,9 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str], texts: 
     before. The cards by id, those that could not be kept (their file was indexed anew
     meanwhile) too."""
     from .errors import _
-    from .platform import can_fork
-    from .pool import BATCH, batches
+    from .pool import batches, jobs_for, written_behind
     from .progress import progress
 
-    jobs = os.cpu_count() or 1
-    if len(missing) < PARALLEL_FROM or not can_fork():
-        jobs = 1
     made: dict[str, Card] = {}
 
     def keep(read_sig: dict[str, str], results: Iterable[Card]) -> None:
@@ -123,16 +118,9 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str], texts: 
         index.write(functools.partial(_keep, new, read_sig))
 
     with progress(_("working out scorecards")) as tick, batches(
-            functools.partial(_card, (settings, month)), jobs, "fork") as run:
-        waiting = None  # the batch before: written while the workers work this one out
-        for start in range(0, len(missing), BATCH):
-            read = index.read(missing[start:start + BATCH], "ledger")
-            results = run([(i, summary, ledger) for i, summary, ledger, _sig in read])
-            if waiting is not None:
-                keep(*waiting)
-            waiting = ({i: sig for i, *_, sig in read}, results)
-        if waiting is not None:
-            keep(*waiting)
+            functools.partial(_card, (settings, month)),
+            jobs_for(len(missing), PARALLEL_FROM), "fork") as run:
+        written_behind(index, missing, "ledger", run, keep)
     return made
 
 

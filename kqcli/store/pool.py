@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .platform import parent_death_signal
+from .platform import can_fork, parent_death_signal
 
 STOPS = ("SIGTERM", "SIGHUP")
 """The signals that end kq while a pool works: a service manager's stop, a closed terminal."""
@@ -133,3 +133,29 @@ def batches(work: Any, jobs: int, start_method: str) -> Iterator[Any]:
             return pool[0].map(work, items, chunksize=max(8, len(items) // (jobs * 16)))
 
         yield run
+
+
+def jobs_for(count: int, parallel_from: int) -> int:
+    """Workers for ``count`` items: every core from ``parallel_from`` items on, where workers
+    can be forked; else 1 (this process alone)."""
+    if count < parallel_from or not can_fork():
+        return 1
+    return os.cpu_count() or 1
+
+
+def written_behind(index: Any, ids: list[str], column: str,
+                   run: Callable[[list[tuple[str, str, str]]], Iterable[Any]],
+                   write: Callable[[dict[str, str], Iterable[Any]], None]) -> None:
+    """Read the rows of ``ids`` (id, summary, ``column``) a BATCH at a time, start ``run`` on
+    each batch, and meanwhile ``write`` the batch before (the signatures of the files as read,
+    and ``run``'s results): the workers work one batch out while this process writes the one
+    before (the agenda, the scorecards)."""
+    waiting = None
+    for start in range(0, len(ids), BATCH):
+        read = index.read(ids[start:start + BATCH], column)
+        results = run([(i, summary, text) for i, summary, text, _sig in read])
+        if waiting is not None:
+            write(*waiting)
+        waiting = ({i: sig for i, *_, sig in read}, results)
+    if waiting is not None:
+        write(*waiting)

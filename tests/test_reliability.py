@@ -219,6 +219,50 @@ def test_a_stop_while_the_scorecards_are_worked_out_leaves_no_worker_behind(many
                              "json") == (143, set())
 
 
+STOPPED_AS_A_WORKER_STARTS = """
+import os, signal
+import {module} as _module
+_real = _module.{function}
+def _started(self, *args):  # SIGTERM lands as the first worker is forked: {when}
+    _real(self, *args)
+    if not getattr(_module, "_stopped", False):
+        _module._stopped = True
+        os.write(2, b"worker %d\\n" % self.pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+_module.{function} = _started
+"""
+
+
+@pool_test
+@pytest.mark.parametrize(("module", "function", "when"), [
+    ("multiprocessing.process", "BaseProcess.start", "before the pool has noted it"),
+    ("multiprocessing.popen_fork", "Popen._launch", "before multiprocessing has noted it"),
+])
+def test_a_stop_as_a_worker_is_forked_ends_kq_and_the_worker(many, module, function, when):
+    """The pool notes a worker after the fork: a stop in between must still end that worker,
+    or kq's exit waits for it forever (it waits for work)."""
+    hook = STOPPED_AS_A_WORKER_STARTS.format(module=module, function=function, when=when)
+    process = subprocess.Popen([*probe_argv(hook), "--repo", str(many), *DAY, "list"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=probe_environment())
+    try:
+        code = process.wait(timeout=30)
+        stderr = process.stderr.read().decode()
+    finally:
+        if process.poll() is None:
+            for pid in _children(process.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            process.kill()
+        process.stderr.close()
+    assert code == 143, stderr
+    worker = int(stderr.split("worker ")[1].split()[0])
+    deadline = time.monotonic() + 2
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker)
+
+
 @pool_test
 def test_a_kill_9_during_check_full_leaves_no_worker_behind(many):
     """Nothing runs in a parent killed with -9: the workers die because the kernel kills

@@ -66,7 +66,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
         # have come while the pool held its lock (submit), which shutdown takes again. And the
         # exit said again below: raised in os.fork's after-fork hooks, it is only printed.
         stopped.append(signum)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for process in _processes(pool):
             with contextlib.suppress(Exception):
                 process.kill()
         raise SystemExit(128 + signum)
@@ -99,7 +99,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
 def _kill(pool: Any) -> None:
     """Kill the workers (their work is only reading: nothing is left half-done) and let the
     pool go without waiting for what was queued."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = _processes(pool)
     for process in processes:
         with contextlib.suppress(Exception):
             process.kill()
@@ -108,6 +108,16 @@ def _kill(pool: Any) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(1)
+
+
+def _processes(pool: Any) -> list[Any]:
+    """The pool's workers, and any worker forked but not yet noted by the pool (a stop that
+    lands in between): left alive, it would wait for work forever, and kq's exit with it
+    (multiprocessing joins its children at exit)."""
+    import multiprocessing
+
+    noted = list((getattr(pool, "_processes", None) or {}).values())
+    return noted + [p for p in multiprocessing.active_children() if p not in noted]
 
 
 BATCH = 2_000

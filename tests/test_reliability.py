@@ -378,3 +378,17 @@ def test_the_progress_bar_is_not_kept_in_the_answer(examples_copy):
     assert first == "full" and b"\x1b[" in drawn
     replayed, second = _terminal_stderr(examples_copy, *args)
     assert (second, replayed) == ("warm", b"")
+
+
+def test_a_progress_bar_with_no_terminal_asks_once_not_at_every_tick(monkeypatch):
+    """A first kq team of 100,000 customers ticks 100,000 times: with stderr a pipe the bar
+    asks whether it is a terminal once (it asked 92,760 times, 0.3 s)."""
+    from kqcli.store import progress as module
+
+    asked = []
+    monkeypatch.setattr(module, "SHOW_AFTER", 0)
+    monkeypatch.setattr(module, "stderr_is_terminal", lambda: asked.append(1) or False)
+    with module.progress("indexing") as tick:
+        for n in range(1, 101):
+            tick(n, 100)
+    assert len(asked) == 1

@@ -15,6 +15,7 @@ class progress:  # noqa: N801 - used like a function: ``with progress("indexing"
 
     def __init__(self, label: str) -> None:
         self.label, self.bar, self.task, self.start = label, None, None, 0.0
+        self.silent = False  # stderr is no terminal: asked once, not at every tick
 
     def __enter__(self) -> Any:
         import time
@@ -23,7 +24,10 @@ class progress:  # noqa: N801 - used like a function: ``with progress("indexing"
 
         def tick(done: int, total: int) -> None:
             if self.bar is None:
-                if time.monotonic() - self.start < SHOW_AFTER or not stderr_is_terminal():
+                if self.silent or time.monotonic() - self.start < SHOW_AFTER:
+                    return
+                if not stderr_is_terminal():
+                    self.silent = True
                     return
                 from rich.console import Console
                 from rich.progress import Progress

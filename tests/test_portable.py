@@ -4,8 +4,11 @@ no PR_SET_PDEATHSIG."""
 
 from __future__ import annotations
 
+import ast
+import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +169,27 @@ def test_windows_gets_kq_exe_from_a_console_script_and_posix_the_launcher():
         "entry_points": {"console_scripts": ["kq = kqcli.cli.entry:main"]}}
     assert kq_command(windows=False) == {"scripts": ["bin/kq"]}
     assert (project / "bin" / "kq").read_text(encoding="utf-8").startswith("#!python\n")
+
+
+# -- SQL that older SQLites run -------------------------------------------------------------------
+
+ARROW = re.compile(r"->>?\s*'\$")
+
+
+def _string_constants(tree: ast.AST) -> list[tuple[int, str]]:
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_no_sql_of_kq_needs_sqlite_3_38():
+    """SQLite's -> and ->> came with 3.38 (2022): Python linked to an older system SQLite
+    (Ubuntu 22.04 has 3.37) would fail every command whose SQL has one; json_extract does the
+    same job on every SQLite kq runs on."""
+    package = Path(__file__).resolve().parent.parent / "kqcli"
+    found = [f"{path.relative_to(package)}:{line}"
+             for path in sorted(package.rglob("*.py"))
+             for line, text in _string_constants(ast.parse(path.read_text(encoding="utf-8")))
+             if ARROW.search(text)]
+    assert found == []
+    assert ARROW.search(" -> '$.") and ARROW.search("->> '$.name'")  # the finder finds one
+

@@ -572,9 +572,10 @@ class Index:
                     for summary, *values in self.db.execute(
                         f"select summary, {names} from files where ok = 1 order by id")]
         picked = column
-        if keys:
-            picked = ("json_object(" + ", ".join(f"'{k}', {column} -> '$.{k}'" for k in keys)
-                      + ")")
+        if keys:  # json_extract, not ->: SQLite before 3.38 (Ubuntu 22.04's) has no ->; the
+            # keys asked hold objects, arrays or null, which json_extract hands over as JSON
+            picked = ("json_object(" + ", ".join(f"'{k}', json_extract({column}, '$.{k}')"
+                                                 for k in keys) + ")")
         rows = self.db.execute(f"select summary, {picked} from files where ok = 1 order by id")
         return [(json.loads(s), json.loads(f)) for s, f in rows]
 

@@ -193,3 +193,20 @@ def test_no_sql_of_kq_needs_sqlite_3_38():
     assert found == []
     assert ARROW.search(" -> '$.") and ARROW.search("->> '$.name'")  # the finder finds one
 
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_sqlite_too_old_for_the_index_is_one_line_not_a_traceback(kq, examples_copy,
+                                                                     monkeypatch, lang):
+    import sqlite3
+
+    from kqcli.store.index import OLDEST_SQLITE
+
+    assert sqlite3.sqlite_version_info >= OLDEST_SQLITE  # (the suite runs where kq runs)
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+    result = kq("--repo", examples_copy, "--lang", lang, "--today", "2026-11-24", "list")
+    assert result.exit_code == 2
+    said = {"zh": "kq 需要 SQLite 3.35 或更新的版本; 这个 Python 用的是 SQLite 3.34.1",
+            "en": "kq needs SQLite 3.35 or later; this Python has SQLite 3.34.1"}[lang]
+    assert result.output.strip().splitlines() == [f"kq: {said}"]

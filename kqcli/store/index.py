@@ -49,6 +49,10 @@ need a SQLite of 3.38 or later for): ``kq team`` and ``kq pool`` read one of eve
 facts, and picking it out of 100,000 facts (~3 KB of JSON each) took 0.8 s of a 6 s
 ``kq team``."""
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
+OLDEST_SQLITE = (3, 35)
+"""The oldest SQLite the index's SQL runs on (the listing's ``as materialized`` came with 3.35,
+generated columns with 3.31): Python uses the system's on Linux (Ubuntu 22.04's 3.37, Debian
+12's 3.40), its own on Windows and macOS."""
 
 Record = tuple[str, str, int, str, str, str, str, str, str]
 
@@ -284,6 +288,12 @@ class Index:
         self.customers = root / "customers"
         self.fallback: str | None = None  # why the cache is in memory this run
         self.skipped: list[str] = []  # notes on names in customers/ that are not read
+        if sqlite3.sqlite_version_info < OLDEST_SQLITE:
+            from .errors import KqError, _
+
+            raise KqError(_("kq needs SQLite {needed} or later; this Python has SQLite "
+                            "{version}").format(needed=".".join(map(str, OLDEST_SQLITE)),
+                                                version=sqlite3.sqlite_version))
         self.db = self._open()
 
     @staticmethod

@@ -173,7 +173,7 @@ def test_windows_gets_kq_exe_from_a_console_script_and_posix_the_launcher():
 
 # -- SQL that older SQLites run -------------------------------------------------------------------
 
-ARROW = re.compile(r"->>?\s*'\$")
+ARROW = re.compile(r"->>?\s*(?:'\$|\?)")  # (a path written out or bound)
 
 
 def _string_constants(tree: ast.AST) -> list[tuple[int, str]]:
@@ -191,7 +191,8 @@ def test_no_sql_of_kq_needs_sqlite_3_38():
              for line, text in _string_constants(ast.parse(path.read_text(encoding="utf-8")))
              if ARROW.search(text)]
     assert found == []
-    assert ARROW.search(" -> '$.") and ARROW.search("->> '$.name'")  # the finder finds one
+    assert all(map(ARROW.search, (" -> '$.", "->> '$.name'", "facts -> ?")))  # it finds one
+    assert not ARROW.search("(曾 -> 'zc')")
 
 
 

@@ -584,6 +584,7 @@ class Index:
         picked = column
         if keys:  # json_extract, not ->: SQLite before 3.38 (Ubuntu 22.04's) has no ->; the
             # keys asked hold objects, arrays or null, which json_extract hands over as JSON
+            # (a true or false would come back as 1 or 0: no key asked holds one)
             picked = ("json_object(" + ", ".join(f"'{k}', json_extract({column}, '$.{k}')"
                                                  for k in keys) + ")")
         rows = self.db.execute(f"select summary, {picked} from files where ok = 1 order by id")

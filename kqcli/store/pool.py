@@ -25,11 +25,14 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _started(parent: int) -> None:
-    """A worker's first act: die with ``parent``; leave Ctrl-C and the stops to it."""
+    """A worker's first act: die with ``parent``; leave Ctrl-C and the stops to it (held
+    while it was forked: :func:`_context`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in STOPS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _held_signals())
     if parent_death_signal():
         try:
             import ctypes
@@ -51,8 +54,10 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     if parent_death_signal():
         import ctypes  # noqa: F401 - imported once here rather than in each worker (_started)
     parent = os.getpid()
-    pool = ProcessPoolExecutor(max_workers=jobs,
-                               mp_context=multiprocessing.get_context(start_method),
+    started: list[Any] = []
+    context = (_context(start_method, started) if start_method == "fork"
+               else multiprocessing.get_context(start_method))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_started, initargs=(parent,))
 
     stopped: list[int] = []
@@ -66,7 +71,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
         # have come while the pool held its lock (submit), which shutdown takes again. And the
         # exit said again below: raised in os.fork's after-fork hooks, it is only printed.
         stopped.append(signum)
-        for process in _processes(pool):
+        for process in _processes(pool, started):
             with contextlib.suppress(Exception):
                 process.kill()
         raise SystemExit(128 + signum)
@@ -83,7 +88,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     try:
         yield pool
     except BaseException:
-        _kill(pool)
+        _kill(pool, started)
         if stopped:
             raise SystemExit(128 + stopped[0]) from None
         raise
@@ -96,10 +101,10 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
-def _kill(pool: Any) -> None:
+def _kill(pool: Any, started: list[Any]) -> None:
     """Kill the workers (their work is only reading: nothing is left half-done) and let the
     pool go without waiting for what was queued."""
-    processes = _processes(pool)
+    processes = _processes(pool, started)
     for process in processes:
         with contextlib.suppress(Exception):
             process.kill()
@@ -110,14 +115,40 @@ def _kill(pool: Any) -> None:
             process.join(1)
 
 
-def _processes(pool: Any) -> list[Any]:
-    """The pool's workers, and any worker forked but not yet noted by the pool (a stop that
-    lands in between): left alive, it would wait for work forever, and kq's exit with it
-    (multiprocessing joins its children at exit)."""
+def _processes(pool: Any, started: list[Any]) -> list[Any]:
+    """The pool's workers, and those ``started`` that the pool has not noted yet (a stop that
+    lands in between): left alive, such a worker would wait for work forever, and kq's exit
+    with it (multiprocessing joins its children at exit)."""
+    noted = list((getattr(pool, "_processes", None) or {}).values())
+    return noted + [p for p in started if p not in noted]
+
+
+def _held_signals() -> set[int]:
+    return {getattr(signal, name) for name in ("SIGINT", *STOPS) if hasattr(signal, name)}
+
+
+def _context(start_method: str, started: list[Any]) -> Any:
+    """The multiprocessing context of a pool whose every worker is forked with Ctrl-C and the
+    stops held and noted in ``started`` before they are let through: whenever a stop comes,
+    the workers to kill are known (the pool notes a worker only after its fork, and
+    multiprocessing after its own steps; the worker lets them through in :func:`_started`)."""
     import multiprocessing
 
-    noted = list((getattr(pool, "_processes", None) or {}).values())
-    return noted + [p for p in multiprocessing.active_children() if p not in noted]
+    base = multiprocessing.get_context(start_method)
+
+    class Worker(base.Process):  # type: ignore[name-defined,misc]
+        def start(self) -> None:
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
+            try:
+                super().start()
+                started.append(self)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    class Context(type(base)):  # type: ignore[misc]
+        Process = Worker
+
+    return Context()
 
 
 BATCH = 2_000

@@ -99,6 +99,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        started.clear()  # its processes' pipes closed now: the collector is off in a run
 
 
 def _kill(pool: Any, started: list[Any]) -> None:
@@ -116,9 +117,10 @@ def _kill(pool: Any, started: list[Any]) -> None:
 
 
 def _processes(pool: Any, started: list[Any]) -> list[Any]:
-    """The pool's workers, and those ``started`` that the pool has not noted yet (a stop that
-    lands in between): left alive, such a worker would wait for work forever, and kq's exit
-    with it (multiprocessing joins its children at exit)."""
+    """The pool's workers, and those ``started`` that it has not noted yet (a stop that lands
+    in between): left alive, such a worker would wait for work forever, and kq's exit with it
+    (multiprocessing joins its children at exit). (A spawned worker, as on Windows, starts once
+    the pool's own thread runs, whose shutdown tells every worker to end.)"""
     noted = list((getattr(pool, "_processes", None) or {}).values())
     return noted + [p for p in started if p not in noted]
 
@@ -138,8 +140,10 @@ def _context(start_method: str, started: list[Any]) -> Any:
 
     class Worker(base.Process):  # type: ignore[name-defined,misc]
         def start(self) -> None:
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
+            # The mask as it is, first: a handler that was due runs in the call that blocks.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
             try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
                 super().start()
                 started.append(self)
             finally:

@@ -26,7 +26,7 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 def _started(parent: int) -> None:
     """A worker's first act: die with ``parent``; leave Ctrl-C and the stops to it (held
-    while it was forked: :func:`_context`)."""
+    while it was started: :func:`_stops_held`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in STOPS:
         if hasattr(signal, name):
@@ -54,10 +54,8 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     if parent_death_signal():
         import ctypes  # noqa: F401 - imported once here rather than in each worker (_started)
     parent = os.getpid()
-    started: list[Any] = []
-    context = (_context(start_method, started) if start_method == "fork"
-               else multiprocessing.get_context(start_method))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+    pool = ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context(start_method),
                                initializer=_started, initargs=(parent,))
 
     stopped: list[int] = []
@@ -71,7 +69,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
         # have come while the pool held its lock (submit), which shutdown takes again. And the
         # exit said again below: raised in os.fork's after-fork hooks, it is only printed.
         stopped.append(signum)
-        for process in _processes(pool, started):
+        for process in _processes(pool):
             with contextlib.suppress(Exception):
                 process.kill()
         raise SystemExit(128 + signum)
@@ -88,7 +86,7 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     try:
         yield pool
     except BaseException:
-        _kill(pool, started)
+        _kill(pool)
         if stopped:
             raise SystemExit(128 + stopped[0]) from None
         raise
@@ -99,13 +97,12 @@ def workers(jobs: int, start_method: str) -> Iterator[Any]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
-        started.clear()  # its processes' pipes closed now: the collector is off in a run
 
 
-def _kill(pool: Any, started: list[Any]) -> None:
+def _kill(pool: Any) -> None:
     """Kill the workers (their work is only reading: nothing is left half-done) and let the
     pool go without waiting for what was queued."""
-    processes = _processes(pool, started)
+    processes = _processes(pool)
     for process in processes:
         with contextlib.suppress(Exception):
             process.kill()
@@ -116,43 +113,33 @@ def _kill(pool: Any, started: list[Any]) -> None:
             process.join(1)
 
 
-def _processes(pool: Any, started: list[Any]) -> list[Any]:
-    """The pool's workers, and those ``started`` that it has not noted yet (a stop that lands
-    in between): left alive, such a worker would wait for work forever, and kq's exit with it
-    (multiprocessing joins its children at exit). (A spawned worker, as on Windows, starts once
-    the pool's own thread runs, whose shutdown tells every worker to end.)"""
-    noted = list((getattr(pool, "_processes", None) or {}).values())
-    return noted + [p for p in started if p not in noted]
+def _processes(pool: Any) -> list[Any]:
+    """The pool's workers (all of them: a worker is started with the stops held until the pool
+    has noted it, :func:`_stops_held`)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
 
 
 def _held_signals() -> set[int]:
     return {getattr(signal, name) for name in ("SIGINT", *STOPS) if hasattr(signal, name)}
 
 
-def _context(start_method: str, started: list[Any]) -> Any:
-    """The multiprocessing context of a pool whose every worker is forked with Ctrl-C and the
-    stops held and noted in ``started`` before they are let through: whenever a stop comes,
-    the workers to kill are known (the pool notes a worker only after its fork, and
-    multiprocessing after its own steps; the worker lets them through in :func:`_started`)."""
-    import multiprocessing
-
-    base = multiprocessing.get_context(start_method)
-
-    class Worker(base.Process):  # type: ignore[name-defined,misc]
-        def start(self) -> None:
-            # The mask as it is, first: a handler that was due runs in the call that blocks.
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
-            try:
-                signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
-                super().start()
-                started.append(self)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-    class Context(type(base)):  # type: ignore[misc]
-        Process = Worker
-
-    return Context()
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Ctrl-C and the stops held while work is handed to the pool, which starts its workers
+    then: the pool notes a worker only after its fork (multiprocessing after its own steps),
+    and a stop in between would leave one unknown, waiting for work forever (and kq's exit
+    with it: multiprocessing joins its children at exit). Held, the stop comes once every
+    worker is noted; a worker lets them through itself (:func:`_started`)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no such signals to hold
+        yield
+        return
+    # The mask as it is, first: a handler that was due runs in the call that blocks.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _held_signals())
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 BATCH = 2_000
@@ -175,7 +162,8 @@ def batches(work: Any, jobs: int, start_method: str) -> Iterator[Any]:
                 return map(work, items)
             if not pool:
                 pool.append(stack.enter_context(workers(jobs, start_method)))
-            return pool[0].map(work, items, chunksize=max(8, len(items) // (jobs * 16)))
+            with _stops_held():  # (map hands every chunk over before it returns)
+                return pool[0].map(work, items, chunksize=max(8, len(items) // (jobs * 16)))
 
         yield run
 

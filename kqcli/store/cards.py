@@ -86,13 +86,14 @@ def _card(work: tuple[Any, str], item: tuple[str, str, str]) -> Card:
     """One customer's card as kept, by ``work``: (settings, month) (runs in worker processes:
     the card goes back as its JSON, which the parent writes as it is)."""
     from ..core.scoring import customer_card
+    from .index import compact
 
     settings, month = work
     customer_id, summary, ledger = item
     card = customer_card(json.loads(summary), json.loads(ledger), settings, month)
     if card is None:
         return customer_id, month, "null", None, None, None
-    return (customer_id, month, json.dumps(card, ensure_ascii=False), card["owner"],
+    return (customer_id, month, compact(card), card["owner"],
             card["total"], card["change"])
 
 

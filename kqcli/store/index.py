@@ -32,7 +32,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 21  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
+INDEX_FORMAT = 22  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
 # keep the months a report is owed for, 10: owners in the summary (no handover in facts), 11: the
 # log in the facts (greetings), 12: acks and contact levels in the facts, 13: open issues in the
 # facts, 14: assessments with their assessor in the ledger; planned interactions left out of
@@ -41,7 +41,8 @@ INDEX_FORMAT = 21  # 6: cards, 7: digest, 8: contacts' function and level in the
 # facts, the month's checks in the ledger, 18: skipped visits in the facts, the days of
 # activity in the ledger (kq skip, kq day), 19: the schema's and YAML's problems as msgid and
 # values, said in the user's language when shown, 20: an answer's output last in its row,
-# 21: the facts of FACT_COLUMNS in columns of their own
+# 21: the facts of FACT_COLUMNS in columns of their own, 22: facts, ledgers and cards as compact
+# JSON (no space after , and :), cards in a rowid table
 FACT_COLUMNS = ("last_in_person",)
 """Facts that are a string or null, also kept in a column of their own (SQLite's
 ``json_extract``, worked out when a row is written; not ``->``, which every command would then
@@ -102,9 +103,12 @@ AGENDA_SCHEMA = (
 CARDS_SCHEMA = (
     "drop table if exists cards",
     # One month's scorecard of one customer as JSON ('null': not scored), kqcli.store.cards;
-    # its owner, total and change again as columns, what kq team reads of every card.
+    # its owner, total and change again as columns, what kq team reads of every card. A rowid
+    # table: a card (~0.9 KB) is too big for a without-rowid table's page, whose rows past
+    # ~1 KB spill into an overflow page of their own, 3 KB of it empty (at 10,000 customers
+    # 32 MB for 9 MB of cards).
     """create table cards (id text, month text, card text, owner text, total real, change real,
-       primary key (id, month)) without rowid""",
+       primary key (id, month))""",
 )
 
 
@@ -228,11 +232,17 @@ def parse_file(path: str, known: tuple[str, str] | None = None,
     summary = summarize(customer_id, customer)
     return (customer_id, sig, 1, "[]",
             json.dumps(summary, ensure_ascii=False),
-            json.dumps(extract(customer), ensure_ascii=False),
-            json.dumps(ledger(customer), ensure_ascii=False),
+            compact(extract(customer)),
+            compact(ledger(customer)),
             known[1] if known and known[0] == customer.name
             else _initials(customer.name) if spell else None,
             digest(raw))
+
+
+def compact(data: Any) -> str:
+    """``data`` as JSON without a space after ``,`` and ``:``: what the index keeps of every
+    customer (its facts and ledger, ~8 KB together, a tenth of them spaces) and its cards."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def digest(raw: bytes) -> str:

@@ -120,3 +120,32 @@ def test_a_setting_changed_and_changed_back_agrees_with_a_full_evaluation_each_d
         edit(two, "cadence:\n  normal: [20, 26]\n" if n % 2 == 0 else "")
         assert kept(two, day, None) == full(two, day, None), day
         assert json.loads(kept(two, day, 30)[0]) == json.loads(full(two, day, 30)[0]), day
+
+
+
+def test_a_cadence_change_writes_only_the_rows_it_moved(make_repo):
+    """The normal store's visit moves with its cadence; its birthday and its anniversary do
+    not, and keep their rows (at 100,000 customers writing a changed customer's every row
+    again took 3.6 s of a 14 s run)."""
+    import sqlite3
+
+    text = NORMAL + ("anniversary: 2020-12-01\ncontacts:\n"
+                     "  - {name: 王老板, role: 店主, birthday: 1970-11-30}\n")
+    root = make_repo({"normal": text, "key": KEY}, REPS)
+    kept(root, TODAY, None)
+    db = sqlite3.connect(root / ".kq" / "index.sqlite")
+    try:
+        assert sorted(r for (r,) in db.execute(
+            "select reason from agenda where id = 'normal'")) == ["anniversary", "birthday", "visit"]
+        db.executescript("""create table written (id text, reason text);
+                            create trigger noted after insert on agenda
+                            begin insert into written values (new.id, new.reason); end;
+                            create trigger gone after delete on agenda
+                            begin insert into written values (old.id, '-' || old.reason); end;""")
+        db.commit()
+        edit(root, "cadence:\n  normal: [20, 26]\n")
+        assert kept(root, TODAY, None) == full(root, TODAY, None)
+        assert sorted(db.execute("select * from written")) == [("normal", "-visit"),
+                                                               ("normal", "visit")]
+    finally:
+        db.close()

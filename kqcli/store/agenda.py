@@ -110,17 +110,42 @@ def _store(index: Any, read_sig: dict[str, str],
         same = {i for i, digest in db.execute(
             "select id, rows from agenda_state where id in (select value from json_each(?))",
             (json.dumps(list(read_sig)),)) if digests.get(i) == digest}
-        written = [(s[0],) for s in states if s[0] not in same]
-        db.executemany("delete from agenda where id = ?", written)
-        db.executemany("insert or ignore into agenda_changed values (?)", written)
+        written = [s[0] for s in states if s[0] not in same]
+        gone, new = _changed_rows(db, written, [r for r in rows if r[0] not in same])
+        db.executemany("delete from agenda where rowid = ?", gone)
+        db.executemany("insert or ignore into agenda_changed values (?)", [(i,) for i in written])
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?, ?, ?, ?)",
                        kept)
         db.executemany("insert or ignore into agenda_reads values (?, ?)", reads.items())
-        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")",
-                       [r for r in rows if r[0] not in same])
+        db.executemany("insert into agenda values (?" + ", ?" * 16 + ")", new)
         forget(db)
 
     index.write(store)
+
+
+def _changed_rows(db: Any, ids: list[str], rows: list[tuple[Any, ...]],
+                  ) -> tuple[list[tuple[int]], list[tuple[Any, ...]]]:
+    """Of the agenda rows kept for the customers ``ids`` and their ``rows`` now: the rowids of
+    those to delete and the rows to write. A row that came out as it was stays: after a change
+    of a cadence, say, a customer's visit row moves and its other rows (~5 of 6) do not; at
+    100,000 customers writing all of them again took 3.6 s of the 14 s."""
+    kept: dict[tuple[str, int], tuple[int, list[Any]]] = {}
+    gone = []
+    for rowid, *row in db.execute(
+            "select rowid, * from agenda where id in (select value from json_each(?))",
+            (json.dumps(ids),)):
+        twin = kept.get((row[0], row[1]))
+        if twin is not None:  # (never written so: the first goes)
+            gone.append((twin[0],))
+        kept[row[0], row[1]] = (rowid, row)
+    new = []
+    for row in rows:
+        old = kept.get((row[0], row[1]))
+        if old is not None and tuple(old[1]) == row:
+            del kept[row[0], row[1]]
+        else:
+            new.append(row)
+    return gone + [(rowid,) for rowid, _ in kept.values()], new
 
 
 def _shared(settings: Any) -> str:

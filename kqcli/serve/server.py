@@ -517,6 +517,13 @@ def preload() -> None:
     from rich.cells import cell_len
 
     cell_len("客情")  # loads Rich's table of character widths
+    from ..core.dates import work_out_lunar_years
+    from ..store import clock
+
+    try:
+        work_out_lunar_years(clock.today())
+    except ValueError:  # a KQ_CLOCK that is not a date: each run says so
+        pass
     group = command()
     for name in SERVED:  # each command's click command, as typer builds it from run()
         group.commands[name]

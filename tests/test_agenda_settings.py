@@ -149,3 +149,29 @@ def test_a_cadence_change_writes_only_the_rows_it_moved(make_repo):
                                                                ("normal", "visit")]
     finally:
         db.close()
+
+
+def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
+    """Another kq removed the file (and its agenda) while this one worked the customer out: its
+    rows must not come back, to be listed every day with no file to close them."""
+    import sqlite3
+
+    from kqcli.core.due import work_calendar
+
+    repo = Repo(two, TODAY)
+    plain, _ = agenda.light_settings(repo)
+    (i, summary, facts, sig), = repo.index.read(["normal"], "facts")
+    result = agenda._evaluate((plain, TODAY, plain.departed(), work_calendar(plain)),
+                              (i, summary, facts))
+    assert result[0]  # (it has rows to keep)
+    (two / "customers" / "normal.yaml").unlink()
+    Repo(two, TODAY).index  # the other kq's refresh
+    agenda._store(repo.index, {i: sig}, [result], TODAY.toordinal())
+    db = sqlite3.connect(two / ".kq" / "index.sqlite")
+    try:
+        assert db.execute("select count(*) from agenda where id = 'normal'").fetchone() == (0,)
+        assert db.execute("select count(*) from agenda_state where id = 'normal'"
+                          ).fetchone() == (0,)
+    finally:
+        db.close()
+    assert kept(two, TODAY, None) == full(two, TODAY, None)

@@ -160,6 +160,7 @@ def test_lunar_years_worked_out_ahead_are_not_worked_out_again():
     from kqcli.core import dates
 
     dates._lunar_year.cache_clear()
+    dates._lunar_months.cache_clear()
     dates.work_out_lunar_years(dt.date(2026, 12, 7))
     before = dates._lunar_year.cache_info()
     dates.solar_term.cache_clear()

@@ -521,7 +521,7 @@ def preload() -> None:
     from ..store import clock
 
     try:
-        work_out_lunar_years(clock.today())
+        work_out_lunar_years(clock.today(noted=False))  # (a cache: no answer rests on it)
     except ValueError:  # a KQ_CLOCK that is not a date: each run says so
         pass
     group = command()

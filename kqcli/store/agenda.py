@@ -104,14 +104,20 @@ def _store(index: Any, read_sig: dict[str, str],
         # Another kq may have indexed a newer version of a file while these were evaluated:
         # this run lists what it read, and the next one evaluates that customer again.
         current = still_read(db, read_sig)
-        kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states]
+        # and a file deleted (or now invalid) meanwhile has no agenda: that kq's refresh
+        # removed its rows, which would otherwise come back and be listed every day.
+        valid = {i for (i,) in db.execute(
+            "select id from files where ok = 1 and id in (select value from json_each(?))",
+            (json.dumps(list(read_sig)),))}
+        kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states if s[0] in valid]
         # A customer whose rows came out as they were (most of those whose recheck day came)
         # keeps them: only its state is written.
         same = {i for i, digest in db.execute(
             "select id, rows from agenda_state where id in (select value from json_each(?))",
             (json.dumps(list(read_sig)),)) if digests.get(i) == digest}
-        written = [s[0] for s in states if s[0] not in same]
-        gone, new = _changed_rows(db, written, [r for r in rows if r[0] not in same])
+        written = [s[0] for s in kept if s[0] not in same]
+        gone, new = _changed_rows(db, written,
+                                  [r for r in rows if r[0] not in same and r[0] in valid])
         db.executemany("delete from agenda where rowid = ?", gone)
         db.executemany("insert or ignore into agenda_changed values (?)", [(i,) for i in written])
         db.executemany("insert or replace into agenda_state values (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -165,7 +165,7 @@ def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
                               (i, summary, facts))
     assert result[0]  # (it has rows to keep)
     (two / "customers" / "normal.yaml").unlink()
-    Repo(two, TODAY).index  # the other kq's refresh
+    assert Repo(two, TODAY).index.count() == 1  # the other kq's refresh
     agenda._store(repo.index, {i: sig}, [result], TODAY.toordinal())
     db = sqlite3.connect(two / ".kq" / "index.sqlite")
     try:

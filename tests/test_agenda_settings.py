@@ -175,3 +175,20 @@ def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
     finally:
         db.close()
     assert kept(two, TODAY, None) == full(two, TODAY, None)
+
+
+def test_a_setting_changed_and_back_without_a_listing_between_keeps_the_reps_rows(two):
+    """The listing kept (kqcli.store.warm) outlived the agenda's wipe: a change that works
+    every customer out again, undone before any listing was made, brought back the key of
+    the listing kept before, whose table the wipe had emptied; only the customers' rows were
+    put back, and the reps' own rows (a statement to hand in, to check) were gone."""
+    first = kept(two, TODAY, None)
+    assert any(row["customer"] is None for row in json.loads(first[0]))  # the reps' rows
+    for within in (None, 3, None):  # asked again: the listing is kept
+        kept(two, TODAY, within)
+    (two / "kq.yaml").write_text("reps:\n  - {name: 李明}\n  - {name: 王丽, left: 2026-11-01}\n",
+                                 encoding="utf-8")
+    assert evaluated(two) == 2  # (no listing made)
+    edit(two, "")
+    assert evaluated(two) == 2
+    assert kept(two, TODAY, None) == full(two, TODAY, None) == first

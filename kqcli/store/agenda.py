@@ -66,6 +66,8 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
                 db.execute("insert or replace into meta values ('agenda_base', ?)",
                            (json.dumps(base_key),))
                 db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+                # the listing kept went with its table: a change undone brings its key back
+                db.execute("delete from meta where key in ('listed', 'listing_asked')")
                 forget(db)
 
             index.write(wipe)

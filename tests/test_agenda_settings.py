@@ -192,3 +192,58 @@ def test_a_setting_changed_and_back_without_a_listing_between_keeps_the_reps_row
     edit(two, "")
     assert evaluated(two) == 2
     assert kept(two, TODAY, None) == full(two, TODAY, None) == first
+
+
+def agenda_indexes(root: Path) -> list[str]:
+    import sqlite3
+
+    db = sqlite3.connect(root / ".kq" / "index.sqlite")
+    try:
+        return sorted(n for (n,) in db.execute(
+            "select name from sqlite_schema where type = 'index' and tbl_name = 'agenda'"))
+    finally:
+        db.close()
+
+
+ALL_INDEXES = ["agenda_estimated", "agenda_id", "agenda_key"]
+
+
+def test_a_first_evaluation_writes_the_rows_first_and_the_indexes_after(examples_copy,
+                                                                       monkeypatch):
+    """Every customer into an empty agenda (a first kq due, kq upgraded): its indexes are made
+    after its rows (at 100,000 customers 1.1 million rows took 15 s with them, 8.4 s so)."""
+    monkeypatch.setattr(agenda, "BULK_FROM", 10)  # (2,000: the examples have 47)
+    seen = []
+    real = agenda._store
+
+    def store(index, *args):
+        seen.append(agenda_indexes(examples_copy))
+        real(index, *args)
+
+    monkeypatch.setattr(agenda, "_store", store)
+    day = dt.date(2026, 11, 24)
+    assert kept(examples_copy, day, None) == full(examples_copy, day, None)
+    assert seen and all(found == [] for found in seen)
+    assert agenda_indexes(examples_copy) == ALL_INDEXES
+
+
+def test_indexes_a_stopped_first_evaluation_left_unmade_are_made_by_the_next_run(
+        examples_copy):
+    """A stop between the last rows and the indexes leaves them to the next full run; until
+    then the answer is not built from the agenda without the command line (which would read
+    it without its indexes for ever)."""
+    import sqlite3
+
+    from helpers import probe_kq
+
+    args = ("--today", "2026-11-24", "due", "--format", "json", "--owner", "李明")
+    first = probe_kq(examples_copy, *args)
+    again = probe_kq(examples_copy, *args[:-1], "陈静")
+    assert (again.code, again.path) == (0, "warm")  # built from the agenda
+    db = sqlite3.connect(examples_copy / ".kq" / "index.sqlite")
+    db.executescript("drop index agenda_key; drop index agenda_id; drop index agenda_estimated;"
+                     "delete from answers;")
+    db.close()
+    again = probe_kq(examples_copy, *args)
+    assert (again.path, again.stdout) == ("full", first.stdout)
+    assert agenda_indexes(examples_copy) == ALL_INDEXES

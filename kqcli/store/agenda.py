@@ -170,6 +170,8 @@ def _changed_rows(db: Any, ids: list[str], rows: list[tuple[Any, ...]],
     those to delete and the rows to write. A row that came out as it was stays: after a change
     of a cadence, say, a customer's visit row moves and its other rows (~5 of 6) do not; at
     100,000 customers writing all of them again took 3.6 s of the 14 s."""
+    if not ids:  # (not even asked: without its indexes, SQLite would read the whole agenda)
+        return [], rows
     kept: dict[tuple[str, int], tuple[int, list[Any]]] = {}
     gone = []
     for rowid, *row in db.execute(

@@ -23,17 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .errors import _
-from .warm import (
-    AGENDA_INDEXED,
-    STALE,
-    Listing,
-    code_stamp,
-    due_record,
-    forget,
-    late_counts,
-    listing,
-    owners_of,
-)
+from .warm import STALE, Listing, code_stamp, due_record, forget, late_counts, listing, owners_of
 
 
 def light_settings(repo: Any) -> tuple[Any, str]:
@@ -84,37 +74,16 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
         else:
             _invalidate(index, settings, key)
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
-    if not index.db.execute(AGENDA_INDEXED).fetchone()[0]:
-        index.write(_make_indexes)  # a run that wrote without them was stopped
     if not ids:
         return 0
     from ..core.due import work_calendar
     from .pool import written_behind
 
-    bulk = len(ids) >= BULK_FROM and not index.db.execute("select 1 from agenda limit 1").fetchone()
-    if bulk:  # every customer into an empty agenda: its indexes are made after its rows
-        index.write(lambda db: [db.execute(f"drop index if exists {name}")
-                                for name in ("agenda_key", "agenda_id", "agenda_estimated")])
     work = (settings, today, settings.departed(), work_calendar(settings))
     with _evaluator(work, len(ids)) as evaluate:
         written_behind(index, ids, "facts", evaluate,
                        lambda read_sig, results: _store(index, read_sig, results, t))
-    if bulk:  # (a run stopped before this leaves them to the next one)
-        index.write(_make_indexes)
     return len(ids)
-
-
-BULK_FROM = 2_000
-"""Customers evaluated into an empty agenda (a first ``kq due``, kq upgraded, a rep left),
-from which the agenda's indexes are made after its rows
-(:data:`~kqcli.store.index.AGENDA_INDEXES`)."""
-
-
-def _make_indexes(db: Any) -> None:
-    from .index import AGENDA_INDEXES
-
-    for statement in AGENDA_INDEXES:
-        db.execute(statement)
 
 
 def _store(index: Any, read_sig: dict[str, str],
@@ -145,13 +114,11 @@ def _store(index: Any, read_sig: dict[str, str],
         kept = [s if s[0] in current else (s[0], t, t, *s[3:]) for s in states if s[0] in valid]
         # A customer whose rows came out as they were (most of those whose recheck day came)
         # keeps them: only its state is written.
-        had = dict(db.execute(
+        same = {i for i, digest in db.execute(
             "select id, rows from agenda_state where id in (select value from json_each(?))",
-            (json.dumps(list(read_sig)),)).fetchall())
-        same = {i for i, digest in had.items() if digests.get(i) == digest}
+            (json.dumps(list(read_sig)),)) if digests.get(i) == digest}
         written = [s[0] for s in kept if s[0] not in same]
-        # (rows are kept only with a state: a customer without one has none to compare)
-        gone, new = _changed_rows(db, [i for i in written if i in had],
+        gone, new = _changed_rows(db, written,
                                   [r for r in rows if r[0] not in same and r[0] in valid])
         db.executemany("delete from agenda where rowid = ?", gone)
         db.executemany("insert or ignore into agenda_changed values (?)", [(i,) for i in written])
@@ -170,7 +137,7 @@ def _changed_rows(db: Any, ids: list[str], rows: list[tuple[Any, ...]],
     those to delete and the rows to write. A row that came out as it was stays: after a change
     of a cadence, say, a customer's visit row moves and its other rows (~5 of 6) do not; at
     100,000 customers writing all of them again took 3.6 s of the 14 s."""
-    if not ids:  # (not even asked: without its indexes, SQLite would read the whole agenda)
+    if not ids:
         return [], rows
     kept: dict[tuple[str, int], tuple[int, list[Any]]] = {}
     gone = []

@@ -57,17 +57,6 @@ generated columns with 3.31): Python uses the system's on Linux (Ubuntu 22.04's 
 
 Record = tuple[str, str, int, str, str, str, str, str, str]
 
-AGENDA_INDEXES = (
-    "create unique index if not exists agenda_key on agenda (shows_from, id, seq)",
-    "create index if not exists agenda_id on agenda (id)",
-    # The few rows whose date is estimated (a lunar date past the calendar's table), whose
-    # years each listing names: found without reading the agenda.
-    "create index if not exists agenda_estimated on agenda (shows_from, due) where estimated",
-)
-"""The agenda's indexes (in :data:`AGENDA_SCHEMA`). A first evaluation of every customer
-writes the rows without them and makes them after (kqcli.store.agenda): at 100,000 customers
-1.1 million rows took 15 s with them, 8.4 s so."""
-
 AGENDA_SCHEMA = (
     "drop table if exists agenda",
     "drop table if exists agenda_state",
@@ -82,7 +71,11 @@ AGENDA_SCHEMA = (
     """create table agenda (id text, seq integer, name text, reason text, due integer,
        shows_from integer, owner text, misfortune integer, estimated integer, w_reason real,
        w_tier real, w_grade real, w_kind real, head text, dtail text, mid text, tail text)""",
-    *AGENDA_INDEXES,
+    "create unique index agenda_key on agenda (shows_from, id, seq)",
+    "create index agenda_id on agenda (id)",
+    # The few rows whose date is estimated (a lunar date past the calendar's table), whose
+    # years each listing names: found without reading the agenda.
+    "create index agenda_estimated on agenda (shows_from, due) where estimated",
     # The listing kept (kqcli.store.warm._kept_listing) and the customers whose agenda rows changed
     # since it was made, noted by whatever writes the agenda (once a customer: a trigger a row
     # cost a third of writing the rows).

@@ -124,12 +124,6 @@ STALE = """select f.id from files f left join agenda_state a on a.id = f.id
            order by f.id"""
 """The customers whose agenda is missing or may differ on day ``?`` (an ordinal, twice)."""
 
-AGENDA_INDEXED = ("select count(*) = 3 from sqlite_schema where type = 'index' "
-                  "and name in ('agenda_key', 'agenda_id', 'agenda_estimated')")
-"""Whether the agenda has its indexes (kqcli.store.index.AGENDA_INDEXES): a first evaluation
-of every customer makes them after its rows (kqcli.store.agenda), and a run stopped before
-that leaves them to the next full run."""
-
 
 class Listing:
     """What ``kq due`` prints: the JSON array as UTF-8 (SQLite built each object)."""
@@ -728,8 +722,7 @@ def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | 
     code, kq_yaml = kept["code"], kept["kq_yaml"]
     t = q.today.toordinal()
     if (db.execute("select 1 from files where ok = 0 limit 1").fetchone()
-            or db.execute(STALE + " limit 1", (t, t)).fetchone()
-            or not db.execute(AGENDA_INDEXED).fetchone()[0]):
+            or db.execute(STALE + " limit 1", (t, t)).fetchone()):
         return None
     owners = owners_of(db)
     within = int(request.within) if request.within is not None else None

@@ -132,10 +132,10 @@ def solar_term(year: int, name: str) -> dt.date:
         table = dict(zip(Lunar.JIE_QI_IN_USE, _lunar_year(lunar_year).getJieQiJulianDays(),
                          strict=False))
         for key in (name, _TERM_KEYS.get(name, name)):
-            day = table.get(key)
-            solar = None if day is None else Solar.fromJulianDay(day)
-            if solar is not None and solar.getYear() == year:
-                return dt.date(year, solar.getMonth(), solar.getDay())
+            if key in table:
+                solar = Solar.fromJulianDay(table[key])
+                if solar.getYear() == year:
+                    return dt.date(year, solar.getMonth(), solar.getDay())
     raise ValueError(f"no solar term {name} in {year}")
 
 

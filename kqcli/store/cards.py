@@ -127,8 +127,8 @@ def _work_out(index: Any, settings: Any, month: str, missing: list[str], texts: 
 
 def _keep(new: list[tuple[Any, ...]], read_sig: dict[str, str], db: Any) -> None:
     """Write the cards ``new`` of the files still as read."""
-    from .index import still_read
+    from .index import files_now, still_read
 
-    current = still_read(db, read_sig)
+    current = still_read(read_sig, files_now(db, read_sig))
     db.executemany("insert or replace into cards values (?, ?, ?, ?, ?, ?)",
                    [card for card in new if card[0] in current])

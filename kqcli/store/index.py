@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -260,13 +260,19 @@ def _initials(name: str) -> str:
     return json.dumps(initials(name))
 
 
-def still_read(db: sqlite3.Connection, read_sig: dict[str, str]) -> set[str]:
+def files_now(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    """The signatures of those of ``ids`` whose files are valid now, read inside the write that
+    keeps what was worked out from them: another kq may have indexed a newer version, an
+    invalid one or none meanwhile."""
+    return dict(db.execute(
+        "select id, sig from files where ok = 1 and id in (select value from json_each(?))",
+        (json.dumps(list(ids)),)).fetchall())
+
+
+def still_read(read_sig: dict[str, str], now: dict[str, str]) -> set[str]:
     """Those of the ids read (id -> the signature read, :meth:`Index.read`) whose files still
-    have it, inside the write that keeps what was worked out from them: another kq may have
-    indexed a newer version meanwhile, which keeps nothing made from the old row."""
-    return {i for i, sig in db.execute(
-        "select id, sig from files where id in (select value from json_each(?))",
-        (json.dumps(list(read_sig)),)) if read_sig.get(i) == sig}
+    have it (``now``: :func:`files_now`): nothing made from an old row is kept."""
+    return {i for i, sig in now.items() if read_sig.get(i) == sig}
 
 
 def _parse_known(known: dict[str, tuple[str, str]], max_bytes: int, spell: bool,

@@ -171,7 +171,8 @@ def listed_sql(where: str) -> str:
 
 KEPT_LISTING = f"""insert into main.listed
     with {LISTED.format(materialized="materialized", urgency=URGENCY, where="{where}")}
-    select x, due, name, reason, grp, id, seq, owner, late > 0, {ITEM} from listed"""
+    select x, due, name, reason, grp, coalesce(id, ''), seq, owner, late > 0, {ITEM} from listed
+    order by {ORDER}"""
 """The listed rows kept in the index (``listed``) for one day, window and set of rep-level rows,
 before the ``--owner``/``--reason`` filters: most of the listing's cost is working them out,
 and a changed customer changes only its own rows (``agenda_changed``, noted by each writer)."""

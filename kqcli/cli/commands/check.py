@@ -147,7 +147,7 @@ TABLES = {
     "agenda_state": N_("when to work each customer out again"),
     "agenda_reads": N_("the settings each customer's rules read"),
     "listed": N_("the listing kept"), "listed_id": N_("the listing by customer"),
-    "listed_order": N_("the listing in order"), "answers": N_("answers kept"),
+    "answers": N_("answers kept"),
     "cards": N_("scorecards"), "meta": N_("stamps and settings"),
 }
 """What each table and index of .kq/index.sqlite holds, as ``kq check --stats`` words it

@@ -571,8 +571,7 @@ class CustomerRules:
         if self.s.get("status") != "active" or not region:
             return
         kinds = self.cfg.due.alert_kinds
-        logged = {day for kind, days in self.f.get("days_by_kind", {}).items() if kind in kinds
-                  for day in days}
+        logged = {entry[0] for entry in self.f.get("log", ()) if entry[1] in kinds}
         for a in self.cfg.alerts:
             if not region.startswith(a.region):
                 continue
@@ -854,8 +853,7 @@ class CustomerRules:
         last = _d(self.f.get("last_in_person"))
         if last is not None and last >= day:
             return
-        before = [d for days in self.f.get("days_by_kind", {}).values() for d in days
-                  if d <= handover["date"]]
+        before = [entry[0] for entry in self.f.get("log", ()) if entry[0] <= handover["date"]]
         previous = handover.get("from") or Message("none")
         was = (Message("handover_last", {"previous": previous, "last": max(before)}) if before
                else Message("handover_nothing", {"previous": previous}))

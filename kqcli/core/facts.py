@@ -37,14 +37,8 @@ def extract(customer: Customer) -> dict[str, Any]:
     care_calls = [v.date for v in visits if v.kind.value == "care_call"]
     deliveries = [v.date for v in visits if v.kind.value == "delivery"]
     deep_visits = [v.date for v in visits if v.kind.value == "deep_visit"]
-    days_by_kind: dict[str, list[str]] = {}
-    for v in visits:
-        days = days_by_kind.setdefault(v.kind.value, [])
-        if not days or days[-1] != _iso(v.date):
-            days.append(_iso(v.date))  # type: ignore[arg-type]
-
-    # Every interaction, for the greetings (which kinds greet is kq.yaml's): [day, kind], and
-    # the occasions it was logged for when it says so.
+    # Every interaction, for the greetings (which kinds greet is kq.yaml's), an alert's call and
+    # a handover: [day, kind], and the occasions it was logged for when it says so.
     log = [[_iso(v.date), v.kind.value, *([v.for_] if v.for_ else [])] for v in visits]
 
     follow_up = None
@@ -75,7 +69,6 @@ def extract(customer: Customer) -> dict[str, Any]:
         "last_in_person": _iso(in_person[-1]) if in_person else None,
         "last_care_call": _iso(care_calls[-1]) if care_calls else None,
         "last_deep_visit": _iso(deep_visits[-1]) if deep_visits else None,
-        "days_by_kind": days_by_kind,
         "log": log,
         "seasons": sorted(set(customer.seasons)),
         "styles": [[c.name, c.role, c.style.value] for c in customer.contacts if c.style],

@@ -32,7 +32,7 @@ from .warm import ANSWERS, forget
 
 __all__ = ["Index", "Unreadable", "parse_file", "read_regular", "shown", "signature"]
 
-INDEX_FORMAT = 22  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
+INDEX_FORMAT = 23  # 6: cards, 7: digest, 8: contacts' function and level in the ledger, 9: facts
 # keep the months a report is owed for, 10: owners in the summary (no handover in facts), 11: the
 # log in the facts (greetings), 12: acks and contact levels in the facts, 13: open issues in the
 # facts, 14: assessments with their assessor in the ledger; planned interactions left out of
@@ -42,7 +42,8 @@ INDEX_FORMAT = 22  # 6: cards, 7: digest, 8: contacts' function and level in the
 # activity in the ledger (kq skip, kq day), 19: the schema's and YAML's problems as msgid and
 # values, said in the user's language when shown, 20: an answer's output last in its row,
 # 21: the facts of FACT_COLUMNS in columns of their own, 22: facts, ledgers and cards as compact
-# JSON (no space after , and :), cards in a rowid table
+# JSON (no space after , and :), cards in a rowid table, 23: no days_by_kind in the facts (the
+# log has them)
 FACT_COLUMNS = ("last_in_person",)
 """Facts that are a string or null, also kept in a column of their own (SQLite's
 ``json_extract``, worked out when a row is written; not ``->``, which every command would then

@@ -29,12 +29,15 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(Path(kqcli.__file__).parent, quiet=1)
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+@pytest.hookimpl(optionalhook=True)  # (a run without xdist: -p no:xdist)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (pyproject.toml): one worker more than the cores this process may run on.
     The workers wait for the kq and git processes they start: with two on 2 cores the CPU
     stood idle ~13 % of the run, and a third worker fills those waits (whole runs alternated
     on 2 cores: 188 and 201 s with three workers against 198 and 210 s with two; four were
-    slower again)."""
+    slower again). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides where it is set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) + 1
 

@@ -161,7 +161,6 @@ def test_the_first_listing_of_a_day_is_not_kept_and_the_second_is(examples_copy)
     assert kept(root, later, None) == full(root, later, None)
 
 
-
 def test_the_listing_kept_holds_each_row_once(tmp_path):
     """The listing kept (``listed``) is one b-tree in the listing's order: an index in that
     order beside the table held every row's text again (164 + 197 MB at 100,000 customers).
@@ -184,6 +183,7 @@ def test_the_listing_kept_holds_each_row_once(tmp_path):
         assert [row[2] for row in db.execute("pragma index_info(listed_id)")] == ["id"]
     finally:
         db.close()
+
 
 def test_a_generated_repository_agrees_on_several_dates(tmp_path):
     root = tmp_path / "big"

@@ -838,3 +838,12 @@ def test_server_off_in_local_yaml_starts_none(repo, sockets):
     assert probe_kq(repo, *DAY, "due", "--format", "json", env=env).code == 0
     time.sleep(0.3)
     assert not any(p.suffix == ".sock" for p in Path(sockets).iterdir())
+
+
+def test_every_module_the_server_imports_before_it_forks_is_there():
+    """A name that is no module (``kqcli.schema.settings`` for ``kqcli.schema.config``) was
+    passed over without a word, and each child imported what it named itself."""
+    import importlib.util
+
+    missing = [name for name in server.PRELOADED if importlib.util.find_spec(name) is None]
+    assert missing == []

@@ -485,27 +485,32 @@ def start(path: str) -> None:
 
 # -- the server --------------------------------------------------------------------------------
 
+PRELOADED = (
+    "kqcli.cli.app", "kqcli.cli.commands.due", "kqcli.cli.commands.score",
+    "kqcli.cli.commands.classify", "kqcli.cli.commands.listing", "kqcli.cli.commands.expenses",
+    "kqcli.cli.commands.team", "kqcli.cli.commands.route", "kqcli.cli.commands.pool",
+    "kqcli.cli.commands.show", "kqcli.cli.commands.check", "kqcli.cli.commands.calendar",
+    "kqcli.cli.commands.history", "kqcli.store.agenda", "kqcli.store.cards", "kqcli.store.index",
+    "kqcli.store.validate", "kqcli.schema.customer", "kqcli.schema.config", "kqcli.core.due",
+    "kqcli.core.dates", "kqcli.core.scoring", "kqcli.core.classify", "kqcli.cli.render",
+    "kqcli.cli.pager", "kqcli.store.yamlread", "kqcli.store.warm", "rich.console", "rich.table",
+    "yaml", "kqcli.store.repo", "kqcli.cli.labels", "kqcli.store.settings", "kqcli.store.names",
+    "kqcli.store.progress", "kqcli.store.schema_file", "kqcli.core.agenda", "kqcli.core.facts",
+    "kqcli.core.intel", "kqcli.core.pool", "kqcli.core.summary", "typer._click.decorators",
+    "encodings.utf_8_sig", "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
+    "kqcli.schema.reasons", "kqcli.core.select", "kqcli.core.expenses", "kqcli.core.team",
+    "kqcli.core.route", "kqcli.cli.tabletext", "kqcli.core.pinyin", "kqcli.store.gitlog",
+    "chinese_calendar", "lunar_python", "rich.panel", "ctypes",
+)
+"""What :func:`preload` imports before the server forks: the served commands' modules and what
+they use, so that a child imports (almost) nothing."""
+
+
 def preload() -> None:
-    """Import what the served commands use, so that a child imports (almost) nothing."""
+    """Import :data:`PRELOADED`, so that a child imports (almost) nothing."""
     import importlib
 
-    for module in ("kqcli.cli.app", "kqcli.cli.commands.due", "kqcli.cli.commands.score",
-                   "kqcli.cli.commands.classify", "kqcli.cli.commands.listing",
-                   "kqcli.cli.commands.expenses", "kqcli.cli.commands.team", "kqcli.cli.commands.route",
-                   "kqcli.cli.commands.pool", "kqcli.cli.commands.show", "kqcli.cli.commands.check",
-                   "kqcli.cli.commands.calendar", "kqcli.cli.commands.history", "kqcli.store.agenda",
-                   "kqcli.store.cards",
-                   "kqcli.store.index", "kqcli.store.validate", "kqcli.schema.customer",
-                   "kqcli.schema.settings", "kqcli.core.due", "kqcli.core.dates", "kqcli.core.scoring",
-                   "kqcli.core.classify", "kqcli.cli.render", "kqcli.cli.pager", "kqcli.store.yamlread",
-                   "kqcli.store.warm", "rich.console", "rich.table", "yaml", "kqcli.store.repo",
-                   "kqcli.cli.labels", "kqcli.store.settings", "kqcli.store.names", "kqcli.store.progress",
-                   "kqcli.store.schema_file", "kqcli.core.agenda", "kqcli.core.facts", "kqcli.core.intel",
-                   "kqcli.core.pool", "kqcli.core.summary", "typer._click.decorators",
-                   "encodings.utf_8_sig", "sqlite3", "subprocess", "json", "pathlib", "kqcli.core.errors",
-                   "kqcli.schema.reasons", "kqcli.core.select", "kqcli.core.expenses", "kqcli.core.team",
-                   "kqcli.core.route", "kqcli.cli.tabletext", "kqcli.core.pinyin", "kqcli.store.gitlog",
-                   "chinese_calendar", "lunar_python", "rich.panel", "ctypes"):
+    for module in PRELOADED:
         try:
             importlib.import_module(module)
         except ImportError:

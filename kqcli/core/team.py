@@ -52,35 +52,42 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]],
     end (a rep who owned some then and none now still has a row);
     ``pool`` today's pool.
     """
-    owners = {s["owner"] for s, _ in rows if s.get("owner")}
     left = settings.departed()
     cards = {c["owner"]: c for c in owner_cards}
     scored = {c["owner"] for c in owner_cards if c["owner"] != "(none)"}  # owned in the month
-    mine: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
-    for s, f in rows:
-        if s.get("status") in OWNED:
-            mine.setdefault(s.get("owner"), []).append((s, f))
+    owners: set[str] = set()
+    counted: dict[str | None, dict[str, int]] = {}  # each owner's customers by tier
+    upkept: dict[str | None, list[bool]] = {}  # active key and secondary: met in cadence?
+    for s, f in rows:  # one pass: at 100,000 customers a pass per figure took 0.6 s
+        owner, status, tier = s.get("owner"), s.get("status"), s.get("tier")
+        if owner:
+            owners.add(owner)
+        if status not in OWNED:
+            continue
+        customers = counted.get(owner)
+        if customers is None:
+            customers = counted[owner] = dict.fromkeys(("total", *TIERS), 0)
+        customers["total"] += 1
+        customers[tier or "untiered"] += 1
+        if status == "active" and tier in ("key", "secondary"):
+            upkept.setdefault(owner, []).append(visited_in_cadence(s, f, settings, today))
     pooled: dict[str | None, int] = {}
     for e in pool:
         pooled[e.owner] = pooled.get(e.owner, 0) + 1
     out = []
     for rep in reps_of(settings, owners | scored):
-        customers = dict.fromkeys(("total", *TIERS), 0)
-        for s, _ in mine.get(rep, ()):
-            customers["total"] += 1
-            customers[s.get("tier") or "untiered"] += 1
+        customers = counted.get(rep) or dict.fromkeys(("total", *TIERS), 0)
         overdue = dict.fromkeys(("total", *REASONS), 0)
         for owner, reason, n in late:
             if owner == rep:
                 overdue["total"] += n
                 overdue[reason] += n
-        upkept = [visited_in_cadence(s, f, settings, today) for s, f in mine.get(rep, ())
-                  if s.get("status") == "active" and s.get("tier") in ("key", "secondary")]
+        met = upkept.get(rep, ())
         card = cards.get(rep)
         gone = rep in left and left[rep] <= today
         out.append({
             "rep": rep, "customers": customers, "overdue": overdue,
-            "visited_share": round(sum(upkept) / len(upkept), 2) if upkept else None,
+            "visited_share": round(sum(met) / len(met), 2) if met else None,
             "score_avg": card["total"] if card else None,
             "score_change": card["change"] if card else None,
             "pool": pooled.get(rep, 0),

@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,17 +29,15 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(Path(kqcli.__file__).parent, quiet=1)
 
 
-@pytest.hookimpl(optionalhook=True)  # (a run without xdist: -p no:xdist)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto`` (pyproject.toml): one worker more than the cores this process may run on.
-    The workers wait for the kq and git processes they start: with two on 2 cores the CPU
-    stood idle ~13 % of the run, and a third worker fills those waits (whole runs alternated
-    on 2 cores: 188 and 201 s with three workers against 198 and 210 s with two; four were
-    slower again). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides where it is set."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # xdist's own hook reads it
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
+@pytest.hookimpl(wrapper=True, optionalhook=True)  # (optional: a run with -p no:xdist)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> Generator[None, int, int]:
+    """``-n auto`` (pyproject.toml): one worker more than xdist counts cores (unless
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` says how many). The workers wait for the kq and git
+    processes they start: with two on 2 cores the CPU stood idle ~13 % of the run, and a third
+    worker fills those waits (whole runs alternated on 2 cores: 188, 201 and 218 s with three
+    workers against 198, 210 and 233 s with two; four were slower again)."""
+    cores = yield  # xdist's own count
+    return cores if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") else cores + 1
 
 
 @pytest.fixture(autouse=True)

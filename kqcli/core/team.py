@@ -76,8 +76,8 @@ def team(rows: list[tuple[dict[str, Any], dict[str, Any]]],
         pooled[e.owner] = pooled.get(e.owner, 0) + 1
     out = []
     for rep in reps_of(settings, owners | scored):
-        customers = dict(counted.get(rep) or dict.fromkeys(("total", *TIERS), 0))  # (a rep
-        # listed twice in kq.yaml gets a row of its own each time)
+        # a copy: a rep listed twice in kq.yaml gets a row of its own each time
+        customers = dict(counted.get(rep) or dict.fromkeys(("total", *TIERS), 0))
         overdue = dict.fromkeys(("total", *REASONS), 0)
         for owner, reason, n in late:
             if owner == rep:

@@ -161,8 +161,8 @@ def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
     repo = Repo(two, TODAY)
     plain, _ = agenda.light_settings(repo)
     (i, summary, facts, sig), = repo.index.read(["normal"], "facts")
-    result = agenda._evaluate((plain, TODAY, plain.departed(), work_calendar(plain)),
-                              (i, summary, facts))
+    work = agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), {})
+    result = agenda._evaluate(work, (i, summary, facts))
     assert result[0]  # (it has rows to keep)
     (two / "customers" / "normal.yaml").unlink()
     assert Repo(two, TODAY).index.count() == 1  # the other kq's refresh
@@ -192,3 +192,28 @@ def test_a_setting_changed_and_back_without_a_listing_between_keeps_the_reps_row
     edit(two, "")
     assert evaluated(two) == 2
     assert kept(two, TODAY, None) == full(two, TODAY, None) == first
+
+
+def test_customers_evaluated_in_one_run_note_what_each_read_as_when_evaluated_alone(two):
+    """One run keeps each set of paths read with its digest (agenda.Work.reads), so a customer
+    that reads what another read costs no digest: every customer's state (the paths it read,
+    their digest) is still the one it gets evaluated on its own."""
+    from kqcli.core.due import work_calendar
+
+    (two / "customers" / "key2.yaml").write_text(KEY.replace("重点店", "重点店二"),
+                                                 encoding="utf-8")
+    repo = Repo(two, TODAY)
+    plain, _ = agenda.light_settings(repo)
+    items = [(i, summary, facts) for i, summary, facts, _ in
+             repo.index.read(["key", "normal", "key2"], "facts")]
+
+    def work() -> agenda.Work:
+        return agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), {})
+
+    shared = work()
+    together = [agenda._evaluate(shared, item) for item in items]
+    alone = [agenda._evaluate(work(), item) for item in items]
+    assert together == alone
+    assert len(shared.reads) == 2  # a key account's paths, a normal one's: key2 read key's
+    states = {state[0]: state for _rows, state, _paths in together}
+    assert states["key"][5:7] == states["key2"][5:7] != states["normal"][5:7]

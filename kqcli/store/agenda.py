@@ -20,7 +20,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import _
 from .warm import STALE, Listing, code_stamp, due_record, forget, late_counts, listing, owners_of
@@ -79,7 +79,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     from ..core.due import work_calendar
     from .pool import written_behind
 
-    work = (settings, today, settings.departed(), work_calendar(settings))
+    work = Work(settings, today, settings.departed(), work_calendar(settings), {})
     with _evaluator(work, len(ids)) as evaluate:
         written_behind(index, ids, "facts", evaluate,
                        lambda read_sig, results: _store(index, read_sig, results, t))
@@ -184,33 +184,54 @@ def _invalidate(index: Any, settings: Any, key: str) -> None:
 
 PARALLEL_FROM = 200
 """Customers; evaluating fewer in a process pool costs more than it saves."""
-def _evaluate(work: tuple[Any, ...], item: tuple[str, str, str],
+
+
+class Work(NamedTuple):
+    """What every customer's evaluation in one run shares (handed to the worker processes)."""
+
+    settings: Any
+    today: dt.date
+    departed: dict[str, dt.date]
+    calendar: Any
+    reads: dict[tuple[str, ...], tuple[str, str, str]]
+    """The settings' paths a customer read (in the order read) -> (the paths one a line, its key,
+    the digest of their values): the same for every customer that read the same paths, since
+    they read the same settings (most customers of a tier read the same ~30); filled as the
+    run goes, in each worker its own."""
+
+
+def _evaluate(work: Work, item: tuple[str, str, str],
               ) -> tuple[list[tuple[Any, ...]], tuple[Any, ...], str]:
     """One customer's agenda rows, state (with a digest of the settings it read and of its
-    rows) and the settings it read (one a line), by ``work``: (settings, today, departed,
-    calendar) (runs in worker processes)."""
+    rows) and the settings it read (one a line), by ``work`` (runs in worker processes)."""
     from ..core.agenda import Reads, candidates, horizon, reads_of, row, weights
     from ..core.messages import to_data
 
     customer_id, summary_text, facts_text = item
-    settings, today, departed, calendar = work
+    settings, today = work.settings, work.today
     summary = json.loads(summary_text)
     reads = Reads(settings)
     found, dropped, recheck = candidates(summary, json.loads(facts_text), reads, today,
-                                         departed, calendar, horizon(customer_id, today))
+                                         work.departed, work.calendar,
+                                         horizon(customer_id, today))
     terms = weights(summary, reads) if found else None  # (a customer with none reads none)
     rows = [row(r, seq, terms) for seq, r in enumerate(found)]
-    paths, digest = reads_of(reads.read())
-    paths_key = hashlib.blake2b(paths.encode(), digest_size=8).hexdigest()
-    rows_digest = hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
+    seen = reads.read()
+    known = work.reads.get(tuple(seen))
+    if known is None:
+        paths, digest = reads_of(seen)
+        known = work.reads[tuple(seen)] = (
+            paths, hashlib.blake2b(paths.encode(), digest_size=8).hexdigest(), digest)
+    paths, paths_key, digest = known
     return (rows, (customer_id, today.toordinal(), recheck.toordinal(),
                    summary.get("owner") or None,
                    json.dumps([to_data(m) for m in dropped], ensure_ascii=False),
-                   paths_key, digest, rows_digest), paths)
+                   paths_key, digest,
+                   hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()), paths)
 
 
 @contextlib.contextmanager
-def _evaluator(work: tuple[Any, ...], total: int) -> Iterator[
+def _evaluator(work: Work, total: int) -> Iterator[
         Callable[[list[tuple[str, str, str]]], Iterator[tuple[Any, ...]]]]:
     """A function that starts :func:`_evaluate` over a batch of customers, of ``total`` in
     all, and gives the results in order as they come, with a progress bar when it takes

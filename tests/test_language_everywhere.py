@@ -99,14 +99,16 @@ help due
 # Words that are no language: kq's own names, formats, programs and the units it prints; the
 # kq.yaml key lang and the shape of an acks: entry ({reason: risk, on: today, …}) that help
 # texts quote; pinyin initials of customers; md (Markdown), kq day's --format; me, the key of
-# .kq/local.yaml that kq config sets (kq config me 李明) and the owner's help quotes.
+# .kq/local.yaml that kq config sets (kq config me 李明) and the owner's help quotes; PowerShell's
+# names and the line kq completion's help gives for a PowerShell profile.
 NAMES = {"kq", "git", "Excel", "csv", "tsv", "json", "xlsx", "xls", "yaml", "html", "table",
          "md", "Markdown", "me",
          "bash", "zsh", "fish", "less", "nano", "pinyin", "cron", "stdout", "stderr", "pid",
          "id", "ids", "man", "roff", "km", "min", "zh", "en", "ics", "iCalendar", "gitignore",
          "gitattributes", "pre", "commit", "hook", "merge", "driver", "config", "remote", "add",
          "origin", "pull", "push", "rebase", "cat", "file", "log", "cd", "Asia", "Shanghai",
-         "OTC", "POP", "shell", "lang", "today", "hxdyf", "hxdyfrm", "wjh", "bct", "fst", "qjkr"}
+         "OTC", "POP", "shell", "lang", "today", "hxdyf", "hxdyfrm", "wjh", "bct", "fst", "qjkr",
+         "Windows", "PowerShell", "powershell", "pwsh", "Out", "String", "Invoke", "Expression"}
 
 
 def _tokens(text: str) -> Iterator[str]:

@@ -182,12 +182,13 @@ class LazyGroup(TyperGroup):
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """click's main, but a usage error is one line in the user's language with the next
         step (:mod:`kqcli.cli.usage_error`), not a box of English."""
+        import os
         import sys
 
         from typer._click import exceptions as x
         from typer.exceptions import Abort
 
-        from ..store.root import command_line, hoisted
+        from ..store.root import COMPLETE_VAR, command_line, hoisted
         from .i18n import LangError, set_flag
 
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
@@ -196,6 +197,10 @@ class LazyGroup(TyperGroup):
             set_flag((given or ({}, 0))[0].get("--lang"))
         except LangError:
             pass  # the --lang option says it
+        if os.environ.get(COMPLETE_VAR, "").endswith(("_powershell", "_pwsh")):
+            from .commands.completion import use_powershell_words
+
+            use_powershell_words()
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:

@@ -194,6 +194,55 @@ def test_a_generated_repository_agrees_on_several_dates(tmp_path):
         assert kept(root, today, 7) == full(root, today, 7), today
 
 
+def test_the_agenda_keeps_only_what_a_listing_could_show_before_the_next_evaluation(
+        examples_copy):
+    """A customer's rows reach as far as ``--within`` COVER days from the last day answered
+    from them (its horizon): a festival or a birthday months ahead is not written at every
+    full evaluation, though the rules find it."""
+    import sqlite3
+
+    from kqcli.core.agenda import horizon
+
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+    kept(root, today, None)
+    db = sqlite3.connect(root / ".kq" / "index.sqlite")
+    try:
+        rows = db.execute("select id, shows_from from agenda where due is not null").fetchall()
+        cover = json.loads(db.execute(
+            "select value from meta where key = 'agenda_cover'").fetchone()[0])
+    finally:
+        db.close()
+    assert cover == agenda.COVER
+    reach = {i: today.toordinal() + horizon(i, today) + cover for i, _ in rows}
+    assert rows and all(shows <= reach[i] for i, shows in rows)
+    repo = Repo(root, today)
+    everything = [r for summary, facts in repo.index.facts() for r in candidates(
+        summary, facts, repo.settings, today, repo.settings.departed(),
+        work_calendar(repo.settings), horizon(summary["id"], today))[0]]
+    assert sum(r.shows_from is not None and r.shows_from.toordinal() > reach.get(
+        r.customer, today.toordinal() + 10 + cover) for r in everything) > len(rows) // 2
+
+
+def test_a_window_wider_than_the_agenda_widens_it_and_agrees_with_a_full_evaluation(
+        examples_copy):
+    """``--within 90`` (more than COVER): every customer is evaluated again with the wider
+    reach, once; from then on that window and the narrower ones are answered from the agenda
+    as a full evaluation answers them, day after day."""
+    root = examples_copy
+    today = dt.date(2026, 11, 24)
+    assert kept(root, today, 30) == full(root, today, 30)
+    repo = Repo(root, today)
+    plain, text = agenda.light_settings(repo)
+    assert agenda.bring_up_to_date(repo.index, plain, text, today, 90) == repo.index.count()
+    assert agenda.cover_of(repo.index) == 90
+    assert agenda.bring_up_to_date(repo.index, plain, text, today, 30) == 0  # (kept wide)
+    for day in days("2026-11-24", 12):
+        for within in (None, 90, 120):
+            assert kept(root, day, within) == full(root, day, within), (day, within)
+    assert agenda.cover_of(Repo(root, today).index) == 120
+
+
 def test_a_second_run_the_same_day_evaluates_no_customer(examples_copy):
     root = examples_copy
     today = dt.date(2026, 11, 24)

@@ -161,7 +161,7 @@ def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
     repo = Repo(two, TODAY)
     plain, _ = agenda.light_settings(repo)
     (i, summary, facts, sig), = repo.index.read(["normal"], "facts")
-    work = agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), {})
+    work = agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), agenda.COVER, {})
     result = agenda._evaluate(work, (i, summary, facts))
     assert result[0]  # (it has rows to keep)
     (two / "customers" / "normal.yaml").unlink()
@@ -208,7 +208,7 @@ def test_customers_evaluated_in_one_run_note_what_each_read_as_when_evaluated_al
              repo.index.read(["key", "normal", "key2"], "facts")]
 
     def work() -> agenda.Work:
-        return agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), {})
+        return agenda.Work(plain, TODAY, plain.departed(), work_calendar(plain), agenda.COVER, {})
 
     shared = work()
     together = [agenda._evaluate(shared, item) for item in items]

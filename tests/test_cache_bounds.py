@@ -46,7 +46,7 @@ def test_an_answer_too_big_to_keep_does_not_drop_the_small_ones(examples_copy):
     answers kept before it (kq team, one rep's list) stay."""
     small = ask(examples_copy, 1).stdout
     hook = f"import kqcli.store.warm as w; w.KEEP_BYTES = {len(small) + 10}; w.KEEP_PER_CUSTOMER = 0"
-    big = ask(examples_copy, 60, hook)
+    big = ask(examples_copy, 30, hook)  # (the agenda's reach: a wider one is a new agenda)
     assert len(big.stdout) > len(small) + 10
     assert answers(examples_copy) == [len(small)]
     again = probe_kq(examples_copy, *DAY, "due", "--format", "json", "--within", "1", hook=hook)
@@ -120,10 +120,10 @@ def test_a_bigger_repository_has_room_for_bigger_answers(examples_copy):
     customers = len(list((examples_copy / "customers").glob("*.yaml")))
     tight = (f"import kqcli.store.warm as w; w.KEEP_BYTES = 10; "
              f"w.KEEP_PER_CUSTOMER = {len(small) // customers + 1}")
-    ask(examples_copy, 60, tight)  # does not fit
+    ask(examples_copy, 30, tight)  # does not fit (30: the agenda's reach, kept as it is)
     assert answers(examples_copy) == [len(small)]
     roomy = tight.replace(f"{len(small) // customers + 1}", "100000")
-    big = ask(examples_copy, 60, roomy)
+    big = ask(examples_copy, 30, roomy)
     assert answers(examples_copy) == [len(small), len(big.stdout)]
 
 

@@ -31,6 +31,7 @@ DAY = ("--today", "2026-11-24")
 @pytest.mark.parametrize("options", [
     [],
     ["--within", "14"],
+    ["--within", "90"],  # wider than the agenda's reach at first (kqcli.store.agenda.COVER)
     ["-w", "3", "--owner", "李明"],
     ["--owner=陈静", "--reason", "visit", "--reason", "birthday"],
     ["--pool"],
@@ -66,6 +67,21 @@ def fresh(root: Path, *args: str) -> ProbeRun:
     run = kq(copy, *args)
     assert run.path == "full"
     return run
+
+
+def test_a_window_wider_than_the_agenda_answers_is_never_answered_from_it(repo):
+    """The agenda holds what ``--within`` up to its cover could list; a wider window, asked
+    once the narrower one is warm, goes to the full command (which widens the agenda) and
+    says what a fresh index says."""
+    narrow = [*DAY, "due", "--format", "json", "--within", "14"]
+    kq(repo, *narrow)
+    assert kq(repo, *narrow).path == "warm"
+    wide = [*DAY, "due", "--format", "json", "--within", "200"]
+    run = kq(repo, *wide)
+    assert run.path == "full"
+    assert run.stdout == fresh(repo, *wide).stdout
+    assert any(r["due"] > "2027-03" for r in json.loads(run.stdout))  # (only the wider reach)
+    assert kq(repo, *wide).path == "warm"
 
 
 def test_a_changed_customer_file_is_seen(repo):

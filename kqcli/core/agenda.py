@@ -65,21 +65,30 @@ def floating(reminders: list[Reminder], day: dt.date) -> list[Reminder]:
 
 def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, today: dt.date,
                departed: dict[str, dt.date], calendar: Any, horizon: int = HORIZON,
-               ) -> tuple[list[Reminder], list[str], dt.date]:
+               cover: int | None = None) -> tuple[list[Reminder], list[str], dt.date]:
     """Every candidate reminder of one customer on ``today`` (those due "today", whatever day
     it is, with ``due`` None), the greetings dropped that day, and the first day on which
     either would be different, up to ``horizon`` days ahead. The rules are run again on the
     days they note their answer may change (``CustomerRules.until``), not on every day: the
-    same first day, found in a run or two (tests/test_agenda.py checks it against every day)."""
+    same first day, found in a run or two (tests/test_agenda.py checks it against every day).
+
+    ``cover``: only the candidates a listing with ``--within`` up to that many days could show
+    on a day answered from these (up to ``horizon`` days ahead): those shown from ``today +
+    horizon + cover`` at the latest. The others (a festival months ahead, most birthdays) come
+    in at a later evaluation, which comes at the latest the day after the horizon, before any of
+    them can be listed. None: every candidate."""
     from .due import CustomerRules, Log
 
     log = Log(facts)  # parsed once for every day probed
     end = today + dt.timedelta(days=horizon + 1)
+    reach = None if cover is None else today + dt.timedelta(days=horizon + cover)
 
     def run(day: dt.date) -> tuple[tuple[list[Reminder], list[str]], dt.date]:
         rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log,
                               until=end)
         reminders = rules.all()
+        if reach is not None:  # (the same reach on every day probed: their answers compare)
+            reminders = [r for r in reminders if r.shows_from <= reach]
         for r in reminders:  # one shown on its due day floats that day only (floating)
             if r.due == r.shows_from:
                 if r.due > day:

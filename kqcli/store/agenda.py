@@ -45,16 +45,35 @@ def light_settings(repo: Any) -> tuple[Any, str]:
     return json.loads(text, object_hook=from_plain), text
 
 
-def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date) -> int:
-    """Evaluate the customers whose agenda is missing or may have changed; how many were."""
+COVER = 30
+"""Days of ``kq due --within`` the agenda answers by default: a customer's rows are those a
+listing with that window could show before the customer is evaluated again
+(:func:`kqcli.core.agenda.candidates`' ``cover``), not every reminder of the coming year (at
+10,000 customers, 112,000 rows, ~half of them festivals months ahead, written at every full
+evaluation). A wider window asked widens it for good (``agenda_cover`` in ``meta``; every
+customer is evaluated again, once)."""
+
+
+def cover_of(index: Any) -> int:
+    """The ``--within`` days the agenda in ``index`` answers (:data:`COVER` at first)."""
+    cover = index.get_meta("agenda_cover")
+    return cover if isinstance(cover, int) and cover >= COVER else COVER
+
+
+def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date,
+                     within: int | None = None) -> int:
+    """Evaluate the customers whose agenda is missing or may have changed, for a listing
+    with ``within`` days (a wider one than the agenda covers evaluates every customer); how
+    many were."""
     from .index import AGENDA_SCHEMA
 
+    cover = max(cover_of(index), within or 0)
     # The tables' own text is in the key too: a kq that was running while its code changed
     # stamps by the new files' times, not by the tables it made. Besides kq, the agenda rests
-    # on what every customer shares (the departed reps, the work calendar): a change there
-    # evaluates everyone again; a change to the rest of kq.yaml, only the customers that read
-    # a value it changed (core.agenda.Reads).
-    base = "\n".join([code_stamp(), *AGENDA_SCHEMA, _shared(settings)])
+    # on what every customer shares (the departed reps, the work calendar, the days it covers):
+    # a change there evaluates everyone again; a change to the rest of kq.yaml, only the
+    # customers that read a value it changed (core.agenda.Reads).
+    base = "\n".join([code_stamp(), *AGENDA_SCHEMA, _shared(settings), f"cover {cover}"])
     base_key = hashlib.blake2b(base.encode(), digest_size=12).hexdigest()
     key = hashlib.blake2b(f"{base}\n{settings_text}".encode(), digest_size=12).hexdigest()
     t = today.toordinal()
@@ -66,6 +85,8 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
                 db.execute("insert or replace into meta values ('agenda_base', ?)",
                            (json.dumps(base_key),))
                 db.execute("insert or replace into meta values ('agenda', ?)", (json.dumps(key),))
+                db.execute("insert or replace into meta values ('agenda_cover', ?)",
+                           (json.dumps(cover),))
                 # the listing kept went with its table: a change undone brings its key back
                 db.execute("delete from meta where key in ('listed', 'listing_asked')")
                 forget(db)
@@ -79,7 +100,7 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     from ..core.due import work_calendar
     from .pool import written_behind
 
-    work = Work(settings, today, settings.departed(), work_calendar(settings), {})
+    work = Work(settings, today, settings.departed(), work_calendar(settings), cover, {})
     with _evaluator(work, len(ids)) as evaluate:
         written_behind(index, ids, "facts", evaluate,
                        lambda read_sig, results: _store(index, read_sig, results, t))
@@ -193,6 +214,7 @@ class Work(NamedTuple):
     today: dt.date
     departed: dict[str, dt.date]
     calendar: Any
+    cover: int  # the --within days the agenda answers (COVER)
     reads: dict[tuple[str, ...], tuple[str, str, str]]
     """The settings' paths a customer read (in the order read) -> (the paths one a line, its key,
     the digest of their values): the same for every customer that read the same paths, since
@@ -213,7 +235,7 @@ def _evaluate(work: Work, item: tuple[str, str, str],
     reads = Reads(settings)
     found, dropped, recheck = candidates(summary, json.loads(facts_text), reads, today,
                                          work.departed, work.calendar,
-                                         horizon(customer_id, today))
+                                         horizon(customer_id, today), work.cover)
     terms = weights(summary, reads) if found else None  # (a customer with none reads none)
     rows = [row(r, seq, terms) for seq, r in enumerate(found)]
     seen = reads.read()
@@ -318,12 +340,14 @@ def _reps_rows(index: Any, settings: Any, today: dt.date, within: int | None,
     return rows, years
 
 
-def _up_to_date(repo: Any) -> tuple[Any, Any, tuple[str | None, Any]]:
-    """The index with its agenda brought up to date for ``repo.today``, the settings, and
-    ``statements/`` (its signature, None when not to be kept, and what it holds)."""
+def _up_to_date(repo: Any, within: int | None = None,
+                ) -> tuple[Any, Any, tuple[str | None, Any]]:
+    """The index with its agenda brought up to date for ``repo.today`` (and a listing with
+    ``within`` days), the settings, and ``statements/`` (its signature, None when not to be
+    kept, and what it holds)."""
     settings, text = light_settings(repo)
     index = repo.index
-    bring_up_to_date(index, settings, text, repo.today)
+    bring_up_to_date(index, settings, text, repo.today, within)
     submitted = repo.statements  # its problems, if any, are the repository's: nothing kept
     return index, settings, (repo.statements_signature if not repo.problems else None,
                              submitted)
@@ -344,7 +368,7 @@ def morning(repo: Any, within: int | None, owner: str | None = None,
     from .index import signature
 
     stamp, kq_yaml = code_stamp(), signature(str(repo.root / "kq.yaml"), 0)  # before reading
-    index, settings, statements = _up_to_date(repo)
+    index, settings, statements = _up_to_date(repo, within)
     out = query(index, settings, repo.today, within, owner, reasons, dropped, statements)
     if not index.fallback and not repo.problems:
         kept = due_record(stamp, kq_yaml, index.get_meta("agenda"), repo.max_file_bytes(),

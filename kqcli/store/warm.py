@@ -727,6 +727,9 @@ def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | 
         return None
     owners = owners_of(db)
     within = int(request.within) if request.within is not None else None
+    cover = _meta(db, "agenda_cover")
+    if within is not None and not (isinstance(cover, int) and within <= cover):
+        return None  # wider than the agenda answers: the full command widens it
     reps = _meta(db, "agenda_reps")
     if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"],
                                                      q.statements]:

@@ -241,6 +241,8 @@ def test_a_window_wider_than_the_agenda_widens_it_and_agrees_with_a_full_evaluat
         for within in (None, 90, 120):
             assert kept(root, day, within) == full(root, day, within), (day, within)
     assert agenda.cover_of(Repo(root, today).index) == 120
+    huge = 100_000_000  # (the reach stops at the open window's end: a date, not an overflow)
+    assert kept(root, today, huge) == full(root, today, huge)
 
 
 def test_a_second_run_the_same_day_evaluates_no_customer(examples_copy):

@@ -81,7 +81,7 @@ def candidates(summary: dict[str, Any], facts: dict[str, Any], settings: Any, to
 
     log = Log(facts)  # parsed once for every day probed
     end = today + dt.timedelta(days=horizon + 1)
-    reach = None if cover is None else today + dt.timedelta(days=horizon + cover)
+    reach = None if cover is None else today + dt.timedelta(days=min(horizon + cover, OPEN))
 
     def run(day: dt.date) -> tuple[tuple[list[Reminder], list[str]], dt.date]:
         rules = CustomerRules(summary, facts, settings, day, OPEN, departed, calendar, log=log,

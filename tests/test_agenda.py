@@ -245,6 +245,63 @@ def test_a_window_wider_than_the_agenda_widens_it_and_agrees_with_a_full_evaluat
     assert kept(root, today, huge) == full(root, today, huge)
 
 
+def widen_meanwhile(root: Path, today: dt.date) -> None:
+    """Another kq's ``kq due --within 90``, run to its end."""
+    other = Repo(root, today)
+    plain, text = agenda.light_settings(other)
+    agenda.bring_up_to_date(other.index, plain, text, today, 90)
+    other.index.db.close()
+
+
+def test_rows_worked_out_for_the_narrow_agenda_are_not_written_into_a_wider_one(
+        examples_copy, monkeypatch):
+    """Two kq at once (kq's server forks one a run): a plain ``kq due`` working every customer
+    out while another kq's ``--within 90`` widens the agenda and works everyone out. The
+    first one's rows (the narrower reach) are not written over the wider agenda's: both
+    windows then say what a full evaluation says, that day and two days later."""
+    root, today = examples_copy, dt.date(2026, 11, 24)
+    store = agenda._store
+
+    def racing(*args: object) -> None:
+        monkeypatch.setattr(agenda, "_store", store)
+        widen_meanwhile(root, today)
+        store(*args)
+
+    monkeypatch.setattr(agenda, "_store", racing)
+    repo = Repo(root, today)
+    plain, text = agenda.light_settings(repo)
+    agenda.bring_up_to_date(repo.index, plain, text, today)
+    repo.index.db.close()
+    assert agenda.cover_of(Repo(root, today).index) == 90
+    for day in (today, today + dt.timedelta(days=2)):
+        for within in (None, 90):
+            assert kept(root, day, within) == full(root, day, within), (day, within)
+
+
+def test_a_kq_that_read_the_narrow_cover_does_not_narrow_the_agenda_widened_meanwhile(
+        examples_copy, monkeypatch):
+    """A plain ``kq due`` read the agenda's cover (30) just before another kq widened it to 90:
+    it does not wipe it back to 30 (which would work everyone out twice and lose the
+    widening), it takes up the wider one."""
+    root, today = examples_copy, dt.date(2026, 11, 24)
+    kept(root, today, None)
+    cover_of = agenda.cover_of
+
+    def racing(index: object) -> int:
+        found = cover_of(index)
+        monkeypatch.setattr(agenda, "cover_of", cover_of)
+        widen_meanwhile(root, today)
+        return found
+
+    monkeypatch.setattr(agenda, "cover_of", racing)
+    repo = Repo(root, today)
+    plain, text = agenda.light_settings(repo)
+    assert agenda.bring_up_to_date(repo.index, plain, text, today) == 0
+    repo.index.db.close()
+    assert agenda.cover_of(Repo(root, today).index) == 90
+    assert kept(root, today, 90) == full(root, today, 90)
+
+
 def test_a_second_run_the_same_day_evaluates_no_customer(examples_copy):
     root = examples_copy
     today = dt.date(2026, 11, 24)

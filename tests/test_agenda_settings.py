@@ -166,7 +166,7 @@ def test_an_agenda_worked_out_for_a_file_deleted_meanwhile_is_not_kept(two):
     assert result[0]  # (it has rows to keep)
     (two / "customers" / "normal.yaml").unlink()
     assert Repo(two, TODAY).index.count() == 1  # the other kq's refresh
-    agenda._store(repo.index, {i: sig}, [result], TODAY.toordinal())
+    agenda._store(repo.index, {i: sig}, [result], TODAY.toordinal(), repo.index.get_meta("agenda"))
     db = sqlite3.connect(two / ".kq" / "index.sqlite")
     try:
         assert db.execute("select count(*) from agenda where id = 'normal'").fetchone() == (0,)

@@ -60,11 +60,30 @@ def cover_of(index: Any) -> int:
     return cover if isinstance(cover, int) and cover >= COVER else COVER
 
 
+ROUNDS = 3
+"""At most this many passes of :func:`bring_up_to_date`: another kq may move the agenda on
+while this one evaluates (a wider cover, other settings); this one's rows are then not written
+(:func:`_store` checks the agenda's key), and it goes again from the agenda as it is now."""
+
+
 def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date,
                      within: int | None = None) -> int:
     """Evaluate the customers whose agenda is missing or may have changed, for a listing
     with ``within`` days (a wider one than the agenda covers evaluates every customer); how
     many were."""
+    evaluated = 0
+    for _round in range(ROUNDS):
+        key, count = _bring_up_to_date(index, settings, settings_text, today, within)
+        evaluated += count
+        if index.get_meta("agenda") == key:
+            break
+    return evaluated
+
+
+def _bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.date,
+                      within: int | None) -> tuple[str, int]:
+    """One pass of :func:`bring_up_to_date`: the agenda's key it evaluated for, and how many
+    customers it evaluated."""
     from .index import AGENDA_SCHEMA
 
     cover = max(cover_of(index), within or 0)
@@ -80,6 +99,12 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
     if index.get_meta("agenda") != key:
         if index.get_meta("agenda_base") != base_key:
             def wipe(db: Any) -> None:
+                found = dict(db.execute("select key, value from meta where key in "
+                                        "('agenda_base', 'agenda_cover')"))
+                wider = json.loads(found.get("agenda_cover", "null"))
+                if found.get("agenda_base") == json.dumps(base_key) or (
+                        isinstance(wider, int) and wider > cover):
+                    return  # another kq made it meanwhile, or widened it: not undone
                 for statement in AGENDA_SCHEMA:  # drop and create
                     db.execute(statement)
                 db.execute("insert or replace into meta values ('agenda_base', ?)",
@@ -94,24 +119,27 @@ def bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.da
             index.write(wipe)
         else:
             _invalidate(index, settings, key)
+    if index.get_meta("agenda") != key:
+        return key, 0  # another kq's agenda (the next pass takes it up)
     ids = [i for (i,) in index.db.execute(STALE, (t, t))]
     if not ids:
-        return 0
+        return key, 0
     from ..core.due import work_calendar
     from .pool import written_behind
 
     work = Work(settings, today, settings.departed(), work_calendar(settings), cover, {})
     with _evaluator(work, len(ids)) as evaluate:
         written_behind(index, ids, "facts", evaluate,
-                       lambda read_sig, results: _store(index, read_sig, results, t))
-    return len(ids)
+                       lambda read_sig, results: _store(index, read_sig, results, t, key))
+    return key, len(ids)
 
 
 def _store(index: Any, read_sig: dict[str, str],
            evaluated: Iterable[tuple[list[tuple[Any, ...]], tuple[Any, ...], str]], t: int,
-           ) -> None:
+           key: str) -> None:
     """Write the agenda of one batch of customers, evaluated from the rows whose signatures
-    were ``read_sig``."""
+    were ``read_sig`` for the agenda ``key`` (nothing, when another kq has moved the agenda
+    on to another key meanwhile: a wider cover, other settings)."""
     from .index import files_now, still_read
 
     rows: list[tuple[Any, ...]] = []
@@ -124,6 +152,9 @@ def _store(index: Any, read_sig: dict[str, str],
     digests = {s[0]: s[7] for s in states}
 
     def store(db: Any) -> None:
+        if db.execute("select value from meta where key = 'agenda'").fetchone() != (
+                json.dumps(key),):
+            return
         # Another kq may have indexed a newer version of a file while these were evaluated:
         # this run lists what it read, and the next one evaluates that customer again.
         # And a file deleted (or now invalid) meanwhile has no agenda: that kq's refresh

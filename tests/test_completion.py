@@ -124,6 +124,8 @@ def test_powershell_keeps_the_backslashes_of_a_windows_folder(make_repo, tmp_pat
     ("kq --repo 'D:\\my kq' show", ["kq", "--repo", "D:\\my kq", "show"]),
     ('kq log hx --note "a`"b" ', ["kq", "log", "hx", "--note", 'a"b']),
     ("kq log hx --note 'half open", ["kq", "log", "hx", "--note", "half open"]),
+    ("kq --repo D:\\kq `\n  show hx", ["kq", "--repo", "D:\\kq", "show", "hx"]),
+    ("kq --repo D:\\kq `\r\n  show hx", ["kq", "--repo", "D:\\kq", "show", "hx"]),
 ])
 def test_a_powershell_line_is_split_as_powershell_reads_it(line, words):
     from kqcli.cli.commands.completion import powershell_words

@@ -41,9 +41,11 @@ def run(shell: Annotated[Shell, typer.Argument(help="bash, zsh, fish, powershell
 def powershell_words(line: str) -> list[str]:
     """The words of a PowerShell command line as PowerShell reads them: a backtick escapes, not
     a backslash, so ``kq --repo D:\\客情 show hx`` keeps its folder (click's split, for POSIX
-    shells, read it as ``D:客情``); a quote left open ends the last word."""
+    shells, read it as ``D:客情``); a backtick at a line's end continues the line; a quote
+    left open ends the last word."""
     import shlex
 
+    line = line.replace("`\r\n", " ").replace("`\n", " ")
     lexer = shlex.shlex(line, posix=True)
     lexer.whitespace_split, lexer.commenters, lexer.escape = True, "", "`"
     words: list[str] = []

@@ -235,12 +235,13 @@ def test_a_window_wider_than_the_agenda_widens_it_and_agrees_with_a_full_evaluat
     repo = Repo(root, today)
     plain, text = agenda.light_settings(repo)
     assert agenda.bring_up_to_date(repo.index, plain, text, today, 90) == repo.index.count()
-    assert agenda.cover_of(repo.index) == 90
-    assert agenda.bring_up_to_date(repo.index, plain, text, today, 30) == 0  # (kept wide)
+    assert agenda.cover_of(repo.index) == 120  # (widened a step: 91 days is no new agenda)
+    for within in (30, 91, 120):
+        assert agenda.bring_up_to_date(repo.index, plain, text, today, within) == 0
     for day in days("2026-11-24", 12):
-        for within in (None, 90, 120):
+        for within in (None, 90, 120, 200):
             assert kept(root, day, within) == full(root, day, within), (day, within)
-    assert agenda.cover_of(Repo(root, today).index) == 120
+    assert agenda.cover_of(Repo(root, today).index) == 365
     huge = 100_000_000  # (the reach stops at the open window's end: a date, not an overflow)
     assert kept(root, today, huge) == full(root, today, huge)
 
@@ -272,7 +273,7 @@ def test_rows_worked_out_for_the_narrow_agenda_are_not_written_into_a_wider_one(
     plain, text = agenda.light_settings(repo)
     agenda.bring_up_to_date(repo.index, plain, text, today)
     repo.index.db.close()
-    assert agenda.cover_of(Repo(root, today).index) == 90
+    assert agenda.cover_of(Repo(root, today).index) == 120
     for day in (today, today + dt.timedelta(days=2)):
         for within in (None, 90):
             assert kept(root, day, within) == full(root, day, within), (day, within)
@@ -298,7 +299,7 @@ def test_a_kq_that_read_the_narrow_cover_does_not_narrow_the_agenda_widened_mean
     plain, text = agenda.light_settings(repo)
     assert agenda.bring_up_to_date(repo.index, plain, text, today) == 0
     repo.index.db.close()
-    assert agenda.cover_of(Repo(root, today).index) == 90
+    assert agenda.cover_of(Repo(root, today).index) == 120
     assert kept(root, today, 90) == full(root, today, 90)
 
 

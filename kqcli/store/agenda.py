@@ -50,8 +50,21 @@ COVER = 30
 listing with that window could show before the customer is evaluated again
 (:func:`kqcli.core.agenda.candidates`' ``cover``), not every reminder of the coming year (at
 10,000 customers, 112,000 rows, ~half of them festivals months ahead, written at every full
-evaluation). A wider window asked widens it for good (``agenda_cover`` in ``meta``; every
-customer is evaluated again, once)."""
+evaluation). A wider window asked widens it for good (:data:`WIDER`; ``agenda_cover`` in
+``meta``; every customer is evaluated again, once)."""
+
+
+WIDER = (60, 120, 365)
+"""The covers a wider ``--within`` widens the agenda to (the first that holds it; beyond a
+year, the window itself): trying 31, 35 and 40 days works every customer out again once, not
+three times."""
+
+
+def widened(cover: int, within: int | None) -> int:
+    """The cover for a listing with ``within`` days, from ``cover``."""
+    if within is None or within <= cover:
+        return cover
+    return next((step for step in WIDER if step >= within), within)
 
 
 def cover_of(index: Any) -> int:
@@ -86,7 +99,7 @@ def _bring_up_to_date(index: Any, settings: Any, settings_text: str, today: dt.d
     customers it evaluated."""
     from .index import AGENDA_SCHEMA
 
-    cover = max(cover_of(index), within or 0)
+    cover = widened(cover_of(index), within)
     # The tables' own text is in the key too: a kq that was running while its code changed
     # stamps by the new files' times, not by the tables it made. Besides kq, the agenda rests
     # on what every customer shares (the departed reps, the work calendar, the days it covers):

@@ -64,8 +64,8 @@ def test_the_agenda_of_many_customers_is_written_batch_by_batch(kq, examples_cop
 
     writes: list[int] = []
     real = agenda._store
-    monkeypatch.setattr(agenda, "_store", lambda index, read, evaluated, t: (
-        writes.append(len(read)), real(index, read, evaluated, t))[1])
+    monkeypatch.setattr(agenda, "_store", lambda index, read, evaluated, t, key: (
+        writes.append(len(read)), real(index, read, evaluated, t, key))[1])
     assert kq("--repo", examples_copy, *DAY, "due", "--format", "json").exit_code in (0, 1)
     files = len(list((examples_copy / "customers").glob("*.yaml")))
     assert writes == [5] * (files // 5) + ([files % 5] if files % 5 else [])

@@ -727,9 +727,8 @@ def _due(db: sqlite3.Connection, q: Question, proven: bool = False) -> Answer | 
         return None
     owners = owners_of(db)
     within = int(request.within) if request.within is not None else None
-    cover = _meta(db, "agenda_cover")
-    if within is not None and not (isinstance(cover, int) and within <= cover):
-        return None  # wider than the agenda answers: the full command widens it
+    # (a window wider than the agenda's cover has no reps' rows kept for it under this agenda's
+    # key: the full run that keeps them widens the cover, and so the key, first)
     reps = _meta(db, "agenda_reps")
     if not isinstance(reps, dict) or reps["key"] != [t, within, sorted(owners), kept["agenda"],
                                                      q.statements]:
